@@ -1,0 +1,197 @@
+"""Composition root: configuration, journal, providers and the payment service for one mode.
+
+Live mode reads the terminal configuration and the secrets and refuses to start
+without them.  Training mode (``--demo``) runs the built-in sandboxes on loopback,
+uses a separate journal, and needs nothing from the machine.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from pathlib import Path
+
+import httpx
+
+from pos_app.core.config import (
+    ConfigError,
+    ConfigMissing,
+    KoshelekSettings,
+    TerminalConfig,
+    check_live_ready,
+    load_config,
+)
+from pos_app.core.journal import Journal
+from pos_app.core.lock import JournalLock
+from pos_app.core.paths import config_path, journal_path
+from pos_app.core.secrets import SecretStore
+from pos_app.core.service import RECONCILE_BACKOFF, PaymentService
+from pos_app.providers.base import Provider
+from pos_app.providers.http import build_client
+from pos_app.providers.koshelek.client import KoshelekClient
+from pos_app.providers.koshelek.provider import KoshelekOptions, KoshelekProvider
+from pos_app.providers.koshelek.tokens import CommandTokenSource, SandboxTokenSource, TokenSource
+
+log = logging.getLogger(__name__)
+
+TRAINING_TERMINAL = "TRAINING-01"
+
+# Tests pass a factory so providers reach an in-process sandbox instead of a socket.
+TransportFactory = Callable[[str], httpx.AsyncBaseTransport | None]
+
+
+class Mode(StrEnum):
+    LIVE = "live"
+    TRAINING = "training"
+
+
+@dataclass
+class Runtime:
+    """Everything one running terminal needs; close it with :meth:`aclose`."""
+
+    mode: Mode
+    config: TerminalConfig
+    config_path: Path
+    journal: Journal
+    service: PaymentService
+    sandbox_url: str | None = None
+    config_problem: ConfigError | None = None
+    _cleanups: list[Callable[[], object]] = field(default_factory=list)
+
+    @property
+    def training(self) -> bool:
+        return self.mode is Mode.TRAINING
+
+    async def aclose(self) -> None:
+        await self.service.close()
+        for provider in self.service.providers.values():
+            with contextlib.suppress(Exception):
+                await provider.aclose()
+        await self.journal.close()
+        for cleanup in reversed(self._cleanups):
+            result = cleanup()
+            if hasattr(result, "__await__"):
+                await result
+
+
+def load_terminal_config(mode: Mode, path: Path) -> tuple[TerminalConfig, ConfigError | None]:
+    """Live mode needs a good file; training mode uses defaults where the file is missing or bad."""
+    try:
+        config = load_config(path)
+    except ConfigMissing as exc:
+        if mode is Mode.LIVE:
+            raise
+        return TerminalConfig(), exc
+    except ConfigError as exc:
+        if mode is Mode.LIVE:
+            raise
+        log.warning("training mode ignores the configuration: %s", exc)
+        return TerminalConfig(), exc
+    if mode is Mode.LIVE:
+        check_live_ready(config, path=path)
+    return config, None
+
+
+def training_config(config: TerminalConfig,
+                    credentials: dict[str, dict[str, str]]) -> TerminalConfig:
+    """The terminal's own settings, pointed at the sandboxes with every provider enabled."""
+    k = credentials["koshelek"]
+    koshelek = replace(config.koshelek, enabled=True, base_url=k["base_url"])
+    return replace(config, terminal_id=config.terminal_id or TRAINING_TERMINAL,
+                   store_id=k["store_id"], koshelek=koshelek)
+
+
+def build_koshelek(settings: KoshelekSettings, *, config: TerminalConfig, live: bool,
+                   login: str, password: str, tokens: TokenSource,
+                   transport: httpx.AsyncBaseTransport | None) -> KoshelekProvider:
+    http = build_client(base_url=settings.base_url, settings=settings.http, live=live,
+                        what="providers.koshelek.base_url", auth=(login, password),
+                        transport=transport)
+    client = KoshelekClient(http=http, tokens=tokens, store_id=config.store_id,
+                            terminal_id=config.terminal_id, status_timeout=settings.status_timeout,
+                            retries=settings.retries)
+    options = KoshelekOptions(
+        payment_type=settings.payment_type, check_availability=settings.check_availability,
+        min_minor=settings.min_amount_minor, max_minor=settings.max_amount_minor,
+        poll_first_delay=settings.poll_first_delay_ms / 1000,
+        poll_interval=settings.poll_interval_ms / 1000, status_wait=settings.status_wait_s)
+    return KoshelekProvider(client=client, tokens=tokens, options=options)
+
+
+async def build_runtime(
+    mode: Mode,
+    *,
+    config_file: str | Path | None = None,
+    secrets: SecretStore | None = None,
+    sandbox_url: str | None = None,
+    transport_factory: TransportFactory | None = None,
+    lock: bool = True,
+    reconcile_backoff: tuple[float, ...] | None = None,
+) -> Runtime:
+    """Assemble a terminal. In training mode without ``sandbox_url`` the sandboxes start here."""
+    path = config_path(config_file)
+    config, problem = load_terminal_config(mode, path)
+    cleanups: list[Callable[[], object]] = []
+    providers: dict[str, Provider] = {}
+    transport = transport_factory or (lambda name: None)
+    try:
+        if mode is Mode.TRAINING:
+            if sandbox_url is None:
+                from pos_app.sandbox.server import SandboxServer  # only training needs uvicorn
+
+                server = SandboxServer()
+                sandbox_url = server.start()
+                cleanups.append(server.stop)
+            credentials = await _sandbox_credentials(sandbox_url, transport("sandbox"))
+            config = training_config(config, credentials)
+            control = httpx.AsyncClient(base_url=sandbox_url, transport=transport("sandbox"),
+                                        timeout=10.0)
+            cleanups.append(control.aclose)
+            k = credentials["koshelek"]
+            providers["koshelek"] = build_koshelek(
+                config.koshelek, config=config, live=False, login=k["login"],
+                password=k["password"], tokens=SandboxTokenSource(control),
+                transport=transport("koshelek"))
+        else:
+            store = secrets or SecretStore()
+            enabled = [name for name, s in config.providers().items() if s.enabled]
+            store.check_live(enabled)
+            if config.koshelek.enabled:
+                tokens = CommandTokenSource(config.koshelek.totp_command,
+                                            timeout=config.koshelek.totp_timeout)
+                providers["koshelek"] = build_koshelek(
+                    config.koshelek, config=config, live=True,
+                    login=store.require("koshelek", "login"),
+                    password=store.require("koshelek", "password"), tokens=tokens,
+                    transport=transport("koshelek"))
+        training = mode is Mode.TRAINING
+        journal_file = journal_path(config.journal_dir, training=training)
+        if lock:
+            journal_lock = JournalLock(journal_file)
+            journal_lock.acquire()
+            cleanups.append(journal_lock.release)
+        journal = await Journal.open(journal_file)
+    except BaseException:
+        for provider in providers.values():
+            await provider.aclose()
+        for cleanup in reversed(cleanups):
+            result = cleanup()
+            if hasattr(result, "__await__"):
+                await result
+        raise
+    service = PaymentService(journal=journal, providers=providers, training=training,
+                             reconcile_backoff=reconcile_backoff or RECONCILE_BACKOFF)
+    return Runtime(mode=mode, config=config, config_path=path, journal=journal, service=service,
+                   sandbox_url=sandbox_url, config_problem=problem, _cleanups=cleanups)
+
+
+async def _sandbox_credentials(url: str, transport: httpx.AsyncBaseTransport | None,
+                               ) -> dict[str, dict[str, str]]:
+    async with httpx.AsyncClient(base_url=url, transport=transport, timeout=10.0) as client:
+        response = await client.get("/_sandbox/credentials")
+        response.raise_for_status()
+        data: dict[str, dict[str, str]] = response.json()
+        return data

@@ -1,0 +1,496 @@
+"""Command line: the cashier window (default), the sandboxes, and integration mode.
+
+Integration mode lets existing cash-desk software use this app as a payment
+module.  Exit codes: 0 done, 1 declined/cancelled/expired, 2 usage or
+configuration error, 3 outcome unknown, 4 provider or network error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Awaitable, Callable, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from pos_app import __version__
+from pos_app.core.config import ConfigError
+from pos_app.core.journal import JournalError, PaymentFilter
+from pos_app.core.lock import TerminalBusy
+from pos_app.core.logs import setup_logging
+from pos_app.core.money import AmountError, Money, parse_amount
+from pos_app.core.paths import log_dir
+from pos_app.core.payments import Operation, Payment
+from pos_app.core.sale import Sale
+from pos_app.core.secrets import SecretsUnavailable
+from pos_app.core.service import PaymentUpdate, describe_state
+from pos_app.core.states import OperationState, PaymentState
+from pos_app.i18n import UserError, msg
+from pos_app.providers.errors import AuthFailed, OutcomeUnknown, ProviderError, Rejected
+
+if TYPE_CHECKING:
+    from pos_app.app import Runtime
+
+EXIT_OK, EXIT_NOT_PAID, EXIT_USAGE, EXIT_UNKNOWN, EXIT_PROVIDER = 0, 1, 2, 3, 4
+
+_EXIT_FOR_STATE = {
+    PaymentState.PAID: EXIT_OK,
+    PaymentState.PARTIALLY_REFUNDED: EXIT_OK,
+    PaymentState.REFUNDED: EXIT_OK,
+    PaymentState.DECLINED: EXIT_NOT_PAID,
+    PaymentState.EXPIRED: EXIT_NOT_PAID,
+    PaymentState.CANCELLED: EXIT_NOT_PAID,
+}
+
+
+class Exit(Exception):
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+# -- output ------------------------------------------------------------------------------
+
+def payment_json(payment: Payment) -> dict[str, Any]:
+    return {
+        "payment_id": payment.id,
+        "provider": payment.provider,
+        "state": payment.state.value,
+        "amount": payment.amount.plain(),
+        "amount_minor": payment.amount.minor,
+        "currency": payment.amount.currency,
+        "refunded_minor": payment.refunded_minor,
+        "provider_transaction_id": payment.provider_ref,
+        "idempotency_key": payment.key,
+        "order_id": payment.request.order_id,
+        "created_at": payment.created_at.isoformat(),
+        "reason": payment.reason.render() if payment.reason else None,
+        "reason_code": payment.reason_code,
+        "attention": payment.attention.render() if payment.attention else None,
+        "payer_url": payment.payer_url,
+        "receipt": dict(payment.receipt_fields),
+        "training": payment.training,
+    }
+
+
+def operation_json(operation: Operation) -> dict[str, Any]:
+    return {
+        "operation_id": operation.id,
+        "kind": operation.kind.value,
+        "state": operation.state.value,
+        "amount_minor": operation.amount_minor,
+        "provider_reference": operation.op_ref,
+        "reason": operation.reason.render() if operation.reason else None,
+        "reason_code": operation.reason_code,
+    }
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _print_payment(payment: Payment, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(payment_json(payment), ensure_ascii=False))
+        return
+    print(f"{payment.id}  {payment.provider}  {payment.amount}  {payment.state.value}")
+    print(f"  {describe_state(payment.state).render()}")
+    if payment.reason:
+        print(f"  {payment.reason.render()}")
+    if payment.provider_ref:
+        print(f"  transaction: {payment.provider_ref}")
+    for name, value in payment.receipt_fields.items():
+        print(f"  {name}: {value}")
+    if payment.attention:
+        print(f"  ATTENTION: {payment.attention.render()}")
+
+
+def _report(code: int, error: UserError | str, as_json: bool) -> int:
+    text = error.message.render() if isinstance(error, UserError) else error
+    if as_json:
+        print(json.dumps({"error": text, "code": getattr(error, "code", None),
+                          "exit_code": code}, ensure_ascii=False))
+    else:
+        _say(f"pos-app: {text}")
+    return code
+
+
+def _fail(code: int, error: UserError | str, as_json: bool) -> NoReturn:
+    raise Exit(_report(code, error, as_json))
+
+
+# -- running -----------------------------------------------------------------------------
+
+async def _with_runtime(args: argparse.Namespace,
+                        body: Callable[[Runtime], Awaitable[int]], *, recover: bool = True) -> int:
+    from pos_app.app import Mode, build_runtime
+
+    mode = Mode.TRAINING if args.demo else Mode.LIVE
+    runtime = await build_runtime(mode, config_file=args.config, sandbox_url=args.sandbox_url,
+                                  lock=getattr(args, "needs_lock", True))
+    try:
+        if recover:
+            await runtime.service.start()
+        return await body(runtime)
+    finally:
+        await runtime.aclose()
+
+
+def _progress(as_json: bool) -> Callable[[PaymentUpdate], None]:
+    last: dict[str, PaymentState] = {}
+
+    def on_update(update: PaymentUpdate) -> None:
+        payment = update.payment
+        if last.get(payment.id) is not payment.state:
+            last[payment.id] = payment.state
+            _say(f"[{payment.state.value}] {describe_state(payment.state).render()}")
+        if update.alert:
+            _say(f"ATTENTION: {update.alert.render()}")
+        if update.error and not as_json:
+            _say(f"  {update.error.render()}")
+    return on_update
+
+
+class _Interrupts:
+    """First Ctrl+C cancels the payment; the second stops waiting (the journal keeps it)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, on_first: Callable[[], None]) -> None:
+        self.count = 0
+        self._loop = loop
+        self._on_first = on_first
+        self.stop_waiting = asyncio.Event()
+
+    def __call__(self, *_: object) -> None:
+        self._loop.call_soon_threadsafe(self._handle)
+
+    def _handle(self) -> None:
+        self.count += 1
+        if self.count == 1:
+            _say("Cancelling the payment… (Ctrl+C again to stop waiting)")
+            self._on_first()
+        else:
+            self.stop_waiting.set()
+
+    @contextlib.contextmanager
+    def installed(self) -> Any:
+        try:
+            self._loop.add_signal_handler(signal.SIGINT, self)
+            yield self
+        except NotImplementedError:  # Windows: no loop signal handlers
+            previous = signal.signal(signal.SIGINT, self)
+            try:
+                yield self
+            finally:
+                signal.signal(signal.SIGINT, previous)
+            return
+        finally:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                self._loop.remove_signal_handler(signal.SIGINT)
+
+
+async def _training_barcode(runtime: Runtime, behaviour: str | None) -> str:
+    import httpx
+
+    body: dict[str, Any] = {}
+    if behaviour:
+        body["behaviour"] = {"mode": behaviour}
+    assert runtime.sandbox_url is not None, "training mode always has a sandbox"
+    async with httpx.AsyncClient(base_url=runtime.sandbox_url, timeout=10) as client:
+        response = await client.post("/_sandbox/koshelek/sessions", json=body)
+        response.raise_for_status()
+        barcode = str(response.json()["barcode"])
+    _say(f"Training customer's Koshelek code: {barcode}")
+    return barcode
+
+
+async def cmd_pay(args: argparse.Namespace) -> int:
+    try:
+        amount = parse_amount(args.amount, args.currency)
+    except AmountError as exc:
+        _fail(EXIT_USAGE, exc, args.json)
+
+    async def body(runtime: Runtime) -> int:
+        service = runtime.service
+        provider = service.provider(args.provider)
+        options: dict[str, str] = {}
+        if provider.capabilities.customer_barcode:
+            barcode = args.barcode
+            if not barcode and runtime.training:
+                barcode = await _training_barcode(runtime, args.customer)
+            if not barcode and sys.stdin.isatty():
+                _say("Scan the customer's Koshelek code and press Enter:")
+                barcode = await asyncio.to_thread(sys.stdin.readline)
+            if not barcode:
+                _fail(EXIT_USAGE, "--barcode is required for Koshelek Pay", args.json)
+            options["barcode"] = barcode.strip()
+        service.subscribe(_progress(args.json))
+        payment = await service.start_payment(Sale.single_amount(amount), args.provider, options)
+        _say(f"Payment {payment.id} started ({provider.display_name}, {amount}).")
+        loop = asyncio.get_running_loop()
+
+        pending: set[asyncio.Task[Payment]] = set()
+
+        def cancel() -> None:
+            task = loop.create_task(service.cancel(payment.id, wait=False))
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+
+        interrupts = _Interrupts(loop, cancel)
+        with interrupts.installed():
+            waiter = asyncio.ensure_future(service.wait(payment.id))
+            stopper = asyncio.ensure_future(interrupts.stop_waiting.wait())
+            await asyncio.wait({waiter, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            stopper.cancel()
+            if not waiter.done():
+                waiter.cancel()
+                payment = await service.get(payment.id)
+                _say(f"Stopped waiting. The payment stays recorded as {payment.state.value}; "
+                     f"`pos-app reconcile` finishes it.")
+                _print_payment(payment, args.json)
+                return EXIT_UNKNOWN
+            payment = await waiter
+        _print_payment(payment, args.json)
+        return _EXIT_FOR_STATE.get(payment.state, EXIT_UNKNOWN)
+
+    return await _with_runtime(args, body)
+
+
+async def _find(runtime: Runtime, text: str, as_json: bool) -> Payment:
+    matches = await runtime.journal.find_payments(text)
+    if not matches:
+        _fail(EXIT_USAGE, f"no payment matches {text!r}", as_json)
+    if len(matches) > 1 and not any(p.id == text for p in matches):
+        _fail(EXIT_USAGE, f"{text!r} matches several payments; give more of the id", as_json)
+    return next((p for p in matches if p.id == text), matches[0])
+
+
+async def cmd_status(args: argparse.Namespace) -> int:
+    async def body(runtime: Runtime) -> int:
+        payment = await _find(runtime, args.payment_id, args.json)
+        if not payment.state.is_final:
+            [payment] = await runtime.service.reconcile([payment.id], timeout=args.timeout)
+        _print_payment(payment, args.json)
+        if payment.state.is_final:
+            return _EXIT_FOR_STATE.get(payment.state, EXIT_OK)
+        return EXIT_UNKNOWN
+    return await _with_runtime(args, body, recover=False)
+
+
+async def cmd_cancel(args: argparse.Namespace) -> int:
+    async def body(runtime: Runtime) -> int:
+        payment = await _find(runtime, args.payment_id, args.json)
+        payment = await asyncio.wait_for(runtime.service.cancel(payment.id), args.timeout)
+        _print_payment(payment, args.json)
+        if payment.state is PaymentState.CANCELLED:
+            return EXIT_OK
+        return EXIT_NOT_PAID if payment.state.is_final else EXIT_UNKNOWN
+    return await _with_runtime(args, body)
+
+
+def _quantities(items: Sequence[str]) -> dict[int, Decimal]:
+    wanted: dict[int, Decimal] = {}
+    for item in items:
+        line, _, quantity = item.partition("=")
+        try:
+            wanted[int(line) - 1] = Decimal(quantity or "1")
+        except (ValueError, InvalidOperation):
+            raise UserError(msg("CLI", "--item {item}: use LINE=QUANTITY, e.g. 1=2",
+                                item=item)) from None
+    return wanted
+
+
+async def cmd_refund(args: argparse.Namespace) -> int:
+    async def body(runtime: Runtime) -> int:
+        payment = await _find(runtime, args.payment_id, args.json)
+        amount: Money | None = None
+        if args.amount:
+            amount = parse_amount(args.amount, payment.amount.currency)
+        quantities = _quantities(args.item) if args.item else None
+        operation = await runtime.service.refund(payment.id, amount=amount,
+                                                 quantities=quantities, reason=args.reason)
+        payment = await runtime.service.get(payment.id)
+        if args.json:
+            print(json.dumps({**payment_json(payment), "operation": operation_json(operation)},
+                             ensure_ascii=False))
+        else:
+            _print_payment(payment, False)
+            reason = f": {operation.reason.render()}" if operation.reason else ""
+            print(f"  refund {operation.id}: {operation.state.value}{reason}")
+        return {OperationState.DONE: EXIT_OK,
+                OperationState.REJECTED: EXIT_NOT_PAID}.get(operation.state, EXIT_UNKNOWN)
+    return await _with_runtime(args, body)
+
+
+async def cmd_reconcile(args: argparse.Namespace) -> int:
+    async def body(runtime: Runtime) -> int:
+        payments = await runtime.service.reconcile(timeout=args.timeout)
+        if not payments and not args.json:
+            print("Nothing to reconcile: every payment is settled.")
+        for payment in payments:
+            _print_payment(payment, args.json)
+        unknown = [p for p in payments if not p.state.is_final]
+        return EXIT_UNKNOWN if unknown else EXIT_OK
+    return await _with_runtime(args, body, recover=False)
+
+
+async def cmd_history(args: argparse.Namespace) -> int:
+    args.needs_lock = False  # reading only; the cashier window may be open meanwhile
+
+    async def body(runtime: Runtime) -> int:
+        states = tuple(PaymentState(s.upper()) for s in args.state) if args.state else ()
+        flt = PaymentFilter(providers=tuple(args.provider or ()), states=states,
+                            text=args.search or "")
+        for payment in await runtime.journal.list_payments(flt, limit=args.limit):
+            if args.json:
+                print(json.dumps(payment_json(payment), ensure_ascii=False))
+            else:
+                print(f"{payment.created_at:%Y-%m-%d %H:%M:%S}  {payment.id}  "
+                      f"{payment.provider:<9} {payment.amount!s:>14}  {payment.state.value}")
+        return EXIT_OK
+    return await _with_runtime(args, body, recover=False)
+
+
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from pos_app.sandbox.server import SandboxServer
+
+    server = SandboxServer(host=args.host, port=args.port)
+    server.start()
+    print(json.dumps({"ready": True, **server.sandbox.credentials()}), flush=True)
+    stop = threading.Event()
+    with contextlib.suppress(KeyboardInterrupt):
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        stop.wait()
+    server.stop()
+    return EXIT_OK
+
+
+async def cmd_config_check(args: argparse.Namespace) -> int:
+    from pos_app.app import Mode, load_terminal_config
+    from pos_app.core.paths import config_path
+
+    path = config_path(args.config)
+    load_terminal_config(Mode.LIVE, path)
+    print(f"{path}: OK")
+    return EXIT_OK
+
+
+# -- parser ------------------------------------------------------------------------------
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
+                        help="training mode: built-in sandboxes, training journal, no secrets")
+    common.add_argument("--config", default=argparse.SUPPRESS, metavar="FILE",
+                        help="terminal configuration file")
+    common.add_argument("--sandbox-url", default=argparse.SUPPRESS, metavar="URL",
+                        help="with --demo: use a running `pos-app sandbox` instead of starting one")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="print one JSON object per result on stdout")
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS)
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="pos-app", parents=[common],
+        description="Cashier application for Koshelek Pay, Paymega and Pegas-kassa payments.",
+        epilog="Exit codes: 0 done, 1 declined/cancelled/expired, 2 usage or configuration "
+               "error, 3 outcome unknown, 4 provider or network error.")
+    parser.add_argument("--version", action="version", version=f"pos-app {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    pay = sub.add_parser("pay", parents=[common], help="take a payment and wait for its outcome")
+    pay.add_argument("--provider", required=True, help="koshelek")
+    pay.add_argument("--amount", required=True, help="e.g. 123.45")
+    pay.add_argument("--currency", default="RUB")
+    pay.add_argument("--barcode", help="the customer's Koshelek code (scanned)")
+    pay.add_argument("--customer", choices=("approve", "decline", "cancel", "never"),
+                     help="with --demo: how the training customer answers")
+    pay.set_defaults(run=cmd_pay)
+
+    for name, run, text in (("status", cmd_status, "show a payment, asking the provider if "
+                                                   "it is not settled"),
+                            ("cancel", cmd_cancel, "cancel a payment in progress")):
+        p = sub.add_parser(name, parents=[common], help=text)
+        p.add_argument("payment_id", metavar="ID")
+        p.add_argument("--timeout", type=float, default=60.0, help="seconds to wait (60)")
+        p.set_defaults(run=run)
+
+    refund = sub.add_parser("refund", parents=[common], help="refund a paid payment")
+    refund.add_argument("payment_id", metavar="ID")
+    refund.add_argument("--amount", help="amount to refund (default: all that is left)")
+    refund.add_argument("--item", action="append", metavar="LINE=QTY",
+                        help="return QTY of sale line LINE (1-based); repeatable")
+    refund.add_argument("--reason", default="")
+    refund.set_defaults(run=cmd_refund)
+
+    reconcile = sub.add_parser("reconcile", parents=[common],
+                               help="settle every payment whose outcome is not known yet")
+    reconcile.add_argument("--timeout", type=float, default=45.0)
+    reconcile.set_defaults(run=cmd_reconcile)
+
+    history = sub.add_parser("history", parents=[common], help="list recent payments")
+    history.add_argument("--limit", type=int, default=20)
+    history.add_argument("--provider", action="append")
+    history.add_argument("--state", action="append")
+    history.add_argument("--search", help="id, transaction id, sale number or amount")
+    history.set_defaults(run=cmd_history)
+
+    sandbox = sub.add_parser("sandbox", help="run the training sandboxes on loopback")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=0)
+    sandbox.set_defaults(run=cmd_sandbox)
+
+    config = sub.add_parser("config", help="terminal configuration")
+    config_sub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    check = config_sub.add_parser("check", parents=[common],
+                                  help="validate the configuration and the secrets for live mode")
+    check.set_defaults(run=cmd_config_check)
+    return parser
+
+
+def _defaults(args: argparse.Namespace) -> argparse.Namespace:
+    for name, value in (("demo", False), ("config", None), ("sandbox_url", None),
+                        ("json", False), ("verbose", False)):
+        if not hasattr(args, name):
+            setattr(args, name, value)
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = _defaults(parser.parse_args(argv))
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    console = logging.INFO if args.verbose else logging.WARNING
+    setup_logging(log_dir(), console_level=console)
+    try:
+        if asyncio.iscoroutinefunction(args.run):
+            return int(asyncio.run(args.run(args)))
+        return int(args.run(args))
+    except Exit as exc:
+        return exc.code
+    except (ConfigError, SecretsUnavailable, TerminalBusy, AmountError) as exc:
+        return _report(EXIT_USAGE, exc, args.json)
+    except JournalError as exc:
+        return _report(EXIT_PROVIDER, exc, args.json)
+    except OutcomeUnknown as exc:
+        return _report(EXIT_UNKNOWN, exc, args.json)
+    except (AuthFailed, ProviderError) as exc:
+        code = EXIT_USAGE if isinstance(exc, Rejected) and exc.code in (
+            "BAD_BARCODE", "TOTP_INVALID", "NO_CARD_SESSION") else EXIT_PROVIDER
+        return _report(code, exc, args.json)
+    except UserError as exc:
+        return _report(EXIT_USAGE, exc, args.json)
+    except KeyboardInterrupt:
+        _say("Interrupted.")
+        return EXIT_UNKNOWN
+

@@ -1,0 +1,374 @@
+"""Terminal configuration: a TOML file per machine, validated on load.
+
+Every problem is reported with the dotted key it concerns.  A file that cannot
+be read is never overwritten silently: :func:`save_config` keeps a copy of it
+first.  Secrets are never part of this file (see :mod:`pos_app.core.secrets`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+import tomli_w
+
+from pos_app.core.money import AmountError, parse_decimal, to_minor
+from pos_app.i18n import Message, UserError, msg
+from pos_app.providers.errors import InsecureURL
+from pos_app.providers.http import HttpSettings, check_url
+
+C = "Config"
+T = TypeVar("T")
+
+
+class ConfigError(UserError):
+    """The configuration cannot be used; ``problems`` lists every reason."""
+
+    def __init__(self, path: Path | None, problems: list[Message]) -> None:
+        self.path = path
+        self.problems = problems
+        where = str(path) if path else "configuration"
+        lines = "\n".join(f"  • {p.english()}" for p in problems)
+        super().__init__(msg(C, "The configuration {path} has problems:\n{problems}",
+                             path=where, problems=_ProblemList(problems)))
+        self.args = (f"{where}:\n{lines}",)
+
+
+class ConfigMissing(ConfigError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, [msg(C, "the file does not exist")])
+        self.message = msg(C, "There is no terminal configuration at {path}.", path=str(path))
+
+
+class _ProblemList:
+    """Renders the problem list in the user's language when the message is shown."""
+
+    def __init__(self, problems: list[Message]) -> None:
+        self._problems = problems
+
+    def __str__(self) -> str:
+        return "\n".join(f"  • {p.render()}" for p in self._problems)
+
+
+@dataclass(frozen=True)
+class ProviderSettings:
+    """What every provider section has."""
+
+    enabled: bool = False
+    base_url: str = ""
+    http: HttpSettings = field(default_factory=HttpSettings)
+    retries: int = 3
+    min_amount_minor: int = 100
+    max_amount_minor: int = 9_999_999_999
+
+
+@dataclass(frozen=True)
+class KoshelekSettings(ProviderSettings):
+    status_timeout: float = 5.0
+    poll_first_delay_ms: int = 300
+    poll_interval_ms: int = 500
+    status_wait_s: int = 30
+    payment_type: str = "SBP"
+    check_availability: bool = False
+    totp_command: tuple[str, ...] = ()
+    totp_timeout: float = 5.0
+
+
+@dataclass(frozen=True)
+class TerminalConfig:
+    store_id: str = ""
+    terminal_id: str = ""
+    store_name: str = ""
+    store_address: str = ""
+    currency: str = "RUB"
+    language: str = ""
+    journal_dir: str = ""
+    koshelek: KoshelekSettings = field(default_factory=KoshelekSettings)
+
+    def providers(self) -> dict[str, ProviderSettings]:
+        return {"koshelek": self.koshelek}
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+class _Table:
+    """Typed access to one TOML table that records every problem under its dotted key."""
+
+    def __init__(self, data: Mapping[str, Any], prefix: str, problems: list[Message]) -> None:
+        self._data = data
+        self._prefix = prefix
+        self._problems = problems
+        self._used: set[str] = set()
+
+    def key(self, name: str) -> str:
+        return f"{self._prefix}{name}"
+
+    def problem(self, name: str, text: str, **params: Any) -> None:
+        self._problems.append(msg(C, "{key}: " + text, key=self.key(name), **params))
+
+    def _get(self, name: str, default: T, kind: type | tuple[type, ...], expected: str) -> Any:
+        self._used.add(name)
+        if name not in self._data:
+            return default
+        value = self._data[name]
+        if isinstance(value, bool) and kind is not bool:
+            self.problem(name, "expected {expected}, got {value!r}", expected=expected, value=value)
+            return default
+        if not isinstance(value, kind):
+            self.problem(name, "expected {expected}, got {value!r}", expected=expected, value=value)
+            return default
+        return value
+
+    def text(self, name: str, default: str = "", *, max_len: int = 1024,
+            pattern: str | None = None, choices: Iterable[str] | None = None) -> str:
+        value: str = self._get(name, default, str, "text")
+        if len(value) > max_len:
+            self.problem(name, "is longer than {n} characters", n=max_len)
+        elif pattern and value and not re.fullmatch(pattern, value):
+            self.problem(name, "{value!r} has characters that are not allowed", value=value)
+        elif choices is not None and value not in set(choices):
+            self.problem(name, "{value!r} is not one of {choices}", value=value,
+                         choices=", ".join(sorted(choices)))
+        return value
+
+    def whole(self, name: str, default: int, *, lo: int, hi: int) -> int:
+        value: int = self._get(name, default, int, "a whole number")
+        if not lo <= value <= hi:
+            self.problem(name, "{value} is outside {lo}…{hi}", value=value, lo=lo, hi=hi)
+            return default
+        return value
+
+    def number(self, name: str, default: float, *, lo: float, hi: float) -> float:
+        value = self._get(name, default, (int, float), "a number")
+        if not lo <= value <= hi:
+            self.problem(name, "{value} is outside {lo}…{hi}", value=value, lo=lo, hi=hi)
+            return default
+        return float(value)
+
+    def flag(self, name: str, default: bool) -> bool:
+        value: bool = self._get(name, default, bool, "true or false")
+        return value
+
+    def texts(self, name: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+        value = self._get(name, list(default), list, "a list of texts")
+        if not all(isinstance(v, str) for v in value):
+            self.problem(name, "expected a list of texts")
+            return default
+        return tuple(value)
+
+    def money(self, name: str, default_minor: int, currency: str) -> int:
+        """Amounts are written as text ("4.00") so TOML never turns them into floats."""
+        value = self._get(name, None, (str, int), "an amount as text, e.g. \"4.00\"")
+        if value is None:
+            return default_minor
+        try:
+            number = parse_decimal(str(value))
+            if number <= 0:
+                raise AmountError(msg("Amount", "The amount must be greater than zero."))
+            return to_minor(number, currency)
+        except AmountError as exc:
+            self.problem(name, "{error}", error=exc.message)
+            return default_minor
+
+    def url(self, name: str, default: str, *, required: bool) -> str:
+        value = self.text(name, default, max_len=2048)
+        if not value:
+            if required:
+                self.problem(name, "is required")
+            return value
+        try:
+            check_url(value, live=False, what=self.key(name))
+        except InsecureURL as exc:
+            self._problems.append(exc.message)
+        return value
+
+    def table(self, name: str) -> _Table:
+        value = self._get(name, {}, dict, "a table")
+        return _Table(value, f"{self._prefix}{name}.", self._problems)
+
+    def finish(self) -> None:
+        for name in self._data:
+            if name not in self._used:
+                self.problem(name, "unknown setting (a typo?)")
+
+
+def _read_http(t: _Table) -> HttpSettings:
+    return HttpSettings(
+        connect_timeout=t.number("connect_timeout", 3.0, lo=0.1, hi=120),
+        read_timeout=t.number("read_timeout", 10.0, lo=0.1, hi=300),
+        ca_bundle=t.text("ca_bundle") or None,
+        proxy=t.text("proxy") or None,
+    )
+
+
+def _read_common(t: _Table, *, currency: str, min_default: int, max_default: int,
+                 url_default: str = "") -> dict[str, Any]:
+    enabled = t.flag("enabled", False)
+    return {
+        "enabled": enabled,
+        "base_url": t.url("base_url", url_default, required=enabled),
+        "http": _read_http(t),
+        "retries": t.whole("retries", 3, lo=0, hi=10),
+        "min_amount_minor": t.money("min_amount", min_default, currency),
+        "max_amount_minor": t.money("max_amount", max_default, currency),
+    }
+
+
+def _read_koshelek(t: _Table, currency: str) -> KoshelekSettings:
+    common = _read_common(t, currency=currency, min_default=400, max_default=9_999_999_999)
+    return KoshelekSettings(
+        **common,
+        status_timeout=t.number("status_timeout", 5.0, lo=0.1, hi=60),
+        poll_first_delay_ms=t.whole("poll_first_delay_ms", 300, lo=250, hi=500),
+        poll_interval_ms=t.whole("poll_interval_ms", 500, lo=250, hi=10_000),
+        status_wait_s=t.whole("status_wait_s", 30, lo=1, hi=600),
+        payment_type=t.text("payment_type", "SBP", choices=("SBP", "DOLYAME")),
+        check_availability=t.flag("check_availability", False),
+        totp_command=t.texts("totp_command"),
+        totp_timeout=t.number("totp_timeout", 5.0, lo=0.1, hi=60),
+    )
+
+
+_PROVIDER_READERS: dict[str, Callable[[_Table, str], ProviderSettings]] = {
+    "koshelek": _read_koshelek,
+}
+
+
+def parse_config(data: Mapping[str, Any], *, path: Path | None = None) -> TerminalConfig:
+    problems: list[Message] = []
+    root = _Table(data, "", problems)
+    terminal = root.table("terminal")
+    currency = terminal.text("currency", "RUB", pattern=r"[A-Z]{3}")
+    values: dict[str, Any] = {
+        "store_id": terminal.text("store_id", max_len=36),
+        "terminal_id": terminal.text("terminal_id", max_len=256),
+        "store_name": terminal.text("store_name", max_len=256),
+        "store_address": terminal.text("store_address", max_len=512),
+        "currency": currency,
+        "language": terminal.text("language", "", choices=("", "ru", "en")),
+    }
+    terminal.finish()
+    journal = root.table("journal")
+    values["journal_dir"] = journal.text("dir")
+    journal.finish()
+    providers = root.table("providers")
+    for name, reader in _PROVIDER_READERS.items():
+        section = providers.table(name)
+        values[name] = reader(section, currency)
+        section.finish()
+    providers.finish()
+    root.finish()
+    if problems:
+        raise ConfigError(path, problems)
+    return TerminalConfig(**values)
+
+
+def check_live_ready(config: TerminalConfig, *, path: Path | None = None) -> None:
+    """What live mode needs beyond a well-formed file."""
+    problems: list[Message] = []
+    if not config.store_id:
+        problems.append(msg(C, "{key}: is required", key="terminal.store_id"))
+    if not config.terminal_id:
+        problems.append(msg(C, "{key}: is required", key="terminal.terminal_id"))
+    enabled = {name: s for name, s in config.providers().items() if s.enabled}
+    if not enabled:
+        problems.append(msg(C, "no payment provider is enabled (providers.*.enabled)"))
+    for name, settings in enabled.items():
+        try:
+            check_url(settings.base_url, live=True, what=f"providers.{name}.base_url")
+        except InsecureURL as exc:
+            problems.append(exc.message)
+    if config.koshelek.enabled and not config.koshelek.totp_command:
+        problems.append(msg(C, "{key}: is required for Koshelek Pay in live mode",
+                            key="providers.koshelek.totp_command"))
+    if problems:
+        raise ConfigError(path, problems)
+
+
+def load_config(path: Path) -> TerminalConfig:
+    """Read and validate ``path``; never changes the file."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigMissing(path) from None
+    except OSError as exc:
+        raise ConfigError(path, [msg(C, "cannot be read: {error}", error=exc.strerror)]) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ConfigError(path, [msg(C, "is not UTF-8 text")]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, [msg(C, "is not valid TOML: {error}", error=str(exc))]) from None
+    return parse_config(data, path=path)
+
+
+# -- writing -----------------------------------------------------------------------------
+
+
+def _money_text(minor: int) -> str:
+    return f"{Decimal(minor).scaleb(-2):.2f}"
+
+
+def _provider_table(settings: ProviderSettings) -> dict[str, Any]:
+    table: dict[str, Any] = {}
+    for f in fields(settings):
+        value = getattr(settings, f.name)
+        if f.name == "http":
+            table.update({k: v for k, v in vars(value).items() if v is not None})
+        elif f.name == "min_amount_minor":
+            table["min_amount"] = _money_text(value)
+        elif f.name == "max_amount_minor":
+            table["max_amount"] = _money_text(value)
+        elif isinstance(value, tuple):
+            table[f.name] = list(value)
+        else:
+            table[f.name] = value
+    return table
+
+
+def config_to_toml(config: TerminalConfig) -> dict[str, Any]:
+    terminal = {k: getattr(config, k) for k in
+                ("store_id", "terminal_id", "store_name", "store_address", "currency", "language")}
+    data: dict[str, Any] = {"terminal": terminal}
+    if config.journal_dir:
+        data["journal"] = {"dir": config.journal_dir}
+    data["providers"] = {name: _provider_table(s) for name, s in config.providers().items()}
+    return data
+
+
+def save_config(config: TerminalConfig, path: Path, *, now: datetime | None = None) -> Path | None:
+    """Write atomically. An existing file that does not load is kept as ``*.broken-<time>``.
+
+    Returns the path of that kept copy, if one was made.
+    """
+    kept: Path | None = None
+    if path.exists():
+        try:
+            load_config(path)
+        except ConfigError:
+            stamp = (now or datetime.now().astimezone()).strftime("%Y%m%d-%H%M%S")
+            kept = path.with_name(f"{path.name}.broken-{stamp}")
+            os.replace(path, kept)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "# Terminal configuration of pos-app. Secrets live in the OS keyring, not here.\n"
+    text += tomli_w.dumps(config_to_toml(config))
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return kept

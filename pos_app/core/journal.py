@@ -1,0 +1,726 @@
+"""The journal: every sale, payment, operation and event, durable before the next network call.
+
+SQLite in WAL mode with ``synchronous=FULL``: a transaction that returned is on
+disk.  All SQLite work runs on one dedicated thread, so neither the GUI thread
+nor the event loop ever waits on a disk flush.  The schema is versioned with
+``PRAGMA user_version`` and migrated forward on open.  The event log is
+append-only: triggers refuse updates and deletes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import logging
+import re
+import secrets
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pos_app.core.money import AmountError, Money, parse_decimal, to_minor
+from pos_app.core.payments import Event, Operation, Payment, utcnow
+from pos_app.core.sale import Sale
+from pos_app.core.states import OperationKind, OperationState, PaymentState, can_move
+from pos_app.i18n import Message, UserError, msg
+from pos_app.providers.base import PaymentRequest
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+C = "Journal"
+
+
+class JournalError(UserError):
+    """The journal cannot be read or written; nothing may proceed that needs it."""
+
+
+class StaleTransition(Exception):
+    """A state change that the machine does not allow from the payment's current state."""
+
+    def __init__(self, current: Payment, wanted: PaymentState) -> None:
+        super().__init__(f"{current.id}: {current.state} -> {wanted} not allowed")
+        self.current = current
+        self.wanted = wanted
+
+
+def new_id() -> str:
+    return secrets.token_hex(6)
+
+
+# -- schema ------------------------------------------------------------------------------
+
+_V1 = """
+CREATE TABLE sales (
+    id TEXT PRIMARY KEY,
+    number INTEGER NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    total_minor INTEGER NOT NULL,
+    lines_json TEXT NOT NULL,
+    shift_id TEXT,
+    training INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE payments (
+    id TEXT PRIMARY KEY,
+    sale_id TEXT NOT NULL REFERENCES sales(id),
+    provider TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'payment',
+    state TEXT NOT NULL,
+    amount_minor INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    refunded_minor INTEGER NOT NULL DEFAULT 0,
+    idem_key TEXT NOT NULL,
+    request_json TEXT NOT NULL,
+    provider_ref TEXT,
+    payer_url TEXT,
+    payer_text TEXT,
+    expires_at TEXT,
+    raw_status TEXT NOT NULL DEFAULT '',
+    reason_code TEXT,
+    reason_json TEXT,
+    receipt_json TEXT NOT NULL DEFAULT '{}',
+    cancel_requested INTEGER NOT NULL DEFAULT 0,
+    abandoned INTEGER NOT NULL DEFAULT 0,
+    attention_json TEXT,
+    remote_version INTEGER,
+    shift_id TEXT,
+    training INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (provider, idem_key)
+);
+CREATE INDEX payments_state ON payments(state);
+CREATE INDEX payments_created ON payments(created_at);
+CREATE INDEX payments_sale ON payments(sale_id);
+CREATE INDEX payments_provider_ref ON payments(provider_ref);
+CREATE TABLE operations (
+    id TEXT PRIMARY KEY,
+    payment_id TEXT NOT NULL REFERENCES payments(id),
+    kind TEXT NOT NULL,
+    state TEXT NOT NULL,
+    idem_key TEXT NOT NULL,
+    request_json TEXT NOT NULL,
+    amount_minor INTEGER,
+    op_ref TEXT,
+    prev_state TEXT,
+    reason_code TEXT,
+    reason_json TEXT,
+    receipt_json TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (payment_id, idem_key)
+);
+CREATE INDEX operations_payment ON operations(payment_id);
+CREATE INDEX operations_state ON operations(state);
+CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    payment_id TEXT,
+    operation_id TEXT,
+    from_state TEXT,
+    to_state TEXT,
+    data_json TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX events_payment ON events(payment_id);
+CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TABLE receipts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    payment_id TEXT NOT NULL REFERENCES payments(id),
+    source TEXT NOT NULL,
+    format TEXT NOT NULL,
+    content BLOB NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX receipts_payment ON receipts(payment_id);
+CREATE TABLE shifts (
+    id TEXT PRIMARY KEY,
+    number INTEGER NOT NULL UNIQUE,
+    cashier TEXT NOT NULL,
+    opened_at TEXT NOT NULL,
+    closed_at TEXT
+);
+"""
+
+# Index i holds the script that takes the schema from version i to i + 1.
+MIGRATIONS: Sequence[str] = (_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema to :data:`SCHEMA_VERSION`; returns the version found."""
+    found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if found > SCHEMA_VERSION:
+        raise JournalError(msg(C, "The journal was written by a newer version of the app "
+                                  "(schema {found}, this version knows {known}). Update the app.",
+                               found=found, known=SCHEMA_VERSION))
+    for version in range(found, SCHEMA_VERSION):
+        with conn:  # one transaction per step: a crash leaves a consistent older version
+            conn.execute("BEGIN IMMEDIATE")
+            for statement in _statements(MIGRATIONS[version]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+        log.info("journal schema migrated to version %d", version + 1)
+    return found
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into statements; trigger bodies contain ';' so sqlite decides."""
+    statements, current = [], ""
+    for line in script.strip().splitlines():
+        current += line + "\n"
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return statements
+
+
+# -- row mapping -------------------------------------------------------------------------
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="milliseconds") if value else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _msg_json(value: Message | None) -> str | None:
+    return json.dumps(value.to_json(), ensure_ascii=False, default=str) if value else None
+
+
+def _msg(value: str | None) -> Message | None:
+    return Message.from_json(json.loads(value)) if value else None
+
+
+_Columns = dict[str, tuple[str, Callable[[Any], Any]]]
+
+_PAYMENT_COLUMNS: _Columns = {
+    # Payment field -> (column, to-db)
+    "state": ("state", str),
+    "refunded_minor": ("refunded_minor", int),
+    "provider_ref": ("provider_ref", lambda v: v),
+    "payer_url": ("payer_url", lambda v: v),
+    "payer_text": ("payer_text", lambda v: v),
+    "expires_at": ("expires_at", _iso),
+    "raw_status": ("raw_status", str),
+    "reason_code": ("reason_code", lambda v: v),
+    "reason": ("reason_json", _msg_json),
+    "receipt_fields": ("receipt_json", lambda v: json.dumps(dict(v), ensure_ascii=False)),
+    "cancel_requested": ("cancel_requested", int),
+    "abandoned": ("abandoned", int),
+    "attention": ("attention_json", _msg_json),
+    "remote_version": ("remote_version", lambda v: v),
+    "request": ("request_json", lambda v: json.dumps(v.to_json(), ensure_ascii=False)),
+}
+
+_OPERATION_COLUMNS: _Columns = {
+    "state": ("state", str),
+    "op_ref": ("op_ref", lambda v: v),
+    "reason_code": ("reason_code", lambda v: v),
+    "reason": ("reason_json", _msg_json),
+    "receipt_fields": ("receipt_json", lambda v: json.dumps(dict(v), ensure_ascii=False)),
+}
+
+
+def _payment(row: sqlite3.Row) -> Payment:
+    currency = row["currency"]
+    created, updated = _dt(row["created_at"]), _dt(row["updated_at"])
+    assert created is not None
+    assert updated is not None
+    return Payment(
+        id=row["id"],
+        sale_id=row["sale_id"],
+        provider=row["provider"],
+        kind=row["kind"],
+        state=PaymentState(row["state"]),
+        amount=Money(row["amount_minor"], currency),
+        refunded_minor=row["refunded_minor"],
+        key=row["idem_key"],
+        request=PaymentRequest.from_json(json.loads(row["request_json"])),
+        provider_ref=row["provider_ref"],
+        payer_url=row["payer_url"],
+        payer_text=row["payer_text"],
+        expires_at=_dt(row["expires_at"]),
+        raw_status=row["raw_status"],
+        reason_code=row["reason_code"],
+        reason=_msg(row["reason_json"]),
+        receipt_fields=json.loads(row["receipt_json"]),
+        cancel_requested=bool(row["cancel_requested"]),
+        abandoned=bool(row["abandoned"]),
+        attention=_msg(row["attention_json"]),
+        remote_version=row["remote_version"],
+        shift_id=row["shift_id"],
+        training=bool(row["training"]),
+        created_at=created,
+        updated_at=updated,
+    )
+
+
+def _operation(row: sqlite3.Row) -> Operation:
+    created, updated = _dt(row["created_at"]), _dt(row["updated_at"])
+    assert created is not None
+    assert updated is not None
+    return Operation(
+        id=row["id"],
+        payment_id=row["payment_id"],
+        kind=OperationKind(row["kind"]),
+        state=OperationState(row["state"]),
+        key=row["idem_key"],
+        request=json.loads(row["request_json"]),
+        amount_minor=row["amount_minor"],
+        op_ref=row["op_ref"],
+        prev_state=PaymentState(row["prev_state"]) if row["prev_state"] else None,
+        reason_code=row["reason_code"],
+        reason=_msg(row["reason_json"]),
+        receipt_fields=json.loads(row["receipt_json"]),
+        created_at=created,
+        updated_at=updated,
+    )
+
+
+def _event(row: sqlite3.Row) -> Event:
+    at = _dt(row["at"])
+    assert at
+    return Event(seq=row["seq"], at=at, kind=row["kind"], payment_id=row["payment_id"],
+                 operation_id=row["operation_id"], from_state=row["from_state"],
+                 to_state=row["to_state"], data=json.loads(row["data_json"]))
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, Message):
+        return value.to_json()
+    if isinstance(value, (datetime,)):
+        return _iso(value)
+    if isinstance(value, Enum):
+        return value.value
+    return str(value)
+
+
+@dataclass(frozen=True)
+class PaymentFilter:
+    """History search. ``text`` matches ids, order ids, provider references and amounts."""
+
+    providers: tuple[str, ...] = ()
+    states: tuple[PaymentState, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    text: str = ""
+    training: bool | None = None
+
+
+# -- the journal -------------------------------------------------------------------------
+
+class Journal:
+    """Async facade over one SQLite file; all SQL runs on the journal thread."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal")
+        self._conn: sqlite3.Connection | None = None
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    async def open(cls, path: Path) -> Journal:
+        journal = cls(path)
+        try:
+            await journal._run(journal._open)
+        except BaseException:
+            journal._executor.shutdown(wait=False)
+            raise
+        return journal
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            await self._run(self._close)
+        self._executor.shutdown(wait=True)
+
+    # -- thread plumbing --
+
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(self._guard, fn, *args))
+
+    def _guard(self, fn: Callable[..., T], *args: Any) -> T:
+        try:
+            return fn(*args)
+        except sqlite3.DatabaseError as exc:
+            raise self._translate(exc) from exc
+
+    def _translate(self, exc: sqlite3.DatabaseError) -> JournalError:
+        text = str(exc).lower()
+        if "disk is full" in text or "database or disk is full" in text:
+            message = msg(C, "The disk is full: the journal cannot be written, so no payment can "
+                             "start. Free disk space; everything recorded so far is kept.")
+        elif "not a database" in text or "malformed" in text or "corrupt" in text:
+            message = msg(C, "The journal file {path} is damaged ({error}). It was not changed. "
+                             "Contact support before deleting anything.",
+                          path=str(self.path), error=str(exc))
+        elif "readonly" in text or "unable to open" in text or "locked" in text:
+            message = msg(C, "The journal file {path} cannot be written ({error}).",
+                          path=str(self.path), error=str(exc))
+        else:
+            message = msg(C, "Journal error: {error}", error=str(exc))
+        log.error("journal error on %s: %s", self.path, exc)
+        return JournalError(message)
+
+    def _open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                               timeout=10.0)
+        try:
+            conn.row_factory = sqlite3.Row
+            # Fails with "file is not a database" right here on a damaged file.
+            conn.execute("PRAGMA journal_mode=WAL").fetchone()
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=10000")
+            check = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise sqlite3.DatabaseError(f"integrity check failed: {check}")
+            migrate(conn)
+        except BaseException:
+            conn.close()
+            raise
+        self._conn = conn
+
+    def _close(self) -> None:
+        assert self._conn is not None
+        self._conn.close()
+        self._conn = None
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        assert self._conn is not None, "journal is closed"
+        return self._conn
+
+    def _tx(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = fn(conn)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        return result
+
+    @staticmethod
+    def _insert_event(conn: sqlite3.Connection, kind: str, *, payment_id: str | None = None,
+                      operation_id: str | None = None, from_state: str | None = None,
+                      to_state: str | None = None, data: Mapping[str, Any] | None = None) -> None:
+        conn.execute(
+            "INSERT INTO events (at, kind, payment_id, operation_id, from_state, to_state, "
+            "data_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (_iso(utcnow()), kind, payment_id, operation_id, from_state, to_state,
+             json.dumps(dict(data or {}), ensure_ascii=False, default=_json_default)),
+        )
+
+    # -- sales --
+
+    async def add_sale(self, sale: Sale, *, training: bool = False) -> Sale:
+        def do(conn: sqlite3.Connection) -> Sale:
+            number = conn.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM sales").fetchone()[0]
+            stored = sale.with_identity(id=new_id(), number=number, shift_id=sale.shift_id)
+            conn.execute(
+                "INSERT INTO sales (id, number, created_at, currency, total_minor, lines_json, "
+                "shift_id, training) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (stored.id, number, _iso(utcnow()), stored.currency, stored.total.minor,
+                 json.dumps(stored.lines_json(), ensure_ascii=False), stored.shift_id,
+                 int(training)),
+            )
+            self._insert_event(conn, "sale_created", data={"sale_id": stored.id,
+                                                           "number": number,
+                                                           "total_minor": stored.total.minor})
+            return stored
+        return await self._run(self._tx, do)
+
+    async def get_sale(self, sale_id: str) -> Sale | None:
+        def do() -> Sale | None:
+            row = self.conn.execute("SELECT * FROM sales WHERE id = ?", (sale_id,)).fetchone()
+            if row is None:
+                return None
+            return Sale.from_lines_json(json.loads(row["lines_json"]), currency=row["currency"],
+                                        id=row["id"], number=row["number"],
+                                        shift_id=row["shift_id"])
+        return await self._run(do)
+
+    # -- payments --
+
+    async def add_payment(self, payment: Payment) -> Payment:
+        def do(conn: sqlite3.Connection) -> Payment:
+            conn.execute(
+                "INSERT INTO payments (id, sale_id, provider, kind, state, amount_minor, currency,"
+                " idem_key, request_json, shift_id, training, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (payment.id, payment.sale_id, payment.provider, payment.kind, str(payment.state),
+                 payment.amount.minor, payment.amount.currency, payment.key,
+                 json.dumps(payment.request.to_json(), ensure_ascii=False), payment.shift_id,
+                 int(payment.training), _iso(payment.created_at), _iso(payment.updated_at)),
+            )
+            self._insert_event(conn, "payment_created", payment_id=payment.id,
+                               to_state=str(payment.state),
+                               data={"provider": payment.provider, "key": payment.key,
+                                     "amount_minor": payment.amount.minor})
+            return payment
+        return await self._run(self._tx, do)
+
+    async def get_payment(self, payment_id: str) -> Payment | None:
+        def do() -> Payment | None:
+            row = self.conn.execute("SELECT * FROM payments WHERE id = ?",
+                                    (payment_id,)).fetchone()
+            return _payment(row) if row else None
+        return await self._run(do)
+
+    async def find_payments(self, id_or_prefix: str) -> list[Payment]:
+        """Payments whose id, idempotency key or provider reference starts with the text."""
+        def do() -> list[Payment]:
+            like = id_or_prefix.replace("%", "").replace("_", r"\_") + "%"
+            rows = self.conn.execute(
+                "SELECT * FROM payments WHERE id LIKE ? ESCAPE '\\' OR idem_key = ? "
+                "OR provider_ref = ? ORDER BY created_at DESC LIMIT 10",
+                (like, id_or_prefix, id_or_prefix)).fetchall()
+            return [_payment(r) for r in rows]
+        return await self._run(do)
+
+    async def payments_in(self, states: Iterable[PaymentState]) -> list[Payment]:
+        wanted = [str(s) for s in states]
+        def do() -> list[Payment]:
+            marks = ",".join("?" * len(wanted))
+            rows = self.conn.execute(
+                f"SELECT * FROM payments WHERE state IN ({marks}) ORDER BY created_at",  # noqa: S608
+                wanted).fetchall()
+            return [_payment(r) for r in rows]
+        return await self._run(do)
+
+    async def update_payment(
+        self,
+        payment_id: str,
+        *,
+        to: PaymentState | None = None,
+        event: str,
+        data: Mapping[str, Any] | None = None,
+        **changes: Any,
+    ) -> Payment:
+        """Change a payment and log the event in one transaction.
+
+        Raises :class:`StaleTransition` (and writes nothing) when the state machine
+        does not allow ``to`` from the current state.
+        """
+        def do(conn: sqlite3.Connection) -> Payment:
+            current = self._load_payment(conn, payment_id)
+            if to is not None and to != current.state and not can_move(current.state, to):
+                raise StaleTransition(current, to)
+            values = dict(changes)
+            if to is not None:
+                values["state"] = to
+            self._write_payment(conn, payment_id, values)
+            self._insert_event(
+                conn, event, payment_id=payment_id, from_state=str(current.state),
+                to_state=str(to) if to is not None else None,
+                data={**(data or {}), **_describe(values)},
+            )
+            return self._load_payment(conn, payment_id)
+        return await self._run(self._tx, do)
+
+    def _load_payment(self, conn: sqlite3.Connection, payment_id: str) -> Payment:
+        row = conn.execute("SELECT * FROM payments WHERE id = ?", (payment_id,)).fetchone()
+        if row is None:
+            raise KeyError(payment_id)
+        return _payment(row)
+
+    @staticmethod
+    def _write_payment(conn: sqlite3.Connection, payment_id: str,
+                       values: Mapping[str, Any]) -> None:
+        sets, params = ["updated_at = ?"], [_iso(utcnow())]
+        for name, value in values.items():
+            column, convert = _PAYMENT_COLUMNS[name]
+            sets.append(f"{column} = ?")
+            params.append(convert(value) if value is not None else None)
+        params.append(payment_id)
+        conn.execute(f"UPDATE payments SET {', '.join(sets)} WHERE id = ?", params)  # noqa: S608
+
+    async def discard_draft(self, payment_id: str) -> bool:
+        """Remove a payment that was never sent (DRAFT); the event log keeps a trace."""
+        def do(conn: sqlite3.Connection) -> bool:
+            cursor = conn.execute("DELETE FROM payments WHERE id = ? AND state = ?",
+                                  (payment_id, str(PaymentState.DRAFT)))
+            if cursor.rowcount:
+                self._insert_event(conn, "draft_discarded", payment_id=payment_id,
+                                   from_state=str(PaymentState.DRAFT))
+            return bool(cursor.rowcount)
+        return await self._run(self._tx, do)
+
+    # -- operations --
+
+    async def add_operation(self, operation: Operation, *, payment_to: PaymentState | None,
+                            event: str, **payment_changes: Any) -> tuple[Operation, Payment]:
+        """Record an operation and move its payment in the same transaction (write-ahead)."""
+        def do(conn: sqlite3.Connection) -> tuple[Operation, Payment]:
+            current = self._load_payment(conn, operation.payment_id)
+            if (payment_to is not None and payment_to != current.state
+                    and not can_move(current.state, payment_to)):
+                raise StaleTransition(current, payment_to)
+            conn.execute(
+                "INSERT INTO operations (id, payment_id, kind, state, idem_key, request_json, "
+                "amount_minor, prev_state, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (operation.id, operation.payment_id, str(operation.kind), str(operation.state),
+                 operation.key, json.dumps(dict(operation.request), ensure_ascii=False),
+                 operation.amount_minor,
+                 str(operation.prev_state) if operation.prev_state else None,
+                 _iso(operation.created_at), _iso(operation.updated_at)),
+            )
+            values = dict(payment_changes)
+            if payment_to is not None:
+                values["state"] = payment_to
+            if values:
+                self._write_payment(conn, operation.payment_id, values)
+            self._insert_event(conn, event, payment_id=operation.payment_id,
+                               operation_id=operation.id, from_state=str(current.state),
+                               to_state=str(payment_to) if payment_to else None,
+                               data={"kind": str(operation.kind), "key": operation.key,
+                                     "amount_minor": operation.amount_minor})
+            return self._load_operation(conn, operation.id), self._load_payment(
+                conn, operation.payment_id)
+        return await self._run(self._tx, do)
+
+    async def update_operation(self, operation_id: str, *, event: str,
+                               data: Mapping[str, Any] | None = None,
+                               **changes: Any) -> Operation:
+        def do(conn: sqlite3.Connection) -> Operation:
+            current = self._load_operation(conn, operation_id)
+            sets, params = ["updated_at = ?"], [_iso(utcnow())]
+            for name, value in changes.items():
+                column, convert = _OPERATION_COLUMNS[name]
+                sets.append(f"{column} = ?")
+                params.append(convert(value) if value is not None else None)
+            params.append(operation_id)
+            conn.execute(f"UPDATE operations SET {', '.join(sets)} WHERE id = ?",  # noqa: S608
+                         params)
+            self._insert_event(conn, event, payment_id=current.payment_id,
+                               operation_id=operation_id, from_state=str(current.state),
+                               to_state=str(changes["state"]) if "state" in changes else None,
+                               data={**(data or {}), **_describe(changes)})
+            return self._load_operation(conn, operation_id)
+        return await self._run(self._tx, do)
+
+    def _load_operation(self, conn: sqlite3.Connection, operation_id: str) -> Operation:
+        row = conn.execute("SELECT * FROM operations WHERE id = ?", (operation_id,)).fetchone()
+        if row is None:
+            raise KeyError(operation_id)
+        return _operation(row)
+
+    async def operations_for(self, payment_id: str) -> list[Operation]:
+        def do() -> list[Operation]:
+            rows = self.conn.execute(
+                "SELECT * FROM operations WHERE payment_id = ? ORDER BY created_at",
+                (payment_id,)).fetchall()
+            return [_operation(r) for r in rows]
+        return await self._run(do)
+
+    async def open_operations(self) -> list[Operation]:
+        def do() -> list[Operation]:
+            rows = self.conn.execute(
+                "SELECT * FROM operations WHERE state IN (?, ?) ORDER BY created_at",
+                (str(OperationState.SENT), str(OperationState.PENDING))).fetchall()
+            return [_operation(r) for r in rows]
+        return await self._run(do)
+
+    # -- events and history --
+
+    async def log_event(self, kind: str, *, payment_id: str | None = None,
+                        data: Mapping[str, Any] | None = None) -> None:
+        await self._run(self._tx, lambda conn: self._insert_event(
+            conn, kind, payment_id=payment_id, data=data))
+
+    async def events_for(self, payment_id: str) -> list[Event]:
+        def do() -> list[Event]:
+            rows = self.conn.execute("SELECT * FROM events WHERE payment_id = ? ORDER BY seq",
+                                     (payment_id,)).fetchall()
+            return [_event(r) for r in rows]
+        return await self._run(do)
+
+    async def list_payments(self, flt: PaymentFilter | None = None, *, limit: int = 100,
+                            before: tuple[str, str] | None = None) -> list[Payment]:
+        """Newest first; ``before`` = (created_at, id) of the last row of the previous page."""
+        flt = flt or PaymentFilter()
+        def do() -> list[Payment]:
+            where, params = _filter_sql(flt)
+            if before is not None:
+                where.append("(p.created_at, p.id) < (?, ?)")
+                params.extend(before)
+            sql = "SELECT p.* FROM payments p"
+            if where:
+                sql += " WHERE " + " AND ".join(where)
+            sql += " ORDER BY p.created_at DESC, p.id DESC LIMIT ?"
+            rows = self.conn.execute(sql, [*params, limit]).fetchall()
+            return [_payment(r) for r in rows]
+        return await self._run(do)
+
+    async def count_payments(self, flt: PaymentFilter | None = None) -> int:
+        flt = flt or PaymentFilter()
+        def do() -> int:
+            where, params = _filter_sql(flt)
+            sql = "SELECT COUNT(*) FROM payments p"
+            if where:
+                sql += " WHERE " + " AND ".join(where)
+            return int(self.conn.execute(sql, params).fetchone()[0])
+        return await self._run(do)
+
+
+def _filter_sql(flt: PaymentFilter) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if flt.providers:
+        where.append(f"p.provider IN ({','.join('?' * len(flt.providers))})")
+        params.extend(flt.providers)
+    if flt.states:
+        where.append(f"p.state IN ({','.join('?' * len(flt.states))})")
+        params.extend(str(s) for s in flt.states)
+    if flt.since:
+        where.append("p.created_at >= ?")
+        params.append(_iso(flt.since))
+    if flt.until:
+        where.append("p.created_at < ?")
+        params.append(_iso(flt.until))
+    if flt.training is not None:
+        where.append("p.training = ?")
+        params.append(int(flt.training))
+    text = flt.text.strip()
+    if text:
+        like = text + "%"
+        clauses = ["p.id LIKE ?", "p.provider_ref LIKE ?", "p.idem_key LIKE ?"]
+        params.extend([like, like, like])
+        number = re.fullmatch(r"S?0*(\d{1,12})(-\w*)?", text)
+        if number:  # a sale number as printed on the receipt (S000042-…)
+            clauses.append("p.sale_id IN (SELECT id FROM sales WHERE number = ?)")
+            params.append(int(number.group(1)))
+        minor = _amount_minor(text)
+        if minor is not None:
+            clauses.append("p.amount_minor = ?")
+            params.append(minor)
+        where.append("(" + " OR ".join(clauses) + ")")
+    return where, params
+
+
+def _amount_minor(text: str) -> int | None:
+    try:
+        return to_minor(parse_decimal(text), "RUB")
+    except AmountError:
+        return None
+
+
+def _describe(values: Mapping[str, Any]) -> dict[str, Any]:
+    """What an event records about a change (requests and receipts are not repeated there)."""
+    return {k: v for k, v in values.items() if k not in ("request", "receipt_fields", "state")}

@@ -1,0 +1,43 @@
+"""Logging: a rotating file in the user log directory, every record redacted."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from pathlib import Path
+
+from pos_app.redact import install_log_redaction
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
+
+
+def setup_logging(directory: Path, *, console_level: int | None = logging.WARNING,
+                  file_name: str = "pos-app.log") -> Path:
+    """Configure the root logger once; returns the log file path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / file_name
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_pos_app", False):
+            root.removeHandler(handler)
+            handler.close()
+    file_handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    file_handler.setFormatter(logging.Formatter(FORMAT))
+    file_handler.setLevel(logging.INFO)
+    handlers: list[logging.Handler] = [file_handler]
+    if console_level is not None:
+        console = logging.StreamHandler(sys.stderr)
+        console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        console.setLevel(console_level)
+        handlers.append(console)
+    for handler in handlers:
+        handler._pos_app = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    # httpx logs full URLs at INFO (with token= for Pegas-kassa); ours are redacted already.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    install_log_redaction(root)
+    return path

@@ -1,0 +1,86 @@
+"""What the journal records about payments and the operations on them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pos_app.core.money import Money
+from pos_app.core.states import OperationKind, OperationState, PaymentState
+from pos_app.i18n import Message
+from pos_app.providers.base import PaymentRequest
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Payment:
+    """One payment attempt with one provider. A sale may have several (a declined one, a retry)."""
+
+    id: str
+    sale_id: str
+    provider: str
+    state: PaymentState
+    amount: Money
+    key: str
+    request: PaymentRequest
+    created_at: datetime
+    updated_at: datetime
+    kind: str = "payment"  # or "withdrawal" (a payout to a customer)
+    refunded_minor: int = 0
+    provider_ref: str | None = None
+    payer_url: str | None = None
+    payer_text: str | None = None
+    expires_at: datetime | None = None
+    raw_status: str = ""
+    reason_code: str | None = None
+    reason: Message | None = None
+    receipt_fields: Mapping[str, str] = field(default_factory=dict)
+    cancel_requested: bool = False
+    abandoned: bool = False
+    attention: Message | None = None
+    remote_version: int | None = None
+    shift_id: str | None = None
+    training: bool = False
+
+    @property
+    def refundable(self) -> Money:
+        return Money(self.amount.minor - self.refunded_minor, self.amount.currency)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """A cancel, refund or withdrawal we sent; ``key`` is its idempotency key."""
+
+    id: str
+    payment_id: str
+    kind: OperationKind
+    state: OperationState
+    key: str
+    request: Mapping[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    amount_minor: int | None = None
+    op_ref: str | None = None
+    prev_state: PaymentState | None = None
+    reason_code: str | None = None
+    reason: Message | None = None
+    receipt_fields: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of the append-only audit trail."""
+
+    seq: int
+    at: datetime
+    kind: str
+    payment_id: str | None
+    operation_id: str | None
+    from_state: str | None
+    to_state: str | None
+    data: Mapping[str, Any]

@@ -1,0 +1,101 @@
+"""Secrets: the OS keyring, overridable by environment variables for headless integration.
+
+``POS_APP_<PROVIDER>_<NAME>`` (e.g. ``POS_APP_KOSHELEK_PASSWORD``) wins over the
+keyring.  Every value read is registered with :mod:`pos_app.redact` so it can
+never reach a log.  Live mode refuses to start when a needed secret has no source.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Iterable, Mapping
+
+import keyring
+import keyring.errors
+
+from pos_app.i18n import Message, UserError, msg
+from pos_app.redact import register_secret
+
+log = logging.getLogger(__name__)
+
+SERVICE = "pos-app"
+C = "Secrets"
+
+# Secret names each provider needs in live mode.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "koshelek": ("login", "password"),
+}
+
+
+class SecretsUnavailable(UserError):
+    """Live mode cannot get the secrets it needs."""
+
+
+def env_name(provider: str, name: str) -> str:
+    return f"POS_APP_{provider.upper()}_{name.upper()}"
+
+
+def keyring_usable() -> bool:
+    """False when keyring has only its 'fail' or 'null' backend (no secret store on this OS)."""
+    backend = keyring.get_keyring()
+    priority = getattr(backend, "priority", 0)
+    module = type(backend).__module__
+    return not (module.startswith(("keyring.backends.fail", "keyring.backends.null"))
+                or (isinstance(priority, (int, float)) and priority < 0))
+
+
+class SecretStore:
+    """Reads and writes secrets; never logs their values."""
+
+    def __init__(self, *, environ: Mapping[str, str] | None = None) -> None:
+        self._environ = environ if environ is not None else os.environ
+
+    def get(self, provider: str, name: str) -> str | None:
+        value = self._environ.get(env_name(provider, name))
+        if not value and keyring_usable():
+            try:
+                value = keyring.get_password(SERVICE, f"{provider}.{name}")
+            except keyring.errors.KeyringError as exc:
+                log.warning("keyring read of %s.%s failed: %s", provider, name, type(exc).__name__)
+                value = None
+        register_secret(value)
+        return value or None
+
+    def set(self, provider: str, name: str, value: str) -> None:
+        if not keyring_usable():
+            raise SecretsUnavailable(msg(C, "This computer has no secret store (keyring) to save "
+                                            "the secret in."))
+        register_secret(value)
+        keyring.set_password(SERVICE, f"{provider}.{name}", value)
+
+    def delete(self, provider: str, name: str) -> None:
+        with contextlib.suppress(keyring.errors.PasswordDeleteError):
+            keyring.delete_password(SERVICE, f"{provider}.{name}")
+
+    def require(self, provider: str, name: str) -> str:
+        value = self.get(provider, name)
+        if value is None:
+            raise SecretsUnavailable(self._missing_message([(provider, name)]))
+        return value
+
+    def check_live(self, providers: Iterable[str]) -> None:
+        """Refuse live mode with one message listing every missing secret and how to set it."""
+        missing = [(p, n) for p in providers for n in REQUIRED.get(p, ()) if self.get(p, n) is None]
+        if missing:
+            raise SecretsUnavailable(self._missing_message(missing))
+
+    def _missing_message(self, missing: list[tuple[str, str]]) -> Message:
+        names = ", ".join(f"{p}.{n}" for p, n in missing)
+        envs = ", ".join(env_name(p, n) for p, n in missing)
+        if not keyring_usable():
+            return msg(C, "Live mode needs the secrets {names}, but this computer has no secret "
+                          "store (keyring). Set the environment variables {envs}, or use "
+                          "--demo for training.", names=names, envs=envs)
+        return msg(C, "Live mode needs the secrets {names}. Store them with "
+                      "“pos-app config set-secret NAME” or set {envs}.", names=names, envs=envs)
+
+    def masked(self, provider: str, name: str) -> str:
+        """For display: whether a secret is set, never what it is."""
+        return "••••••" if self.get(provider, name) else ""

@@ -1,0 +1,863 @@
+"""The payment service: create, poll, cancel, refund and reconcile, for every provider.
+
+Each payment that is not settled has one *driver* task.  The driver looks at the
+payment's journaled state and does the next step: send the create (DRAFT),
+learn the outcome of a create whose answer was lost (CREATING, UNKNOWN), poll
+(PENDING), send or resend a cancel (CANCELLING) or a refund (REFUNDING).  The
+first send, a resend after a lost answer and recovery after a crash are therefore
+the same code.  Every step writes the journal *before* the network call, with the
+idempotency key of the attempt.
+
+Callers (CLI, GUI) never talk to providers: they call :meth:`PaymentService.start_payment`,
+:meth:`cancel`, :meth:`refund` and listen to :class:`PaymentUpdate`s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from pos_app.core import refunds
+from pos_app.core.journal import Journal, StaleTransition, new_id
+from pos_app.core.money import AmountError, Money, check_limits
+from pos_app.core.payments import Operation, Payment, utcnow
+from pos_app.core.sale import Sale
+from pos_app.core.states import OperationKind, OperationState, PaymentState, can_move
+from pos_app.i18n import Message, UserError, msg
+from pos_app.providers.base import (
+    PaymentRef,
+    PaymentRequest,
+    Provider,
+    RefundRequest,
+    RemoteOperation,
+    RemoteOperationState,
+    RemotePayment,
+    RemoteState,
+)
+from pos_app.providers.errors import InProgress, NotFound, OutcomeUnknown, ProviderError, Rejected
+
+log = logging.getLogger(__name__)
+S = PaymentState
+C = "Payment"
+
+_STATE_OF = {
+    RemoteState.PENDING: S.PENDING,
+    RemoteState.PAID: S.PAID,
+    RemoteState.DECLINED: S.DECLINED,
+    RemoteState.EXPIRED: S.EXPIRED,
+    RemoteState.CANCELLED: S.CANCELLED,
+    RemoteState.REFUNDING: S.REFUNDING,
+    RemoteState.PARTIALLY_REFUNDED: S.PARTIALLY_REFUNDED,
+    RemoteState.REFUNDED: S.REFUNDED,
+}
+_REFUND_STATES = {S.REFUNDING, S.PARTIALLY_REFUNDED, S.REFUNDED}
+_UNPAID_ENDINGS = {S.DECLINED, S.EXPIRED, S.CANCELLED}
+
+# When an answer was lost: wait this long (seconds) before each new attempt to learn the outcome.
+RECONCILE_BACKOFF = (1.0, 2.0, 5.0, 15.0, 30.0, 60.0)
+
+AUTO_CANCEL = Message(C, "No final answer within {seconds} seconds; the payment was cancelled.")
+CANCELLED_BY_CASHIER = Message(C, "Cancelled by the cashier.")
+LATE_PAYMENT = Message(C, "Late payment: the customer paid {amount} after the cashier left the "
+                          "payment. Complete the sale or refund it.")
+PAID_AFTER_END = Message(C, "{provider} reports this payment as paid, but it was recorded as "
+                            "{state}. Check it with the provider.")
+STILL_PENDING = Message(C, "{provider} still reports the payment as in progress after it expired.")
+
+
+@dataclass(frozen=True)
+class PaymentUpdate:
+    """Something happened to a payment: a state change, new details, or an alert for a person."""
+
+    payment: Payment
+    operation: Operation | None = None
+    alert: Message | None = None
+    error: Message | None = None
+    # The driver of this payment stopped (settled, or an internal error: recovered on restart).
+    stopped: bool = False
+
+
+Listener = Callable[[PaymentUpdate], None]
+
+
+@dataclass
+class _Driver:
+    """What the driver of one payment keeps in memory (the truth is in the journal)."""
+
+    payment_id: str
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    task: asyncio.Task[None] | None = None
+    acked_at: float | None = None  # monotonic time the provider acknowledged the create
+    last_poll: float = 0.0
+    failures: int = 0
+    warned_still_pending: bool = False
+
+
+class PaymentService:
+    """Orchestrates payments; the journal is the only state that matters after a crash."""
+
+    def __init__(
+        self,
+        *,
+        journal: Journal,
+        providers: Mapping[str, Provider],
+        training: bool,
+        clock: Callable[[], float] = time.monotonic,
+        reconcile_backoff: Iterable[float] = RECONCILE_BACKOFF,
+    ) -> None:
+        self.journal = journal
+        self._providers = dict(providers)
+        self.training = training
+        self._clock = clock
+        self._backoff = tuple(reconcile_backoff)
+        self._drivers: dict[str, _Driver] = {}
+        self._listeners: list[Listener] = []
+        self._closed = False
+
+    # -- public API -------------------------------------------------------------------
+
+    @property
+    def providers(self) -> Mapping[str, Provider]:
+        return self._providers
+
+    def provider(self, name: str) -> Provider:
+        try:
+            return self._providers[name]
+        except KeyError:
+            raise UserError(msg(C, "The payment method “{name}” is not enabled on this terminal.",
+                                name=name)) from None
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    async def start(self) -> list[Payment]:
+        """Recovery: discard never-sent drafts, then drive every unsettled payment to an end."""
+        for draft in await self.journal.payments_in([S.DRAFT]):
+            await self.journal.discard_draft(draft.id)
+            log.info("discarded draft %s that was never sent", draft.id)
+        unsettled = await self.journal.payments_in(
+            [S.CREATING, S.UNKNOWN, S.PENDING, S.CANCELLING, S.REFUNDING])
+        for payment in unsettled:
+            if payment.provider not in self._providers:
+                log.error("payment %s belongs to %s, which is not configured; it stays %s",
+                          payment.id, payment.provider, payment.state)
+                continue
+            self._ensure_driver(payment.id)
+        if unsettled:
+            log.info("recovering %d unsettled payment(s)", len(unsettled))
+        return unsettled
+
+    async def close(self) -> None:
+        self._closed = True
+        tasks = [d.task for d in self._drivers.values() if d.task]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._drivers.clear()
+
+    async def get(self, payment_id: str) -> Payment:
+        payment = await self.journal.get_payment(payment_id)
+        if payment is None:
+            raise UserError(msg(C, "There is no payment {id}.", id=payment_id))
+        return payment
+
+    async def start_payment(
+        self,
+        sale: Sale,
+        provider_name: str,
+        options: Mapping[str, str] | None = None,
+        *,
+        expires_in: timedelta | None = None,
+        description: str = "",
+    ) -> Payment:
+        """Validate, journal the attempt (DRAFT) and start driving it; returns at once."""
+        if self._closed:
+            raise UserError(msg(C, "The terminal is shutting down."))
+        provider = self.provider(provider_name)
+        check_limits(sale.total, minimum=Money(provider.limits.min_minor, sale.currency),
+                     maximum=Money(provider.limits.max_minor, sale.currency))
+        prepared = await provider.prepare(dict(options or {}))
+        if not sale.id:
+            sale = await self.journal.add_sale(sale, training=self.training)
+        payment_id = new_id()
+        now = utcnow()
+        request = PaymentRequest(
+            key=provider.new_payment_key(payment_id),
+            order_id=sale.order_id,
+            amount_minor=sale.total.minor,
+            currency=sale.currency,
+            description=description or f"Sale {sale.number}",
+            items=refunds.sale_items(sale),
+            options=prepared,
+            expires_at=now + expires_in if expires_in else None,
+        )
+        payment = Payment(
+            id=payment_id, sale_id=sale.id, provider=provider_name, state=S.DRAFT,
+            amount=sale.total, key=request.key, request=request, created_at=now,
+            updated_at=now, shift_id=sale.shift_id, training=self.training,
+            expires_at=request.expires_at,
+        )
+        await self.journal.add_payment(payment)
+        self._ensure_driver(payment_id)
+        return payment
+
+    async def pay(self, sale: Sale, provider_name: str, options: Mapping[str, str] | None = None,
+                  **kw: Any) -> Payment:
+        """Start a payment and wait until it is settled (see :meth:`wait`)."""
+        payment = await self.start_payment(sale, provider_name, options, **kw)
+        return await self.wait(payment.id)
+
+    async def wait(self, payment_id: str, *, timeout: float | None = None,
+                   until: Callable[[Payment], bool] | None = None) -> Payment:
+        """Until the payment is settled: final, UNKNOWN, or left by the cashier to finish on
+        its own (or ``until`` says so).  Also returns if its driver stops for any reason."""
+        done = until or settled
+        result = asyncio.get_running_loop().create_future()
+
+        def on_update(update: PaymentUpdate) -> None:
+            if update.payment.id == payment_id and not result.done() and (
+                    done(update.payment) or update.stopped):
+                result.set_result(update.payment)
+
+        unsubscribe = self.subscribe(on_update)
+        try:
+            current = await self.get(payment_id)
+            if done(current) or payment_id not in self._drivers:
+                return current
+            payment: Payment = await asyncio.wait_for(result, timeout)
+            return payment
+        finally:
+            unsubscribe()
+
+    async def cancel(self, payment_id: str, *, wait: bool = True) -> Payment:
+        """The cashier gives up. Providers that can cancel do; for the others the payment is
+        left to expire and watched, so a late payment raises an alert instead of being lost."""
+        payment = await self.get(payment_id)
+        if payment.state.is_final or payment.state in _REFUND_STATES:
+            return payment
+        # The driver acts on the flag: before sending (DRAFT), or as soon as it can.
+        payment = await self.journal.update_payment(payment_id, event="cancel_requested",
+                                                    cancel_requested=True)
+        self._emit(PaymentUpdate(payment))
+        self._ensure_driver(payment_id)
+        if not wait:
+            return payment
+        return await self.wait(payment_id)
+
+    async def refund(
+        self,
+        payment_id: str,
+        *,
+        amount: Money | None = None,
+        quantities: Mapping[int, Decimal] | None = None,
+        reason: str = "",
+    ) -> Operation:
+        """Refund all that is left, an amount, or chosen quantities of sale lines.
+
+        Returns the operation once the provider answered (DONE, REJECTED or PENDING),
+        or still SENT if the answer was lost — the driver then keeps resending it.
+        """
+        payment = await self.get(payment_id)
+        provider = self.provider(payment.provider)
+        if not provider.capabilities.refund:
+            raise UserError(msg(C, "{provider} does not support refunds from the register.",
+                                provider=provider.display_name))
+        if payment.state not in (S.PAID, S.PARTIALLY_REFUNDED):
+            raise UserError(msg(C, "Only a paid payment can be refunded; this one is {state}.",
+                                state=payment.state.value))
+        sale = await self.journal.get_sale(payment.sale_id)
+        assert sale is not None
+        previous = [_returned_lines(op) for op in await self.journal.operations_for(payment_id)
+                    if op.kind is OperationKind.REFUND and op.state is not OperationState.REJECTED]
+        plan = self._plan_refund(sale, payment, amount, quantities, previous, provider)
+        key = provider.new_operation_key(payment_id, "refund")
+        request = RefundRequest(key=key, amount_minor=plan.amount.minor,
+                                currency=payment.amount.currency, items=plan.items, reason=reason)
+        now = utcnow()
+        operation = Operation(
+            id=new_id(), payment_id=payment_id, kind=OperationKind.REFUND,
+            state=OperationState.SENT, key=key,
+            request={**request.to_json(), "lines": [line.to_json() for line in plan.lines]},
+            created_at=now, updated_at=now, amount_minor=plan.amount.minor,
+            prev_state=payment.state,
+        )
+        operation, payment = await self.journal.add_operation(
+            operation, payment_to=S.REFUNDING, event="refund_sent")
+        self._emit(PaymentUpdate(payment, operation))
+        answered = asyncio.get_running_loop().create_future()
+
+        def on_update(update: PaymentUpdate) -> None:
+            op = update.operation
+            if answered.done() or update.payment.id != payment_id:
+                return
+            if update.stopped:
+                answered.set_result(None)
+            elif op is not None and op.id == operation.id and (
+                    op.state is not OperationState.SENT or update.error is not None):
+                answered.set_result(op)
+
+        unsubscribe = self.subscribe(on_update)
+        try:
+            self._ensure_driver(payment_id)
+            result: Operation | None = await answered
+        finally:
+            unsubscribe()
+        if result is None:  # the driver stopped without an answer: report what is journaled
+            ops = await self.journal.operations_for(payment_id)
+            result = next(op for op in ops if op.id == operation.id)
+        return result
+
+    async def reconcile(self, payment_ids: Iterable[str] | None = None, *,
+                        timeout: float = 30.0) -> list[Payment]:
+        """Ask the providers again about unsettled payments; wait (bounded) for their answers."""
+        ids = [p.id for p in await self.start()] if payment_ids is None else list(payment_ids)
+        waits = []
+        for payment_id in ids:
+            payment = await self.get(payment_id)
+            if payment.state.is_final:
+                continue
+            if payment.state in (S.CREATING, S.UNKNOWN):
+                # Settled already; wait for the outcome of one more attempt instead.
+                waits.append(self._wait_or_current(payment_id, timeout,
+                                                   _moved_from(payment.state)))
+            else:
+                waits.append(self._wait_or_current(payment_id, timeout, None))
+            self._ensure_driver(payment_id)
+            driver = self._drivers.get(payment_id)
+            if driver:
+                driver.failures = 0
+                driver.wake.set()
+        await asyncio.gather(*waits)
+        return [await self.get(payment_id) for payment_id in ids]
+
+    async def _wait_or_current(self, payment_id: str, timeout: float,
+                               until: Callable[[Payment], bool] | None) -> Payment:
+        try:
+            return await self.wait(payment_id, timeout=timeout, until=until)
+        except TimeoutError:
+            return await self.get(payment_id)
+
+    def notify(self, provider_ref: str) -> None:
+        """A callback or postback arrived: it only makes the driver read the status now."""
+        for driver in self._drivers.values():
+            driver.wake.set()
+        log.info("status read requested by a notification for %s", provider_ref)
+
+    # -- the driver -------------------------------------------------------------------
+
+    def _ensure_driver(self, payment_id: str) -> None:
+        if self._closed:
+            return
+        driver = self._drivers.get(payment_id)
+        if driver and driver.task and not driver.task.done():
+            driver.wake.set()
+            return
+        driver = driver or _Driver(payment_id)
+        self._drivers[payment_id] = driver
+        driver.task = asyncio.get_running_loop().create_task(self._drive(driver),
+                                                             name=f"payment-{payment_id}")
+
+    async def _drive(self, driver: _Driver) -> None:
+        try:
+            while True:
+                payment = await self.get(driver.payment_id)
+                if payment.state.is_final:
+                    return
+                step = {
+                    S.DRAFT: self._send_create,
+                    S.CREATING: self._recover_create,
+                    S.UNKNOWN: self._recover_create,
+                    S.PENDING: self._poll,
+                    S.CANCELLING: self._resume_cancel,
+                    S.REFUNDING: self._resume_refund,
+                }[payment.state]
+                await step(driver, payment)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("driver of payment %s failed; it will be recovered on the next start",
+                          driver.payment_id)
+        finally:
+            if self._drivers.get(driver.payment_id) is driver:
+                del self._drivers[driver.payment_id]
+            await self._emit_stopped(driver.payment_id)
+
+    async def _emit_stopped(self, payment_id: str) -> None:
+        with contextlib.suppress(Exception):
+            payment = await self.journal.get_payment(payment_id)
+            if payment is not None:
+                self._emit(PaymentUpdate(payment, stopped=True))
+
+    async def _sleep(self, driver: _Driver, seconds: float) -> None:
+        """Wait, but wake early for a cancel request or a notification."""
+        driver.wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(driver.wake.wait(), max(seconds, 0.0))
+
+    async def _backoff_sleep(self, driver: _Driver) -> None:
+        delay = self._backoff[min(driver.failures, len(self._backoff) - 1)]
+        driver.failures += 1
+        await self._sleep(driver, delay)
+
+    def _ref(self, payment: Payment) -> PaymentRef:
+        return PaymentRef(request=payment.request, provider_ref=payment.provider_ref)
+
+    # -- create --
+
+    async def _send_create(self, driver: _Driver, payment: Payment) -> None:
+        if payment.cancel_requested:
+            await self._move(payment, S.CANCELLED, "cancelled_before_sending",
+                             reason=CANCELLED_BY_CASHIER)
+            return
+        payment = await self._move(payment, S.CREATING, "create_sent")
+        provider = self.provider(payment.provider)
+        try:
+            remote = await provider.create(payment.request)
+        except OutcomeUnknown as exc:
+            await self._move(payment, S.UNKNOWN, "create_unknown", reason=exc.message,
+                             reason_code=exc.code, error=exc)
+            driver.failures = 1  # the client already resent; the next try waits a little
+            return
+        except (Rejected, InProgress) as exc:
+            await self._move(payment, S.DECLINED, "create_rejected", reason=exc.message,
+                             reason_code=exc.code, data={"details": exc.details})
+            return
+        driver.acked_at = self._clock()
+        await self._apply(payment, remote, "create_answered")
+
+    async def _recover_create(self, driver: _Driver, payment: Payment) -> None:
+        """CREATING (crash mid-request) or UNKNOWN (no answer): find out, never create twice."""
+        if driver.failures:
+            await self._backoff_sleep(driver)
+        provider = self.provider(payment.provider)
+        try:
+            remote = await provider.recover(payment.request)
+            if remote is None:
+                # The provider confirms nothing exists under this key: create it now, same key.
+                remote = await provider.create(payment.request)
+        except OutcomeUnknown as exc:
+            if payment.state is S.CREATING:
+                payment = await self._move(payment, S.UNKNOWN, "create_unknown",
+                                           reason=exc.message, reason_code=exc.code, error=exc)
+            else:
+                self._emit(PaymentUpdate(payment, error=exc.message))
+            driver.failures = max(driver.failures, 1)
+            return
+        except (Rejected, InProgress) as exc:
+            await self._move(payment, S.DECLINED, "create_rejected", reason=exc.message,
+                             reason_code=exc.code, data={"details": exc.details})
+            return
+        driver.failures = 0
+        driver.acked_at = self._clock()
+        await self._apply(payment, remote, "create_recovered")
+
+    # -- waiting for the customer --
+
+    async def _poll(self, driver: _Driver, payment: Payment) -> None:
+        provider = self.provider(payment.provider)
+        policy = provider.poll_policy
+        now = self._clock()
+        age = (utcnow() - payment.created_at).total_seconds()
+        since_ack = now - driver.acked_at if driver.acked_at is not None else age
+        auto = policy.cancel_after is not None and since_ack >= policy.cancel_after
+        if (payment.cancel_requested and not payment.abandoned) or auto:
+            if driver.failures:  # an earlier cancel was refused while the payment went on
+                await self._backoff_sleep(driver)
+            reason = (AUTO_CANCEL.with_params(seconds=int(policy.cancel_after or 0)) if auto
+                      and not payment.cancel_requested else CANCELLED_BY_CASHIER)
+            await self._start_cancel(driver, payment, reason, automatic=auto)
+            return
+        if driver.last_poll == 0.0 and driver.acked_at is not None:
+            next_poll = driver.acked_at + policy.first_delay
+        else:
+            slow = payment.abandoned or since_ack >= policy.slow_after or self._past_expiry(
+                payment, 0)
+            next_poll = driver.last_poll + (policy.slow_interval if slow else policy.interval)
+        if policy.cancel_after is not None and driver.acked_at is not None:
+            next_poll = min(next_poll, driver.acked_at + policy.cancel_after)
+        if next_poll > now:
+            await self._sleep(driver, next_poll - now)
+            return  # re-read the journal: a cancel may have been requested meanwhile
+        driver.last_poll = self._clock()
+        try:
+            remote = await provider.status(self._ref(payment))
+        except OutcomeUnknown as exc:
+            log.warning("status of %s unknown this time: %s", payment.id, exc.message.english())
+            self._emit(PaymentUpdate(payment, error=exc.message))
+            return
+        except InProgress:
+            return
+        except NotFound as exc:
+            log.error("%s does not know payment %s (%s)", payment.provider, payment.id, exc.code)
+            await self._attention(payment, exc.message)
+            await self._backoff_sleep(driver)
+            return
+        except Rejected as exc:
+            log.error("status of %s refused: %s", payment.id, exc.code)
+            self._emit(PaymentUpdate(payment, error=exc.message))
+            await self._backoff_sleep(driver)
+            return
+        payment = await self._apply(payment, remote, "status")
+        if (payment.state is S.PENDING and self._past_expiry(payment, policy.grace_after_expiry)
+                and not driver.warned_still_pending):
+            driver.warned_still_pending = True
+            await self._attention(payment, STILL_PENDING.with_params(
+                provider=provider.display_name))
+
+    def _past_expiry(self, payment: Payment, grace: float) -> bool:
+        return payment.expires_at is not None and utcnow() > payment.expires_at + timedelta(
+            seconds=grace)
+
+    # -- cancel --
+
+    async def _start_cancel(self, driver: _Driver, payment: Payment, reason: Message, *,
+                            automatic: bool = False) -> None:
+        provider = self.provider(payment.provider)
+        if not provider.capabilities.cancel:
+            # Nothing to call: stop showing it, keep watching it until the provider ends it.
+            payment = await self.journal.update_payment(
+                payment.id, event="abandoned", abandoned=True, cancel_requested=True,
+                data={"automatic": automatic})
+            self._emit(PaymentUpdate(payment))
+            return
+        now = utcnow()
+        operation = Operation(
+            id=new_id(), payment_id=payment.id, kind=OperationKind.CANCEL,
+            state=OperationState.SENT, key=provider.new_operation_key(payment.id, "cancel"),
+            request={"automatic": automatic, "reason": reason.to_json()},
+            created_at=now, updated_at=now, prev_state=payment.state,
+        )
+        try:
+            operation, payment = await self.journal.add_operation(
+                operation, payment_to=S.CANCELLING, event="cancel_sent", reason=reason)
+        except StaleTransition as exc:
+            log.info("cancel of %s not started: %s", payment.id, exc)
+            return
+        self._emit(PaymentUpdate(payment, operation))
+        await self._send_cancel(driver, payment, operation)
+
+    async def _resume_cancel(self, driver: _Driver, payment: Payment) -> None:
+        operation = await self._open_operation(payment, OperationKind.CANCEL)
+        if operation is None:  # cannot happen: the operation is written with the state
+            log.error("payment %s is CANCELLING without a cancel operation", payment.id)
+            await self._learn_state(driver, payment)
+            return
+        if driver.failures:
+            await self._backoff_sleep(driver)
+        if operation.state is OperationState.PENDING and operation.op_ref:
+            await self._cancel_progress(driver, payment, operation)
+        else:
+            await self._send_cancel(driver, payment, operation)
+
+    async def _send_cancel(self, driver: _Driver, payment: Payment, operation: Operation) -> None:
+        provider = self.provider(payment.provider)
+        try:
+            result = await provider.cancel(self._ref(payment), operation.key)
+        except OutcomeUnknown as exc:
+            self._emit(PaymentUpdate(payment, operation, error=exc.message))
+            driver.failures = max(driver.failures, 1)
+            return
+        except InProgress:
+            driver.failures = max(driver.failures, 1)
+            return
+        except ProviderError as exc:
+            # E.g. WRONG_TRANSACTION_STATE_CHANGE: the payment moved on; ask what it is now.
+            await self._finish_operation(operation, OperationState.REJECTED, exc.message, exc.code)
+            await self._learn_state(driver, payment)
+            return
+        driver.failures = 0
+        await self._cancel_result(driver, payment, operation, result)
+
+    async def _cancel_progress(self, driver: _Driver, payment: Payment,
+                               operation: Operation) -> None:
+        provider = self.provider(payment.provider)
+        assert operation.op_ref
+        try:
+            result = await provider.operation_status(self._ref(payment), operation.op_ref)
+        except ProviderError:
+            driver.failures = max(driver.failures, 1)
+            return
+        await self._cancel_result(driver, payment, operation, result)
+
+    async def _cancel_result(self, driver: _Driver, payment: Payment, operation: Operation,
+                             result: RemoteOperation) -> None:
+        if result.state is RemoteOperationState.PENDING:
+            if operation.state is not OperationState.PENDING:
+                operation = await self.journal.update_operation(
+                    operation.id, event="cancel_pending", state=OperationState.PENDING,
+                    op_ref=result.op_ref)
+            await self._sleep(driver, self.provider(payment.provider).poll_policy.interval)
+            return
+        if result.state is RemoteOperationState.DONE:
+            operation = await self._finish_operation(operation, OperationState.DONE, None, None,
+                                                     op_ref=result.op_ref)
+            remote = result.payment if result.payment and result.payment.state is not (
+                RemoteState.PENDING) else RemotePayment(state=RemoteState.CANCELLED,
+                                                        raw_status="canceled")
+            await self._apply(payment, remote, "cancelled", operation=operation,
+                              keep_reason=True)
+            return
+        operation = await self._finish_operation(operation, OperationState.REJECTED,
+                                                 result.reason, result.reason_code,
+                                                 op_ref=result.op_ref)
+        if result.payment is not None and result.payment.state is not RemoteState.PENDING:
+            # Typically PAID: the customer confirmed before the cancel arrived.
+            await self._apply(payment, result.payment, "cancel_refused", operation=operation)
+        else:
+            await self._learn_state(driver, payment)
+
+    async def _learn_state(self, driver: _Driver, payment: Payment) -> None:
+        """After a refused cancel: ask the provider what the payment is now and act on it."""
+        provider = self.provider(payment.provider)
+        try:
+            remote = await provider.status(self._ref(payment))
+        except ProviderError as exc:
+            self._emit(PaymentUpdate(payment, error=exc.message))
+            driver.failures = max(driver.failures, 1)
+            return
+        if remote.state is RemoteState.PENDING and payment.state is S.CANCELLING:
+            # Still in progress although the cancel was refused: poll, and try again later.
+            driver.failures += 1
+            await self._move(payment, S.PENDING, "cancel_refused_still_pending")
+            return
+        await self._apply(payment, remote, "status_after_cancel")
+
+    # -- refund --
+
+    def _plan_refund(self, sale: Sale, payment: Payment, amount: Money | None,
+                     quantities: Mapping[int, Decimal] | None,
+                     previous: list[list[refunds.ReturnedLine]],
+                     provider: Provider) -> refunds.RefundPlan:
+        if quantities:
+            if not provider.capabilities.refund_by_items:
+                raise UserError(msg(C, "{provider} refunds amounts, not items.",
+                                    provider=provider.display_name))
+            plan = refunds.plan_by_items(sale, quantities, previous)
+            if plan.amount.minor > payment.refundable.minor:
+                raise AmountError(msg(C, "Only {left} can still be refunded.",
+                                      left=payment.refundable))
+        else:
+            plan = refunds.plan_by_amount(sale, amount or payment.refundable, payment.refundable,
+                                          previous)
+        partial = plan.amount.minor < payment.refundable.minor
+        if partial and not provider.capabilities.partial_refund:
+            raise UserError(msg(C, "{provider} can only refund the whole payment.",
+                                provider=provider.display_name))
+        return plan
+
+    async def _resume_refund(self, driver: _Driver, payment: Payment) -> None:
+        operation = await self._open_operation(payment, OperationKind.REFUND)
+        if operation is None:
+            log.error("payment %s is REFUNDING without an open refund", payment.id)
+            await self._attention(payment, msg(C, "A refund is recorded without its details; "
+                                                  "check the payment with the provider."))
+            return
+        if driver.failures:
+            await self._backoff_sleep(driver)
+        provider = self.provider(payment.provider)
+        try:
+            if operation.state is OperationState.PENDING and operation.op_ref:
+                result = await provider.operation_status(self._ref(payment), operation.op_ref)
+            else:
+                # First send or resend after a lost answer: same key, same body (spec §4.7).
+                result = await provider.refund(self._ref(payment),
+                                               RefundRequest.from_json(operation.request))
+        except OutcomeUnknown as exc:
+            self._emit(PaymentUpdate(payment, operation, error=exc.message))
+            driver.failures = max(driver.failures, 1)
+            return
+        except InProgress:
+            driver.failures = max(driver.failures, 1)
+            return
+        except ProviderError as exc:
+            await self._refund_rejected(payment, operation, exc.message, exc.code)
+            return
+        driver.failures = 0
+        if result.state is RemoteOperationState.PENDING:
+            if operation.state is not OperationState.PENDING or operation.op_ref != result.op_ref:
+                operation = await self.journal.update_operation(
+                    operation.id, event="refund_pending", state=OperationState.PENDING,
+                    op_ref=result.op_ref)
+                self._emit(PaymentUpdate(payment, operation))
+            await self._sleep(driver, provider.poll_policy.interval)
+        elif result.state is RemoteOperationState.DONE:
+            await self._refund_done(payment, operation, result)
+        else:
+            await self._refund_rejected(payment, operation, result.reason, result.reason_code)
+
+    async def _refund_done(self, payment: Payment, operation: Operation,
+                           result: RemoteOperation) -> None:
+        operation = await self._finish_operation(operation, OperationState.DONE, None, None,
+                                                 op_ref=result.op_ref,
+                                                 receipt_fields=result.receipt_fields)
+        refunded = payment.refunded_minor + (operation.amount_minor or 0)
+        target = S.REFUNDED if refunded >= payment.amount.minor else S.PARTIALLY_REFUNDED
+        if result.payment and _STATE_OF[result.payment.state] not in (target, S.REFUNDING):
+            log.warning("refund of %s: provider says %s, our sums say %s", payment.id,
+                        result.payment.raw_status, target)
+        payment = await self._move(payment, target, "refund_done", refunded_minor=refunded,
+                                   operation=operation)
+
+    async def _refund_rejected(self, payment: Payment, operation: Operation,
+                               reason: Message | None, code: str | None) -> None:
+        operation = await self._finish_operation(operation, OperationState.REJECTED, reason, code)
+        back = operation.prev_state or S.PAID
+        await self._move(payment, back, "refund_rejected", operation=operation)
+
+    # -- shared helpers --
+
+    async def _open_operation(self, payment: Payment, kind: OperationKind) -> Operation | None:
+        for operation in reversed(await self.journal.operations_for(payment.id)):
+            if operation.kind is kind and not operation.state.is_final:
+                return operation
+        return None
+
+    async def _finish_operation(self, operation: Operation, state: OperationState,
+                                reason: Message | None, code: str | None, *,
+                                op_ref: str | None = None,
+                                receipt_fields: Mapping[str, str] | None = None) -> Operation:
+        changes: dict[str, Any] = {"state": state, "reason": reason, "reason_code": code}
+        if op_ref:
+            changes["op_ref"] = op_ref
+        if receipt_fields:
+            changes["receipt_fields"] = receipt_fields
+        return await self.journal.update_operation(
+            operation.id, event=f"{operation.kind}_{state.value.lower()}", **changes)
+
+    async def _move(self, payment: Payment, to: PaymentState, event: str, *,
+                    operation: Operation | None = None, error: ProviderError | None = None,
+                    data: Mapping[str, Any] | None = None, **changes: Any) -> Payment:
+        try:
+            moved = await self.journal.update_payment(payment.id, to=to, event=event, data=data,
+                                                      **changes)
+        except StaleTransition as exc:
+            await self._ignored(exc.current, to, to.value, event)
+            return exc.current
+        self._emit(PaymentUpdate(moved, operation, error=error.message if error else None))
+        return moved
+
+    async def _apply(self, payment: Payment, remote: RemotePayment, event: str, *,
+                     operation: Operation | None = None, keep_reason: bool = False) -> Payment:
+        """Take a provider's word about a payment, unless it would move a final state back."""
+        target = _STATE_OF[remote.state]
+        if (remote.version is not None and payment.remote_version is not None
+                and remote.version < payment.remote_version):
+            await self._ignored(payment, target, remote.raw_status, event, stale=True)
+            return payment
+        changes = _remote_changes(payment, remote, keep_reason=keep_reason)
+        if target in _REFUND_STATES and payment.state in (S.PENDING, S.CANCELLING, S.CREATING):
+            # Paid and refunded elsewhere before we looked: record the payment first.
+            payment = await self._move(payment, S.PAID, event)
+        stays = target is payment.state or (
+            # A poll while a cancel is under way says nothing new.
+            target is S.PENDING and payment.state is S.CANCELLING)
+        if stays:
+            if changes:
+                payment = await self.journal.update_payment(payment.id, event=event, **changes)
+                self._emit(PaymentUpdate(payment, operation))
+            return payment
+        if not can_move(payment.state, target):
+            await self._ignored(payment, target, remote.raw_status, event)
+            return payment
+        alert = None
+        if target is S.PAID and payment.abandoned:
+            alert = LATE_PAYMENT.with_params(amount=payment.amount)
+            changes["attention"] = alert
+        moved = await self._move(payment, target, event, operation=operation, **changes)
+        if alert and moved.state is S.PAID:
+            self._emit(PaymentUpdate(moved, operation, alert=alert))
+        return moved
+
+    async def _ignored(self, payment: Payment, wanted: PaymentState, raw_status: str, event: str,
+                       *, stale: bool = False) -> None:
+        """A late, duplicate or impossible update: never applied, always recorded."""
+        log.warning("ignored %s update %r (%s) for payment %s in state %s", event, raw_status,
+                    wanted, payment.id, payment.state)
+        await self.journal.log_event("update_ignored", payment_id=payment.id,
+                                     data={"event": event, "remote_status": raw_status,
+                                           "wanted": wanted.value, "state": payment.state.value,
+                                           "stale": stale})
+        if (wanted.is_paid or wanted in _REFUND_STATES) and payment.state in _UNPAID_ENDINGS:
+            # Money may have moved although we ended the payment unpaid: a person must look.
+            provider = self.provider(payment.provider)
+            await self._attention(payment, PAID_AFTER_END.with_params(
+                provider=provider.display_name, state=payment.state.value))
+
+    async def _attention(self, payment: Payment, message: Message) -> None:
+        payment = await self.journal.update_payment(payment.id, event="attention",
+                                                    attention=message)
+        self._emit(PaymentUpdate(payment, alert=message))
+
+    def _emit(self, update: PaymentUpdate) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(update)
+            except Exception:
+                log.exception("a payment listener failed")
+
+
+def settled(payment: Payment) -> bool:
+    """Nothing more will happen without a person or a long wait: final, UNKNOWN, or left."""
+    return (payment.state.is_final or payment.state is S.UNKNOWN
+            or (payment.abandoned and payment.state is S.PENDING))
+
+
+def _moved_from(state: PaymentState) -> Callable[[Payment], bool]:
+    return lambda payment: payment.state is not state
+
+
+def _returned_lines(operation: Operation) -> list[refunds.ReturnedLine]:
+    return [refunds.ReturnedLine.from_json(x) for x in operation.request.get("lines", [])]
+
+
+def _remote_changes(payment: Payment, remote: RemotePayment, *,
+                    keep_reason: bool) -> dict[str, Any]:
+    """The fields of ``payment`` that ``remote`` changes (empty when nothing is new)."""
+    wanted: dict[str, Any] = {
+        "provider_ref": remote.provider_ref or payment.provider_ref,
+        "raw_status": remote.raw_status or payment.raw_status,
+        "payer_url": remote.payer_url or payment.payer_url,
+        "payer_text": remote.payer_text or payment.payer_text,
+        "expires_at": remote.expires_at or payment.expires_at,
+        "remote_version": remote.version if remote.version is not None
+        else payment.remote_version,
+        "receipt_fields": {**payment.receipt_fields, **remote.receipt_fields},
+    }
+    if remote.refunded_minor is not None:
+        wanted["refunded_minor"] = remote.refunded_minor
+    if remote.reason is not None and not keep_reason:
+        wanted["reason"] = remote.reason
+        wanted["reason_code"] = remote.reason_code
+    changes = {k: v for k, v in wanted.items() if getattr(payment, k) != v}
+    return changes
+
+
+_STATE_TEXT = {
+    S.DRAFT: Message(C, "Preparing the payment…"),
+    S.CREATING: Message(C, "Sending the payment…"),
+    S.PENDING: Message(C, "Waiting for the customer…"),
+    S.UNKNOWN: Message(C, "No answer from the provider. The result is being checked."),
+    S.CANCELLING: Message(C, "Cancelling…"),
+    S.PAID: Message(C, "Paid."),
+    S.DECLINED: Message(C, "Declined."),
+    S.EXPIRED: Message(C, "Expired: the customer did not pay in time."),
+    S.CANCELLED: Message(C, "Cancelled."),
+    S.REFUNDING: Message(C, "Refunding…"),
+    S.PARTIALLY_REFUNDED: Message(C, "Partly refunded."),
+    S.REFUNDED: Message(C, "Refunded."),
+}
+
+
+def describe_state(state: PaymentState) -> Message:
+    """A short sentence for the cashier about where a payment is."""
+    return _STATE_TEXT[state]

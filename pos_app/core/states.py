@@ -1,0 +1,101 @@
+"""The payment state machine of DESIGN.md, the same for every provider.
+
+::
+
+    DRAFT ─send─► CREATING ─ack─► PENDING ──► PAID ──► REFUNDING ──► PARTIALLY_REFUNDED / REFUNDED
+      │             │               │  ├────► DECLINED
+      │             │               │  ├────► EXPIRED
+      │             │               │  └─cancel─► CANCELLING ──► CANCELLED
+      │             │               │                  └───────► PAID (the customer won the race)
+      │             └─no answer─► UNKNOWN ──reconcile──► any state above
+      ├─ cancelled before sending ─► CANCELLED
+      └─ never sent, process ended ─► (removed on recovery)
+
+A final state never moves backwards.  PAID and PARTIALLY_REFUNDED are final
+"until a refund": the only way out of them is REFUNDING.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class PaymentState(StrEnum):
+    DRAFT = "DRAFT"
+    CREATING = "CREATING"
+    PENDING = "PENDING"
+    UNKNOWN = "UNKNOWN"
+    CANCELLING = "CANCELLING"
+    PAID = "PAID"
+    DECLINED = "DECLINED"
+    EXPIRED = "EXPIRED"
+    CANCELLED = "CANCELLED"
+    REFUNDING = "REFUNDING"
+    PARTIALLY_REFUNDED = "PARTIALLY_REFUNDED"
+    REFUNDED = "REFUNDED"
+
+    @property
+    def is_final(self) -> bool:
+        """No provider update can change it any more (a refund is our own new operation)."""
+        return self in _FINAL
+
+    @property
+    def is_paid(self) -> bool:
+        """Money was taken (and not all of it returned yet)."""
+        return self in (PaymentState.PAID, PaymentState.PARTIALLY_REFUNDED, PaymentState.REFUNDING)
+
+    @property
+    def needs_reconcile(self) -> bool:
+        """The outcome of something we sent is not known yet."""
+        return self in _IN_FLIGHT
+
+
+S = PaymentState
+
+_FINAL = frozenset({S.PAID, S.PARTIALLY_REFUNDED, S.DECLINED, S.EXPIRED, S.CANCELLED, S.REFUNDED})
+_IN_FLIGHT = frozenset({S.CREATING, S.PENDING, S.UNKNOWN, S.CANCELLING, S.REFUNDING})
+
+_UNPAID_ENDINGS = {S.DECLINED, S.EXPIRED, S.CANCELLED}
+_PAYMENT_OUTCOMES = {S.PENDING, S.PAID, *_UNPAID_ENDINGS}
+
+ALLOWED: dict[PaymentState, frozenset[PaymentState]] = {
+    # A cashier may cancel before anything was sent.
+    S.DRAFT: frozenset({S.CREATING, S.CANCELLED}),
+    S.CREATING: frozenset({*_PAYMENT_OUTCOMES, S.UNKNOWN, S.CANCELLING}),
+    # Reconciliation may find the payment anywhere, even already refunded.
+    S.UNKNOWN: frozenset({*_PAYMENT_OUTCOMES, S.CANCELLING, S.REFUNDING, S.PARTIALLY_REFUNDED,
+                          S.REFUNDED}),
+    S.PENDING: frozenset({S.PAID, *_UNPAID_ENDINGS, S.CANCELLING}),
+    # A refused cancel of a payment still in progress goes back to waiting.
+    S.CANCELLING: frozenset({S.PAID, *_UNPAID_ENDINGS, S.PENDING}),
+    S.PAID: frozenset({S.REFUNDING, S.PARTIALLY_REFUNDED, S.REFUNDED}),
+    S.REFUNDING: frozenset({S.PAID, S.PARTIALLY_REFUNDED, S.REFUNDED}),
+    S.PARTIALLY_REFUNDED: frozenset({S.REFUNDING, S.REFUNDED}),
+    S.DECLINED: frozenset(),
+    S.EXPIRED: frozenset(),
+    S.CANCELLED: frozenset(),
+    S.REFUNDED: frozenset(),
+}
+
+
+def can_move(current: PaymentState, new: PaymentState) -> bool:
+    return new in ALLOWED[current]
+
+
+class OperationKind(StrEnum):
+    CANCEL = "cancel"
+    REFUND = "refund"
+    WITHDRAWAL = "withdrawal"
+
+
+class OperationState(StrEnum):
+    """State of a cancel, refund or withdrawal we sent."""
+
+    SENT = "SENT"  # written before the request; outcome not known yet
+    PENDING = "PENDING"  # the provider accepted it for processing
+    DONE = "DONE"
+    REJECTED = "REJECTED"
+
+    @property
+    def is_final(self) -> bool:
+        return self in (OperationState.DONE, OperationState.REJECTED)

@@ -1,0 +1,83 @@
+"""Translatable messages that any layer can create without importing Qt.
+
+Core, providers and the CLI describe problems as :class:`Message` objects: a Qt
+translation context, an English source text with ``{named}`` placeholders, and
+the values.  The UI (and the CLI, when Qt translations are loaded) installs a
+translator with :func:`set_translator`; until then messages render in English.
+``pyside6-lupdate`` finds the texts because every one is written as a
+``Message("Context", "text")`` call, which the extraction script recognises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+Translator = Callable[[str, str], str]
+
+
+def _identity(context: str, text: str) -> str:
+    return text
+
+
+_translator: Translator = _identity
+
+
+def set_translator(translator: Translator | None) -> None:
+    """Install the function that turns (context, source text) into the user's language."""
+    global _translator
+    _translator = translator or _identity
+
+
+def translate(context: str, text: str) -> str:
+    return _translator(context, text)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A sentence for a person, translated when it is shown, not when it is created."""
+
+    context: str
+    text: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def with_params(self, **params: Any) -> Message:
+        return Message(self.context, self.text, {**self.params, **params})
+
+    def render(self) -> str:
+        template = translate(self.context, self.text)
+        try:
+            return template.format(**self.params)
+        except (KeyError, IndexError, ValueError):
+            # A broken translation must never hide the message itself.
+            return self.text.format(**self.params)
+
+    def english(self) -> str:
+        return self.text.format(**self.params)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"context": self.context, "text": self.text, "params": dict(self.params)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Message:
+        return cls(str(data["context"]), str(data["text"]), dict(data.get("params") or {}))
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def msg(context: str, text: str, /, **params: Any) -> Message:
+    """Shorthand for ``Message(context, text, params)``."""
+    return Message(context, text, params)
+
+
+class UserError(Exception):
+    """An error whose message is meant for the cashier or the manager, not a traceback."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.english())
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message.render()

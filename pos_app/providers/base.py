@@ -1,0 +1,253 @@
+"""The common Provider protocol and the provider-neutral data it exchanges.
+
+Providers never import ``pos_app.core``: amounts cross this boundary as integer
+minor units plus a currency code, and states as :class:`RemoteState`, which the
+payment service maps onto its own state machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, Protocol
+
+from pos_app.i18n import Message
+
+
+class RemoteState(StrEnum):
+    """What the provider says about a payment, in provider-neutral words."""
+
+    PENDING = "PENDING"
+    PAID = "PAID"
+    DECLINED = "DECLINED"
+    EXPIRED = "EXPIRED"
+    CANCELLED = "CANCELLED"
+    REFUNDING = "REFUNDING"
+    PARTIALLY_REFUNDED = "PARTIALLY_REFUNDED"
+    REFUNDED = "REFUNDED"
+
+
+class RemoteOperationState(StrEnum):
+    PENDING = "PENDING"
+    DONE = "DONE"
+    REJECTED = "REJECTED"
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a provider can do; the service and the UI offer only these actions."""
+
+    cancel: bool = False
+    refund: bool = False
+    partial_refund: bool = False
+    refund_by_items: bool = False
+    register_shows_qr: bool = False
+    customer_barcode: bool = False
+    receipt_file: bool = False
+    balance: bool = False
+    withdrawal: bool = False
+
+
+@dataclass(frozen=True)
+class Limits:
+    min_minor: int
+    max_minor: int
+
+
+@dataclass(frozen=True)
+class PollPolicy:
+    """How often to ask for the status of a payment in progress (seconds)."""
+
+    first_delay: float
+    interval: float
+    slow_interval: float
+    slow_after: float
+    # Cancel automatically when no final status came within this time (Koshelek: 30 s).
+    cancel_after: float | None = None
+    # Keep asking this long after the payment's own expiry, to catch a late final status.
+    grace_after_expiry: float = 120.0
+
+
+@dataclass(frozen=True)
+class LineItem:
+    """A sale line as providers need it. ``price_minor`` may be fractional (price per gram)."""
+
+    name: str
+    article: str
+    price_minor: Decimal
+    quantity: Decimal
+    measure: str
+    total_minor: int
+    subtotal_minor: int
+    discount_minor: int
+    vat: str
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["price_minor"] = str(self.price_minor)
+        data["quantity"] = str(self.quantity)
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> LineItem:
+        return cls(
+            name=str(data["name"]),
+            article=str(data["article"]),
+            price_minor=Decimal(str(data["price_minor"])),
+            quantity=Decimal(str(data["quantity"])),
+            measure=str(data["measure"]),
+            total_minor=int(data["total_minor"]),
+            subtotal_minor=int(data["subtotal_minor"]),
+            discount_minor=int(data["discount_minor"]),
+            vat=str(data["vat"]),
+        )
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    """One payment attempt. ``key`` is its idempotency key, journaled before sending."""
+
+    key: str
+    order_id: str
+    amount_minor: int
+    currency: str
+    description: str
+    items: tuple[LineItem, ...]
+    options: Mapping[str, str] = field(default_factory=dict)
+    expires_at: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "order_id": self.order_id,
+            "amount_minor": self.amount_minor,
+            "currency": self.currency,
+            "description": self.description,
+            "items": [item.to_json() for item in self.items],
+            "options": dict(self.options),
+            "expires_at": self.expires_at.isoformat() if self.expires_at else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PaymentRequest:
+        expires = data.get("expires_at")
+        return cls(
+            key=str(data["key"]),
+            order_id=str(data["order_id"]),
+            amount_minor=int(data["amount_minor"]),
+            currency=str(data["currency"]),
+            description=str(data.get("description", "")),
+            items=tuple(LineItem.from_json(i) for i in data.get("items", ())),
+            options={str(k): str(v) for k, v in (data.get("options") or {}).items()},
+            expires_at=datetime.fromisoformat(expires) if expires else None,
+        )
+
+
+@dataclass(frozen=True)
+class PaymentRef:
+    """Everything a provider needs to address an existing payment."""
+
+    request: PaymentRequest
+    provider_ref: str | None
+
+
+@dataclass(frozen=True)
+class RefundRequest:
+    key: str
+    amount_minor: int
+    currency: str
+    items: tuple[LineItem, ...]
+    reason: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "amount_minor": self.amount_minor,
+            "currency": self.currency,
+            "items": [item.to_json() for item in self.items],
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RefundRequest:
+        return cls(
+            key=str(data["key"]),
+            amount_minor=int(data["amount_minor"]),
+            currency=str(data["currency"]),
+            items=tuple(LineItem.from_json(i) for i in data.get("items", ())),
+            reason=str(data.get("reason", "")),
+        )
+
+
+@dataclass(frozen=True)
+class RemotePayment:
+    """A provider's answer about a payment, already translated into neutral terms."""
+
+    state: RemoteState
+    provider_ref: str | None = None
+    raw_status: str = ""
+    reason_code: str | None = None
+    reason: Message | None = None
+    paid_minor: int | None = None
+    refunded_minor: int | None = None
+    payer_url: str | None = None
+    payer_text: str | None = None
+    expires_at: datetime | None = None
+    receipt_fields: Mapping[str, str] = field(default_factory=dict)
+    # Orders provider updates; a smaller value than the last seen one is stale.
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class RemoteOperation:
+    """A provider's answer about a cancel or a refund."""
+
+    state: RemoteOperationState
+    op_ref: str | None = None
+    payment: RemotePayment | None = None
+    reason_code: str | None = None
+    reason: Message | None = None
+    receipt_fields: Mapping[str, str] = field(default_factory=dict)
+
+
+class Provider(Protocol):
+    """What the payment service needs from a provider adapter."""
+
+    id: str
+    display_name: str
+    capabilities: Capabilities
+    limits: Limits
+    poll_policy: PollPolicy
+
+    def new_payment_key(self, payment_id: str) -> str:
+        """The idempotency key for a new payment attempt."""
+        ...
+
+    def new_operation_key(self, payment_id: str, kind: str) -> str: ...
+
+    async def prepare(self, options: Mapping[str, str]) -> Mapping[str, str]:
+        """Check and enrich the cashier's input (e.g. read a barcode) before any journal write."""
+        ...
+
+    async def create(self, request: PaymentRequest) -> RemotePayment: ...
+
+    async def recover(self, request: PaymentRequest) -> RemotePayment | None:
+        """Learn the outcome of a create whose answer was lost.
+
+        ``None`` means the provider confirms nothing was created, so creating again
+        with the same key is safe.  Raises OutcomeUnknown while it cannot tell.
+        """
+        ...
+
+    async def status(self, ref: PaymentRef) -> RemotePayment: ...
+
+    async def cancel(self, ref: PaymentRef, key: str) -> RemoteOperation: ...
+
+    async def refund(self, ref: PaymentRef, request: RefundRequest) -> RemoteOperation: ...
+
+    async def operation_status(self, ref: PaymentRef, op_ref: str) -> RemoteOperation: ...
+
+    async def aclose(self) -> None: ...

@@ -1,0 +1,93 @@
+"""The one way providers make HTTP clients: TLS 1.2+, timeouts, and logs without secrets."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import ssl
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+
+from pos_app.i18n import msg
+from pos_app.providers.errors import InsecureURL
+from pos_app.redact import redact_url
+
+log = logging.getLogger("pos_app.http")
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """Connection settings of one provider (seconds)."""
+
+    connect_timeout: float = 3.0
+    read_timeout: float = 10.0
+    ca_bundle: str | None = None
+    # Environment proxies and .netrc are ignored on purpose; a proxy is configured explicitly.
+    proxy: str | None = None
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str, *, live: bool, what: str) -> None:
+    """Refuse URLs that would carry payments in the clear (live mode) or are not URLs at all."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InsecureURL(msg("Config", "{what}: “{url}” is not an http(s) URL.", what=what,
+                              url=redact_url(url)))
+    if live and parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise InsecureURL(msg(
+            "Config", "{what}: plain http to {host} is not allowed in live mode; use https.",
+            what=what, host=parts.hostname))
+
+
+def tls_context(ca_bundle: str | None = None) -> ssl.SSLContext:
+    context = ssl.create_default_context(cafile=ca_bundle)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
+
+async def _log_request(request: httpx.Request) -> None:
+    request.extensions["pos_started"] = time.monotonic()
+    log.debug("-> %s %s", request.method, redact_url(str(request.url)))
+
+
+async def _log_response(response: httpx.Response) -> None:
+    started = response.request.extensions.get("pos_started")
+    elapsed = (time.monotonic() - started) * 1000 if isinstance(started, float) else -1.0
+    log.info("<- %s %s %s %.0f ms", response.request.method,
+             redact_url(str(response.request.url)), response.status_code, elapsed)
+
+
+def build_client(
+    *,
+    base_url: str,
+    settings: HttpSettings,
+    live: bool,
+    what: str,
+    auth: httpx.Auth | tuple[str, str] | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> httpx.AsyncClient:
+    """One ``httpx.AsyncClient`` per provider; tests pass ``transport`` to run the sandbox."""
+    check_url(base_url, live=live, what=what)
+    return httpx.AsyncClient(
+        base_url=base_url,
+        auth=auth,
+        timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
+        verify=tls_context(settings.ca_bundle),
+        transport=transport,
+        follow_redirects=False,
+        trust_env=False,
+        proxy=settings.proxy,
+        event_hooks={"request": [_log_request], "response": [_log_response]},
+        headers={"User-Agent": "pos-app"},
+    )

@@ -1,0 +1,139 @@
+"""All provider sandboxes under one ASGI app, plus the ``/_sandbox`` control routes.
+
+``/koshelek/...``, and (as they are added) ``/paymega/...`` and ``/pegas/...``
+follow their specs; ``/_sandbox/...`` is not part of any provider's API: it lets a
+trainer, a test or a script play the customer and inject faults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount, Route
+
+from pos_app.sandbox.common import JSONResponse, read_body
+from pos_app.sandbox.faults import Fault, FaultInjector
+from pos_app.sandbox.koshelek import PREFIX as KOSHELEK
+from pos_app.sandbox.koshelek import TRAINING_STORE, Behaviour, KoshelekSandbox
+
+
+@dataclass
+class Sandbox:
+    """The sandboxes' state, reachable from tests and from the control routes."""
+
+    koshelek: KoshelekSandbox = field(default_factory=KoshelekSandbox)
+    base_url: str = "http://sandbox"
+    faults: FaultInjector | None = None
+
+    def credentials(self) -> dict[str, Any]:
+        """What a register needs to talk to these sandboxes (training values, not secrets)."""
+        return {
+            "base_url": self.base_url,
+            "koshelek": {
+                "base_url": f"{self.base_url}{KOSHELEK}",
+                "login": self.koshelek.login,
+                "password": self.koshelek.password,
+                "store_id": TRAINING_STORE,
+                "token_url": f"{self.base_url}/_sandbox/koshelek/token",
+                "wallet_page": f"{self.base_url}{KOSHELEK}/wallet",
+            },
+        }
+
+
+def build_app(sandbox: Sandbox | None = None, *, in_process: bool = False) -> tuple[FaultInjector,
+                                                                                      Sandbox]:
+    """The ASGI app (wrapped in the fault injector) and its state."""
+    state = sandbox or Sandbox()
+    routes = [
+        Mount(KOSHELEK, app=state.koshelek.routes()),
+        Mount("/_sandbox", routes=_control_routes(state)),
+    ]
+    app = Starlette(routes=routes)
+    injector = FaultInjector(app, in_process=in_process)
+    state.faults = injector
+    return injector, state
+
+
+def _control_routes(state: Sandbox) -> list[Route]:
+    k = state.koshelek
+
+    async def credentials(request: Request) -> Response:
+        return JSONResponse(state.credentials())
+
+    async def koshelek_session(request: Request) -> Response:
+        body, _ = await read_body(request)
+        body = body if isinstance(body, dict) else {}
+        try:
+            behaviour = Behaviour(**body["behaviour"]) if body.get("behaviour") else None
+        except (TypeError, ValueError) as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        session = k.new_session(registered=bool(body.get("register", True)),
+                                pay_available=bool(body.get("pay_available", True)),
+                                behaviour=behaviour)
+        return JSONResponse(session)
+
+    async def koshelek_verify(request: Request) -> Response:
+        body, _ = await read_body(request)
+        barcode = body.get("barcode", "") if isinstance(body, dict) else ""
+        return JSONResponse(k.verify(str(barcode)))
+
+    async def koshelek_token(request: Request) -> Response:
+        return JSONResponse({"token": k.token()})
+
+    async def koshelek_behaviour(request: Request) -> Response:
+        body, _ = await read_body(request)
+        if request.method == "POST":
+            try:
+                k.behaviour = Behaviour(**(body if isinstance(body, dict) else {}))
+            except (TypeError, ValueError) as exc:
+                return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse(vars(k.behaviour))
+
+    async def koshelek_transactions(request: Request) -> Response:
+        return JSONResponse(k.snapshot())
+
+    async def koshelek_force(request: Request) -> Response:
+        body, _ = await read_body(request)
+        error_code = body.get("errorCode") if isinstance(body, dict) else None
+        if request.path_params["outcome"] not in ("approve", "decline"):
+            return JSONResponse({"error": "use approve or decline"}, status_code=404)
+        try:
+            changed = k.force(request.path_params["id"], request.path_params["outcome"],
+                              error_code)
+        except KeyError:
+            return JSONResponse({"error": "no such transaction"}, status_code=404)
+        return JSONResponse({"changed": changed})
+
+    async def koshelek_stores(request: Request) -> Response:
+        body, _ = await read_body(request)
+        if isinstance(body, dict) and body.get("storeId"):
+            k.stores.add(str(body["storeId"]))
+        return JSONResponse(sorted(k.stores))
+
+    async def faults(request: Request) -> Response:
+        assert state.faults is not None
+        if request.method == "DELETE":
+            state.faults.clear()
+        elif request.method == "POST":
+            body, _ = await read_body(request)
+            try:
+                state.faults.add(Fault(**(body if isinstance(body, dict) else {})))
+            except (TypeError, ValueError) as exc:
+                return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse(state.faults.active())
+
+    return [
+        Route("/credentials", credentials, methods=["GET"]),
+        Route("/koshelek/sessions", koshelek_session, methods=["POST"]),
+        Route("/koshelek/verify", koshelek_verify, methods=["POST"]),
+        Route("/koshelek/token", koshelek_token, methods=["GET"]),
+        Route("/koshelek/behaviour", koshelek_behaviour, methods=["GET", "POST"]),
+        Route("/koshelek/transactions", koshelek_transactions, methods=["GET"]),
+        Route("/koshelek/transactions/{id}/{outcome:str}", koshelek_force, methods=["POST"]),
+        Route("/koshelek/stores", koshelek_stores, methods=["GET", "POST"]),
+        Route("/faults", faults, methods=["GET", "POST", "DELETE"]),
+    ]

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+
+from pos_app.app import Runtime
+from pos_app.i18n import set_translator
+from pos_app.sandbox.testing import SandboxTransport
+from tests.helpers import MemoryKeyring, training_runtime
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own config, data and log directories."""
+    monkeypatch.setenv("POS_APP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("POS_APP_LOG_DIR", str(tmp_path / "logs"))
+    monkeypatch.setenv("POS_APP_CONFIG", str(tmp_path / "config" / "terminal.toml"))
+    for name in ("KOSHELEK", "PAYMEGA", "PEGAS"):
+        for key in ("LOGIN", "PASSWORD", "TOKEN", "SECRET", "PUBLIC_KEY"):
+            monkeypatch.delenv(f"POS_APP_{name}_{key}", raising=False)
+    set_translator(None)
+    return tmp_path
+
+
+@pytest.fixture
+def sandbox() -> SandboxTransport:
+    return SandboxTransport()
+
+
+@pytest.fixture
+async def runtime(sandbox: SandboxTransport) -> AsyncIterator[Runtime]:
+    rt = await training_runtime(sandbox)
+    await rt.service.start()
+    yield rt
+    await rt.aclose()

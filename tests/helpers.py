@@ -1,0 +1,98 @@
+"""Fakes and builders shared by the tests (the only place fakes live)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import httpx
+from keyring.backend import KeyringBackend
+
+from pos_app.app import Mode, Runtime, build_runtime
+from pos_app.core.money import Money
+from pos_app.core.payments import Payment
+from pos_app.core.sale import Measure, Sale, SaleLine, VatRate
+from pos_app.sandbox.koshelek import Behaviour
+from pos_app.sandbox.testing import SandboxTransport
+
+SANDBOX_URL = "http://sandbox"
+
+
+class MemoryKeyring(KeyringBackend):
+    """The OS keyring cannot run here; this one keeps secrets in a dict."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+def rub(text: str) -> Money:
+    return Money(int(Decimal(text) * 100), "RUB")
+
+
+def simple_sale(amount: str = "123.45") -> Sale:
+    return Sale.single_amount(rub(amount))
+
+
+def grocery_sale() -> Sale:
+    """The spec's example basket: milk x2 with a discount, weighed apples, a bag."""
+    return Sale(lines=(
+        SaleLine(name="Молоко 3,2% 1 л", unit_price=Money(8990), quantity=Decimal(2),
+                 vat=VatRate.VAT10, article="4601234567890", discount_minor=1000),
+        SaleLine(name="Яблоки Гала, вес", unit_price=Money(20000), quantity=Decimal("1.125"),
+                 measure=Measure.KILOGRAM, vat=VatRate.VAT10, article="2100000012345"),
+        SaleLine(name="Пакет-майка", unit_price=Money(900), vat=VatRate.VAT20,
+                 article="4600000000017"),
+    ))
+
+
+async def training_runtime(transport: SandboxTransport, **kw: Any) -> Runtime:
+    """A training terminal whose providers reach the in-process sandbox."""
+    kw.setdefault("reconcile_backoff", (0.05, 0.1, 0.2))
+    return await build_runtime(Mode.TRAINING, sandbox_url=SANDBOX_URL,
+                               transport_factory=lambda name: transport, lock=False, **kw)
+
+
+def customer(transport: SandboxTransport, **behaviour: Any) -> dict[str, str]:
+    """A training customer with a fresh barcode; ``behaviour`` decides how they answer."""
+    return transport.sandbox.koshelek.new_session(
+        behaviour=Behaviour(**behaviour) if behaviour else None)
+
+
+async def wait_until(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
+    """Wait for a condition by polling the event loop, never a blind sleep."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if loop.time() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        await asyncio.sleep(0.01)
+
+
+async def wait_state(runtime: Runtime, payment_id: str, *states: str,
+                     timeout: float = 10.0) -> Payment:
+    def reached(p: Payment) -> bool:
+        return p.state.value in states
+    payment = await runtime.service.wait(payment_id, timeout=timeout, until=reached)
+    assert payment.state.value in states, payment
+    return payment
+
+
+def http_client(transport: SandboxTransport) -> httpx.AsyncClient:
+    return httpx.AsyncClient(base_url=SANDBOX_URL, transport=transport)
