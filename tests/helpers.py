@@ -23,10 +23,10 @@ SANDBOX_URL = "http://sandbox"
 class MemoryKeyring(KeyringBackend):
     """The OS keyring cannot run here; this one keeps secrets in a dict."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self.store: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> str | None:

@@ -72,6 +72,7 @@ class ProviderSettings:
 
 @dataclass(frozen=True)
 class KoshelekSettings(ProviderSettings):
+    min_amount_minor: int = 400  # TOTAL_AMOUNT_IS_TOO_SMALL below 4 roubles (spec §3.2)
     status_timeout: float = 5.0
     poll_first_delay_ms: int = 300
     poll_interval_ms: int = 500

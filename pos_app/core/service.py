@@ -322,16 +322,18 @@ class PaymentService:
         """Ask the providers again about unsettled payments; wait (bounded) for their answers."""
         ids = [p.id for p in await self.start()] if payment_ids is None else list(payment_ids)
         waits = []
+        asked_at = utcnow()
+
+        def answered(payment: Payment) -> bool:
+            # UNKNOWN counts only once the provider was asked again after this call.
+            return settled(payment) and (payment.state is not S.UNKNOWN
+                                         or payment.updated_at > asked_at)
+
         for payment_id in ids:
             payment = await self.get(payment_id)
             if payment.state.is_final:
                 continue
-            if payment.state in (S.CREATING, S.UNKNOWN):
-                # Settled already; wait for the outcome of one more attempt instead.
-                waits.append(self._wait_or_current(payment_id, timeout,
-                                                   _moved_from(payment.state)))
-            else:
-                waits.append(self._wait_or_current(payment_id, timeout, None))
+            waits.append(self._wait_or_current(payment_id, timeout, answered))
             self._ensure_driver(payment_id)
             driver = self._drivers.get(payment_id)
             if driver:
@@ -446,11 +448,9 @@ class PaymentService:
                 # The provider confirms nothing exists under this key: create it now, same key.
                 remote = await provider.create(payment.request)
         except OutcomeUnknown as exc:
-            if payment.state is S.CREATING:
-                payment = await self._move(payment, S.UNKNOWN, "create_unknown",
-                                           reason=exc.message, reason_code=exc.code, error=exc)
-            else:
-                self._emit(PaymentUpdate(payment, error=exc.message))
+            # Journaled each time: the resolution screen shows what the provider said last.
+            payment = await self._move(payment, S.UNKNOWN, "reconcile_no_answer",
+                                       reason=exc.message, reason_code=exc.code, error=exc)
             driver.failures = max(driver.failures, 1)
             return
         except (Rejected, InProgress) as exc:
@@ -810,10 +810,6 @@ def settled(payment: Payment) -> bool:
     """Nothing more will happen without a person or a long wait: final, UNKNOWN, or left."""
     return (payment.state.is_final or payment.state is S.UNKNOWN
             or (payment.abandoned and payment.state is S.PENDING))
-
-
-def _moved_from(state: PaymentState) -> Callable[[Payment], bool]:
-    return lambda payment: payment.state is not state
 
 
 def _returned_lines(operation: Operation) -> list[refunds.ReturnedLine]:

@@ -64,6 +64,7 @@ class Fault:
     probability: float = 1.0
     delay_ms: int = 0
     status: int = 500
+    body: Any = None  # for error_before / error_after / status: the body to answer with
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -136,7 +137,7 @@ class FaultInjector:
             await asyncio.sleep(fault.delay_ms / 1000)
             await self.app(scope, receive, send)
         elif fault.kind in ("error_before", "status"):
-            await self._send_json(send, fault.status, self._error_body(path, fault.status))
+            await self._send_json(send, fault.status, self._error_body(path, fault))
         elif fault.kind == "drop_before":
             await self._drop(send)
         else:
@@ -146,7 +147,7 @@ class FaultInjector:
     async def _after_commit(self, fault: Fault, path: str, captured: _Captured,
                             send: Send) -> None:
         if fault.kind == "error_after":
-            await self._send_json(send, fault.status, self._error_body(path, fault.status))
+            await self._send_json(send, fault.status, self._error_body(path, fault))
         elif fault.kind == "drop_after":
             await self._drop(send)
         elif fault.kind == "timeout_after_commit":
@@ -176,11 +177,13 @@ class FaultInjector:
         await self.app(scope, receive, capture)
         return captured
 
-    def _error_body(self, path: str, status: int) -> Any:
+    def _error_body(self, path: str, fault: Fault) -> Any:
+        if fault.body is not None:
+            return fault.body
         for prefix, body in self._error_bodies.items():
             if path.startswith(prefix):
-                return body(status) if callable(body) else body
-        return {"error": "injected fault", "status": status}
+                return body(fault.status) if callable(body) else body
+        return {"error": "injected fault", "status": fault.status}
 
     async def _drop(self, send: Send) -> None:
         if self.in_process:

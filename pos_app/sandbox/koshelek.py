@@ -148,7 +148,8 @@ class KoshelekSandbox:
         self._availability: dict[str, dict[str, Any]] = {}
         self._secret = secrets.token_bytes(16)
         self._lock = threading.RLock()
-        self.requests: list[tuple[str, dict[str, Any]]] = []  # what clients sent, for tests
+        # What clients sent, with the monotonic time it arrived: tests check timing and bodies.
+        self.requests: list[tuple[float, str, dict[str, Any]]] = []
 
     # -- the TOTP module's side --------------------------------------------------------
 
@@ -521,13 +522,14 @@ class KoshelekSandbox:
 
     def routes(self) -> Router:
         api = "/api/v1/merchant"
+        # Handlers are looked up by name on each request, so a test can wrap one.
         endpoints = {
-            f"{api}/availability-info/task": (self.availability, True),
-            f"{api}/checkout": (self.checkout, True),
-            f"{api}/transaction/status": (self.status, False),
-            f"{api}/transaction/receipt": (self.receipt, False),
-            f"{api}/transaction/cancel": (self.cancel, False),
-            f"{api}/transaction/refund": (self.refund, True),
+            f"{api}/availability-info/task": ("availability", True),
+            f"{api}/checkout": ("checkout", True),
+            f"{api}/transaction/status": ("status", False),
+            f"{api}/transaction/receipt": ("receipt", False),
+            f"{api}/transaction/cancel": ("cancel", False),
+            f"{api}/transaction/refund": ("refund", True),
         }
         routes = [Route(path, self._endpoint(path, handler, token), methods=["POST"])
                   for path, (handler, token) in endpoints.items()]
@@ -536,7 +538,7 @@ class KoshelekSandbox:
         routes.append(Route("/wallet", self._wallet_page, methods=["GET"]))
         return Router(routes)
 
-    def _endpoint(self, path: str, handler: Any, needs_token: bool) -> Any:
+    def _endpoint(self, path: str, handler_name: str, needs_token: bool) -> Any:
         async def endpoint(request: Request) -> Response:
             if not basic_auth_ok(request, self.login, self.password):
                 return JSONResponse(
@@ -551,9 +553,9 @@ class KoshelekSandbox:
                 return JSONResponse({"code": "INVALID_REQUEST",
                                      "details": error or "ожидается JSON-объект"}, status_code=400)
             with self._lock:
-                self.requests.append((path, body))
+                self.requests.append((time.monotonic(), path, body))
                 try:
-                    status, answer = self._replay_or(path, body, handler)
+                    status, answer = self._replay_or(path, body, getattr(self, handler_name))
                 except BadRequest as exc:
                     return JSONResponse({"code": "INVALID_REQUEST", "details": str(exc)},
                                         status_code=400)
@@ -637,13 +639,13 @@ def _check_item(item: Any) -> None:
     if price < 0 or price != price.quantize(Decimal("0.01")):
         raise BadRequest("price: неотрицательное число копеек")
     quantity = _decimal(item, "quantity")
-    if quantity <= 0 or quantity != quantity.quantize(Decimal("0.1")):
-        raise BadRequest("quantity: больше 0, не более одного знака после точки")
     measure = item.get("measure", "PIECE")
     if measure not in MEASURES:
         raise BadRequest(f"measure: неизвестная единица {measure!r}")
     if measure == "KILOGRAM" and quantity != quantity.to_integral_value():
         raise BadRequest("quantity: для KILOGRAM целое число; весовой товар передаётся в GRAM")
+    if quantity <= 0 or quantity != quantity.quantize(Decimal("0.1")):
+        raise BadRequest("quantity: больше 0, не более одного знака после точки")
     if item.get("currency", "RUB") not in ("RUB", "", None):
         raise BadRequest("currency: ожидается RUB")
     if item.get("tax") not in TAXES:

@@ -72,11 +72,11 @@ def barcode_info(result: object) -> BarcodeInfo:
         raise Rejected(NOT_A_CUSTOMER_CODE, code="BAD_BARCODE")
     code = str(result.get("resultCode", ""))
     session = result.get("cardSession")
+    if code in ("", "INVALID_BARCODE", "BARCODE_INVALID"):
+        raise Rejected(NOT_A_CUSTOMER_CODE, code="BAD_BARCODE")
     if result.get("totpCodeValid") is False:
         raise Rejected(CODE_EXPIRED, code="TOTP_INVALID")
     if code != AVAILABLE:
-        if code in ("", "INVALID_BARCODE", "BARCODE_INVALID"):
-            raise Rejected(NOT_A_CUSTOMER_CODE, code="BAD_BARCODE")
         raise Rejected(PAY_NOT_AVAILABLE.with_params(result=code), code=code)
     if not isinstance(session, str) or not _CARD_SESSION.match(session):
         raise Rejected(NOT_A_CUSTOMER_CODE, code="NO_CARD_SESSION")

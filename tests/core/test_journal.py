@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from pos_app.core.journal import (
+    SCHEMA_VERSION,
+    Journal,
+    JournalError,
+    PaymentFilter,
+    StaleTransition,
+    new_id,
+)
+from pos_app.core.money import Money
+from pos_app.core.payments import Payment, utcnow
+from pos_app.core.sale import Sale
+from pos_app.core.states import PaymentState
+from pos_app.providers.base import PaymentRequest
+
+S = PaymentState
+
+
+async def add(journal: Journal, amount: int = 12345, *, state: S = S.DRAFT,
+              provider: str = "koshelek", minutes_ago: int = 0) -> Payment:
+    sale = await journal.add_sale(Sale.single_amount(Money(amount)))
+    now = utcnow() - timedelta(minutes=minutes_ago)
+    pid = new_id()
+    request = PaymentRequest(key=f"key-{pid}", order_id=sale.order_id, amount_minor=amount,
+                             currency="RUB", description="", items=())
+    payment = Payment(id=pid, sale_id=sale.id, provider=provider, state=S.DRAFT,
+                      amount=Money(amount), key=request.key, request=request, created_at=now,
+                      updated_at=now)
+    await journal.add_payment(payment)
+    if state is not S.DRAFT:
+        await journal.update_payment(pid, to=S.CREATING, event="t")
+        if state is not S.CREATING:
+            await journal.update_payment(pid, to=state, event="t")
+    result = await journal.get_payment(pid)
+    assert result is not None
+    return result
+
+
+async def test_migrates_a_new_file(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite3"
+    journal = await Journal.open(path)
+    await journal.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 1
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"sales", "payments", "operations", "events", "receipts", "shifts"} <= tables
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+async def test_migrates_an_existing_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite3"
+    sqlite3.connect(path).close()  # a zero-length file, as a failed first start leaves
+    journal = await Journal.open(path)
+    assert await journal.count_payments() == 0
+    await journal.close()
+
+
+async def test_refuses_a_newer_schema(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    with pytest.raises(JournalError, match="newer version"):
+        await Journal.open(path)
+
+
+async def test_damaged_file_is_reported_and_not_touched(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite3"
+    garbage = b"this is not a database, it is a shopping list\n" * 100
+    path.write_bytes(garbage)
+    with pytest.raises(JournalError, match="damaged"):
+        await Journal.open(path)
+    assert path.read_bytes() == garbage
+
+
+async def test_settings_and_thread(tmp_path: Path) -> None:
+    journal = await Journal.open(tmp_path / "j.sqlite3")
+    names = await journal._run(lambda: (
+        journal.conn.execute("PRAGMA synchronous").fetchone()[0],
+        threading.current_thread().name))
+    assert names[0] == 2  # FULL
+    assert names[1].startswith("journal")
+    assert threading.current_thread().name != names[1]
+    await journal.close()
+
+
+async def test_event_log_is_append_only(tmp_path: Path) -> None:
+    journal = await Journal.open(tmp_path / "j.sqlite3")
+    payment = await add(journal)
+    events = await journal.events_for(payment.id)
+    assert [e.kind for e in events] == ["payment_created"]
+    for sql in ("UPDATE events SET kind = 'x'", "DELETE FROM events"):
+        with pytest.raises(JournalError, match="append-only"):
+            await journal._run(journal.conn.execute, sql)
+    await journal.close()
+
+
+async def test_transitions_follow_the_state_machine(tmp_path: Path) -> None:
+    journal = await Journal.open(tmp_path / "j.sqlite3")
+    payment = await add(journal, state=S.PENDING)
+    paid = await journal.update_payment(payment.id, to=S.PAID, event="status",
+                                        provider_ref="txn-1", raw_status="accepted")
+    assert (paid.state, paid.provider_ref) == (S.PAID, "txn-1")
+    with pytest.raises(StaleTransition):
+        await journal.update_payment(payment.id, to=S.PENDING, event="late", raw_status="pending")
+    again = await journal.get_payment(payment.id)
+    assert again is not None
+    assert (again.state, again.raw_status) == (S.PAID, "accepted")  # nothing written
+    kinds = [(e.kind, e.from_state, e.to_state) for e in await journal.events_for(payment.id)]
+    assert kinds[-1] == ("status", "PENDING", "PAID")
+    await journal.close()
+
+
+async def test_committed_writes_survive_a_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite3"
+    journal = await Journal.open(path)
+    payment = await add(journal, state=S.CREATING)
+    # A second connection sees it at once: the write is committed, not buffered.
+    other = sqlite3.connect(path)
+    assert other.execute("SELECT state FROM payments WHERE id = ?",
+                         (payment.id,)).fetchone() == ("CREATING",)
+    other.close()
+    await journal.close()
+    reopened = await Journal.open(path)
+    assert [p.id for p in await reopened.payments_in([S.CREATING])] == [payment.id]
+    await reopened.close()
+
+
+async def test_drafts_are_discarded_with_a_trace(tmp_path: Path) -> None:
+    journal = await Journal.open(tmp_path / "j.sqlite3")
+    draft = await add(journal)
+    sent = await add(journal, state=S.CREATING)
+    assert await journal.discard_draft(draft.id)
+    assert not await journal.discard_draft(sent.id)
+    assert await journal.get_payment(draft.id) is None
+    assert [e.kind for e in await journal.events_for(draft.id)][-1] == "draft_discarded"
+    await journal.close()
+
+
+async def test_history_pages_and_search(tmp_path: Path) -> None:
+    journal = await Journal.open(tmp_path / "j.sqlite3")
+    made = [await add(journal, 1000 + i, minutes_ago=50 - i, state=S.PENDING) for i in range(25)]
+    await add(journal, 777, provider="paymega", state=S.CREATING)
+    page1 = await journal.list_payments(limit=10)
+    page2 = await journal.list_payments(limit=10, before=(page1[-1].created_at.isoformat(
+        timespec="milliseconds"), page1[-1].id))
+    assert len({p.id for p in page1} | {p.id for p in page2}) == 20
+    assert page1[0].provider == "paymega"  # newest first
+    assert [p.amount.minor for p in await journal.list_payments(
+        PaymentFilter(text="10,05"))] == [1005]
+    assert (await journal.list_payments(PaymentFilter(text=made[3].id[:8])))[0].id == made[3].id
+    assert await journal.count_payments(PaymentFilter(providers=("paymega",))) == 1
+    assert await journal.count_payments(PaymentFilter(states=(S.PENDING,))) == 25
+    sale_number = (await journal.get_sale(made[0].sale_id))
+    assert sale_number is not None
+    found = await journal.list_payments(PaymentFilter(text=f"S{sale_number.number:06d}"))
+    assert [p.id for p in found] == [made[0].id]
+    await journal.close()

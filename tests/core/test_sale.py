@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from pos_app.core.money import AmountError, Money
+from pos_app.core.sale import Measure, Sale, SaleLine
+from tests.helpers import grocery_sale
+
+
+def test_totals_of_the_spec_basket() -> None:
+    sale = grocery_sale()
+    # 2 x 89.90 - 10.00, 1.125 kg x 200.00, 9.00 -> spec §4.1: 403.80 to pay, 413.80 before discount
+    assert sale.total == Money(40380)
+    assert sale.subtotal == Money(41380)
+    assert sale.discount == Money(1000)
+
+
+def test_weighed_line_rounds_half_up() -> None:
+    line = SaleLine(name="Сыр", unit_price=Money(99999), quantity=Decimal("0.333"),
+                    measure=Measure.KILOGRAM)
+    assert line.subtotal_minor == 33300  # 332.99667 roubles -> 333.00
+
+
+@pytest.mark.parametrize(("kwargs", "says"), [
+    ({"name": " "}, "needs a name"),
+    ({"quantity": Decimal(0)}, "quantity"),
+    ({"unit_price": Money(-1)}, "cannot be negative"),
+    ({"discount_minor": 10_000}, "discount"),
+])
+def test_bad_lines(kwargs: dict[str, object], says: str) -> None:
+    base: dict[str, object] = {"name": "Хлеб", "unit_price": Money(5000)}
+    with pytest.raises(AmountError, match=says):
+        SaleLine(**{**base, **kwargs})  # type: ignore[arg-type]
+
+
+def test_sale_needs_lines_in_one_currency() -> None:
+    with pytest.raises(AmountError, match="no lines"):
+        Sale(lines=())
+    with pytest.raises(AmountError, match="RUB"):
+        Sale(lines=(SaleLine(name="x", unit_price=Money(1, "USD")),))
+
+
+def test_lines_round_trip_through_json() -> None:
+    sale = grocery_sale()
+    again = Sale.from_lines_json(sale.lines_json())
+    assert again.lines == sale.lines

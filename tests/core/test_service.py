@@ -1,0 +1,368 @@
+"""The payment service drives Koshelek payments through the in-process sandbox."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+import uuid
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pos_app.app import Runtime
+from pos_app.core.journal import new_id
+from pos_app.core.money import AmountError, Money
+from pos_app.core.payments import Payment, utcnow
+from pos_app.core.refunds import sale_items
+from pos_app.core.service import AUTO_CANCEL, LATE_PAYMENT, PaymentUpdate
+from pos_app.core.states import OperationState, PaymentState
+from pos_app.i18n import UserError
+from pos_app.providers.base import PaymentRequest, RemotePayment, RemoteState
+from pos_app.providers.errors import Rejected
+from pos_app.sandbox.faults import Fault
+from pos_app.sandbox.koshelek import KoshelekSandbox
+from pos_app.sandbox.testing import SandboxTransport
+from tests.helpers import customer, grocery_sale, simple_sale, training_runtime, wait_state
+
+S = PaymentState
+CHECKOUT = "/koshelek/api/v1/merchant/checkout"
+CANCEL = "/koshelek/api/v1/merchant/transaction/cancel"
+REFUND = "/koshelek/api/v1/merchant/transaction/refund"
+
+
+def k(sandbox: SandboxTransport) -> KoshelekSandbox:
+    return sandbox.sandbox.koshelek
+
+
+def fault(sandbox: SandboxTransport, **kw: Any) -> None:
+    assert sandbox.sandbox.faults is not None
+    sandbox.sandbox.faults.add(Fault(**kw))
+
+
+def requests_to(sandbox: SandboxTransport, path: str) -> list[tuple[float, dict[str, Any]]]:
+    return [(t, body) for t, p, body in k(sandbox).requests if p.endswith(path)]
+
+
+async def pay(runtime: Runtime, sandbox: SandboxTransport, sale: Any = None,
+              **behaviour: Any) -> Payment:
+    barcode = customer(sandbox, **behaviour)["barcode"]
+    return await runtime.service.pay(sale or grocery_sale(), "koshelek", {"barcode": barcode})
+
+
+async def kinds(runtime: Runtime, payment_id: str) -> list[str]:
+    return [e.kind for e in await runtime.journal.events_for(payment_id)]
+
+
+async def test_paid(runtime: Runtime, sandbox: SandboxTransport) -> None:
+    seen: list[PaymentState] = []
+    runtime.service.subscribe(lambda u: seen.append(u.payment.state))
+    payment = await pay(runtime, sandbox, delay_ms=100)
+    assert payment.state is S.PAID
+    assert payment.provider_ref in k(sandbox).transactions
+    assert payment.receipt_fields["paymentTransactionId"] == payment.provider_ref
+    assert {"qrcId", "kzo", "orderId"} <= set(payment.receipt_fields)
+    assert seen[:3] == [S.CREATING, S.PENDING, S.PAID]
+    assert await kinds(runtime, payment.id) == [
+        "payment_created", "create_sent", "create_answered", "status"]
+    assert len(k(sandbox).transactions) == 1
+
+
+async def test_journal_is_written_before_the_request(runtime: Runtime,
+                                                     sandbox: SandboxTransport) -> None:
+    seen_in_journal: list[str] = []
+    original = k(sandbox).checkout
+
+    def spy(body: dict[str, Any]) -> Any:
+        conn = sqlite3.connect(runtime.journal.path)  # another reader, as after a crash
+        [(state, key)] = conn.execute("SELECT state, idem_key FROM payments").fetchall()
+        conn.close()
+        seen_in_journal.append(state)
+        assert key == body["requestId"]
+        return original(body)
+
+    k(sandbox).checkout = spy  # type: ignore[method-assign]
+    await pay(runtime, sandbox, delay_ms=0)
+    assert seen_in_journal == ["CREATING"]
+
+
+async def test_polling_follows_the_spec(runtime: Runtime, sandbox: SandboxTransport) -> None:
+    await pay(runtime, sandbox, delay_ms=1300)
+    [(checkout_at, _)] = requests_to(sandbox, "/checkout")
+    polls = requests_to(sandbox, "/transaction/status")
+    times = [t for t, _ in polls]
+    assert 0.25 <= times[0] - checkout_at <= 0.6  # first poll 250-500 ms after checkout
+    assert all(b - a >= 0.25 for a, b in itertools.pairwise(times))
+    assert len({body["requestId"] for _, body in polls}) == len(polls)  # new id per poll
+
+
+@pytest.mark.parametrize(("mode", "state", "reason"), [
+    ("decline", S.DECLINED, "bank declined"),
+    ("cancel", S.CANCELLED, "customer cancelled"),
+])
+async def test_customer_says_no(runtime: Runtime, sandbox: SandboxTransport, mode: str,
+                                state: PaymentState, reason: str) -> None:
+    payment = await pay(runtime, sandbox, mode=mode, delay_ms=50)
+    assert payment.state is state
+    assert payment.reason is not None
+    assert reason in payment.reason.english()
+
+
+async def test_refused_before_creation(runtime: Runtime, sandbox: SandboxTransport) -> None:
+    person = k(sandbox).new_session(registered=False)
+    payment = await runtime.service.pay(simple_sale(), "koshelek", {"barcode": person["barcode"]})
+    assert (payment.state, payment.reason_code) == (S.DECLINED, "UNKNOWN_SESSION_ID")
+    assert k(sandbox).transactions == {}
+
+
+async def test_nothing_is_journaled_for_bad_input(runtime: Runtime,
+                                                  sandbox: SandboxTransport) -> None:
+    with pytest.raises(Rejected, match="not a Koshelek customer code"):
+        await runtime.service.start_payment(simple_sale(), "koshelek", {"barcode": "garbage!"})
+    with pytest.raises(AmountError, match="below the minimum of 4,00"):
+        await runtime.service.start_payment(simple_sale("3.99"), "koshelek", {"barcode": "x"})
+    with pytest.raises(UserError, match="not enabled"):
+        await runtime.service.start_payment(simple_sale(), "cash", {})
+    assert await runtime.journal.count_payments() == 0
+
+
+async def test_cancel_by_the_cashier(runtime: Runtime, sandbox: SandboxTransport) -> None:
+    barcode = customer(sandbox, mode="never")["barcode"]
+    started = await runtime.service.start_payment(simple_sale(), "koshelek", {"barcode": barcode})
+    await wait_state(runtime, started.id, "PENDING")
+    payment = await runtime.service.cancel(started.id)
+    assert payment.state is S.CANCELLED
+    assert payment.reason is not None
+    assert payment.reason.english() == "Cancelled by the cashier."
+    [txn] = k(sandbox).transactions.values()
+    assert txn.status == "canceled"
+    [operation] = await runtime.journal.operations_for(started.id)
+    assert (operation.kind.value, operation.state) == ("cancel", OperationState.DONE)
+
+
+async def test_customer_wins_the_race(runtime: Runtime, sandbox: SandboxTransport) -> None:
+    barcode = customer(sandbox, mode="never")["barcode"]
+    started = await runtime.service.start_payment(simple_sale(), "koshelek", {"barcode": barcode})
+    pending = await wait_state(runtime, started.id, "PENDING")
+    assert pending.provider_ref
+    k(sandbox).force(pending.provider_ref, "approve")  # the customer confirms first
+    payment = await runtime.service.cancel(started.id)
+    assert payment.state is S.PAID
+    [operation] = await runtime.journal.operations_for(started.id)
+    assert operation.state is OperationState.REJECTED
+
+
+async def test_cancel_before_anything_was_sent(runtime: Runtime,
+                                               sandbox: SandboxTransport) -> None:
+    fault(sandbox, kind="latency", path=CHECKOUT, delay_ms=0)
+    payment = await runtime.service.start_payment(
+        simple_sale(), "koshelek", {"barcode": customer(sandbox)["barcode"]})
+    # The cashier presses Cancel before the driver got to send.
+    await runtime.journal.update_payment(payment.id, event="cancel_requested",
+                                         cancel_requested=True)
+    result = await runtime.service.wait(payment.id)
+    assert result.state in (S.CANCELLED,)
+    assert requests_to(sandbox, "/checkout") == []
+
+
+async def test_no_final_status_cancels_automatically(sandbox: SandboxTransport,
+                                                     isolated_dirs: Path) -> None:
+    config = isolated_dirs / "config" / "terminal.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("[providers.koshelek]\nstatus_wait_s = 1\n", encoding="utf-8")
+    runtime = await training_runtime(sandbox)
+    payment = await pay(runtime, sandbox, mode="never")
+    assert payment.state is S.CANCELLED
+    assert payment.reason == AUTO_CANCEL.with_params(seconds=1)
+    [(checkout_at, _)] = requests_to(sandbox, "/checkout")
+    [(cancel_at, _)] = requests_to(sandbox, "/transaction/cancel")
+    assert 1.0 <= cancel_at - checkout_at < 1.6
+    await runtime.aclose()
+
+
+async def test_full_and_partial_refunds(runtime: Runtime, sandbox: SandboxTransport) -> None:
+    payment = await pay(runtime, sandbox, delay_ms=0)
+    one_milk = await runtime.service.refund(payment.id, quantities={0: Decimal(1)})
+    assert (one_milk.state, one_milk.amount_minor) == (OperationState.DONE, 8490)
+    assert one_milk.receipt_fields["refundTransactionId"]
+    after = await runtime.service.get(payment.id)
+    assert (after.state, after.refunded_minor) == (S.PARTIALLY_REFUNDED, 8490)
+    by_amount = await runtime.service.refund(payment.id, amount=Money(1000))
+    assert by_amount.state is OperationState.DONE
+    rest = await runtime.service.refund(payment.id)
+    assert rest.amount_minor == 40380 - 8490 - 1000
+    final = await runtime.service.get(payment.id)
+    assert (final.state, final.refunded_minor) == (S.REFUNDED, 40380)
+    [txn] = k(sandbox).transactions.values()
+    assert (txn.status, txn.refunded) == ("refunded", 40380)
+    with pytest.raises(UserError, match="Only a paid payment can be refunded"):
+        await runtime.service.refund(payment.id)
+
+
+async def test_refused_refund_goes_back(runtime: Runtime, sandbox: SandboxTransport) -> None:
+    payment = await pay(runtime, sandbox, delay_ms=0)
+    fault(sandbox, kind="status", path=REFUND, status=200, body={
+        "requestId": "r", "refTransactionId": str(uuid.uuid4()), "refStatus": "rejected",
+        "transactionId": payment.provider_ref, "status": "accepted",
+        "errorCode": "EXTERNAL_PROVIDER_ERROR"})
+    operation = await runtime.service.refund(payment.id)
+    assert operation.state is OperationState.REJECTED
+    assert operation.reason is not None
+    assert "bank or payment provider reported an error" in operation.reason.english()
+    assert (await runtime.service.get(payment.id)).state is S.PAID
+    again = await runtime.service.refund(payment.id)  # and it can be tried again
+    assert again.state is OperationState.DONE
+
+
+async def test_refund_answer_lost_is_resent_with_the_same_id(runtime: Runtime,
+                                                             sandbox: SandboxTransport) -> None:
+    payment = await pay(runtime, sandbox, delay_ms=0)
+    fault(sandbox, kind="drop_after", path=REFUND, count=4)  # client resends 3 times, all lost
+    operation = await runtime.service.refund(payment.id, amount=Money(1000))
+    assert operation.state is OperationState.SENT  # outcome unknown for now
+    final = await wait_state(runtime, payment.id, "PARTIALLY_REFUNDED")
+    assert final.refunded_minor == 1000
+    refunds = requests_to(sandbox, "/transaction/refund")
+    assert len({body["requestId"] for _, body in refunds}) == 1
+    [txn] = k(sandbox).transactions.values()
+    assert txn.refunded == 1000  # refunded once, not five times
+
+
+async def test_refund_that_takes_time(runtime: Runtime, sandbox: SandboxTransport) -> None:
+    k(sandbox).refund_delay_ms = 300
+    payment = await pay(runtime, sandbox, delay_ms=0)
+    operation = await runtime.service.refund(payment.id)
+    assert operation.state is OperationState.PENDING
+    assert (await runtime.service.get(payment.id)).state is S.REFUNDING
+    assert (await wait_state(runtime, payment.id, "REFUNDED")).refunded_minor == 40380
+
+
+async def test_no_answer_becomes_unknown_then_reconciles(runtime: Runtime,
+                                                         sandbox: SandboxTransport) -> None:
+    fault(sandbox, kind="drop_before", path=CHECKOUT, count=4)
+    barcode = customer(sandbox, delay_ms=0)["barcode"]
+    payment = await runtime.service.pay(simple_sale(), "koshelek", {"barcode": barcode})
+    assert payment.state is S.UNKNOWN
+    assert payment.reason is not None
+    assert "being checked" in payment.reason.english()
+    paid = await wait_state(runtime, payment.id, "PAID")  # the driver keeps trying
+    assert len({b["requestId"] for _, b in requests_to(sandbox, "/checkout")}) == 1
+    assert len(k(sandbox).transactions) == 1
+    assert paid.provider_ref in k(sandbox).transactions
+
+
+async def test_lost_answer_after_commit_is_one_payment(runtime: Runtime,
+                                                       sandbox: SandboxTransport) -> None:
+    fault(sandbox, kind="drop_after", path=CHECKOUT, count=4)
+    payment = await pay(runtime, sandbox, sale=simple_sale(), delay_ms=0)
+    assert payment.state is S.UNKNOWN
+    paid = await wait_state(runtime, payment.id, "PAID")
+    assert list(k(sandbox).transactions) == [paid.provider_ref]
+
+
+async def _journal_attempt(runtime: Runtime, sandbox: SandboxTransport, state: PaymentState,
+                           **behaviour: Any) -> tuple[Payment, PaymentRequest]:
+    """A payment as a crashed process left it: journaled, maybe sent, never answered."""
+    provider = runtime.service.provider("koshelek")
+    sale = await runtime.journal.add_sale(simple_sale())
+    options = await provider.prepare({"barcode": customer(sandbox, **behaviour)["barcode"]})
+    request = PaymentRequest(key=str(uuid.uuid4()), order_id=sale.order_id,
+                             amount_minor=sale.total.minor, currency="RUB", description="",
+                             items=sale_items(sale), options=options)
+    now = utcnow() - timedelta(seconds=2)
+    payment = Payment(id=new_id(), sale_id=sale.id, provider="koshelek", state=S.DRAFT,
+                      amount=sale.total, key=request.key, request=request, created_at=now,
+                      updated_at=now)
+    await runtime.journal.add_payment(payment)
+    if state is not S.DRAFT:
+        await runtime.journal.update_payment(payment.id, to=S.CREATING, event="create_sent")
+    return payment, request
+
+
+@pytest.fixture
+async def crashed(sandbox: SandboxTransport) -> AsyncIterator[Runtime]:
+    """A terminal opened but not started, standing in for the process that crashed."""
+    runtime = await training_runtime(sandbox)
+    yield runtime
+    await runtime.aclose()
+
+
+async def test_recovery_when_the_request_never_left(crashed: Runtime,
+                                                    sandbox: SandboxTransport) -> None:
+    payment, _ = await _journal_attempt(crashed, sandbox, S.CREATING, delay_ms=0)
+    await crashed.service.start()
+    recovered = await wait_state(crashed, payment.id, "PAID")
+    assert len(k(sandbox).transactions) == 1
+    assert recovered.provider_ref in k(sandbox).transactions
+
+
+async def test_recovery_when_the_request_arrived(crashed: Runtime,
+                                                 sandbox: SandboxTransport) -> None:
+    payment, request = await _journal_attempt(crashed, sandbox, S.CREATING, delay_ms=0)
+    first = await crashed.service.provider("koshelek").create(request)  # arrived, answer lost
+    await crashed.service.start()
+    recovered = await wait_state(crashed, payment.id, "PAID")
+    assert recovered.provider_ref == first.provider_ref
+    assert len(k(sandbox).transactions) == 1  # no duplicate
+
+
+async def test_recovery_discards_drafts(crashed: Runtime, sandbox: SandboxTransport) -> None:
+    payment, _ = await _journal_attempt(crashed, sandbox, S.DRAFT)
+    assert [p.id for p in await crashed.service.start()] == []
+    assert await crashed.journal.get_payment(payment.id) is None
+    assert requests_to(sandbox, "/checkout") == []
+
+
+async def test_recovered_pending_payment_is_cancelled_after_the_wait(
+        crashed: Runtime, sandbox: SandboxTransport) -> None:
+    payment, request = await _journal_attempt(crashed, sandbox, S.CREATING, mode="never")
+    remote = await crashed.service.provider("koshelek").create(request)
+    await crashed.journal.update_payment(payment.id, to=S.PENDING, event="create_answered",
+                                         provider_ref=remote.provider_ref)
+    old = utcnow() - timedelta(seconds=60)  # the crash happened a minute ago
+    await crashed.journal._run(crashed.journal.conn.execute,
+                               "UPDATE payments SET created_at = ? WHERE id = ?",
+                               (old.isoformat(timespec="milliseconds"), payment.id))
+    await crashed.service.start()
+    cancelled = await wait_state(crashed, payment.id, "CANCELLED")
+    assert cancelled.reason is not None
+    assert "No final answer" in cancelled.reason.english()
+
+
+async def test_final_states_never_move_back(runtime: Runtime, sandbox: SandboxTransport) -> None:
+    payment = await pay(runtime, sandbox, delay_ms=0)
+    service = runtime.service
+    same = await service._apply(payment, RemotePayment(state=RemoteState.PENDING,
+                                                       raw_status="pending"), "late")
+    assert same.state is S.PAID
+    declined = await pay(runtime, sandbox, mode="decline", delay_ms=0)
+    alerts: list[PaymentUpdate] = []
+    service.subscribe(lambda u: alerts.append(u) if u.alert else None)
+    await service._apply(declined, RemotePayment(state=RemoteState.PAID, raw_status="accepted"),
+                         "late")
+    after = await service.get(declined.id)
+    assert after.state is S.DECLINED
+    assert after.attention is not None
+    assert "reports this payment as paid" in after.attention.english()
+    assert alerts
+    ignored = [e for e in await runtime.journal.events_for(declined.id)
+               if e.kind == "update_ignored"]
+    assert ignored[0].data["remote_status"] == "accepted"
+
+
+async def test_late_payment_after_the_cashier_left_alerts(runtime: Runtime,
+                                                          sandbox: SandboxTransport) -> None:
+    barcode = customer(sandbox, mode="never")["barcode"]
+    payment = await runtime.service.start_payment(simple_sale(), "koshelek", {"barcode": barcode})
+    await wait_state(runtime, payment.id, "PENDING")
+    left = await runtime.journal.update_payment(payment.id, event="abandoned", abandoned=True)
+    service = runtime.service
+    alerts: list[PaymentUpdate] = []
+    service.subscribe(lambda u: alerts.append(u) if u.alert else None)
+    paid = await service._apply(left, RemotePayment(state=RemoteState.PAID,
+                                                    raw_status="accepted"), "status")
+    assert paid.state is S.PAID
+    assert alerts[0].alert == LATE_PAYMENT.with_params(amount=payment.amount)

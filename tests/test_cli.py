@@ -1,0 +1,153 @@
+"""The command line, called in-process with the sandboxes on a real loopback socket."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pos_app.cli import main
+from pos_app.sandbox.faults import Fault
+from pos_app.sandbox.server import SandboxServer
+
+
+@pytest.fixture
+def server() -> Iterator[SandboxServer]:
+    with SandboxServer() as running:
+        running.sandbox.koshelek.behaviour.delay_ms = 200
+        yield running
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    lines = [line for line in out.splitlines() if line.strip()]
+    data = json.loads(lines[-1]) if "--json" in argv and lines else out
+    return code, data, err
+
+
+def test_demo_payment(capsys: pytest.CaptureFixture[str]) -> None:
+    code, data, err = run(capsys, "pay", "--demo", "--provider", "koshelek", "--amount",
+                          "123.45", "--json")
+    assert code == 0
+    assert data["state"] == "PAID"
+    assert (data["provider"], data["amount"], data["amount_minor"]) == ("koshelek", "123.45",
+                                                                        12345)
+    assert data["payment_id"]
+    assert data["provider_transaction_id"]
+    assert data["training"] is True
+    assert "Training customer's Koshelek code: KP" in err
+    code, history, _ = run(capsys, "history", "--demo", "--json")
+    assert history["payment_id"] == data["payment_id"]
+
+
+@pytest.mark.parametrize(("customer", "state"), [("decline", "DECLINED"), ("cancel", "CANCELLED")])
+def test_not_paid_exits_1(capsys: pytest.CaptureFixture[str], server: SandboxServer,
+                          customer: str, state: str) -> None:
+    code, data, _ = run(capsys, "pay", "--demo", "--sandbox-url", server.base_url, "--provider",
+                        "koshelek", "--amount", "50", "--customer", customer, "--json")
+    assert (code, data["state"]) == (1, state)
+    assert data["reason"]
+
+
+def test_outcome_unknown_exits_3(capsys: pytest.CaptureFixture[str],
+                                 server: SandboxServer) -> None:
+    assert server.sandbox.faults is not None
+    server.sandbox.faults.add(Fault(kind="error_before", path="/koshelek/api/v1/merchant/checkout",
+                                    count=-1, status=503))
+    code, data, _ = run(capsys, "pay", "--demo", "--sandbox-url", server.base_url, "--provider",
+                        "koshelek", "--amount", "50", "--json")
+    assert (code, data["state"]) == (3, "UNKNOWN")
+
+
+@pytest.mark.parametrize(("argv", "says"), [
+    (["pay", "--demo", "--provider", "koshelek", "--amount", "12,345"], "more than 2 digits"),
+    (["pay", "--demo", "--provider", "koshelek", "--amount", "0"], "greater than zero"),
+    (["pay", "--demo", "--provider", "koshelek", "--amount", "3"], "below the minimum"),
+    (["pay", "--demo", "--provider", "cash", "--amount", "30"], "not enabled"),
+    (["pay", "--demo", "--provider", "koshelek", "--amount", "30", "--barcode", "123"],
+     "not a Koshelek customer code"),
+    (["pay", "--provider", "koshelek", "--amount", "10"], "no terminal configuration"),
+])
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str],
+                             says: str) -> None:
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert says in err
+    code, data, _ = run(capsys, *argv, "--json")
+    assert code == 2
+    assert says in data["error"]
+
+
+def write_live_config(path: Path, base_url: str, *, extra: str = "") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"""
+[terminal]
+store_id = "5b2e8c44-9a1f-4d0b-8f6e-1c3a7d9e2f10"
+terminal_id = "POS-03"
+
+[providers.koshelek]
+enabled = true
+base_url = "{base_url}/koshelek"
+totp_command = ["python", "-m", "pos_app.sandbox.totp_bridge", "--sandbox", "{base_url}"]
+{extra}
+""", encoding="utf-8")
+
+
+def test_live_mode_refuses_without_secrets(capsys: pytest.CaptureFixture[str],
+                                           isolated_dirs: Path) -> None:
+    write_live_config(isolated_dirs / "config" / "terminal.toml", "http://127.0.0.1:9")
+    code, _, err = run(capsys, "pay", "--provider", "koshelek", "--amount", "10")
+    assert code == 2
+    assert "needs the secrets koshelek.login, koshelek.password" in err
+    code, _, err = run(capsys, "config", "check")
+    assert code == 0  # the file itself is fine
+
+
+def test_live_mode_refuses_a_broken_config(capsys: pytest.CaptureFixture[str],
+                                           isolated_dirs: Path) -> None:
+    path = isolated_dirs / "config" / "terminal.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text("[providers.koshelek]\nenabled = true\nbase_url = 'http://pay.example'\n")
+    code, _, err = run(capsys, "config", "check")
+    assert code == 2
+    assert "plain http to pay.example is not allowed" in err
+    assert "terminal.store_id: is required" in err
+    assert path.read_text().startswith("[providers.koshelek]")  # untouched
+
+
+def test_live_mode_against_the_sandbox(capsys: pytest.CaptureFixture[str], server: SandboxServer,
+                                       isolated_dirs: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    write_live_config(isolated_dirs / "config" / "terminal.toml", server.base_url)
+    monkeypatch.setenv("POS_APP_KOSHELEK_LOGIN", "pos-training")
+    monkeypatch.setenv("POS_APP_KOSHELEK_PASSWORD", "training-password")
+    barcode = server.sandbox.koshelek.new_session()["barcode"]
+    code, paid, _ = run(capsys, "pay", "--provider", "koshelek", "--amount", "250",
+                        "--barcode", barcode, "--json")
+    assert (code, paid["state"], paid["training"]) == (0, "PAID", False)
+    pid = paid["payment_id"]
+
+    code, refund, _ = run(capsys, "refund", pid[:6], "--amount", "100", "--json")
+    assert (code, refund["state"], refund["operation"]["state"]) == (0, "PARTIALLY_REFUNDED",
+                                                                     "DONE")
+    code, refund, _ = run(capsys, "refund", pid, "--amount", "200", "--json")
+    assert code == 2
+    assert "Only 150,00" in refund["error"]
+    code, status, _ = run(capsys, "status", pid, "--json")
+    assert (code, status["refunded_minor"]) == (0, 10000)
+    code, cancel, _ = run(capsys, "cancel", pid, "--json")
+    assert (code, cancel["state"]) == (1, "PARTIALLY_REFUNDED")  # nothing to cancel any more
+    code, _, err = run(capsys, "status", "nosuch")
+    assert code == 2
+    assert "no payment matches" in err
+    code, _, _ = run(capsys, "reconcile", "--json")
+    assert code == 0
+
+
+def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "pay" in capsys.readouterr().out
