@@ -87,6 +87,10 @@ class PaymentUpdate:
 Listener = Callable[[PaymentUpdate], None]
 
 
+class _StopDriving(Exception):
+    """Nothing sensible is left to try automatically; a person must look (next start retries)."""
+
+
 @dataclass
 class _Driver:
     """What the driver of one payment keeps in memory (the truth is in the journal)."""
@@ -386,6 +390,8 @@ class PaymentService:
                 await step(driver, payment)
         except asyncio.CancelledError:
             raise
+        except _StopDriving:
+            log.warning("payment %s needs a person; stopped driving it", driver.payment_id)
         except Exception:
             log.exception("driver of payment %s failed; it will be recovered on the next start",
                           driver.payment_id)
@@ -500,8 +506,7 @@ class PaymentService:
         except NotFound as exc:
             log.error("%s does not know payment %s (%s)", payment.provider, payment.id, exc.code)
             await self._attention(payment, exc.message)
-            await self._backoff_sleep(driver)
-            return
+            raise _StopDriving from exc
         except Rejected as exc:
             log.error("status of %s refused: %s", payment.id, exc.code)
             self._emit(PaymentUpdate(payment, error=exc.message))
@@ -621,6 +626,9 @@ class PaymentService:
         provider = self.provider(payment.provider)
         try:
             remote = await provider.status(self._ref(payment))
+        except NotFound as exc:
+            await self._attention(payment, exc.message)
+            raise _StopDriving from exc
         except ProviderError as exc:
             self._emit(PaymentUpdate(payment, error=exc.message))
             driver.failures = max(driver.failures, 1)

@@ -366,3 +366,49 @@ async def test_late_payment_after_the_cashier_left_alerts(runtime: Runtime,
                                                     raw_status="accepted"), "status")
     assert paid.state is S.PAID
     assert alerts[0].alert == LATE_PAYMENT.with_params(amount=payment.amount)
+
+
+async def test_cancel_and_refund_are_journaled_before_they_are_sent(
+        runtime: Runtime, sandbox: SandboxTransport) -> None:
+    seen: list[tuple[str, str, str]] = []
+
+    def spy(name: str) -> None:
+        original = getattr(k(sandbox), name)
+
+        def wrapped(body: dict[str, Any]) -> Any:
+            conn = sqlite3.connect(runtime.journal.path)
+            [(state,)] = conn.execute("SELECT state FROM payments").fetchall()
+            [(kind, op_state, key)] = conn.execute(
+                "SELECT kind, state, idem_key FROM operations ORDER BY created_at DESC LIMIT 1"
+            ).fetchall()
+            conn.close()
+            assert key == body["requestId"]
+            seen.append((state, kind, op_state))
+            return original(body)
+
+        setattr(k(sandbox), name, wrapped)
+
+    spy("cancel")
+    spy("refund")
+    barcode = customer(sandbox, mode="never")["barcode"]
+    started = await runtime.service.start_payment(simple_sale(), "koshelek", {"barcode": barcode})
+    pending = await wait_state(runtime, started.id, "PENDING")
+    assert pending.provider_ref
+    k(sandbox).force(pending.provider_ref, "approve")
+    await runtime.service.cancel(started.id)  # refused: paid
+    await runtime.service.refund(started.id)
+    assert seen == [("CANCELLING", "cancel", "SENT"), ("REFUNDING", "refund", "SENT")]
+
+
+async def test_a_transaction_the_provider_does_not_know_needs_a_person(
+        crashed: Runtime, sandbox: SandboxTransport) -> None:
+    payment, _ = await _journal_attempt(crashed, sandbox, S.CREATING)
+    await crashed.journal.update_payment(payment.id, to=S.PENDING, event="create_answered",
+                                         provider_ref=str(uuid.uuid4()))
+    await crashed.service.start()
+    stuck = await crashed.service.wait(payment.id, timeout=10,
+                                       until=lambda p: p.attention is not None)
+    assert stuck.state is S.PENDING
+    assert stuck.attention is not None
+    assert "does not know this payment" in stuck.attention.english()
+    assert payment.id not in crashed.service._drivers  # no endless retries

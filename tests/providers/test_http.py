@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import logging
+import ssl
+from pathlib import Path
+
+import pytest
+
+from pos_app.core.logs import setup_logging
+from pos_app.providers.errors import InsecureURL
+from pos_app.providers.http import HttpSettings, build_client, check_url, tls_context
+from pos_app.sandbox.testing import SandboxTransport
+from tests.helpers import SANDBOX_URL
+
+
+def test_tls_floor_is_1_2() -> None:
+    context = tls_context()
+    assert context.minimum_version == ssl.TLSVersion.TLSv1_2
+    assert context.verify_mode == ssl.CERT_REQUIRED
+    assert context.check_hostname
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8080/koshelek", "http://localhost/x",
+                                 "http://[::1]:9/x", "https://api.koshelek.app/acme"])
+def test_allowed_in_live_mode(url: str) -> None:
+    check_url(url, live=True, what="base_url")
+
+
+@pytest.mark.parametrize(("url", "live", "says"), [
+    ("http://api.koshelek.app/acme", True, "plain http to api.koshelek.app is not allowed"),
+    ("http://10.0.0.5/acme", True, "plain http to 10.0.0.5"),
+    ("ftp://api.koshelek.app", False, "is not an http(s) URL"),
+    ("api.koshelek.app", False, "is not an http(s) URL"),
+    ("https://user:secret@host/x", False, None),
+])
+def test_refused_urls(url: str, live: bool, says: str | None) -> None:
+    if says is None:
+        check_url(url, live=live, what="x")
+        return
+    with pytest.raises(InsecureURL) as error:
+        check_url(url, live=live, what="providers.koshelek.base_url")
+    assert says in str(error.value)
+    assert "secret" not in str(error.value)
+
+
+def test_live_client_refuses_plain_http() -> None:
+    with pytest.raises(InsecureURL):
+        build_client(base_url="http://pay.example", settings=HttpSettings(), live=True, what="x")
+
+
+async def test_logs_show_requests_but_no_credentials(tmp_path: Path,
+                                                     sandbox: SandboxTransport) -> None:
+    log_file = setup_logging(tmp_path, console_level=None)
+    client = build_client(base_url=f"{SANDBOX_URL}/koshelek", settings=HttpSettings(),
+                          live=False, what="x", auth=("pos-training", "training-password"),
+                          transport=sandbox)
+    await client.post("/api/v1/merchant/transaction/status?token=QUERY-SECRET",
+                      json={"requestId": "r", "transactionId": "t"})
+    await client.aclose()
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    text = log_file.read_text(encoding="utf-8")
+    assert "<- POST" in text
+    assert "/transaction/status?token=***" in text
+    for secret in ("QUERY-SECRET", "training-password", "cG9zLXRyYWluaW5n"):
+        assert secret not in text
