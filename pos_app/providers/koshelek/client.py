@@ -82,10 +82,10 @@ class KoshelekClient:
 
     # -- requests -----------------------------------------------------------------
 
-    async def availability(
-        self, *, request_id: str, card_session: str, invoice: Mapping[str, Any], loyalty_id: str
-    ) -> AvailabilityResponse:
-        body = {
+    def _session_body(self, request_id: str, card_session: str, invoice: Mapping[str, Any],
+                      loyalty_id: str) -> dict[str, Any]:
+        """The part availability and checkout share (spec §4.1, §4.3)."""
+        return {
             "requestId": request_id,
             "cardSession": card_session,
             "storeId": self.store_id,
@@ -93,6 +93,11 @@ class KoshelekClient:
             "checkoutInvoice": invoice,
             "user": {"loyaltyId": loyalty_id},
         }
+
+    async def availability(
+        self, *, request_id: str, card_session: str, invoice: Mapping[str, Any], loyalty_id: str
+    ) -> AvailabilityResponse:
+        body = self._session_body(request_id, card_session, invoice, loyalty_id)
         return await self._send(AVAILABILITY, body, AvailabilityResponse, token=True)
 
     async def checkout(
@@ -104,15 +109,8 @@ class KoshelekClient:
         loyalty_id: str,
         payment_methods: Sequence[Mapping[str, Any]],
     ) -> CheckoutResponse:
-        body = {
-            "requestId": request_id,
-            "cardSession": card_session,
-            "storeId": self.store_id,
-            "terminalId": self.terminal_id,
-            "checkoutInvoice": invoice,
-            "user": {"loyaltyId": loyalty_id},
-            "paymentMethods": list(payment_methods),
-        }
+        body = self._session_body(request_id, card_session, invoice, loyalty_id)
+        body["paymentMethods"] = list(payment_methods)
         return await self._send(CHECKOUT, body, CheckoutResponse, token=True)
 
     async def status(
