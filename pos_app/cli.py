@@ -256,6 +256,8 @@ async def cmd_pay(args: argparse.Namespace) -> int:
                 return EXIT_UNKNOWN
             payment = await waiter
         _print_payment(payment, args.json)
+        if payment.state is PaymentState.DRAFT:  # never sent: it could not even be journaled
+            return EXIT_PROVIDER
         return _EXIT_FOR_STATE.get(payment.state, EXIT_UNKNOWN)
 
     return await _with_runtime(args, body)

@@ -69,6 +69,8 @@ LATE_PAYMENT = Message(C, "Late payment: the customer paid {amount} after the ca
                           "payment. Complete the sale or refund it.")
 PAID_AFTER_END = Message(C, "{provider} reports this payment as paid, but it was recorded as "
                             "{state}. Check it with the provider.")
+DRIVER_FAILED = Message(C, "An internal error stopped the handling of this payment. It is kept "
+                           "in the journal and will be checked again on the next start.")
 STILL_PENDING = Message(C, "{provider} still reports the payment as in progress after it expired.")
 
 
@@ -374,6 +376,7 @@ class PaymentService:
                                                              name=f"payment-{payment_id}")
 
     async def _drive(self, driver: _Driver) -> None:
+        error: Message | None = None
         try:
             while True:
                 payment = await self.get(driver.payment_id)
@@ -392,19 +395,23 @@ class PaymentService:
             raise
         except _StopDriving:
             log.warning("payment %s needs a person; stopped driving it", driver.payment_id)
+        except UserError as exc:  # e.g. the journal cannot be written: say why
+            log.error("driver of payment %s stopped: %s", driver.payment_id, exc)
+            error = exc.message
         except Exception:
             log.exception("driver of payment %s failed; it will be recovered on the next start",
                           driver.payment_id)
+            error = DRIVER_FAILED
         finally:
             if self._drivers.get(driver.payment_id) is driver:
                 del self._drivers[driver.payment_id]
-            await self._emit_stopped(driver.payment_id)
+            await self._emit_stopped(driver.payment_id, error)
 
-    async def _emit_stopped(self, payment_id: str) -> None:
+    async def _emit_stopped(self, payment_id: str, error: Message | None) -> None:
         with contextlib.suppress(Exception):
             payment = await self.journal.get_payment(payment_id)
             if payment is not None:
-                self._emit(PaymentUpdate(payment, stopped=True))
+                self._emit(PaymentUpdate(payment, error=error, stopped=True))
 
     async def _sleep(self, driver: _Driver, seconds: float) -> None:
         """Wait, but wake early for a cancel request or a notification."""
@@ -428,15 +435,18 @@ class PaymentService:
                              reason=CANCELLED_BY_CASHIER)
             return
         payment = await self._move(payment, S.CREATING, "create_sent")
+        if payment.state is not S.CREATING:
+            return  # the intent is not on disk: send nothing
         provider = self.provider(payment.provider)
         try:
             remote = await provider.create(payment.request)
-        except OutcomeUnknown as exc:
+        except (OutcomeUnknown, InProgress) as exc:
+            # InProgress without a transaction id: ask again later with the same key.
             await self._move(payment, S.UNKNOWN, "create_unknown", reason=exc.message,
                              reason_code=exc.code, error=exc)
             driver.failures = 1  # the client already resent; the next try waits a little
             return
-        except (Rejected, InProgress) as exc:
+        except Rejected as exc:
             await self._move(payment, S.DECLINED, "create_rejected", reason=exc.message,
                              reason_code=exc.code, data={"details": exc.details})
             return
@@ -453,13 +463,13 @@ class PaymentService:
             if remote is None:
                 # The provider confirms nothing exists under this key: create it now, same key.
                 remote = await provider.create(payment.request)
-        except OutcomeUnknown as exc:
+        except (OutcomeUnknown, InProgress) as exc:
             # Journaled each time: the resolution screen shows what the provider said last.
             payment = await self._move(payment, S.UNKNOWN, "reconcile_no_answer",
                                        reason=exc.message, reason_code=exc.code, error=exc)
             driver.failures = max(driver.failures, 1)
             return
-        except (Rejected, InProgress) as exc:
+        except Rejected as exc:
             await self._move(payment, S.DECLINED, "create_rejected", reason=exc.message,
                              reason_code=exc.code, data={"details": exc.details})
             return

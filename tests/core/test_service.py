@@ -412,3 +412,28 @@ async def test_a_transaction_the_provider_does_not_know_needs_a_person(
     assert stuck.attention is not None
     assert "does not know this payment" in stuck.attention.english()
     assert payment.id not in crashed.service._drivers  # no endless retries
+
+
+async def test_in_processing_on_checkout_is_asked_again_not_declined(
+        runtime: Runtime, sandbox: SandboxTransport) -> None:
+    fault(sandbox, kind="status", path=CHECKOUT, status=422,
+          body={"code": "TRANSACTION_IN_PROCESSING", "details": "в обработке"})
+    payment = await pay(runtime, sandbox, sale=simple_sale(), delay_ms=0)
+    assert (payment.state, payment.reason_code) == (S.UNKNOWN, "TRANSACTION_IN_PROCESSING")
+    assert (await wait_state(runtime, payment.id, "PAID")).provider_ref
+
+
+async def test_a_journal_that_cannot_be_written_stops_before_sending(
+        runtime: Runtime, sandbox: SandboxTransport) -> None:
+    barcode = customer(sandbox)["barcode"]
+    errors: list[PaymentUpdate] = []
+    runtime.service.subscribe(lambda u: errors.append(u) if u.stopped else None)
+    payment = await runtime.service.start_payment(simple_sale(), "koshelek", {"barcode": barcode})
+    # The disk fills up between the DRAFT and the CREATING write.
+    await runtime.journal._run(runtime.journal.conn.execute, "PRAGMA query_only = ON")
+    result = await runtime.service.wait(payment.id, timeout=10)
+    await runtime.journal._run(runtime.journal.conn.execute, "PRAGMA query_only = OFF")
+    assert result.state is S.DRAFT
+    assert requests_to(sandbox, "/checkout") == []
+    assert errors[-1].error is not None
+    assert "cannot be written" in errors[-1].error.english()
