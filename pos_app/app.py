@@ -11,6 +11,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from pos_app.core.config import (
     ConfigError,
     ConfigMissing,
     KoshelekSettings,
+    PaymegaSettings,
     TerminalConfig,
     check_live_ready,
     load_config,
@@ -34,6 +36,8 @@ from pos_app.providers.http import build_client
 from pos_app.providers.koshelek.client import KoshelekClient
 from pos_app.providers.koshelek.provider import KoshelekOptions, KoshelekProvider
 from pos_app.providers.koshelek.tokens import CommandTokenSource, SandboxTokenSource, TokenSource
+from pos_app.providers.paymega.client import PaymegaClient
+from pos_app.providers.paymega.provider import PaymegaOptions, PaymegaProvider
 
 log = logging.getLogger(__name__)
 
@@ -98,17 +102,35 @@ def load_terminal_config(mode: Mode, path: Path) -> tuple[TerminalConfig, Config
 def training_config(config: TerminalConfig,
                     credentials: dict[str, dict[str, str]]) -> TerminalConfig:
     """The terminal's own settings, pointed at the sandboxes with every provider enabled."""
-    k = credentials["koshelek"]
+    k, p = credentials["koshelek"], credentials["paymega"]
     koshelek = replace(config.koshelek, enabled=True, base_url=k["base_url"])
+    paymega = replace(config.paymega, enabled=True, base_url=p["base_url"], api="private",
+                      hpp=True, hpp_url=p["hpp_url"], public_key=p["public_key"],
+                      test_mode=True)
     return replace(config, terminal_id=config.terminal_id or TRAINING_TERMINAL,
-                   store_id=k["store_id"], koshelek=koshelek)
+                   store_id=k["store_id"], koshelek=koshelek, paymega=paymega)
+
+
+def needed_secrets(config: TerminalConfig) -> list[tuple[str, str]]:
+    """The secrets live mode must have for the enabled providers."""
+    needed: list[tuple[str, str]] = []
+    if config.koshelek.enabled:
+        needed += [("koshelek", "login"), ("koshelek", "password")]
+    if config.paymega.enabled and config.paymega.api == "private":
+        needed += [("paymega", "login"), ("paymega", "password")]
+    return needed
+
+
+SecretGetter = Callable[[str, str], str | None]
 
 
 def build_koshelek(settings: KoshelekSettings, *, config: TerminalConfig, live: bool,
-                   login: str, password: str, tokens: TokenSource,
+                   secret: SecretGetter, tokens: TokenSource,
                    transport: httpx.AsyncBaseTransport | None) -> KoshelekProvider:
     http = build_client(base_url=settings.base_url, settings=settings.http, live=live,
-                        what="providers.koshelek.base_url", auth=(login, password),
+                        what="providers.koshelek.base_url",
+                        auth=(secret("koshelek", "login") or "",
+                              secret("koshelek", "password") or ""),
                         transport=transport)
     client = KoshelekClient(http=http, tokens=tokens, store_id=config.store_id,
                             terminal_id=config.terminal_id, status_timeout=settings.status_timeout,
@@ -119,6 +141,42 @@ def build_koshelek(settings: KoshelekSettings, *, config: TerminalConfig, live: 
         poll_first_delay=settings.poll_first_delay_ms / 1000,
         poll_interval=settings.poll_interval_ms / 1000, status_wait=settings.status_wait_s)
     return KoshelekProvider(client=client, tokens=tokens, options=options)
+
+
+def build_paymega(settings: PaymegaSettings, *, config: TerminalConfig, live: bool,
+                  secret: SecretGetter,
+                  transport: httpx.AsyncBaseTransport | None) -> PaymegaProvider:
+    login, password = secret("paymega", "login"), secret("paymega", "password")
+    http = build_client(base_url=settings.base_url, settings=settings.http, live=live,
+                        what="providers.paymega.base_url",
+                        auth=(login, password) if login and password else None,
+                        transport=transport)
+    client = PaymegaClient(http=http, public_key=settings.public_key,
+                           has_credentials=bool(login and password))
+    options = PaymegaOptions(
+        service=settings.service, api=settings.api, test_mode=settings.test_mode,
+        lifetime=timedelta(minutes=settings.lifetime_minutes), hpp_url=settings.payer_page,
+        refunds=settings.refunds, terminal_id=config.terminal_id,
+        callback_url=settings.callback_url, min_minor=settings.min_amount_minor,
+        max_minor=settings.max_amount_minor, poll_interval=settings.poll_interval_s,
+        slow_interval=settings.slow_poll_interval_s, grace=settings.grace_s,
+        retries=settings.retries)
+    return PaymegaProvider(client=client, options=options)
+
+
+def build_providers(config: TerminalConfig, *, live: bool, secret: SecretGetter,
+                    tokens: Callable[[], TokenSource],
+                    transport: TransportFactory) -> dict[str, Provider]:
+    """One adapter per enabled provider, in both modes."""
+    providers: dict[str, Provider] = {}
+    if config.koshelek.enabled:
+        providers["koshelek"] = build_koshelek(config.koshelek, config=config, live=live,
+                                               secret=secret, tokens=tokens(),
+                                               transport=transport("koshelek"))
+    if config.paymega.enabled:
+        providers["paymega"] = build_paymega(config.paymega, config=config, live=live,
+                                             secret=secret, transport=transport("paymega"))
+    return providers
 
 
 async def build_runtime(
@@ -150,23 +208,17 @@ async def build_runtime(
             control = httpx.AsyncClient(base_url=sandbox_url, transport=transport("sandbox"),
                                         timeout=10.0)
             cleanups.append(control.aclose)
-            k = credentials["koshelek"]
-            providers["koshelek"] = build_koshelek(
-                config.koshelek, config=config, live=False, login=k["login"],
-                password=k["password"], tokens=SandboxTokenSource(control),
-                transport=transport("koshelek"))
+            providers = build_providers(
+                config, live=False, transport=transport,
+                secret=lambda provider, name: credentials.get(provider, {}).get(name),
+                tokens=lambda: SandboxTokenSource(control))
         else:
             store = secrets or SecretStore()
-            enabled = [name for name, s in config.providers().items() if s.enabled]
-            store.check_live(enabled)
-            if config.koshelek.enabled:
-                tokens = CommandTokenSource(config.koshelek.totp_command,
-                                            timeout=config.koshelek.totp_timeout)
-                providers["koshelek"] = build_koshelek(
-                    config.koshelek, config=config, live=True,
-                    login=store.require("koshelek", "login"),
-                    password=store.require("koshelek", "password"), tokens=tokens,
-                    transport=transport("koshelek"))
+            store.check_live(needed_secrets(config))
+            providers = build_providers(
+                config, live=True, transport=transport, secret=store.get,
+                tokens=lambda: CommandTokenSource(config.koshelek.totp_command,
+                                                  timeout=config.koshelek.totp_timeout))
         training = mode is Mode.TRAINING
         journal_file = journal_path(config.journal_dir, training=training)
         if lock:

@@ -66,6 +66,8 @@ def payment_json(payment: Payment) -> dict[str, Any]:
         "amount_minor": payment.amount.minor,
         "currency": payment.amount.currency,
         "refunded_minor": payment.refunded_minor,
+        "paid_minor": payment.paid_minor,
+        "expires_at": payment.expires_at.isoformat() if payment.expires_at else None,
         "provider_transaction_id": payment.provider_ref,
         "idempotency_key": payment.key,
         "order_id": payment.request.order_id,
@@ -142,14 +144,34 @@ async def _with_runtime(args: argparse.Namespace,
         await runtime.aclose()
 
 
+def _terminal_qr(text: str) -> str:
+    """The payment link as a QR code drawn with block characters, for a terminal."""
+    import io
+
+    import qrcode
+
+    code = qrcode.QRCode(border=2)
+    code.add_data(text)
+    out = io.StringIO()
+    code.print_ascii(out=out, invert=True)
+    return out.getvalue()
+
+
 def _progress(as_json: bool) -> Callable[[PaymentUpdate], None]:
     last: dict[str, PaymentState] = {}
+    shown: set[str] = set()
 
     def on_update(update: PaymentUpdate) -> None:
         payment = update.payment
         if last.get(payment.id) is not payment.state:
             last[payment.id] = payment.state
             _say(f"[{payment.state.value}] {describe_state(payment.state).render()}")
+        if payment.payer_url and payment.id not in shown and payment.state is PaymentState.PENDING:
+            shown.add(payment.id)
+            _say(_terminal_qr(payment.payer_url))
+            _say(f"Payment link: {payment.payer_url}")
+            if payment.expires_at:
+                _say(f"Valid until {payment.expires_at.astimezone():%H:%M:%S}.")
         if update.alert:
             _say(f"ATTENTION: {update.alert.render()}")
         if update.error and not as_json:
@@ -194,6 +216,19 @@ class _Interrupts:
                 self._loop.remove_signal_handler(signal.SIGINT)
 
 
+async def _training_payer(runtime: Runtime, provider: str, behaviour: str | None) -> None:
+    """--demo: a simulated payer who opens the link and answers a few seconds later."""
+    import httpx
+
+    mode = {"approve": "pay", "decline": "decline", "cancel": "decline", "never": "never",
+            None: "pay"}[behaviour]
+    assert runtime.sandbox_url is not None, "training mode always has a sandbox"
+    async with httpx.AsyncClient(base_url=runtime.sandbox_url, timeout=10) as client:
+        response = await client.post(f"/_sandbox/{provider}/behaviour",
+                                     json={"mode": mode, "delay_ms": 3000})
+        response.raise_for_status()
+
+
 async def _training_barcode(runtime: Runtime, behaviour: str | None) -> str:
     import httpx
 
@@ -229,6 +264,10 @@ async def cmd_pay(args: argparse.Namespace) -> int:
             if not barcode:
                 _fail(EXIT_USAGE, "--barcode is required for Koshelek Pay", args.json)
             options["barcode"] = barcode.strip()
+        elif provider.capabilities.register_shows_qr and runtime.training:
+            await _training_payer(runtime, args.provider, args.customer)
+        if args.service:
+            options["service"] = args.service
         service.subscribe(_progress(args.json))
         payment = await service.start_payment(Sale.single_amount(amount), args.provider, options)
         _say(f"Payment {payment.id} started ({provider.display_name}, {amount}).")
@@ -409,10 +448,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     pay = sub.add_parser("pay", parents=[common], help="take a payment and wait for its outcome")
-    pay.add_argument("--provider", required=True, help="koshelek")
+    pay.add_argument("--provider", required=True, help="koshelek or paymega")
     pay.add_argument("--amount", required=True, help="e.g. 123.45")
     pay.add_argument("--currency", default="RUB")
     pay.add_argument("--barcode", help="the customer's Koshelek code (scanned)")
+    pay.add_argument("--service", help="Paymega service code (default from the configuration)")
     pay.add_argument("--customer", choices=("approve", "decline", "cancel", "never"),
                      help="with --demo: how the training customer answers")
     pay.set_defaults(run=cmd_pay)
@@ -495,4 +535,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _say("Interrupted.")
         return EXIT_UNKNOWN
+    except Exception:
+        logging.getLogger(__name__).exception("unexpected error in %s", args.command)
+        return _report(EXIT_PROVIDER, f"internal error; details are in the log in {log_dir()}. "
+                       "Every payment is kept in the journal; `pos-app reconcile` settles it.",
+                       args.json)
 

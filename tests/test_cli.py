@@ -151,3 +151,21 @@ def test_live_mode_against_the_sandbox(capsys: pytest.CaptureFixture[str], serve
 def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert "pay" in capsys.readouterr().out
+
+
+def test_paymega_prints_the_link_and_a_qr(capsys: pytest.CaptureFixture[str],
+                                          server: SandboxServer) -> None:
+    server.sandbox.paymega.auto = {"mode": "pay", "delay_ms": 100}
+    code, data, err = run(capsys, "pay", "--demo", "--sandbox-url", server.base_url,
+                          "--provider", "paymega", "--amount", "1499", "--service",
+                          "payment_card_rub_hpp", "--json")
+    assert (code, data["state"], data["provider"]) == (0, "PAID", "paymega")
+    assert data["payer_url"].endswith(f"/paymega/hpp/?cpi={data['provider_transaction_id']}")
+    assert f"Payment link: {data['payer_url']}" in err
+    assert "█" in err  # the QR code, drawn for a terminal
+
+
+def test_paymega_customer_declines(capsys: pytest.CaptureFixture[str]) -> None:
+    code, data, _ = run(capsys, "pay", "--demo", "--provider", "paymega", "--amount", "100",
+                        "--customer", "decline", "--json")
+    assert (code, data["state"]) == (1, "DECLINED")

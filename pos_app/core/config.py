@@ -84,6 +84,29 @@ class KoshelekSettings(ProviderSettings):
 
 
 @dataclass(frozen=True)
+class PaymegaSettings(ProviderSettings):
+    base_url: str = "https://api.paymega.io"
+    api: str = "private"  # "private" (Basic auth) or "public" (public key)
+    service: str = "payment_card_rub_hpp"
+    test_mode: bool = False
+    lifetime_minutes: int = 15  # Paymega accepts 14 minutes … 2 days
+    hpp: bool = True  # QR shows the hosted payment page; false: the provider's own page
+    hpp_url: str = ""  # default: base_url + "/hpp/"
+    refunds: bool = False  # the refund endpoint is the white-label one (spec §5.10)
+    public_key: str = ""  # not a secret (spec §12.9)
+    callback_url: str = ""
+    poll_interval_s: float = 2.5
+    slow_poll_interval_s: float = 15.0
+    grace_s: int = 120
+
+    @property
+    def payer_page(self) -> str:
+        if not self.hpp:
+            return ""
+        return self.hpp_url or self.base_url.rstrip("/") + "/hpp/"
+
+
+@dataclass(frozen=True)
 class TerminalConfig:
     store_id: str = ""
     terminal_id: str = ""
@@ -93,9 +116,10 @@ class TerminalConfig:
     language: str = ""
     journal_dir: str = ""
     koshelek: KoshelekSettings = field(default_factory=KoshelekSettings)
+    paymega: PaymegaSettings = field(default_factory=PaymegaSettings)
 
     def providers(self) -> dict[str, ProviderSettings]:
-        return {"koshelek": self.koshelek}
+        return {"koshelek": self.koshelek, "paymega": self.paymega}
 
 
 # -- reading -----------------------------------------------------------------------------
@@ -239,8 +263,34 @@ def _read_koshelek(t: _Table, currency: str) -> KoshelekSettings:
     )
 
 
+def _read_paymega(t: _Table, currency: str) -> PaymegaSettings:
+    common = _read_common(t, currency=currency, min_default=100, max_default=9_999_999_999,
+                          url_default="https://api.paymega.io")
+    api = t.text("api", "private", choices=("private", "public"))
+    public_key = t.text("public_key", max_len=256)
+    if common["enabled"] and api == "public" and not public_key:
+        t.problem("public_key", "is required when api = \"public\"")
+    hpp_url = t.url("hpp_url", "", required=False)
+    return PaymegaSettings(
+        **common,
+        api=api,
+        service=t.text("service", "payment_card_rub_hpp", pattern=r"[a-z0-9_]{3,64}"),
+        test_mode=t.flag("test_mode", False),
+        lifetime_minutes=t.whole("lifetime_minutes", 15, lo=14, hi=2880),
+        hpp=t.flag("hpp", True),
+        hpp_url=hpp_url,
+        refunds=t.flag("refunds", False),
+        public_key=public_key,
+        callback_url=t.url("callback_url", "", required=False),
+        poll_interval_s=t.number("poll_interval_s", 2.5, lo=1.0, hi=10.0),
+        slow_poll_interval_s=t.number("slow_poll_interval_s", 15.0, lo=5.0, hi=60.0),
+        grace_s=t.whole("grace_s", 120, lo=0, hi=3600),
+    )
+
+
 _PROVIDER_READERS: dict[str, Callable[[_Table, str], ProviderSettings]] = {
     "koshelek": _read_koshelek,
+    "paymega": _read_paymega,
 }
 
 

@@ -152,8 +152,13 @@ CREATE TABLE shifts (
 );
 """
 
+# v2: what actually arrived, when a provider says (Paymega's processed_amount can be less).
+_V2 = """
+ALTER TABLE payments ADD COLUMN paid_minor INTEGER;
+"""
+
 # Index i holds the script that takes the schema from version i to i + 1.
-MIGRATIONS: Sequence[str] = (_V1,)
+MIGRATIONS: Sequence[str] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -209,6 +214,7 @@ _PAYMENT_COLUMNS: _Columns = {
     # Payment field -> (column, to-db)
     "state": ("state", str),
     "refunded_minor": ("refunded_minor", int),
+    "paid_minor": ("paid_minor", lambda v: v),
     "provider_ref": ("provider_ref", lambda v: v),
     "payer_url": ("payer_url", lambda v: v),
     "payer_text": ("payer_text", lambda v: v),
@@ -246,6 +252,7 @@ def _payment(row: sqlite3.Row) -> Payment:
         state=PaymentState(row["state"]),
         amount=Money(row["amount_minor"], currency),
         refunded_minor=row["refunded_minor"],
+        paid_minor=row["paid_minor"],
         key=row["idem_key"],
         request=PaymentRequest.from_json(json.loads(row["request_json"])),
         provider_ref=row["provider_ref"],
@@ -461,12 +468,13 @@ class Journal:
         def do(conn: sqlite3.Connection) -> Payment:
             conn.execute(
                 "INSERT INTO payments (id, sale_id, provider, kind, state, amount_minor, currency,"
-                " idem_key, request_json, shift_id, training, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " idem_key, request_json, expires_at, shift_id, training, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (payment.id, payment.sale_id, payment.provider, payment.kind, str(payment.state),
                  payment.amount.minor, payment.amount.currency, payment.key,
-                 json.dumps(payment.request.to_json(), ensure_ascii=False), payment.shift_id,
-                 int(payment.training), _iso(payment.created_at), _iso(payment.updated_at)),
+                 json.dumps(payment.request.to_json(), ensure_ascii=False),
+                 _iso(payment.expires_at), payment.shift_id, int(payment.training),
+                 _iso(payment.created_at), _iso(payment.updated_at)),
             )
             self._insert_event(conn, "payment_created", payment_id=payment.id,
                                to_state=str(payment.state),

@@ -32,6 +32,7 @@ class Payment:
     updated_at: datetime
     kind: str = "payment"  # or "withdrawal" (a payout to a customer)
     refunded_minor: int = 0
+    paid_minor: int | None = None  # what the provider says actually arrived, when it says
     provider_ref: str | None = None
     payer_url: str | None = None
     payer_text: str | None = None

@@ -23,10 +23,6 @@ log = logging.getLogger(__name__)
 SERVICE = "pos-app"
 C = "Secrets"
 
-# Secret names each provider needs in live mode.
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "koshelek": ("login", "password"),
-}
 
 
 class SecretsUnavailable(UserError):
@@ -80,9 +76,9 @@ class SecretStore:
             raise SecretsUnavailable(self._missing_message([(provider, name)]))
         return value
 
-    def check_live(self, providers: Iterable[str]) -> None:
+    def check_live(self, needed: Iterable[tuple[str, str]]) -> None:
         """Refuse live mode with one message listing every missing secret and how to set it."""
-        missing = [(p, n) for p in providers for n in REQUIRED.get(p, ()) if self.get(p, n) is None]
+        missing = [(p, n) for p, n in needed if self.get(p, n) is None]
         if missing:
             raise SecretsUnavailable(self._missing_message(missing))
 

@@ -56,6 +56,7 @@ _STATE_OF = {
     RemoteState.REFUNDING: S.REFUNDING,
     RemoteState.PARTIALLY_REFUNDED: S.PARTIALLY_REFUNDED,
     RemoteState.REFUNDED: S.REFUNDED,
+    RemoteState.UNDERPAID: S.PENDING,  # not paid in full: waits for a person's decision
 }
 _REFUND_STATES = {S.REFUNDING, S.PARTIALLY_REFUNDED, S.REFUNDED}
 _UNPAID_ENDINGS = {S.DECLINED, S.EXPIRED, S.CANCELLED}
@@ -71,6 +72,8 @@ PAID_AFTER_END = Message(C, "{provider} reports this payment as paid, but it was
                             "{state}. Check it with the provider.")
 DRIVER_FAILED = Message(C, "An internal error stopped the handling of this payment. It is kept "
                            "in the journal and will be checked again on the next start.")
+UNDERPAID = Message(C, "The customer paid only {paid} of {amount}. Take the rest another way or "
+                       "refund what was paid.")
 STILL_PENDING = Message(C, "{provider} still reports the payment as in progress after it expired.")
 
 
@@ -193,6 +196,7 @@ class PaymentService:
         check_limits(sale.total, minimum=Money(provider.limits.min_minor, sale.currency),
                      maximum=Money(provider.limits.max_minor, sale.currency))
         prepared = await provider.prepare(dict(options or {}))
+        expires_in = expires_in or provider.lifetime
         if not sale.id:
             sale = await self.journal.add_sale(sale, training=self.training)
         payment_id = new_id()
@@ -288,7 +292,8 @@ class PaymentService:
         plan = self._plan_refund(sale, payment, amount, quantities, previous, provider)
         key = provider.new_operation_key(payment_id, "refund")
         request = RefundRequest(key=key, amount_minor=plan.amount.minor,
-                                currency=payment.amount.currency, items=plan.items, reason=reason)
+                                currency=payment.amount.currency, items=plan.items, reason=reason,
+                                refunded_before_minor=payment.refunded_minor)
         now = utcnow()
         operation = Operation(
             id=new_id(), payment_id=payment_id, kind=OperationKind.REFUND,
@@ -773,6 +778,9 @@ class PaymentService:
             await self._ignored(payment, target, remote.raw_status, event, stale=True)
             return payment
         changes = _remote_changes(payment, remote, keep_reason=keep_reason)
+        alert = self._alert_for(payment, remote, target)
+        if alert is not None:
+            changes["attention"] = alert
         if target in _REFUND_STATES and payment.state in (S.PENDING, S.CANCELLING, S.CREATING):
             # Paid and refunded elsewhere before we looked: record the payment first.
             payment = await self._move(payment, S.PAID, event)
@@ -782,19 +790,25 @@ class PaymentService:
         if stays:
             if changes:
                 payment = await self.journal.update_payment(payment.id, event=event, **changes)
-                self._emit(PaymentUpdate(payment, operation))
+                self._emit(PaymentUpdate(payment, operation, alert=alert))
             return payment
         if not can_move(payment.state, target):
             await self._ignored(payment, target, remote.raw_status, event)
             return payment
-        alert = None
-        if target is S.PAID and payment.abandoned:
-            alert = LATE_PAYMENT.with_params(amount=payment.amount)
-            changes["attention"] = alert
         moved = await self._move(payment, target, event, operation=operation, **changes)
-        if alert and moved.state is S.PAID:
+        if alert is not None and moved.state is target:
             self._emit(PaymentUpdate(moved, operation, alert=alert))
         return moved
+
+    def _alert_for(self, payment: Payment, remote: RemotePayment,
+                   target: PaymentState) -> Message | None:
+        """Something a person must decide about, raised once per payment."""
+        if target is S.PAID and payment.abandoned and payment.state is not S.PAID:
+            return LATE_PAYMENT.with_params(amount=payment.amount)
+        if remote.state is RemoteState.UNDERPAID and payment.attention is None:
+            paid = Money(remote.paid_minor or 0, payment.amount.currency)
+            return UNDERPAID.with_params(paid=paid, amount=payment.amount)
+        return None
 
     async def _ignored(self, payment: Payment, wanted: PaymentState, raw_status: str, event: str,
                        *, stale: bool = False) -> None:
@@ -849,6 +863,8 @@ def _remote_changes(payment: Payment, remote: RemotePayment, *,
     }
     if remote.refunded_minor is not None:
         wanted["refunded_minor"] = remote.refunded_minor
+    if remote.paid_minor is not None:
+        wanted["paid_minor"] = remote.paid_minor
     if remote.reason is not None and not keep_reason:
         wanted["reason"] = remote.reason
         wanted["reason_code"] = remote.reason_code

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Protocol
@@ -28,6 +28,8 @@ class RemoteState(StrEnum):
     REFUNDING = "REFUNDING"
     PARTIALLY_REFUNDED = "PARTIALLY_REFUNDED"
     REFUNDED = "REFUNDED"
+    # Part of the amount arrived (Paymega `partially_processed`): a person decides what next.
+    UNDERPAID = "UNDERPAID"
 
 
 class RemoteOperationState(StrEnum):
@@ -161,6 +163,9 @@ class RefundRequest:
     currency: str
     items: tuple[LineItem, ...]
     reason: str = ""
+    # What the journal says was refunded before this refund: lets a provider judge a
+    # refund whose answer was lost by the total refunded so far.
+    refunded_before_minor: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -169,6 +174,7 @@ class RefundRequest:
             "currency": self.currency,
             "items": [item.to_json() for item in self.items],
             "reason": self.reason,
+            "refunded_before_minor": self.refunded_before_minor,
         }
 
     @classmethod
@@ -179,6 +185,7 @@ class RefundRequest:
             currency=str(data["currency"]),
             items=tuple(LineItem.from_json(i) for i in data.get("items", ())),
             reason=str(data.get("reason", "")),
+            refunded_before_minor=int(data.get("refunded_before_minor", 0)),
         )
 
 
@@ -221,6 +228,8 @@ class Provider(Protocol):
     capabilities: Capabilities
     limits: Limits
     poll_policy: PollPolicy
+    # How long a payment request stays payable (the cashier's countdown); None: no expiry.
+    lifetime: timedelta | None
 
     def new_payment_key(self, payment_id: str) -> str:
         """The idempotency key for a new payment attempt."""

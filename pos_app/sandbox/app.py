@@ -7,7 +7,9 @@ trainer, a test or a script play the customer and inject faults.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from starlette.applications import Starlette
@@ -19,6 +21,8 @@ from pos_app.sandbox.common import JSONResponse, read_body
 from pos_app.sandbox.faults import Fault, FaultInjector
 from pos_app.sandbox.koshelek import PREFIX as KOSHELEK
 from pos_app.sandbox.koshelek import TRAINING_STORE, Behaviour, KoshelekSandbox
+from pos_app.sandbox.paymega import INTERNAL_ERROR, PaymegaSandbox
+from pos_app.sandbox.paymega import PREFIX as PAYMEGA
 
 
 @dataclass
@@ -26,6 +30,7 @@ class Sandbox:
     """The sandboxes' state, reachable from tests and from the control routes."""
 
     koshelek: KoshelekSandbox = field(default_factory=KoshelekSandbox)
+    paymega: PaymegaSandbox = field(default_factory=PaymegaSandbox)
     base_url: str = "http://sandbox"
     faults: FaultInjector | None = None
 
@@ -41,6 +46,14 @@ class Sandbox:
                 "token_url": f"{self.base_url}/_sandbox/koshelek/token",
                 "wallet_page": f"{self.base_url}{KOSHELEK}/wallet",
             },
+            "paymega": {
+                "base_url": f"{self.base_url}{PAYMEGA}",
+                "login": self.paymega.login,
+                "password": self.paymega.password,
+                "public_key": self.paymega.public_key,
+                "secret_key": self.paymega.secret_key,
+                "hpp_url": f"{self.base_url}{PAYMEGA}/hpp/",
+            },
         }
 
 
@@ -48,14 +61,95 @@ def build_app(sandbox: Sandbox | None = None, *, in_process: bool = False) -> tu
                                                                                       Sandbox]:
     """The ASGI app (wrapped in the fault injector) and its state."""
     state = sandbox or Sandbox()
+    state.paymega.base_url = f"{state.base_url}{PAYMEGA}"
     routes = [
         Mount(KOSHELEK, app=state.koshelek.routes()),
-        Mount("/_sandbox", routes=_control_routes(state)),
+        Mount(PAYMEGA, app=state.paymega.app()),
+        Mount("/_sandbox", routes=_control_routes(state) + _paymega_control(state)),
     ]
     app = Starlette(routes=routes)
-    injector = FaultInjector(app, in_process=in_process)
+    injector = FaultInjector(app, in_process=in_process, error_bodies={
+        PAYMEGA: lambda status: {**INTERNAL_ERROR, "errors": [
+            {**INTERNAL_ERROR["errors"][0], "code": str(status)}]}})
     state.faults = injector
     return injector, state
+
+
+def _paymega_control(state: Sandbox) -> list[Route]:
+    p = state.paymega
+
+    async def invoices(request: Request) -> Response:
+        with p._lock:
+            for invoice in p.invoices.values():
+                p.advance(invoice)
+            return JSONResponse([{"id": i.id, "reference_id": i.reference_id,
+                                  "status": i.status, "resolution": i.resolution,
+                                  "amount": str(i.amount), "service": i.service.code,
+                                  "refunded_amount": str(i.refunded_amount or 0),
+                                  "payer_page": f"{p.base_url}/emulator/pay/{i.sid}"}
+                                 for i in p.invoices.values()])
+
+    async def decide(request: Request) -> Response:
+        body, _ = await read_body(request)
+        body = body if isinstance(body, dict) else {}
+        outcome = request.path_params["outcome"]
+        with p._lock:
+            invoice = p.invoices.get(request.path_params["id"])
+            if invoice is None:
+                return JSONResponse({"error": "no such invoice"}, status_code=404)
+            p.advance(invoice)
+            if invoice.status != "process_pending":
+                return JSONResponse({"changed": False, "status": invoice.status})
+            if outcome == "pay":
+                amount = Decimal(str(body["amount"])) if body.get("amount") else None
+                p.pay(invoice, amount)
+            elif outcome == "fail":
+                p.finish(invoice, "process_failed", str(body.get("resolution", "declined")))
+            elif outcome == "expire":
+                p.finish(invoice, p.expiry_status, "expired")
+            else:
+                return JSONResponse({"error": "use pay, fail or expire"}, status_code=404)
+            status = invoice.status
+        p.ensure_worker()
+        return JSONResponse({"changed": True, "status": status})
+
+    async def behaviour(request: Request) -> Response:
+        body, _ = await read_body(request)
+        if isinstance(body, dict) and body.get("mode") in ("pay", "decline", "never"):
+            p.auto = {"mode": body["mode"], "delay_ms": int(body.get("delay_ms", 3000))}
+        elif request.method == "POST":
+            return JSONResponse({"error": "mode: pay, decline or never"}, status_code=400)
+        return JSONResponse(p.auto)
+
+    async def settings(request: Request) -> Response:
+        body, _ = await read_body(request)
+        allowed = {"expiry_status", "public_creation", "refunds_enabled", "refund_delay_s",
+                   "callback_url", "callback_mode", "time_scale", "test_delay_s"}
+        for key, value in (body if isinstance(body, dict) else {}).items():
+            if key not in allowed:
+                return JSONResponse({"error": f"unknown setting {key}"}, status_code=400)
+            setattr(p, key, value)
+        return JSONResponse({key: getattr(p, key) for key in sorted(allowed)})
+
+    async def clock(request: Request) -> Response:
+        body, _ = await read_body(request)
+        body = body if isinstance(body, dict) else {}
+        if "now" in body:
+            p.clock_offset = float(body["now"]) - time.time()
+        p.clock_offset += float(body.get("advance_s", 0))
+        return JSONResponse({"now": p.now()})
+
+    async def callbacks(request: Request) -> Response:
+        return JSONResponse(p.delivered)
+
+    return [
+        Route("/paymega/invoices", invoices, methods=["GET"]),
+        Route("/paymega/invoices/{id}/{outcome:str}", decide, methods=["POST"]),
+        Route("/paymega/behaviour", behaviour, methods=["GET", "POST"]),
+        Route("/paymega/settings", settings, methods=["GET", "POST"]),
+        Route("/paymega/clock", clock, methods=["POST"]),
+        Route("/paymega/callbacks", callbacks, methods=["GET"]),
+    ]
 
 
 def _control_routes(state: Sandbox) -> list[Route]:

@@ -10,6 +10,7 @@ import secrets
 import string
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -43,6 +44,12 @@ async def read_body(request: Request) -> tuple[Any, str | None]:
         return json.loads(raw or b"null"), None
     except (ValueError, UnicodeDecodeError) as exc:
         return None, f"тело запроса не является JSON: {exc}"
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """An ``application/x-www-form-urlencoded`` body (what a browser's plain form sends)."""
+    raw = (await request.body()).decode("utf-8", errors="replace")
+    return {k: v for k, v in parse_qsl(raw, keep_blank_values=True)}
 
 
 def utc_millis(moment: datetime | None = None) -> str:

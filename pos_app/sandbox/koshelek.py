@@ -130,7 +130,7 @@ class KoshelekSandbox:
     """In-memory Koshelek Pay. Thread-safe: the server may run it on another thread."""
 
     def __init__(self, *, login: str = "pos-training",
-                 password: str = "training-password",  # noqa: S107 - training value, printed
+                 password: str = "training-password",
                  refund_delay_ms: int = 0, cancel_refusal: str = "200",
                  async_availability: bool = False) -> None:
         self.login = login

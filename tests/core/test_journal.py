@@ -49,7 +49,7 @@ async def test_migrates_a_new_file(tmp_path: Path) -> None:
     journal = await Journal.open(path)
     await journal.close()
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"sales", "payments", "operations", "events", "receipts", "shifts"} <= tables
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -163,4 +163,47 @@ async def test_history_pages_and_search(tmp_path: Path) -> None:
     assert sale_number is not None
     found = await journal.list_payments(PaymentFilter(text=f"S{sale_number.number:06d}"))
     assert [p.id for p in found] == [made[0].id]
+    await journal.close()
+
+
+async def test_migrates_a_version_1_journal_keeping_its_payments(tmp_path: Path) -> None:
+    from pos_app.core.journal import MIGRATIONS, _statements
+
+    path = tmp_path / "j.sqlite3"
+    conn = sqlite3.connect(path)
+    for statement in _statements(MIGRATIONS[0]):
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO sales VALUES ('s1', 1, '2026-01-01T00:00:00.000+00:00', 'RUB', 500,"
+                 " '[]', NULL, 0)")
+    conn.execute("INSERT INTO payments (id, sale_id, provider, state, amount_minor, currency, "
+                 "idem_key, request_json, created_at, updated_at) VALUES ('p1', 's1', 'koshelek',"
+                 " 'PAID', 500, 'RUB', 'k1', '{\"key\": \"k1\", \"order_id\": \"o\", "
+                 "\"amount_minor\": 500, \"currency\": \"RUB\"}', "
+                 "'2026-01-01T00:00:00.000+00:00', '2026-01-01T00:00:00.000+00:00')")
+    conn.commit()
+    conn.close()
+    journal = await Journal.open(path)
+    payment = await journal.get_payment("p1")
+    assert payment is not None
+    assert (payment.state, payment.paid_minor) == (S.PAID, None)
+    await journal.update_payment("p1", event="t", paid_minor=500)
+    again = await journal.get_payment("p1")
+    assert again is not None
+    assert again.paid_minor == 500
+    await journal.close()
+
+
+async def test_expiry_is_kept(tmp_path: Path) -> None:
+    journal = await Journal.open(tmp_path / "j.sqlite3")
+    payment = await add(journal)
+    expires = utcnow() + timedelta(minutes=15)
+    sale = await journal.add_sale(Sale.single_amount(Money(100)))
+    stored = Payment(**{**payment.__dict__, "id": new_id(), "sale_id": sale.id,
+                        "key": "another", "expires_at": expires})
+    await journal.add_payment(stored)
+    again = await journal.get_payment(stored.id)
+    assert again is not None
+    assert again.expires_at is not None
+    assert abs((again.expires_at - expires).total_seconds()) < 0.001
     await journal.close()

@@ -34,7 +34,7 @@ def test_values_read_are_redacted_everywhere() -> None:
 def test_live_check_lists_every_missing_secret() -> None:
     store = SecretStore(environ={"POS_APP_KOSHELEK_LOGIN": "x"})
     with pytest.raises(SecretsUnavailable) as error:
-        store.check_live(["koshelek"])
+        store.check_live([("koshelek", "login"), ("koshelek", "password")])
     text = str(error.value)
     assert "koshelek.password" in text
     assert "koshelek.login" not in text.split("Store them")[0]
@@ -46,9 +46,10 @@ def test_no_keyring_backend() -> None:
     assert not keyring_usable()
     store = SecretStore(environ={})
     with pytest.raises(SecretsUnavailable, match="no secret store"):
-        store.check_live(["koshelek"])
+        store.check_live([("koshelek", "password")])
     with pytest.raises(SecretsUnavailable, match="no secret store"):
         store.set("koshelek", "password", "x")
     env_only = SecretStore(environ={"POS_APP_KOSHELEK_LOGIN": "l",
                                     "POS_APP_KOSHELEK_PASSWORD": "p"})
-    env_only.check_live(["koshelek"])  # headless integration works without a keyring
+    # Headless integration works without a keyring.
+    env_only.check_live([("koshelek", "login"), ("koshelek", "password")])

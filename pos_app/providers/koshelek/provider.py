@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -67,6 +68,8 @@ class KoshelekProvider:
     display_name = "Koshelek Pay"
     capabilities = Capabilities(cancel=True, refund=True, partial_refund=True,
                                 refund_by_items=True, customer_barcode=True)
+    # The customer's code carries its own lifetime; the 30 s wait is in poll_policy.
+    lifetime: timedelta | None = None
 
     def __init__(self, *, client: KoshelekClient, tokens: TokenSource,
                  options: KoshelekOptions | None = None) -> None:

@@ -1,0 +1,310 @@
+"""Paymega invoices behind the common Provider protocol.
+
+The register shows the invoice's payment page as a QR code.  ``reference_id`` is
+the idempotency key of an attempt: a lost answer is never resent blindly — the
+invoice is looked up by ``filter[reference_id]`` first, and only an invoice that
+is confirmed absent is created again under the same ``reference_id`` (spec §12).
+Paymega has no cancel: a cashier who gives up leaves the invoice to expire and the
+service keeps watching it, so a late payment is noticed (spec §12.6).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from pos_app.providers.base import (
+    Capabilities,
+    Limits,
+    PaymentRef,
+    PaymentRequest,
+    PollPolicy,
+    RefundRequest,
+    RemoteOperation,
+    RemoteOperationState,
+    RemotePayment,
+    RemoteState,
+)
+from pos_app.providers.errors import NotFound, OutcomeUnknown, Rejected
+from pos_app.providers.paymega import messages
+from pos_app.providers.paymega.client import DuplicateReference, PaymegaClient, Unclear
+from pos_app.providers.paymega.models import Invoice
+
+log = logging.getLogger(__name__)
+
+MIN_LIFETIME = timedelta(minutes=14)
+MAX_LIFETIME = timedelta(days=2)
+_PENDING = {"created", "processing", "process_pending", "process_error"}
+_REFUNDING = {"refunding", "refund_pending", "refund_error"}
+_KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+
+@dataclass(frozen=True)
+class PaymegaOptions:
+    service: str = "payment_card_rub_hpp"
+    api: str = "private"  # or "public"
+    test_mode: bool = False
+    lifetime: timedelta = timedelta(minutes=15)
+    hpp_url: str = ""  # "https://api.paymega.io/hpp/"; empty: use flow_data.action
+    refunds: bool = False
+    terminal_id: str = ""
+    callback_url: str = ""
+    min_minor: int = 100
+    max_minor: int = 9_999_999_999
+    poll_interval: float = 2.5
+    slow_interval: float = 15.0
+    grace: float = 120.0
+    retries: int = 3
+    backoff: tuple[float, ...] = (1.0, 2.0, 4.0)
+
+
+def invoice_state(invoice: Invoice) -> tuple[RemoteState, Any]:
+    """Status table of spec §8.1 -> neutral state, and the reason to show with it."""
+    status, resolution = invoice.status, invoice.resolution
+    if status in _PENDING:
+        return RemoteState.PENDING, None
+    if status == "processed":
+        paid, asked = invoice.processed_amount, invoice.payment_amount or invoice.amount
+        if paid is not None and asked is not None and paid < asked:
+            return RemoteState.UNDERPAID, None
+        return RemoteState.PAID, None
+    if status == "partially_processed":
+        return RemoteState.UNDERPAID, None
+    if status == "expired" or (status == "process_failed" and resolution == "expired"):
+        return RemoteState.EXPIRED, messages.EXPIRED
+    if status == "terminated":
+        return RemoteState.CANCELLED, messages.TERMINATED
+    if status in _REFUNDING:
+        return RemoteState.REFUNDING, None
+    if status == "partially_refunded":
+        return RemoteState.PARTIALLY_REFUNDED, None
+    if status == "refunded":
+        return RemoteState.REFUNDED, None
+    if status == "charged_back":
+        return RemoteState.REFUNDED, messages.CHARGED_BACK
+    if status == "refund_failed":
+        return RemoteState.PAID, None
+    if status == "process_failed" or status.endswith("_failed"):
+        return RemoteState.DECLINED, messages.for_resolution(resolution)
+    log.warning("Paymega sent an unknown status %r (resolution %r); still waiting", status,
+                resolution)
+    return RemoteState.PENDING, None
+
+
+class PaymegaProvider:
+    """Invoices with a QR code for the payer's phone."""
+
+    id = "paymega"
+    display_name = "Paymega"
+
+    def __init__(self, *, client: PaymegaClient, options: PaymegaOptions | None = None) -> None:
+        self.client = client
+        self._o = options or PaymegaOptions()
+        o = self._o
+        self.capabilities = Capabilities(register_shows_qr=True, refund=o.refunds,
+                                         partial_refund=o.refunds)
+        self.limits = Limits(min_minor=o.min_minor, max_minor=o.max_minor)
+        self.lifetime: timedelta | None = min(max(o.lifetime, MIN_LIFETIME), MAX_LIFETIME)
+        # Spec §12.3: every 2-3 s while the QR is shown, then every 10-30 s until final.
+        self.poll_policy = PollPolicy(
+            first_delay=min(o.poll_interval, 2.0), interval=o.poll_interval,
+            slow_interval=o.slow_interval, slow_after=self.lifetime.total_seconds(),
+            grace_after_expiry=o.grace)
+
+    def new_payment_key(self, payment_id: str) -> str:
+        """``<till>-<yyyymmdd>-<payment id>``: unique per account, safe in URLs (spec §12.1)."""
+        till = _KEY_UNSAFE.sub("", self._o.terminal_id)[:24] or "pos"
+        return f"{till}-{datetime.now(UTC):%Y%m%d}-{payment_id}"
+
+    def new_operation_key(self, payment_id: str, kind: str) -> str:
+        return f"{self.new_payment_key(payment_id)}-{kind}-{datetime.now(UTC):%H%M%S%f}"[:64]
+
+    async def prepare(self, options: Mapping[str, str]) -> Mapping[str, str]:
+        service = options.get("service") or self._o.service
+        if not re.fullmatch(r"[a-z0-9_]{3,64}", service):
+            raise Rejected(messages.REJECTED.with_params(details=f"service {service!r}"),
+                           code="SERVICE")
+        return {**options, "service": service}
+
+    # -- create --
+
+    async def create(self, request: PaymentRequest) -> RemotePayment:
+        last: OutcomeUnknown | None = None
+        for attempt in range(1 + self._o.retries):
+            if attempt:
+                await asyncio.sleep(self._o.backoff[min(attempt - 1, len(self._o.backoff) - 1)])
+            try:
+                return self._remote(await self._send_create(request))
+            except DuplicateReference as duplicate:
+                existing = duplicate.existing or await self._lookup(request.key)
+                if existing is None:
+                    raise OutcomeUnknown(messages.DUPLICATE, code="409") from None
+                log.info("adopting the existing invoice %s for %s", existing.id, request.key)
+                return self._remote(existing)
+            except (OutcomeUnknown, Unclear) as exc:
+                # The invoice may exist: look before sending again (spec §4, 5xx row).
+                found = await self._lookup(request.key)
+                if found is not None:
+                    return self._remote(found)
+                if isinstance(exc, Unclear) and exc.code == "400":
+                    raise Rejected(exc.message, code=exc.code, details=exc.details) from None
+                last = OutcomeUnknown(exc.message, code=exc.code, details=exc.details)
+        assert last is not None
+        raise last
+
+    async def _send_create(self, request: PaymentRequest) -> Invoice:
+        service = request.options.get("service", self._o.service)
+        amount = Decimal(request.amount_minor).scaleb(-2)
+        if self._o.api == "public":
+            return await self.client.public_create(
+                service=service, currency=request.currency, amount=amount,
+                reference_id=request.key, description=request.description)
+        attributes: dict[str, Any] = {
+            "reference_id": request.key,
+            "service": service,
+            "currency": request.currency,
+            "amount": amount,
+            "test_mode": self._o.test_mode,
+            "description": request.description,
+            "metadata": {"till": self._o.terminal_id, "order": request.order_id},
+        }
+        if request.expires_at is not None:
+            attributes["expires"] = request.expires_at.astimezone(UTC).isoformat(
+                timespec="seconds")
+        if self._o.callback_url:
+            attributes["callback_url"] = self._o.callback_url
+        return await self.client.create_invoice(attributes)
+
+    async def _lookup(self, reference_id: str) -> Invoice | None:
+        if self._o.api == "public" and not self._has_private_api():
+            raise OutcomeUnknown(messages.NO_LOOKUP, code="NO_LOOKUP")
+        try:
+            return await self.client.find_by_reference(reference_id)
+        except Unclear as exc:
+            raise OutcomeUnknown(exc.message, code=exc.code) from None
+
+    def _has_private_api(self) -> bool:
+        return self.client.has_credentials
+
+    async def recover(self, request: PaymentRequest) -> RemotePayment | None:
+        found = await self._lookup(request.key)
+        return self._remote(found) if found is not None else None
+
+    # -- after creation --
+
+    async def status(self, ref: PaymentRef) -> RemotePayment:
+        if not ref.provider_ref:
+            found = await self._lookup(ref.request.key)
+            if found is None:
+                raise NotFound(messages.NOT_FOUND, code="404")
+            return self._remote(found)
+        if self._o.api == "public":
+            invoice = await self.client.public_get(ref.provider_ref)
+        else:
+            invoice = await self.client.get_invoice(ref.provider_ref)
+        return self._remote(invoice)
+
+    async def cancel(self, ref: PaymentRef, key: str) -> RemoteOperation:
+        # Not offered (capabilities.cancel is False): the service leaves the invoice to expire.
+        raise Rejected(messages.REJECTED.with_params(details="no cancel in the Paymega API"),
+                       code="NO_CANCEL")
+
+    async def refund(self, ref: PaymentRef, request: RefundRequest) -> RemoteOperation:
+        if not ref.provider_ref:
+            raise NotFound(messages.NOT_FOUND, code="404")
+        amount = Decimal(request.amount_minor).scaleb(-2)
+        try:
+            refund = await self.client.refund(ref.provider_ref, amount=amount,
+                                              reference_id=request.key,
+                                              description=request.reason or "refund")
+        except DuplicateReference:
+            # Sent before and the answer was lost: the invoice tells whether it went through.
+            return await self._refund_from_invoice(ref, request)
+        except Unclear as exc:
+            raise OutcomeUnknown(exc.message, code=exc.code, details=exc.details) from None
+        return self._refund_operation(refund.id, refund.attributes.status, ref)
+
+    async def operation_status(self, ref: PaymentRef, op_ref: str) -> RemoteOperation:
+        refund = await self.client.get_refund(op_ref)
+        return self._refund_operation(refund.id, refund.attributes.status, ref)
+
+    async def _refund_from_invoice(self, ref: PaymentRef,
+                                   request: RefundRequest) -> RemoteOperation:
+        """Done only if the invoice's refunded total includes this refund; never assumed."""
+        payment = await self.status(ref)
+        refunded = payment.refunded_minor or 0
+        if refunded >= request.refunded_before_minor + request.amount_minor:
+            state = RemoteOperationState.DONE
+        elif payment.state is RemoteState.REFUNDING:
+            state = RemoteOperationState.PENDING
+        else:
+            state = RemoteOperationState.REJECTED
+        return RemoteOperation(state=state, payment=payment)
+
+    def _refund_operation(self, refund_id: str, status: str, ref: PaymentRef) -> RemoteOperation:
+        if status in ("processed", "success", "succeeded", "refunded"):
+            state = RemoteOperationState.DONE
+        elif status.endswith(("failed", "declined", "rejected")) or status == "canceled":
+            state = RemoteOperationState.REJECTED
+        else:
+            state = RemoteOperationState.PENDING
+        return RemoteOperation(
+            state=state, op_ref=refund_id,
+            reason=messages.REJECTED.with_params(details=status)
+            if state is RemoteOperationState.REJECTED else None,
+            reason_code=status if state is RemoteOperationState.REJECTED else None,
+            receipt_fields={"refundId": refund_id})
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    # -- reading --
+
+    def _remote(self, invoice: Invoice) -> RemotePayment:
+        state, reason = invoice_state(invoice)
+        url = self.payer_url(invoice)
+        if url is None and state is RemoteState.PENDING:
+            reason = messages.NO_QR
+        return RemotePayment(
+            state=state,
+            provider_ref=invoice.id,
+            raw_status=invoice.status if not invoice.resolution or invoice.resolution == "ok"
+            else f"{invoice.status}/{invoice.resolution}",
+            reason_code=invoice.resolution if state is not RemoteState.PAID else None,
+            reason=reason,
+            paid_minor=_minor(invoice.processed_amount),
+            refunded_minor=_minor(invoice.refunded_amount),
+            payer_url=url,
+            version=invoice.updated,
+            receipt_fields=_receipt_fields(invoice),
+        )
+
+    def payer_url(self, invoice: Invoice) -> str | None:
+        """What the QR code shows (spec §7): the hosted page, else a plain GET action."""
+        if self._o.hpp_url:
+            return f"{self._o.hpp_url}?cpi={invoice.id}"
+        if invoice.flow_action and invoice.flow_method in (None, "GET") and \
+                not invoice.flow_has_params:
+            return invoice.flow_action
+        return None
+
+
+def _minor(value: Decimal | None) -> int | None:
+    return None if value is None else int((value * 100).to_integral_value())
+
+
+def _receipt_fields(invoice: Invoice) -> dict[str, str]:
+    fields = {
+        "invoiceId": invoice.id,
+        "referenceId": invoice.reference_id,
+        "rrn": invoice.rrn,
+        "approvalCode": invoice.approval_code,
+        "card": invoice.card_mask,
+    }
+    return {k: v for k, v in fields.items() if v}

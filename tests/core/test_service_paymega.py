@@ -1,0 +1,201 @@
+"""The payment service with Paymega invoices through the in-process sandbox."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from pos_app.app import Runtime
+from pos_app.core.money import Money
+from pos_app.core.payments import utcnow
+from pos_app.core.service import LATE_PAYMENT, PaymentUpdate
+from pos_app.core.states import OperationState, PaymentState
+from pos_app.i18n import UserError
+from pos_app.providers.paymega import callbacks
+from pos_app.sandbox.faults import Fault
+from pos_app.sandbox.paymega import PaymegaSandbox
+from pos_app.sandbox.testing import SandboxTransport
+from tests.helpers import http_client, simple_sale, training_runtime, wait_state
+
+S = PaymentState
+API = "/paymega/api/payment-invoices"
+
+
+def pm(sandbox: SandboxTransport) -> PaymegaSandbox:
+    return sandbox.sandbox.paymega
+
+
+@pytest.fixture
+async def terminal(sandbox: SandboxTransport, isolated_dirs: Path) -> AsyncIterator[Runtime]:
+    config = isolated_dirs / "config" / "terminal.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("[providers.paymega]\nrefunds = true\npoll_interval_s = 1.0\n"
+                      "slow_poll_interval_s = 5.0\n", encoding="utf-8")
+    runtime = await training_runtime(sandbox)
+    await runtime.service.start()
+    yield runtime
+    await runtime.aclose()
+
+
+async def start(runtime: Runtime, amount: str = "1499.00") -> Any:
+    payment = await runtime.service.start_payment(simple_sale(amount), "paymega")
+    return await wait_state(runtime, payment.id, "PENDING")
+
+
+async def press(sandbox: SandboxTransport, url: str, action: str, card: str = "",
+                expiry: str = "") -> None:
+    async with http_client(sandbox) as client:
+        page = await client.get(url)
+        target = page.text.split('<form method="post" action="')[1].split('"')[0]
+        await client.post(target, data={"action": action, "card_number": card,
+                                        "card_expiry": expiry})
+
+
+async def test_paid_on_the_payer_page(terminal: Runtime, sandbox: SandboxTransport) -> None:
+    before = utcnow()
+    pending = await start(terminal)
+    assert pending.payer_url is not None
+    assert pending.payer_url.startswith("http://sandbox/paymega/hpp/?cpi=cpi_")
+    assert pending.expires_at is not None
+    # The countdown: the configured lifetime (15 min by default), journaled.
+    assert timedelta(minutes=14) < pending.expires_at - before <= timedelta(minutes=15, seconds=5)
+    await press(sandbox, pending.payer_url, "pay", "5519283812030000", "1230")
+    paid = await wait_state(terminal, pending.id, "PAID")  # found by polling alone
+    assert paid.paid_minor == 149900
+    assert paid.receipt_fields["card"] == "551928******0000"
+
+
+async def test_declined_on_the_payer_page(terminal: Runtime, sandbox: SandboxTransport) -> None:
+    pending = await start(terminal)
+    await press(sandbox, pending.payer_url, "pay", "4302912837020000", "0529")
+    declined = await wait_state(terminal, pending.id, "DECLINED")
+    assert declined.reason is not None
+    assert declined.reason.english() == "Not enough money on the card."
+
+
+async def test_expiry(terminal: Runtime, sandbox: SandboxTransport) -> None:
+    pending = await start(terminal)
+    pm(sandbox).clock_offset += 31 * 60  # the sandbox's 30 min lifetime passes
+    terminal.service.notify(pending.provider_ref)
+    expired = await wait_state(terminal, pending.id, "EXPIRED")
+    assert expired.raw_status == "process_failed/expired"
+    assert expired.reason is not None
+    assert "expired" in expired.reason.english()
+
+
+async def test_cashier_leaves_then_the_customer_pays_late(terminal: Runtime,
+                                                          sandbox: SandboxTransport) -> None:
+    alerts: list[PaymentUpdate] = []
+    terminal.service.subscribe(lambda u: alerts.append(u) if u.alert else None)
+    pending = await start(terminal)
+    left = await terminal.service.cancel(pending.id)
+    assert (left.state, left.abandoned) == (S.PENDING, True)  # no cancel in Paymega: watched
+    assert pending.id in terminal.service._drivers
+    async with http_client(sandbox) as client:
+        await client.post(f"/_sandbox/paymega/invoices/{pending.provider_ref}/pay")
+    terminal.service.notify(pending.provider_ref)
+    paid = await wait_state(terminal, pending.id, "PAID")
+    expected = LATE_PAYMENT.with_params(amount=Money(149900)).english()
+    assert paid.attention is not None
+    assert paid.attention.english() == expected
+    assert alerts[-1].alert is not None
+    assert alerts[-1].alert.english() == expected
+    assert [e.kind for e in await terminal.journal.events_for(pending.id)][-2:] == [
+        "abandoned", "status"]
+
+
+async def test_underpaid_needs_a_decision(terminal: Runtime, sandbox: SandboxTransport) -> None:
+    pending = await start(terminal)
+    async with http_client(sandbox) as client:
+        await client.post(f"/_sandbox/paymega/invoices/{pending.provider_ref}/pay",
+                          json={"amount": "1000.00"})
+    terminal.service.notify(pending.provider_ref)
+    flagged = await terminal.service.wait(pending.id, timeout=10,
+                                          until=lambda p: p.attention is not None)
+    assert (flagged.state, flagged.paid_minor) == (S.PENDING, 100000)
+    assert flagged.attention is not None
+    assert "paid only 1\u00a0000,00\u00a0₽ of 1\u00a0499,00\u00a0₽" in flagged.attention.english()
+
+
+async def test_recovery_adopts_the_invoice_instead_of_creating_another(
+        sandbox: SandboxTransport) -> None:
+    runtime = await training_runtime(sandbox)
+    assert sandbox.sandbox.faults is not None
+    # The invoice is created, but no answer comes back, not even to the lookups.
+    sandbox.sandbox.faults.add(Fault(kind="drop_after", path=API, method="POST", count=-1))
+    sandbox.sandbox.faults.add(Fault(kind="drop_before", path=API, method="GET", count=-1))
+    payment = await runtime.service.pay(simple_sale("1499.00"), "paymega")
+    assert payment.state is S.UNKNOWN
+    assert len(pm(sandbox).invoices) == 1
+    await runtime.aclose()  # the process ends; the network comes back
+    sandbox.sandbox.faults.clear()
+    restarted = await training_runtime(sandbox)
+    await restarted.service.start()
+    found = await wait_state(restarted, payment.id, "PENDING")
+    assert found.provider_ref in pm(sandbox).invoices
+    assert len(pm(sandbox).invoices) == 1
+    await restarted.aclose()
+
+
+async def test_refunds(terminal: Runtime, sandbox: SandboxTransport) -> None:
+    pending = await start(terminal)
+    async with http_client(sandbox) as client:
+        await client.post(f"/_sandbox/paymega/invoices/{pending.provider_ref}/pay")
+    terminal.service.notify(pending.provider_ref)
+    await wait_state(terminal, pending.id, "PAID")
+    part = await terminal.service.refund(pending.id, amount=Money(49900))
+    assert part.state is OperationState.DONE
+    assert (await terminal.service.get(pending.id)).state is S.PARTIALLY_REFUNDED
+    rest = await terminal.service.refund(pending.id)
+    assert rest.amount_minor == 100000
+    final = await terminal.service.get(pending.id)
+    assert (final.state, final.refunded_minor) == (S.REFUNDED, 149900)
+    invoice = pm(sandbox).invoices[pending.provider_ref]
+    assert (invoice.status, invoice.refunded_amount) == ("refunded", Decimal(1499))
+
+
+async def test_refunds_are_off_unless_configured(runtime: Runtime,
+                                                 sandbox: SandboxTransport) -> None:
+    pending = await start(runtime)
+    async with http_client(sandbox) as client:
+        await client.post(f"/_sandbox/paymega/invoices/{pending.provider_ref}/pay")
+    runtime.service.notify(pending.provider_ref)
+    await wait_state(runtime, pending.id, "PAID")
+    with pytest.raises(UserError, match="does not support refunds"):
+        await runtime.service.refund(pending.id)
+
+
+async def test_a_callback_only_triggers_a_status_read(sandbox: SandboxTransport,
+                                                      isolated_dirs: Path) -> None:
+    config = isolated_dirs / "config" / "terminal.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("[providers.paymega]\npoll_interval_s = 10.0\n", encoding="utf-8")
+    runtime = await training_runtime(sandbox)
+    await runtime.service.start()
+    pending = await start(runtime)
+    async with http_client(sandbox) as client:
+        await client.post(f"/_sandbox/paymega/invoices/{pending.provider_ref}/pay")
+    # A (possibly forged) callback body claiming anything: only its id is used.
+    body = b'{"data":{"id":"%s","attributes":{"status":"refunded"}}}' % (
+        pending.provider_ref.encode())
+    assert callbacks.verify("sk_test_training", body,
+                            callbacks.signature("sk_test_training", body))
+    started = time.monotonic()
+    runtime.service.notify(callbacks.invoice_id(body) or "")
+    paid = await wait_state(runtime, pending.id, "PAID")  # what the API says, not the body
+    assert time.monotonic() - started < 5  # well before the 10 s poll
+    assert paid.state is S.PAID
+    await runtime.aclose()
+
+
+async def test_the_payer_page_works_over_real_http(terminal: Runtime) -> None:
+    assert isinstance(terminal.sandbox_url, str)
+    pending = await start(terminal)
+    assert httpx.URL(pending.payer_url).path == "/paymega/hpp/"
