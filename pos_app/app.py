@@ -22,6 +22,7 @@ from pos_app.core.config import (
     ConfigMissing,
     KoshelekSettings,
     PaymegaSettings,
+    PegasSettings,
     TerminalConfig,
     check_live_ready,
     load_config,
@@ -38,6 +39,8 @@ from pos_app.providers.koshelek.provider import KoshelekOptions, KoshelekProvide
 from pos_app.providers.koshelek.tokens import CommandTokenSource, SandboxTokenSource, TokenSource
 from pos_app.providers.paymega.client import PaymegaClient
 from pos_app.providers.paymega.provider import PaymegaOptions, PaymegaProvider
+from pos_app.providers.pegas.client import PegasClient
+from pos_app.providers.pegas.provider import PegasOptions, PegasProvider
 
 log = logging.getLogger(__name__)
 
@@ -107,8 +110,10 @@ def training_config(config: TerminalConfig,
     paymega = replace(config.paymega, enabled=True, base_url=p["base_url"], api="private",
                       hpp=True, hpp_url=p["hpp_url"], public_key=p["public_key"],
                       test_mode=True)
+    pegas = replace(config.pegas, enabled=True, base_url=credentials["pegas"]["base_url"],
+                    status_path="/transaction")
     return replace(config, terminal_id=config.terminal_id or TRAINING_TERMINAL,
-                   store_id=k["store_id"], koshelek=koshelek, paymega=paymega)
+                   store_id=k["store_id"], koshelek=koshelek, paymega=paymega, pegas=pegas)
 
 
 def needed_secrets(config: TerminalConfig) -> list[tuple[str, str]]:
@@ -118,6 +123,8 @@ def needed_secrets(config: TerminalConfig) -> list[tuple[str, str]]:
         needed += [("koshelek", "login"), ("koshelek", "password")]
     if config.paymega.enabled and config.paymega.api == "private":
         needed += [("paymega", "login"), ("paymega", "password")]
+    if config.pegas.enabled:
+        needed.append(("pegas", "token"))
     return needed
 
 
@@ -164,6 +171,23 @@ def build_paymega(settings: PaymegaSettings, *, config: TerminalConfig, live: bo
     return PaymegaProvider(client=client, options=options)
 
 
+def build_pegas(settings: PegasSettings, *, config: TerminalConfig, live: bool,
+                secret: SecretGetter,
+                transport: httpx.AsyncBaseTransport | None) -> PegasProvider:
+    http = build_client(base_url=settings.base_url, settings=settings.http, live=live,
+                        what="providers.pegas.base_url", transport=transport)
+    client = PegasClient(http=http, token=secret("pegas", "token") or "",
+                         status_path=settings.status_path)
+    options = PegasOptions(
+        deposit_type=settings.deposit_type, ttl=timedelta(minutes=settings.ttl_minutes),
+        success_url=settings.success_url, status_channel=settings.status_channel,
+        terminal_id=config.terminal_id, min_minor=settings.min_amount_minor,
+        max_minor=settings.max_amount_minor, poll_interval=settings.poll_interval_s,
+        slow_interval=settings.slow_poll_interval_s, grace=settings.grace_s,
+        retries=settings.retries)
+    return PegasProvider(client=client, options=options)
+
+
 def build_providers(config: TerminalConfig, *, live: bool, secret: SecretGetter,
                     tokens: Callable[[], TokenSource],
                     transport: TransportFactory) -> dict[str, Provider]:
@@ -176,6 +200,9 @@ def build_providers(config: TerminalConfig, *, live: bool, secret: SecretGetter,
     if config.paymega.enabled:
         providers["paymega"] = build_paymega(config.paymega, config=config, live=live,
                                              secret=secret, transport=transport("paymega"))
+    if config.pegas.enabled:
+        providers["pegas"] = build_pegas(config.pegas, config=config, live=live,
+                                         secret=secret, transport=transport("pegas"))
     return providers
 
 

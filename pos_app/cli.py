@@ -17,6 +17,7 @@ import sys
 import threading
 from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from pos_app import __version__
@@ -32,7 +33,13 @@ from pos_app.core.secrets import SecretsUnavailable
 from pos_app.core.service import PaymentUpdate, describe_state
 from pos_app.core.states import OperationState, PaymentState
 from pos_app.i18n import UserError, msg
-from pos_app.providers.errors import AuthFailed, OutcomeUnknown, ProviderError, Rejected
+from pos_app.providers.errors import (
+    AuthFailed,
+    InvalidInput,
+    OutcomeUnknown,
+    ProviderError,
+    Rejected,
+)
 
 if TYPE_CHECKING:
     from pos_app.app import Runtime
@@ -166,10 +173,14 @@ def _progress(as_json: bool) -> Callable[[PaymentUpdate], None]:
         if last.get(payment.id) is not payment.state:
             last[payment.id] = payment.state
             _say(f"[{payment.state.value}] {describe_state(payment.state).render()}")
-        if payment.payer_url and payment.id not in shown and payment.state is PaymentState.PENDING:
+        shows = payment.payer_url or payment.payer_text
+        if shows and payment.id not in shown and payment.state is PaymentState.PENDING:
             shown.add(payment.id)
-            _say(_terminal_qr(payment.payer_url))
-            _say(f"Payment link: {payment.payer_url}")
+            _say(_terminal_qr(shows))
+            if payment.payer_url:
+                _say(f"Payment link: {payment.payer_url}")
+            else:
+                _say(f"Pay to: {payment.payer_text}")
             if payment.expires_at:
                 _say(f"Valid until {payment.expires_at.astimezone():%H:%M:%S}.")
         if update.alert:
@@ -268,6 +279,10 @@ async def cmd_pay(args: argparse.Namespace) -> int:
             await _training_payer(runtime, args.provider, args.customer)
         if args.service:
             options["service"] = args.service
+        if args.type:
+            options["type"] = args.type
+        if args.phone:
+            options["phone"] = args.phone
         service.subscribe(_progress(args.json))
         payment = await service.start_payment(Sale.single_amount(amount), args.provider, options)
         _say(f"Payment {payment.id} started ({provider.display_name}, {amount}).")
@@ -397,6 +412,60 @@ async def cmd_history(args: argparse.Namespace) -> int:
     return await _with_runtime(args, body, recover=False)
 
 
+async def cmd_balance(args: argparse.Namespace) -> int:
+    args.needs_lock = False
+
+    async def body(runtime: Runtime) -> int:
+        balance = await runtime.service.balance(args.provider)
+        if args.json:
+            print(json.dumps({"provider": args.provider, "balance": balance.plain(),
+                              "balance_minor": balance.minor, "currency": balance.currency}))
+        else:
+            print(f"{runtime.service.provider(args.provider).display_name}: {balance}")
+        return EXIT_OK
+    return await _with_runtime(args, body, recover=False)
+
+
+async def cmd_withdraw(args: argparse.Namespace) -> int:
+    try:
+        amount = parse_amount(args.amount, "RUB")
+    except AmountError as exc:
+        _fail(EXIT_USAGE, exc, args.json)
+
+    async def body(runtime: Runtime) -> int:
+        runtime.service.subscribe(_progress(args.json))
+        payout = await runtime.service.withdraw(args.provider, amount, method=args.method,
+                                                number=args.number, comment=args.comment or "")
+        payout = await runtime.service.wait(payout.id, timeout=args.timeout)
+        _print_payment(payout, args.json)
+        return _EXIT_FOR_STATE.get(payout.state, EXIT_UNKNOWN)
+    return await _with_runtime(args, body)
+
+
+async def cmd_receipt(args: argparse.Namespace) -> int:
+    async def body(runtime: Runtime) -> int:
+        payment = await _find(runtime, args.payment_id, args.json)
+        content, kind = await runtime.service.receipt_file(payment.id, args.format)
+        await asyncio.to_thread(Path(args.output).write_bytes, content)
+        if args.json:
+            print(json.dumps({"payment_id": payment.id, "output": args.output,
+                              "content_type": kind, "bytes": len(content)}))
+        else:
+            print(f"{args.output}: {kind}, {len(content)} bytes")
+        return EXIT_OK
+    return await _with_runtime(args, body, recover=False)
+
+
+async def cmd_resolve(args: argparse.Namespace) -> int:
+    async def body(runtime: Runtime) -> int:
+        payment = await _find(runtime, args.payment_id, args.json)
+        resolved = await runtime.service.resolve(payment.id, PaymentState(args.outcome.upper()),
+                                                 reason=args.reason, actor=args.actor)
+        _print_payment(resolved, args.json)
+        return EXIT_OK
+    return await _with_runtime(args, body, recover=False)
+
+
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from pos_app.sandbox.server import SandboxServer
 
@@ -448,11 +517,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     pay = sub.add_parser("pay", parents=[common], help="take a payment and wait for its outcome")
-    pay.add_argument("--provider", required=True, help="koshelek or paymega")
+    pay.add_argument("--provider", required=True, help="koshelek, paymega or pegas")
     pay.add_argument("--amount", required=True, help="e.g. 123.45")
     pay.add_argument("--currency", default="RUB")
     pay.add_argument("--barcode", help="the customer's Koshelek code (scanned)")
     pay.add_argument("--service", help="Paymega service code (default from the configuration)")
+    pay.add_argument("--type", help="Pegas-kassa deposit type: invoice-select, invoice-card, "
+                                    "invoice-qw, yandex, wallet, wallet-card")
+    pay.add_argument("--phone", help="the payer's phone (Pegas-kassa invoice-qw)")
     pay.add_argument("--customer", choices=("approve", "decline", "cancel", "never"),
                      help="with --demo: how the training customer answers")
     pay.set_defaults(run=cmd_pay)
@@ -484,6 +556,37 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--state", action="append")
     history.add_argument("--search", help="id, transaction id, sale number or amount")
     history.set_defaults(run=cmd_history)
+
+    balance = sub.add_parser("balance", parents=[common], help="the provider's site balance")
+    balance.add_argument("--provider", default="pegas")
+    balance.set_defaults(run=cmd_balance)
+
+    withdraw = sub.add_parser("withdraw", parents=[common],
+                              help="pay money out to a customer (Pegas-kassa)")
+    withdraw.add_argument("--provider", default="pegas")
+    withdraw.add_argument("--amount", required=True)
+    withdraw.add_argument("--method", required=True,
+                          choices=("card", "phone", "wallet", "yandex", "nickname"))
+    withdraw.add_argument("--number", required=True, help="card, phone, wallet or account")
+    withdraw.add_argument("--comment", help="3 to 100 characters")
+    withdraw.add_argument("--timeout", type=float, default=120.0)
+    withdraw.set_defaults(run=cmd_withdraw)
+
+    receipt = sub.add_parser("receipt", parents=[common],
+                             help="save the provider's receipt file of a payment")
+    receipt.add_argument("payment_id", metavar="ID")
+    receipt.add_argument("--format", choices=("pdf", "jpeg"), default="pdf")
+    receipt.add_argument("--output", required=True, metavar="FILE")
+    receipt.set_defaults(run=cmd_receipt)
+
+    resolve = sub.add_parser("resolve", parents=[common],
+                             help="settle by hand a payment nothing automatic could (audited)")
+    resolve.add_argument("payment_id", metavar="ID")
+    resolve.add_argument("--outcome", required=True,
+                         choices=("paid", "declined", "cancelled", "expired"))
+    resolve.add_argument("--reason", required=True)
+    resolve.add_argument("--actor", required=True, help="who decided (manager's name)")
+    resolve.set_defaults(run=cmd_resolve)
 
     sandbox = sub.add_parser("sandbox", help="run the training sandboxes on loopback")
     sandbox.add_argument("--host", default="127.0.0.1")
@@ -526,10 +629,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _report(EXIT_PROVIDER, exc, args.json)
     except OutcomeUnknown as exc:
         return _report(EXIT_UNKNOWN, exc, args.json)
-    except (AuthFailed, ProviderError) as exc:
-        code = EXIT_USAGE if isinstance(exc, Rejected) and exc.code in (
-            "BAD_BARCODE", "TOTP_INVALID", "NO_CARD_SESSION") else EXIT_PROVIDER
-        return _report(code, exc, args.json)
+    except InvalidInput as exc:
+        return _report(EXIT_USAGE, exc, args.json)
+    except AuthFailed as exc:
+        return _report(EXIT_PROVIDER, exc, args.json)
+    except Rejected as exc:  # refused before anything was created: not paid
+        return _report(EXIT_NOT_PAID, exc, args.json)
+    except ProviderError as exc:
+        return _report(EXIT_PROVIDER, exc, args.json)
     except UserError as exc:
         return _report(EXIT_USAGE, exc, args.json)
     except KeyboardInterrupt:

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import keyring
 import pytest
+
+# No screen here or in CI: Qt renders offscreen (set before anything imports Qt).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from pos_app.app import Runtime
 from pos_app.i18n import set_translator

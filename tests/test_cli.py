@@ -169,3 +169,56 @@ def test_paymega_customer_declines(capsys: pytest.CaptureFixture[str]) -> None:
     code, data, _ = run(capsys, "pay", "--demo", "--provider", "paymega", "--amount", "100",
                         "--customer", "decline", "--json")
     assert (code, data["state"]) == (1, "DECLINED")
+
+
+def test_pegas_commands(capsys: pytest.CaptureFixture[str], server: SandboxServer,
+                        tmp_path: Path) -> None:
+    server.sandbox.pegas.auto = {"mode": "pay", "delay_ms": 100}
+    server.sandbox.pegas.withdrawal_delay_s = 0.1
+    demo = ("--demo", "--sandbox-url", server.base_url)
+    code, paid, err = run(capsys, "pay", *demo, "--provider", "pegas", "--amount", "1499",
+                          "--type", "invoice-card", "--json")
+    assert (code, paid["state"], paid["provider"]) == (0, "PAID", "pegas")
+    assert "Payment link: http://127.0.0.1" in err
+    code, _, err = run(capsys, "pay", *demo, "--provider", "pegas", "--amount", "500",
+                            "--type", "wallet", "--json")
+    assert code == 0
+    assert "Pay to: +7999" in err
+    out = tmp_path / "receipt.pdf"
+    code, saved, _ = run(capsys, "receipt", paid["payment_id"], *demo, "--format", "pdf",
+                         "--output", str(out), "--json")
+    assert (code, saved["content_type"]) == (0, "application/pdf")
+    assert out.read_bytes().startswith(b"%PDF-")
+    code, balance, _ = run(capsys, "balance", *demo, "--json")
+    assert (code, balance["balance"]) == (0, "27279.18")  # 25340.15 + 1454.03 + 485.00
+    code, payout, _ = run(capsys, "withdraw", *demo, "--amount", "100", "--method", "card",
+                          "--number", "4111 1111 1111 1111", "--comment", "Возврат", "--json")
+    assert (code, payout["state"]) == (0, "PAID")
+    code, bad, _ = run(capsys, "withdraw", *demo, "--amount", "100", "--method", "card",
+                       "--number", "4111111111111111", "--comment", "no", "--json")
+    assert code == 2
+    assert "3 to 100" in bad["error"]
+
+
+def test_resolve_by_hand(capsys: pytest.CaptureFixture[str], isolated_dirs: Path) -> None:
+    import asyncio
+
+    from tests.helpers import simple_sale
+
+    async def leave_one_pending() -> str:
+        from pos_app.app import Mode, build_runtime
+
+        with SandboxServer() as sandbox:
+            runtime = await build_runtime(Mode.TRAINING, sandbox_url=sandbox.base_url)
+            payment = await runtime.service.start_payment(simple_sale("700"), "pegas", {})
+            await runtime.service.wait(payment.id, until=lambda p: p.state.value == "PENDING")
+            await runtime.aclose()
+            return payment.id
+
+    payment_id = asyncio.run(leave_one_pending())
+    code, resolved, _ = run(capsys, "resolve", payment_id, "--demo", "--outcome", "paid",
+                            "--reason", "seen in the cabinet", "--actor", "Manager Ivanova",
+                            "--json")
+    assert (code, resolved["state"], resolved["reason_code"]) == (0, "PAID", "MANUAL")
+    assert resolved["receipt"]["confirmation"] == "manual"
+    assert "Manager Ivanova" in resolved["reason"]

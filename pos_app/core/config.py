@@ -107,6 +107,21 @@ class PaymegaSettings(ProviderSettings):
 
 
 @dataclass(frozen=True)
+class PegasSettings(ProviderSettings):
+    base_url: str = "https://pegas-kassa.com/api/v1"  # ASSUMPTION (spec §1)
+    min_amount_minor: int = 1000
+    max_amount_minor: int = 10_000_000
+    deposit_type: str = "invoice-select"
+    ttl_minutes: int = 15
+    success_url: str = ""
+    status_path: str = "/transaction"  # the assumed status endpoint (spec §6.1)
+    status_channel: str = "auto"  # auto: use it if it exists; on; off
+    poll_interval_s: float = 3.0
+    slow_poll_interval_s: float = 20.0
+    grace_s: int = 120
+
+
+@dataclass(frozen=True)
 class TerminalConfig:
     store_id: str = ""
     terminal_id: str = ""
@@ -117,9 +132,10 @@ class TerminalConfig:
     journal_dir: str = ""
     koshelek: KoshelekSettings = field(default_factory=KoshelekSettings)
     paymega: PaymegaSettings = field(default_factory=PaymegaSettings)
+    pegas: PegasSettings = field(default_factory=PegasSettings)
 
     def providers(self) -> dict[str, ProviderSettings]:
-        return {"koshelek": self.koshelek, "paymega": self.paymega}
+        return {"koshelek": self.koshelek, "paymega": self.paymega, "pegas": self.pegas}
 
 
 # -- reading -----------------------------------------------------------------------------
@@ -288,9 +304,27 @@ def _read_paymega(t: _Table, currency: str) -> PaymegaSettings:
     )
 
 
+def _read_pegas(t: _Table, currency: str) -> PegasSettings:
+    common = _read_common(t, currency=currency, min_default=1000, max_default=10_000_000,
+                          url_default="https://pegas-kassa.com/api/v1")
+    return PegasSettings(
+        **common,
+        deposit_type=t.text("deposit_type", "invoice-select", choices=(
+            "invoice-select", "invoice-card", "invoice-qw", "yandex", "wallet", "wallet-card")),
+        ttl_minutes=t.whole("ttl_minutes", 15, lo=1, hi=1440),
+        success_url=t.url("success_url", "", required=False),
+        status_path=t.text("status_path", "/transaction", pattern=r"/[A-Za-z0-9/_-]*"),
+        status_channel=t.text("status_channel", "auto", choices=("auto", "on", "off")),
+        poll_interval_s=t.number("poll_interval_s", 3.0, lo=1.0, hi=10.0),
+        slow_poll_interval_s=t.number("slow_poll_interval_s", 20.0, lo=5.0, hi=60.0),
+        grace_s=t.whole("grace_s", 120, lo=0, hi=3600),
+    )
+
+
 _PROVIDER_READERS: dict[str, Callable[[_Table, str], ProviderSettings]] = {
     "koshelek": _read_koshelek,
     "paymega": _read_paymega,
+    "pegas": _read_pegas,
 }
 
 

@@ -536,7 +536,7 @@ class Journal:
             self._insert_event(
                 conn, event, payment_id=payment_id, from_state=str(current.state),
                 to_state=str(to) if to is not None else None,
-                data={**(data or {}), **_describe(values)},
+                data={**_describe(values), **(data or {})},
             )
             return self._load_payment(conn, payment_id)
         return await self._run(self._tx, do)
@@ -619,7 +619,7 @@ class Journal:
             self._insert_event(conn, event, payment_id=current.payment_id,
                                operation_id=operation_id, from_state=str(current.state),
                                to_state=str(changes["state"]) if "state" in changes else None,
-                               data={**(data or {}), **_describe(changes)})
+                               data={**_describe(changes), **(data or {})})
             return self._load_operation(conn, operation_id)
         return await self._run(self._tx, do)
 
@@ -643,6 +643,26 @@ class Journal:
                 "SELECT * FROM operations WHERE state IN (?, ?) ORDER BY created_at",
                 (str(OperationState.SENT), str(OperationState.PENDING))).fetchall()
             return [_operation(r) for r in rows]
+        return await self._run(do)
+
+    # -- provider receipt files --
+
+    async def add_receipt(self, payment_id: str, *, source: str, fmt: str, content: bytes,
+                          content_type: str) -> None:
+        def do(conn: sqlite3.Connection) -> None:
+            conn.execute("INSERT INTO receipts (payment_id, source, format, content, created_at)"
+                         " VALUES (?, ?, ?, ?, ?)",
+                         (payment_id, source, f"{fmt}|{content_type}", content, _iso(utcnow())))
+            self._insert_event(conn, "receipt_stored", payment_id=payment_id,
+                               data={"format": fmt, "bytes": len(content)})
+        await self._run(self._tx, do)
+
+    async def receipt(self, payment_id: str, fmt: str) -> tuple[bytes, str] | None:
+        def do() -> tuple[bytes, str] | None:
+            row = self.conn.execute(
+                "SELECT format, content FROM receipts WHERE payment_id = ? AND format LIKE ? "
+                "ORDER BY id DESC LIMIT 1", (payment_id, f"{fmt}|%")).fetchone()
+            return (bytes(row["content"]), row["format"].split("|", 1)[1]) if row else None
         return await self._run(do)
 
     # -- events and history --

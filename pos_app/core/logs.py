@@ -36,8 +36,5 @@ def setup_logging(directory: Path, *, console_level: int | None = logging.WARNIN
         handler._pos_app = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(logging.INFO)
-    # httpx logs full URLs at INFO (with token= for Pegas-kassa); ours are redacted already.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
     install_log_redaction(root)
     return path

@@ -18,11 +18,11 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Coroutine, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 from pos_app.core import refunds
 from pos_app.core.journal import Journal, StaleTransition, new_id
@@ -32,16 +32,25 @@ from pos_app.core.sale import Sale
 from pos_app.core.states import OperationKind, OperationState, PaymentState, can_move
 from pos_app.i18n import Message, UserError, msg
 from pos_app.providers.base import (
+    BalanceSource,
     PaymentRef,
     PaymentRequest,
     Provider,
+    ReceiptSource,
     RefundRequest,
     RemoteOperation,
     RemoteOperationState,
     RemotePayment,
     RemoteState,
 )
-from pos_app.providers.errors import InProgress, NotFound, OutcomeUnknown, ProviderError, Rejected
+from pos_app.providers.errors import (
+    InProgress,
+    NeedsPerson,
+    NotFound,
+    OutcomeUnknown,
+    ProviderError,
+    Rejected,
+)
 
 log = logging.getLogger(__name__)
 S = PaymentState
@@ -74,6 +83,9 @@ DRIVER_FAILED = Message(C, "An internal error stopped the handling of this payme
                            "in the journal and will be checked again on the next start.")
 UNDERPAID = Message(C, "The customer paid only {paid} of {amount}. Take the rest another way or "
                        "refund what was paid.")
+LINK_LOST = Message(C, "The payment link was lost in a failure, so the payment is cancelled and "
+                       "cannot be paid twice. Start it again.")
+RESOLVED = Message(C, "Resolved by {actor}: {reason}")
 STILL_PENDING = Message(C, "{provider} still reports the payment as in progress after it expired.")
 
 
@@ -127,7 +139,10 @@ class PaymentService:
         self._clock = clock
         self._backoff = tuple(reconcile_backoff)
         self._drivers: dict[str, _Driver] = {}
+        # Options that must not be journaled (a payout card number), by payment, in memory.
+        self._private: dict[str, Mapping[str, str]] = {}
         self._listeners: list[Listener] = []
+        self._tasks: set[asyncio.Task[None]] = set()
         self._closed = False
 
     # -- public API -------------------------------------------------------------------
@@ -166,7 +181,7 @@ class PaymentService:
 
     async def close(self) -> None:
         self._closed = True
-        tasks = [d.task for d in self._drivers.values() if d.task]
+        tasks = [d.task for d in self._drivers.values() if d.task] + list(self._tasks)
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -188,6 +203,7 @@ class PaymentService:
         *,
         expires_in: timedelta | None = None,
         description: str = "",
+        kind: str = "payment",
     ) -> Payment:
         """Validate, journal the attempt (DRAFT) and start driving it; returns at once."""
         if self._closed:
@@ -195,7 +211,8 @@ class PaymentService:
         provider = self.provider(provider_name)
         check_limits(sale.total, minimum=Money(provider.limits.min_minor, sale.currency),
                      maximum=Money(provider.limits.max_minor, sale.currency))
-        prepared = await provider.prepare(dict(options or {}))
+        prepared = dict(await provider.prepare(dict(options or {})))
+        private = {k: prepared.pop(k) for k in provider.private_options if k in prepared}
         expires_in = expires_in or provider.lifetime
         if not sale.id:
             sale = await self.journal.add_sale(sale, training=self.training)
@@ -210,14 +227,17 @@ class PaymentService:
             items=refunds.sale_items(sale),
             options=prepared,
             expires_at=now + expires_in if expires_in else None,
+            private=private,
         )
         payment = Payment(
-            id=payment_id, sale_id=sale.id, provider=provider_name, state=S.DRAFT,
+            id=payment_id, sale_id=sale.id, provider=provider_name, state=S.DRAFT, kind=kind,
             amount=sale.total, key=request.key, request=request, created_at=now,
             updated_at=now, shift_id=sale.shift_id, training=self.training,
             expires_at=request.expires_at,
         )
         await self.journal.add_payment(payment)
+        if private:
+            self._private[payment_id] = private
         self._ensure_driver(payment_id)
         return payment
 
@@ -360,6 +380,85 @@ class PaymentService:
         except TimeoutError:
             return await self.get(payment_id)
 
+    async def resolve(self, payment_id: str, outcome: PaymentState, *, reason: str,
+                      actor: str) -> Payment:
+        """A person settles a payment that nothing automatic could (UNKNOWN, orphans, no status
+        channel). Audited; a payment confirmed this way says so on its receipt."""
+        if not reason.strip() or not actor.strip():
+            raise UserError(msg(C, "Resolving a payment needs a reason and who decided."))
+        if outcome not in (S.PAID, S.DECLINED, S.CANCELLED, S.EXPIRED):
+            raise UserError(msg(C, "A payment can only be resolved as paid, declined, cancelled "
+                                   "or expired."))
+        payment = await self.get(payment_id)
+        fields = dict(payment.receipt_fields)
+        if outcome is S.PAID:
+            fields["confirmation"] = "manual"
+        try:
+            resolved = await self.journal.update_payment(
+                payment_id, to=outcome, event="resolved_manually",
+                data={"reason": reason, "actor": actor, "was": payment.state.value},
+                reason=RESOLVED.with_params(actor=actor, reason=reason), reason_code="MANUAL",
+                receipt_fields=fields, attention=None)
+        except StaleTransition as exc:
+            raise UserError(msg(C, "A {state} payment cannot be resolved as {outcome}.",
+                                state=exc.current.state.value, outcome=outcome.value)) from None
+        driver = self._drivers.get(payment_id)
+        if driver:
+            driver.wake.set()  # it sees the final state and stops
+        self._emit(PaymentUpdate(resolved))
+        return resolved
+
+    async def receipt_file(self, payment_id: str, fmt: str) -> tuple[bytes, str]:
+        """The provider's own receipt (PDF or JPEG): from the journal, else fetched and kept."""
+        stored = await self.journal.receipt(payment_id, fmt)
+        if stored is not None:
+            return stored
+        payment = await self.get(payment_id)
+        provider = self.provider(payment.provider)
+        if not isinstance(provider, ReceiptSource):
+            raise UserError(msg(C, "{provider} issues no receipt files.",
+                                provider=provider.display_name))
+        content, kind = await provider.receipt_file(self._ref(payment), fmt)
+        await self.journal.add_receipt(payment_id, source=payment.provider, fmt=fmt,
+                                       content=content, content_type=kind)
+        return content, kind
+
+    async def _keep_receipts(self, payment: Payment) -> None:
+        """After a payment: fetch the provider's receipt files, waiting while not ready."""
+        for fmt in ("pdf", "jpeg"):
+            for delay in (0.0, *self._backoff):
+                await asyncio.sleep(delay)
+                try:
+                    await self.receipt_file(payment.id, fmt)
+                    break
+                except NotFound:
+                    continue  # not ready yet
+                except (ProviderError, UserError) as exc:
+                    log.warning("receipt %s of %s not fetched: %s", fmt, payment.id, exc)
+                    break
+
+    async def withdraw(self, provider_name: str, amount: Money, *, method: str, number: str,
+                       comment: str = "", refund_of: str | None = None) -> Payment:
+        """A payout to a customer, journaled and driven like a payment (kind "withdrawal")."""
+        provider = self.provider(provider_name)
+        if not provider.capabilities.withdrawal:
+            raise UserError(msg(C, "{provider} does not make payouts.",
+                                provider=provider.display_name))
+        options = {"operation": "withdrawal", "method": method, "number": number,
+                   "comment": comment}
+        if refund_of:
+            options["refund_of"] = refund_of
+        sale = Sale.single_amount(amount, name="Выплата")
+        return await self.start_payment(sale, provider_name, options, kind="withdrawal",
+                                        description=comment or "payout")
+
+    async def balance(self, provider_name: str) -> Money:
+        provider = self.provider(provider_name)
+        if not isinstance(provider, BalanceSource):
+            raise UserError(msg(C, "{provider} does not report a balance.",
+                                provider=provider.display_name))
+        return Money(await provider.balance_minor(), "RUB")
+
     def notify(self, provider_ref: str) -> None:
         """A callback or postback arrived: it only makes the driver read the status now."""
         for driver in self._drivers.values():
@@ -410,6 +509,7 @@ class PaymentService:
         finally:
             if self._drivers.get(driver.payment_id) is driver:
                 del self._drivers[driver.payment_id]
+                self._private.pop(driver.payment_id, None)
             await self._emit_stopped(driver.payment_id, error)
 
     async def _emit_stopped(self, payment_id: str, error: Message | None) -> None:
@@ -429,8 +529,13 @@ class PaymentService:
         driver.failures += 1
         await self._sleep(driver, delay)
 
+    def _request(self, payment: Payment) -> PaymentRequest:
+        """The journaled request, with the private options while this process has them."""
+        private = self._private.get(payment.id)
+        return replace(payment.request, private=private) if private else payment.request
+
     def _ref(self, payment: Payment) -> PaymentRef:
-        return PaymentRef(request=payment.request, provider_ref=payment.provider_ref)
+        return PaymentRef(request=self._request(payment), provider_ref=payment.provider_ref)
 
     # -- create --
 
@@ -444,19 +549,22 @@ class PaymentService:
             return  # the intent is not on disk: send nothing
         provider = self.provider(payment.provider)
         try:
-            remote = await provider.create(payment.request)
+            remote = await provider.create(self._request(payment))
         except (OutcomeUnknown, InProgress) as exc:
             # InProgress without a transaction id: ask again later with the same key.
             await self._move(payment, S.UNKNOWN, "create_unknown", reason=exc.message,
                              reason_code=exc.code, error=exc)
             driver.failures = 1  # the client already resent; the next try waits a little
             return
+        except NeedsPerson as exc:
+            await self._hand_over(payment, exc)
         except Rejected as exc:
             await self._move(payment, S.DECLINED, "create_rejected", reason=exc.message,
                              reason_code=exc.code, data={"details": exc.details})
             return
         driver.acked_at = self._clock()
-        await self._apply(payment, remote, "create_answered")
+        payment = await self._apply(payment, remote, "create_answered")
+        await self._unshowable(driver, payment)
 
     async def _recover_create(self, driver: _Driver, payment: Payment) -> None:
         """CREATING (crash mid-request) or UNKNOWN (no answer): find out, never create twice."""
@@ -464,23 +572,35 @@ class PaymentService:
             await self._backoff_sleep(driver)
         provider = self.provider(payment.provider)
         try:
-            remote = await provider.recover(payment.request)
+            remote = await provider.recover(self._request(payment))
             if remote is None:
                 # The provider confirms nothing exists under this key: create it now, same key.
-                remote = await provider.create(payment.request)
+                remote = await provider.create(self._request(payment))
         except (OutcomeUnknown, InProgress) as exc:
             # Journaled each time: the resolution screen shows what the provider said last.
             payment = await self._move(payment, S.UNKNOWN, "reconcile_no_answer",
                                        reason=exc.message, reason_code=exc.code, error=exc)
             driver.failures = max(driver.failures, 1)
             return
+        except NeedsPerson as exc:
+            await self._hand_over(payment, exc)
         except Rejected as exc:
             await self._move(payment, S.DECLINED, "create_rejected", reason=exc.message,
                              reason_code=exc.code, data={"details": exc.details})
             return
         driver.failures = 0
         driver.acked_at = self._clock()
-        await self._apply(payment, remote, "create_recovered")
+        payment = await self._apply(payment, remote, "create_recovered")
+        await self._unshowable(driver, payment)
+
+    async def _unshowable(self, driver: _Driver, payment: Payment) -> None:
+        """Found after a failure, but its link is lost: nobody can be shown it, so nobody
+        should be able to pay it later either (Pegas-kassa spec §8.3)."""
+        provider = self.provider(payment.provider)
+        if (payment.state is S.PENDING and payment.kind == "payment"
+                and provider.capabilities.register_shows_qr and provider.capabilities.cancel
+                and not payment.payer_url and not payment.payer_text):
+            await self._start_cancel(driver, payment, LINK_LOST)
 
     # -- waiting for the customer --
 
@@ -522,6 +642,8 @@ class PaymentService:
             log.error("%s does not know payment %s (%s)", payment.provider, payment.id, exc.code)
             await self._attention(payment, exc.message)
             raise _StopDriving from exc
+        except NeedsPerson as exc:
+            await self._hand_over(payment, exc)
         except Rejected as exc:
             log.error("status of %s refused: %s", payment.id, exc.code)
             self._emit(PaymentUpdate(payment, error=exc.message))
@@ -767,7 +889,14 @@ class PaymentService:
             await self._ignored(exc.current, to, to.value, event)
             return exc.current
         self._emit(PaymentUpdate(moved, operation, error=error.message if error else None))
+        if to is S.PAID and self.provider(moved.provider).capabilities.receipt_file:
+            self._background(self._keep_receipts(moved), f"receipts-{moved.id}")
         return moved
+
+    def _background(self, coroutine: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _apply(self, payment: Payment, remote: RemotePayment, event: str, *,
                      operation: Operation | None = None, keep_reason: bool = False) -> Payment:
@@ -824,6 +953,14 @@ class PaymentService:
             provider = self.provider(payment.provider)
             await self._attention(payment, PAID_AFTER_END.with_params(
                 provider=provider.display_name, state=payment.state.value))
+
+    async def _hand_over(self, payment: Payment, exc: NeedsPerson) -> NoReturn:
+        """Nothing automatic can settle it: flag it for a person and stop driving it."""
+        if payment.state in (S.CREATING, S.DRAFT):
+            payment = await self._move(payment, S.UNKNOWN, "needs_person", reason=exc.message,
+                                       reason_code=exc.code)
+        await self._attention(payment, exc.message)
+        raise _StopDriving from exc
 
     async def _attention(self, payment: Payment, message: Message) -> None:
         payment = await self.journal.update_payment(payment.id, event="attention",

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from pos_app.i18n import Message
 
@@ -110,7 +110,11 @@ class LineItem:
 
 @dataclass(frozen=True)
 class PaymentRequest:
-    """One payment attempt. ``key`` is its idempotency key, journaled before sending."""
+    """One payment attempt. ``key`` is its idempotency key, journaled before sending.
+
+    ``private`` options (a payout card number) are used for the first send only and
+    are never written to the journal; after a restart they are gone.
+    """
 
     key: str
     order_id: str
@@ -120,6 +124,7 @@ class PaymentRequest:
     items: tuple[LineItem, ...]
     options: Mapping[str, str] = field(default_factory=dict)
     expires_at: datetime | None = None
+    private: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -220,6 +225,20 @@ class RemoteOperation:
     receipt_fields: Mapping[str, str] = field(default_factory=dict)
 
 
+@runtime_checkable
+class ReceiptSource(Protocol):
+    """A provider that issues its own receipt files (Pegas-kassa)."""
+
+    async def receipt_file(self, ref: PaymentRef, fmt: str) -> tuple[bytes, str]:
+        """The file and its content type; NotFound while it does not exist yet."""
+        ...
+
+
+@runtime_checkable
+class BalanceSource(Protocol):
+    async def balance_minor(self) -> int: ...
+
+
 class Provider(Protocol):
     """What the payment service needs from a provider adapter."""
 
@@ -230,6 +249,8 @@ class Provider(Protocol):
     poll_policy: PollPolicy
     # How long a payment request stays payable (the cashier's countdown); None: no expiry.
     lifetime: timedelta | None
+    # Options from prepare() that are sent but never journaled (see PaymentRequest.private).
+    private_options: frozenset[str]
 
     def new_payment_key(self, payment_id: str) -> str:
         """The idempotency key for a new payment attempt."""

@@ -32,6 +32,11 @@ class Rejected(ProviderError):
     """The provider refused the request; nothing changed on its side."""
 
 
+class InvalidInput(Rejected):
+    """What the cashier entered cannot be used (a garbage barcode, a bad phone number).
+    Raised before anything is journaled or sent."""
+
+
 class AuthFailed(Rejected):
     """Credentials or the signing token were refused: a configuration problem."""
 
@@ -44,8 +49,8 @@ class InProgress(ProviderError):
     """The provider is still processing; poll and do not start another operation."""
 
 
-class CancelRefused(Rejected):
-    """The provider refused to cancel, usually because the customer already paid."""
+class NeedsPerson(ProviderError):
+    """Nothing automatic can settle this payment; a person must check it with the provider."""
 
 
 class InsecureURL(UserError):

@@ -16,6 +16,10 @@ from pos_app.providers.errors import InsecureURL
 from pos_app.redact import redact_url
 
 log = logging.getLogger("pos_app.http")
+# httpx logs every request's full URL at INFO, with Pegas-kassa's token in it. Ours are
+# logged redacted by the hooks below, so httpx's own are never needed.
+logging.getLogger("httpx").setLevel(logging.WARNING)
+logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)

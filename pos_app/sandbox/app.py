@@ -23,6 +23,8 @@ from pos_app.sandbox.koshelek import PREFIX as KOSHELEK
 from pos_app.sandbox.koshelek import TRAINING_STORE, Behaviour, KoshelekSandbox
 from pos_app.sandbox.paymega import INTERNAL_ERROR, PaymegaSandbox
 from pos_app.sandbox.paymega import PREFIX as PAYMEGA
+from pos_app.sandbox.pegas import PREFIX as PEGAS
+from pos_app.sandbox.pegas import PegasSandbox
 
 
 @dataclass
@@ -31,6 +33,7 @@ class Sandbox:
 
     koshelek: KoshelekSandbox = field(default_factory=KoshelekSandbox)
     paymega: PaymegaSandbox = field(default_factory=PaymegaSandbox)
+    pegas: PegasSandbox = field(default_factory=PegasSandbox)
     base_url: str = "http://sandbox"
     faults: FaultInjector | None = None
 
@@ -54,6 +57,10 @@ class Sandbox:
                 "secret_key": self.paymega.secret_key,
                 "hpp_url": f"{self.base_url}{PAYMEGA}/hpp/",
             },
+            "pegas": {
+                "base_url": f"{self.base_url}{PEGAS}/api/v1",
+                "token": self.pegas.token,
+            },
         }
 
 
@@ -62,15 +69,19 @@ def build_app(sandbox: Sandbox | None = None, *, in_process: bool = False) -> tu
     """The ASGI app (wrapped in the fault injector) and its state."""
     state = sandbox or Sandbox()
     state.paymega.base_url = f"{state.base_url}{PAYMEGA}"
+    state.pegas.base_url = f"{state.base_url}{PEGAS}"
     routes = [
         Mount(KOSHELEK, app=state.koshelek.routes()),
         Mount(PAYMEGA, app=state.paymega.app()),
-        Mount("/_sandbox", routes=_control_routes(state) + _paymega_control(state)),
+        Mount(PEGAS, app=state.pegas.app()),
+        Mount("/_sandbox", routes=_control_routes(state) + _paymega_control(state)
+              + _pegas_control(state)),
     ]
     app = Starlette(routes=routes)
     injector = FaultInjector(app, in_process=in_process, error_bodies={
         PAYMEGA: lambda status: {**INTERNAL_ERROR, "errors": [
-            {**INTERNAL_ERROR["errors"][0], "code": str(status)}]}})
+            {**INTERNAL_ERROR["errors"][0], "code": str(status)}]},
+        PEGAS: {"errors": [{"code": "internal_error", "message": "Internal error"}]}})
     state.faults = injector
     return injector, state
 
@@ -149,6 +160,62 @@ def _paymega_control(state: Sandbox) -> list[Route]:
         Route("/paymega/settings", settings, methods=["GET", "POST"]),
         Route("/paymega/clock", clock, methods=["POST"]),
         Route("/paymega/callbacks", callbacks, methods=["GET"]),
+    ]
+
+
+def _pegas_control(state: Sandbox) -> list[Route]:
+    g = state.pegas
+
+    async def transactions(request: Request) -> Response:
+        with g._lock:
+            for txn in g.transactions.values():
+                g.advance(txn)
+            return JSONResponse([{**txn.public(), "url": txn.url, "wallet": txn.wallet,
+                                  "card": txn.card} for txn in g.transactions.values()])
+
+    async def decide(request: Request) -> Response:
+        outcome = request.path_params["outcome"]
+        with g._lock:
+            txn = g.transactions.get(request.path_params["id"])
+            if txn is None:
+                return JSONResponse({"error": "no such transaction"}, status_code=404)
+            if outcome == "pay":
+                changed = g.pay(txn)
+            elif outcome in ("fail", "expire"):
+                changed = g.fail(txn, expire=outcome == "expire")
+            else:
+                return JSONResponse({"error": "use pay, fail or expire"}, status_code=404)
+            status = txn.status
+        g.ensure_worker()
+        return JSONResponse({"changed": changed, "status": status})
+
+    async def behaviour(request: Request) -> Response:
+        body, _ = await read_body(request)
+        if isinstance(body, dict) and body.get("mode") in ("pay", "decline", "never"):
+            g.auto = {"mode": body["mode"], "delay_ms": int(body.get("delay_ms", 3000))}
+        elif request.method == "POST":
+            return JSONResponse({"error": "mode: pay, decline or never"}, status_code=400)
+        return JSONResponse(g.auto)
+
+    async def settings(request: Request) -> Response:
+        body, _ = await read_body(request)
+        allowed = {"assumed_endpoints", "receipt_delay_s", "provider_error_types",
+                   "withdrawal_delay_s", "callback_url", "time_scale", "default_ttl_minutes"}
+        for key, value in (body if isinstance(body, dict) else {}).items():
+            if key in ("balance", "commission_rate"):
+                setattr(g, key, Decimal(str(value)))
+            elif key in allowed:
+                setattr(g, key, value)
+            else:
+                return JSONResponse({"error": f"unknown setting {key}"}, status_code=400)
+        return JSONResponse({**{key: getattr(g, key) for key in sorted(allowed)},
+                             "balance": str(g.balance), "commission_rate": str(g.commission_rate)})
+
+    return [
+        Route("/pegas/transactions", transactions, methods=["GET"]),
+        Route("/pegas/transactions/{id:int}/{outcome:str}", decide, methods=["POST"]),
+        Route("/pegas/behaviour", behaviour, methods=["GET", "POST"]),
+        Route("/pegas/settings", settings, methods=["GET", "POST"]),
     ]
 
 

@@ -70,6 +70,7 @@ class KoshelekProvider:
                                 refund_by_items=True, customer_barcode=True)
     # The customer's code carries its own lifetime; the 30 s wait is in poll_policy.
     lifetime: timedelta | None = None
+    private_options: frozenset[str] = frozenset()
 
     def __init__(self, *, client: KoshelekClient, tokens: TokenSource,
                  options: KoshelekOptions | None = None) -> None:

@@ -23,7 +23,7 @@ from typing import Protocol
 import httpx
 
 from pos_app.i18n import Message
-from pos_app.providers.errors import AuthFailed, Rejected, network_error
+from pos_app.providers.errors import AuthFailed, InvalidInput, Rejected, network_error
 from pos_app.redact import register_secret
 
 log = logging.getLogger(__name__)
@@ -62,24 +62,24 @@ def clean_barcode(raw: str) -> str:
     """Strip what scanners add (CR/LF, spaces) and refuse garbage before anything else sees it."""
     barcode = raw.strip()
     if not _BARCODE.match(barcode):
-        raise Rejected(NOT_A_CUSTOMER_CODE, code="BAD_BARCODE")
+        raise InvalidInput(NOT_A_CUSTOMER_CODE, code="BAD_BARCODE")
     return barcode
 
 
 def barcode_info(result: object) -> BarcodeInfo:
     """Interpret a ``barcodeVerify`` result (spec §2.4); refuse every unusable one."""
     if not isinstance(result, dict):
-        raise Rejected(NOT_A_CUSTOMER_CODE, code="BAD_BARCODE")
+        raise InvalidInput(NOT_A_CUSTOMER_CODE, code="BAD_BARCODE")
     code = str(result.get("resultCode", ""))
     session = result.get("cardSession")
     if code in ("", "INVALID_BARCODE", "BARCODE_INVALID"):
-        raise Rejected(NOT_A_CUSTOMER_CODE, code="BAD_BARCODE")
+        raise InvalidInput(NOT_A_CUSTOMER_CODE, code="BAD_BARCODE")
     if result.get("totpCodeValid") is False:
-        raise Rejected(CODE_EXPIRED, code="TOTP_INVALID")
+        raise InvalidInput(CODE_EXPIRED, code="TOTP_INVALID")
     if code != AVAILABLE:
         raise Rejected(PAY_NOT_AVAILABLE.with_params(result=code), code=code)
     if not isinstance(session, str) or not _CARD_SESSION.match(session):
-        raise Rejected(NOT_A_CUSTOMER_CODE, code="NO_CARD_SESSION")
+        raise InvalidInput(NOT_A_CUSTOMER_CODE, code="NO_CARD_SESSION")
     loyalty = str(result.get("cardNumber") or result.get("loyaltyId") or "")[:36]
     return BarcodeInfo(card_session=session, loyalty_id=loyalty)
 
@@ -132,7 +132,7 @@ class CommandTokenSource:
         try:
             result = json.loads(output)
         except ValueError:
-            raise Rejected(NOT_A_CUSTOMER_CODE, code="BAD_BARCODE") from None
+            raise InvalidInput(NOT_A_CUSTOMER_CODE, code="BAD_BARCODE") from None
         return barcode_info(result)
 
     async def _run(self, *args: str) -> str:
@@ -157,7 +157,7 @@ class CommandTokenSource:
             log.warning("token command %s failed with exit %s: %s", args[0], process.returncode,
                         stderr.decode(errors="replace").strip().splitlines()[:1])
             if args[0] == "verify":
-                raise Rejected(NOT_A_CUSTOMER_CODE, code="BAD_BARCODE")
+                raise InvalidInput(NOT_A_CUSTOMER_CODE, code="BAD_BARCODE")
             raise AuthFailed(TOKEN_FAILED.with_params(reason=f"exit {process.returncode}"),
                              code="TOKEN")
         return stdout.decode("utf-8", errors="replace")

@@ -31,7 +31,7 @@ from pos_app.providers.base import (
     RemotePayment,
     RemoteState,
 )
-from pos_app.providers.errors import NotFound, OutcomeUnknown, Rejected
+from pos_app.providers.errors import InvalidInput, NotFound, OutcomeUnknown, Rejected
 from pos_app.providers.paymega import messages
 from pos_app.providers.paymega.client import DuplicateReference, PaymegaClient, Unclear
 from pos_app.providers.paymega.models import Invoice
@@ -102,6 +102,7 @@ class PaymegaProvider:
 
     id = "paymega"
     display_name = "Paymega"
+    private_options: frozenset[str] = frozenset()
 
     def __init__(self, *, client: PaymegaClient, options: PaymegaOptions | None = None) -> None:
         self.client = client
@@ -128,8 +129,8 @@ class PaymegaProvider:
     async def prepare(self, options: Mapping[str, str]) -> Mapping[str, str]:
         service = options.get("service") or self._o.service
         if not re.fullmatch(r"[a-z0-9_]{3,64}", service):
-            raise Rejected(messages.REJECTED.with_params(details=f"service {service!r}"),
-                           code="SERVICE")
+            raise InvalidInput(messages.REJECTED.with_params(details=f"service {service!r}"),
+                               code="SERVICE")
         return {**options, "service": service}
 
     # -- create --

@@ -1,0 +1,342 @@
+"""Pegas-kassa deposits and withdrawals behind the common Provider protocol.
+
+Much of this API is undocumented (spec §6, §7), so the choices here follow the
+spec's ASSUMPTIONs and stay configurable: the status endpoint's path, whether it
+exists at all (``status_channel``: auto, on, off), the deposit type and lifetime.
+
+Without a status channel (spec §8.4) the register learns that a deposit was paid
+from its receipt file; a payment that nothing confirms is left to a person, whose
+manual confirmation is flagged in the journal and on the receipt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from pos_app.i18n import Message
+from pos_app.providers.base import (
+    Capabilities,
+    Limits,
+    PaymentRef,
+    PaymentRequest,
+    PollPolicy,
+    RefundRequest,
+    RemoteOperation,
+    RemoteOperationState,
+    RemotePayment,
+    RemoteState,
+)
+from pos_app.providers.errors import InvalidInput, NeedsPerson, NotFound, OutcomeUnknown, Rejected
+from pos_app.providers.pegas import messages
+from pos_app.providers.pegas.client import Duplicate, PegasClient, StatusUnavailable, rubles
+from pos_app.providers.pegas.models import DepositAnswer, TransactionAnswer
+
+log = logging.getLogger(__name__)
+
+DEPOSIT_TYPES = ("invoice-select", "invoice-card", "invoice-qw", "yandex", "wallet",
+                 "wallet-card")
+LINK_TYPES = {"invoice-select", "invoice-card", "invoice-qw", "yandex"}
+PAYOUT_METHODS = ("card", "phone", "wallet", "yandex", "nickname")
+_KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+_PHONE = re.compile(r"\+?\d{10,15}")
+_NUMBERS = {
+    "card": re.compile(r"\d{16,19}"),
+    "phone": _PHONE,
+    "wallet": _PHONE,  # a QIWI wallet is a phone number
+    "yandex": re.compile(r"\d{11,20}"),
+    "nickname": re.compile(r"[A-Za-z0-9_.-]{3,64}"),
+}
+
+# Status names are undocumented: ours plus the synonyms of spec §7 (client tolerance).
+_STATES = {
+    **dict.fromkeys(("waiting", "wait", "pending", "new", "created", "process", "processing"),
+                    RemoteState.PENDING),
+    **dict.fromkeys(("paid", "success", "succeeded", "completed", "accept"), RemoteState.PAID),
+    **dict.fromkeys(("canceled", "cancelled", "cancel", "rejected"), RemoteState.CANCELLED),
+    "expired": RemoteState.EXPIRED,
+    **dict.fromkeys(("failed", "fail", "error", "unpaid"), RemoteState.DECLINED),
+}
+
+
+@dataclass(frozen=True)
+class PegasOptions:
+    deposit_type: str = "invoice-select"
+    ttl: timedelta = timedelta(minutes=15)
+    success_url: str = ""
+    status_channel: str = "auto"  # auto | on | off
+    terminal_id: str = ""
+    min_minor: int = 1000
+    max_minor: int = 10_000_000
+    poll_interval: float = 3.0
+    slow_interval: float = 20.0
+    receipt_probe_interval: float = 10.0
+    grace: float = 120.0
+    retries: int = 3
+    backoff: tuple[float, ...] = (1.0, 2.0, 4.0)
+
+
+def mask(number: str) -> str:
+    """What the journal keeps of a payout destination."""
+    return number if len(number) <= 6 else f"{number[:4]}…{number[-4:]}"
+
+
+class PegasProvider:
+    id = "pegas"
+    display_name = "Pegas-kassa"
+    capabilities = Capabilities(cancel=True, register_shows_qr=True, receipt_file=True,
+                                balance=True, withdrawal=True)
+    private_options = frozenset({"number"})  # a payout card number never reaches the journal
+
+    def __init__(self, *, client: PegasClient, options: PegasOptions | None = None) -> None:
+        self.client = client
+        self._o = options or PegasOptions()
+        o = self._o
+        self.limits = Limits(min_minor=o.min_minor, max_minor=o.max_minor)
+        self.lifetime: timedelta | None = o.ttl
+        # Spec §8.4: every 3 s while the QR is shown, then every 15-30 s.
+        self.poll_policy = PollPolicy(first_delay=o.poll_interval, interval=o.poll_interval,
+                                      slow_interval=o.slow_interval,
+                                      slow_after=o.ttl.total_seconds(), grace_after_expiry=o.grace)
+        self._status_available: bool | None = {"on": True, "off": False}.get(o.status_channel)
+
+    def new_payment_key(self, payment_id: str) -> str:
+        """The ``order_id``: ``<till>-<yyyymmdd>-<payment id>`` (spec §8.1)."""
+        till = _KEY_UNSAFE.sub("", self._o.terminal_id)[:24] or "pos"
+        return f"{till}-{datetime.now(UTC):%Y%m%d}-{payment_id}"
+
+    def new_operation_key(self, payment_id: str, kind: str) -> str:
+        return f"{self.new_payment_key(payment_id)}-{kind}"[:64]
+
+    async def prepare(self, options: Mapping[str, str]) -> Mapping[str, str]:
+        if options.get("operation") == "withdrawal":
+            return self._prepare_withdrawal(options)
+        kind = options.get("type") or self._o.deposit_type
+        if kind not in DEPOSIT_TYPES:
+            raise InvalidInput(messages.BAD_TYPE.with_params(type=kind), code="type")
+        prepared = {**options, "type": kind}
+        if kind == "invoice-qw":
+            phone = re.sub(r"[\s()-]", "", options.get("phone", ""))
+            if not _PHONE.fullmatch(phone):
+                raise InvalidInput(messages.NEEDS_PHONE, code="phone")
+            prepared["phone"] = phone
+        return prepared
+
+    def _prepare_withdrawal(self, options: Mapping[str, str]) -> dict[str, str]:
+        method = options.get("method", "")
+        if method not in PAYOUT_METHODS:
+            raise InvalidInput(messages.BAD_METHOD.with_params(method=method), code="method")
+        number = re.sub(r"[\s()-]", "", options.get("number", ""))
+        if not _NUMBERS[method].fullmatch(number) or (method == "card" and not _luhn(number)):
+            raise InvalidInput(messages.BAD_NUMBER.with_params(number=mask(number),
+                                                               method=method), code="number")
+        comment = options.get("comment", "")
+        if comment and not 3 <= len(comment.strip()) <= 100:
+            raise InvalidInput(messages.BAD_COMMENT, code="comment")
+        # The full number is private (never journaled); the masked one is for people.
+        return {**options, "method": method, "number": number, "number_masked": mask(number),
+                "comment": comment.strip()}
+
+    # -- create and recover --
+
+    async def create(self, request: PaymentRequest) -> RemotePayment:
+        if _is_withdrawal(request) and not request.private.get("number"):
+            # After a restart the payout's destination is not known any more (not journaled).
+            raise Rejected(messages.NOT_FOUND, code="not_sent")
+        last: OutcomeUnknown | None = None
+        for attempt in range(1 + self._o.retries):
+            if attempt:
+                await asyncio.sleep(self._o.backoff[min(attempt - 1, len(self._o.backoff) - 1)])
+            try:
+                answer = await self._send(request)
+                return self._created(request, answer)
+            except Duplicate:
+                return await self._existing(request)
+            except OutcomeUnknown as exc:
+                last = exc
+                if self._status_works():
+                    found = await self._lookup(request)
+                    if found is not None:
+                        return found
+                    continue  # confirmed absent: resend with the same order_id
+                # No status channel: one resend; a duplicate then means it exists (spec §8.3).
+                if attempt >= 1:
+                    break
+        assert last is not None
+        raise last
+
+    async def _send(self, request: PaymentRequest) -> DepositAnswer:
+        o = request.options
+        params = {"amount": rubles(request.amount_minor), "order_id": request.key}
+        if _is_withdrawal(request):
+            params.update(method=o["method"], number=request.private["number"])
+            if o.get("comment"):
+                params["comment"] = o["comment"]
+            return await self.client.withdrawal(params)
+        params["type"] = o["type"]
+        params["ttl"] = str(max(int(self._o.ttl.total_seconds() // 60), 1))
+        for name in ("phone", "qiwi_account"):
+            if o.get(name):
+                params[name] = o[name]
+        if self._o.success_url and o["type"] == "invoice-qw":
+            params["success_url"] = self._o.success_url
+        return await self.client.deposit(params)
+
+    def _created(self, request: PaymentRequest, answer: DepositAnswer) -> RemotePayment:
+        amount = rubles(request.amount_minor)
+        fields = {"orderId": request.key}
+        if answer.commission is not None:
+            fields["commission"] = f"{answer.commission:.2f}"
+        payer_text = None
+        if answer.wallet or answer.card:
+            # Wallet types: the customer pays to a number; the exact amount matters.
+            payer_text = f"{answer.wallet or answer.card} · {amount} RUB"
+        return RemotePayment(
+            state=RemoteState.PENDING, provider_ref=str(answer.id) if answer.id else None,
+            raw_status="created", payer_url=answer.url, payer_text=payer_text,
+            expires_at=datetime.now(UTC) + self._o.ttl if not _is_withdrawal(request) else None,
+            receipt_fields=fields)
+
+    async def _existing(self, request: PaymentRequest) -> RemotePayment:
+        """The order id is taken: the operation exists. Find it, or hand it to a person."""
+        if self._status_works():
+            found = await self._lookup(request)
+            if found is not None:
+                return found
+        raise NeedsPerson(messages.ORPHAN.with_params(order=request.key), code="orphan")
+
+    async def recover(self, request: PaymentRequest) -> RemotePayment | None:
+        if self._status_works():
+            found = await self._lookup(request)
+            if found is None and _is_withdrawal(request) and not request.private.get("number"):
+                raise Rejected(messages.NOT_FOUND, code="not_sent")  # not made; do it again
+            return found
+        return None  # nothing to ask: create() resends once and a duplicate means it exists
+
+    async def _lookup(self, request: PaymentRequest) -> RemotePayment | None:
+        try:
+            answer = await self.client.transaction(order_id=request.key)
+        except StatusUnavailable:
+            self._status_gone()
+            raise NeedsPerson(messages.NO_STATUS, code="no_status") from None
+        except NotFound:
+            return None
+        return self._from_status(answer, request)
+
+    # -- after creation --
+
+    async def status(self, ref: PaymentRef) -> RemotePayment:
+        if self._status_works():
+            try:
+                answer = await self.client.transaction(id=ref.provider_ref) if ref.provider_ref \
+                    else await self.client.transaction(order_id=ref.request.key)
+                return self._from_status(answer, ref.request)
+            except StatusUnavailable:
+                self._status_gone()
+        return await self._receipt_probe(ref)
+
+    async def _receipt_probe(self, ref: PaymentRef) -> RemotePayment:
+        """No status channel: a receipt file exists only for a completed payment (§8.4)."""
+        try:
+            await self.client.receipt(fmt="pdf", id=ref.provider_ref or None,
+                                      order_id=None if ref.provider_ref else ref.request.key)
+        except NotFound:
+            return RemotePayment(state=RemoteState.PENDING, provider_ref=ref.provider_ref,
+                                 raw_status="no receipt yet")
+        return RemotePayment(state=RemoteState.PAID, provider_ref=ref.provider_ref,
+                             raw_status="receipt issued",
+                             receipt_fields={"confirmation": "receipt"})
+
+    def _from_status(self, answer: TransactionAnswer, request: PaymentRequest) -> RemotePayment:
+        status = (answer.status or "").lower()
+        state = _STATES.get(status)
+        if state is None:
+            log.warning("Pegas-kassa sent an unknown status %r; still waiting", status)
+            state = RemoteState.PENDING
+        reason: Message | None = None
+        if state is RemoteState.DECLINED:
+            reason = messages.NOT_PAID.with_params(status=status)
+        elif state is RemoteState.EXPIRED:
+            reason = messages.EXPIRED
+        fields = {"orderId": answer.order_id or request.key}
+        if answer.commission is not None:
+            fields["commission"] = f"{answer.commission:.2f}"
+        paid = _minor(answer.amount) if state is RemoteState.PAID else None
+        return RemotePayment(state=state, provider_ref=str(answer.id) if answer.id else None,
+                             raw_status=status, reason=reason, paid_minor=paid,
+                             receipt_fields=fields)
+
+    async def cancel(self, ref: PaymentRef, key: str) -> RemoteOperation:
+        if _is_withdrawal(ref.request):
+            raise Rejected(messages.WITHDRAWAL_NO_CANCEL, code="withdrawal")
+        if not ref.provider_ref:
+            # Cancel needs Pegas-kassa's id (spec §5.2); the recovery looks it up first.
+            raise NotFound(messages.NOT_FOUND, code="no_id")
+        try:
+            await self.client.cancel(order_id=ref.request.key, id=ref.provider_ref)
+        except Rejected as exc:
+            if isinstance(exc, NotFound):
+                raise
+            # "Transaction cannot be cancelled": the customer was faster. Ask what it is now.
+            payment = await self.status(ref)
+            return RemoteOperation(state=RemoteOperationState.REJECTED, payment=payment,
+                                   reason=messages.CANNOT_CANCEL, reason_code=exc.code)
+        return RemoteOperation(state=RemoteOperationState.DONE, payment=RemotePayment(
+            state=RemoteState.CANCELLED, provider_ref=ref.provider_ref, raw_status="canceled",
+            reason=messages.CANCELLED))
+
+    async def refund(self, ref: PaymentRef, request: RefundRequest) -> RemoteOperation:
+        raise Rejected(messages.REJECTED.with_params(details="no refund in the API; make a "
+                                                             "withdrawal to the customer"),
+                       code="no_refund")
+
+    async def operation_status(self, ref: PaymentRef, op_ref: str) -> RemoteOperation:
+        raise Rejected(messages.REJECTED.with_params(details="no operation status"),
+                       code="no_operation_status")
+
+    async def receipt_file(self, ref: PaymentRef, fmt: str) -> tuple[bytes, str]:
+        return await self.client.receipt(fmt=fmt, id=ref.provider_ref or None,
+                                         order_id=None if ref.provider_ref else ref.request.key)
+
+    async def balance_minor(self) -> int:
+        balance = await self.client.balance()
+        return int((balance * 100).to_integral_value())
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    # -- the status channel --
+
+    def _status_works(self) -> bool:
+        return self._status_available is not False
+
+    def _status_gone(self) -> None:
+        if self._o.status_channel == "on":
+            return  # configured as present: keep asking, the 404 was about something else
+        if self._status_available is not False:
+            log.warning("Pegas-kassa has no status endpoint at %s; using the receipt probe",
+                        self.client.status_path)
+        self._status_available = False
+
+
+def _is_withdrawal(request: PaymentRequest) -> bool:
+    return request.options.get("operation") == "withdrawal"
+
+
+def _minor(value: Decimal | None) -> int | None:
+    return None if value is None else int((value * 100).to_integral_value())
+
+
+def _luhn(number: str) -> bool:
+    total = 0
+    for i, digit in enumerate(reversed(number)):
+        d = int(digit)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
