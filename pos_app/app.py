@@ -30,8 +30,10 @@ from pos_app.core.config import (
 from pos_app.core.journal import Journal
 from pos_app.core.lock import JournalLock
 from pos_app.core.paths import config_path, journal_path
+from pos_app.core.payments import Payment
 from pos_app.core.secrets import SecretStore
 from pos_app.core.service import RECONCILE_BACKOFF, PaymentService
+from pos_app.i18n import Message
 from pos_app.providers.base import Provider
 from pos_app.providers.http import build_client
 from pos_app.providers.koshelek.client import KoshelekClient
@@ -55,6 +57,27 @@ class Mode(StrEnum):
     TRAINING = "training"
 
 
+class Trainer:
+    """Training mode's customer, played through the sandboxes' control routes."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self._client = client
+
+    async def koshelek_code(self, mode: str = "approve", delay_ms: int = 2500) -> str:
+        """A fresh code from a training customer's Koshelek app."""
+        response = await self._client.post("/_sandbox/koshelek/sessions", json={
+            "behaviour": {"mode": mode, "delay_ms": delay_ms}})
+        response.raise_for_status()
+        return str(response.json()["barcode"])
+
+    async def decide(self, payment: Payment, outcome: str) -> None:
+        """The customer pays (``pay``) or refuses (``fail``) a QR payment."""
+        routes = {"paymega": "paymega/invoices", "pegas": "pegas/transactions"}
+        response = await self._client.post(
+            f"/_sandbox/{routes[payment.provider]}/{payment.provider_ref}/{outcome}")
+        response.raise_for_status()
+
+
 @dataclass
 class Runtime:
     """Everything one running terminal needs; close it with :meth:`aclose`."""
@@ -66,6 +89,7 @@ class Runtime:
     service: PaymentService
     sandbox_url: str | None = None
     config_problem: ConfigError | None = None
+    trainer: Trainer | None = None
     _cleanups: list[Callable[[], object]] = field(default_factory=list)
 
     @property
@@ -206,6 +230,23 @@ def build_providers(config: TerminalConfig, *, live: bool, secret: SecretGetter,
     return providers
 
 
+async def probe(config: TerminalConfig, name: str, *, live: bool,
+                secret: SecretGetter) -> Message:
+    """Test one provider's connection with settings that are not saved yet."""
+    alone = replace(config, koshelek=replace(config.koshelek, enabled=name == "koshelek"),
+                    paymega=replace(config.paymega, enabled=name == "paymega"),
+                    pegas=replace(config.pegas, enabled=name == "pegas"))
+    providers = build_providers(
+        alone, live=live, secret=secret, transport=lambda _: None,
+        tokens=lambda: CommandTokenSource(config.koshelek.totp_command or ["-"],
+                                          timeout=config.koshelek.totp_timeout))
+    provider = providers[name]
+    try:
+        return await provider.probe()
+    finally:
+        await provider.aclose()
+
+
 async def build_runtime(
     mode: Mode,
     *,
@@ -222,6 +263,7 @@ async def build_runtime(
     cleanups: list[Callable[[], object]] = []
     providers: dict[str, Provider] = {}
     transport = transport_factory or (lambda name: None)
+    trainer: Trainer | None = None
     try:
         if mode is Mode.TRAINING:
             if sandbox_url is None:
@@ -235,6 +277,7 @@ async def build_runtime(
             control = httpx.AsyncClient(base_url=sandbox_url, transport=transport("sandbox"),
                                         timeout=10.0)
             cleanups.append(control.aclose)
+            trainer = Trainer(control)
             providers = build_providers(
                 config, live=False, transport=transport,
                 secret=lambda provider, name: credentials.get(provider, {}).get(name),
@@ -264,7 +307,8 @@ async def build_runtime(
     service = PaymentService(journal=journal, providers=providers, training=training,
                              reconcile_backoff=reconcile_backoff or RECONCILE_BACKOFF)
     return Runtime(mode=mode, config=config, config_path=path, journal=journal, service=service,
-                   sandbox_url=sandbox_url, config_problem=problem, _cleanups=cleanups)
+                   sandbox_url=sandbox_url, config_problem=problem, trainer=trainer,
+                   _cleanups=cleanups)
 
 
 async def _sandbox_credentials(url: str, transport: httpx.AsyncBaseTransport | None,

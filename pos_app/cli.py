@@ -514,6 +514,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 done, 1 declined/cancelled/expired, 2 usage or configuration "
                "error, 3 outcome unknown, 4 provider or network error.")
     parser.add_argument("--version", action="version", version=f"pos-app {__version__}")
+    parser.add_argument("--kiosk", action="store_true",
+                        help="full screen; leaving needs the manager PIN")
+    parser.add_argument("--exit-after-start", action="store_true",
+                        help="start fully (window painted, recovery done), then exit 0")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     pay = sub.add_parser("pay", parents=[common], help="take a payment and wait for its outcome")
@@ -601,6 +605,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _gui(args: argparse.Namespace) -> int:
+    """No command: the cashier window."""
+    setup_logging(log_dir(), console_level=logging.WARNING)
+    from pos_app.ui.app import run_gui  # Qt only when the window is wanted
+
+    return run_gui(args)
+
+
 def _defaults(args: argparse.Namespace) -> argparse.Namespace:
     for name, value in (("demo", False), ("config", None), ("sandbox_url", None),
                         ("json", False), ("verbose", False)):
@@ -613,8 +625,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = _defaults(parser.parse_args(argv))
     if args.command is None:
-        parser.print_help()
-        return EXIT_USAGE
+        return _gui(args)
     console = logging.INFO if args.verbose else logging.WARNING
     setup_logging(log_dir(), console_level=console)
     try:

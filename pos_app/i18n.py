@@ -4,8 +4,10 @@ Core, providers and the CLI describe problems as :class:`Message` objects: a Qt
 translation context, an English source text with ``{named}`` placeholders, and
 the values.  The UI (and the CLI, when Qt translations are loaded) installs a
 translator with :func:`set_translator`; until then messages render in English.
-``pyside6-lupdate`` finds the texts because every one is written as a
-``Message("Context", "text")`` call, which the extraction script recognises.
+``pos_app.ui.translations`` finds the texts because every one is written as a
+``Message("Context", "text")``, ``msg("Context", "text")`` or
+``tr("Context", "text")`` call with literal strings (or a module-level constant
+for the context).
 """
 
 from __future__ import annotations
@@ -32,6 +34,17 @@ def set_translator(translator: Translator | None) -> None:
 
 def translate(context: str, text: str) -> str:
     return _translator(context, text)
+
+
+def tr(context: str, text: str, /, **params: Any) -> str:
+    """A UI string in the user's language, with ``{named}`` values filled in."""
+    template = translate(context, text)
+    if not params:
+        return template
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return text.format(**params)
 
 
 @dataclass(frozen=True)

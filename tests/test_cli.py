@@ -148,9 +148,13 @@ def test_live_mode_against_the_sandbox(capsys: pytest.CaptureFixture[str], serve
     assert code == 0
 
 
-def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([]) == 2
-    assert "pay" in capsys.readouterr().out
+def test_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert "--exit-after-start" in out
+    assert "Exit codes: 0 done" in out
 
 
 def test_paymega_prints_the_link_and_a_qr(capsys: pytest.CaptureFixture[str],

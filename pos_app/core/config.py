@@ -122,6 +122,17 @@ class PegasSettings(ProviderSettings):
 
 
 @dataclass(frozen=True)
+class UiSettings:
+    """The cashier window (UI state such as window geometry lives in QSettings instead)."""
+
+    kiosk: bool = False
+    customer_display: bool = False
+    catalog_file: str = ""
+    printer: str = ""  # empty: the system's default printer
+    paper_width_mm: int = 80  # 58 or 80
+
+
+@dataclass(frozen=True)
 class TerminalConfig:
     store_id: str = ""
     terminal_id: str = ""
@@ -130,6 +141,7 @@ class TerminalConfig:
     currency: str = "RUB"
     language: str = ""
     journal_dir: str = ""
+    ui: UiSettings = field(default_factory=UiSettings)
     koshelek: KoshelekSettings = field(default_factory=KoshelekSettings)
     paymega: PaymegaSettings = field(default_factory=PaymegaSettings)
     pegas: PegasSettings = field(default_factory=PegasSettings)
@@ -345,6 +357,17 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None) -> Termin
     journal = root.table("journal")
     values["journal_dir"] = journal.text("dir")
     journal.finish()
+    ui = root.table("ui")
+    values["ui"] = UiSettings(
+        kiosk=ui.flag("kiosk", False),
+        customer_display=ui.flag("customer_display", False),
+        catalog_file=ui.text("catalog_file", max_len=1024),
+        printer=ui.text("printer", max_len=256),
+        paper_width_mm=ui.whole("paper_width_mm", 80, lo=58, hi=80),
+    )
+    if values["ui"].paper_width_mm not in (58, 80):
+        ui.problem("paper_width_mm", "must be 58 or 80")
+    ui.finish()
     providers = root.table("providers")
     for name, reader in _PROVIDER_READERS.items():
         section = providers.table(name)
@@ -426,6 +449,7 @@ def config_to_toml(config: TerminalConfig) -> dict[str, Any]:
     data: dict[str, Any] = {"terminal": terminal}
     if config.journal_dir:
         data["journal"] = {"dir": config.journal_dir}
+    data["ui"] = dict(vars(config.ui))
     data["providers"] = {name: _provider_table(s) for name, s in config.providers().items()}
     return data
 

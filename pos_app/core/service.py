@@ -104,6 +104,14 @@ class PaymentUpdate:
 Listener = Callable[[PaymentUpdate], None]
 
 
+@dataclass(frozen=True)
+class ReceiptData:
+    payment: Payment
+    sale: Sale
+    operations: list[Operation]
+    times_printed: int
+
+
 class _StopDriving(Exception):
     """Nothing sensible is left to try automatically; a person must look (next start retries)."""
 
@@ -408,6 +416,16 @@ class PaymentService:
         self._emit(PaymentUpdate(resolved))
         return resolved
 
+    async def acknowledge(self, payment_id: str, *, actor: str, note: str = "") -> Payment:
+        """A person has dealt with an alert (a late payment, an underpayment): clear it."""
+        current = await self.get(payment_id)
+        was = current.attention.english() if current.attention else ""
+        payment = await self.journal.update_payment(
+            payment_id, event="attention_acknowledged", attention=None,
+            data={"actor": actor, "note": note, "attention": was})
+        self._emit(PaymentUpdate(payment))
+        return payment
+
     async def receipt_file(self, payment_id: str, fmt: str) -> tuple[bytes, str]:
         """The provider's own receipt (PDF or JPEG): from the journal, else fetched and kept."""
         stored = await self.journal.receipt(payment_id, fmt)
@@ -436,6 +454,20 @@ class PaymentService:
                 except (ProviderError, UserError) as exc:
                     log.warning("receipt %s of %s not fetched: %s", fmt, payment.id, exc)
                     break
+
+    async def receipt_data(self, payment_id: str) -> ReceiptData:
+        """What a receipt shows, and how often it was printed (a reprint is a DUPLICATE)."""
+        payment = await self.get(payment_id)
+        sale = await self.journal.get_sale(payment.sale_id)
+        assert sale is not None
+        operations = await self.journal.operations_for(payment_id)
+        printed = sum(1 for e in await self.journal.events_for(payment_id)
+                      if e.kind == "receipt_printed")
+        return ReceiptData(payment, sale, operations, printed)
+
+    async def receipt_printed(self, payment_id: str, *, how: str) -> None:
+        await self.journal.log_event("receipt_printed", payment_id=payment_id,
+                                     data={"how": how})
 
     async def withdraw(self, provider_name: str, amount: Money, *, method: str, number: str,
                        comment: str = "", refund_of: str | None = None) -> Payment:

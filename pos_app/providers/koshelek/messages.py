@@ -66,6 +66,9 @@ BAD_QUANTITY = Message(C, "The quantity {quantity} of “{name}” cannot be sen
                           "(at most one digit after the point).")
 
 
+PROBE_OK = Message(C, "Koshelek Pay answered and accepted the credentials.")
+
+
 def for_code(code: str) -> Message:
     return CODE_MESSAGES.get(code) or UNKNOWN_CODE.with_params(code=code)
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from pos_app.i18n import Message
 from pos_app.providers.base import (
     Capabilities,
     Limits,
@@ -166,6 +168,11 @@ class KoshelekProvider:
             reason=messages.for_error_code(answer.error_code) if answer.error_code else None,
             receipt_fields=answer.slip.receipt_fields() if answer.slip else {},
         )
+
+    async def probe(self) -> Message:
+        # A status read of a transaction that cannot exist: answered only with valid credentials.
+        answer = await self.client.status(transaction_id=str(uuid.uuid4()))
+        return messages.PROBE_OK.with_params(answer=answer.status or "-")
 
     async def aclose(self) -> None:
         await self.client.aclose()

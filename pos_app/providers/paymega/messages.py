@@ -20,6 +20,8 @@ CHARGED_BACK = Message(C, "The payment was charged back by the customer's bank."
 NO_LOOKUP = Message(C, "Paymega's public API cannot look invoices up by reference; the private "
                        "API credentials are needed to learn this payment's outcome.")
 
+PROBE_OK = Message(C, "Paymega answered: {n} payment services available.")
+
 # Resolutions a cashier meets most (spec §8.3); any other one is shown as its code.
 RESOLUTIONS: dict[str, Message] = {
     "insufficient_funds": Message(C, "Not enough money on the card."),

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from pos_app.i18n import Message
 from pos_app.providers.base import (
     Capabilities,
     Limits,
@@ -261,6 +262,14 @@ class PaymegaProvider:
             if state is RemoteOperationState.REJECTED else None,
             reason_code=status if state is RemoteOperationState.REJECTED else None,
             receipt_fields={"refundId": refund_id})
+
+    async def probe(self) -> Message:
+        if self._o.api == "public" and not self.client.has_credentials:
+            services = (await self.client.public_prerequest("RUB")).get("data", {})
+            count = len(services.get("services") or {}) if isinstance(services, dict) else 0
+        else:
+            count = len(await self.client.services())
+        return messages.PROBE_OK.with_params(n=count)
 
     async def aclose(self) -> None:
         await self.client.aclose()

@@ -31,4 +31,5 @@ BAD_METHOD = Message(C, "Unknown payout method “{method}”; use wallet, yande
                         "or phone.")
 BAD_NUMBER = Message(C, "“{number}” is not a valid {method} for a payout.")
 WITHDRAWAL_NO_CANCEL = Message(C, "A payout cannot be cancelled from the register.")
+PROBE_OK = Message(C, "Pegas-kassa answered: the balance is {balance} RUB.")
 RECEIPT_NOT_READY = Message(C, "The receipt is not ready yet; try again in a moment.")

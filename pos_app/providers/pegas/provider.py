@@ -307,6 +307,10 @@ class PegasProvider:
         balance = await self.client.balance()
         return int((balance * 100).to_integral_value())
 
+    async def probe(self) -> Message:
+        balance = await self.client.balance()
+        return messages.PROBE_OK.with_params(balance=f"{balance:.2f}")
+
     async def aclose(self) -> None:
         await self.client.aclose()
 

@@ -1,0 +1,97 @@
+"""An optional product catalog: a CSV file that maps barcodes to goods.
+
+Columns (header required, any order, ``;`` or ``,``): ``barcode``, ``name``,
+``price`` (rubles, comma or dot), and optionally ``vat`` (none, vat0, vat10,
+vat20, vat110, vat120), ``measure`` (PIECE, KILOGRAM, …), ``article``.  UTF-8,
+with or without a BOM, as Excel saves it.  Bad lines are skipped and reported
+with their line numbers; the good ones are used.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from pos_app.core.money import AmountError, Money, parse_decimal, to_minor
+from pos_app.core.sale import Measure, VatRate
+from pos_app.i18n import Message, msg
+
+C = "Catalog"
+REQUIRED = ("barcode", "name", "price")
+
+
+@dataclass(frozen=True)
+class Product:
+    barcode: str
+    name: str
+    price: Money
+    vat: VatRate = VatRate.NONE
+    measure: Measure = Measure.PIECE
+    article: str = ""
+
+
+@dataclass(frozen=True)
+class Catalog:
+    products: dict[str, Product]
+    problems: tuple[Message, ...] = ()
+
+    def find(self, barcode: str) -> Product | None:
+        return self.products.get(barcode.strip())
+
+    def __len__(self) -> int:
+        return len(self.products)
+
+
+def parse_catalog(text: str, *, currency: str = "RUB") -> Catalog:
+    text = text.lstrip("\ufeff")
+    dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=";,\t") if text else None
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect) if dialect else None
+    if reader is None or reader.fieldnames is None:
+        return Catalog({}, (msg(C, "The catalog is empty."),))
+    fields = [f.strip().lower() for f in reader.fieldnames]
+    missing = [f for f in REQUIRED if f not in fields]
+    if missing:
+        return Catalog({}, (msg(C, "The catalog has no column {columns}.",
+                                columns=", ".join(missing)),))
+    reader.fieldnames = fields
+    products: dict[str, Product] = {}
+    problems: list[Message] = []
+    for line, row in enumerate(reader, start=2):
+        try:
+            product = _product(row, currency)
+        except (AmountError, ValueError) as exc:
+            problem = exc.message if isinstance(exc, AmountError) else msg(C, "{error}",
+                                                                           error=str(exc))
+            problems.append(msg(C, "Line {line}: {problem}", line=line, problem=problem))
+            continue
+        if product.barcode in products:
+            problems.append(msg(C, "Line {line}: barcode {barcode} appears twice; the first "
+                                   "one is used.", line=line, barcode=product.barcode))
+            continue
+        products[product.barcode] = product
+    return Catalog(products, tuple(problems))
+
+
+def _product(row: dict[str, str | None], currency: str) -> Product:
+    def cell(name: str) -> str:
+        return (row.get(name) or "").strip()
+
+    barcode, name = cell("barcode"), cell("name")
+    if not barcode or not name:
+        raise ValueError("a barcode and a name are needed")
+    price = Money(to_minor(parse_decimal(cell("price")), currency), currency)
+    vat = VatRate(cell("vat").lower() or "none")
+    measure = Measure(cell("measure").upper() or "PIECE")
+    return Product(barcode, name, price, vat, measure, cell("article") or barcode)
+
+
+def load_catalog(path: Path) -> Catalog:
+    try:
+        return parse_catalog(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        return Catalog({}, (msg(C, "The catalog file {path} does not exist.", path=str(path)),))
+    except (OSError, UnicodeDecodeError) as exc:
+        return Catalog({}, (msg(C, "The catalog file {path} cannot be read: {error}",
+                                path=str(path), error=str(exc)),))

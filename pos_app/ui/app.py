@@ -1,0 +1,141 @@
+"""Starting the cashier window: one qasync loop drives Qt and all network I/O."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from argparse import Namespace
+from pathlib import Path
+
+import platformdirs
+
+from pos_app.app import Mode, Runtime, build_runtime
+from pos_app.core.config import ConfigError, ConfigMissing, TerminalConfig, load_config
+from pos_app.core.paths import config_path
+from pos_app.core.pin import PinStore
+from pos_app.core.secrets import SecretStore, SecretsUnavailable
+from pos_app.i18n import UserError, tr
+from pos_app.ui.main_window import MainWindow
+from pos_app.ui.qt import QApplication, QMessageBox, QWidget
+from pos_app.ui.settings import FirstRunScreen
+from pos_app.ui.support import ask, install_excepthook, settle, show_error
+from pos_app.ui.translations import Translations, default_language, resources_dir
+
+log = logging.getLogger(__name__)
+C = "App"
+
+
+def apply_style(app: QApplication) -> None:
+    """The one look of the cashier window (also used by the tests and the screenshots)."""
+    style = resources_dir() / "style.qss"
+    if style.exists():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+
+
+def run_gui(args: Namespace) -> int:
+    import qasync
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    # The journal and the payments close after the window does: Qt must not stop the loop.
+    app.setQuitOnLastWindowClosed(False)
+    app.setOrganizationName("pos-app")
+    app.setApplicationName("pos-app")
+    apply_style(app)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        return int(loop.run_until_complete(gui_main(args)))
+
+
+async def gui_main(args: Namespace) -> int:
+    cache = Path(platformdirs.user_cache_dir("pos-app", appauthor=False)) / "translations"
+    translations = Translations(cache)
+    install_excepthook(lambda text: show_error(None, text))
+    secrets = SecretStore()
+    mode = Mode.TRAINING if args.demo else Mode.LIVE
+    path = config_path(args.config)
+    translations.use(default_language(_configured_language(path)))
+    runtime = await _runtime(mode, args, path, secrets)
+    if runtime is None:
+        return 2
+    window = MainWindow(runtime, secrets=secrets, translations=translations,
+                        kiosk=bool(args.kiosk or runtime.config.ui.kiosk))
+    closed = asyncio.get_running_loop().create_future()
+    window.destroyed.connect(lambda *_: settle(closed, None))
+    QApplication.instance().lastWindowClosed.connect(  # type: ignore[union-attr]
+        lambda *_: settle(closed, None))
+    painted = asyncio.get_running_loop().create_future()
+    window.painted.connect(lambda *_: settle(painted, None))
+    window.start()
+    try:
+        recovering = await runtime.service.start()
+        if recovering:
+            log.info("recovering %d payment(s) from the last session", len(recovering))
+        if args.exit_after_start:
+            await asyncio.wait_for(painted, 30)
+            window._unlocked = True
+            window.close()
+            return 0
+        await closed
+        return 0
+    finally:
+        await runtime.aclose()
+
+
+def _configured_language(path: Path) -> str:
+    try:
+        return load_config(path).language
+    except ConfigError:
+        return ""
+
+
+async def _runtime(mode: Mode, args: Namespace, path: Path,
+                   secrets: SecretStore) -> Runtime | None:
+    """Build the terminal; live mode without a usable configuration goes to the setup."""
+    while True:
+        try:
+            return await build_runtime(mode, config_file=args.config,
+                                       sandbox_url=args.sandbox_url, secrets=secrets)
+        except ConfigMissing:
+            problem = ""
+        except (ConfigError, SecretsUnavailable) as exc:
+            problem = exc.message.render()
+        except UserError as exc:  # e.g. another pos-app holds the journal
+            log.error("cannot start: %s", exc.message.english())
+            if not args.exit_after_start:  # a smoke test must never wait for a person
+                await _message(exc.message.render())
+            return None
+        if args.exit_after_start:
+            log.error("cannot start without a setup: %s", problem or "no configuration")
+            return None
+        if not await _setup(path, secrets, problem):
+            return None
+
+
+async def _setup(path: Path, secrets: SecretStore, problem: str) -> bool:
+    """The first-run setup (or a repair of a broken one); False if the manager gave up."""
+    screen = FirstRunScreen(config_path=path, secrets=secrets,
+                            pins=PinStore(secrets, training=False), problem=problem)
+    try:
+        screen.form.load(load_config(path))
+    except ConfigError:
+        screen.form.load(TerminalConfig())
+    screen.resize(900, 800)
+    done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+    screen.finished.connect(lambda *_: settle(done, True))
+    screen.destroyed.connect(lambda *_: settle(done, False))
+    QApplication.instance().lastWindowClosed.connect(  # type: ignore[union-attr]
+        lambda *_: settle(done, False))
+    screen.show()
+    result = await done
+    screen.hide()
+    screen.deleteLater()
+    return result
+
+
+async def _message(text: str, parent: QWidget | None = None) -> None:
+    box = QMessageBox(QMessageBox.Icon.Critical, tr(C, "pos-app cannot start"), text,
+                      QMessageBox.StandardButton.Ok, parent)
+    await ask(box)

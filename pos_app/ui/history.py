@@ -1,0 +1,466 @@
+"""History of payments (paged, searchable) and the payments that need a person."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from pos_app.core.journal import Journal, PaymentFilter
+from pos_app.core.money import Money
+from pos_app.core.payments import Payment
+from pos_app.core.service import PaymentService, describe_state
+from pos_app.core.states import PaymentState
+from pos_app.i18n import tr
+from pos_app.ui.qt import (
+    QAbstractItemView,
+    QAbstractTableModel,
+    QCheckBox,
+    QComboBox,
+    QDate,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QListWidget,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTableView,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from pos_app.ui.support import Screen, big_button, render, spawn
+from pos_app.ui.widgets import caption
+
+C = "History"
+S = PaymentState
+_Index = QModelIndex | QPersistentModelIndex
+
+STATE_GROUPS: dict[str, tuple[PaymentState, ...]] = {
+    "all": (),
+    "paid": (S.PAID, S.PARTIALLY_REFUNDED),
+    "refunded": (S.REFUNDED, S.PARTIALLY_REFUNDED, S.REFUNDING),
+    "not_paid": (S.DECLINED, S.CANCELLED, S.EXPIRED),
+    "open": (S.CREATING, S.PENDING, S.CANCELLING, S.UNKNOWN),
+}
+
+
+def _state_group_label(key: str) -> str:
+    return {"all": tr(C, "Any state"), "paid": tr(C, "Paid"), "refunded": tr(C, "Refunded"),
+            "not_paid": tr(C, "Not paid"), "open": tr(C, "In progress or unknown")}[key]
+
+
+class HistoryModel(QAbstractTableModel):
+    """All payments matching a filter; pages are read on demand, so 100k rows scroll freely."""
+
+    PAGE = 200
+    loaded = Signal()
+
+    def __init__(self, journal: Journal, provider_names: dict[str, str]) -> None:
+        super().__init__()
+        self._journal = journal
+        self._names = provider_names
+        self.filter = PaymentFilter()
+        self.total = 0
+        self._pages: dict[int, list[Payment]] = {}
+        self._loading: set[int] = set()
+        self._generation = 0
+
+    async def reload(self, flt: PaymentFilter) -> None:
+        self._generation += 1
+        generation = self._generation
+        total = await self._journal.count_payments(flt)
+        first = await self._journal.page_payments(flt, offset=0, limit=self.PAGE)
+        if generation != self._generation:
+            return  # a newer search started meanwhile
+        self.beginResetModel()
+        self.filter, self.total = flt, total
+        self._pages = {0: first}
+        self._loading.clear()
+        self.endResetModel()
+        self.loaded.emit()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's idiom
+        return 0 if parent.isValid() else self.total
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 6
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        return (tr(C, "Time"), tr(C, "Sale"), tr(C, "Provider"), tr(C, "Amount"),
+                tr(C, "State"), tr(C, "Transaction"))[section]
+
+    def payment_at(self, row: int) -> Payment | None:
+        page = self._pages.get(row // self.PAGE)
+        if page is None:
+            self._load(row // self.PAGE)
+            return None
+        offset = row % self.PAGE
+        return page[offset] if offset < len(page) else None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        payment = self.payment_at(index.row())
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if payment is None:
+            return "…"
+        column = index.column()
+        if column == 0:
+            return payment.created_at.astimezone().strftime("%d.%m.%Y %H:%M:%S")
+        if column == 1:
+            return payment.request.order_id.split("-")[0]
+        if column == 2:
+            return self._names.get(payment.provider, payment.provider) + (
+                " ⇄" if payment.kind == "withdrawal" else "")
+        if column == 3:
+            return payment.amount.format(symbol=False)
+        if column == 4:
+            return describe_state(payment.state).render() + (" ⚠" if payment.attention else "")
+        return payment.provider_ref or ""
+
+    def _load(self, page: int) -> None:
+        if page in self._loading:
+            return
+        self._loading.add(page)
+        spawn(self._read(page, self._generation))
+
+    async def _read(self, page: int, generation: int) -> None:
+        rows = await self._journal.page_payments(self.filter, offset=page * self.PAGE,
+                                                 limit=self.PAGE)
+        if generation != self._generation:
+            return
+        self._pages[page] = rows
+        self._loading.discard(page)
+        first = page * self.PAGE
+        last = min(first + self.PAGE, self.total) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, 5))
+
+    def refresh_payment(self, payment: Payment) -> None:
+        for number, page in self._pages.items():
+            for offset, old in enumerate(page):
+                if old.id == payment.id:
+                    page[offset] = payment
+                    row = number * self.PAGE + offset
+                    self.dataChanged.emit(self.index(row, 0), self.index(row, 5))
+                    return
+
+
+class PaymentDetails(QWidget):
+    """One payment: what it is, what happened to it (the audit trail), and the actions."""
+
+    receipt = Signal(str)
+    refund = Signal(str)
+    resolve = Signal(str)
+    acknowledge = Signal(str)
+
+    def __init__(self, service: PaymentService) -> None:
+        super().__init__()
+        self.setObjectName("paymentDetails")
+        self._service = service
+        self.payment: Payment | None = None
+        self.summary = caption(points=12, name="detailsSummary")
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.events = QListWidget()
+        self.events.setObjectName("detailsEvents")
+        self.receipt_button = big_button(height=48)
+        self.receipt_button.setObjectName("detailsReceipt")
+        self.refund_button = big_button(height=48)
+        self.refund_button.setObjectName("detailsRefund")
+        self.resolve_button = big_button(height=48)
+        self.resolve_button.setObjectName("detailsResolve")
+        self.acknowledge_button = big_button(height=48)
+        self.acknowledge_button.setObjectName("detailsAcknowledge")
+        for button, signal in ((self.receipt_button, self.receipt),
+                               (self.refund_button, self.refund),
+                               (self.resolve_button, self.resolve),
+                               (self.acknowledge_button, self.acknowledge)):
+            button.clicked.connect(lambda _=False, s=signal: s.emit(self.payment.id)
+                                   if self.payment else None)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        self.events_title = caption(points=12, bold=True)
+        layout.addWidget(self.events_title)
+        layout.addWidget(self.events, 1)
+        for button in (self.receipt_button, self.refund_button, self.resolve_button,
+                       self.acknowledge_button):
+            layout.addWidget(button)
+        self.retranslate()
+        self.show_payment(None)
+
+    def retranslate(self) -> None:
+        self.events_title.setText(tr(C, "What happened"))
+        self.receipt_button.setText(tr(C, "Receipt / reprint"))
+        self.refund_button.setText(tr(C, "Refund…"))
+        self.resolve_button.setText(tr(C, "Resolve…"))
+        self.acknowledge_button.setText(tr(C, "Mark as dealt with"))
+
+    def show_payment(self, payment: Payment | None) -> None:
+        self.payment = payment
+        for button in (self.receipt_button, self.refund_button, self.resolve_button,
+                       self.acknowledge_button):
+            button.setVisible(payment is not None)
+        self.events.clear()
+        if payment is None:
+            self.summary.setText(tr(C, "Choose a payment to see its details."))
+            return
+        provider = self._service.providers.get(payment.provider)
+        lines = [
+            f"<b>{payment.amount.format()}</b> — {describe_state(payment.state).render()}",
+            tr(C, "Provider: {name}", name=provider.display_name if provider
+               else payment.provider),
+            tr(C, "Payment id: {id}", id=payment.id),
+            tr(C, "Key: {key}", key=payment.key),
+        ]
+        if payment.provider_ref:
+            lines.append(tr(C, "Transaction: {ref}", ref=payment.provider_ref))
+        if payment.refunded_minor:
+            refunded = Money(payment.refunded_minor, payment.amount.currency)
+            lines.append(tr(C, "Refunded: {amount}", amount=refunded.format()))
+        if payment.reason:
+            lines.append(render(payment.reason))
+        if payment.attention:
+            lines.append(f"<span style='color:#b00020'>⚠ {render(payment.attention)}</span>")
+        self.summary.setText("<br>".join(lines))
+        refundable = payment.state in (S.PAID, S.PARTIALLY_REFUNDED) and provider is not None \
+            and payment.kind == "payment" and (provider.capabilities.refund
+                                               or provider.capabilities.withdrawal)
+        self.receipt_button.setEnabled(payment.state.is_final or payment.state.is_paid)
+        self.refund_button.setEnabled(refundable)
+        self.resolve_button.setEnabled(not payment.state.is_final)
+        self.acknowledge_button.setVisible(payment.attention is not None)
+        spawn(self._events(payment.id))
+
+    async def _events(self, payment_id: str) -> None:
+        events = await self._service.journal.events_for(payment_id)
+        if self.payment is None or self.payment.id != payment_id:
+            return
+        for event in events:
+            moved = f" {event.from_state or ''} → {event.to_state}" if event.to_state else ""
+            self.events.addItem(f"{event.at.astimezone():%d.%m %H:%M:%S}  {event.kind}{moved}")
+
+
+class HistoryScreen(Screen):
+    receipt = Signal(str)
+    refund = Signal(str)
+    resolve = Signal(str)
+    acknowledge = Signal(str)
+    done = Signal()
+
+    def __init__(self, service: PaymentService) -> None:
+        super().__init__()
+        self.setObjectName("historyScreen")
+        self._service = service
+        names = {name: p.display_name for name, p in service.providers.items()}
+        self.model = HistoryModel(service.journal, names)
+        self.search = QLineEdit()
+        self.search.setObjectName("historySearch")
+        self.search.setMinimumHeight(44)
+        self.provider = QComboBox()
+        self.provider.setObjectName("historyProvider")
+        self.provider.addItem("", "")
+        for name, display in names.items():
+            self.provider.addItem(display, name)
+        self.state = QComboBox()
+        self.state.setObjectName("historyState")
+        for key in STATE_GROUPS:
+            self.state.addItem(key, key)
+        self.all_dates = QCheckBox()
+        self.all_dates.setObjectName("historyAllDates")
+        self.all_dates.setChecked(True)
+        self.since = QDateEdit(QDate.currentDate().addDays(-7))
+        self.until = QDateEdit(QDate.currentDate())
+        for edit in (self.since, self.until):
+            edit.setCalendarPopup(True)
+            edit.setEnabled(False)
+        self.all_dates.toggled.connect(self._dates_toggled)
+        self.count = caption(points=12, name="historyCount")
+        self.table = QTableView()
+        self.table.setObjectName("historyTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(36)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().currentRowChanged.connect(self._selected)
+        self.details = PaymentDetails(service)
+        for signal, target in ((self.details.receipt, self.receipt),
+                               (self.details.refund, self.refund),
+                               (self.details.resolve, self.resolve),
+                               (self.details.acknowledge, self.acknowledge)):
+            signal.connect(target.emit)
+        self.back = big_button()
+        self.back.setObjectName("historyBack")
+        self.back.clicked.connect(self.done.emit)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(300)
+        self._debounce.timeout.connect(self.reload)
+        for signal in (self.search.textChanged, self.provider.currentIndexChanged,
+                       self.state.currentIndexChanged, self.all_dates.toggled,
+                       self.since.dateChanged, self.until.dateChanged):
+            signal.connect(lambda *_: self._debounce.start())
+        self.model.loaded.connect(self._loaded)
+
+        filters = QHBoxLayout()
+        for widget in (self.search, self.provider, self.state, self.all_dates, self.since,
+                       self.until):
+            filters.addWidget(widget)
+        left = QVBoxLayout()
+        left.addLayout(filters)
+        left.addWidget(self.table, 1)
+        left.addWidget(self.count)
+        right = QVBoxLayout()
+        right.addWidget(self.details, 1)
+        right.addWidget(self.back)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 3)
+        side = QWidget()
+        side.setLayout(right)
+        side.setMaximumWidth(420)
+        layout.addWidget(side, 1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.search.setPlaceholderText(tr(C, "Search: amount, sale number, id, transaction"))
+        self.provider.setItemText(0, tr(C, "Any provider"))
+        for i, key in enumerate(STATE_GROUPS):
+            self.state.setItemText(i, _state_group_label(key))
+        self.all_dates.setText(tr(C, "All dates"))
+        self.back.setText(tr(C, "Back"))
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 5)
+        self._loaded()
+
+    def _dates_toggled(self, all_dates: bool) -> None:
+        self.since.setEnabled(not all_dates)
+        self.until.setEnabled(not all_dates)
+
+    def current_filter(self) -> PaymentFilter:
+        since = until = None
+        if not self.all_dates.isChecked():
+            since = _midnight(self.since.date())
+            until = _midnight(self.until.date()) + timedelta(days=1)
+        return PaymentFilter(providers=(self.provider.currentData(),)
+                             if self.provider.currentData() else (),
+                             states=STATE_GROUPS[self.state.currentData()],
+                             text=self.search.text().strip(), since=since, until=until)
+
+    def reload(self) -> asyncio.Task[None] | None:
+        return spawn(self.model.reload(self.current_filter()), parent=self)
+
+    def shown(self) -> None:
+        self.reload()
+        self.search.setFocus()
+
+    def _loaded(self) -> None:
+        self.count.setText(tr(C, "Payments found: {n}", n=self.model.total))
+        self.details.show_payment(None)
+
+    def _selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        payment = self.model.payment_at(current.row()) if current.isValid() else None
+        self.details.show_payment(payment)
+
+    def payment_changed(self, payment: Payment) -> None:
+        self.model.refresh_payment(payment)
+        if self.details.payment is not None and self.details.payment.id == payment.id:
+            self.details.show_payment(payment)
+
+
+def _midnight(day: QDate) -> datetime:
+    return datetime.combine(date(day.year(), day.month(), day.day()), time()).astimezone()
+
+
+class AttentionScreen(Screen):
+    """Payments a person must settle: outcome unknown, or flagged (late, underpaid, orphan)."""
+
+    resolve = Signal(str)
+    acknowledge = Signal(str)
+    receipt = Signal(str)
+    done = Signal()
+
+    def __init__(self, service: PaymentService) -> None:
+        super().__init__()
+        self.setObjectName("attentionScreen")
+        self._service = service
+        names = {name: p.display_name for name, p in service.providers.items()}
+        self.model = HistoryModel(service.journal, names)
+        self.title = caption(points=18, bold=True)
+        self.explanation = caption(points=12)
+        self.table = QTableView()
+        self.table.setObjectName("attentionTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().currentRowChanged.connect(self._selected)
+        self.details = PaymentDetails(service)
+        self.details.refund_button.hide()
+        self.details.resolve.connect(self.resolve.emit)
+        self.details.acknowledge.connect(self.acknowledge.emit)
+        self.details.receipt.connect(self.receipt.emit)
+        self.ask_again = big_button(height=48)
+        self.ask_again.setObjectName("askAgain")
+        self.ask_again.clicked.connect(self._ask_again)
+        self.back = big_button()
+        self.back.setObjectName("attentionBack")
+        self.back.clicked.connect(self.done.emit)
+        left = QVBoxLayout()
+        left.addWidget(self.title)
+        left.addWidget(self.explanation)
+        left.addWidget(self.table, 1)
+        right = QVBoxLayout()
+        right.addWidget(self.details, 1)
+        right.addWidget(self.ask_again)
+        right.addWidget(self.back)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 3)
+        side = QWidget()
+        side.setLayout(right)
+        side.setMaximumWidth(420)
+        layout.addWidget(side, 1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(tr(C, "Needs attention"))
+        self.explanation.setText(tr(C, "Payments whose outcome is not known, or that a person "
+                                       "must look at. Each one is asked about again "
+                                       "automatically; resolving one by hand needs the manager "
+                                       "PIN and a reason, and is recorded."))
+        self.ask_again.setText(tr(C, "Ask the provider again"))
+        self.back.setText(tr(C, "Back"))
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 5)
+
+    def shown(self) -> None:
+        self.reload()
+
+    def reload(self) -> asyncio.Task[None] | None:
+        return spawn(self.model.reload(PaymentFilter(needs_attention=True)), parent=self)
+
+    def _selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        payment = self.model.payment_at(current.row()) if current.isValid() else None
+        self.details.show_payment(payment)
+        self.details.refund_button.hide()
+
+    def _ask_again(self) -> None:
+        payment = self.details.payment
+        if payment is not None:
+            spawn(self._reconcile(payment.id), parent=self, busy=self.ask_again)
+
+    async def _reconcile(self, payment_id: str) -> None:
+        [payment] = await self._service.reconcile([payment_id], timeout=20)
+        self.details.show_payment(payment)
+        await self.model.reload(PaymentFilter(needs_attention=True))

@@ -1,0 +1,439 @@
+"""The cashier's window: the screens, the flows between them, and kiosk behaviour."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pos_app.app import Runtime
+from pos_app.core.catalog import Catalog, load_catalog
+from pos_app.core.config import TerminalConfig
+from pos_app.core.journal import PaymentFilter
+from pos_app.core.money import Money
+from pos_app.core.payments import Payment
+from pos_app.core.pin import PinStore
+from pos_app.core.sale import Sale
+from pos_app.core.secrets import SecretStore
+from pos_app.core.service import PaymentUpdate, settled
+from pos_app.core.states import OperationState
+from pos_app.i18n import UserError, tr
+from pos_app.ui.customer import CustomerDisplay
+from pos_app.ui.dialogs import PayoutDialog, PinDialog, RefundDialog, ResolveDialog
+from pos_app.ui.history import AttentionScreen, HistoryScreen
+from pos_app.ui.payment import AlertBar, ChooseScreen, PaymentScreen, ResultScreen
+from pos_app.ui.qt import (
+    QCloseEvent,
+    QEvent,
+    QHBoxLayout,
+    QMainWindow,
+    QPaintEvent,
+    QPushButton,
+    QSettings,
+    QStackedWidget,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from pos_app.ui.receipts import ReceiptScreen
+from pos_app.ui.sale import SaleScreen
+from pos_app.ui.settings import SettingsScreen
+from pos_app.ui.support import Bridge, Screen, ask, show_error, show_info, spawn, with_progress
+from pos_app.ui.translations import Translations
+from pos_app.ui.widgets import caption
+
+C = "MainWindow"
+
+
+class MainWindow(QMainWindow):
+    """Sale → how to pay → payment → result → receipt; history, attention, settings."""
+
+    painted = Signal()
+    language_changed = Signal(str)
+
+    def __init__(self, runtime: Runtime, *, secrets: SecretStore, translations: Translations,
+                 kiosk: bool) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.runtime = runtime
+        self.service = runtime.service
+        self.secrets = secrets
+        self.translations = translations
+        self.pins = PinStore(secrets, training=runtime.training)
+        self.kiosk = kiosk
+        self._unlocked = False
+        self._painted = False
+        self.sale: Sale | None = None
+        self.provider_name = ""
+        self.options: dict[str, str] = {}
+        self.payment_id: str | None = None
+        self._receipt_return: Screen | None = None
+        config = runtime.config
+        self.catalog = self._load_catalog(config)
+        self.bridge = Bridge(self.service)
+        self.bridge.updated.connect(self._updated)
+
+        self.sale_screen = SaleScreen(currency=config.currency, catalog=self.catalog)
+        self.choose = ChooseScreen(dict(self.service.providers),
+                                   default_deposit=config.pegas.deposit_type)
+        self.payment_screen = PaymentScreen(training=runtime.training)
+        self.result = ResultScreen()
+        self.receipt = ReceiptScreen(self.service, config)
+        self.history = HistoryScreen(self.service)
+        self.attention = AttentionScreen(self.service)
+        self.settings = SettingsScreen(config_path=runtime.config_path, secrets=secrets,
+                                       pins=self.pins, training=runtime.training)
+        self.stack = QStackedWidget()
+        for screen in (self.sale_screen, self.choose, self.payment_screen, self.result,
+                       self.receipt, self.history, self.attention, self.settings):
+            self.stack.addWidget(screen)
+        self.customer: CustomerDisplay | None = None
+        if config.ui.customer_display:
+            self.customer = CustomerDisplay(training=runtime.training)
+
+        self._build_top_bar(config)
+        self.alerts = AlertBar()
+        self.alerts.show_payment.connect(self._show_in_attention)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.top)
+        layout.addWidget(self.alerts)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(body)
+        self._connect()
+        self.retranslate()
+        if kiosk:
+            self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        spawn(self._count_attention())
+
+    # -- building --
+
+    def _build_top_bar(self, config: TerminalConfig) -> None:
+        self.top = QWidget()
+        self.top.setObjectName("topBar")
+        bar = QHBoxLayout(self.top)
+        bar.setContentsMargins(0, 0, 0, 0)
+        self.store = caption(points=12, name="storeLabel")
+        self.training_mark = caption(points=14, bold=True, name="trainingMark")
+        self.training_mark.setStyleSheet("background: #f0a500; color: black; padding: 4px 12px;"
+                                         "font-size: 14pt; font-weight: bold;")
+        self.training_mark.setVisible(self.runtime.training)
+        self.attention_button = QPushButton()
+        self.attention_button.setObjectName("attentionButton")
+        self.history_button = QPushButton()
+        self.history_button.setObjectName("historyButton")
+        self.settings_button = QPushButton()
+        self.settings_button.setObjectName("settingsButton")
+        self.language_button = QPushButton()
+        self.language_button.setObjectName("languageButton")
+        self.exit_button = QPushButton()
+        self.exit_button.setObjectName("exitButton")
+        self.exit_button.setVisible(self.kiosk)
+        bar.addWidget(self.store, 1)
+        bar.addWidget(self.training_mark)
+        for button in (self.attention_button, self.history_button, self.settings_button,
+                       self.language_button, self.exit_button):
+            button.setMinimumHeight(44)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            bar.addWidget(button)
+
+    def _connect(self) -> None:
+        self.sale_screen.checkout.connect(self._checkout)
+        self.choose.chosen.connect(self._chosen)
+        self.choose.back.connect(lambda: self.go(self.sale_screen))
+        p = self.payment_screen
+        p.scanned.connect(self._scanned)
+        p.cancel.connect(lambda pid: spawn(self.service.cancel(pid, wait=False), parent=self))
+        p.back.connect(lambda: self.go(self.choose))
+        p.training_customer.connect(lambda: spawn(self._training_customer(), parent=self,
+                                                  busy=p.customer))
+        p.training_decision.connect(lambda pid, outcome: spawn(
+            self._training_decide(pid, outcome), parent=self))
+        r = self.result
+        r.receipt.connect(lambda pid: self.open_receipt(pid, back_to=self.result))
+        r.new_sale.connect(self._new_or_back)
+        r.retry.connect(lambda: self._chosen(self.provider_name, self.options))
+        r.other_way.connect(lambda: self.go(self.choose))
+        r.check_again.connect(lambda pid: spawn(self._check_again(pid), parent=self,
+                                                busy=self.result.check_button))
+        self.receipt.done.connect(lambda: self.go(self._receipt_return or self.sale_screen))
+        for screen in (self.history, self.attention):
+            screen.receipt.connect(lambda pid, s=screen: self.open_receipt(pid, back_to=s))
+            screen.resolve.connect(lambda pid: spawn(self._resolve(pid), parent=self))
+            screen.acknowledge.connect(lambda pid: spawn(self._acknowledge(pid), parent=self))
+            screen.done.connect(lambda: self.go(self.sale_screen))
+        self.history.refund.connect(lambda pid: spawn(self._refund(pid), parent=self))
+        self.settings.done.connect(lambda: self.go(self.sale_screen))
+        self.settings.saved.connect(self._settings_saved)
+        self.attention_button.clicked.connect(lambda: self.go(self.attention))
+        self.history_button.clicked.connect(lambda: self.go(self.history))
+        self.settings_button.clicked.connect(lambda: spawn(self._open_settings(), parent=self))
+        self.language_button.clicked.connect(self._switch_language)
+        self.exit_button.clicked.connect(self.close)
+
+    def retranslate(self) -> None:
+        config = self.runtime.config
+        self.setWindowTitle(tr(C, "pos-app — cashier") + (
+            " — " + tr(C, "TRAINING") if self.runtime.training else ""))
+        name = config.store_name or tr(C, "Store")
+        self.store.setText(tr(C, "{store} · terminal {terminal}", store=name,
+                              terminal=config.terminal_id))
+        self.training_mark.setText(tr(C, "TRAINING — NOT REAL MONEY"))
+        self.history_button.setText(tr(C, "History"))
+        self.settings_button.setText(tr(C, "Settings"))
+        self.language_button.setText("English" if self.translations.language == "ru"
+                                     else "Русский")
+        self.exit_button.setText(tr(C, "Exit"))
+        self._show_attention_count()
+        if self.customer is not None:
+            self.customer.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.painted.emit()
+
+    def start(self) -> None:
+        """Show the window (full screen in kiosk mode) and the customer display."""
+        if self.kiosk:
+            self.showFullScreen()
+        else:
+            geometry = QSettings().value("window/geometry")
+            if geometry is not None:
+                self.restoreGeometry(geometry)
+            self.show()
+        if self.customer is not None:
+            self.customer.place()
+        self.go(self.sale_screen)
+
+    def go(self, screen: Screen) -> None:
+        self.stack.setCurrentWidget(screen)
+
+    def _load_catalog(self, config: TerminalConfig) -> Catalog:
+        if not config.ui.catalog_file:
+            return Catalog({})
+        return load_catalog(Path(config.ui.catalog_file))
+
+    # -- a sale and its payment --
+
+    def _checkout(self, sale: Sale) -> None:
+        self.sale = sale
+        self.choose.set_amount(sale.total)
+        if self.customer is not None:
+            self.customer.total(sale.total)
+        self.go(self.choose)
+
+    def _chosen(self, name: str, options: dict[str, str]) -> None:
+        assert self.sale is not None
+        self.provider_name, self.options = name, dict(options)
+        provider = self.service.provider(name)
+        self.go(self.payment_screen)
+        if provider.capabilities.customer_barcode:
+            self.payment_screen.ask_for_code(provider.display_name, self.sale.total)
+            return
+        self.payment_screen.starting(provider.display_name, self.sale.total)
+        spawn(self._start(self.options), parent=self)
+
+    def _scanned(self, code: str) -> None:
+        self.payment_screen.code.setEnabled(False)
+        spawn(self._start({**self.options, "barcode": code}), parent=self)
+
+    async def _start(self, options: dict[str, str]) -> None:
+        assert self.sale is not None
+        try:
+            payment = await self.service.start_payment(self.sale, self.provider_name, options)
+        except UserError as exc:
+            self.payment_screen.show_error(exc.message.render())
+            if not self.service.provider(self.provider_name).capabilities.customer_barcode:
+                self.go(self.choose)
+                show_error(self, exc.message.render())
+            return
+        self.payment_id = payment.id
+        if not self.sale.id:
+            self.sale = await self.service.journal.get_sale(payment.sale_id) or self.sale
+        self.payment_screen.reset_cancel()
+        self.payment_screen.track(payment)
+
+    def _updated(self, update: PaymentUpdate) -> None:
+        payment = update.payment
+        if update.alert is not None:
+            self.alerts.alert(payment.id, update.alert.render())
+        if update.alert is not None or payment.attention is not None or update.stopped:
+            spawn(self._count_attention())
+        self.history.payment_changed(payment)
+        if payment.id != self.payment_id:
+            return
+        if update.error is not None and not payment.state.is_final:
+            self.payment_screen.error.setText(update.error.render())
+        self.payment_screen.track(payment)
+        if self.customer is not None:
+            self.customer.payment(payment)
+        if settled(payment) and self.stack.currentWidget() is self.payment_screen:
+            self.result.show_payment(payment)
+            self.go(self.result)
+
+    def _new_or_back(self) -> None:
+        payment = self.result.payment
+        if payment is not None and (payment.state.is_paid or payment.abandoned):
+            self.sale_screen.clear()
+            self.sale = None
+            self.payment_id = None
+            if self.customer is not None:
+                self.customer.idle()
+        self.go(self.sale_screen)
+
+    async def _check_again(self, payment_id: str) -> None:
+        [payment] = await self.service.reconcile([payment_id], timeout=20)
+        self.result.show_payment(payment)
+
+    async def _training_customer(self) -> None:
+        assert self.runtime.trainer is not None
+        code = await self.runtime.trainer.koshelek_code()
+        self.payment_screen.code.setText(code)
+        self._scanned(code)
+
+    async def _training_decide(self, payment_id: str, outcome: str) -> None:
+        assert self.runtime.trainer is not None
+        await self.runtime.trainer.decide(await self.service.get(payment_id), outcome)
+        self.service.notify(payment_id)
+
+    # -- receipts, history, attention --
+
+    def open_receipt(self, payment_id: str, *, back_to: Screen) -> None:
+        self._receipt_return = back_to
+
+        async def show() -> None:
+            await self.receipt.show_payment(payment_id)
+            self.go(self.receipt)
+
+        spawn(show(), parent=self)
+
+    async def _pin(self, purpose: str) -> bool:
+        return bool(await ask(PinDialog(self, self.pins, purpose=purpose)))
+
+    async def _refund(self, payment_id: str) -> None:
+        if not await self._pin(tr(C, "A refund needs the manager PIN.")):
+            return
+        payment = await self.service.get(payment_id)
+        provider = self.service.provider(payment.provider)
+        if not provider.capabilities.refund:
+            await self._payout_refund(payment)
+            return
+        data = await self.service.receipt_data(payment_id)
+        dialog = RefundDialog(self, sale=data.sale, refundable=payment.refundable,
+                              by_items=provider.capabilities.refund_by_items)
+        if not await ask(dialog):
+            return
+        operation = await with_progress(self, self.service.refund(
+            payment_id, amount=dialog.money, quantities=dialog.quantities or None),
+            tr(C, "Waiting for {provider} to confirm the refund…",
+               provider=provider.display_name))
+        if operation is None or operation.state in (OperationState.SENT,
+                                                    OperationState.PENDING):
+            show_info(self, tr(C, "The refund is sent; its result will show in the history."))
+        elif operation.state is OperationState.DONE:
+            show_info(self, tr(C, "Refunded {amount}.", amount=Money(
+                operation.amount_minor or 0, payment.amount.currency).format()))
+        else:
+            show_error(self, tr(C, "The refund was refused: {reason}",
+                                reason=operation.reason.render() if operation.reason else "—"))
+        self.history.reload()
+
+    async def _payout_refund(self, payment: Payment) -> None:
+        """Providers without refunds (Pegas-kassa): pay the money out to the customer."""
+        dialog = PayoutDialog(self, amount=payment.refundable)
+        if not await ask(dialog) or dialog.money is None:
+            return
+        payout = await self.service.withdraw(
+            payment.provider, dialog.money, method=str(dialog.method.currentData()),
+            number=dialog.number.text(), comment=dialog.comment.text(), refund_of=payment.id)
+        done = await with_progress(self, self.service.wait(payout.id),
+                                   tr(C, "Waiting for the payout…"))
+        if done is not None and done.state.is_paid:
+            show_info(self, tr(C, "Paid out {amount}.", amount=done.amount.format()))
+        elif done is not None and done.state.is_final:
+            show_error(self, tr(C, "The payout failed: {reason}",
+                                reason=done.reason.render() if done.reason else "—"))
+        else:
+            show_info(self, tr(C, "The payout is sent; its result will show in the history."))
+        self.history.reload()
+
+    async def _resolve(self, payment_id: str) -> None:
+        payment = await self.service.get(payment_id)
+        if not await self._pin(tr(C, "Resolving a payment by hand needs the manager PIN.")):
+            return
+        summary = tr(C, "{amount}, {provider}, now {state}.", amount=payment.amount.format(),
+                     provider=self.service.provider(payment.provider).display_name,
+                     state=payment.state.value)
+        dialog = ResolveDialog(self, summary=summary)
+        if not await ask(dialog):
+            return
+        resolved = await self.service.resolve(payment_id, dialog.chosen,
+                                              reason=dialog.reason.toPlainText().strip(),
+                                              actor=dialog.actor.text().strip())
+        self.history.payment_changed(resolved)
+        self.attention.reload()
+        await self._count_attention()
+
+    async def _acknowledge(self, payment_id: str) -> None:
+        if not await self._pin(tr(C, "Clearing an alert needs the manager PIN.")):
+            return
+        await self.service.acknowledge(payment_id, actor="manager")
+        self.attention.reload()
+        await self._count_attention()
+
+    def _show_in_attention(self, payment_id: str) -> None:
+        self.alerts.hide()
+        self.go(self.attention)
+
+    async def _count_attention(self) -> None:
+        self._attention_count = await self.service.journal.count_payments(
+            PaymentFilter(needs_attention=True))
+        self._show_attention_count()
+
+    def _show_attention_count(self) -> None:
+        count = getattr(self, "_attention_count", 0)
+        self.attention_button.setText(tr(C, "Needs attention ({n})", n=count))
+        self.attention_button.setProperty("role", "danger" if count else "")
+        self.attention_button.style().unpolish(self.attention_button)
+        self.attention_button.style().polish(self.attention_button)
+
+    # -- settings, language, leaving --
+
+    async def _open_settings(self) -> None:
+        if await self._pin(tr(C, "Settings need the manager PIN.")):
+            self.settings.load()
+            self.go(self.settings)
+
+    def _settings_saved(self, config: TerminalConfig) -> None:
+        if config.language and config.language != self.translations.language:
+            self.translations.use(config.language)
+        self.catalog = self._load_catalog(config)
+        self.sale_screen.catalog = self.catalog
+
+    def _switch_language(self) -> None:
+        self.translations.use("en" if self.translations.language == "ru" else "ru")
+        self.language_changed.emit(self.translations.language)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.kiosk and not self._unlocked:
+            event.ignore()  # leaving a kiosk needs the manager PIN
+            spawn(self._leave_kiosk(), parent=self)
+            return
+        if not self.kiosk:
+            QSettings().setValue("window/geometry", self.saveGeometry())
+        if self.customer is not None:
+            self.customer.close()
+        self.bridge.close()
+        super().closeEvent(event)
+
+    async def _leave_kiosk(self) -> None:
+        if await self._pin(tr(C, "Leaving the kiosk needs the manager PIN.")):
+            self._unlocked = True
+            self.close()

@@ -1,0 +1,452 @@
+"""Choosing how to pay, the payment in progress, and its result."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from pos_app.core.money import Money
+from pos_app.core.payments import Payment, utcnow
+from pos_app.core.service import describe_state
+from pos_app.core.states import PaymentState
+from pos_app.i18n import tr
+from pos_app.providers.base import Provider
+from pos_app.ui.qt import (
+    QComboBox,
+    QGridLayout,
+    QGuiApplication,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from pos_app.ui.support import Screen, big_button, render
+from pos_app.ui.widgets import Countdown, QrWidget, WedgeDetector, caption
+
+C = "Payment"
+S = PaymentState
+
+DEPOSIT_TYPES = ("invoice-select", "invoice-card", "invoice-qw", "yandex", "wallet",
+                 "wallet-card")
+
+
+def _deposit_label(kind: str) -> str:
+    return {
+        "invoice-select": tr(C, "Link: card or wallet"),
+        "invoice-card": tr(C, "Link: bank card"),
+        "invoice-qw": tr(C, "Link: QIWI (needs a phone)"),
+        "yandex": tr(C, "Link: YooMoney"),
+        "wallet": tr(C, "Transfer to a wallet number"),
+        "wallet-card": tr(C, "Transfer to a card number"),
+    }[kind]
+
+
+class ChooseScreen(Screen):
+    """The enabled ways to pay, as large buttons."""
+
+    chosen = Signal(str, object)  # provider id, options
+    back = Signal()
+
+    def __init__(self, providers: dict[str, Provider], *, default_deposit: str) -> None:
+        super().__init__()
+        self.setObjectName("chooseScreen")
+        self._providers = providers
+        self.amount = caption(points=30, bold=True, name="chooseAmount")
+        self.title = caption(points=18)
+        grid = QGridLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        self.hints: dict[str, QLabel] = {}
+        for row, (name, provider) in enumerate(providers.items()):
+            button = big_button(provider.display_name, role="primary", height=80)
+            button.setObjectName(f"pay_{name}")
+            button.clicked.connect(lambda _=False, n=name: self._choose(n))
+            self.buttons[name] = button
+            self.hints[name] = caption(points=12)
+            grid.addWidget(button, row, 0)
+            grid.addWidget(self.hints[name], row, 1)
+        self.deposit_type = QComboBox()
+        self.deposit_type.setObjectName("depositType")
+        self.deposit_type.setMinimumHeight(48)
+        for kind in DEPOSIT_TYPES:
+            self.deposit_type.addItem(kind, kind)
+        self.deposit_type.setCurrentIndex(max(self.deposit_type.findData(default_deposit), 0))
+        self.phone = QLineEdit()
+        self.phone.setObjectName("payerPhone")
+        self.phone.setMinimumHeight(44)
+        self.phone.setVisible(False)
+        self.deposit_type.currentIndexChanged.connect(
+            lambda _: self.phone.setVisible(self.deposit_type.currentData() == "invoice-qw"))
+        if "pegas" in providers:
+            pegas_row = list(providers).index("pegas")
+            options = QVBoxLayout()
+            options.addWidget(self.deposit_type)
+            options.addWidget(self.phone)
+            grid.addLayout(options, pegas_row, 2)
+        self.back_button = big_button()
+        self.back_button.setObjectName("chooseBack")
+        self.back_button.clicked.connect(self.back.emit)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.amount)
+        layout.addWidget(self.title)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+        layout.addWidget(self.back_button)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(tr(C, "How does the customer pay?"))
+        self.back_button.setText(tr(C, "Back to the sale"))
+        hints = {"koshelek": tr(C, "The customer shows the code in the Koshelek app; you scan "
+                                   "it."),
+                 "paymega": tr(C, "The customer scans a QR code and pays on their phone."),
+                 "pegas": tr(C, "The customer scans a QR code or pays to a number.")}
+        for name, label in self.hints.items():
+            label.setText(hints.get(name, ""))
+        for i, kind in enumerate(DEPOSIT_TYPES):
+            self.deposit_type.setItemText(i, _deposit_label(kind))
+        self.phone.setPlaceholderText(tr(C, "Payer's phone, +79991234567"))
+
+    def set_amount(self, amount: Money) -> None:
+        self.amount.setText(amount.format())
+
+    def _choose(self, name: str) -> None:
+        options: dict[str, str] = {}
+        if name == "pegas":
+            options["type"] = str(self.deposit_type.currentData())
+            if options["type"] == "invoice-qw":
+                options["phone"] = self.phone.text()
+        self.chosen.emit(name, options)
+
+
+class PaymentScreen(Screen):
+    """A payment in progress: the Koshelek scan prompt and wait, or the QR, or a number."""
+
+    scanned = Signal(str)  # a Koshelek barcode
+    cancel = Signal(str)  # payment id
+    back = Signal()
+    training_customer = Signal()  # training: a Koshelek customer shows a code
+    training_decision = Signal(str, str)  # training: payment id, "pay" or "fail"
+
+    def __init__(self, *, training: bool) -> None:
+        super().__init__()
+        self.setObjectName("paymentScreen")
+        self.training = training
+        self.payment: Payment | None = None
+        self.provider_name = caption(points=16, bold=True, name="paymentProvider")
+        self.amount = caption(points=36, bold=True, name="paymentAmount")
+        self.amount.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.instructions = caption(points=16, name="paymentInstructions")
+        self.state = caption(points=18, bold=True, name="paymentState")
+        self.error = caption(points=13, name="paymentError")
+        self.error.setStyleSheet("color: #b00020; font-size: 13pt;")
+        self.countdown = Countdown()
+        self.countdown.setObjectName("countdown")
+        self.countdown.setStyleSheet("font-size: 18pt;")
+        self.qr = QrWidget(minimum=300)
+        self.qr.setObjectName("qr")
+        self.link = QLineEdit()
+        self.link.setObjectName("payerLink")
+        self.link.setReadOnly(True)
+        self.copy = big_button(height=44)
+        self.copy.setObjectName("copyLink")
+        self.copy.clicked.connect(self._copy_link)
+        self.payer_text = caption(points=28, bold=True, name="payerText")
+        self.payer_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.code = QLineEdit()
+        self.code.setObjectName("barcodeField")
+        self.code.setMinimumHeight(56)
+        self.code.setStyleSheet("font-size: 18pt;")
+        self.wedge = WedgeDetector(self.code)
+        self.wedge.scanned.connect(self.scanned.emit)
+        self.wedge.entered.connect(lambda text: self.scanned.emit(text) if text.strip() else None)
+        self.customer = big_button(height=48)
+        self.customer.setObjectName("trainingCustomer")
+        self.customer.clicked.connect(self.training_customer.emit)
+        self.customer_pays = big_button(height=48)
+        self.customer_pays.setObjectName("trainingPays")
+        self.customer_declines = big_button(height=48)
+        self.customer_declines.setObjectName("trainingDeclines")
+        self.customer_pays.clicked.connect(lambda: self._decide("pay"))
+        self.customer_declines.clicked.connect(lambda: self._decide("fail"))
+        self.cancel_button = big_button(role="danger", height=64)
+        self.cancel_button.setObjectName("cancelPayment")
+        self.cancel_button.clicked.connect(self._cancel)
+        self.back_button = big_button(height=56)
+        self.back_button.setObjectName("paymentBack")
+        self.back_button.clicked.connect(self.back.emit)
+
+        left = QVBoxLayout()
+        left.addWidget(self.provider_name)
+        left.addWidget(self.amount)
+        left.addWidget(self.instructions)
+        left.addWidget(self.code)
+        left.addWidget(self.payer_text)
+        link_row = QHBoxLayout()
+        link_row.addWidget(self.link, 1)
+        link_row.addWidget(self.copy)
+        left.addLayout(link_row)
+        left.addWidget(self.state)
+        left.addWidget(self.countdown)
+        left.addWidget(self.error)
+        left.addStretch(1)
+        training_row = QHBoxLayout()
+        for button in (self.customer, self.customer_pays, self.customer_declines):
+            training_row.addWidget(button)
+        left.addLayout(training_row)
+        left.addWidget(self.cancel_button)
+        left.addWidget(self.back_button)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 1)
+        layout.addWidget(self.qr, 1)
+        self._mode = "scan"
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.copy.setText(tr(C, "Copy link"))
+        self.customer.setText(tr(C, "Training customer shows a code"))
+        self.customer_pays.setText(tr(C, "Training: customer pays"))
+        self.customer_declines.setText(tr(C, "Training: customer refuses"))
+        self.cancel_button.setText(tr(C, "Cancel payment"))
+        self.back_button.setText(tr(C, "Back"))
+        self.code.setPlaceholderText(tr(C, "Scan the code or type it and press Enter"))
+        self._layout_mode()
+
+    def shown(self) -> None:
+        if self._mode == "scan":
+            self.code.setFocus()
+
+    # -- phases --
+
+    def ask_for_code(self, provider_name: str, amount: Money) -> None:
+        """Koshelek: wait for the customer's code before any payment exists."""
+        self.payment = None
+        self._mode = "scan"
+        self.provider_name.setText(provider_name)
+        self.amount.setText(amount.format())
+        self.code.clear()
+        self.code.setEnabled(True)
+        self.error.clear()
+        self.state.clear()
+        self.countdown.start(None)
+        self._layout_mode()
+        self.code.setFocus()
+
+    def starting(self, provider_name: str, amount: Money) -> None:
+        """A QR payment is being created."""
+        self.payment = None
+        self._mode = "starting"
+        self.provider_name.setText(provider_name)
+        self.amount.setText(amount.format())
+        self.error.clear()
+        self.countdown.start(None)
+        self.state.setText(tr(C, "Creating the payment…"))
+        self._layout_mode()
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.code.setEnabled(True)
+        self.code.clear()
+        self.code.setFocus()
+
+    def track(self, payment: Payment) -> None:
+        """Follow a payment: show how the customer pays, its state and its countdown."""
+        first = self.payment is None or self.payment.id != payment.id
+        self.payment = payment
+        if payment.payer_url:
+            self._mode = "qr"
+        elif payment.payer_text:
+            self._mode = "text"
+        elif self._mode in ("scan", "starting"):
+            self._mode = "wait"
+        if first or self.countdown.seconds_left() == 0:
+            self.countdown.start(self._deadline(payment))
+        self.qr.set_payload(payment.payer_url or payment.payer_text or "")
+        self.link.setText(payment.payer_url or "")
+        self.payer_text.setText(payment.payer_text or "")
+        self.state.setText(describe_state(payment.state).render())
+        self.error.setText(render(payment.attention))
+        self._layout_mode()
+
+    def _deadline(self, payment: Payment) -> datetime | None:
+        if payment.expires_at is not None:
+            return payment.expires_at
+        if payment.provider == "koshelek":
+            # The customer has 30 s to confirm before the payment is cancelled (spec §4.4).
+            return utcnow() + timedelta(seconds=30)
+        return None
+
+    def _layout_mode(self) -> None:
+        mode = self._mode
+        waiting = self.payment is not None and not self.payment.state.is_final
+        self.code.setVisible(mode == "scan")
+        self.qr.setVisible(mode in ("qr", "text"))
+        self.link.setVisible(mode == "qr")
+        self.copy.setVisible(mode == "qr")
+        self.payer_text.setVisible(mode == "text")
+        self.customer.setVisible(self.training and mode == "scan")
+        shows_qr = mode in ("qr", "text") and waiting
+        self.customer_pays.setVisible(self.training and shows_qr)
+        self.customer_declines.setVisible(self.training and shows_qr)
+        self.cancel_button.setVisible(waiting)
+        self.back_button.setVisible(mode == "scan")
+        instructions = {
+            "scan": tr(C, "Ask the customer to open the Koshelek app and show the payment "
+                          "code, then scan it."),
+            "starting": "",
+            "wait": tr(C, "The customer confirms the payment in the Koshelek app."),
+            "qr": tr(C, "Ask the customer to scan the QR code and pay on their phone."),
+            "text": tr(C, "Ask the customer to transfer exactly this amount to:"),
+        }[mode]
+        self.instructions.setText(instructions)
+
+    def _copy_link(self) -> None:
+        QGuiApplication.clipboard().setText(self.link.text())
+
+    def _cancel(self) -> None:
+        if self.payment is not None:
+            self.cancel_button.setEnabled(False)
+            self.state.setText(tr(C, "Cancelling…"))
+            self.cancel.emit(self.payment.id)
+
+    def _decide(self, outcome: str) -> None:
+        if self.payment is not None:
+            self.training_decision.emit(self.payment.id, outcome)
+
+    def reset_cancel(self) -> None:
+        self.cancel_button.setEnabled(True)
+
+
+class ResultScreen(Screen):
+    """How the payment ended, in plain words, and what the cashier can do next."""
+
+    receipt = Signal(str)  # payment id
+    new_sale = Signal()
+    retry = Signal()
+    other_way = Signal()
+    check_again = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("resultScreen")
+        self.payment: Payment | None = None
+        self.headline = caption(points=34, bold=True, name="resultHeadline")
+        self.headline.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.amount = caption(points=24, name="resultAmount")
+        self.amount.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.reason = caption(points=16, name="resultReason")
+        self.reason.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.advice = caption(points=14, name="resultAdvice")
+        self.advice.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.receipt_button = big_button(role="primary", height=64)
+        self.receipt_button.setObjectName("showReceipt")
+        self.new_sale_button = big_button(height=64)
+        self.new_sale_button.setObjectName("newSale")
+        self.retry_button = big_button(height=64)
+        self.retry_button.setObjectName("retry")
+        self.other_button = big_button(height=64)
+        self.other_button.setObjectName("otherWay")
+        self.check_button = big_button(height=64)
+        self.check_button.setObjectName("checkAgain")
+        self.receipt_button.clicked.connect(self._receipt)
+        self.new_sale_button.clicked.connect(self.new_sale.emit)
+        self.retry_button.clicked.connect(self.retry.emit)
+        self.other_button.clicked.connect(self.other_way.emit)
+        self.check_button.clicked.connect(
+            lambda: self.check_again.emit(self.payment.id) if self.payment else None)
+        buttons = QHBoxLayout()
+        for button in (self.receipt_button, self.retry_button, self.other_button,
+                       self.check_button, self.new_sale_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        for label in (self.headline, self.amount, self.reason, self.advice):
+            layout.addWidget(label)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.receipt_button.setText(tr(C, "Receipt"))
+        self.new_sale_button.setText(tr(C, "New sale"))
+        self.retry_button.setText(tr(C, "Try again"))
+        self.other_button.setText(tr(C, "Another way to pay"))
+        self.check_button.setText(tr(C, "Check again"))
+        if self.payment is not None:
+            self.show_payment(self.payment)
+
+    def show_payment(self, payment: Payment) -> None:
+        self.payment = payment
+        state = payment.state
+        paid = state.is_paid or state in (S.REFUNDED,)
+        left = state is S.PENDING and payment.abandoned
+        if paid:
+            headline, colour = tr(C, "Paid"), "#1b7f3b"
+            advice = tr(C, "Give the customer the goods and the receipt.")
+        else:
+            headline, colour, advice = self._not_paid(state, left)
+        self.headline.setText(headline)
+        self.headline.setStyleSheet(f"font-size: 34pt; font-weight: bold; color: {colour};")
+        self.amount.setText(payment.amount.format())
+        self.reason.setText(render(payment.reason) if not paid else "")
+        self.advice.setText(advice)
+        self.receipt_button.setVisible(paid)
+        self.retry_button.setVisible(not paid and state.is_final)
+        self.other_button.setVisible(not paid and state.is_final)
+        self.check_button.setVisible(state is S.UNKNOWN)
+        self.new_sale_button.setText(tr(C, "New sale") if paid or left else
+                                     tr(C, "Back to the sale"))
+
+    def _not_paid(self, state: PaymentState, left: bool) -> tuple[str, str, str]:
+        if left:
+            return (tr(C, "Left to expire"), "#8a6d00",
+                    tr(C, "The customer may still pay the link; if they do, you will see an "
+                          "alert."))
+        if state is S.UNKNOWN:
+            return (tr(C, "Result not known yet"), "#8a6d00",
+                    tr(C, "The payment is kept and checked again automatically. Do not take "
+                          "another payment for this sale until it is settled."))
+        titles = {S.DECLINED: tr(C, "Declined"), S.CANCELLED: tr(C, "Cancelled"),
+                  S.EXPIRED: tr(C, "Expired")}
+        return (titles.get(state, describe_state(state).render()), "#b00020",
+                tr(C, "Try again, or take another way to pay."))
+
+    def _receipt(self) -> None:
+        if self.payment is not None:
+            self.receipt.emit(self.payment.id)
+
+
+class AlertBar(QWidget):
+    """A strip under the top bar for things a person must see (a late payment)."""
+
+    show_payment = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("alertBar")
+        self.setStyleSheet("#alertBar { background: #fff3cd; }")
+        self.text = caption(points=14, bold=True, name="alertText")
+        self.open = QPushButton()
+        self.open.setObjectName("alertOpen")
+        self.dismiss = QPushButton()
+        self.dismiss.setObjectName("alertDismiss")
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.open)
+        layout.addWidget(self.dismiss)
+        self._payment_id = ""
+        self.open.clicked.connect(lambda: self.show_payment.emit(self._payment_id))
+        self.dismiss.clicked.connect(self.hide)
+        self.retranslate()
+        self.hide()
+
+    def retranslate(self) -> None:
+        self.open.setText(tr(C, "Show"))
+        self.dismiss.setText(tr(C, "Dismiss"))
+
+    def alert(self, payment_id: str, text: str) -> None:
+        self._payment_id = payment_id
+        self.text.setText(text)
+        self.show()

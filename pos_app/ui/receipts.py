@@ -1,0 +1,222 @@
+"""The receipt on screen, on paper (58 or 80 mm rolls) and as PDF; the provider's own file."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from pos_app.core.config import TerminalConfig
+from pos_app.core.receipt import render_receipt
+from pos_app.core.service import PaymentService, ReceiptData
+from pos_app.i18n import tr
+from pos_app.providers.errors import ProviderError
+from pos_app.ui.qt import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QImage,
+    QLabel,
+    QMarginsF,
+    QPageLayout,
+    QPageSize,
+    QPixmap,
+    QPrintDialog,
+    QPrinter,
+    QPrinterInfo,
+    QScrollArea,
+    QSizeF,
+    Qt,
+    QTextBrowser,
+    QTextDocument,
+    QVBoxLayout,
+    Signal,
+)
+from pos_app.ui.support import Screen, ask, big_button, show_error, spawn
+from pos_app.ui.widgets import caption
+
+C = "ReceiptScreen"
+MARGIN_MM = 2.0
+
+
+def _layout(document: QTextDocument, printer: QPrinter, width_mm: int) -> None:
+    """A page as wide as the roll and as long as the receipt."""
+    printer.setPageMargins(QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM),
+                           QPageLayout.Unit.Millimeter)
+    points_per_mm = 72 / 25.4
+    document.setTextWidth((width_mm - 2 * MARGIN_MM) * points_per_mm)
+    height_mm = document.size().height() / points_per_mm + 2 * MARGIN_MM + 4
+    printer.setPageSize(QPageSize(QSizeF(width_mm, max(height_mm, 40)),
+                                  QPageSize.Unit.Millimeter, f"Receipt {width_mm} mm"))
+    document.setPageSize(QSizeF((width_mm - 2 * MARGIN_MM) * points_per_mm,
+                                (height_mm - 2 * MARGIN_MM) * points_per_mm))
+
+
+def print_html(html: str, printer: QPrinter, width_mm: int) -> None:
+    document = QTextDocument()
+    document.setHtml(html)
+    _layout(document, printer, width_mm)
+    document.print_(printer)
+
+
+def save_pdf(html: str, path: Path, width_mm: int) -> None:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    print_html(html, printer, width_mm)
+
+
+def rasterise_pdf(content: bytes, scale: float = 2.0) -> list[QImage]:
+    """PDF pages as images (pypdfium2; run it off the GUI thread)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(content)
+    images = []
+    for page in document:
+        bitmap = page.render(scale=scale, rev_byteorder=True)  # RGB(A), as QImage reads it
+        image = QImage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride,
+                       QImage.Format.Format_RGBX8888 if bitmap.n_channels == 4
+                       else QImage.Format.Format_RGB888)
+        images.append(image.copy())  # own the pixels before pdfium frees them
+    return images
+
+
+class ReceiptScreen(Screen):
+    done = Signal()
+
+    def __init__(self, service: PaymentService, config: TerminalConfig) -> None:
+        super().__init__()
+        self.setObjectName("receiptScreen")
+        self._service = service
+        self._config = config
+        self.data: ReceiptData | None = None
+        self.html = ""
+        self.view = QTextBrowser()
+        self.view.setObjectName("receiptView")
+        self.view.setMinimumWidth(380)
+        self.paper = QComboBox()
+        self.paper.setObjectName("paperWidth")
+        self.paper.addItem("80 mm", 80)
+        self.paper.addItem("58 mm", 58)
+        self.paper.setCurrentIndex(0 if config.ui.paper_width_mm == 80 else 1)
+        self.paper.setMinimumHeight(44)
+        self.print_button = big_button(role="primary")
+        self.print_button.setObjectName("printReceipt")
+        self.pdf_button = big_button()
+        self.pdf_button.setObjectName("saveReceiptPdf")
+        self.provider_button = big_button()
+        self.provider_button.setObjectName("providerReceipt")
+        self.done_button = big_button()
+        self.done_button.setObjectName("receiptDone")
+        self.print_button.clicked.connect(self._print)
+        self.pdf_button.clicked.connect(self._save_pdf)
+        self.provider_button.clicked.connect(self._provider_file)
+        self.done_button.clicked.connect(self.done.emit)
+        self.provider_image = QLabel()
+        self.provider_image.setObjectName("providerImage")
+        self.provider_image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.provider_area = QScrollArea()
+        self.provider_area.setWidget(self.provider_image)
+        self.provider_area.setWidgetResizable(True)
+        self.provider_area.hide()
+        self.status = caption(name="receiptStatus")
+        buttons = QVBoxLayout()
+        self.paper_label = caption()
+        buttons.addWidget(self.paper_label)
+        buttons.addWidget(self.paper)
+        for button in (self.print_button, self.pdf_button, self.provider_button):
+            buttons.addWidget(button)
+        buttons.addWidget(self.status)
+        buttons.addStretch(1)
+        buttons.addWidget(self.done_button)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.view, 2)
+        layout.addWidget(self.provider_area, 2)
+        layout.addLayout(buttons, 1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.paper_label.setText(tr(C, "Paper"))
+        self.print_button.setText(tr(C, "Print…"))
+        self.pdf_button.setText(tr(C, "Save as PDF…"))
+        self.provider_button.setText(tr(C, "Provider's receipt"))
+        self.done_button.setText(tr(C, "Done"))
+        if self.data is not None:
+            self._render()
+
+    async def show_payment(self, payment_id: str) -> None:
+        self.data = await self._service.receipt_data(payment_id)
+        self.provider_area.hide()
+        self.status.clear()
+        capabilities = self._service.provider(self.data.payment.provider).capabilities
+        self.provider_button.setVisible(capabilities.receipt_file)
+        self._render()
+
+    def _render(self) -> None:
+        assert self.data is not None
+        data = self.data
+        self.html = render_receipt(
+            payment=data.payment, sale=data.sale, operations=data.operations,
+            terminal=self._config, provider_name=self._service.provider(
+                data.payment.provider).display_name, duplicate=data.times_printed > 0)
+        self.view.setHtml(self.html)
+
+    @property
+    def width_mm(self) -> int:
+        return int(self.paper.currentData())
+
+    def _print(self) -> None:
+        spawn(self._print_async(), parent=self, busy=self.print_button)
+
+    async def _print_async(self) -> None:
+        printer = QPrinter(QPrinterInfo.printerInfo(self._config.ui.printer)) \
+            if self._config.ui.printer else QPrinter()
+        dialog = QPrintDialog(printer, self)
+        if not await ask(dialog):
+            return
+        print_html(self.html, printer, self.width_mm)
+        await self._printed("printer")
+
+    def _save_pdf(self) -> None:
+        spawn(self._save_pdf_async(), parent=self, busy=self.pdf_button)
+
+    async def _save_pdf_async(self, path: Path | None = None) -> Path | None:
+        if path is None:
+            dialog = QFileDialog(self, tr(C, "Save the receipt"))
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+            dialog.setNameFilter(tr(C, "PDF files (*.pdf)"))
+            dialog.setDefaultSuffix("pdf")
+            assert self.data is not None
+            dialog.selectFile(f"receipt-S{self.data.sale.number:06d}.pdf")
+            if not await ask(dialog) or not dialog.selectedFiles():
+                return None
+            path = Path(dialog.selectedFiles()[0])
+        save_pdf(self.html, path, self.width_mm)
+        self.status.setText(tr(C, "Saved to {path}", path=str(path)))
+        await self._printed("pdf")
+        return path
+
+    async def _printed(self, how: str) -> None:
+        assert self.data is not None
+        await self._service.receipt_printed(self.data.payment.id, how=how)
+        self.data = await self._service.receipt_data(self.data.payment.id)
+        self._render()  # what prints next is a duplicate
+
+    def _provider_file(self) -> None:
+        spawn(self._provider_file_async(), parent=self, busy=self.provider_button)
+
+    async def _provider_file_async(self) -> None:
+        assert self.data is not None
+        try:
+            content, kind = await self._service.receipt_file(self.data.payment.id, "jpeg")
+        except ProviderError:  # the JPEG is optional; the PDF is the archive copy
+            content, kind = await self._service.receipt_file(self.data.payment.id, "pdf")
+        if kind == "application/pdf":
+            images = await asyncio.to_thread(rasterise_pdf, content)
+            image = images[0] if images else QImage()
+        else:
+            image = QImage.fromData(content)
+        if image.isNull():
+            show_error(self, tr(C, "The provider's receipt file cannot be shown."))
+            return
+        self.provider_image.setPixmap(QPixmap.fromImage(image))
+        self.provider_area.show()

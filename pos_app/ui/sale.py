@@ -1,0 +1,335 @@
+"""The sale: the basket, quick amounts, products by barcode, totals, and Pay."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from pos_app.core.catalog import Catalog, Product
+from pos_app.core.money import AmountError, Money, parse_amount
+from pos_app.core.sale import Measure, Sale, SaleLine
+from pos_app.i18n import tr
+from pos_app.ui.dialogs import LineDialog
+from pos_app.ui.qt import (
+    QAbstractItemView,
+    QAbstractTableModel,
+    QEvent,
+    QHBoxLayout,
+    QHeaderView,
+    QKeyEvent,
+    QLineEdit,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from pos_app.ui.support import Screen, ask, big_button, spawn
+from pos_app.ui.widgets import Keypad, WedgeDetector, caption
+
+C = "Sale"
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class BasketModel(QAbstractTableModel):
+    """The lines of the sale being built."""
+
+    def __init__(self, currency: str) -> None:
+        super().__init__()
+        self.currency = currency
+        self.lines: list[SaleLine] = []
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's idiom
+        return 0 if parent.isValid() else len(self.lines)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 4
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        return (tr(C, "Item"), tr(C, "Quantity"), tr(C, "Price"), tr(C, "Total"))[section]
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        line = self.lines[index.row()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if index.column() == 0:
+            return line.name
+        if index.column() == 1:
+            unit = {Measure.KILOGRAM: tr(C, "kg"), Measure.METER: tr(C, "m")}.get(line.measure, "")
+            return f"{line.quantity.normalize():f} {unit}".strip()
+        if index.column() == 2:
+            return line.unit_price.format(symbol=False)
+        return line.total.format(symbol=False)
+
+    def add(self, line: SaleLine) -> int:
+        self.beginInsertRows(QModelIndex(), len(self.lines), len(self.lines))
+        self.lines.append(line)
+        self.endInsertRows()
+        return len(self.lines) - 1
+
+    def replace(self, row: int, line: SaleLine) -> None:
+        self.lines[row] = line
+        self.dataChanged.emit(self.index(row, 0), self.index(row, 3))
+
+    def remove(self, row: int) -> None:
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self.lines[row]
+        self.endRemoveRows()
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self.lines.clear()
+        self.endResetModel()
+
+    @property
+    def total(self) -> Money:
+        return Money(sum(line.total_minor for line in self.lines), self.currency)
+
+
+class SaleScreen(Screen):
+    """Builds the sale. Keyboard: digits and Enter add an amount, Enter on an empty field
+    pays, Escape clears, Delete removes the selected line, + and − change its quantity."""
+
+    checkout = Signal(object)  # Sale
+
+    def __init__(self, *, currency: str, catalog: Catalog) -> None:
+        super().__init__()
+        self.setObjectName("saleScreen")
+        self.catalog = catalog
+        self.model = BasketModel(currency)
+        self.table = QTableView()
+        self.table.setObjectName("basket")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setDefaultSectionSize(44)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(90)
+        self.table.doubleClicked.connect(lambda _: self._edit_selected())
+
+        self.add_line = big_button()
+        self.edit_line = big_button()
+        self.less = big_button("−")
+        self.more = big_button("+")
+        self.remove_line = big_button(role="danger")
+        for button, name in ((self.add_line, "addLine"), (self.edit_line, "editLine"),
+                             (self.less, "less"), (self.more, "more"),
+                             (self.remove_line, "removeLine")):
+            button.setObjectName(name)
+        self.add_line.clicked.connect(self._add_line_dialog)
+        self.edit_line.clicked.connect(self._edit_selected)
+        self.less.clicked.connect(lambda: self._change_quantity(-1))
+        self.more.clicked.connect(lambda: self._change_quantity(1))
+        self.remove_line.clicked.connect(self._remove_selected)
+
+        self.field = QLineEdit()
+        self.field.setObjectName("amountField")
+        self.field.setMinimumHeight(56)
+        self.field.setStyleSheet("font-size: 22pt;")
+        self.field.installEventFilter(self)
+        self.wedge = WedgeDetector(self.field)
+        self.wedge.scanned.connect(self.scan)
+        self.wedge.entered.connect(self._entered)
+        self.keypad = Keypad()
+        self.keypad.pressed.connect(lambda key: Keypad.apply(self.field, key))
+        self.add_amount = big_button()
+        self.add_amount.setObjectName("addAmount")
+        self.add_amount.clicked.connect(lambda: self._entered(self.field.text()))
+        self.message = caption(name="saleMessage")
+        self.total = caption(points=26, bold=True, name="saleTotal")
+        self.pay = big_button(role="primary", height=72)
+        self.pay.setObjectName("payButton")
+        self.pay.clicked.connect(self._checkout)
+
+        lines = QHBoxLayout()
+        for button in (self.add_line, self.edit_line, self.less, self.more, self.remove_line):
+            lines.addWidget(button)
+        left = QVBoxLayout()
+        self.title = caption(points=18, bold=True)
+        left.addWidget(self.title)
+        left.addWidget(self.table, 1)
+        left.addLayout(lines)
+        right = QVBoxLayout()
+        self.field_label = caption()
+        right.addWidget(self.field_label)
+        right.addWidget(self.field)
+        right.addWidget(self.keypad)
+        right.addWidget(self.add_amount)
+        right.addWidget(self.message)
+        right.addStretch(1)
+        right.addWidget(self.total)
+        right.addWidget(self.pay)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 3)
+        side = QWidget()
+        side.setLayout(right)
+        side.setMaximumWidth(420)
+        layout.addWidget(side, 2)
+        self.model.rowsInserted.connect(self._refresh)
+        self.model.rowsRemoved.connect(self._refresh)
+        self.model.dataChanged.connect(self._refresh)
+        self.model.modelReset.connect(self._refresh)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(tr(C, "Sale"))
+        self.add_line.setText(tr(C, "Add line…"))
+        self.edit_line.setText(tr(C, "Edit"))
+        self.remove_line.setText(tr(C, "Remove"))
+        self.field_label.setText(tr(C, "Amount or barcode"))
+        self.field.setPlaceholderText(tr(C, "e.g. 149,90"))
+        self.add_amount.setText(tr(C, "Add amount"))
+        self.pay.setText(tr(C, "Pay"))
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 3)
+        self._refresh()
+
+    def shown(self) -> None:
+        self.field.setFocus()
+
+    # -- the cashier's input --
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.field and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key == Qt.Key.Key_Escape:
+                self.field.clear()
+                self.message.clear()
+                return True
+            if key == Qt.Key.Key_Plus:
+                self._change_quantity(1)
+                return True
+            if key == Qt.Key.Key_Minus:
+                self._change_quantity(-1)
+                return True
+            if key == Qt.Key.Key_Delete and not self.field.text():
+                self._remove_selected()
+                return True
+            if key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.model.lines:
+                row = self._selected_row()
+                step = -1 if key == Qt.Key.Key_Up else 1
+                target = min(max((row if row is not None else len(self.model.lines)) + step, 0),
+                             len(self.model.lines) - 1)
+                self.table.selectRow(target)
+                return True
+        return False
+
+    def _entered(self, text: str) -> None:
+        text = text.strip()
+        if not text:
+            self._checkout()
+            return
+        if text.isdigit() and len(text) >= 8:
+            self.scan(text)  # a barcode typed by hand
+            self.field.clear()
+            return
+        try:
+            amount = parse_amount(text, self.model.currency)
+        except AmountError as exc:
+            self.message.setText(exc.message.render())
+            return
+        self._append(SaleLine(name=tr(C, "Item"), unit_price=amount, article="FREE"))
+        self.field.clear()
+
+    def scan(self, barcode: str) -> None:
+        product = self.catalog.find(barcode)
+        if product is None:
+            self.message.setText(tr(C, "No product with the barcode {code}.", code=barcode))
+            return
+        if product.measure is not Measure.PIECE:
+            self._run(self._weigh(product))
+            return
+        self._append(_line(product, Decimal(1)))
+
+    async def _weigh(self, product: Product) -> None:
+        dialog = LineDialog(self, currency=self.model.currency, line=_line(product, Decimal(1)))
+        dialog.quantity.selectAll()
+        if await ask(dialog) and dialog.line is not None:
+            self._append(dialog.line)
+
+    def _append(self, line: SaleLine) -> None:
+        row = self.model.add(line)
+        self.table.selectRow(row)
+        self.message.clear()
+
+    def _selected_row(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].row() if rows else None
+
+    def _change_quantity(self, step: int) -> None:
+        row = self._selected_row()
+        if row is None:
+            return
+        line = self.model.lines[row]
+        if line.measure is not Measure.PIECE:
+            self._edit_selected()
+            return
+        quantity = line.quantity + step
+        if quantity <= 0:
+            self._remove_selected()
+            return
+        self.model.replace(row, SaleLine(**{**line.__dict__, "quantity": quantity}))
+
+    def _remove_selected(self) -> None:
+        row = self._selected_row()
+        if row is not None:
+            self.model.remove(row)
+            if self.model.lines:
+                self.table.selectRow(min(row, len(self.model.lines) - 1))
+
+    def _add_line_dialog(self) -> None:
+        self._run(self._line_dialog(None))
+
+    def _edit_selected(self) -> None:
+        row = self._selected_row()
+        if row is not None:
+            self._run(self._line_dialog(row))
+
+    async def _line_dialog(self, row: int | None) -> None:
+        line = self.model.lines[row] if row is not None else None
+        dialog = LineDialog(self, currency=self.model.currency, line=line)
+        if await ask(dialog) and dialog.line is not None:
+            if row is None:
+                self._append(dialog.line)
+            else:
+                self.model.replace(row, dialog.line)
+        self.field.setFocus()
+
+    def _run(self, coroutine: Any) -> None:
+        spawn(coroutine, parent=self)
+
+    def _checkout(self) -> None:
+        if self.model.lines:
+            self.checkout.emit(Sale(lines=tuple(self.model.lines), currency=self.model.currency))
+
+    def clear(self) -> None:
+        self.model.clear()
+        self.field.clear()
+        self.message.clear()
+
+    def _refresh(self, *_: Any) -> None:
+        has_lines = bool(self.model.lines)
+        self.table.resizeColumnsToContents()
+        self.total.setText(tr(C, "Total: {amount}", amount=self.model.total.format()))
+        self.pay.setEnabled(has_lines)
+        for button in (self.edit_line, self.less, self.more, self.remove_line):
+            button.setEnabled(has_lines)
+
+
+def _line(product: Product, quantity: Decimal) -> SaleLine:
+    return SaleLine(name=product.name, unit_price=product.price, quantity=quantity,
+                    measure=product.measure, vat=product.vat, article=product.article)

@@ -1,0 +1,504 @@
+"""Settings (behind the manager PIN) and the first-run setup of a new terminal.
+
+They edit the configuration *file* and the keyring, never the running
+configuration: in training mode that one points at the sandboxes.  Secrets are
+shown masked; an empty secret field keeps what is stored.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import replace
+from pathlib import Path
+
+from pos_app.app import probe
+from pos_app.core.catalog import load_catalog
+from pos_app.core.config import (
+    ConfigError,
+    TerminalConfig,
+    UiSettings,
+    check_live_ready,
+    config_to_toml,
+    load_config,
+    parse_config,
+    save_config,
+)
+from pos_app.core.pin import PinStore
+from pos_app.core.secrets import SecretStore
+from pos_app.i18n import Message, UserError, tr
+from pos_app.ui.dialogs import NewPinDialog
+from pos_app.ui.qt import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPrinterInfo,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+from pos_app.ui.support import Screen, ask, big_button, show_info, spawn
+from pos_app.ui.widgets import caption
+
+C = "Settings"
+SECRETS = {"koshelek": ("login", "password"), "paymega": ("login", "password", "secret_key"),
+           "pegas": ("token",)}
+
+
+def _secret_label(name: str) -> str:
+    return {"login": tr(C, "Login"), "password": tr(C, "Password"),
+            "secret_key": tr(C, "Callback secret key"), "token": tr(C, "Site token")}[name]
+
+
+class ProviderBox(QGroupBox):
+    """One provider's settings: on/off, address, credentials, options, test connection."""
+
+    def __init__(self, name: str, title: str, secrets: SecretStore) -> None:
+        super().__init__(title)
+        self.name = name
+        self.setObjectName(f"provider_{name}")
+        self._secrets = secrets
+        self.form = QFormLayout(self)
+        self.enabled = QCheckBox()
+        self.enabled.setObjectName(f"{name}_enabled")
+        self.base_url = QLineEdit()
+        self.base_url.setObjectName(f"{name}_base_url")
+        self.form.addRow(self.enabled)
+        self.url_label = QLabel()
+        self.form.addRow(self.url_label, self.base_url)
+        self.secret_fields: dict[str, QLineEdit] = {}
+        self.secret_labels: dict[str, QLabel] = {}
+        for secret in SECRETS[name]:
+            field = QLineEdit()
+            field.setObjectName(f"{name}_{secret}")
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+            self.secret_fields[secret] = field
+            self.secret_labels[secret] = QLabel()
+            self.form.addRow(self.secret_labels[secret], field)
+        self.options: dict[str, QWidget] = {}
+        self.option_labels: dict[str, QLabel] = {}
+        self.test = QPushButton()
+        self.test.setObjectName(f"{name}_test")
+        self.result = caption(points=11, name=f"{name}_test_result")
+        self.form.addRow(self.test, self.result)
+
+    def add_option(self, key: str, widget: QWidget) -> None:
+        widget.setObjectName(f"{self.name}_{key}")
+        label = QLabel()
+        self.options[key] = widget
+        self.option_labels[key] = label
+        self.form.insertRow(self.form.rowCount() - 1, label, widget)
+
+    def retranslate(self) -> None:
+        self.enabled.setText(tr(C, "Enabled on this terminal"))
+        self.url_label.setText(tr(C, "Address (base URL)"))
+        self.test.setText(tr(C, "Test connection"))
+        for secret, label in self.secret_labels.items():
+            label.setText(_secret_label(secret))
+            stored = self._secrets.masked(self.name, secret)
+            self.secret_fields[secret].setPlaceholderText(
+                tr(C, "{mask} (stored; type to replace)", mask=stored) if stored
+                else tr(C, "not set"))
+
+    def secret_values(self) -> dict[str, str]:
+        return {k: f.text() for k, f in self.secret_fields.items() if f.text()}
+
+
+def _combo(values: tuple[str, ...], current: str) -> QComboBox:
+    combo = QComboBox()
+    for value in values:
+        combo.addItem(value, value)
+    combo.setCurrentIndex(max(combo.findData(current), 0))
+    return combo
+
+
+class SettingsForm(QWidget):
+    """Every setting of a terminal as a form, read from and written to a TerminalConfig."""
+
+    def __init__(self, secrets: SecretStore, *, show_security: bool) -> None:
+        super().__init__()
+        self._secrets = secrets
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("settingsTabs")
+        # Terminal
+        self.store_id, self.terminal_id = QLineEdit(), QLineEdit()
+        self.store_name, self.store_address = QLineEdit(), QLineEdit()
+        self.language = QComboBox()
+        for widget, name in ((self.store_id, "storeId"), (self.terminal_id, "terminalId"),
+                             (self.store_name, "storeName"),
+                             (self.store_address, "storeAddress"),
+                             (self.language, "language")):
+            widget.setObjectName(name)
+        for code in ("", "ru", "en"):
+            self.language.addItem(code, code)
+        self.terminal_form = QFormLayout()
+        terminal = QWidget()
+        terminal.setLayout(self.terminal_form)
+        self.terminal_labels = [QLabel() for _ in range(5)]
+        fields: tuple[QWidget, ...] = (self.store_id, self.terminal_id, self.store_name,
+                                       self.store_address, self.language)
+        for label, field in zip(self.terminal_labels, fields, strict=True):
+            self.terminal_form.addRow(label, field)
+        # Providers
+        self.koshelek = ProviderBox("koshelek", "Koshelek Pay", secrets)
+        self.koshelek.add_option("payment_type", _combo(("SBP", "DOLYAME"), "SBP"))
+        self.koshelek.add_option("totp_command", QLineEdit())
+        self.paymega = ProviderBox("paymega", "Paymega", secrets)
+        self.paymega.add_option("api", _combo(("private", "public"), "private"))
+        self.paymega.add_option("service", QLineEdit())
+        self.paymega.add_option("public_key", QLineEdit())
+        self.paymega.add_option("refunds", QCheckBox())
+        self.paymega.add_option("test_mode", QCheckBox())
+        self.pegas = ProviderBox("pegas", "Pegas-kassa", secrets)
+        self.pegas.add_option("deposit_type", _combo((
+            "invoice-select", "invoice-card", "invoice-qw", "yandex", "wallet", "wallet-card"),
+            "invoice-select"))
+        self.pegas.add_option("status_channel", _combo(("auto", "on", "off"), "auto"))
+        providers = QWidget()
+        providers_layout = QVBoxLayout(providers)
+        self.boxes = (self.koshelek, self.paymega, self.pegas)
+        for box in self.boxes:
+            providers_layout.addWidget(box)
+        providers_scroll = QScrollArea()
+        providers_scroll.setWidget(providers)
+        providers_scroll.setWidgetResizable(True)
+        # Receipts, catalog, display
+        self.printer = QComboBox()
+        self.printer.setObjectName("printer")
+        self.printer.addItem("", "")
+        for name in QPrinterInfo.availablePrinterNames():
+            self.printer.addItem(name, name)
+        self.paper = _combo(("80", "58"), "80")
+        self.paper.setObjectName("paperWidthSetting")
+        self.catalog = QLineEdit()
+        self.catalog.setObjectName("catalogFile")
+        self.browse = QPushButton()
+        self.catalog_status = caption(points=11, name="catalogStatus")
+        self.browse.clicked.connect(lambda: spawn(self._browse(), parent=self))
+        self.catalog.editingFinished.connect(self._check_catalog)
+        self.customer_display, self.kiosk = QCheckBox(), QCheckBox()
+        self.customer_display.setObjectName("customerDisplay")
+        self.kiosk.setObjectName("kiosk")
+        other = QWidget()
+        self.other_form = QFormLayout(other)
+        self.other_labels = [QLabel() for _ in range(3)]
+        self.other_form.addRow(self.other_labels[0], self.printer)
+        self.other_form.addRow(self.other_labels[1], self.paper)
+        catalog_row = QHBoxLayout()
+        catalog_row.addWidget(self.catalog, 1)
+        catalog_row.addWidget(self.browse)
+        self.other_form.addRow(self.other_labels[2], catalog_row)
+        self.other_form.addRow(self.catalog_status)
+        self.other_form.addRow(self.customer_display)
+        self.other_form.addRow(self.kiosk)
+        self.tabs.addTab(terminal, "")
+        self.tabs.addTab(providers_scroll, "")
+        self.tabs.addTab(other, "")
+        self.change_pin = big_button(height=48)
+        self.change_pin.setObjectName("changePin")
+        if show_security:
+            security = QWidget()
+            QVBoxLayout(security).addWidget(self.change_pin)
+            self.tabs.addTab(security, "")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+
+    def retranslate(self) -> None:
+        labels = (tr(C, "Store id (from Koshelek)"), tr(C, "Terminal id"),
+                  tr(C, "Store name (on receipts)"), tr(C, "Store address"), tr(C, "Language"))
+        for label, text in zip(self.terminal_labels, labels, strict=True):
+            label.setText(text)
+        for i, text in enumerate((tr(C, "Automatic"), "Русский", "English")):
+            self.language.setItemText(i, text)
+        for box in self.boxes:
+            box.retranslate()
+        option_texts = {"payment_type": tr(C, "Payment type"),
+                        "totp_command": tr(C, "TOTP bridge program"),
+                        "api": tr(C, "API"), "service": tr(C, "Service"),
+                        "public_key": tr(C, "Public key"), "refunds": tr(C, "Refunds"),
+                        "test_mode": tr(C, "Test mode"), "deposit_type": tr(C, "Deposit type"),
+                        "status_channel": tr(C, "Status endpoint")}
+        for box in self.boxes:
+            for key, label in box.option_labels.items():
+                label.setText(option_texts[key])
+        self.printer.setItemText(0, tr(C, "System default"))
+        for label, text in zip(self.other_labels, (tr(C, "Printer"), tr(C, "Paper width, mm"),
+                                                   tr(C, "Product catalog (CSV)")), strict=True):
+            label.setText(text)
+        self.browse.setText(tr(C, "Browse…"))
+        self.customer_display.setText(tr(C, "Customer display (a second window)"))
+        self.kiosk.setText(tr(C, "Kiosk mode: full screen, leaving needs the PIN"))
+        self.change_pin.setText(tr(C, "Change the manager PIN…"))
+        for i, text in enumerate((tr(C, "Terminal"), tr(C, "Payment providers"),
+                                  tr(C, "Receipts and display"), tr(C, "Security"))):
+            if i < self.tabs.count():
+                self.tabs.setTabText(i, text)
+
+    def load(self, config: TerminalConfig) -> None:
+        self.store_id.setText(config.store_id)
+        self.terminal_id.setText(config.terminal_id)
+        self.store_name.setText(config.store_name)
+        self.store_address.setText(config.store_address)
+        self.language.setCurrentIndex(max(self.language.findData(config.language), 0))
+        for box, settings in ((self.koshelek, config.koshelek), (self.paymega, config.paymega),
+                              (self.pegas, config.pegas)):
+            box.enabled.setChecked(settings.enabled)
+            box.base_url.setText(settings.base_url)
+            for field in box.secret_fields.values():
+                field.clear()
+        k, p, g = config.koshelek, config.paymega, config.pegas
+        _set(self.koshelek.options["payment_type"], k.payment_type)
+        _set(self.koshelek.options["totp_command"], shlex.join(k.totp_command))
+        _set(self.paymega.options["api"], p.api)
+        _set(self.paymega.options["service"], p.service)
+        _set(self.paymega.options["public_key"], p.public_key)
+        _set(self.paymega.options["refunds"], p.refunds)
+        _set(self.paymega.options["test_mode"], p.test_mode)
+        _set(self.pegas.options["deposit_type"], g.deposit_type)
+        _set(self.pegas.options["status_channel"], g.status_channel)
+        self.printer.setCurrentIndex(max(self.printer.findData(config.ui.printer), 0))
+        self.paper.setCurrentIndex(max(self.paper.findData(str(config.ui.paper_width_mm)), 0))
+        self.catalog.setText(config.ui.catalog_file)
+        self.customer_display.setChecked(config.ui.customer_display)
+        self.kiosk.setChecked(config.ui.kiosk)
+        self._base = config
+        self.retranslate()
+        self._check_catalog()
+
+    def to_config(self) -> TerminalConfig:
+        """The form as a configuration, validated exactly as a file would be."""
+        base = self._base
+        try:
+            totp = tuple(shlex.split(_get(self.koshelek.options["totp_command"])))
+        except ValueError as exc:
+            raise UserError(Message(C, "The TOTP bridge program is not a valid command line: "
+                                       "{error}").with_params(error=str(exc))) from None
+        k, p, g = self.koshelek, self.paymega, self.pegas
+        config = replace(
+            base, store_id=self.store_id.text().strip(),
+            terminal_id=self.terminal_id.text().strip(),
+            store_name=self.store_name.text().strip(),
+            store_address=self.store_address.text().strip(),
+            language=str(self.language.currentData()),
+            ui=UiSettings(kiosk=self.kiosk.isChecked(),
+                          customer_display=self.customer_display.isChecked(),
+                          catalog_file=self.catalog.text().strip(),
+                          printer=str(self.printer.currentData()),
+                          paper_width_mm=int(self.paper.currentData())),
+            koshelek=replace(base.koshelek, enabled=k.enabled.isChecked(),
+                             base_url=k.base_url.text().strip(),
+                             payment_type=_get(k.options["payment_type"]), totp_command=totp),
+            paymega=replace(base.paymega, enabled=p.enabled.isChecked(),
+                            base_url=p.base_url.text().strip(), api=_get(p.options["api"]),
+                            service=_get(p.options["service"]),
+                            public_key=_get(p.options["public_key"]),
+                            refunds=_checked(p.options["refunds"]),
+                            test_mode=_checked(p.options["test_mode"])),
+            pegas=replace(base.pegas, enabled=g.enabled.isChecked(),
+                          base_url=g.base_url.text().strip(),
+                          deposit_type=_get(g.options["deposit_type"]),
+                          status_channel=_get(g.options["status_channel"])),
+        )
+        return parse_config(config_to_toml(config))  # the same checks as loading a file
+
+    def save_secrets(self) -> None:
+        for box in self.boxes:
+            for name, value in box.secret_values().items():
+                self._secrets.set(box.name, name, value)
+
+    def secret_getter(self, name: str, secret: str) -> str | None:
+        """For a connection test: what was typed, else what is stored."""
+        box = next(b for b in self.boxes if b.name == name)
+        return box.secret_values().get(secret) or self._secrets.get(name, secret)
+
+    async def _browse(self) -> None:
+        dialog = QFileDialog(self, tr(C, "Product catalog"))
+        dialog.setNameFilter(tr(C, "CSV files (*.csv)"))
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        if await ask(dialog) and dialog.selectedFiles():
+            self.catalog.setText(dialog.selectedFiles()[0])
+            self._check_catalog()
+
+    def _check_catalog(self) -> None:
+        path = self.catalog.text().strip()
+        if not path:
+            self.catalog_status.setText(tr(C, "No catalog: products are added by amount."))
+            return
+        catalog = load_catalog(Path(path))
+        text = tr(C, "{n} products.", n=len(catalog))
+        if catalog.problems:
+            text += " " + "; ".join(p.render() for p in catalog.problems[:3])
+        self.catalog_status.setText(text)
+
+
+def _set(widget: QWidget, value: object) -> None:
+    if isinstance(widget, QComboBox):
+        widget.setCurrentIndex(max(widget.findData(value), 0))
+    elif isinstance(widget, QCheckBox):
+        widget.setChecked(bool(value))
+    elif isinstance(widget, QLineEdit):
+        widget.setText(str(value))
+
+
+def _get(widget: QWidget) -> str:
+    if isinstance(widget, QComboBox):
+        return str(widget.currentData())
+    assert isinstance(widget, QLineEdit)
+    return widget.text().strip()
+
+
+def _checked(widget: QWidget) -> bool:
+    assert isinstance(widget, QCheckBox)
+    return widget.isChecked()
+
+
+class SettingsScreen(Screen):
+    """Settings behind the PIN; saving writes the file (keeping a broken one) and the keyring."""
+
+    done = Signal()
+    saved = Signal(object)  # TerminalConfig
+
+    def __init__(self, *, config_path: Path, secrets: SecretStore, pins: PinStore,
+                 training: bool) -> None:
+        super().__init__()
+        self.setObjectName("settingsScreen")
+        self._path = config_path
+        self._pins = pins
+        self._training = training
+        self.form = SettingsForm(secrets, show_security=True)
+        self.note = caption(points=11, name="settingsNote")
+        self.save = big_button(role="primary")
+        self.save.setObjectName("saveSettings")
+        self.back = big_button()
+        self.back.setObjectName("settingsBack")
+        self.save.clicked.connect(lambda: spawn(self._save(), parent=self, busy=self.save))
+        self.back.clicked.connect(self.done.emit)
+        self.form.change_pin.clicked.connect(lambda: spawn(self._change_pin(), parent=self))
+        for box in self.form.boxes:
+            box.test.clicked.connect(
+                lambda _=False, b=box: spawn(self._test(b), parent=self, busy=b.test))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back)
+        buttons.addWidget(self.save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form, 1)
+        layout.addWidget(self.note)
+        layout.addLayout(buttons)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.form.retranslate()
+        self.save.setText(tr(C, "Save"))
+        self.back.setText(tr(C, "Back"))
+        note = tr(C, "Changes of providers and of the terminal take effect after a restart.")
+        if self._training:
+            note = tr(C, "Training mode always uses the built-in sandboxes; the provider "
+                         "settings here are for live mode.") + " " + note
+        self.note.setText(note)
+
+    def load(self) -> None:
+        try:
+            config = load_config(self._path)
+        except ConfigError as exc:
+            config = TerminalConfig()
+            self.note.setText(exc.message.render())
+        self.form.load(config)
+
+    async def _save(self) -> TerminalConfig:
+        config = self.form.to_config()
+        kept = save_config(config, self._path)
+        self.form.save_secrets()
+        text = tr(C, "Saved to {path}.", path=str(self._path))
+        if kept is not None:
+            text += " " + tr(C, "The old file could not be read and was kept as {kept}.",
+                             kept=str(kept))
+        show_info(self, text)
+        self.saved.emit(config)
+        return config
+
+    async def _test(self, box: ProviderBox) -> None:
+        box.result.setText(tr(C, "Connecting…"))
+        config = self.form.to_config()
+        try:
+            result = await probe(config, box.name, live=not self._training,
+                                 secret=self.form.secret_getter)
+        except UserError as exc:
+            box.result.setText("✗ " + exc.message.render())
+            return
+        box.result.setText("✓ " + result.render())
+
+    async def _change_pin(self) -> None:
+        if await ask(NewPinDialog(self, self._pins)):
+            show_info(self, tr(C, "The manager PIN is changed."))
+
+
+class FirstRunScreen(Screen):
+    """A new terminal: the manager sets a PIN and the essentials, then the app starts."""
+
+    finished = Signal(object)  # TerminalConfig
+
+    def __init__(self, *, config_path: Path, secrets: SecretStore, pins: PinStore,
+                 problem: str = "") -> None:
+        super().__init__()
+        self.setObjectName("firstRunScreen")
+        self._path = config_path
+        self._pins = pins
+        self.title = caption(points=22, bold=True)
+        self.intro = caption(points=13)
+        self.problem = caption(points=12, name="firstRunProblem")
+        self.problem.setStyleSheet("color: #b00020;")
+        self.problem.setText(problem)
+        self.pin, self.pin_again = QLineEdit(), QLineEdit()
+        for field, name in ((self.pin, "firstPin"), (self.pin_again, "firstPinAgain")):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+            field.setObjectName(name)
+        self.pin_labels = [QLabel(), QLabel()]
+        pin_form = QFormLayout()
+        pin_form.addRow(self.pin_labels[0], self.pin)
+        pin_form.addRow(self.pin_labels[1], self.pin_again)
+        self.form = SettingsForm(secrets, show_security=False)
+        self.form.load(TerminalConfig())
+        self.error = caption(points=12, name="firstRunError")
+        self.error.setStyleSheet("color: #b00020;")
+        self.start = big_button(role="primary")
+        self.start.setObjectName("firstRunStart")
+        self.start.clicked.connect(lambda: spawn(self._start(), parent=self, busy=self.start))
+        layout = QVBoxLayout(self)
+        for widget in (self.title, self.intro, self.problem):
+            layout.addWidget(widget)
+        layout.addLayout(pin_form)
+        layout.addWidget(self.form, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.start)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(tr(C, "Set up this terminal"))
+        self.intro.setText(tr(C, "There is no configuration yet. The store manager sets the "
+                                 "manager PIN, the store and terminal ids and at least one "
+                                 "payment provider. Secrets go to the system's keyring."))
+        self.pin_labels[0].setText(tr(C, "Manager PIN"))
+        self.pin_labels[1].setText(tr(C, "PIN again"))
+        self.start.setText(tr(C, "Save and start"))
+        self.form.retranslate()
+
+    async def _start(self) -> None:
+        try:
+            if self.pin.text() != self.pin_again.text():
+                raise UserError(Message(C, "The two PINs differ."))
+            config = self.form.to_config()
+            check_live_ready(config)
+            self._pins.set(self.pin.text())
+        except UserError as exc:
+            self.error.setText(exc.message.render())
+            return
+        save_config(config, self._path)
+        self.form.save_secrets()
+        self.finished.emit(config)

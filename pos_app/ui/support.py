@@ -1,0 +1,257 @@
+"""What every screen needs: the service's events as Qt signals, async actions, messages.
+
+One asyncio loop (qasync) drives Qt and the network, so dialogs are never run
+with a nested ``exec()`` from a coroutine (that would re-enter asyncio tasks):
+:func:`ask` opens them and awaits their ``finished`` signal instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import traceback
+from collections.abc import Awaitable, Callable, Coroutine
+from types import TracebackType
+from typing import Any, TypeVar
+
+from pos_app.core.service import PaymentService
+from pos_app.i18n import Message, UserError, tr
+from pos_app.ui.qt import (
+    QDialog,
+    QEvent,
+    QFont,
+    QLabel,
+    QMessageBox,
+    QObject,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+C = "Common"
+
+
+class Bridge(QObject):
+    """The payment service's updates, delivered as a Qt signal on the GUI thread."""
+
+    updated = Signal(object)  # PaymentUpdate
+
+    def __init__(self, service: PaymentService) -> None:
+        super().__init__()
+        self._unsubscribe = service.subscribe(self.updated.emit)
+
+    def close(self) -> None:
+        self._unsubscribe()
+
+
+class Screen(QWidget):
+    """A page of the main window; its texts follow the language as it changes."""
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Set every visible text; called at creation and on a language switch."""
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.shown()
+
+    def shown(self) -> None:
+        """The screen became visible (put the focus where the cashier types)."""
+
+
+def big_button(text: str = "", *, role: str = "", height: int = 56) -> QPushButton:
+    """A touch-friendly button; ``role`` ("primary", "danger") picks its colour in the style."""
+    button = QPushButton(text)
+    button.setMinimumHeight(height)
+    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    if role:
+        button.setProperty("role", role)
+    return button
+
+
+def font(points: int, *, bold: bool = False) -> QFont:
+    f = QFont()
+    f.setPointSize(points)
+    f.setBold(bold)
+    return f
+
+
+_tasks: set[asyncio.Task[Any]] = set()
+
+
+def spawn(coroutine: Coroutine[Any, Any, T], *, parent: QWidget | None = None,
+          busy: QWidget | None = None, on_done: Callable[[T], None] | None = None,
+          ) -> asyncio.Task[T] | None:
+    """Run an action: disable ``busy`` meanwhile, report any error to the cashier."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        # Qt delivered an event while the app shuts down and the loop no longer runs.
+        log.debug("dropped %r: the event loop has stopped", coroutine)
+        coroutine.close()
+        return None
+    if busy is not None:
+        busy.setEnabled(False)
+
+    async def run() -> T:
+        try:
+            result = await coroutine
+        except asyncio.CancelledError:
+            raise
+        except UserError as exc:
+            show_error(parent, exc.message.render())
+            raise
+        except Exception as exc:
+            log.exception("action failed")
+            show_error(parent, tr(C, "Something went wrong: {error}. It is written to the "
+                                     "log; the payments are safe in the journal.",
+                                  error=type(exc).__name__))
+            raise
+        finally:
+            if busy is not None:
+                busy.setEnabled(True)
+        if on_done is not None:
+            on_done(result)
+        return result
+
+    task = loop.create_task(run())
+    _tasks.add(task)
+    task.add_done_callback(_forget)
+    return task
+
+
+def _forget(task: asyncio.Task[Any]) -> None:
+    _tasks.discard(task)
+    if not task.cancelled():
+        task.exception()  # already reported; keeps asyncio from warning about it
+
+
+def settle(future: asyncio.Future[T], value: T) -> None:
+    """Resolve a future once; later calls (a second signal) are ignored."""
+    if not future.done():
+        future.set_result(value)
+
+
+async def ask(dialog: QDialog) -> int:
+    """Show a dialog without a nested event loop and wait for its result."""
+    done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    def finished(result: int) -> None:
+        if not done.done():
+            done.set_result(result)
+
+    dialog.finished.connect(finished)
+    dialog.open()
+    return await done
+
+
+def show_error(parent: QWidget | None, text: str) -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Warning, tr(C, "Attention"), text,
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("errorBox")
+    box.open()
+    return box
+
+
+def show_info(parent: QWidget | None, text: str) -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Information, tr(C, "Information"), text,
+                      QMessageBox.StandardButton.Ok, parent)
+    box.open()
+    return box
+
+
+async def confirm(parent: QWidget | None, text: str) -> bool:
+    box = QMessageBox(QMessageBox.Icon.Question, tr(C, "Please confirm"), text,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return await ask(box) == QMessageBox.StandardButton.Yes
+
+
+def render(message: Message | None) -> str:
+    return message.render() if message else ""
+
+
+def install_excepthook(show: Callable[[str], object]) -> None:
+    """Unhandled exceptions are logged and shown; nothing fails silently."""
+
+    def hook(kind: type[BaseException], value: BaseException,
+             tb: TracebackType | None) -> None:
+        log.critical("unhandled exception:\n%s", "".join(traceback.format_exception(
+            kind, value, tb)))
+        if issubclass(kind, KeyboardInterrupt):
+            return
+        show(tr(C, "An unexpected error happened ({error}). It is written to the log; the "
+                   "payments are safe in the journal.", error=kind.__name__))
+
+    sys.excepthook = hook
+
+    def loop_handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        error = context.get("exception")
+        if isinstance(error, BaseException):
+            hook(type(error), error, error.__traceback__)
+        else:
+            log.error("event loop: %s", context.get("message"))
+
+    asyncio.get_event_loop().set_exception_handler(loop_handler)
+
+
+class ProgressDialog(QDialog):
+    """"Waiting for …" with an indeterminate bar and a way out."""
+
+    def __init__(self, parent: QWidget | None, text: str) -> None:
+        super().__init__(parent)
+        self.setObjectName("progressDialog")
+        self.setWindowTitle(tr(C, "Please wait"))
+        layout = QVBoxLayout(self)
+        label = QLabel(text)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        bar = QProgressBar()
+        bar.setRange(0, 0)
+        layout.addWidget(bar)
+        self.stop = QPushButton(tr(C, "Stop waiting"))
+        self.stop.setObjectName("stopWaiting")
+        self.stop.clicked.connect(self.reject)
+        layout.addWidget(self.stop)
+
+
+async def with_progress(parent: QWidget | None, work: Awaitable[T], text: str) -> T | None:
+    """Await ``work`` behind a progress dialog; None if the cashier stopped waiting.
+
+    Stopping only stops the waiting: what was sent stays journaled and is finished by the
+    payment service in the background.
+    """
+    task = asyncio.ensure_future(work)
+    dialog = ProgressDialog(parent, text)
+    dialog.open()
+    closed = asyncio.ensure_future(_finished(dialog))
+    try:
+        await asyncio.wait({task, closed}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        closed.cancel()
+        dialog.done(0)
+    if not task.done():
+        task.add_done_callback(_forget)
+        return None
+    return task.result()
+
+
+async def _finished(dialog: QDialog) -> None:
+    done = asyncio.get_running_loop().create_future()
+
+    def finished(_: int) -> None:
+        if not done.done():
+            done.set_result(None)
+
+    dialog.finished.connect(finished)
+    await done

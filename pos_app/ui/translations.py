@@ -1,0 +1,219 @@
+"""Translations: find the texts, keep the ``.ts`` sources current, build and load ``.qm``.
+
+Texts are found in the Python source itself: every ``tr("Context", "text")``,
+``msg("Context", "text")`` and ``Message("Context", "text")`` call whose
+arguments are literal strings (or a module-level string constant for the
+context).  ``python -m pos_app.ui.translations`` updates
+``resources/translations/pos_app_ru.ts`` keeping what is already translated; the
+``.qm`` files are built from the ``.ts`` files by Qt's ``lrelease`` (bundled with
+PySide6) into a cache, or shipped prebuilt in a frozen build.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import logging
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pos_app.i18n import set_translator
+
+log = logging.getLogger(__name__)
+
+PACKAGE = Path(__file__).resolve().parents[1]
+LANGUAGES = ("ru", "en")  # English is the source language: it needs no translation
+CALLS = {"tr", "msg", "Message"}
+
+
+@dataclass(frozen=True, order=True)
+class Text:
+    context: str
+    source: str
+    location: str
+
+
+def resources_dir() -> Path:
+    """``resources/`` next to the package, or inside a frozen bundle."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle) / "resources"
+    return PACKAGE.parent / "resources"
+
+
+def ts_path(language: str) -> Path:
+    return resources_dir() / "translations" / f"pos_app_{language}.ts"
+
+
+# -- finding the texts ----------------------------------------------------------------------
+
+def _string(node: ast.AST, constants: dict[str, str]) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return constants.get(node.id)
+    return None
+
+
+def texts_in(path: Path) -> Iterator[Text]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    constants = {target.id: node.value.value for node in tree.body
+                 if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+                 and isinstance(node.value.value, str)
+                 for target in node.targets if isinstance(target, ast.Name)}
+    relative = path.relative_to(PACKAGE.parent).as_posix()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or len(node.args) < 2:
+            continue
+        name = node.func.id if isinstance(node.func, ast.Name) else (
+            node.func.attr if isinstance(node.func, ast.Attribute) else "")
+        if name not in CALLS:
+            continue
+        context, source = _string(node.args[0], constants), _string(node.args[1], constants)
+        if context and source:
+            yield Text(context, source, f"{relative}:{node.lineno}")
+
+
+def all_texts(root: Path = PACKAGE) -> list[Text]:
+    found: dict[tuple[str, str], Text] = {}
+    for path in sorted(root.rglob("*.py")):
+        for text in texts_in(path):
+            found.setdefault((text.context, text.source), text)
+    return sorted(found.values())
+
+
+# -- the .ts files ------------------------------------------------------------------------
+
+def read_ts(path: Path) -> dict[tuple[str, str], str]:
+    """(context, source) -> translation, for finished translations."""
+    if not path.exists():
+        return {}
+    translations = {}
+    # Our own committed file, not untrusted input.
+    for context in ET.parse(path).getroot().iter("context"):  # noqa: S314
+        name = context.findtext("name", "")
+        for message in context.iter("message"):
+            translation = message.find("translation")
+            if translation is not None and translation.get("type") not in (
+                    "unfinished", "obsolete", "vanished") and translation.text:
+                translations[(name, message.findtext("source", ""))] = translation.text
+    return translations
+
+
+def write_ts(path: Path, language: str, texts: Iterable[Text],
+             translations: dict[tuple[str, str], str]) -> list[Text]:
+    """Write the .ts file; returns the texts that still have no translation."""
+    root = ET.Element("TS", version="2.1", language=language, sourcelanguage="en")
+    missing = []
+    by_context: dict[str, list[Text]] = {}
+    for text in texts:
+        by_context.setdefault(text.context, []).append(text)
+    for name in sorted(by_context):
+        context = ET.SubElement(root, "context")
+        ET.SubElement(context, "name").text = name
+        for text in by_context[name]:
+            message = ET.SubElement(context, "message")
+            file, _, line = text.location.rpartition(":")
+            ET.SubElement(message, "location", filename=f"../../{file}", line=line)
+            ET.SubElement(message, "source").text = text.source
+            translated = translations.get((text.context, text.source))
+            element = ET.SubElement(message, "translation")
+            if translated:
+                element.text = translated
+            else:
+                element.set("type", "unfinished")
+                missing.append(text)
+    ET.indent(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = ET.tostring(root, encoding="unicode")
+    path.write_text('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n' + body + "\n",
+                    encoding="utf-8")
+    return missing
+
+
+def update(language: str = "ru") -> list[Text]:
+    path = ts_path(language)
+    return write_ts(path, language, all_texts(), read_ts(path))
+
+
+# -- building and loading -----------------------------------------------------------------
+
+def lrelease() -> Path:
+    import PySide6
+
+    folder = Path(PySide6.__file__).parent
+    for name in ("lrelease.exe", "lrelease", "Qt/libexec/lrelease"):
+        if (folder / name).exists():
+            return folder / name
+    raise FileNotFoundError("Qt's lrelease is not in this PySide6")
+
+
+def qm_path(language: str, cache: Path) -> Path:
+    """The compiled translation: shipped next to the .ts in a bundle, else built into cache."""
+    source = ts_path(language)
+    shipped = source.with_suffix(".qm")
+    if getattr(sys, "frozen", False) and shipped.exists():
+        return shipped
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    target = cache / f"pos_app_{language}-{digest}.qm"
+    if not target.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".tmp.qm")
+        subprocess.run([str(lrelease()), "-silent", str(source), "-qm", str(partial)],  # noqa: S603
+                       check=True, capture_output=True, timeout=60)
+        os.replace(partial, target)
+    return target
+
+
+def default_language(configured: str) -> str:
+    """The configured language, else Russian on a Russian system, else English."""
+    if configured in LANGUAGES:
+        return configured
+    from PySide6.QtCore import QLocale
+
+    return "ru" if QLocale.system().language() == QLocale.Language.Russian else "en"
+
+
+class Translations:
+    """Installs the chosen language; widgets retranslate on Qt's LanguageChange event."""
+
+    def __init__(self, cache: Path) -> None:
+        from PySide6.QtCore import QCoreApplication, QTranslator
+
+        self._cache = cache
+        self._translator = QTranslator()
+        self._installed = False
+        self._core = QCoreApplication
+        self.language = "en"
+        set_translator(lambda context, text: QCoreApplication.translate(context, text))
+
+    def use(self, language: str) -> None:
+        """Switch language; Qt tells every widget with a LanguageChange event."""
+        if self._installed:
+            self._core.removeTranslator(self._translator)
+            self._installed = False
+        if language != "en":
+            if not self._translator.load(str(qm_path(language, self._cache))):
+                log.error("the %s translation could not be loaded", language)
+                return
+            self._core.installTranslator(self._translator)
+            self._installed = True
+        self.language = language
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Update the .ts sources from the code and say what is left to translate."""
+    missing = update("ru")
+    for text in missing:
+        sys.stdout.write(f"untranslated: [{text.context}] {text.source!r} ({text.location})\n")
+    sys.stdout.write(f"{ts_path('ru')}: {len(all_texts())} texts, {len(missing)} untranslated\n")
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,223 @@
+"""Small widgets: the QR code, the countdown, the keypad, the barcode-scanner detector."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+import qrcode
+import qrcode.constants
+
+from pos_app.core.payments import utcnow
+from pos_app.i18n import tr
+from pos_app.ui.qt import (
+    QColor,
+    QEvent,
+    QGridLayout,
+    QKeyEvent,
+    QLabel,
+    QLineEdit,
+    QObject,
+    QPainter,
+    QPaintEvent,
+    QPushButton,
+    QSize,
+    QSizePolicy,
+    Qt,
+    QTimer,
+    QWidget,
+    Signal,
+)
+
+C = "Widgets"
+
+
+@functools.lru_cache(maxsize=64)
+def qr_matrix(payload: str) -> tuple[tuple[bool, ...], ...]:
+    """The modules of a QR code for ``payload`` (cached: repainting costs nothing)."""
+    code = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(payload)
+    code.make(fit=True)
+    return tuple(tuple(row) for row in code.get_matrix())
+
+
+class QrWidget(QWidget):
+    """A QR code painted module by module with QPainter: crisp at any size (like Electrum)."""
+
+    QUIET_ZONE = 4  # modules of white around the code, as the standard asks
+
+    def __init__(self, parent: QWidget | None = None, *, minimum: int = 240) -> None:
+        super().__init__(parent)
+        self._payload = ""
+        self.setMinimumSize(minimum, minimum)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    @property
+    def payload(self) -> str:
+        return self._payload
+
+    def set_payload(self, payload: str) -> None:
+        if payload != self._payload:
+            self._payload = payload
+            self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(360, 360)
+
+    def geometry_of_modules(self) -> tuple[int, int, int, int]:
+        """(module size in pixels, left, top, modules across) of the painted code."""
+        matrix = qr_matrix(self._payload)
+        count = len(matrix) + 2 * self.QUIET_ZONE
+        module = max(min(self.width(), self.height()) // count, 1)
+        side = module * count
+        left, top = (self.width() - side) // 2, (self.height() - side) // 2
+        return module, left + module * self.QUIET_ZONE, top + module * self.QUIET_ZONE, \
+            len(matrix)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        if not self._payload:
+            painter.end()
+            return
+        module, left, top, count = self.geometry_of_modules()
+        quiet = module * self.QUIET_ZONE
+        painter.fillRect(left - quiet, top - quiet, module * count + 2 * quiet,
+                         module * count + 2 * quiet, QColor("white"))
+        black = QColor("black")
+        for y, row in enumerate(qr_matrix(self._payload)):
+            for x, dark in enumerate(row):
+                if dark:
+                    painter.fillRect(left + x * module, top + y * module, module, module, black)
+        painter.end()
+
+
+class Countdown(QLabel):
+    """Time left until a deadline, updated every second; says when it is over."""
+
+    expired = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._deadline: datetime | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self._tick)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+    def start(self, deadline: datetime | None) -> None:
+        self._deadline = deadline
+        if deadline is None:
+            self._timer.stop()
+            self.clear()
+            return
+        self._tick()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def seconds_left(self) -> int:
+        if self._deadline is None:
+            return 0
+        return max(int((self._deadline - utcnow()).total_seconds() + 0.999), 0)
+
+    def _tick(self) -> None:
+        left = self.seconds_left()
+        minutes, seconds = divmod(left, 60)
+        self.setText(tr(C, "Time left: {time}", time=f"{minutes:d}:{seconds:02d}"))
+        if left == 0:
+            self._timer.stop()
+            self.expired.emit()
+
+
+class Keypad(QWidget):
+    """A numeric keypad with large keys; it types into the widget that has the focus."""
+
+    pressed = Signal(str)  # a digit, ",", "back" or "clear"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        grid = QGridLayout(self)
+        grid.setSpacing(6)
+        keys = ["7", "8", "9", "4", "5", "6", "1", "2", "3", ",", "0", "back"]
+        self.buttons: dict[str, QPushButton] = {}
+        for i, key in enumerate(keys):
+            button = QPushButton("⌫" if key == "back" else key)
+            button.setObjectName(f"key_{key}")
+            button.setMinimumSize(64, 56)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the amount field keeps the focus
+            button.clicked.connect(lambda _=False, k=key: self.pressed.emit(k))
+            grid.addWidget(button, i // 3, i % 3)
+            self.buttons[key] = button
+
+    @staticmethod
+    def apply(field: QLineEdit, key: str) -> None:
+        if key == "back":
+            field.backspace()
+        elif key == "clear":
+            field.clear()
+        else:
+            field.insert(key)
+
+
+class WedgeDetector(QObject):
+    """Tells a barcode scanner (a keyboard "wedge") from a person typing.
+
+    A scanner types a whole code within milliseconds and ends it with Enter; a
+    person takes a tenth of a second or more per key.  On Enter after a fast burst
+    the field gets back the text it had before the burst and ``scanned`` carries the
+    code; any other Enter emits ``entered`` with the field's text.
+    """
+
+    scanned = Signal(str)
+    entered = Signal(str)
+
+    FAST_MS = 40  # a scanner's keys come faster than this apart
+    MIN_LENGTH = 6
+
+    def __init__(self, field: QLineEdit, *, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__(field)
+        self._field = field
+        self._clock = clock
+        self._burst_start_text = ""
+        self._burst_length = 0
+        self._last = 0.0
+        field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is not self._field or event.type() != QEvent.Type.KeyPress:
+            return False
+        assert isinstance(event, QKeyEvent)
+        now = self._clock()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            is_scan = self._burst_length >= self.MIN_LENGTH
+            text = self._field.text()
+            self._burst_length = 0
+            if is_scan:
+                code = text[len(self._burst_start_text):]
+                self._field.setText(self._burst_start_text)
+                self.scanned.emit(code.strip())
+            else:
+                self.entered.emit(text)
+            return True
+        if event.text() and event.text().isprintable():
+            if now - self._last > self.FAST_MS / 1000:
+                # A pause: whatever comes now starts a new burst (or is typing).
+                self._burst_start_text = self._field.text()
+                self._burst_length = 0
+            self._burst_length += 1
+            self._last = now
+        return False
+
+
+def caption(text: str = "", *, points: int = 14, bold: bool = False,
+            name: str = "") -> QLabel:
+    label = QLabel(text)
+    style = f"font-size: {points}pt;" + (" font-weight: bold;" if bold else "")
+    label.setStyleSheet(style)
+    label.setWordWrap(True)
+    if name:
+        label.setObjectName(name)
+    return label

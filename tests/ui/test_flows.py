@@ -1,0 +1,217 @@
+"""Every cashier flow, driven through the widgets (clicks and keys), against the sandboxes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pytestqt.qtbot import QtBot
+
+from pos_app.core.states import PaymentState
+from pos_app.sandbox.testing import SandboxTransport
+from pos_app.ui.main_window import MainWindow
+from pos_app.ui.qt import QApplication, QDialog, QLineEdit, QPushButton, Qt, QWidget
+from tests.helpers import wait_until
+
+S = PaymentState
+LEFT = Qt.MouseButton.LeftButton
+
+
+def click(qtbot: QtBot, button: QPushButton) -> None:
+    assert button.isVisible(), f"{button.objectName()} is not visible"
+    assert button.isEnabled(), f"{button.objectName()} is disabled"
+    qtbot.mouseClick(button, LEFT)
+
+
+def dialog(name: str) -> QDialog | None:
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QDialog) and widget.isVisible() and widget.objectName() == name:
+            return widget
+    return None
+
+
+async def until(condition: Callable[[], Any], timeout: float = 15.0) -> Any:
+    return await wait_until(condition, timeout)
+
+
+def type_amount(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    field = window.sale_screen.field
+    for char in text:  # slowly enough to be a person, not a scanner
+        window.sale_screen.wedge._last = -1.0
+        qtbot.keyClick(field, char)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+
+
+async def sell(qtbot: QtBot, window: MainWindow, amount: str) -> None:
+    type_amount(qtbot, window, amount)
+    await until(lambda: window.sale_screen.model.lines)
+    qtbot.keyClick(window.sale_screen.field, Qt.Key.Key_Return)  # empty field: pay
+    await until(lambda: window.stack.currentWidget() is window.choose)
+
+
+def current(window: MainWindow) -> QWidget | None:
+    return window.stack.currentWidget()
+
+
+async def test_koshelek_payment_with_a_scanned_code(window: MainWindow, qtbot: QtBot,
+                                                    sandbox: SandboxTransport) -> None:
+    await sell(qtbot, window, "149,90")
+    assert window.choose.amount.text() == "149,90\u00a0₽"
+    click(qtbot, window.choose.buttons["koshelek"])
+    screen = window.payment_screen
+    assert current(window) is screen
+    assert screen.code.isVisible()
+    customer = sandbox.sandbox.koshelek.new_session()
+    from pos_app.sandbox.koshelek import Behaviour
+    sandbox.sandbox.koshelek.sessions[customer["cardSession"]].behaviour = Behaviour(
+        delay_ms=300)
+    qtbot.keyClicks(screen.code, customer["barcode"])  # a scanner: a burst, then Enter
+    qtbot.keyClick(screen.code, Qt.Key.Key_Return)
+    await until(lambda: screen.payment is not None)
+    assert screen.countdown.seconds_left() > 20  # the 30 s the customer has to confirm
+    await until(lambda: current(window) is window.result)
+    assert window.result.headline.text() == "Paid"
+    assert window.result.payment is not None
+    assert window.result.payment.state is S.PAID
+    click(qtbot, window.result.receipt_button)
+    await until(lambda: current(window) is window.receipt)
+    html = window.receipt.html
+    assert "149,90" in html
+    assert "TRAINING" in html
+    assert "SBP QR id" in html  # the slip fields Koshelek asks to print
+    click(qtbot, window.receipt.done_button)
+    click(qtbot, window.result.new_sale_button)
+    assert current(window) is window.sale_screen
+    assert window.sale_screen.model.lines == []
+
+
+async def test_a_garbage_barcode_says_what_is_wrong(window: MainWindow, qtbot: QtBot) -> None:
+    await sell(qtbot, window, "50")
+    click(qtbot, window.choose.buttons["koshelek"])
+    screen = window.payment_screen
+    qtbot.keyClicks(screen.code, "hello-world-123")
+    qtbot.keyClick(screen.code, Qt.Key.Key_Return)
+    await until(lambda: screen.error.text())
+    assert "not a Koshelek customer code" in screen.error.text()
+    assert screen.code.isEnabled()
+    assert await window.service.journal.count_payments() == 0
+
+
+async def test_koshelek_cancel_by_the_cashier(window: MainWindow, qtbot: QtBot,
+                                              sandbox: SandboxTransport) -> None:
+    from pos_app.sandbox.koshelek import Behaviour
+    sandbox.sandbox.koshelek.behaviour = Behaviour(mode="never")
+    await sell(qtbot, window, "75")
+    click(qtbot, window.choose.buttons["koshelek"])
+    click(qtbot, window.payment_screen.customer)  # training: a customer shows a code
+    await until(lambda: window.payment_screen.payment is not None
+                and window.payment_screen.payment.state is S.PENDING)
+    click(qtbot, window.payment_screen.cancel_button)
+    await until(lambda: current(window) is window.result)
+    assert window.result.headline.text() == "Cancelled"
+    assert window.result.retry_button.isVisible()
+    assert window.result.other_button.isVisible()
+
+
+async def test_cancel_refused_because_the_customer_paid_shows_paid(
+        window: MainWindow, qtbot: QtBot, sandbox: SandboxTransport) -> None:
+    from pos_app.sandbox.koshelek import Behaviour
+    sandbox.sandbox.koshelek.behaviour = Behaviour(mode="never")
+    await sell(qtbot, window, "75")
+    click(qtbot, window.choose.buttons["koshelek"])
+    click(qtbot, window.payment_screen.customer)
+    await until(lambda: window.payment_screen.payment is not None
+                and window.payment_screen.payment.provider_ref)
+    payment = window.payment_screen.payment
+    assert payment is not None
+    sandbox.sandbox.koshelek.force(payment.provider_ref or "", "approve")
+    click(qtbot, window.payment_screen.cancel_button)
+    await until(lambda: current(window) is window.result)
+    assert window.result.headline.text() == "Paid"
+
+
+async def test_paymega_paid_on_the_payer_page(window: MainWindow, qtbot: QtBot,
+                                              sandbox: SandboxTransport) -> None:
+    await sell(qtbot, window, "1499")
+    click(qtbot, window.choose.buttons["paymega"])
+    screen = window.payment_screen
+    await until(lambda: screen.payment is not None and screen.qr.payload)
+    assert screen.qr.isVisible()
+    assert screen.link.text() == screen.qr.payload
+    assert "/paymega/hpp/?cpi=cpi_" in screen.link.text()
+    assert screen.countdown.seconds_left() > 14 * 60
+    click(qtbot, screen.copy)
+    assert QApplication.clipboard().text() == screen.link.text()
+    click(qtbot, screen.customer_pays)  # training: the customer pays on the phone
+    await until(lambda: current(window) is window.result)
+    assert window.result.headline.text() == "Paid"
+
+
+async def test_paymega_declined(window: MainWindow, qtbot: QtBot) -> None:
+    await sell(qtbot, window, "1499")
+    click(qtbot, window.choose.buttons["paymega"])
+    await until(lambda: window.payment_screen.customer_declines.isVisible())
+    click(qtbot, window.payment_screen.customer_declines)
+    await until(lambda: current(window) is window.result)
+    assert window.result.headline.text() == "Declined"
+    assert window.result.reason.text()
+    click(qtbot, window.result.other_button)
+    assert current(window) is window.choose
+
+
+async def test_paymega_expiry(window: MainWindow, qtbot: QtBot,
+                              sandbox: SandboxTransport) -> None:
+    await sell(qtbot, window, "1499")
+    click(qtbot, window.choose.buttons["paymega"])
+    await until(lambda: window.payment_screen.qr.payload)
+    sandbox.sandbox.paymega.clock_offset += 31 * 60
+    assert window.payment_screen.payment is not None
+    window.service.notify(window.payment_screen.payment.id)
+    await until(lambda: current(window) is window.result)
+    assert window.result.headline.text() == "Expired"
+
+
+async def test_paymega_cashier_leaves_then_late_payment_alerts(
+        window: MainWindow, qtbot: QtBot, sandbox: SandboxTransport) -> None:
+    await sell(qtbot, window, "1499")
+    click(qtbot, window.choose.buttons["paymega"])
+    await until(lambda: window.payment_screen.qr.payload)
+    payment = window.payment_screen.payment
+    assert payment is not None
+    click(qtbot, window.payment_screen.cancel_button)
+    await until(lambda: current(window) is window.result)
+    assert window.result.headline.text() == "Left to expire"
+    click(qtbot, window.result.new_sale_button)
+    with sandbox.sandbox.paymega._lock:
+        sandbox.sandbox.paymega.pay(sandbox.sandbox.paymega.invoices[payment.provider_ref or ""])
+    window.service.notify(payment.id)
+    await until(lambda: window.alerts.isVisible())
+    assert "Late payment" in window.alerts.text.text()
+    await until(lambda: "(1)" in window.attention_button.text())
+
+
+async def test_pegas_payment(window: MainWindow, qtbot: QtBot) -> None:
+    await sell(qtbot, window, "1499")
+    window.choose.deposit_type.setCurrentIndex(window.choose.deposit_type.findData("wallet"))
+    click(qtbot, window.choose.buttons["pegas"])
+    screen = window.payment_screen
+    await until(lambda: screen.payer_text.isVisible())
+    assert screen.payer_text.text().endswith("1499.00 RUB")
+    click(qtbot, screen.customer_pays)
+    await until(lambda: current(window) is window.result)
+    assert window.result.headline.text() == "Paid"
+    click(qtbot, window.result.receipt_button)
+    await until(lambda: current(window) is window.receipt)
+    assert window.receipt.provider_button.isVisible()
+    click(qtbot, window.receipt.provider_button)
+    await until(lambda: window.receipt.provider_area.isVisible())
+    assert not window.receipt.provider_image.pixmap().isNull()
+
+
+def pin(qtbot: QtBot, code: str = "1234") -> None:
+    box = dialog("pinDialog")
+    assert box is not None
+    field = box.findChild(QLineEdit, "pinField")
+    assert field is not None
+    qtbot.keyClicks(field, code)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
