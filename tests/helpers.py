@@ -94,5 +94,20 @@ async def wait_state(runtime: Runtime, payment_id: str, *states: str,
     return payment
 
 
+async def reaches(runtime: Runtime, payment_id: str, *states: str,
+                  timeout: float = 10.0) -> Payment:
+    """Wait until the journal shows one of ``states``: for actions a click starts, when the
+    payment may have no driver yet (``service.wait`` would return at once)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        payment = await runtime.service.get(payment_id)
+        if payment.state.value in states:
+            return payment
+        if loop.time() > deadline:
+            raise AssertionError(f"{payment_id} is {payment.state.value}, not {states}")
+        await asyncio.sleep(0.02)
+
+
 def http_client(transport: SandboxTransport) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=SANDBOX_URL, transport=transport)

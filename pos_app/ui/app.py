@@ -19,7 +19,7 @@ from pos_app.i18n import UserError, tr
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.qt import QApplication, QMessageBox, QWidget
 from pos_app.ui.settings import FirstRunScreen
-from pos_app.ui.support import ask, install_excepthook, settle, show_error
+from pos_app.ui.support import ask, cancel_actions, install_excepthook, settle, show_error
 from pos_app.ui.translations import Translations, default_language, resources_dir
 
 log = logging.getLogger(__name__)
@@ -81,6 +81,7 @@ async def gui_main(args: Namespace) -> int:
         await closed
         return 0
     finally:
+        await cancel_actions()
         await runtime.aclose()
 
 

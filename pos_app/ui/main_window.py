@@ -14,7 +14,7 @@ from pos_app.core.pin import PinStore
 from pos_app.core.sale import Sale
 from pos_app.core.secrets import SecretStore
 from pos_app.core.service import PaymentUpdate, settled
-from pos_app.core.states import OperationState
+from pos_app.core.states import OperationState, PaymentState
 from pos_app.i18n import UserError, tr
 from pos_app.ui.customer import CustomerDisplay
 from pos_app.ui.dialogs import PayoutDialog, PinDialog, RefundDialog, ResolveDialog
@@ -264,7 +264,10 @@ class MainWindow(QMainWindow):
         payment = update.payment
         if update.alert is not None:
             self.alerts.alert(payment.id, update.alert.render())
-        if update.alert is not None or payment.attention is not None or update.stopped:
+        # What can change the count: an alert or flag, UNKNOWN entered, or a final state
+        # (which may end an UNKNOWN).
+        if (update.alert is not None or payment.attention is not None or update.stopped
+                or payment.state is PaymentState.UNKNOWN or payment.state.is_final):
             spawn(self._count_attention())
         self.history.payment_changed(payment)
         if payment.id != self.payment_id:

@@ -130,6 +130,17 @@ def spawn(coroutine: Coroutine[Any, Any, T], *, parent: QWidget | None = None,
     return task
 
 
+async def cancel_actions() -> None:
+    """Stop the unfinished screen actions (at shutdown), before the journal closes under them.
+
+    A payment is not an action: it is journaled and finished by the payment service.
+    """
+    pending = list(_tasks)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+
+
 def _forget(task: asyncio.Task[Any]) -> None:
     _tasks.discard(task)
     if not task.cancelled():

@@ -60,13 +60,13 @@ def _string(node: ast.AST, constants: dict[str, str]) -> str | None:
     return None
 
 
-def texts_in(path: Path) -> Iterator[Text]:
+def texts_in(path: Path, root: Path = PACKAGE.parent) -> Iterator[Text]:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     constants = {target.id: node.value.value for node in tree.body
                  if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
                  and isinstance(node.value.value, str)
                  for target in node.targets if isinstance(target, ast.Name)}
-    relative = path.relative_to(PACKAGE.parent).as_posix()
+    relative = path.relative_to(root).as_posix()
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or len(node.args) < 2:
             continue
@@ -118,8 +118,9 @@ def write_ts(path: Path, language: str, texts: Iterable[Text],
         ET.SubElement(context, "name").text = name
         for text in by_context[name]:
             message = ET.SubElement(context, "message")
-            file, _, line = text.location.rpartition(":")
-            ET.SubElement(message, "location", filename=f"../../{file}", line=line)
+            # The file only: line numbers would change the .ts on every edit of the code.
+            file = text.location.rpartition(":")[0]
+            ET.SubElement(message, "location", filename=f"../../{file}")
             ET.SubElement(message, "source").text = text.source
             translated = translations.get((text.context, text.source))
             element = ET.SubElement(message, "translation")
@@ -198,8 +199,14 @@ class Translations:
             self._core.removeTranslator(self._translator)
             self._installed = False
         if language != "en":
-            if not self._translator.load(str(qm_path(language, self._cache))):
-                log.error("the %s translation could not be loaded", language)
+            try:
+                loaded = self._translator.load(str(qm_path(language, self._cache)))
+            except (OSError, subprocess.SubprocessError) as exc:
+                log.error("the %s translation could not be built: %s", language, exc)
+                loaded = False
+            if not loaded:
+                log.error("the %s translation could not be loaded; staying in %s",
+                          language, self.language)
                 return
             self._core.installTranslator(self._translator)
             self._installed = True

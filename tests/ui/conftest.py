@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import qasync
-from pytestqt.qtbot import QtBot
 
 from pos_app.core.secrets import SecretStore
 from pos_app.sandbox.testing import SandboxTransport
 from pos_app.ui.app import apply_style
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.qt import QApplication, QEvent
+from pos_app.ui.support import cancel_actions
 from pos_app.ui.translations import Translations
 from tests.helpers import training_runtime
 
@@ -23,7 +23,16 @@ from tests.helpers import training_runtime
 def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item,
                                   ) -> dict[str, Callable[[], Any]]:
     """Async GUI tests run on Qt's event loop (qasync), so widgets live while we await."""
-    return {"qt": lambda: qasync.QEventLoop(QApplication.instance() or QApplication([]))}
+
+    def qt_loop() -> qasync.QEventLoop:
+        app = QApplication.instance() or QApplication([])
+        assert isinstance(app, QApplication)
+        # As in the app: closing the only visible window (a dialog, in a test) must not
+        # quit Qt's loop, which would stop the asyncio loop under the test.
+        app.setQuitOnLastWindowClosed(False)
+        return qasync.QEventLoop(app)
+
+    return {"qt": qt_loop}
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -40,22 +49,44 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     gc.collect()
 
 
+MakeWindow = Callable[..., Awaitable[MainWindow]]
+
+
 @pytest.fixture
-async def window(sandbox: SandboxTransport, qtbot: QtBot,
-                 tmp_path: Path) -> AsyncIterator[MainWindow]:
-    """A training terminal's window on the in-process sandboxes, in English."""
-    runtime = await training_runtime(sandbox)
-    translations = Translations(tmp_path / "qm")
-    translations.use("en")
+async def make_window(sandbox: SandboxTransport, tmp_path: Path,
+                      ) -> AsyncIterator[MakeWindow]:
+    """Training terminals' windows on the in-process sandboxes, in English.
+
+    They are closed here, while the asyncio loop still runs (not by pytest-qt's teardown,
+    which processes Qt events with no loop running).
+    """
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     apply_style(app)
-    main = MainWindow(runtime, secrets=SecretStore(), translations=translations, kiosk=False)
-    qtbot.addWidget(main)
-    main.resize(1280, 800)
-    main.start()
-    await runtime.service.start()
-    yield main
-    main._unlocked = True
-    main.close()
-    await runtime.aclose()
+    made: list[MainWindow] = []
+
+    async def make(*, kiosk: bool = False) -> MainWindow:
+        runtime = await training_runtime(sandbox)
+        translations = Translations(tmp_path / "qm")
+        translations.use("en")
+        main = MainWindow(runtime, secrets=SecretStore(), translations=translations,
+                          kiosk=kiosk)
+        made.append(main)
+        main.resize(1280, 800)
+        main.start()
+        await runtime.service.start()
+        return main
+
+    yield make
+    for main in made:
+        main._unlocked = True
+        main.close()
+        main.deleteLater()
+    await cancel_actions()
+    for main in made:
+        await main.runtime.aclose()
+
+
+@pytest.fixture
+async def window(make_window: MakeWindow) -> MainWindow:
+    return await make_window()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from pytestqt.qtbot import QtBot
 
@@ -23,11 +23,27 @@ def click(qtbot: QtBot, button: QPushButton) -> None:
     qtbot.mouseClick(button, LEFT)
 
 
-def dialog(name: str) -> QDialog | None:
+D = TypeVar("D", bound=QWidget)
+
+
+@overload
+def dialog(name: str) -> QDialog | None: ...
+@overload
+def dialog(name: str, kind: type[D]) -> D | None: ...
+
+
+def dialog(name: str, kind: type[QWidget] = QDialog) -> QWidget | None:
+    """The visible top-level window (dialog, message box) named ``name``, if any."""
     for widget in QApplication.topLevelWidgets():
-        if isinstance(widget, QDialog) and widget.isVisible() and widget.objectName() == name:
+        if isinstance(widget, kind) and widget.isVisible() and widget.objectName() == name:
             return widget
     return None
+
+
+def child(parent: QWidget, kind: type[D], name: str) -> D:
+    found = parent.findChild(kind, name)
+    assert found is not None, f"no {kind.__name__} {name!r}"
+    return found
 
 
 async def until(condition: Callable[[], Any], timeout: float = 15.0) -> Any:

@@ -1,0 +1,2283 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ru" sourcelanguage="en">
+  <context>
+    <name>Amount</name>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>The amount must be greater than zero.</source>
+      <translation>Сумма должна быть больше нуля.</translation>
+    </message>
+  </context>
+  <context>
+    <name>App</name>
+    <message>
+      <location filename="../../pos_app/ui/app.py" />
+      <source>pos-app cannot start</source>
+      <translation>pos-app не может запуститься</translation>
+    </message>
+  </context>
+  <context>
+    <name>CLI</name>
+    <message>
+      <location filename="../../pos_app/cli.py" />
+      <source>--item {item}: use LINE=QUANTITY, e.g. 1=2</source>
+      <translation>--item {item}: укажите СТРОКА=КОЛИЧЕСТВО, например 1=2</translation>
+    </message>
+  </context>
+  <context>
+    <name>Catalog</name>
+    <message>
+      <location filename="../../pos_app/core/catalog.py" />
+      <source>Line {line}: barcode {barcode} appears twice; the first one is used.</source>
+      <translation>Строка {line}: штрихкод {barcode} встречается дважды; используется первый.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/catalog.py" />
+      <source>Line {line}: {problem}</source>
+      <translation>Строка {line}: {problem}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/catalog.py" />
+      <source>The catalog file {path} cannot be read: {error}</source>
+      <translation>Файл каталога {path} не читается: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/catalog.py" />
+      <source>The catalog file {path} does not exist.</source>
+      <translation>Файла каталога {path} нет.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/catalog.py" />
+      <source>The catalog has no column {columns}.</source>
+      <translation>В каталоге нет столбца {columns}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/catalog.py" />
+      <source>The catalog is empty.</source>
+      <translation>Каталог пуст.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/catalog.py" />
+      <source>{error}</source>
+      <translation>{error}</translation>
+    </message>
+  </context>
+  <context>
+    <name>Common</name>
+    <message>
+      <location filename="../../pos_app/ui/support.py" />
+      <source>An unexpected error happened ({error}). It is written to the log; the payments are safe in the journal.</source>
+      <translation>Произошла непредвиденная ошибка ({error}). Она записана в журнал событий; платежи сохранены в журнале платежей.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/support.py" />
+      <source>Attention</source>
+      <translation>Внимание</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/support.py" />
+      <source>Information</source>
+      <translation>Информация</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/support.py" />
+      <source>Please confirm</source>
+      <translation>Подтвердите</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/support.py" />
+      <source>Please wait</source>
+      <translation>Подождите</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/support.py" />
+      <source>Something went wrong: {error}. It is written to the log; the payments are safe in the journal.</source>
+      <translation>Что-то пошло не так: {error}. Это записано в журнал событий; платежи сохранены в журнале платежей.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/support.py" />
+      <source>Stop waiting</source>
+      <translation>Не ждать</translation>
+    </message>
+  </context>
+  <context>
+    <name>Config</name>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>The configuration {path} has problems:
+{problems}</source>
+      <translation>В настройках {path} есть ошибки:
+{problems}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>There is no terminal configuration at {path}.</source>
+      <translation>Настроек терминала в {path} нет.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>cannot be read: {error}</source>
+      <translation>не читается: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>is not UTF-8 text</source>
+      <translation>не является текстом в UTF-8</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>is not valid TOML: {error}</source>
+      <translation>не является корректным TOML: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>no payment provider is enabled (providers.*.enabled)</source>
+      <translation>не включён ни один платёжный сервис (providers.*.enabled)</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>the file does not exist</source>
+      <translation>файла нет</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>{key}: is required</source>
+      <translation>{key}: обязательный параметр</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>{key}: is required for Koshelek Pay in live mode</source>
+      <translation>{key}: обязателен для Koshelek Pay в рабочем режиме</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/http.py" />
+      <source>{what}: plain http to {host} is not allowed in live mode; use https.</source>
+      <translation>{what}: незащищённый http к {host} в рабочем режиме запрещён; используйте https.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/http.py" />
+      <source>{what}: “{url}” is not an http(s) URL.</source>
+      <translation>{what}: «{url}» не является адресом http(s).</translation>
+    </message>
+  </context>
+  <context>
+    <name>CustomerDisplay</name>
+    <message>
+      <location filename="../../pos_app/ui/customer.py" />
+      <source>Confirm the payment in your app</source>
+      <translation>Подтвердите оплату в приложении</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/customer.py" />
+      <source>Customer display</source>
+      <translation>Экран покупателя</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/customer.py" />
+      <source>Scan the code with your phone to pay</source>
+      <translation>Отсканируйте код телефоном, чтобы оплатить</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/customer.py" />
+      <source>TRAINING — NOT A REAL PAYMENT</source>
+      <translation>ОБУЧЕНИЕ — НЕ НАСТОЯЩАЯ ОПЛАТА</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/customer.py" />
+      <source>Thank you! Paid.</source>
+      <translation>Спасибо! Оплачено.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/customer.py" />
+      <source>The payment did not go through.</source>
+      <translation>Оплата не прошла.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/customer.py" />
+      <source>To pay</source>
+      <translation>К оплате</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/customer.py" />
+      <source>Welcome!</source>
+      <translation>Добро пожаловать!</translation>
+    </message>
+  </context>
+  <context>
+    <name>Dialogs</name>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Again</source>
+      <translation>Ещё раз</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Amount</source>
+      <translation>Сумма</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Can still be refunded: {amount}</source>
+      <translation>Можно вернуть ещё: {amount}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Cancel</source>
+      <translation>Отмена</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Comment</source>
+      <translation>Комментарий</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Enter where the money goes.</source>
+      <translation>Укажите, куда перевести деньги.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Item</source>
+      <translation>Товар</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Manager</source>
+      <translation>Менеджер</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Manager PIN</source>
+      <translation>PIN менеджера</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Method</source>
+      <translation>Способ</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Name</source>
+      <translation>Наименование</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>New PIN</source>
+      <translation>Новый PIN</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>New manager PIN</source>
+      <translation>Новый PIN менеджера</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Not paid: cancelled</source>
+      <translation>Не оплачен: отменён</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Not paid: declined</source>
+      <translation>Не оплачен: отклонён</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Not paid: expired</source>
+      <translation>Не оплачен: истёк срок</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Number</source>
+      <translation>Номер</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>OK</source>
+      <translation>ОК</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Outcome</source>
+      <translation>Итог</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>PIN</source>
+      <translation>PIN</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Payout to the customer</source>
+      <translation>Выплата покупателю</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Price</source>
+      <translation>Цена</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>QIWI wallet</source>
+      <translation>Кошелёк QIWI</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Quantity</source>
+      <translation>Количество</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Reason</source>
+      <translation>Причина</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Refund</source>
+      <translation>Возврат</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Resolve a payment</source>
+      <translation>Решение по платежу</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Return</source>
+      <translation>Вернуть</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Sale line</source>
+      <translation>Строка продажи</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Sold</source>
+      <translation>Продано</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>That is more than can be refunded.</source>
+      <translation>Это больше, чем можно вернуть.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>The customer paid</source>
+      <translation>Покупатель оплатил</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>The two PINs differ.</source>
+      <translation>PIN-коды не совпадают.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Training mode: the PIN is {pin}.</source>
+      <translation>Режим обучения: PIN — {pin}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Unit</source>
+      <translation>Ед.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>VAT</source>
+      <translation>НДС</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>What was checked, where (e.g. the provider's cabinet), and what it showed</source>
+      <translation>Что проверили, где (например, в личном кабинете сервиса) и что там увидели</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Write the reason and the manager's name.</source>
+      <translation>Укажите причину и имя менеджера.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>YooMoney</source>
+      <translation>ЮMoney</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>bank card</source>
+      <translation>банковская карта</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>kilograms</source>
+      <translation>килограммы</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>metres</source>
+      <translation>метры</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>nickname</source>
+      <translation>никнейм</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>no VAT</source>
+      <translation>без НДС</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>or an amount:</source>
+      <translation>или сумма:</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>phone number</source>
+      <translation>номер телефона</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>pieces</source>
+      <translation>штуки</translation>
+    </message>
+  </context>
+  <context>
+    <name>History</name>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>All dates</source>
+      <translation>Все даты</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Amount</source>
+      <translation>Сумма</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Any provider</source>
+      <translation>Любой сервис</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Any state</source>
+      <translation>Любое состояние</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Ask the provider again</source>
+      <translation>Запросить сервис снова</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Back</source>
+      <translation>Назад</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Choose a payment to see its details.</source>
+      <translation>Выберите платёж, чтобы увидеть подробности.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>In progress or unknown</source>
+      <translation>В процессе или неизвестно</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Key: {key}</source>
+      <translation>Ключ: {key}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Mark as dealt with</source>
+      <translation>Отметить как решённое</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Needs attention</source>
+      <translation>Требуют внимания</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Not paid</source>
+      <translation>Не оплачено</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Paid</source>
+      <translation>Оплачено</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Payment id: {id}</source>
+      <translation>Номер платежа: {id}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Payments found: {n}</source>
+      <translation>Найдено платежей: {n}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Payments whose outcome is not known, or that a person must look at. Each one is asked about again automatically; resolving one by hand needs the manager PIN and a reason, and is recorded.</source>
+      <translation>Платежи с неизвестным итогом или требующие проверки человеком. По каждому сервис опрашивается снова автоматически; решение вручную требует PIN менеджера и причину и записывается в журнал.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Provider</source>
+      <translation>Сервис</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Provider: {name}</source>
+      <translation>Сервис: {name}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Receipt / reprint</source>
+      <translation>Чек / повтор печати</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Refunded</source>
+      <translation>Возвращено</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Refunded: {amount}</source>
+      <translation>Возвращено: {amount}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Refund…</source>
+      <translation>Возврат…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Resolve…</source>
+      <translation>Решить…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Sale</source>
+      <translation>Продажа</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Search: amount, sale number, id, transaction</source>
+      <translation>Поиск: сумма, номер продажи, id, транзакция</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>State</source>
+      <translation>Состояние</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Time</source>
+      <translation>Время</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Transaction</source>
+      <translation>Транзакция</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Transaction: {ref}</source>
+      <translation>Транзакция: {ref}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>What happened</source>
+      <translation>Что произошло</translation>
+    </message>
+  </context>
+  <context>
+    <name>Journal</name>
+    <message>
+      <location filename="../../pos_app/core/lock.py" />
+      <source>Another pos-app process is using the journal {path} (is the cashier window open?). Try again when it has finished.</source>
+      <translation>Журнал {path} занят другим процессом pos-app (открыто окно кассира?). Повторите, когда он завершится.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/journal.py" />
+      <source>Journal error: {error}</source>
+      <translation>Ошибка журнала: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/journal.py" />
+      <source>The disk is full: the journal cannot be written, so no payment can start. Free disk space; everything recorded so far is kept.</source>
+      <translation>Диск заполнен: журнал нельзя записать, поэтому платежи не начинаются. Освободите место на диске; всё уже записанное сохранено.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/journal.py" />
+      <source>The journal file {path} cannot be written ({error}).</source>
+      <translation>В файл журнала {path} нельзя записать ({error}).</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/journal.py" />
+      <source>The journal file {path} is damaged ({error}). It was not changed. Contact support before deleting anything.</source>
+      <translation>Файл журнала {path} повреждён ({error}). Он не изменён. Обратитесь в поддержку, прежде чем что-либо удалять.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/journal.py" />
+      <source>The journal was written by a newer version of the app (schema {found}, this version knows {known}). Update the app.</source>
+      <translation>Журнал записан более новой версией программы (схема {found}, эта версия знает {known}). Обновите программу.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Koshelek</name>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>A payment already exists for this customer code. Ask the customer to refresh the code in the app.</source>
+      <translation>По этому коду покупателя уже есть платёж. Попросите покупателя обновить код в приложении.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>Another refund of this payment is still running. Wait until it finishes.</source>
+      <translation>Другой возврат по этому платежу ещё выполняется. Дождитесь его завершения.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>Koshelek Pay accepts only roubles (RUB).</source>
+      <translation>Koshelek Pay принимает только рубли (RUB).</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>Koshelek Pay answered and accepted the credentials.</source>
+      <translation>Koshelek Pay ответил и принял учётные данные.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>Koshelek Pay cannot do this in the payment's current state. Its status is being checked.</source>
+      <translation>Koshelek Pay не может выполнить это в текущем состоянии платежа. Статус проверяется.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>Koshelek Pay does not know this payment. Try again or take another payment method.</source>
+      <translation>Koshelek Pay не знает этот платёж. Повторите или выберите другой способ оплаты.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>Koshelek Pay does not know this store. Ask the administrator to check the store id and credentials.</source>
+      <translation>Koshelek Pay не знает этот магазин. Попросите администратора проверить id магазина и учётные данные.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/tokens.py" />
+      <source>Koshelek Pay is not available for this customer's card (result {result}). Take another payment method.</source>
+      <translation>Koshelek Pay недоступен для карты этого покупателя (результат {result}). Выберите другой способ оплаты.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>Koshelek Pay is not available for this customer: {details}</source>
+      <translation>Koshelek Pay недоступен для этого покупателя: {details}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>Koshelek Pay is still processing the payment. Wait.</source>
+      <translation>Koshelek Pay ещё обрабатывает платёж. Подождите.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>Koshelek Pay refused the request ({code}).</source>
+      <translation>Koshelek Pay отклонил запрос ({code}).</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>Koshelek Pay rejected the request as invalid: {details}</source>
+      <translation>Koshelek Pay счёл запрос некорректным: {details}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/tokens.py" />
+      <source>The Koshelek signing module did not produce a token ({reason}). Ask the administrator to check it.</source>
+      <translation>Модуль подписи Koshelek не выдал токен ({reason}). Попросите администратора проверить его.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>The amount is below the Koshelek Pay minimum (4 roubles).</source>
+      <translation>Сумма меньше минимальной для Koshelek Pay (4 рубля).</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>The bank cancelled the refund. Try again later or handle the refund manually.</source>
+      <translation>Банк отменил возврат. Повторите позже или оформите возврат вручную.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>The bank or payment provider reported an error. Try again or take another payment method.</source>
+      <translation>Банк или платёжный сервис сообщил об ошибке. Повторите или выберите другой способ оплаты.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/tokens.py" />
+      <source>The code on the customer's phone has expired. Ask them to refresh it and scan again.</source>
+      <translation>Срок кода на телефоне покупателя истёк. Попросите обновить его и отсканируйте снова.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>The customer cancelled the payment.</source>
+      <translation>Покупатель отменил оплату.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>The customer has no active Faster Payments link in the app. Take another payment method.</source>
+      <translation>У покупателя в приложении нет активной привязки СБП. Выберите другой способ оплаты.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>The customer's bank declined the payment.</source>
+      <translation>Банк покупателя отклонил платёж.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>The customer's code is not valid any more. Ask the customer to refresh it and scan again.</source>
+      <translation>Код покупателя больше не действует. Попросите обновить его и отсканируйте снова.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>The customer's limit is not enough for this purchase.</source>
+      <translation>Лимита покупателя не хватает для этой покупки.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>The payment provider could not find the order. Try again or take another payment method.</source>
+      <translation>Платёжный сервис не нашёл заказ. Повторите или выберите другой способ оплаты.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>The payment provider reported an unexpected amount left; refund manually.</source>
+      <translation>Платёжный сервис сообщил неожиданный остаток; оформите возврат вручную.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>The payment was cancelled, declined or already fully refunded.</source>
+      <translation>Платёж отменён, отклонён или уже полностью возвращён.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>The payment was not completed, so there is nothing to refund.</source>
+      <translation>Платёж не завершён, возвращать нечего.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>The quantity {quantity} of “{name}” cannot be sent to Koshelek Pay (at most one digit after the point).</source>
+      <translation>Количество {quantity} товара «{name}» нельзя передать в Koshelek Pay (не больше одного знака после запятой).</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>The refund is larger than what is left to refund.</source>
+      <translation>Возврат больше, чем осталось вернуть.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/messages.py" />
+      <source>This customer code was already used for a completed payment. Ask the customer to refresh the code.</source>
+      <translation>Этот код покупателя уже использован для завершённого платежа. Попросите покупателя обновить код.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/tokens.py" />
+      <source>This is not a Koshelek customer code. Scan the code shown in the customer's Koshelek app.</source>
+      <translation>Это не код покупателя Koshelek. Отсканируйте код из приложения Koshelek покупателя.</translation>
+    </message>
+  </context>
+  <context>
+    <name>MainWindow</name>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>A refund needs the manager PIN.</source>
+      <translation>Для возврата нужен PIN менеджера.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>Clearing an alert needs the manager PIN.</source>
+      <translation>Чтобы снять предупреждение, нужен PIN менеджера.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>Exit</source>
+      <translation>Выход</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>History</source>
+      <translation>История</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>Leaving the kiosk needs the manager PIN.</source>
+      <translation>Для выхода из режима киоска нужен PIN менеджера.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>Needs attention ({n})</source>
+      <translation>Требуют внимания ({n})</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>Paid out {amount}.</source>
+      <translation>Выплачено {amount}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>Refunded {amount}.</source>
+      <translation>Возвращено {amount}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>Resolving a payment by hand needs the manager PIN.</source>
+      <translation>Для решения по платежу вручную нужен PIN менеджера.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>Settings</source>
+      <translation>Настройки</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>Settings need the manager PIN.</source>
+      <translation>Для настроек нужен PIN менеджера.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>Store</source>
+      <translation>Магазин</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>TRAINING</source>
+      <translation>ОБУЧЕНИЕ</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>TRAINING — NOT REAL MONEY</source>
+      <translation>ОБУЧЕНИЕ — НЕ НАСТОЯЩИЕ ДЕНЬГИ</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>The payout failed: {reason}</source>
+      <translation>Выплата не прошла: {reason}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>The payout is sent; its result will show in the history.</source>
+      <translation>Выплата отправлена; результат появится в истории.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>The refund is sent; its result will show in the history.</source>
+      <translation>Возврат отправлен; результат появится в истории.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>The refund was refused: {reason}</source>
+      <translation>В возврате отказано: {reason}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>Waiting for the payout…</source>
+      <translation>Ожидание выплаты…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>Waiting for {provider} to confirm the refund…</source>
+      <translation>Ожидание подтверждения возврата от {provider}…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>pos-app — cashier</source>
+      <translation>pos-app — касса</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>{amount}, {provider}, now {state}.</source>
+      <translation>{amount}, {provider}, сейчас: {state}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>{store} · terminal {terminal}</source>
+      <translation>{store} · терминал {terminal}</translation>
+    </message>
+  </context>
+  <context>
+    <name>Paymega</name>
+    <message>
+      <location filename="../../pos_app/providers/paymega/messages.py" />
+      <source>A card or account limit was reached.</source>
+      <translation>Достигнут лимит карты или счёта.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/messages.py" />
+      <source>Not enough money on the card.</source>
+      <translation>На карте недостаточно средств.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/messages.py" />
+      <source>Paymega already has an invoice for this payment; it is used instead.</source>
+      <translation>У Paymega уже есть счёт для этого платежа; используется он.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/messages.py" />
+      <source>Paymega answered: {n} payment services available.</source>
+      <translation>Paymega ответил: доступно способов оплаты — {n}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/messages.py" />
+      <source>Paymega did not accept the request (HTTP {status}: {details}). The result is being checked.</source>
+      <translation>Paymega не принял запрос (HTTP {status}: {details}). Результат проверяется.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/messages.py" />
+      <source>Paymega does not know this invoice.</source>
+      <translation>Paymega не знает этот счёт.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/messages.py" />
+      <source>Paymega refused the request: {details}</source>
+      <translation>Paymega отклонил запрос: {details}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/messages.py" />
+      <source>Paymega's public API cannot look invoices up by reference; the private API credentials are needed to learn this payment's outcome.</source>
+      <translation>Публичный API Paymega не ищет счета по номеру заказа; чтобы узнать итог платежа, нужны учётные данные закрытого API.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/messages.py" />
+      <source>The card has expired.</source>
+      <translation>Срок действия карты истёк.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/messages.py" />
+      <source>The card is reported lost or stolen.</source>
+      <translation>Карта заявлена как утерянная или украденная.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/messages.py" />
+      <source>The card number is not valid.</source>
+      <translation>Неверный номер карты.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/messages.py" />
+      <source>The card was declined.</source>
+      <translation>Карта отклонена.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/messages.py" />
+      <source>The card's bank declined the payment.</source>
+      <translation>Банк карты отклонил платёж.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/messages.py" />
+      <source>The card's security code was wrong.</source>
+      <translation>Неверный код безопасности карты.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/messages.py" />
+      <source>The customer closed the payment page without paying.</source>
+      <translation>Покупатель закрыл страницу оплаты, не заплатив.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/messages.py" />
+      <source>The customer did not finish the 3-D Secure check.</source>
+      <translation>Покупатель не прошёл проверку 3-D Secure.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/messages.py" />
+      <source>The customer did not pay before the invoice expired.</source>
+      <translation>Покупатель не оплатил счёт до истечения срока.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/messages.py" />
+      <source>The payment did not go through ({resolution}).</source>
+      <translation>Оплата не прошла ({resolution}).</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/messages.py" />
+      <source>The payment was charged back by the customer's bank.</source>
+      <translation>Банк покупателя оспорил платёж (чарджбэк).</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/messages.py" />
+      <source>The payment was stopped by fraud protection.</source>
+      <translation>Платёж остановлен антифрод-защитой.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/messages.py" />
+      <source>This Paymega invoice cannot be shown as a QR code (its payment page needs a form). Take another payment method.</source>
+      <translation>Этот счёт Paymega нельзя показать QR-кодом (его страница оплаты требует формы). Выберите другой способ оплаты.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Payment</name>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>A payment can only be resolved as paid, declined, cancelled or expired.</source>
+      <translation>Решение по платежу может быть только: оплачен, отклонён, отменён или истёк.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>A refund is recorded without its details; check the payment with the provider.</source>
+      <translation>Возврат записан без подробностей; проверьте платёж в сервисе.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>A {state} payment cannot be resolved as {outcome}.</source>
+      <translation>Платёж в состоянии {state} нельзя решить как {outcome}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>An internal error stopped the handling of this payment. It is kept in the journal and will be checked again on the next start.</source>
+      <translation>Внутренняя ошибка остановила обработку платежа. Он сохранён в журнале и будет проверен снова при следующем запуске.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Another way to pay</source>
+      <translation>Другой способ оплаты</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Ask the customer to open the Koshelek app and show the payment code, then scan it.</source>
+      <translation>Попросите покупателя открыть приложение Koshelek и показать код оплаты, затем отсканируйте его.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Ask the customer to scan the QR code and pay on their phone.</source>
+      <translation>Попросите покупателя отсканировать QR-код и оплатить на телефоне.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Ask the customer to transfer exactly this amount to:</source>
+      <translation>Попросите покупателя перевести ровно эту сумму на:</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Back</source>
+      <translation>Назад</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Back to the sale</source>
+      <translation>Вернуться к продаже</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Cancel payment</source>
+      <translation>Отменить оплату</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Cancelled</source>
+      <translation>Отменён</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>Cancelled by the cashier.</source>
+      <translation>Отменён кассиром.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>Cancelled.</source>
+      <translation>Отменён.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>Cancelling…</source>
+      <translation>Отмена…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Check again</source>
+      <translation>Проверить снова</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Copy link</source>
+      <translation>Копировать ссылку</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Creating the payment…</source>
+      <translation>Создание платежа…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Declined</source>
+      <translation>Отклонён</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>Declined.</source>
+      <translation>Отклонён.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Dismiss</source>
+      <translation>Скрыть</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Expired</source>
+      <translation>Истёк</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>Expired: the customer did not pay in time.</source>
+      <translation>Истёк: покупатель не оплатил вовремя.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Give the customer the goods and the receipt.</source>
+      <translation>Выдайте покупателю товар и чек.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>How does the customer pay?</source>
+      <translation>Как платит покупатель?</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>Late payment: the customer paid {amount} after the cashier left the payment. Complete the sale or refund it.</source>
+      <translation>Поздняя оплата: покупатель заплатил {amount} после того, как кассир оставил платёж. Завершите продажу или оформите возврат.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Left to expire</source>
+      <translation>Оставлен до истечения</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Link: QIWI (needs a phone)</source>
+      <translation>Ссылка: QIWI (нужен телефон)</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Link: YooMoney</source>
+      <translation>Ссылка: ЮMoney</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Link: bank card</source>
+      <translation>Ссылка: банковская карта</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Link: card or wallet</source>
+      <translation>Ссылка: карта или кошелёк</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>New sale</source>
+      <translation>Новая продажа</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>No answer from the provider. The result is being checked.</source>
+      <translation>Сервис не ответил. Результат проверяется.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>No final answer within {seconds} seconds; the payment was cancelled.</source>
+      <translation>Нет окончательного ответа за {seconds} с; платёж отменён.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>Only a paid payment can be refunded; this one is {state}.</source>
+      <translation>Вернуть можно только оплаченный платёж; этот — {state}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>Only {left} can still be refunded.</source>
+      <translation>Вернуть можно только {left}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Paid</source>
+      <translation>Оплачено</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>Paid.</source>
+      <translation>Оплачено.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>Partly refunded.</source>
+      <translation>Частично возвращён.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Payer's phone, +79991234567</source>
+      <translation>Телефон плательщика, +79991234567</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>Preparing the payment…</source>
+      <translation>Подготовка платежа…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Receipt</source>
+      <translation>Чек</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>Refunded.</source>
+      <translation>Возвращён.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>Refunding…</source>
+      <translation>Возврат…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>Resolved by {actor}: {reason}</source>
+      <translation>Решение принял(а) {actor}: {reason}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>Resolving a payment needs a reason and who decided.</source>
+      <translation>Для решения по платежу нужны причина и имя того, кто решил.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Result not known yet</source>
+      <translation>Результат пока неизвестен</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Scan the code or type it and press Enter</source>
+      <translation>Отсканируйте код или введите его и нажмите Enter</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>Sending the payment…</source>
+      <translation>Отправка платежа…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Show</source>
+      <translation>Показать</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>The customer confirms the payment in the Koshelek app.</source>
+      <translation>Покупатель подтверждает оплату в приложении Koshelek.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>The customer may still pay the link; if they do, you will see an alert.</source>
+      <translation>Покупатель ещё может оплатить по ссылке; если оплатит, вы увидите предупреждение.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>The customer paid only {paid} of {amount}. Take the rest another way or refund what was paid.</source>
+      <translation>Покупатель оплатил только {paid} из {amount}. Примите остаток другим способом или верните оплаченное.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>The customer scans a QR code and pays on their phone.</source>
+      <translation>Покупатель сканирует QR-код и платит на телефоне.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>The customer scans a QR code or pays to a number.</source>
+      <translation>Покупатель сканирует QR-код или платит по номеру.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>The customer shows the code in the Koshelek app; you scan it.</source>
+      <translation>Покупатель показывает код в приложении Koshelek; вы его сканируете.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>The payment is kept and checked again automatically. Do not take another payment for this sale until it is settled.</source>
+      <translation>Платёж сохранён и проверяется автоматически. Не принимайте другую оплату за эту продажу, пока он не решится.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>The payment link was lost in a failure, so the payment is cancelled and cannot be paid twice. Start it again.</source>
+      <translation>Ссылка на оплату потеряна из-за сбоя, поэтому платёж отменён и не может быть оплачен дважды. Начните оплату заново.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>The payment method “{name}” is not enabled on this terminal.</source>
+      <translation>Способ оплаты «{name}» не включён на этом терминале.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>The terminal is shutting down.</source>
+      <translation>Терминал завершает работу.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>There is no payment {id}.</source>
+      <translation>Платежа {id} нет.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Training customer shows a code</source>
+      <translation>Учебный покупатель показывает код</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Training: customer pays</source>
+      <translation>Обучение: покупатель платит</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Training: customer refuses</source>
+      <translation>Обучение: покупатель отказывается</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Transfer to a card number</source>
+      <translation>Перевод на номер карты</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Transfer to a wallet number</source>
+      <translation>Перевод на номер кошелька</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Try again</source>
+      <translation>Повторить</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Try again, or take another way to pay.</source>
+      <translation>Повторите или выберите другой способ оплаты.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>Waiting for the customer…</source>
+      <translation>Ожидание покупателя…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>{provider} can only refund the whole payment.</source>
+      <translation>{provider} возвращает только весь платёж целиком.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>{provider} does not make payouts.</source>
+      <translation>{provider} не делает выплат.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>{provider} does not report a balance.</source>
+      <translation>{provider} не сообщает баланс.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>{provider} does not support refunds from the register.</source>
+      <translation>{provider} не поддерживает возвраты с кассы.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>{provider} issues no receipt files.</source>
+      <translation>{provider} не выдаёт файлы чеков.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>{provider} refunds amounts, not items.</source>
+      <translation>{provider} возвращает суммы, а не товары.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>{provider} reports this payment as paid, but it was recorded as {state}. Check it with the provider.</source>
+      <translation>{provider} сообщает, что платёж оплачен, но он записан как {state}. Проверьте его в сервисе.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>{provider} still reports the payment as in progress after it expired.</source>
+      <translation>{provider} всё ещё сообщает, что платёж в процессе, хотя его срок истёк.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Pegas</name>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>A payout cannot be cancelled from the register.</source>
+      <translation>Выплату нельзя отменить с кассы.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>Cancelled.</source>
+      <translation>Отменён.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>Pegas-kassa already has this order id; its outcome is being checked.</source>
+      <translation>У Pegas-kassa уже есть заказ с этим номером; его итог проверяется.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>Pegas-kassa answered: the balance is {balance} RUB.</source>
+      <translation>Pegas-kassa ответила: баланс {balance} RUB.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>Pegas-kassa cannot cancel it any more; the customer probably paid.</source>
+      <translation>Pegas-kassa уже не может отменить его; вероятно, покупатель оплатил.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>Pegas-kassa does not allow this for the site (is the deposit type enabled in the cabinet?).</source>
+      <translation>Pegas-kassa не разрешает это для сайта (включён ли тип пополнения в личном кабинете?).</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>Pegas-kassa does not know this transaction.</source>
+      <translation>Pegas-kassa не знает эту транзакцию.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>Pegas-kassa has this order ({order}) but gave no id, so it cannot be checked or cancelled here. Check it in the Pegas-kassa cabinet.</source>
+      <translation>У Pegas-kassa есть этот заказ ({order}), но без id, поэтому здесь его нельзя проверить или отменить. Проверьте его в личном кабинете Pegas-kassa.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>Pegas-kassa offers no way to check this payment; confirm it in the cabinet.</source>
+      <translation>Pegas-kassa не даёт способа проверить этот платёж; подтвердите его в личном кабинете.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>Pegas-kassa refused the request: {details}</source>
+      <translation>Pegas-kassa отклонила запрос: {details}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>Pegas-kassa refused “{path}”: {details}</source>
+      <translation>Pegas-kassa отклонила «{path}»: {details}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>The comment must be 3 to 100 characters long.</source>
+      <translation>Комментарий должен быть длиной от 3 до 100 символов.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>The customer did not pay in time.</source>
+      <translation>Покупатель не оплатил вовремя.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>The payment did not go through ({status}).</source>
+      <translation>Оплата не прошла ({status}).</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>The payment link was lost in a failure, so the payment was cancelled and cannot be paid twice. Start it again.</source>
+      <translation>Ссылка на оплату потеряна из-за сбоя, поэтому платёж отменён и не может быть оплачен дважды. Начните оплату заново.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>The payment method refused the request ({details}). Try another deposit type or try again later.</source>
+      <translation>Способ оплаты отклонил запрос ({details}). Выберите другой тип пополнения или повторите позже.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>The receipt is not ready yet; try again in a moment.</source>
+      <translation>Чек ещё не готов; повторите через минуту.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>This deposit type needs the payer's phone number, e.g. +79991234567.</source>
+      <translation>Для этого типа пополнения нужен телефон плательщика, например +79991234567.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>Unknown deposit type “{type}”.</source>
+      <translation>Неизвестный тип пополнения «{type}».</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>Unknown payout method “{method}”; use wallet, yandex, card, nickname or phone.</source>
+      <translation>Неизвестный способ выплаты «{method}»; используйте wallet, yandex, card, nickname или phone.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>“{number}” is not a valid {method} for a payout.</source>
+      <translation>«{number}» не подходит как {method} для выплаты.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Pin</name>
+    <message>
+      <location filename="../../pos_app/core/pin.py" />
+      <source>The PIN is too easy to guess.</source>
+      <translation>PIN слишком легко угадать.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/pin.py" />
+      <source>The PIN must be {lo} to {hi} digits.</source>
+      <translation>PIN должен содержать от {lo} до {hi} цифр.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/pin.py" />
+      <source>Too many wrong PINs. Try again in {n} min.</source>
+      <translation>Слишком много неверных PIN. Повторите через {n} мин.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/pin.py" />
+      <source>Wrong PIN. The PIN is locked for {n} min.</source>
+      <translation>Неверный PIN. Ввод PIN заблокирован на {n} мин.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/pin.py" />
+      <source>Wrong PIN. {n} tries left.</source>
+      <translation>Неверный PIN. Осталось попыток: {n}.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Provider</name>
+    <message>
+      <location filename="../../pos_app/providers/errors.py" />
+      <source>No answer from {provider} ({what}). The result is being checked.</source>
+      <translation>Нет ответа от {provider} ({what}). Результат проверяется.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/errors.py" />
+      <source>{provider} refused the terminal's credentials (HTTP {status}). Ask the store manager to check the settings.</source>
+      <translation>{provider} не принял учётные данные терминала (HTTP {status}). Попросите менеджера магазина проверить настройки.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/errors.py" />
+      <source>{provider} sent an answer that cannot be read. The result is being checked.</source>
+      <translation>{provider} прислал ответ, который нельзя прочитать. Результат проверяется.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Receipt</name>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Approval code</source>
+      <translation>Код авторизации</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Card</source>
+      <translation>Карта</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Commission</source>
+      <translation>Комиссия</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Confirmed</source>
+      <translation>Подтверждено</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>DUPLICATE</source>
+      <translation>ДУБЛИКАТ</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Discount</source>
+      <translation>Скидка</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Invoice</source>
+      <translation>Счёт</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>KZO</source>
+      <translation>КЗО</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Merchant</source>
+      <translation>Мерчант</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>NOT PAID: CANCELLED</source>
+      <translation>НЕ ОПЛАЧЕНО: ОТМЕНЕНО</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>NOT PAID: DECLINED</source>
+      <translation>НЕ ОПЛАЧЕНО: ОТКЛОНЕНО</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>NOT PAID: EXPIRED</source>
+      <translation>НЕ ОПЛАЧЕНО: СРОК ИСТЁК</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Operation</source>
+      <translation>Операция</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Operation time</source>
+      <translation>Время операции</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Order</source>
+      <translation>Заказ</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>PAID</source>
+      <translation>ОПЛАЧЕНО</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>PAID, PARTLY REFUNDED</source>
+      <translation>ОПЛАЧЕНО, ЧАСТИЧНО ВОЗВРАЩЕНО</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>PAID, REFUND IN PROGRESS</source>
+      <translation>ОПЛАЧЕНО, ИДЁТ ВОЗВРАТ</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>PAYOUT</source>
+      <translation>ВЫПЛАТА</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Paid with</source>
+      <translation>Способ оплаты</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Payment type</source>
+      <translation>Тип оплаты</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Payout</source>
+      <translation>Выплата</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Printed again on {when}</source>
+      <translation>Напечатано повторно {when}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>REFUNDED</source>
+      <translation>ВОЗВРАЩЕНО</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>RRN</source>
+      <translation>RRN</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Received</source>
+      <translation>Получено</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Reference</source>
+      <translation>Номер</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Refund transaction</source>
+      <translation>Транзакция возврата</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Refund {time}</source>
+      <translation>Возврат {time}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>SBP QR id</source>
+      <translation>ID QR СБП</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Sale</source>
+      <translation>Продажа</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Status</source>
+      <translation>Статус</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Store</source>
+      <translation>Магазин</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Store id</source>
+      <translation>ID магазина</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Subtotal</source>
+      <translation>Подытог</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>TOTAL</source>
+      <translation>ИТОГ</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>TRAINING — NOT A REAL PAYMENT</source>
+      <translation>ОБУЧЕНИЕ — НЕ НАСТОЯЩАЯ ОПЛАТА</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Terminal</source>
+      <translation>Терминал</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>To</source>
+      <translation>Получатель</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Transaction</source>
+      <translation>Транзакция</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>by the provider's receipt</source>
+      <translation>по чеку сервиса</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>g</source>
+      <translation>г</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>kg</source>
+      <translation>кг</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>m</source>
+      <translation>м</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>manually by the manager</source>
+      <translation>вручную менеджером</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReceiptScreen</name>
+    <message>
+      <location filename="../../pos_app/ui/receipts.py" />
+      <source>Done</source>
+      <translation>Готово</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/receipts.py" />
+      <source>PDF files (*.pdf)</source>
+      <translation>Файлы PDF (*.pdf)</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/receipts.py" />
+      <source>Paper</source>
+      <translation>Бумага</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/receipts.py" />
+      <source>Print…</source>
+      <translation>Печать…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/receipts.py" />
+      <source>Provider's receipt</source>
+      <translation>Чек сервиса</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/receipts.py" />
+      <source>Save as PDF…</source>
+      <translation>Сохранить в PDF…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/receipts.py" />
+      <source>Save the receipt</source>
+      <translation>Сохранить чек</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/receipts.py" />
+      <source>Saved to {path}</source>
+      <translation>Сохранено в {path}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/receipts.py" />
+      <source>The provider's receipt file cannot be shown.</source>
+      <translation>Файл чека сервиса нельзя показать.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Refund</name>
+    <message>
+      <location filename="../../pos_app/core/refunds.py" />
+      <source>Choose at least one item to return.</source>
+      <translation>Выберите хотя бы один товар для возврата.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/refunds.py" />
+      <source>Only {left} can still be refunded.</source>
+      <translation>Вернуть можно только {left}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/refunds.py" />
+      <source>Only {left} of “{name}” can still be returned.</source>
+      <translation>Вернуть можно только {left} товара «{name}».</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/refunds.py" />
+      <source>The amount to refund must be greater than zero.</source>
+      <translation>Сумма возврата должна быть больше нуля.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/refunds.py" />
+      <source>The quantity to return must be greater than zero.</source>
+      <translation>Количество для возврата должно быть больше нуля.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/refunds.py" />
+      <source>The sale has no line {n}.</source>
+      <translation>В продаже нет строки {n}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/refunds.py" />
+      <source>“{name}” is not sold by the piece, so it can only be returned as a whole.</source>
+      <translation>«{name}» продаётся не поштучно, поэтому вернуть его можно только целиком.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Sale</name>
+    <message>
+      <location filename="../../pos_app/core/sale.py" />
+      <source>A sale line needs a name.</source>
+      <translation>У строки продажи должно быть наименование.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/sale.py" />
+      <source>Add amount</source>
+      <translation>Добавить сумму</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/sale.py" />
+      <source>Add line…</source>
+      <translation>Добавить строку…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/sale.py" />
+      <source>All lines of a sale must be in {currency}.</source>
+      <translation>Все строки продажи должны быть в {currency}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/sale.py" />
+      <source>Amount or barcode</source>
+      <translation>Сумма или штрихкод</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/sale.py" />
+      <source>Edit</source>
+      <translation>Изменить</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/sale.py" />
+      <source>Item</source>
+      <translation>Товар</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/sale.py" />
+      <source>No product with the barcode {code}.</source>
+      <translation>Товара со штрихкодом {code} нет.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/sale.py" />
+      <source>Pay</source>
+      <translation>Оплатить</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/sale.py" />
+      <source>Price</source>
+      <translation>Цена</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/sale.py" />
+      <source>Quantity</source>
+      <translation>Кол-во</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/sale.py" />
+      <source>Remove</source>
+      <translation>Удалить</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/sale.py" />
+      <source>Sale</source>
+      <translation>Продажа</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/sale.py" />
+      <source>The discount on “{name}” is larger than the line.</source>
+      <translation>Скидка на «{name}» больше суммы строки.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/sale.py" />
+      <source>The price of “{name}” cannot be negative.</source>
+      <translation>Цена «{name}» не может быть отрицательной.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/sale.py" />
+      <source>The quantity of “{name}” must be greater than zero.</source>
+      <translation>Количество «{name}» должно быть больше нуля.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/sale.py" />
+      <source>The sale has no lines.</source>
+      <translation>В продаже нет строк.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/sale.py" />
+      <source>Total</source>
+      <translation>Сумма</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/sale.py" />
+      <source>Total: {amount}</source>
+      <translation>Итого: {amount}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/sale.py" />
+      <source>e.g. 149,90</source>
+      <translation>например, 149,90</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/sale.py" />
+      <source>kg</source>
+      <translation>кг</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/sale.py" />
+      <source>m</source>
+      <translation>м</translation>
+    </message>
+  </context>
+  <context>
+    <name>Secrets</name>
+    <message>
+      <location filename="../../pos_app/core/secrets.py" />
+      <source>Live mode needs the secrets {names}, but this computer has no secret store (keyring). Set the environment variables {envs}, or use --demo for training.</source>
+      <translation>Рабочему режиму нужны секреты {names}, но на этом компьютере нет хранилища секретов (keyring). Задайте переменные окружения {envs} или используйте --demo для обучения.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/secrets.py" />
+      <source>Live mode needs the secrets {names}. Store them with “pos-app config set-secret NAME” or set {envs}.</source>
+      <translation>Рабочему режиму нужны секреты {names}. Сохраните их командой «pos-app config set-secret ИМЯ» или задайте {envs}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/secrets.py" />
+      <source>This computer has no secret store (keyring) to save the secret in.</source>
+      <translation>На этом компьютере нет хранилища секретов (keyring), куда можно сохранить секрет.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Settings</name>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>API</source>
+      <translation>API</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Address (base URL)</source>
+      <translation>Адрес (базовый URL)</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Automatic</source>
+      <translation>Автоматически</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Back</source>
+      <translation>Назад</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Browse…</source>
+      <translation>Обзор…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>CSV files (*.csv)</source>
+      <translation>Файлы CSV (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Callback secret key</source>
+      <translation>Секретный ключ уведомлений</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Change the manager PIN…</source>
+      <translation>Сменить PIN менеджера…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Changes of providers and of the terminal take effect after a restart.</source>
+      <translation>Изменения сервисов и терминала вступают в силу после перезапуска.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Connecting…</source>
+      <translation>Подключение…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Customer display (a second window)</source>
+      <translation>Экран покупателя (второе окно)</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Deposit type</source>
+      <translation>Тип пополнения</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Enabled on this terminal</source>
+      <translation>Включён на этом терминале</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Kiosk mode: full screen, leaving needs the PIN</source>
+      <translation>Режим киоска: во весь экран, выход по PIN</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Language</source>
+      <translation>Язык</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Login</source>
+      <translation>Логин</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Manager PIN</source>
+      <translation>PIN менеджера</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>No catalog: products are added by amount.</source>
+      <translation>Каталога нет: товары добавляются по сумме.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>PIN again</source>
+      <translation>PIN ещё раз</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Paper width, mm</source>
+      <translation>Ширина бумаги, мм</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Password</source>
+      <translation>Пароль</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Payment providers</source>
+      <translation>Платёжные сервисы</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Payment type</source>
+      <translation>Тип оплаты</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Printer</source>
+      <translation>Принтер</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Product catalog</source>
+      <translation>Каталог товаров</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Product catalog (CSV)</source>
+      <translation>Каталог товаров (CSV)</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Public key</source>
+      <translation>Публичный ключ</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Receipts and display</source>
+      <translation>Чеки и экран</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Refunds</source>
+      <translation>Возвраты</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Save</source>
+      <translation>Сохранить</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Save and start</source>
+      <translation>Сохранить и начать</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Saved to {path}.</source>
+      <translation>Сохранено в {path}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Security</source>
+      <translation>Безопасность</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Service</source>
+      <translation>Сервис</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Set up this terminal</source>
+      <translation>Настройка терминала</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Site token</source>
+      <translation>Токен сайта</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Status endpoint</source>
+      <translation>Запрос статуса</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Store address</source>
+      <translation>Адрес магазина</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Store id (from Koshelek)</source>
+      <translation>ID магазина (от Koshelek)</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Store name (on receipts)</source>
+      <translation>Название магазина (в чеках)</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>System default</source>
+      <translation>Как в системе</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>TOTP bridge program</source>
+      <translation>Программа-мост TOTP</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Terminal</source>
+      <translation>Терминал</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Terminal id</source>
+      <translation>ID терминала</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Test connection</source>
+      <translation>Проверить связь</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Test mode</source>
+      <translation>Тестовый режим</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>The TOTP bridge program is not a valid command line: {error}</source>
+      <translation>Программа-мост TOTP задана некорректной командной строкой: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>The manager PIN is changed.</source>
+      <translation>PIN менеджера изменён.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>The old file could not be read and was kept as {kept}.</source>
+      <translation>Старый файл не читался и сохранён как {kept}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>The two PINs differ.</source>
+      <translation>PIN-коды не совпадают.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>There is no configuration yet. The store manager sets the manager PIN, the store and terminal ids and at least one payment provider. Secrets go to the system's keyring.</source>
+      <translation>Настроек пока нет. Менеджер магазина задаёт PIN менеджера, ID магазина и терминала и хотя бы один платёжный сервис. Секреты сохраняются в системном хранилище (keyring).</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Training mode always uses the built-in sandboxes; the provider settings here are for live mode.</source>
+      <translation>В режиме обучения всегда используются встроенные песочницы; настройки сервисов здесь — для рабочего режима.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>not set</source>
+      <translation>не задан</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>{mask} (stored; type to replace)</source>
+      <translation>{mask} (сохранён; введите, чтобы заменить)</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>{n} products.</source>
+      <translation>Товаров: {n}.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Widgets</name>
+    <message>
+      <location filename="../../pos_app/ui/widgets.py" />
+      <source>Time left: {time}</source>
+      <translation>Осталось: {time}</translation>
+    </message>
+  </context>
+</TS>

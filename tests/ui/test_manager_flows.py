@@ -1,0 +1,315 @@
+"""Manager flows through the widgets: history, refunds, reprints, settings, kiosk, language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2
+import pytest
+from pytestqt.qtbot import QtBot
+
+from pos_app.core.config import load_config
+from pos_app.core.money import Money
+from pos_app.core.pin import PinError, PinStore
+from pos_app.core.sale import Sale
+from pos_app.core.secrets import SecretStore
+from pos_app.core.states import PaymentState
+from pos_app.sandbox.testing import SandboxTransport
+from pos_app.ui.dialogs import PayoutDialog, PinDialog, RefundDialog, ResolveDialog
+from pos_app.ui.main_window import MainWindow
+from pos_app.ui.qt import QComboBox, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, Qt
+from pos_app.ui.receipts import rasterise_pdf
+from tests.helpers import (
+    MemoryKeyring,
+    customer,
+    grocery_sale,
+    reaches,
+    simple_sale,
+    wait_state,
+)
+from tests.ui.conftest import MakeWindow
+from tests.ui.test_flows import child, click, current, dialog, pin, sell, until
+
+S = PaymentState
+
+
+async def paid(window: MainWindow, sandbox: SandboxTransport, sale: Sale | None = None) -> str:
+    """A Koshelek payment made through the service (the GUI flow has its own tests)."""
+    payment = await window.service.pay(sale or grocery_sale(), "koshelek",
+                                       {"barcode": customer(sandbox, delay_ms=0)["barcode"]})
+    assert payment.state is S.PAID
+    return payment.id
+
+
+async def open_in_history(window: MainWindow, qtbot: QtBot, payment_id: str) -> None:
+    click(qtbot, window.history_button)
+    assert current(window) is window.history
+    await until(lambda: window.history.model.total >= 1)
+    for row in range(window.history.model.total):
+        found = window.history.model.payment_at(row)
+        if found is not None and found.id == payment_id:
+            window.history.table.selectRow(row)
+            break
+    await until(lambda: window.history.details.payment is not None
+                and window.history.details.payment.id == payment_id)
+
+
+async def test_refund_items_from_history(window: MainWindow, qtbot: QtBot,
+                                         sandbox: SandboxTransport) -> None:
+    payment_id = await paid(window, sandbox)
+    await open_in_history(window, qtbot, payment_id)
+    click(qtbot, window.history.details.refund_button)
+    await until(lambda: dialog("pinDialog"))
+    pin(qtbot)
+    refund = await until(lambda: dialog("refundDialog", RefundDialog))
+    refund.spins[0].setValue(1)  # return one bottle of milk
+    click(qtbot, refund.buttons.button(refund.buttons.StandardButton.Ok))
+    after = await reaches(window.runtime, payment_id, "PARTIALLY_REFUNDED")
+    assert after.refunded_minor == 8490
+    [txn] = sandbox.sandbox.koshelek.transactions.values()
+    assert txn.refunded == 8490
+
+
+async def test_wrong_pin_refuses_and_counts(window: MainWindow, qtbot: QtBot,
+                                            sandbox: SandboxTransport) -> None:
+    payment_id = await paid(window, sandbox, simple_sale("50"))
+    await open_in_history(window, qtbot, payment_id)
+    click(qtbot, window.history.details.refund_button)
+    box = await until(lambda: dialog("pinDialog", PinDialog))
+    assert "1234" in child(box, QLabel, "trainingPinHint").text()
+    pin(qtbot, "9999")
+    assert dialog("pinDialog") is not None  # still asking
+    assert "4 tries left" in box.error.text()
+    box.reject()
+    assert dialog("refundDialog") is None
+    assert (await window.service.get(payment_id)).state is S.PAID
+
+
+async def test_reprint_is_marked_duplicate(window: MainWindow, qtbot: QtBot,
+                                           sandbox: SandboxTransport, tmp_path: Path) -> None:
+    payment_id = await paid(window, sandbox)
+    await open_in_history(window, qtbot, payment_id)
+    click(qtbot, window.history.details.receipt_button)
+    await until(lambda: current(window) is window.receipt)
+    assert "DUPLICATE" not in window.receipt.html
+    first = await window.receipt._save_pdf_async(tmp_path / "first.pdf")
+    assert first is not None
+    text = pypdfium2.PdfDocument(first)[0].get_textpage().get_text_range()
+    assert "403,80" in text
+    assert "TRAINING" in text
+    assert "DUPLICATE" in window.receipt.html  # what prints next is a reprint
+    window.receipt.paper.setCurrentIndex(window.receipt.paper.findData(58))
+    second = await window.receipt._save_pdf_async(tmp_path / "second.pdf")
+    assert second is not None
+    page = pypdfium2.PdfDocument(second)[0]
+    assert "DUPLICATE" in page.get_textpage().get_text_range()
+    assert abs(page.get_size()[0] - 58 * 72 / 25.4) < 1  # a 58 mm roll
+    assert rasterise_pdf(second.read_bytes())[0].width() > 100
+    click(qtbot, window.receipt.done_button)
+    assert current(window) is window.history
+
+
+async def test_settings_need_the_pin_and_are_saved(window: MainWindow, qtbot: QtBot,
+                                                   isolated_dirs: Path,
+                                                   memory_keyring: MemoryKeyring) -> None:
+    click(qtbot, window.settings_button)
+    await until(lambda: dialog("pinDialog"))
+    pin(qtbot, "1234")
+    await until(lambda: current(window) is window.settings)
+    form = window.settings.form
+    form.terminal_id.setText("POS-07")
+    form.store_name.setText("Ромашка")
+    form.paymega.enabled.setChecked(True)
+    form.paymega.base_url.setText("https://api.paymega.io")
+    form.paymega.secret_fields["password"].setText("pm-Secret-42")
+    click(qtbot, window.settings.save)
+    config_file = isolated_dirs / "config" / "terminal.toml"
+    await until(config_file.exists)
+    saved = load_config(config_file)
+    assert (saved.terminal_id, saved.store_name, saved.paymega.enabled) == (
+        "POS-07", "Ромашка", True)
+    assert "pm-Secret-42" not in config_file.read_text(encoding="utf-8")
+    assert memory_keyring.store[("pos-app", "paymega.password")] == "pm-Secret-42"
+    assert form.paymega.secret_fields["password"].text() == "pm-Secret-42"
+    window.settings.load()  # shown masked afterwards
+    assert form.paymega.secret_fields["password"].text() == ""
+    assert "stored" in form.paymega.secret_fields["password"].placeholderText()
+
+
+async def test_settings_reject_a_bad_value_with_its_key(window: MainWindow, qtbot: QtBot,
+                                                        isolated_dirs: Path) -> None:
+    window.settings.load()
+    window.go(window.settings)
+    window.settings.form.pegas.enabled.setChecked(True)
+    window.settings.form.pegas.base_url.setText("ftp://nowhere")
+    click(qtbot, window.settings.save)
+    box = await until(lambda: dialog("errorBox", QMessageBox))
+    assert "providers.pegas.base_url" in box.text()
+    assert not (isolated_dirs / "config" / "terminal.toml").exists()
+
+
+async def test_test_connection(window: MainWindow, qtbot: QtBot,
+                               sandbox: SandboxTransport) -> None:
+    window.settings.load()
+    window.go(window.settings)
+    box = window.settings.form.pegas
+    box.enabled.setChecked(True)
+    box.base_url.setText("http://127.0.0.1:9/pegas/api/v1")  # nothing listens there
+    box.secret_fields["token"].setText("whatever")
+    tabs = window.settings.form.tabs
+    tabs.setCurrentIndex(next(i for i in range(tabs.count())
+                              if tabs.widget(i).isAncestorOf(box)))  # type: ignore[union-attr]
+    click(qtbot, box.test)
+    await until(lambda: box.result.text().startswith(("✓", "✗")))
+    assert box.result.text().startswith("✗")
+
+
+async def test_kiosk_exit_refused_without_the_pin(make_window: MakeWindow,
+                                                  qtbot: QtBot) -> None:
+    kiosk = await make_window(kiosk=True)
+    assert kiosk.isFullScreen()
+    assert kiosk.windowFlags() & Qt.WindowType.FramelessWindowHint
+    kiosk.close()  # Alt+F4 or the close button
+    await until(lambda: dialog("pinDialog"))
+    assert kiosk.isVisible()
+    box = dialog("pinDialog")
+    assert box is not None
+    box.reject()  # no PIN: it stays
+    assert kiosk.isVisible()
+    click(qtbot, kiosk.exit_button)
+    await until(lambda: dialog("pinDialog"))
+    pin(qtbot, "1234")
+    await until(lambda: not kiosk.isVisible())
+
+
+async def test_language_switch(window: MainWindow, qtbot: QtBot) -> None:
+    assert window.sale_screen.pay.text() == "Pay"
+    click(qtbot, window.language_button)
+    await until(lambda: window.sale_screen.pay.text() != "Pay")
+    assert window.sale_screen.pay.text() == "Оплатить"
+    assert window.history_button.text() == "История"
+    assert window.translations.language == "ru"
+    click(qtbot, window.language_button)
+    await until(lambda: window.sale_screen.pay.text() == "Pay")
+
+
+async def test_resolve_an_unknown_payment(window: MainWindow, qtbot: QtBot,
+                                          sandbox: SandboxTransport) -> None:
+    from pos_app.sandbox.faults import Fault
+    assert sandbox.sandbox.faults is not None
+    sandbox.sandbox.faults.add(Fault(kind="drop_before", path="/koshelek/api/v1/merchant/checkout",
+                                     count=-1))
+    payment = await window.service.pay(simple_sale("50"), "koshelek",
+                                       {"barcode": customer(sandbox)["barcode"]})
+    assert payment.state is S.UNKNOWN
+    await until(lambda: "(1)" in window.attention_button.text())
+    click(qtbot, window.attention_button)
+    await until(lambda: window.attention.model.total == 1)
+    window.attention.table.selectRow(0)
+    await until(lambda: window.attention.details.payment is not None)
+    assert "being checked" in window.attention.details.summary.text()
+    click(qtbot, window.attention.details.resolve_button)
+    await until(lambda: dialog("pinDialog"))
+    pin(qtbot)
+    box = await until(lambda: dialog("resolveDialog", ResolveDialog))
+    child(box, QComboBox, "outcome").setCurrentIndex(1)  # declined
+    child(box, QPlainTextEdit, "reason").setPlainText(
+        "Koshelek support: the checkout never arrived")
+    child(box, QLineEdit, "actor").setText("Manager Ivanova")
+    click(qtbot, box.buttons.button(box.buttons.StandardButton.Ok))
+    resolved = await reaches(window.runtime, payment.id, "DECLINED")
+    assert resolved.reason_code == "MANUAL"
+    await until(lambda: "(0)" in window.attention_button.text())
+
+
+async def test_scanner_burst_adds_a_product_and_typing_adds_an_amount(
+        window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
+    from pos_app.core.catalog import parse_catalog
+    window.sale_screen.catalog = parse_catalog(
+        "barcode;name;price;vat\n4601234567890;Молоко 3,2% 1 л;89,90;vat10\n")
+    field = window.sale_screen.field
+    qtbot.keyClicks(field, "12")  # the cashier started typing an amount…
+    window.sale_screen.wedge._last = -1.0
+    qtbot.keyClicks(field, "4601234567890")  # …and a scanner burst comes in
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    [line] = window.sale_screen.model.lines
+    assert line.name == "Молоко 3,2% 1 л"
+    assert field.text() == "12"  # what was typed before the burst stays
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    await until(lambda: len(window.sale_screen.model.lines) == 2)
+    assert window.sale_screen.model.lines[1].unit_price == Money(1200)
+    assert window.sale_screen.total.text() == "Total: 101,90\u00a0₽"
+    qtbot.keyClick(field, Qt.Key.Key_Plus)  # + on the selected line
+    assert window.sale_screen.model.lines[1].quantity == 2
+    qtbot.keyClick(field, Qt.Key.Key_Delete)
+    assert len(window.sale_screen.model.lines) == 1
+    window.sale_screen.wedge._last = -1.0
+    qtbot.keyClicks(field, "9999999999999")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert "No product with the barcode 9999999999999" in window.sale_screen.message.text()
+
+
+async def test_bad_amount_is_explained(window: MainWindow, qtbot: QtBot) -> None:
+    field = window.sale_screen.field
+    for text, says in (("1,234", "more than 2 digits"), ("0", "greater than zero")):
+        field.setText(text)
+        click(qtbot, window.sale_screen.add_amount)
+        assert says in window.sale_screen.message.text()
+    assert window.sale_screen.model.lines == []
+    assert not window.sale_screen.pay.isEnabled()
+
+
+async def test_pegas_refund_is_a_payout(window: MainWindow, qtbot: QtBot,
+                                        sandbox: SandboxTransport) -> None:
+    sandbox.sandbox.pegas.withdrawal_delay_s = 0.1
+    payment = await window.service.start_payment(simple_sale("500"), "pegas", {})
+    pending = await wait_state(window.runtime, payment.id, "PENDING")
+    with sandbox.sandbox.pegas._lock:
+        pegas = sandbox.sandbox.pegas
+        pegas.pay(pegas.transactions[int(pending.provider_ref or 0)])
+    window.service.notify(payment.id)
+    await wait_state(window.runtime, payment.id, "PAID")
+    await open_in_history(window, qtbot, payment.id)
+    click(qtbot, window.history.details.refund_button)
+    await until(lambda: dialog("pinDialog"))
+    pin(qtbot)
+    box = await until(lambda: dialog("payoutDialog", PayoutDialog))
+    child(box, QLineEdit, "payoutNumber").setText("4111 1111 1111 1111")
+    click(qtbot, box.buttons.button(box.buttons.StandardButton.Ok))
+    await until(lambda: any(t.operation == "withdrawal" and t.status == "success"
+                            for t in sandbox.sandbox.pegas.transactions.values()), timeout=20)
+
+
+async def test_customer_display(make_window: MakeWindow, qtbot: QtBot,
+                                isolated_dirs: Path) -> None:
+    config = isolated_dirs / "config" / "terminal.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("[ui]\ncustomer_display = true\n", encoding="utf-8")
+    main = await make_window()
+    assert main.customer is not None
+    assert main.customer.isVisible()
+    await sell(qtbot, main, "1499")
+    assert main.customer.amount.text() == "1\u00a0499,00\u00a0₽"
+    click(qtbot, main.choose.buttons["paymega"])
+    await until(lambda: main.customer is not None and main.customer.qr.isVisible())
+    assert main.customer.qr.payload == main.payment_screen.link.text()
+    click(qtbot, main.payment_screen.customer_pays)
+    await until(lambda: main.customer is not None
+                and main.customer.status.text() == "Thank you! Paid.")
+
+
+def test_pin_store_lockout() -> None:
+    import itertools
+
+    import keyring
+    keyring.set_keyring(MemoryKeyring())
+    now = itertools.count(1000.0, 1.0)
+    pins = PinStore(SecretStore(environ={}), training=False, clock=lambda: next(now))
+    pins.set("4821")
+    for _ in range(5):
+        with pytest.raises(PinError):
+            pins.verify("0000")
+    with pytest.raises(PinError) as refused:
+        pins.verify("4821")  # the right PIN, but during the lockout
+    assert "Too many wrong PINs" in refused.value.message.english()
+

@@ -1,0 +1,70 @@
+"""The Russian translation is complete, current, keeps every placeholder, and loads."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from pos_app.i18n import msg, tr
+from pos_app.ui import translations as t
+from pos_app.ui.translations import Translations, all_texts, read_ts, ts_path, write_ts
+
+PLACEHOLDER = re.compile(r"\{(\w*)\}")
+
+
+def test_every_text_is_translated_and_the_ts_file_is_current(tmp_path: Path) -> None:
+    texts = all_texts()
+    committed = read_ts(ts_path("ru"))
+    untranslated = [f"[{x.context}] {x.source}" for x in texts
+                    if (x.context, x.source) not in committed]
+    assert untranslated == [], "run: uv run python -m pos_app.ui.translations"
+    fresh = tmp_path / "ru.ts"
+    write_ts(fresh, "ru", texts, committed)
+    assert fresh.read_text(encoding="utf-8") == ts_path("ru").read_text(encoding="utf-8"), (
+        "the .ts file is out of date: run uv run python -m pos_app.ui.translations")
+
+
+def test_translations_keep_every_placeholder() -> None:
+    for (context, source), russian in read_ts(ts_path("ru")).items():
+        assert sorted(PLACEHOLDER.findall(russian)) == sorted(PLACEHOLDER.findall(source)), (
+            context, source, russian)
+
+
+def test_the_texts_are_found_in_the_code(tmp_path: Path) -> None:
+    module = tmp_path / "pos_app" / "screen.py"
+    module.parent.mkdir()
+    module.write_text('C = "Screen"\n'
+                      'a = tr(C, "Hello {name}", name=x)\n'
+                      'b = msg("Other", "Bye")\n'
+                      'c = tr(C, variable)\n', encoding="utf-8")
+    found = {(x.context, x.source) for x in t.texts_in(module, root=tmp_path)}
+    assert found == {("Screen", "Hello {name}"), ("Other", "Bye")}
+
+
+def test_russian_is_built_and_loaded(qtbot: QtBot, tmp_path: Path) -> None:
+    translations = Translations(tmp_path)
+    try:
+        translations.use("ru")
+        assert translations.language == "ru"
+        assert tr("Sale", "Pay") == "Оплатить"
+        assert tr("Pin", "Wrong PIN. {n} tries left.", n=3) == "Неверный PIN. Осталось попыток: 3."
+        assert msg("MainWindow", "History").render() == "История"
+        assert msg("MainWindow", "History").english() == "History"
+        assert list(tmp_path.glob("pos_app_ru-*.qm")), "the .qm is built into the cache"
+    finally:
+        translations.use("en")
+    assert tr("Sale", "Pay") == "Pay"
+
+
+def test_a_missing_translation_keeps_english(qtbot: QtBot, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch,
+                                             caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(t, "ts_path", lambda language: tmp_path / "nowhere.ts")
+    translations = Translations(tmp_path)
+    translations.use("ru")
+    assert translations.language == "en"
+    assert tr("Sale", "Pay") == "Pay"
+    assert "could not be built" in caplog.text
