@@ -78,6 +78,11 @@ class Money:
         return self.format()
 
 
+def format_quantity(quantity: Decimal) -> str:
+    """A quantity as people here write it: ``1,125``, ``2``."""
+    return f"{quantity.normalize():f}".replace(".", ",")
+
+
 def _err(template: str, **params: object) -> AmountError:
     return AmountError(msg("Amount", template, **params))
 

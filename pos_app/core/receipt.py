@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from pos_app.core.config import TerminalConfig
-from pos_app.core.money import Money
+from pos_app.core.money import Money, format_quantity, parse_provider_amount
 from pos_app.core.payments import Operation, Payment
 from pos_app.core.sale import Measure, Sale
 from pos_app.core.states import OperationKind, OperationState, PaymentState
@@ -100,11 +100,21 @@ def _header(terminal: TerminalConfig, sale: Sale, payment: Payment) -> str:
     return "".join(out)
 
 
+def _field_text(key: str, value: str, currency: str) -> str:
+    """A provider's field as printed; amounts (Pegas' commission) as money."""
+    if key == "commission":
+        try:
+            return parse_provider_amount(value, currency).format()
+        except ValueError:
+            pass  # printed as the provider sent it
+    return str(value)
+
+
 def _lines(sale: Sale, payment: Payment) -> str:
     out = ["<hr><table width=\"100%\">"]
     for line in sale.lines:
         unit = _MEASURE_UNITS.get(line.measure)
-        quantity = f"{line.quantity.normalize():f}" + (f" {unit.render()}" if unit else "")
+        quantity = format_quantity(line.quantity) + (f" {unit.render()}" if unit else "")
         out.append(f'<tr><td colspan="2">{_e(line.name)}</td></tr>')
         out.append(_row(f"  {quantity} × {line.unit_price.format(symbol=False)}",
                         line.total.format(symbol=False)))
@@ -135,7 +145,7 @@ def _payment(payment: Payment, provider_name: str) -> str:
     for key, label in FIELD_LABELS.items():
         value = payment.receipt_fields.get(key)
         if value:
-            out.append(_row(label.render(), value))
+            out.append(_row(label.render(), _field_text(key, value, payment.amount.currency)))
     if payment.request.options.get("number_masked"):
         out.append(_row(Message(C, "To").render(), payment.request.options["number_masked"]))
     confirmation = payment.receipt_fields.get("confirmation")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pos_app.core.money import AmountError, Money, parse_amount, parse_decimal
+from pos_app.core.money import AmountError, Money, format_quantity, parse_amount, parse_decimal
 from pos_app.core.pin import TRAINING_PIN, PinError, PinStore
 from pos_app.core.sale import Measure, Sale, SaleLine, VatRate
 from pos_app.core.states import PaymentState
@@ -159,7 +159,7 @@ class LineDialog(_Form):
         self.name.setObjectName("lineName")
         self.price = QLineEdit(line.unit_price.format(symbol=False) if line else "")
         self.price.setObjectName("linePrice")
-        self.quantity = QLineEdit(f"{line.quantity.normalize():f}" if line else "1")
+        self.quantity = QLineEdit(format_quantity(line.quantity) if line else "1")
         self.quantity.setObjectName("lineQuantity")
         self.measure = QComboBox()
         for measure, label in ((Measure.PIECE, tr(C, "pieces")),
@@ -210,7 +210,7 @@ class RefundDialog(_Form):
                                                   tr(C, "Return")])
             for row, line in enumerate(sale.lines):
                 self.items.setItem(row, 0, QTableWidgetItem(line.name))
-                self.items.setItem(row, 1, QTableWidgetItem(f"{line.quantity.normalize():f}"))
+                self.items.setItem(row, 1, QTableWidgetItem(format_quantity(line.quantity)))
                 spin = QDoubleSpinBox()
                 spin.setDecimals(0 if line.measure is Measure.PIECE else 3)
                 spin.setRange(0, float(line.quantity))  # display only; the value is Decimal'd
@@ -227,8 +227,11 @@ class RefundDialog(_Form):
         self.money: Money | None = None
 
     def check(self) -> None:
-        self.quantities = {row: Decimal(str(spin.value())).normalize()
-                           for row, spin in enumerate(self.spins) if spin.value() > 0}
+        # The spin box holds a double; its shortest repr, cut to the box's decimals, is the
+        # exact quantity the cashier sees.
+        self.quantities = {
+            row: Decimal(str(spin.value())).quantize(Decimal(1).scaleb(-spin.decimals()))
+            .normalize() for row, spin in enumerate(self.spins) if spin.value() > 0}
         self.money = None
         if self.quantities:
             return

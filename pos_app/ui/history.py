@@ -110,7 +110,8 @@ class HistoryModel(QAbstractTableModel):
         payment = self.payment_at(index.row())
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role != Qt.ItemDataRole.DisplayRole:
+        # The tooltip shows what a narrow column cuts off (a long state, a transaction id).
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         if payment is None:
             return "…"
@@ -156,6 +157,26 @@ class HistoryModel(QAbstractTableModel):
                     return
 
 
+SIDE_WIDTH = 340  # the details panel; the table takes the rest
+
+
+def payments_table(model: HistoryModel, name: str) -> QTableView:
+    """Rows of payments, chosen one at a time; columns as wide as their contents."""
+    table = QTableView()
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(36)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setMaximumSectionSize(260)
+    header.setStretchLastSection(True)  # the transaction id takes what is left
+    return table
+
+
 class PaymentDetails(QWidget):
     """One payment: what it is, what happened to it (the audit trail), and the actions."""
 
@@ -170,9 +191,12 @@ class PaymentDetails(QWidget):
         self._service = service
         self.payment: Payment | None = None
         self.summary = caption(points=12, name="detailsSummary")
+        self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.events = QListWidget()
         self.events.setObjectName("detailsEvents")
+        self.events.setWordWrap(True)
+        self.events.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.receipt_button = big_button(height=48)
         self.receipt_button.setObjectName("detailsReceipt")
         self.refund_button = big_button(height=48)
@@ -282,19 +306,11 @@ class HistoryScreen(Screen):
         self.until = QDateEdit(QDate.currentDate())
         for edit in (self.since, self.until):
             edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd.MM.yyyy")
             edit.setEnabled(False)
         self.all_dates.toggled.connect(self._dates_toggled)
         self.count = caption(points=12, name="historyCount")
-        self.table = QTableView()
-        self.table.setObjectName("historyTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(36)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = payments_table(self.model, "historyTable")
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.details = PaymentDetails(service)
         for signal, target in ((self.details.receipt, self.receipt),
@@ -316,10 +332,20 @@ class HistoryScreen(Screen):
         self.model.loaded.connect(self._loaded)
 
         filters = QHBoxLayout()
-        for widget in (self.search, self.provider, self.state, self.all_dates, self.since,
-                       self.until):
+        for combo in (self.provider, self.state):
+            # Narrow windows (a 1024 px kiosk) may shorten the choices; the list shows them.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
+        search = QHBoxLayout()
+        search.addWidget(self.search, 1)
+        search.addWidget(self.provider)
+        search.addWidget(self.state)
+        for widget in (self.all_dates, self.since, self.until):
             filters.addWidget(widget)
+        filters.addStretch(1)
         left = QVBoxLayout()
+        left.addLayout(search)
         left.addLayout(filters)
         left.addWidget(self.table, 1)
         left.addWidget(self.count)
@@ -330,8 +356,8 @@ class HistoryScreen(Screen):
         layout.addLayout(left, 3)
         side = QWidget()
         side.setLayout(right)
-        side.setMaximumWidth(420)
-        layout.addWidget(side, 1)
+        side.setFixedWidth(SIDE_WIDTH)
+        layout.addWidget(side)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -399,13 +425,7 @@ class AttentionScreen(Screen):
         self.model = HistoryModel(service.journal, names)
         self.title = caption(points=18, bold=True)
         self.explanation = caption(points=12)
-        self.table = QTableView()
-        self.table.setObjectName("attentionTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = payments_table(self.model, "attentionTable")
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.details = PaymentDetails(service)
         self.details.refund_button.hide()
@@ -430,8 +450,8 @@ class AttentionScreen(Screen):
         layout.addLayout(left, 3)
         side = QWidget()
         side.setLayout(right)
-        side.setMaximumWidth(420)
-        layout.addWidget(side, 1)
+        side.setFixedWidth(SIDE_WIDTH)
+        layout.addWidget(side)
         self.retranslate()
 
     def retranslate(self) -> None:

@@ -232,6 +232,9 @@ class MainWindow(QMainWindow):
     def _chosen(self, name: str, options: dict[str, str]) -> None:
         assert self.sale is not None
         self.provider_name, self.options = name, dict(options)
+        # From now on the screen follows the new payment only: a late update of the previous
+        # attempt (declined, then polled again) must not pull the cashier to its result.
+        self.payment_id = None
         provider = self.service.provider(name)
         self.go(self.payment_screen)
         if provider.capabilities.customer_barcode:

@@ -265,6 +265,7 @@ class PaymentScreen(Screen):
             self.countdown.start(self._deadline(payment))
         self.qr.set_payload(payment.payer_url or payment.payer_text or "")
         self.link.setText(payment.payer_url or "")
+        self.link.setCursorPosition(0)  # the address starts on screen, not its tail
         self.payer_text.setText(payment.payer_text or "")
         self.state.setText(describe_state(payment.state).render())
         self.error.setText(render(payment.attention))
@@ -426,7 +427,10 @@ class AlertBar(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("alertBar")
-        self.setStyleSheet("#alertBar { background: #fff3cd; }")
+        # A plain QWidget paints a style-sheet background only when asked to.
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet("#alertBar { background: #fff3cd; border: 2px solid #f0a500;"
+                           " border-radius: 6px; }")
         self.text = caption(points=14, bold=True, name="alertText")
         self.open = QPushButton()
         self.open.setObjectName("alertOpen")

@@ -51,7 +51,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
+    QAbstractScrollArea,
     QApplication,
     QButtonGroup,
     QCheckBox,
@@ -93,7 +95,9 @@ from PySide6.QtWidgets import (
 )
 
 __all__ = [
+    "QAbstractButton",
     "QAbstractItemView",
+    "QAbstractScrollArea",
     "QAbstractTableModel",
     "QAbstractTextDocumentLayout",
     "QAction",

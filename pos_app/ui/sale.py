@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from pos_app.core.catalog import Catalog, Product
-from pos_app.core.money import AmountError, Money, parse_amount
+from pos_app.core.money import AmountError, Money, format_quantity, parse_amount
 from pos_app.core.sale import Measure, Sale, SaleLine
 from pos_app.i18n import tr
 from pos_app.ui.dialogs import LineDialog
@@ -66,7 +66,7 @@ class BasketModel(QAbstractTableModel):
             return line.name
         if index.column() == 1:
             unit = {Measure.KILOGRAM: tr(C, "kg"), Measure.METER: tr(C, "m")}.get(line.measure, "")
-            return f"{line.quantity.normalize():f} {unit}".strip()
+            return f"{format_quantity(line.quantity)} {unit}".strip()
         if index.column() == 2:
             return line.unit_price.format(symbol=False)
         return line.total.format(symbol=False)
@@ -115,10 +115,8 @@ class SaleScreen(Screen):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setDefaultSectionSize(44)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(90)
+        self.table.horizontalHeader().setMinimumSectionSize(90)
+        self._size_columns()
         self.table.doubleClicked.connect(lambda _: self._edit_selected())
 
         self.add_line = big_button()
@@ -316,6 +314,12 @@ class SaleScreen(Screen):
         if self.model.lines:
             self.checkout.emit(Sale(lines=tuple(self.model.lines), currency=self.model.currency))
 
+    def _size_columns(self) -> None:
+        """The name takes the room left by the numbers (set again: a model reset drops it)."""
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
     def clear(self) -> None:
         self.model.clear()
         self.field.clear()
@@ -323,7 +327,7 @@ class SaleScreen(Screen):
 
     def _refresh(self, *_: Any) -> None:
         has_lines = bool(self.model.lines)
-        self.table.resizeColumnsToContents()
+        self._size_columns()
         self.total.setText(tr(C, "Total: {amount}", amount=self.model.total.format()))
         self.pay.setEnabled(has_lines)
         for button in (self.edit_line, self.less, self.more, self.remove_line):

@@ -203,9 +203,13 @@ class SettingsForm(QWidget):
         self.tabs.addTab(other, "")
         self.change_pin = big_button(height=48)
         self.change_pin.setObjectName("changePin")
+        self.pin_note = caption(points=11, name="pinNote")
         if show_security:
             security = QWidget()
-            QVBoxLayout(security).addWidget(self.change_pin)
+            column = QVBoxLayout(security)
+            column.addWidget(self.pin_note)
+            column.addWidget(self.change_pin)
+            column.addStretch(1)
             self.tabs.addTab(security, "")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
@@ -236,6 +240,9 @@ class SettingsForm(QWidget):
         self.customer_display.setText(tr(C, "Customer display (a second window)"))
         self.kiosk.setText(tr(C, "Kiosk mode: full screen, leaving needs the PIN"))
         self.change_pin.setText(tr(C, "Change the manager PIN…"))
+        self.pin_note.setText(tr(C, "The manager PIN protects refunds, settings, resolving "
+                                    "payments by hand and leaving the kiosk. Five wrong PINs "
+                                    "lock it for five minutes."))
         for i, text in enumerate((tr(C, "Terminal"), tr(C, "Payment providers"),
                                   tr(C, "Receipts and display"), tr(C, "Security"))):
             if i < self.tabs.count():

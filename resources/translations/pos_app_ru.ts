@@ -2238,6 +2238,11 @@
     </message>
     <message>
       <location filename="../../pos_app/ui/settings.py" />
+      <source>The manager PIN protects refunds, settings, resolving payments by hand and leaving the kiosk. Five wrong PINs lock it for five minutes.</source>
+      <translation>PIN менеджера защищает возвраты, настройки, решения по платежам вручную и выход из режима киоска. После пяти неверных попыток ввод блокируется на пять минут.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
       <source>The old file could not be read and was kept as {kept}.</source>
       <translation>Старый файл не читался и сохранён как {kept}.</translation>
     </message>

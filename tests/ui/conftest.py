@@ -14,7 +14,7 @@ from pos_app.core.secrets import SecretStore
 from pos_app.sandbox.testing import SandboxTransport
 from pos_app.ui.app import apply_style
 from pos_app.ui.main_window import MainWindow
-from pos_app.ui.qt import QApplication, QEvent
+from pos_app.ui.qt import QApplication, QCoreApplication, QEvent, QSettings
 from pos_app.ui.support import cancel_actions
 from pos_app.ui.translations import Translations
 from tests.helpers import training_runtime
@@ -49,6 +49,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     gc.collect()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def qt_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The window remembers its geometry in QSettings: keep the tests' apart from the user's."""
+    folder = tmp_path_factory.mktemp("qsettings")
+    for kind in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(kind, QSettings.Scope.UserScope, str(folder))
+    QCoreApplication.setOrganizationName("pos-app-tests")
+
+
 MakeWindow = Callable[..., Awaitable[MainWindow]]
 
 
@@ -72,8 +81,8 @@ async def make_window(sandbox: SandboxTransport, tmp_path: Path,
         main = MainWindow(runtime, secrets=SecretStore(), translations=translations,
                           kiosk=kiosk)
         made.append(main)
-        main.resize(1280, 800)
         main.start()
+        main.resize(1280, 800)
         await runtime.service.start()
         return main
 

@@ -7,6 +7,7 @@ from typing import Any, TypeVar, overload
 
 from pytestqt.qtbot import QtBot
 
+from pos_app.core.service import PaymentUpdate
 from pos_app.core.states import PaymentState
 from pos_app.sandbox.testing import SandboxTransport
 from pos_app.ui.main_window import MainWindow
@@ -173,6 +174,26 @@ async def test_paymega_declined(window: MainWindow, qtbot: QtBot) -> None:
     assert window.result.reason.text()
     click(qtbot, window.result.other_button)
     assert current(window) is window.choose
+
+
+async def test_a_late_word_on_the_last_attempt_does_not_hide_the_next(
+        window: MainWindow, qtbot: QtBot) -> None:
+    await sell(qtbot, window, "1499")
+    click(qtbot, window.choose.buttons["paymega"])
+    await until(lambda: window.payment_screen.customer_declines.isVisible())
+    click(qtbot, window.payment_screen.customer_declines)
+    await until(lambda: current(window) is window.result)
+    declined = window.result.payment
+    assert declined is not None
+    click(qtbot, window.result.other_button)
+    window.choose.deposit_type.setCurrentIndex(window.choose.deposit_type.findData("wallet"))
+    click(qtbot, window.choose.buttons["pegas"])
+    # The declined attempt's driver reports once more (it stopped) before Pegas answers.
+    window.bridge.updated.emit(PaymentUpdate(payment=declined, stopped=True))
+    assert current(window) is window.payment_screen
+    await until(lambda: window.payment_screen.payer_text.isVisible())
+    assert window.payment_screen.payment is not None
+    assert window.payment_screen.payment.provider == "pegas"
 
 
 async def test_paymega_expiry(window: MainWindow, qtbot: QtBot,

@@ -1,0 +1,91 @@
+"""Every screen fits a 1024×768 kiosk in both languages: no text cut off, nothing off-screen."""
+
+from __future__ import annotations
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from pos_app.sandbox.testing import SandboxTransport
+from pos_app.ui.qt import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QApplication,
+    QEvent,
+    QLabel,
+    QPoint,
+    QPushButton,
+    QRect,
+    QWidget,
+)
+from tests.ui.conftest import MakeWindow
+from tests.ui.tour import tour
+
+SMALLEST = (1024, 768)
+
+
+def _inside_a_scroll_area(widget: QWidget, top: QWidget) -> bool:
+    parent = widget.parentWidget()
+    while parent is not None and parent is not top:
+        if isinstance(parent, QAbstractScrollArea):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def problems(top: QWidget) -> list[str]:
+    """The visible texts that do not fit their widget, and widgets outside the window."""
+    for _ in range(3):  # a layout's change may ask its parent's layout to run again
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    found = []
+    area = QRect(QPoint(0, 0), top.size())
+    for widget in top.findChildren(QWidget):
+        if not widget.isVisibleTo(top) or widget.width() == 0:
+            continue
+        name = f"{type(widget).__name__} {widget.objectName()!r}"
+        if isinstance(widget, QAbstractButton | QLabel) and widget.text():
+            name = label = f"{name} “{widget.text()[:40]}”"
+            wraps = isinstance(widget, QLabel) and widget.wordWrap()
+            if wraps and widget.height() < widget.heightForWidth(widget.width()) - 1:
+                found.append(f"{label}: cut at the bottom")
+            if not wraps and widget.width() < widget.sizeHint().width() - 1:
+                found.append(f"{label}: {widget.width()} px wide, needs "
+                             f"{widget.sizeHint().width()}")
+        if not _inside_a_scroll_area(widget, top):
+            where = QRect(widget.mapTo(top, QPoint(0, 0)), widget.size())
+            if not area.contains(where):
+                found.append(f"{name}: outside the window at {where.getRect()}")
+    return found
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_every_screen_fits_the_smallest_kiosk(make_window: MakeWindow,
+                                                    sandbox: SandboxTransport,
+                                                    language: str) -> None:
+    window = await make_window()
+    window.translations.use(language)
+    window.resize(*SMALLEST)
+    seen = []
+    async for name, widget in tour(window, sandbox):
+        seen.append(name)
+        assert widget.width() <= SMALLEST[0], f"{name} made the window wider"
+        assert widget.height() <= SMALLEST[1], f"{name} made the window taller"
+        assert problems(widget) == [], f"{language} {name}"
+    assert len(seen) >= 20  # the tour reached every screen
+
+
+def test_the_check_sees_cut_texts_and_lost_widgets(qtbot: QtBot) -> None:
+    top = QWidget()
+    qtbot.addWidget(top)
+    top.resize(300, 200)
+    cramped = QPushButton("A button whose text is much too long", top)
+    cramped.setGeometry(0, 0, 60, 30)
+    lost = QLabel("off screen", top)
+    lost.setGeometry(280, 0, 100, 30)
+    wrapped = QLabel("a long text that wraps over several lines " * 3, top)
+    wrapped.setWordWrap(True)
+    wrapped.setGeometry(0, 40, 120, 20)
+    top.show()
+    found = "\n".join(problems(top))
+    assert "“A button whose text is much too long”: 60 px wide, needs" in found
+    assert "off screen" in found
+    assert "cut at the bottom" in found

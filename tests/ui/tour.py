@@ -1,0 +1,193 @@
+"""A tour of every screen and dialog, in a realistic state, reached through the real flows.
+
+Used by ``test_layout.py`` (no text is cut off, in either language) and to take screenshots
+for a review::
+
+    uv run python -m tests.ui.tour /tmp/shots --language ru --size 1280x800
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from pos_app.core.money import Money
+from pos_app.core.states import PaymentState
+from pos_app.sandbox.faults import Fault
+from pos_app.sandbox.testing import SandboxTransport
+from pos_app.ui.customer import CustomerDisplay
+from pos_app.ui.dialogs import PayoutDialog, PinDialog, RefundDialog, ResolveDialog
+from pos_app.ui.main_window import MainWindow
+from pos_app.ui.qt import QWidget
+from pos_app.ui.settings import FirstRunScreen
+from tests.helpers import customer, grocery_sale, simple_sale, wait_until
+
+Stop = tuple[str, QWidget]
+
+
+async def tour(window: MainWindow, sandbox: SandboxTransport) -> AsyncIterator[Stop]:
+    """Yields (name, widget) with the widget showing the named state."""
+    async for stop in _cashier(window, sandbox):
+        yield stop
+    async for stop in _manager(window, sandbox):
+        yield stop
+    async for stop in _dialogs(window):
+        yield stop
+
+
+async def _cashier(window: MainWindow, sandbox: SandboxTransport) -> AsyncIterator[Stop]:
+    screen = window.sale_screen
+    for line in grocery_sale().lines:
+        screen.model.add(line)
+    screen.field.setText("12")
+    yield "sale", window
+    screen.pay.click()
+    await wait_until(lambda: window.stack.currentWidget() is window.choose)
+    yield "choose", window
+    window.choose.buttons["koshelek"].click()
+    yield "koshelek-scan", window
+    window.payment_screen.scanned.emit("hello-world-123")  # as if a scanner read it
+    await wait_until(lambda: window.payment_screen.error.text())
+    yield "koshelek-bad-code", window
+    window.payment_screen.back_button.click()
+    window.choose.buttons["paymega"].click()
+    await wait_until(lambda: window.payment_screen.qr.payload)
+    yield "paymega-qr", window
+    window.payment_screen.customer_declines.click()
+    await wait_until(lambda: window.stack.currentWidget() is window.result)
+    yield "result-declined", window
+    window.result.other_button.click()
+    window.choose.deposit_type.setCurrentIndex(window.choose.deposit_type.findData("wallet-card"))
+    window.choose.buttons["pegas"].click()
+    await wait_until(lambda: window.payment_screen.payer_text.isVisible())
+    yield "pegas-transfer", window
+    window.payment_screen.customer_pays.click()
+    await wait_until(lambda: window.stack.currentWidget() is window.result)
+    yield "result-paid", window
+    window.result.receipt_button.click()
+    await wait_until(lambda: window.stack.currentWidget() is window.receipt
+                     and window.receipt.html)
+    yield "receipt", window
+    window.receipt.done_button.click()
+    window.result.new_sale_button.click()
+    window.alerts.alert("demo", "Late payment: the customer paid 1 499,00 ₽ after the cashier "
+                                "left the payment. Complete the sale or refund it.")
+    yield "alert", window
+    window.alerts.hide()
+
+
+async def _manager(window: MainWindow, sandbox: SandboxTransport) -> AsyncIterator[Stop]:
+    await window.service.pay(simple_sale("250"), "koshelek",
+                             {"barcode": customer(sandbox, delay_ms=0)["barcode"]})
+    window.history_button.click()
+    await wait_until(lambda: window.history.model.total >= 3)
+    window.history.table.selectRow(0)
+    await wait_until(lambda: window.history.details.events.count() > 0)
+    yield "history", window
+    assert sandbox.sandbox.faults is not None
+    sandbox.sandbox.faults.add(Fault(kind="drop_before", count=-1,
+                                     path="/koshelek/api/v1/merchant/checkout"))
+    unknown = await window.service.pay(simple_sale("50"), "koshelek",
+                                       {"barcode": customer(sandbox)["barcode"]})
+    assert unknown.state is PaymentState.UNKNOWN
+    sandbox.sandbox.faults.clear()
+    window.attention_button.click()
+    await wait_until(lambda: window.attention.model.total >= 1)
+    window.attention.table.selectRow(0)
+    await wait_until(lambda: window.attention.details.events.count() > 0)
+    yield "attention", window
+    window.settings.load()
+    window.go(window.settings)
+    tabs = window.settings.form.tabs
+    for index in range(tabs.count()):
+        tabs.setCurrentIndex(index)
+        yield f"settings-{index + 1}", window
+
+
+async def _dialogs(window: MainWindow) -> AsyncIterator[Stop]:
+    sale = grocery_sale()
+    widgets: list[tuple[str, QWidget]] = [
+        ("dialog-pin", PinDialog(window, window.pins, purpose="A refund needs the manager PIN.")),
+        ("dialog-refund", RefundDialog(window, sale=sale, refundable=sale.total,
+                                       by_items=True)),
+        ("dialog-payout", PayoutDialog(window, amount=Money(149900))),
+        ("dialog-resolve", ResolveDialog(window, summary="150,00 ₽, Koshelek Pay, UNKNOWN")),
+    ]
+    display = CustomerDisplay(training=True)
+    display.resize(800, 600)
+    display.total(sale.total)
+    widgets.append(("customer-display", display))
+    first_run = FirstRunScreen(config_path=window.runtime.config_path, secrets=window.secrets,
+                               pins=window.pins, problem="")
+    first_run.resize(window.size())
+    widgets.append(("first-run", first_run))
+    for name, widget in widgets:
+        widget.show()
+        yield name, widget
+        widget.close()
+        widget.deleteLater()
+
+
+# -- screenshots ---------------------------------------------------------------------------
+
+async def _screenshots(folder: Path, language: str, width: int, height: int) -> None:
+    import keyring
+
+    from pos_app.core.secrets import SecretStore
+    from pos_app.ui.translations import Translations
+    from tests.helpers import MemoryKeyring, training_runtime
+
+    keyring.set_keyring(MemoryKeyring())
+    sandbox = SandboxTransport()
+    runtime = await training_runtime(sandbox)
+    translations = Translations(folder / ".qm")
+    translations.use(language)
+    window = MainWindow(runtime, secrets=SecretStore(), translations=translations, kiosk=False)
+    window.start()
+    window.resize(width, height)  # after start(): it restores the last session's geometry
+    await runtime.service.start()
+    try:
+        async for name, widget in tour(window, sandbox):
+            widget.grab().save(str(folder / f"{language}-{name}.png"))
+    finally:
+        window._unlocked = True
+        window.close()
+        await runtime.aclose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--language", default="en", choices=("en", "ru"))
+    parser.add_argument("--size", default="1280x800")
+    args = parser.parse_args(argv)
+    width, height = (int(n) for n in args.size.split("x"))
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # Throwaway journal and configuration: never the real terminal's.
+    scratch = args.folder / ".data"
+    scratch.mkdir(parents=True, exist_ok=True)
+    os.environ["POS_APP_DATA_DIR"] = str(scratch)
+    os.environ["POS_APP_CONFIG"] = str(scratch / "terminal.toml")
+
+    import qasync
+
+    from pos_app.ui.app import apply_style
+    from pos_app.ui.qt import QApplication, QSettings
+
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(scratch))
+    app = QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)
+    apply_style(app)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        loop.run_until_complete(_screenshots(args.folder, args.language, width, height))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
