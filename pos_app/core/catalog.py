@@ -14,9 +14,9 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from pos_app.core.money import AmountError, Money, parse_decimal, to_minor
+from pos_app.core.money import Money, parse_decimal, to_minor
 from pos_app.core.sale import Measure, VatRate
-from pos_app.i18n import Message, msg
+from pos_app.i18n import Message, UserError, msg
 
 C = "Catalog"
 REQUIRED = ("barcode", "name", "price")
@@ -61,10 +61,8 @@ def parse_catalog(text: str, *, currency: str = "RUB") -> Catalog:
     for line, row in enumerate(reader, start=2):
         try:
             product = _product(row, currency)
-        except (AmountError, ValueError) as exc:
-            problem = exc.message if isinstance(exc, AmountError) else msg(C, "{error}",
-                                                                           error=str(exc))
-            problems.append(msg(C, "Line {line}: {problem}", line=line, problem=problem))
+        except UserError as exc:  # a bad price, or a row problem below
+            problems.append(msg(C, "Line {line}: {problem}", line=line, problem=exc.message))
             continue
         if product.barcode in products:
             problems.append(msg(C, "Line {line}: barcode {barcode} appears twice; the first "
@@ -80,11 +78,17 @@ def _product(row: dict[str, str | None], currency: str) -> Product:
 
     barcode, name = cell("barcode"), cell("name")
     if not barcode or not name:
-        raise ValueError("a barcode and a name are needed")
+        raise UserError(msg(C, "a barcode and a name are needed"))
     price = Money(to_minor(parse_decimal(cell("price")), currency), currency)
-    vat = VatRate(cell("vat").lower() or "none")
-    measure = Measure(cell("measure").upper() or "PIECE")
-    return Product(barcode, name, price, vat, measure, cell("article") or barcode)
+    vat, measure = cell("vat").lower() or "none", cell("measure").upper() or "PIECE"
+    if vat not in VatRate.__members__.values():
+        raise UserError(msg(C, "unknown VAT rate “{vat}”; use one of {known}", vat=vat,
+                              known=", ".join(VatRate)))
+    if measure not in Measure.__members__.values():
+        raise UserError(msg(C, "unknown measure “{measure}”; use one of {known}",
+                              measure=measure, known=", ".join(Measure)))
+    return Product(barcode, name, price, VatRate(vat), Measure(measure),
+                   cell("article") or barcode)
 
 
 def load_catalog(path: Path) -> Catalog:

@@ -25,6 +25,7 @@ from pos_app.ui.qt import (
     QListWidget,
     QModelIndex,
     QPersistentModelIndex,
+    QPushButton,
     Qt,
     QTableView,
     QTimer,
@@ -57,6 +58,7 @@ class HistoryModel(QAbstractTableModel):
     """All payments matching a filter; pages are read on demand, so 100k rows scroll freely."""
 
     PAGE = 200
+    KEPT_PAGES = 30  # scrolling through 100k rows keeps only the pages near the view
     loaded = Signal()
 
     def __init__(self, journal: Journal, provider_names: dict[str, str]) -> None:
@@ -142,6 +144,8 @@ class HistoryModel(QAbstractTableModel):
             return
         self._pages[page] = rows
         self._loading.discard(page)
+        while len(self._pages) > self.KEPT_PAGES:  # forget the page farthest from this one
+            del self._pages[max(self._pages, key=lambda kept: abs(kept - page))]
         first = page * self.PAGE
         last = min(first + self.PAGE, self.total) - 1
         if last >= first:
@@ -360,6 +364,9 @@ class HistoryScreen(Screen):
         layout.addWidget(side)
         self.retranslate()
 
+    def escape_button(self) -> QPushButton:
+        return self.back
+
     def retranslate(self) -> None:
         self.search.setPlaceholderText(tr(C, "Search: amount, sale number, id, transaction"))
         self.provider.setItemText(0, tr(C, "Any provider"))
@@ -453,6 +460,9 @@ class AttentionScreen(Screen):
         side.setFixedWidth(SIDE_WIDTH)
         layout.addWidget(side)
         self.retranslate()
+
+    def escape_button(self) -> QPushButton:
+        return self.back
 
     def retranslate(self) -> None:
         self.title.setText(tr(C, "Needs attention"))

@@ -24,6 +24,7 @@ from pos_app.ui.qt import (
     QCloseEvent,
     QEvent,
     QHBoxLayout,
+    QKeyEvent,
     QMainWindow,
     QPaintEvent,
     QPushButton,
@@ -188,6 +189,16 @@ class MainWindow(QMainWindow):
         if self.customer is not None:
             self.customer.retranslate()
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Escape, wherever the focus is (a field passes it on), takes the screen's way back."""
+        if event.key() == Qt.Key.Key_Escape:
+            screen = self.stack.currentWidget()
+            button = screen.escape_button() if isinstance(screen, Screen) else None
+            if button is not None and button.isVisible() and button.isEnabled():
+                button.click()
+                return
+        super().keyPressEvent(event)
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
@@ -211,6 +222,11 @@ class MainWindow(QMainWindow):
         if self.customer is not None:
             self.customer.place()
         self.go(self.sale_screen)
+        if self.catalog.problems:  # the good lines are used; the manager should fix the rest
+            shown = "\n".join(p.render() for p in self.catalog.problems[:5])
+            more = len(self.catalog.problems) - 5
+            show_error(self, tr(C, "The product catalog has problems:\n{problems}",
+                                problems=shown + (f"\n… (+{more})" if more > 0 else "")))
 
     def go(self, screen: Screen) -> None:
         self.stack.setCurrentWidget(screen)

@@ -15,6 +15,7 @@ from pos_app.ui.qt import (
     QGridLayout,
     QGuiApplication,
     QHBoxLayout,
+    QKeyEvent,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -60,7 +61,9 @@ class ChooseScreen(Screen):
         self.buttons: dict[str, QPushButton] = {}
         self.hints: dict[str, QLabel] = {}
         for row, (name, provider) in enumerate(providers.items()):
-            button = big_button(provider.display_name, role="primary", height=80)
+            # Numbered: the keys 1, 2, 3… choose too.
+            button = big_button(f"{row + 1} · {provider.display_name}", role="primary",
+                                height=80)
             button.setObjectName(f"pay_{name}")
             button.clicked.connect(lambda _=False, n=name: self._choose(n))
             self.buttons[name] = button
@@ -111,6 +114,18 @@ class ChooseScreen(Screen):
 
     def set_amount(self, amount: Money) -> None:
         self.amount.setText(amount.format())
+
+    def escape_button(self) -> QPushButton:
+        return self.back_button
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """1, 2, 3… choose the first, second, third way to pay (as numbered on the buttons)."""
+        names = list(self.buttons)
+        digit = event.key() - Qt.Key.Key_1
+        if 0 <= digit < len(names) and self.buttons[names[digit]].isEnabled():
+            self.buttons[names[digit]].click()
+            return
+        super().keyPressEvent(event)
 
     def _choose(self, name: str) -> None:
         options: dict[str, str] = {}
@@ -217,6 +232,9 @@ class PaymentScreen(Screen):
     def shown(self) -> None:
         if self._mode == "scan":
             self.code.setFocus()
+
+    def escape_button(self) -> QPushButton:
+        return self.cancel_button if self.cancel_button.isVisible() else self.back_button
 
     # -- phases --
 
@@ -368,6 +386,18 @@ class ResultScreen(Screen):
         layout.addStretch(1)
         layout.addLayout(buttons)
         self.retranslate()
+
+    def escape_button(self) -> QPushButton:
+        return self.new_sale_button
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter takes the first offered next step: the receipt, or trying again."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            for button in (self.receipt_button, self.retry_button, self.check_button):
+                if button.isVisible() and button.isEnabled():
+                    button.click()
+                    return
+        super().keyPressEvent(event)
 
     def retranslate(self) -> None:
         self.receipt_button.setText(tr(C, "Receipt"))

@@ -23,6 +23,7 @@ from pos_app.ui.qt import (
     QPrintDialog,
     QPrinter,
     QPrinterInfo,
+    QPushButton,
     QScrollArea,
     QSizeF,
     Qt,
@@ -133,6 +134,9 @@ class ReceiptScreen(Screen):
         layout.addWidget(self.provider_area, 2)
         layout.addLayout(buttons, 1)
         self.retranslate()
+
+    def escape_button(self) -> QPushButton:
+        return self.done_button
 
     def retranslate(self) -> None:
         self.paper_label.setText(tr(C, "Paper"))

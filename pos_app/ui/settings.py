@@ -400,6 +400,9 @@ class SettingsScreen(Screen):
         layout.addLayout(buttons)
         self.retranslate()
 
+    def escape_button(self) -> QPushButton:
+        return self.back
+
     def retranslate(self) -> None:
         self.form.retranslate()
         self.save.setText(tr(C, "Save"))

@@ -68,6 +68,10 @@ class Screen(QWidget):
     def shown(self) -> None:
         """The screen became visible (put the focus where the cashier types)."""
 
+    def escape_button(self) -> QPushButton | None:
+        """What Escape presses on this screen: its way back or out."""
+        return None
+
 
 def big_button(text: str = "", *, role: str = "", height: int = 56) -> QPushButton:
     """A touch-friendly button; ``role`` ("primary", "danger") picks its colour in the style."""

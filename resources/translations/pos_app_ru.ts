@@ -59,8 +59,18 @@
     </message>
     <message>
       <location filename="../../pos_app/core/catalog.py" />
-      <source>{error}</source>
-      <translation>{error}</translation>
+      <source>a barcode and a name are needed</source>
+      <translation>нужны штрихкод и наименование</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/catalog.py" />
+      <source>unknown VAT rate “{vat}”; use one of {known}</source>
+      <translation>неизвестная ставка НДС «{vat}»; допустимы: {known}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/catalog.py" />
+      <source>unknown measure “{measure}”; use one of {known}</source>
+      <translation>неизвестная единица измерения «{measure}»; допустимы: {known}</translation>
     </message>
   </context>
   <context>
@@ -862,6 +872,13 @@
       <location filename="../../pos_app/ui/main_window.py" />
       <source>The payout is sent; its result will show in the history.</source>
       <translation>Выплата отправлена; результат появится в истории.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>The product catalog has problems:
+{problems}</source>
+      <translation>В каталоге товаров есть ошибки:
+{problems}</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />

@@ -145,3 +145,14 @@ def test_live_mode_needs_identity_and_a_provider() -> None:
     assert "terminal.store_id" in text
     assert "terminal.terminal_id" in text
     assert "no payment provider is enabled" in text
+
+
+def test_the_readme_example_is_a_valid_configuration(tmp_path: Path) -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "terminal.toml"
+    path.write_text(example, encoding="utf-8")
+    config = load_config(path)  # raises, naming each key, if the README went stale
+    assert config.terminal_id == "POS-03"
+    assert config.ui.paper_width_mm == 80
+    assert config.pegas.deposit_type == "invoice-select"

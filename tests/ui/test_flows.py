@@ -12,7 +12,7 @@ from pos_app.core.states import PaymentState
 from pos_app.sandbox.testing import SandboxTransport
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.qt import QApplication, QDialog, QLineEdit, QPushButton, Qt, QWidget
-from tests.helpers import wait_until
+from tests.helpers import customer, wait_until
 
 S = PaymentState
 LEFT = Qt.MouseButton.LeftButton
@@ -252,3 +252,35 @@ def pin(qtbot: QtBot, code: str = "1234") -> None:
     assert field is not None
     qtbot.keyClicks(field, code)
     qtbot.keyClick(field, Qt.Key.Key_Return)
+
+
+async def test_keyboard_only(window: MainWindow, qtbot: QtBot,
+                             sandbox: SandboxTransport) -> None:
+    """Digits, Enter and Escape carry a whole sale; Escape backs out of every screen."""
+    await sell(qtbot, window, "250")  # typed amount, Enter, Enter on the empty field: pay
+    qtbot.keyClick(window.choose, Qt.Key.Key_2)  # the second way to pay: Paymega
+    await until(lambda: window.payment_screen.qr.payload)
+    qtbot.keyClick(window.payment_screen.link, Qt.Key.Key_Escape)  # = Cancel payment
+    await until(lambda: current(window) is window.result)
+    assert window.result.headline.text() == "Left to expire"
+    qtbot.keyClick(window.result, Qt.Key.Key_Escape)
+    assert current(window) is window.sale_screen
+    await sell(qtbot, window, "75")
+    qtbot.keyClick(window.choose, Qt.Key.Key_Escape)
+    assert current(window) is window.sale_screen
+    qtbot.keyClick(window.sale_screen.field, Qt.Key.Key_Return)  # the basket is kept: pay
+    await until(lambda: current(window) is window.choose)
+    qtbot.keyClick(window.choose, Qt.Key.Key_1)  # Koshelek Pay: the scan prompt
+    assert window.payment_screen.code.isVisible()
+    code = customer(sandbox, delay_ms=0)["barcode"]
+    qtbot.keyClicks(window.payment_screen.code, code)
+    qtbot.keyClick(window.payment_screen.code, Qt.Key.Key_Return)
+    await until(lambda: current(window) is window.result)
+    assert window.result.headline.text() == "Paid"
+    qtbot.keyClick(window.result, Qt.Key.Key_Return)  # Enter: the receipt
+    await until(lambda: current(window) is window.receipt)
+    qtbot.keyClick(window.receipt, Qt.Key.Key_Escape)
+    assert current(window) is window.result
+    click(qtbot, window.history_button)
+    qtbot.keyClick(window.history.search, Qt.Key.Key_Escape)
+    assert current(window) is window.sale_screen

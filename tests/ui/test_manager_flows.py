@@ -313,3 +313,22 @@ def test_pin_store_lockout() -> None:
         pins.verify("4821")  # the right PIN, but during the lockout
     assert "Too many wrong PINs" in refused.value.message.english()
 
+
+
+async def test_catalog_problems_are_shown_at_start(make_window: MakeWindow, qtbot: QtBot,
+                                                   isolated_dirs: Path) -> None:
+    catalog = isolated_dirs / "catalog.csv"
+    catalog.write_text("barcode;name;price\n4601234567890;Молоко;89,90\n42;Торт;abc\n",
+                       encoding="utf-8")
+    config = isolated_dirs / "config" / "terminal.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f"[ui]\ncatalog_file = '{catalog}'\n", encoding="utf-8")
+    window = await make_window()
+    box = await until(lambda: dialog("errorBox", QMessageBox))
+    assert "Line 3" in box.text()
+    assert "abc" in box.text()
+    box.accept()
+    window.sale_screen.wedge._last = -1.0
+    qtbot.keyClicks(window.sale_screen.field, "4601234567890")  # the good line works
+    qtbot.keyClick(window.sale_screen.field, Qt.Key.Key_Return)
+    assert [line.name for line in window.sale_screen.model.lines] == ["Молоко"]

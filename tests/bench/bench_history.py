@@ -1,0 +1,161 @@
+"""How the history screen behaves over a large journal (100 000 payments by default).
+
+    uv run python -m tests.bench.bench_history [--payments 100000]
+
+It fills a real SQLite journal (real payments made against the sandboxes, then copied
+row by row with new ids, numbers and times), opens the history screen on it and measures what
+a manager feels: opening the history, jumping to the middle and to the end of the list,
+searching by amount and by transaction id, and the attention counter.  Prints one line per
+measurement (median of several runs, in milliseconds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+RUNS = 5
+
+
+async def _seed(folder: Path) -> Path:
+    """Real payments in a journal: a Koshelek one paid, a Paymega one left to expire."""
+    from pos_app.sandbox.testing import SandboxTransport
+    from tests.helpers import customer, grocery_sale, simple_sale, training_runtime
+
+    sandbox = SandboxTransport()
+    runtime = await training_runtime(sandbox)
+    await runtime.service.start()
+    await runtime.service.pay(grocery_sale(), "koshelek",
+                              {"barcode": customer(sandbox, delay_ms=0)["barcode"]})
+    declined = await runtime.service.start_payment(simple_sale("1499"), "paymega", {})
+    await runtime.service.wait(declined.id, timeout=5,
+                               until=lambda p: p.provider_ref is not None)
+    await runtime.service.cancel(declined.id)
+    path = runtime.journal.path
+    await runtime.aclose()
+    return path
+
+
+def _fill(path: Path, count: int) -> None:
+    """Copy the seeded rows until the journal holds ``count`` payments (one sale each)."""
+    db = sqlite3.connect(path)
+    db.row_factory = sqlite3.Row
+    sales = {row["id"]: dict(row) for row in db.execute("SELECT * FROM sales")}
+    templates = [dict(row) for row in db.execute("SELECT * FROM payments")]
+    start = datetime.now(UTC) - timedelta(minutes=count)
+    number = db.execute("SELECT MAX(number) FROM sales").fetchone()[0]
+    new_sales, new_payments = [], []
+    for i in range(count - len(templates)):
+        template = templates[i % len(templates)]
+        number += 1
+        sale = dict(sales[template["sale_id"]], id=f"bs{i:010d}", number=number)
+        when = (start + timedelta(minutes=i)).isoformat(timespec="milliseconds")
+        payment = dict(template, id=f"bp{i:010d}", sale_id=sale["id"], idem_key=f"bk{i}",
+                       provider_ref=f"ref-{i:08d}", amount_minor=100 + (i * 37) % 500_000,
+                       created_at=when, updated_at=when)
+        new_sales.append(sale)
+        new_payments.append(payment)
+    for table, rows in (("sales", new_sales), ("payments", new_payments)):
+        columns = list(rows[0])
+        db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608
+                       f"({', '.join('?' * len(columns))})",
+                       [tuple(row[c] for c in columns) for row in rows])
+    db.commit()
+    db.close()
+
+
+async def _median(action: Callable[[], Awaitable[Any]]) -> float:
+    times = []
+    for _ in range(RUNS):
+        began = time.perf_counter()
+        await action()
+        times.append((time.perf_counter() - began) * 1000)
+    return statistics.median(times)
+
+
+async def _measure(journal_path: Path, count: int) -> list[tuple[str, float]]:
+    from pos_app.core.journal import Journal, PaymentFilter
+    from pos_app.ui.history import HistoryModel
+    from pos_app.ui.qt import QTableView
+    from tests.helpers import wait_until
+
+    journal = await Journal.open(journal_path)
+    model = HistoryModel(journal, {"koshelek": "Koshelek Pay", "paymega": "Paymega"})
+    view = QTableView()
+    view.setModel(model)
+    view.resize(900, 700)
+    view.show()
+    results = []
+
+    async def jump(row: int) -> None:
+        model._pages.pop(row // model.PAGE, None)  # measure the read, not the cache
+        view.scrollTo(model.index(row, 0))
+        model.data(model.index(row, 0))
+        await wait_until(lambda: model.payment_at(row) is not None)
+
+    results.append(("open the history (count + first page)",
+                    await _median(lambda: model.reload(PaymentFilter()))))
+    results.append((f"jump to row {count // 2}", await _median(lambda: jump(count // 2))))
+    results.append((f"jump to the last row {count - 1}", await _median(lambda: jump(count - 1))))
+    results.append(("search an amount (“1499”)",
+                    await _median(lambda: model.reload(PaymentFilter(text="1499")))))
+    results.append(("search a transaction id (“ref-0005”)",
+                    await _median(lambda: model.reload(PaymentFilter(text="ref-0005")))))
+    results.append(("filter by provider",
+                    await _median(lambda: model.reload(PaymentFilter(providers=("paymega",))))))
+    results.append(("count those needing attention",
+                    await _median(lambda: journal.count_payments(
+                        PaymentFilter(needs_attention=True)))))
+    await model.reload(PaymentFilter())
+    for row in range(0, count, model.PAGE * 7):  # scroll through everything
+        await jump(row)
+    results.append(("pages kept in memory after scrolling through all", len(model._pages)))
+    view.close()
+    await journal.close()
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--payments", type=int, default=100_000)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    scratch = Path(tempfile.mkdtemp(prefix="pos-bench-"))
+    os.environ["POS_APP_DATA_DIR"] = str(scratch)
+    os.environ["POS_APP_CONFIG"] = str(scratch / "terminal.toml")
+
+    import keyring
+    import qasync
+
+    from pos_app.ui.qt import QApplication
+    from tests.helpers import MemoryKeyring
+
+    keyring.set_keyring(MemoryKeyring())
+    app = QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        path = loop.run_until_complete(_seed(scratch))
+        began = time.perf_counter()
+        _fill(path, args.payments)
+        sys.stdout.write(f"filled {args.payments} payments in {time.perf_counter() - began:.1f} s "
+              f"({path.stat().st_size / 1e6:.0f} MB)\n")
+        for name, value in loop.run_until_complete(_measure(path, args.payments)):
+            unit = " ms" if isinstance(value, float) else ""
+            sys.stdout.write(f"{name:55s} {value:8.1f}{unit}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
