@@ -284,6 +284,7 @@ async def cmd_pay(args: argparse.Namespace) -> int:
         if args.phone:
             options["phone"] = args.phone
         service.subscribe(_progress(args.json))
+        await _shift_for_payment(runtime, args.cashier)
         payment = await service.start_payment(Sale.single_amount(amount), args.provider, options)
         _say(f"Payment {payment.id} started ({provider.display_name}, {amount}).")
         loop = asyncio.get_running_loop()
@@ -385,6 +386,8 @@ async def cmd_refund(args: argparse.Namespace) -> int:
 
 async def cmd_reconcile(args: argparse.Namespace) -> int:
     async def body(runtime: Runtime) -> int:
+        if args.shift:
+            return await _reconcile_shift(runtime, args.json)
         payments = await runtime.service.reconcile(timeout=args.timeout)
         if not payments and not args.json:
             print("Nothing to reconcile: every payment is settled.")
@@ -392,6 +395,114 @@ async def cmd_reconcile(args: argparse.Namespace) -> int:
             _print_payment(payment, args.json)
         unknown = [p for p in payments if not p.state.is_final]
         return EXIT_UNKNOWN if unknown else EXIT_OK
+    return await _with_runtime(args, body, recover=False)
+
+
+async def _shift_for_payment(runtime: Runtime, cashier: str) -> None:
+    """Integration mode has no person to ask: a payment opens a shift when none is open."""
+    from pos_app.core.backoffice import Backoffice
+
+    shift, new = await Backoffice(runtime.service).ensure_shift(cashier)
+    if new:
+        _say(f"Shift {shift.number} opened for {shift.cashier}.")
+    elif shift.runs_long():
+        _say(f"Shift {shift.number} has been open for over 24 hours; close it with "
+             "`pos-app report z`.")
+
+
+def _provider_names(runtime: Runtime) -> dict[str, str]:
+    return {name: p.display_name for name, p in runtime.service.providers.items()}
+
+
+async def cmd_shift(args: argparse.Namespace) -> int:
+    from pos_app.core.backoffice import Backoffice
+
+    async def body(runtime: Runtime) -> int:
+        office = Backoffice(runtime.service)
+        if args.shift_command == "open":
+            shift = await office.open_shift(args.cashier)
+        else:
+            shift = await office.current_or_latest()
+        if args.json:
+            print(json.dumps({"shift": shift.number, "cashier": shift.cashier,
+                              "opened_at": shift.opened_at.isoformat(),
+                              "closed_at": shift.closed_at.isoformat() if shift.closed_at
+                              else None, "over_24_hours": shift.runs_long(),
+                              "balances_minor": dict(shift.balances)}, ensure_ascii=False))
+        else:
+            state = "open" if shift.is_open else f"closed {shift.closed_at:%Y-%m-%d %H:%M}"
+            print(f"Shift {shift.number} ({shift.cashier}), opened "
+                  f"{shift.opened_at.astimezone():%Y-%m-%d %H:%M}, {state}")
+            if shift.runs_long():
+                print("  Open for over 24 hours: close it with `pos-app report z`.")
+        return EXIT_OK
+    return await _with_runtime(args, body, recover=False)
+
+
+async def cmd_report(args: argparse.Namespace) -> int:
+    from pos_app.core.backoffice import Backoffice
+    from pos_app.core.reports import report_text
+
+    async def body(runtime: Runtime) -> int:
+        office = Backoffice(runtime.service)
+        differences = []
+        if args.kind == "z":
+            differences = await office.reconcile()
+            report = await office.close_shift(actor=args.actor)
+        else:
+            report = await office.x_report(args.shift)
+        open_differences = [d for d in differences if not d.resolved]
+        if args.json:
+            print(json.dumps({**report.to_json(),
+                              "differences": [d.to_json() for d in open_differences]},
+                             ensure_ascii=False))
+        else:
+            print(report_text(report, provider_names=_provider_names(runtime)))
+            _print_differences(open_differences)
+        return EXIT_OK
+    return await _with_runtime(args, body)
+
+
+async def _reconcile_shift(runtime: Runtime, as_json: bool) -> int:
+    from pos_app.core.backoffice import Backoffice
+
+    await runtime.service.start()
+    differences = [d for d in await Backoffice(runtime.service).reconcile() if not d.resolved]
+    if as_json:
+        print(json.dumps({"differences": [d.to_json() for d in differences]},
+                         ensure_ascii=False))
+    elif not differences:
+        print("The shift matches what the providers say.")
+    _print_differences([] if as_json else differences)
+    return EXIT_UNKNOWN if differences else EXIT_OK
+
+
+def _print_differences(differences: Sequence[Any]) -> None:
+    from pos_app.core.reconcile import KIND_LABELS
+
+    if differences:
+        print(f"Reconciliation: {len(differences)} difference(s) to resolve in the window "
+              "(Shift → Reconcile):")
+    for d in differences:
+        print(f"  {d.provider:<9} {KIND_LABELS[d.kind].render()}: {d.ref}  "
+              f"here: {d.ours or '—'}  there: {d.theirs or '—'}")
+
+
+async def cmd_export(args: argparse.Namespace) -> int:
+    from pos_app.core.backoffice import Backoffice
+    from pos_app.core.export import Period
+
+    period = Period.parse(getattr(args, "from"), args.to)
+    args.needs_lock = False
+
+    async def body(runtime: Runtime) -> int:
+        count = await Backoffice(runtime.service).export(Path(args.output), period,
+                                                         semicolon=args.semicolon)
+        if args.json:
+            print(json.dumps({"output": args.output, "payments": count}))
+        else:
+            print(f"{args.output}: {count} payment(s)")
+        return EXIT_OK
     return await _with_runtime(args, body, recover=False)
 
 
@@ -529,6 +640,8 @@ def build_parser() -> argparse.ArgumentParser:
     pay.add_argument("--type", help="Pegas-kassa deposit type: invoice-select, invoice-card, "
                                     "invoice-qw, yandex, wallet, wallet-card")
     pay.add_argument("--phone", help="the payer's phone (Pegas-kassa invoice-qw)")
+    pay.add_argument("--cashier", default="integration",
+                     help="who opens the shift if none is open (default: integration)")
     pay.add_argument("--customer", choices=("approve", "decline", "cancel", "never"),
                      help="with --demo: how the training customer answers")
     pay.set_defaults(run=cmd_pay)
@@ -552,7 +665,34 @@ def build_parser() -> argparse.ArgumentParser:
     reconcile = sub.add_parser("reconcile", parents=[common],
                                help="settle every payment whose outcome is not known yet")
     reconcile.add_argument("--timeout", type=float, default=45.0)
+    reconcile.add_argument("--shift", action="store_true",
+                           help="compare the open (or last) shift with what the providers say")
     reconcile.set_defaults(run=cmd_reconcile)
+
+    shift = sub.add_parser("shift", help="open a shift or show the current one")
+    shift_sub = shift.add_subparsers(dest="shift_command", metavar="ACTION", required=True)
+    shift_open = shift_sub.add_parser("open", parents=[common], help="open a shift")
+    shift_open.add_argument("--cashier", required=True, help="the cashier's name")
+    shift_open.set_defaults(run=cmd_shift)
+    shift_sub.add_parser("status", parents=[common],
+                         help="the open shift, or the last one").set_defaults(run=cmd_shift)
+
+    report = sub.add_parser("report", parents=[common],
+                            help="X report (shift stays open) or Z report (reconciles and "
+                                 "closes the shift)")
+    report.add_argument("kind", choices=("x", "z"))
+    report.add_argument("--shift", type=int, help="X report of an earlier shift (its Z report)")
+    report.add_argument("--actor", default="integration", help="who closes the shift (Z)")
+    report.set_defaults(run=cmd_report)
+
+    export = sub.add_parser("export", parents=[common],
+                            help="payments of a period as CSV (UTF-8 with BOM)")
+    export.add_argument("--from", required=True, metavar="YYYY-MM-DD", help="first day")
+    export.add_argument("--to", required=True, metavar="YYYY-MM-DD", help="last day (included)")
+    export.add_argument("--output", required=True, metavar="FILE")
+    export.add_argument("--semicolon", action="store_true",
+                        help="';' between fields and a decimal comma (Excel on Russian Windows)")
+    export.set_defaults(run=cmd_export)
 
     history = sub.add_parser("history", parents=[common], help="list recent payments")
     history.add_argument("--limit", type=int, default=20)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -226,3 +228,41 @@ def test_resolve_by_hand(capsys: pytest.CaptureFixture[str], isolated_dirs: Path
     assert (code, resolved["state"], resolved["reason_code"]) == (0, "PAID", "MANUAL")
     assert resolved["receipt"]["confirmation"] == "manual"
     assert "Manager Ivanova" in resolved["reason"]
+
+
+def test_shift_reports_and_export(capsys: pytest.CaptureFixture[str], server: SandboxServer,
+                                  tmp_path: Path) -> None:
+    demo = ("--demo", "--sandbox-url", server.base_url)
+    code, _, err = run(capsys, "pay", *demo, "--provider", "koshelek", "--amount", "120.50",
+                       "--cashier", "Анна")
+    assert code == 0
+    assert "Shift 1 opened for Анна." in err  # integration mode opens a shift itself
+    code, shift, _ = run(capsys, "shift", "status", *demo, "--json")
+    assert (code, shift["shift"], shift["closed_at"]) == (0, 1, None)
+    code, x, _ = run(capsys, "report", "x", *demo, "--json")
+    assert (code, x["kind"], x["totals"][0]["paid"]) == (0, "X", {"count": 1, "minor": 12050})
+    code, text, _ = run(capsys, "report", "x", *demo)
+    assert "X report, shift 1 (Анна)" in text and "120,50" in text
+    code, listing, _ = run(capsys, "reconcile", "--shift", *demo)
+    assert (code, listing.strip()) == (0, "The shift matches what the providers say.")
+
+    code, z, _ = run(capsys, "report", "z", *demo, "--json", "--actor", "Мария")
+    assert (code, z["kind"], z["differences"]) == (0, "Z", [])
+    assert z["closed_at"] and z["totals"][0]["net_minor"] == 12050
+    code, again, _ = run(capsys, "report", "x", *demo, "--json")
+    assert again == z  # a closed shift answers with its Z report, as printed
+    code, _, err = run(capsys, "report", "z", *demo)
+    assert code == 2 and "No shift is open" in err
+    code, opened, _ = run(capsys, "shift", "open", *demo, "--cashier", "Борис", "--json")
+    assert (code, opened["shift"]) == (0, 2)
+
+    output = tmp_path / "payments.csv"
+    today = date.today().isoformat()
+    code, done, _ = run(capsys, "export", *demo, "--from", today, "--to", today, "--output",
+                        str(output), "--semicolon", "--json")
+    assert (code, done["payments"]) == (0, 1)
+    [row] = csv.DictReader(output.read_text(encoding="utf-8-sig").splitlines(), delimiter=";")
+    assert (row["amount"], row["state"], row["shift"]) == ("120,50", "PAID", "1")
+    code, _, err = run(capsys, "export", *demo, "--from", "yesterday", "--to", today,
+                       "--output", str(output))
+    assert code == 2 and "not a date" in err

@@ -162,8 +162,36 @@ _V3 = """
 CREATE INDEX payments_newest ON payments(created_at DESC, id DESC);
 """
 
+# v4: shifts own payments and refunds; reconciliation differences and their resolutions.
+_V4 = """
+ALTER TABLE operations ADD COLUMN shift_id TEXT;
+ALTER TABLE shifts ADD COLUMN training INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE shifts ADD COLUMN closed_by TEXT;
+ALTER TABLE shifts ADD COLUMN balances_json TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE shifts ADD COLUMN z_report_json TEXT;
+CREATE UNIQUE INDEX shifts_one_open ON shifts(training) WHERE closed_at IS NULL;
+CREATE INDEX payments_shift ON payments(shift_id);
+CREATE INDEX operations_shift ON operations(shift_id);
+CREATE TABLE differences (
+    id TEXT PRIMARY KEY,
+    shift_id TEXT NOT NULL REFERENCES shifts(id),
+    found_at TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    payment_id TEXT,
+    ours TEXT NOT NULL DEFAULT '',
+    theirs TEXT NOT NULL DEFAULT '',
+    detail_json TEXT,
+    resolved_at TEXT,
+    resolved_by TEXT,
+    resolution TEXT,
+    UNIQUE (shift_id, provider, kind, ref)
+);
+"""
+
 # Index i holds the script that takes the schema from version i to i + 1.
-MIGRATIONS: Sequence[str] = (_V1, _V2, _V3)
+MIGRATIONS: Sequence[str] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -244,7 +272,7 @@ _OPERATION_COLUMNS: _Columns = {
 }
 
 
-def _payment(row: sqlite3.Row) -> Payment:
+def payment_from_row(row: sqlite3.Row) -> Payment:
     currency = row["currency"]
     created, updated = _dt(row["created_at"]), _dt(row["updated_at"])
     assert created is not None
@@ -417,6 +445,14 @@ class Journal:
         assert self._conn is not None, "journal is closed"
         return self._conn
 
+    async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn(connection)`` on the journal thread (for modules that own their SQL)."""
+        return await self._run(lambda: fn(self.conn))
+
+    async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn(connection)`` in one write transaction on the journal thread."""
+        return await self._run(self._tx, fn)
+
     def _tx(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
@@ -429,7 +465,7 @@ class Journal:
         return result
 
     @staticmethod
-    def _insert_event(conn: sqlite3.Connection, kind: str, *, payment_id: str | None = None,
+    def insert_event(conn: sqlite3.Connection, kind: str, *, payment_id: str | None = None,
                       operation_id: str | None = None, from_state: str | None = None,
                       to_state: str | None = None, data: Mapping[str, Any] | None = None) -> None:
         conn.execute(
@@ -444,7 +480,8 @@ class Journal:
     async def add_sale(self, sale: Sale, *, training: bool = False) -> Sale:
         def do(conn: sqlite3.Connection) -> Sale:
             number = conn.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM sales").fetchone()[0]
-            stored = sale.with_identity(id=new_id(), number=number, shift_id=sale.shift_id)
+            shift_id = sale.shift_id or open_shift_id(conn, training)
+            stored = sale.with_identity(id=new_id(), number=number, shift_id=shift_id)
             conn.execute(
                 "INSERT INTO sales (id, number, created_at, currency, total_minor, lines_json, "
                 "shift_id, training) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -452,7 +489,7 @@ class Journal:
                  json.dumps(stored.lines_json(), ensure_ascii=False), stored.shift_id,
                  int(training)),
             )
-            self._insert_event(conn, "sale_created", data={"sale_id": stored.id,
+            self.insert_event(conn, "sale_created", data={"sale_id": stored.id,
                                                            "number": number,
                                                            "total_minor": stored.total.minor})
             return stored
@@ -479,21 +516,22 @@ class Journal:
                 (payment.id, payment.sale_id, payment.provider, payment.kind, str(payment.state),
                  payment.amount.minor, payment.amount.currency, payment.key,
                  json.dumps(payment.request.to_json(), ensure_ascii=False),
-                 _iso(payment.expires_at), payment.shift_id, int(payment.training),
-                 _iso(payment.created_at), _iso(payment.updated_at)),
+                 _iso(payment.expires_at),
+                 open_shift_id(conn, payment.training) or payment.shift_id,
+                 int(payment.training), _iso(payment.created_at), _iso(payment.updated_at)),
             )
-            self._insert_event(conn, "payment_created", payment_id=payment.id,
+            self.insert_event(conn, "payment_created", payment_id=payment.id,
                                to_state=str(payment.state),
                                data={"provider": payment.provider, "key": payment.key,
                                      "amount_minor": payment.amount.minor})
-            return payment
+            return self._load_payment(conn, payment.id)
         return await self._run(self._tx, do)
 
     async def get_payment(self, payment_id: str) -> Payment | None:
         def do() -> Payment | None:
             row = self.conn.execute("SELECT * FROM payments WHERE id = ?",
                                     (payment_id,)).fetchone()
-            return _payment(row) if row else None
+            return payment_from_row(row) if row else None
         return await self._run(do)
 
     async def find_payments(self, id_or_prefix: str) -> list[Payment]:
@@ -504,7 +542,7 @@ class Journal:
                 "SELECT * FROM payments WHERE id LIKE ? ESCAPE '\\' OR idem_key = ? "
                 "OR provider_ref = ? ORDER BY created_at DESC LIMIT 10",
                 (like, id_or_prefix, id_or_prefix)).fetchall()
-            return [_payment(r) for r in rows]
+            return [payment_from_row(r) for r in rows]
         return await self._run(do)
 
     async def payments_in(self, states: Iterable[PaymentState]) -> list[Payment]:
@@ -514,7 +552,7 @@ class Journal:
             rows = self.conn.execute(
                 f"SELECT * FROM payments WHERE state IN ({marks}) ORDER BY created_at",  # noqa: S608
                 wanted).fetchall()
-            return [_payment(r) for r in rows]
+            return [payment_from_row(r) for r in rows]
         return await self._run(do)
 
     async def update_payment(
@@ -539,7 +577,7 @@ class Journal:
             if to is not None:
                 values["state"] = to
             self._write_payment(conn, payment_id, values)
-            self._insert_event(
+            self.insert_event(
                 conn, event, payment_id=payment_id, from_state=str(current.state),
                 to_state=str(to) if to is not None else None,
                 data={**_describe(values), **(data or {})},
@@ -551,7 +589,7 @@ class Journal:
         row = conn.execute("SELECT * FROM payments WHERE id = ?", (payment_id,)).fetchone()
         if row is None:
             raise KeyError(payment_id)
-        return _payment(row)
+        return payment_from_row(row)
 
     @staticmethod
     def _write_payment(conn: sqlite3.Connection, payment_id: str,
@@ -570,7 +608,7 @@ class Journal:
             cursor = conn.execute("DELETE FROM payments WHERE id = ? AND state = ?",
                                   (payment_id, str(PaymentState.DRAFT)))
             if cursor.rowcount:
-                self._insert_event(conn, "draft_discarded", payment_id=payment_id,
+                self.insert_event(conn, "draft_discarded", payment_id=payment_id,
                                    from_state=str(PaymentState.DRAFT))
             return bool(cursor.rowcount)
         return await self._run(self._tx, do)
@@ -587,12 +625,13 @@ class Journal:
                 raise StaleTransition(current, payment_to)
             conn.execute(
                 "INSERT INTO operations (id, payment_id, kind, state, idem_key, request_json, "
-                "amount_minor, prev_state, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "amount_minor, prev_state, shift_id, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (operation.id, operation.payment_id, str(operation.kind), str(operation.state),
                  operation.key, json.dumps(dict(operation.request), ensure_ascii=False),
                  operation.amount_minor,
                  str(operation.prev_state) if operation.prev_state else None,
+                 open_shift_id(conn, current.training) or current.shift_id,
                  _iso(operation.created_at), _iso(operation.updated_at)),
             )
             values = dict(payment_changes)
@@ -600,7 +639,7 @@ class Journal:
                 values["state"] = payment_to
             if values:
                 self._write_payment(conn, operation.payment_id, values)
-            self._insert_event(conn, event, payment_id=operation.payment_id,
+            self.insert_event(conn, event, payment_id=operation.payment_id,
                                operation_id=operation.id, from_state=str(current.state),
                                to_state=str(payment_to) if payment_to else None,
                                data={"kind": str(operation.kind), "key": operation.key,
@@ -622,7 +661,7 @@ class Journal:
             params.append(operation_id)
             conn.execute(f"UPDATE operations SET {', '.join(sets)} WHERE id = ?",  # noqa: S608
                          params)
-            self._insert_event(conn, event, payment_id=current.payment_id,
+            self.insert_event(conn, event, payment_id=current.payment_id,
                                operation_id=operation_id, from_state=str(current.state),
                                to_state=str(changes["state"]) if "state" in changes else None,
                                data={**_describe(changes), **(data or {})})
@@ -659,7 +698,7 @@ class Journal:
             conn.execute("INSERT INTO receipts (payment_id, source, format, content, created_at)"
                          " VALUES (?, ?, ?, ?, ?)",
                          (payment_id, source, f"{fmt}|{content_type}", content, _iso(utcnow())))
-            self._insert_event(conn, "receipt_stored", payment_id=payment_id,
+            self.insert_event(conn, "receipt_stored", payment_id=payment_id,
                                data={"format": fmt, "bytes": len(content)})
         await self._run(self._tx, do)
 
@@ -675,7 +714,7 @@ class Journal:
 
     async def log_event(self, kind: str, *, payment_id: str | None = None,
                         data: Mapping[str, Any] | None = None) -> None:
-        await self._run(self._tx, lambda conn: self._insert_event(
+        await self._run(self._tx, lambda conn: self.insert_event(
             conn, kind, payment_id=payment_id, data=data))
 
     async def events_for(self, payment_id: str) -> list[Event]:
@@ -699,7 +738,7 @@ class Journal:
                 sql += " WHERE " + " AND ".join(where)
             sql += " ORDER BY p.created_at DESC, p.id DESC LIMIT ?"
             rows = self.conn.execute(sql, [*params, limit]).fetchall()
-            return [_payment(r) for r in rows]
+            return [payment_from_row(r) for r in rows]
         return await self._run(do)
 
     async def page_payments(self, flt: PaymentFilter | None, *, offset: int,
@@ -713,7 +752,7 @@ class Journal:
             if where:
                 sql += " WHERE " + " AND ".join(where)
             sql += " ORDER BY p.created_at DESC, p.id DESC LIMIT ? OFFSET ?"
-            return [_payment(r) for r in self.conn.execute(sql, [*params, limit, offset])]
+            return [payment_from_row(r) for r in self.conn.execute(sql, [*params, limit, offset])]
         return await self._run(do)
 
     async def count_payments(self, flt: PaymentFilter | None = None) -> int:
@@ -725,6 +764,13 @@ class Journal:
                 sql += " WHERE " + " AND ".join(where)
             return int(self.conn.execute(sql, params).fetchone()[0])
         return await self._run(do)
+
+
+def open_shift_id(conn: sqlite3.Connection, training: bool) -> str | None:
+    """The shift open now (at most one per mode): new sales, payments and refunds join it."""
+    row = conn.execute("SELECT id FROM shifts WHERE closed_at IS NULL AND training = ?",
+                       (int(training),)).fetchone()
+    return row[0] if row else None
 
 
 def _filter_sql(flt: PaymentFilter) -> tuple[list[str], list[Any]]:

@@ -55,7 +55,7 @@ def _e(text: object) -> str:
     return html.escape(str(text))
 
 
-def _row(label: str, value: str, *, strong: bool = False) -> str:
+def html_row(label: str, value: str, *, strong: bool = False) -> str:
     tag = "b" if strong else "span"
     return (f'<tr><td>{_e(label)}</td><td align="right"><{tag}>{_e(value)}</{tag}></td>'
             "</tr>")
@@ -92,10 +92,10 @@ def _header(terminal: TerminalConfig, sale: Sale, payment: Payment) -> str:
     out.append("</p><table width=\"100%\">")
     when = payment.created_at.astimezone().strftime("%d.%m.%Y %H:%M")
     kind = Message(C, "Payout") if payment.kind == "withdrawal" else Message(C, "Sale")
-    out.append(_row(f"{kind.render()} S{sale.number:06d}", when))
-    out.append(_row(Message(C, "Terminal").render(), terminal.terminal_id))
+    out.append(html_row(f"{kind.render()} S{sale.number:06d}", when))
+    out.append(html_row(Message(C, "Terminal").render(), terminal.terminal_id))
     if terminal.store_id:
-        out.append(_row(Message(C, "Store id").render(), terminal.store_id))
+        out.append(html_row(Message(C, "Store id").render(), terminal.store_id))
     out.append("</table>")
     return "".join(out)
 
@@ -116,44 +116,44 @@ def _lines(sale: Sale, payment: Payment) -> str:
         unit = _MEASURE_UNITS.get(line.measure)
         quantity = format_quantity(line.quantity) + (f" {unit.render()}" if unit else "")
         out.append(f'<tr><td colspan="2">{_e(line.name)}</td></tr>')
-        out.append(_row(f"  {quantity} × {line.unit_price.format(symbol=False)}",
+        out.append(html_row(f"  {quantity} × {line.unit_price.format(symbol=False)}",
                         line.total.format(symbol=False)))
         if line.discount_minor:
-            out.append(_row("  " + Message(C, "Discount").render(),
+            out.append(html_row("  " + Message(C, "Discount").render(),
                             "−" + Money(line.discount_minor, sale.currency).format(symbol=False)))
     out.append("</table><hr><table width=\"100%\">")
     if sale.discount.minor:
-        out.append(_row(Message(C, "Subtotal").render(), sale.subtotal.format()))
-        out.append(_row(Message(C, "Discount").render(), "−" + sale.discount.format()))
+        out.append(html_row(Message(C, "Subtotal").render(), sale.subtotal.format()))
+        out.append(html_row(Message(C, "Discount").render(), "−" + sale.discount.format()))
     label = Message(C, "PAYOUT") if payment.kind == "withdrawal" else Message(C, "TOTAL")
-    out.append(_row(label.render(), sale.total.format(), strong=True))
+    out.append(html_row(label.render(), sale.total.format(), strong=True))
     out.append("</table>")
     return "".join(out)
 
 
 def _payment(payment: Payment, provider_name: str) -> str:
     out = ["<hr><table width=\"100%\">"]
-    out.append(_row(Message(C, "Paid with").render(), provider_name))
+    out.append(html_row(Message(C, "Paid with").render(), provider_name))
     state = STATE_LABELS.get(payment.state)
-    out.append(_row(Message(C, "Status").render(),
+    out.append(html_row(Message(C, "Status").render(),
                     state.render() if state else payment.state.value, strong=True))
     if payment.paid_minor is not None and payment.paid_minor != payment.amount.minor:
-        out.append(_row(Message(C, "Received").render(),
+        out.append(html_row(Message(C, "Received").render(),
                         Money(payment.paid_minor, payment.amount.currency).format()))
     if payment.provider_ref and "paymentTransactionId" not in payment.receipt_fields:
-        out.append(_row(Message(C, "Transaction").render(), payment.provider_ref))
+        out.append(html_row(Message(C, "Transaction").render(), payment.provider_ref))
     for key, label in FIELD_LABELS.items():
         value = payment.receipt_fields.get(key)
         if value:
-            out.append(_row(label.render(), _field_text(key, value, payment.amount.currency)))
+            out.append(html_row(label.render(), _field_text(key, value, payment.amount.currency)))
     if payment.request.options.get("number_masked"):
-        out.append(_row(Message(C, "To").render(), payment.request.options["number_masked"]))
+        out.append(html_row(Message(C, "To").render(), payment.request.options["number_masked"]))
     confirmation = payment.receipt_fields.get("confirmation")
     if confirmation == "manual":
-        out.append(_row(Message(C, "Confirmed").render(),
+        out.append(html_row(Message(C, "Confirmed").render(),
                         Message(C, "manually by the manager").render(), strong=True))
     elif confirmation == "receipt":
-        out.append(_row(Message(C, "Confirmed").render(),
+        out.append(html_row(Message(C, "Confirmed").render(),
                         Message(C, "by the provider's receipt").render()))
     out.append("</table>")
     return "".join(out)
@@ -167,11 +167,11 @@ def _refunds(payment: Payment, operations: Sequence[Operation]) -> str:
     out = ["<hr><table width=\"100%\">"]
     for op in done:
         amount = Money(op.amount_minor or 0, payment.amount.currency)
-        out.append(_row(Message(C, "Refund {time}").with_params(
+        out.append(html_row(Message(C, "Refund {time}").with_params(
             time=op.updated_at.astimezone().strftime("%d.%m.%Y %H:%M")).render(),
             "−" + amount.format()))
         reference = op.receipt_fields.get("refundTransactionId") or op.op_ref
         if reference:
-            out.append(_row("  " + Message(C, "Refund transaction").render(), reference))
+            out.append(html_row("  " + Message(C, "Refund transaction").render(), reference))
     out.append("</table>")
     return "".join(out)

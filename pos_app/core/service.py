@@ -243,7 +243,7 @@ class PaymentService:
             updated_at=now, shift_id=sale.shift_id, training=self.training,
             expires_at=request.expires_at,
         )
-        await self.journal.add_payment(payment)
+        payment = await self.journal.add_payment(payment)
         if private:
             self._private[payment_id] = private
         self._ensure_driver(payment_id)

@@ -234,6 +234,25 @@ class ReceiptSource(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class RemoteListed:
+    """One payment as a provider's list shows it (for finding payments the journal lacks)."""
+
+    key: str  # our idempotency key (Paymega's reference_id)
+    amount_minor: int
+    currency: str
+    created: datetime
+    remote: RemotePayment
+
+
+@runtime_checkable
+class ActivitySource(Protocol):
+    """A provider that lists this terminal's payments of a period (Paymega)."""
+
+    async def payments_between(self, since: datetime, until: datetime) -> list[RemoteListed]:
+        ...
+
+
 @runtime_checkable
 class BalanceSource(Protocol):
     async def balance_minor(self) -> int: ...

@@ -167,6 +167,7 @@ class Invoice:
     approval_code: str | None = None
     card_mask: str | None = None
     serial_number: str | None = None
+    created: int | None = None  # Unix seconds
 
 
 def _flow(flow: FlowData | list[Any] | None) -> tuple[str | None, str | None, bool]:
@@ -193,7 +194,7 @@ def from_resource(resource: InvoiceResource) -> Invoice:
         reference_id=a.reference_id, flow_action=action, flow_method=method,
         flow_has_params=has_params, updated=a.updated, resolution_message=a.resolution_message,
         rrn=a.rrn, approval_code=a.approval_code, card_mask=_card_mask(a.payload),
-        serial_number=a.serial_number,
+        serial_number=a.serial_number, created=a.created,
     )
 
 

@@ -27,6 +27,7 @@ from pos_app.providers.base import (
     PaymentRequest,
     PollPolicy,
     RefundRequest,
+    RemoteListed,
     RemoteOperation,
     RemoteOperationState,
     RemotePayment,
@@ -121,8 +122,10 @@ class PaymegaProvider:
 
     def new_payment_key(self, payment_id: str) -> str:
         """``<till>-<yyyymmdd>-<payment id>``: unique per account, safe in URLs (spec §12.1)."""
-        till = _KEY_UNSAFE.sub("", self._o.terminal_id)[:24] or "pos"
-        return f"{till}-{datetime.now(UTC):%Y%m%d}-{payment_id}"
+        return f"{self._till()}-{datetime.now(UTC):%Y%m%d}-{payment_id}"
+
+    def _till(self) -> str:
+        return _KEY_UNSAFE.sub("", self._o.terminal_id)[:24] or "pos"
 
     def new_operation_key(self, payment_id: str, kind: str) -> str:
         return f"{self.new_payment_key(payment_id)}-{kind}-{datetime.now(UTC):%H%M%S%f}"[:64]
@@ -190,6 +193,29 @@ class PaymegaProvider:
             return await self.client.find_by_reference(reference_id)
         except Unclear as exc:
             raise OutcomeUnknown(exc.message, code=exc.code) from None
+
+    async def payments_between(self, since: datetime, until: datetime) -> list[RemoteListed]:
+        """This terminal's invoices created in [since, until): the list is newest first
+        (spec §5.8), so paging stops at the first older one.  Other tills of the account
+        are told apart by the ``<till>-`` prefix of the reference id."""
+        prefix, after = f"{self._till()}-", None
+        found: list[RemoteListed] = []
+        while True:
+            try:
+                page = await self.client.list_invoices(size=100, after=after)
+            except Unclear as exc:
+                raise OutcomeUnknown(exc.message, code=exc.code) from None
+            for invoice in page:
+                created = datetime.fromtimestamp(invoice.created or 0, UTC)
+                if created < since:
+                    return found
+                if created < until and (invoice.reference_id or "").startswith(prefix):
+                    found.append(RemoteListed(
+                        key=invoice.reference_id or "", amount_minor=_minor(invoice.amount) or 0,
+                        currency=invoice.currency, created=created, remote=self._remote(invoice)))
+            if len(page) < 100:
+                return found
+            after = page[-1].id
 
     def _has_private_api(self) -> bool:
         return self.client.has_credentials

@@ -1,0 +1,251 @@
+"""X and Z reports: counts and sums of one shift per provider and method.
+
+A payment is counted in the shift it started in, under the state it has now; a refund
+is counted in the shift it was made in (so a refund today of yesterday's sale lowers
+today's takings, as on a cash register).  Payouts (Pegas-kassa withdrawals) are money
+out.  Only payments of the shift's own mode count: training never reaches a live report.
+The Z report is kept in the journal exactly as printed.
+"""
+
+from __future__ import annotations
+
+import html
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pos_app.core.journal import Journal
+from pos_app.core.money import Money
+from pos_app.core.payments import utcnow
+from pos_app.core.receipt import html_row
+from pos_app.core.shifts import Shift
+from pos_app.core.states import OperationKind, OperationState, PaymentState
+from pos_app.i18n import Message
+
+C = "Report"
+S = PaymentState
+
+# Buckets in print order; "paid" is money that arrived, "refunded" and "payouts" left.
+BUCKETS: dict[str, Message] = {
+    "paid": Message(C, "Paid"),
+    "refunded": Message(C, "Refunded"),
+    "payouts": Message(C, "Payouts"),
+    "cancelled": Message(C, "Cancelled"),
+    "declined": Message(C, "Declined"),
+    "expired": Message(C, "Expired"),
+    "unknown": Message(C, "Unknown outcome"),
+    "in_progress": Message(C, "In progress"),
+}
+_BUCKET_OF_STATE = {
+    S.PAID: "paid", S.REFUNDING: "paid", S.PARTIALLY_REFUNDED: "paid", S.REFUNDED: "paid",
+    S.CANCELLED: "cancelled", S.DECLINED: "declined", S.EXPIRED: "expired",
+    S.UNKNOWN: "unknown",
+    S.DRAFT: "in_progress", S.CREATING: "in_progress", S.PENDING: "in_progress",
+    S.CANCELLING: "in_progress",
+}
+_PAID_STATES = tuple(s.value for s, b in _BUCKET_OF_STATE.items() if b == "paid")
+
+# How a payment was made within its provider: Pegas-kassa's deposit type, Paymega's service,
+# the payout method, or Koshelek's payment type from its slip.
+METHOD_SQL = ("COALESCE(json_extract(p.request_json, '$.options.type'), "
+              "json_extract(p.request_json, '$.options.service'), "
+              "json_extract(p.request_json, '$.options.method'), "
+              "json_extract(p.receipt_json, '$.paymentType'), '')")
+
+
+@dataclass
+class Tally:
+    count: int = 0
+    minor: int = 0
+
+    def add(self, count: int, minor: int) -> None:
+        self.count += count
+        self.minor += minor
+
+
+@dataclass
+class ReportLine:
+    provider: str
+    method: str
+    currency: str
+    tallies: dict[str, Tally] = field(default_factory=lambda: {b: Tally() for b in BUCKETS})
+
+    @property
+    def net_minor(self) -> int:
+        """What stayed with the store: paid minus refunded minus payouts."""
+        t = self.tallies
+        return t["paid"].minor - t["refunded"].minor - t["payouts"].minor
+
+    def to_json(self) -> dict[str, Any]:
+        return {"provider": self.provider, "method": self.method, "currency": self.currency,
+                "net_minor": self.net_minor,
+                **{name: {"count": t.count, "minor": t.minor} for name, t in self.tallies.items()}}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ReportLine:
+        line = cls(str(data["provider"]), str(data["method"]), str(data["currency"]))
+        for name in BUCKETS:
+            line.tallies[name] = Tally(int(data[name]["count"]), int(data[name]["minor"]))
+        return line
+
+
+@dataclass(frozen=True)
+class ShiftReport:
+    kind: str  # "X" (any time, changes nothing) or "Z" (closes the shift)
+    shift_number: int
+    cashier: str
+    opened_at: datetime
+    closed_at: datetime | None
+    made_at: datetime
+    training: bool
+    lines: Sequence[ReportLine]
+
+    def totals(self) -> list[ReportLine]:
+        """One line per currency summing every provider."""
+        by_currency: dict[str, ReportLine] = {}
+        for line in self.lines:
+            total = by_currency.setdefault(line.currency, ReportLine("", "", line.currency))
+            for name, tally in line.tallies.items():
+                total.tallies[name].add(tally.count, tally.minor)
+        return list(by_currency.values())
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "shift": self.shift_number, "cashier": self.cashier,
+                "opened_at": self.opened_at.isoformat(),
+                "closed_at": self.closed_at.isoformat() if self.closed_at else None,
+                "made_at": self.made_at.isoformat(), "training": self.training,
+                "lines": [line.to_json() for line in self.lines],
+                "totals": [line.to_json() for line in self.totals()]}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ShiftReport:
+        closed = data.get("closed_at")
+        return cls(kind=str(data["kind"]), shift_number=int(data["shift"]),
+                   cashier=str(data["cashier"]),
+                   opened_at=datetime.fromisoformat(data["opened_at"]),
+                   closed_at=datetime.fromisoformat(closed) if closed else None,
+                   made_at=datetime.fromisoformat(data["made_at"]),
+                   training=bool(data["training"]),
+                   lines=[ReportLine.from_json(line) for line in data["lines"]])
+
+
+async def shift_report(journal: Journal, shift: Shift) -> ShiftReport:
+    """The X report of ``shift``: the journal as it is now."""
+    return await journal.read(lambda conn: count_shift(conn, shift, "X", utcnow()))
+
+
+def count_shift(conn: sqlite3.Connection, shift: Shift, kind: str, at: datetime) -> ShiftReport:
+    return ShiftReport(kind=kind, shift_number=shift.number, cashier=shift.cashier,
+                       opened_at=shift.opened_at, closed_at=at if kind == "Z" else None,
+                       made_at=at, training=shift.training, lines=_lines(conn, shift))
+
+
+def _lines(conn: sqlite3.Connection, shift: Shift) -> list[ReportLine]:
+    lines: dict[tuple[str, str, str], ReportLine] = {}
+
+    def line(provider: str, method: str, currency: str) -> ReportLine:
+        key = (provider, method, currency)
+        return lines.setdefault(key, ReportLine(*key))
+
+    paid_marks = ",".join("?" * len(_PAID_STATES))
+    payments = conn.execute(
+        f"SELECT p.provider, {METHOD_SQL} AS method, p.currency, p.kind, p.state, COUNT(*), "  # noqa: S608
+        f"SUM(CASE WHEN p.state IN ({paid_marks}) THEN COALESCE(p.paid_minor, p.amount_minor) "
+        "ELSE p.amount_minor END) "
+        "FROM payments p WHERE p.shift_id = ? AND p.training = ? GROUP BY 1, 2, 3, 4, 5",
+        (*_PAID_STATES, shift.id, int(shift.training)))
+    for provider, method, currency, kind, state, count, minor in payments:
+        bucket = _BUCKET_OF_STATE[PaymentState(state)]
+        if kind == "withdrawal" and bucket == "paid":
+            bucket = "payouts"
+        line(provider, method, currency).tallies[bucket].add(count, minor)
+    refunds = conn.execute(
+        f"SELECT p.provider, {METHOD_SQL} AS method, p.currency, COUNT(*), "  # noqa: S608
+        "SUM(o.amount_minor) FROM operations o JOIN payments p ON p.id = o.payment_id "
+        "WHERE o.shift_id = ? AND o.kind = ? AND o.state = ? AND p.training = ? "
+        "GROUP BY 1, 2, 3",
+        (shift.id, str(OperationKind.REFUND), str(OperationState.DONE), int(shift.training)))
+    for provider, method, currency, count, minor in refunds:
+        line(provider, method, currency).tallies["refunded"].add(count, minor or 0)
+    return [lines[key] for key in sorted(lines)]
+
+
+# -- rendering ---------------------------------------------------------------------------
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%d.%m.%Y %H:%M") if moment else "—"
+
+
+def render_report(report: ShiftReport, *, provider_names: Mapping[str, str], store: str,
+                  terminal_id: str) -> str:
+    """The report as HTML for the screen, the printer and PDF (what QTextDocument renders)."""
+    title = (Message(C, "Z REPORT — SHIFT CLOSED") if report.kind == "Z"
+             else Message(C, "X REPORT — SHIFT STAYS OPEN"))
+    parts = ['<html><body style="font-family: sans-serif; font-size: 10pt;">']
+    if report.training:
+        parts.append('<p align="center"><b>*** '
+                     f'{_e(Message(C, "TRAINING — NOT REAL MONEY").render())} ***</b></p>')
+    parts.append(f'<p align="center"><b>{_e(store)}</b><br><b>{_e(title.render())}</b></p>')
+    parts.append('<table width="100%">')
+    for label, value in (
+            (Message(C, "Shift"), str(report.shift_number)),
+            (Message(C, "Terminal"), terminal_id),
+            (Message(C, "Cashier"), report.cashier),
+            (Message(C, "Opened"), _when(report.opened_at)),
+            (Message(C, "Closed"), _when(report.closed_at)),
+            (Message(C, "Made"), _when(report.made_at))):
+        parts.append(html_row(label.render(), value))
+    parts.append("</table>")
+    for line in report.lines:
+        name = provider_names.get(line.provider, line.provider)
+        heading = f"{name} · {line.method}" if line.method else name
+        parts.append(_section(heading, line))
+    for total in report.totals():
+        parts.append(_section(Message(C, "TOTAL").render(), total, strong=True))
+    if not report.lines:
+        parts.append(f'<p align="center">{_e(Message(C, "No payments in this shift.").render())}'
+                     "</p>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _section(heading: str, line: ReportLine, *, strong: bool = False) -> str:
+    out = [f'<hr><p><b>{_e(heading)}</b></p><table width="100%">']
+    for name, label in BUCKETS.items():
+        tally = line.tallies[name]
+        if tally.count or name in ("paid", "refunded"):
+            out.append(html_row(f"{label.render()} ({tally.count})",
+                            Money(tally.minor, line.currency).format()))
+    out.append(html_row(Message(C, "Net").render(), Money(line.net_minor, line.currency).format(),
+                    strong=True))
+    out.append("</table>")
+    return "".join(out)
+
+
+def report_text(report: ShiftReport, *, provider_names: Mapping[str, str]) -> str:
+    """The report for a terminal or a log: the same content as the HTML, in columns."""
+    title = "Z" if report.kind == "Z" else "X"
+    out = [f"{title} report, shift {report.shift_number} ({report.cashier}), "
+           f"opened {_when(report.opened_at)}, closed {_when(report.closed_at)}"
+           + (" [TRAINING]" if report.training else "")]
+    sections = [(f"{provider_names.get(line.provider, line.provider)}"
+                 + (f" · {line.method}" if line.method else ""), line) for line in report.lines]
+    sections += [("TOTAL", total) for total in report.totals()]
+    for heading, line in sections:
+        out.append(f"  {heading}")
+        for name, label in BUCKETS.items():
+            tally = line.tallies[name]
+            if tally.count or name in ("paid", "refunded"):
+                out.append(f"    {label.render():<24} {tally.count:>5}  "
+                           f"{Money(tally.minor, line.currency).format():>16}")
+        out.append(f"    {Message(C, 'Net').render():<24} {'':>5}  "
+                   f"{Money(line.net_minor, line.currency).format():>16}")
+    if not report.lines:
+        out.append("  " + Message(C, "No payments in this shift.").render())
+    return "\n".join(out)

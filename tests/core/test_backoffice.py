@@ -1,0 +1,296 @@
+"""Shifts, X/Z reports, reconciliation with the sandboxes and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pos_app.app import Runtime
+from pos_app.core.backoffice import Backoffice
+from pos_app.core.export import Period
+from pos_app.core.money import Money
+from pos_app.core.payments import Payment, utcnow
+from pos_app.core.reconcile import DiffKind
+from pos_app.core.reports import ShiftReport, render_report
+from pos_app.core.states import PaymentState
+from pos_app.i18n import UserError
+from pos_app.sandbox.faults import Fault
+from pos_app.sandbox.testing import SandboxTransport
+from tests.helpers import customer, http_client, simple_sale, wait_state
+
+S = PaymentState
+
+
+@pytest.fixture
+def office(runtime: Runtime) -> Backoffice:
+    return Backoffice(runtime.service)
+
+
+async def koshelek(runtime: Runtime, sandbox: SandboxTransport, amount: str = "100.00",
+                   **behaviour: object) -> Payment:
+    barcode = customer(sandbox, delay_ms=0, **behaviour)["barcode"]
+    return await runtime.service.pay(simple_sale(amount), "koshelek", {"barcode": barcode})
+
+
+async def paymega(runtime: Runtime, sandbox: SandboxTransport, amount: str = "200.00") -> Payment:
+    payment = await runtime.service.start_payment(simple_sale(amount), "paymega")
+    pending = await wait_state(runtime, payment.id, "PENDING")
+    async with http_client(sandbox) as client:
+        await client.post(f"/_sandbox/paymega/invoices/{pending.provider_ref}/pay")
+    runtime.service.notify(pending.provider_ref or "")
+    return await wait_state(runtime, payment.id, "PAID")
+
+
+async def pegas(runtime: Runtime, sandbox: SandboxTransport, amount: str = "300.00") -> Payment:
+    payment = await runtime.service.start_payment(simple_sale(amount), "pegas",
+                                                  {"type": "invoice-card"})
+    pending = await wait_state(runtime, payment.id, "PENDING")
+    txn = next(t for t in sandbox.sandbox.pegas.transactions.values()
+               if t.order_id == pending.key)
+    sandbox.sandbox.pegas.pay(txn)
+    runtime.service.notify(pending.provider_ref or "")
+    return await wait_state(runtime, payment.id, "PAID", timeout=15)
+
+
+def tally(report: ShiftReport, bucket: str, provider: str | None = None) -> tuple[int, int]:
+    lines = [line for line in report.lines if provider in (None, line.provider)]
+    return (sum(line.tallies[bucket].count for line in lines),
+            sum(line.tallies[bucket].minor for line in lines))
+
+
+# -- shifts ------------------------------------------------------------------------------
+
+async def test_one_shift_at_a_time_and_payments_join_it(office: Backoffice, runtime: Runtime,
+                                                        sandbox: SandboxTransport) -> None:
+    with pytest.raises(UserError, match="No shift has been opened"):
+        await office.x_report()
+    with pytest.raises(UserError, match="cashier's name"):
+        await office.open_shift("   ")
+    shift = await office.open_shift("  Анна   Петрова ")
+    assert (shift.number, shift.cashier, shift.is_open) == (1, "Анна Петрова", True)
+    with pytest.raises(UserError, match="Shift 1 is still open"):
+        await office.open_shift("Борис")
+    payment = await koshelek(runtime, sandbox)
+    assert payment.shift_id == shift.id
+    sale = await runtime.journal.get_sale(payment.sale_id)
+    assert sale is not None and sale.shift_id == shift.id
+    await office.close_shift(actor="manager")
+    with pytest.raises(UserError, match="No shift is open"):
+        await office.close_shift(actor="manager")
+    second = await office.open_shift("Борис")
+    assert second.number == 2
+    rows = await runtime.journal.read(lambda conn: conn.execute(
+        "SELECT kind FROM events WHERE kind LIKE 'shift_%' ORDER BY seq").fetchall())
+    assert [r[0] for r in rows] == ["shift_opened", "shift_closed", "shift_opened"]
+
+
+async def test_a_shift_over_24_hours_warns(office: Backoffice) -> None:
+    shift = await office.shifts.open("Анна", at=utcnow() - timedelta(hours=25))
+    assert shift.runs_long()
+    assert not shift.runs_long(now=shift.opened_at + timedelta(hours=23))
+
+
+# -- reports -----------------------------------------------------------------------------
+
+async def test_reports_count_refunds_in_the_shift_they_were_made(
+        office: Backoffice, runtime: Runtime, sandbox: SandboxTransport) -> None:
+    await office.open_shift("Анна")
+    first = await koshelek(runtime, sandbox, "100.00")
+    await runtime.service.refund(first.id, amount=Money(3000))
+    await koshelek(runtime, sandbox, "40.00", mode="decline")
+    x = await office.x_report()
+    assert x.kind == "X"
+    assert tally(x, "paid") == (1, 10000)
+    assert tally(x, "refunded") == (1, 3000)
+    assert tally(x, "declined") == (1, 4000)
+    z1 = await office.close_shift(actor="manager")
+    assert (z1.kind, z1.closed_at is not None) == ("Z", True)
+    assert [t.net_minor for t in z1.totals()] == [7000]
+
+    await office.open_shift("Борис")
+    await runtime.service.refund(first.id, amount=Money(2000))  # yesterday's sale, today
+    await paymega(runtime, sandbox, "50.00")
+    z2 = await office.close_shift(actor="manager")
+    assert tally(z2, "paid") == (1, 5000)
+    assert tally(z2, "refunded", "koshelek") == (1, 2000)
+    assert [t.net_minor for t in z2.totals()] == [3000]
+    # The Z report of shift 1 is kept as printed, whatever happened after.
+    assert (await office.x_report(1)).to_json() == z1.to_json()
+    html = render_report(z2, provider_names={"koshelek": "Koshelek Pay"}, store="Shop",
+                         terminal_id="T1")
+    assert "Z REPORT" in html and "Koshelek Pay" in html and "30,00" in html
+
+
+async def test_payouts_and_unknown_outcomes_are_reported(
+        office: Backoffice, runtime: Runtime, sandbox: SandboxTransport) -> None:
+    await office.open_shift("Анна")
+    sandbox.sandbox.pegas.withdrawal_delay_s = 0.2
+    payout = await runtime.service.withdraw("pegas", Money(10000), method="card",
+                                            number="4111111111111111", comment="возврат")
+    runtime.service.notify(payout.id)
+    await wait_state(runtime, payout.id, "PAID", timeout=20)
+    sandbox.sandbox.faults.add(Fault(kind="error_before", count=-1, status=503,  # type: ignore
+                                     path="/koshelek/api/v1/merchant/checkout"))
+    unknown = await koshelek(runtime, sandbox, "70.00")
+    assert unknown.state is S.UNKNOWN
+    report = await office.x_report()
+    assert tally(report, "unknown") == (1, 7000)
+    assert tally(report, "payouts") == (1, 10000)
+    assert tally(report, "paid") == (0, 0)
+    assert [t.net_minor for t in report.totals()] == [-10000]
+
+
+async def test_training_payments_never_count_in_a_live_report(
+        office: Backoffice, runtime: Runtime, sandbox: SandboxTransport) -> None:
+    shift = await office.shifts.open("Анна")
+    payment = await koshelek(runtime, sandbox, "100.00")
+    assert payment.training  # this terminal is in training mode
+    live = Backoffice(runtime.service)
+    live.shifts.training = False
+    live_shift = await live.shifts.open("Анна")
+    assert live_shift.id != shift.id
+    live_report = await live.x_report()
+    assert live_report.lines == [] and not live_report.training
+    assert tally(await office.x_report(shift.number), "paid") == (1, 10000)
+
+
+# -- reconciliation ----------------------------------------------------------------------
+
+async def test_a_clean_shift_has_no_differences(office: Backoffice, runtime: Runtime,
+                                                sandbox: SandboxTransport) -> None:
+    shift = await office.open_shift("Анна")
+    assert shift.balances == {"pegas": 2534015}
+    await koshelek(runtime, sandbox)
+    await paymega(runtime, sandbox)
+    await pegas(runtime, sandbox)
+    assert await office.reconcile() == []
+
+
+async def test_reconciliation_finds_each_kind_of_difference(
+        office: Backoffice, runtime: Runtime, sandbox: SandboxTransport) -> None:
+    await office.open_shift("Анна")
+    # Missing: paid here, the provider has forgotten the transaction.
+    forgotten = await koshelek(runtime, sandbox)
+    del sandbox.sandbox.koshelek.transactions[forgotten.provider_ref or ""]
+    # Amount: the provider reports another amount received.
+    changed = await paymega(runtime, sandbox, "200.00")
+    invoice = sandbox.sandbox.paymega.invoices[changed.provider_ref or ""]
+    invoice.processed_amount = Decimal("150.00")
+    # State: a manager settled an unknown payment as declined, but the customer paid.
+    faults = sandbox.sandbox.faults
+    assert faults is not None
+    faults.add(Fault(kind="drop_after", count=-1, method="POST",
+                     path="/paymega/api/payment-invoices"))
+    lost = await runtime.service.start_payment(simple_sale("60.00"), "paymega")
+    await wait_state(runtime, lost.id, "UNKNOWN", "PENDING", timeout=15)
+    await runtime.service.resolve(lost.id, S.DECLINED, reason="customer left", actor="boss")
+    faults.clear()
+    lost_invoice = next(i for i in sandbox.sandbox.paymega.invoices.values()
+                        if i.reference_id == lost.key)
+    sandbox.sandbox.paymega.pay(lost_invoice)
+    # Orphan: an invoice of this till paid at Paymega that the journal never saw; another
+    # till's invoice in the same account is not ours to report.
+    prefix = lost.key.rsplit("-", 1)[0]
+    async with http_client(sandbox) as client:
+        for reference in (f"{prefix}-orphan1", f"OTHER-{prefix[-8:]}-x"):
+            created = await client.post("/paymega/api/payment-invoices", json={"data": {
+                "type": "payment-invoices", "attributes": {
+                    "reference_id": reference, "service": "payment_card_rub_hpp",
+                    "currency": "RUB", "amount": 80}}},
+                auth=(sandbox.sandbox.paymega.login, sandbox.sandbox.paymega.password))
+            assert created.status_code == 201, created.text
+            await client.post(f"/_sandbox/paymega/invoices/{created.json()['data']['id']}/pay")
+    # Balance: Pegas-kassa's balance moved by more than the journal explains.
+    await pegas(runtime, sandbox, "300.00")
+    sandbox.sandbox.pegas.balance += Decimal("12.34")
+
+    found = {(d.kind, d.provider): d for d in await office.reconcile()}
+    assert set(found) == {(DiffKind.MISSING, "koshelek"), (DiffKind.AMOUNT, "paymega"),
+                          (DiffKind.STATE, "paymega"), (DiffKind.ORPHAN, "paymega"),
+                          (DiffKind.BALANCE, "pegas")}
+    assert found[DiffKind.MISSING, "koshelek"].payment_id == forgotten.id
+    assert found[DiffKind.AMOUNT, "paymega"].theirs.endswith("150,00\u00a0₽")
+    assert found[DiffKind.STATE, "paymega"].ours.startswith("DECLINED")
+    assert found[DiffKind.STATE, "paymega"].theirs.startswith("PAID")
+    assert found[DiffKind.ORPHAN, "paymega"].ref == f"{prefix}-orphan1"
+    assert found[DiffKind.BALANCE, "pegas"].ours == "291,00\u00a0₽"  # 300 less 3 % commission
+    assert found[DiffKind.BALANCE, "pegas"].theirs == "303,34\u00a0₽"
+
+    # Resolving needs a reason; it is audited, and stays resolved when found again.
+    orphan = found[DiffKind.ORPHAN, "paymega"]
+    with pytest.raises(UserError, match="reason"):
+        await office.reconciler.resolve(orphan.id, actor="boss", reason=" ")
+    resolved = await office.reconciler.resolve(orphan.id, actor="boss",
+                                               reason="paid on the phone, receipt 17")
+    assert resolved.resolved and resolved.resolved_by == "boss"
+    with pytest.raises(UserError, match="already resolved"):
+        await office.reconciler.resolve(orphan.id, actor="boss", reason="again")
+    again = {(d.kind, d.provider): d for d in await office.reconcile()}
+    assert again[DiffKind.ORPHAN, "paymega"].resolution == "paid on the phone, receipt 17"
+    assert sum(not d.resolved for d in again.values()) == 4
+    events = await runtime.journal.read(lambda conn: conn.execute(
+        "SELECT data_json FROM events WHERE kind = 'difference_resolved'").fetchall())
+    assert len(events) == 1 and "receipt 17" in events[0][0]
+
+
+async def test_a_provider_that_cannot_be_asked_is_reported(
+        office: Backoffice, runtime: Runtime, sandbox: SandboxTransport) -> None:
+    await office.open_shift("Анна")
+    await koshelek(runtime, sandbox)
+    sandbox.sandbox.faults.add(Fault(kind="error_before", count=-1, status=500,  # type: ignore
+                                     path="/koshelek/api/v1/merchant/transaction/status"))
+    [difference] = await office.reconcile()
+    assert (difference.kind, difference.provider) == (DiffKind.UNCHECKED, "koshelek")
+
+
+# -- export ------------------------------------------------------------------------------
+
+def read_csv(path: Path, delimiter: str) -> list[dict[str, str]]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel needs the BOM to see UTF-8
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=delimiter))
+
+
+async def test_csv_export_opens_back(office: Backoffice, runtime: Runtime,
+                                     sandbox: SandboxTransport, tmp_path: Path) -> None:
+    shift = await office.open_shift("Анна")
+    paid = await koshelek(runtime, sandbox, "1234.50")
+    await runtime.service.refund(paid.id, amount=Money(10000))
+    await koshelek(runtime, sandbox, "40.00", mode="decline")
+    today = date.today()
+    output = tmp_path / "payments.csv"
+    assert await office.export(output, Period(today, today)) == 2
+    rows = read_csv(output, ",")
+    by_state = {row["state"]: row for row in rows}
+    assert set(by_state) == {"PARTIALLY_REFUNDED", "DECLINED"}
+    row = by_state["PARTIALLY_REFUNDED"]
+    assert (row["amount"], row["received"], row["refunded"]) == ("1234.50", "1234.50", "100.00")
+    assert (row["shift"], row["provider"], row["transaction"]) == (
+        str(shift.number), "koshelek", paid.provider_ref)
+    assert by_state["DECLINED"]["received"] == ""
+
+    semicolons = tmp_path / "excel.csv"
+    await office.export(semicolons, Period(today, today), semicolon=True)
+    assert read_csv(semicolons, ";")[0]["amount"] in ("1234,50", "40,00")
+    assert {r["amount"] for r in read_csv(semicolons, ";")} == {"1234,50", "40,00"}
+
+    yesterday = today - timedelta(days=1)
+    assert await office.export(tmp_path / "empty.csv", Period(yesterday, yesterday)) == 0
+    assert read_csv(tmp_path / "empty.csv", ",") == []
+
+
+async def test_csv_export_refuses_bad_periods_and_formulas(
+        office: Backoffice, runtime: Runtime, tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="not a date"):
+        Period.parse("26.11.2026", "2026-11-30")
+    with pytest.raises(UserError, match="ends"):
+        Period.parse("2026-11-30", "2026-11-01")
+    with pytest.raises(UserError, match="could not be written"):
+        await office.export(tmp_path / "no" / "such" / "dir.csv", Period.parse(
+            "2026-11-01", "2026-11-30"))
+    assert not list(tmp_path.glob("**/*.part"))
