@@ -242,17 +242,20 @@ def test_shift_reports_and_export(capsys: pytest.CaptureFixture[str], server: Sa
     code, x, _ = run(capsys, "report", "x", *demo, "--json")
     assert (code, x["kind"], x["totals"][0]["paid"]) == (0, "X", {"count": 1, "minor": 12050})
     code, text, _ = run(capsys, "report", "x", *demo)
-    assert "X report, shift 1 (Анна)" in text and "120,50" in text
+    assert "X report, shift 1 (Анна)" in text
+    assert "120,50" in text
     code, listing, _ = run(capsys, "reconcile", "--shift", *demo)
     assert (code, listing.strip()) == (0, "The shift matches what the providers say.")
 
     code, z, _ = run(capsys, "report", "z", *demo, "--json", "--actor", "Мария")
     assert (code, z["kind"], z["differences"]) == (0, "Z", [])
-    assert z["closed_at"] and z["totals"][0]["net_minor"] == 12050
+    assert z["closed_at"]
+    assert z["totals"][0]["net_minor"] == 12050
     code, again, _ = run(capsys, "report", "x", *demo, "--json")
     assert again == z  # a closed shift answers with its Z report, as printed
     code, _, err = run(capsys, "report", "z", *demo)
-    assert code == 2 and "No shift is open" in err
+    assert code == 2
+    assert "No shift is open" in err
     code, opened, _ = run(capsys, "shift", "open", *demo, "--cashier", "Борис", "--json")
     assert (code, opened["shift"]) == (0, 2)
 
@@ -265,4 +268,5 @@ def test_shift_reports_and_export(capsys: pytest.CaptureFixture[str], server: Sa
     assert (row["amount"], row["state"], row["shift"]) == ("120,50", "PAID", "1")
     code, _, err = run(capsys, "export", *demo, "--from", "yesterday", "--to", today,
                        "--output", str(output))
-    assert code == 2 and "not a date" in err
+    assert code == 2
+    assert "not a date" in err

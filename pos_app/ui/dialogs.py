@@ -27,7 +27,7 @@ from pos_app.ui.qt import (
 C = "Dialogs"
 
 
-class _Form(QDialog):
+class FormDialog(QDialog):
     """A dialog with a form, an error line and OK/Cancel; ``accept`` checks first."""
 
     def __init__(self, parent: QWidget | None, title: str) -> None:
@@ -62,7 +62,7 @@ class _Form(QDialog):
         super().accept()
 
 
-class PinDialog(_Form):
+class PinDialog(FormDialog):
     """Asks for the manager PIN; accepted only with the right one."""
 
     def __init__(self, parent: QWidget | None, pins: PinStore, *, purpose: str) -> None:
@@ -90,7 +90,7 @@ class PinDialog(_Form):
             raise
 
 
-class NewPinDialog(_Form):
+class NewPinDialog(FormDialog):
     def __init__(self, parent: QWidget | None, pins: PinStore) -> None:
         super().__init__(parent, tr(C, "New manager PIN"))
         self._pins = pins
@@ -107,7 +107,7 @@ class NewPinDialog(_Form):
         self._pins.set(self.first.text())
 
 
-class ResolveDialog(_Form):
+class ResolveDialog(FormDialog):
     """A person settles a payment: the outcome, why, and who (all audited)."""
 
     OUTCOMES = (PaymentState.PAID, PaymentState.DECLINED, PaymentState.CANCELLED,
@@ -147,7 +147,7 @@ class ResolveDialog(_Form):
         return state
 
 
-class LineDialog(_Form):
+class LineDialog(FormDialog):
     """Add or edit a sale line."""
 
     def __init__(self, parent: QWidget | None, *, currency: str,
@@ -190,7 +190,7 @@ class LineDialog(_Form):
                              article=self._article)
 
 
-class RefundDialog(_Form):
+class RefundDialog(FormDialog):
     """What to refund: quantities of sale lines (where the provider itemises) or an amount."""
 
     def __init__(self, parent: QWidget | None, *, sale: Sale, refundable: Money,
@@ -241,7 +241,7 @@ class RefundDialog(_Form):
             raise AmountError(Message(C, "That is more than can be refunded."))
 
 
-class PayoutDialog(_Form):
+class PayoutDialog(FormDialog):
     """A payout to the customer (Pegas-kassa withdrawal), e.g. to return a payment."""
 
     def __init__(self, parent: QWidget | None, *, amount: Money) -> None:

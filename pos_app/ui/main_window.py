@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pos_app.app import Runtime
+from pos_app.core.backoffice import Backoffice
 from pos_app.core.catalog import Catalog, load_catalog
 from pos_app.core.config import TerminalConfig
 from pos_app.core.journal import PaymentFilter
@@ -14,6 +15,7 @@ from pos_app.core.pin import PinStore
 from pos_app.core.sale import Sale
 from pos_app.core.secrets import SecretStore
 from pos_app.core.service import PaymentUpdate, settled
+from pos_app.core.shifts import Shift
 from pos_app.core.states import OperationState, PaymentState
 from pos_app.i18n import UserError, tr
 from pos_app.ui.customer import CustomerDisplay
@@ -38,6 +40,7 @@ from pos_app.ui.qt import (
 from pos_app.ui.receipts import ReceiptScreen
 from pos_app.ui.sale import SaleScreen
 from pos_app.ui.settings import SettingsScreen
+from pos_app.ui.shift import ShiftScreen, long_shift_warning
 from pos_app.ui.support import Bridge, Screen, ask, show_error, show_info, spawn, with_progress
 from pos_app.ui.translations import Translations
 from pos_app.ui.widgets import caption
@@ -83,9 +86,14 @@ class MainWindow(QMainWindow):
         self.attention = AttentionScreen(self.service)
         self.settings = SettingsScreen(config_path=runtime.config_path, secrets=secrets,
                                        pins=self.pins, training=runtime.training)
+        self.office = Backoffice(self.service)
+        self.shift_screen = ShiftScreen(self.office, config, ask_pin=self._pin)
+        self.open_shift: Shift | None = None
+        self._warned_long = ""  # the shift whose 24-hour warning was shown
         self.stack = QStackedWidget()
         for screen in (self.sale_screen, self.choose, self.payment_screen, self.result,
-                       self.receipt, self.history, self.attention, self.settings):
+                       self.receipt, self.history, self.attention, self.settings,
+                       self.shift_screen):
             self.stack.addWidget(screen)
         self.customer: CustomerDisplay | None = None
         if config.ui.customer_display:
@@ -106,6 +114,7 @@ class MainWindow(QMainWindow):
         if kiosk:
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         spawn(self._count_attention())
+        spawn(self.shift_screen.refresh())
 
     # -- building --
 
@@ -121,6 +130,8 @@ class MainWindow(QMainWindow):
         self.training_mark.setVisible(self.runtime.training)
         self.attention_button = QPushButton()
         self.attention_button.setObjectName("attentionButton")
+        self.shift_button = QPushButton()
+        self.shift_button.setObjectName("shiftButton")
         self.history_button = QPushButton()
         self.history_button.setObjectName("historyButton")
         self.settings_button = QPushButton()
@@ -132,8 +143,8 @@ class MainWindow(QMainWindow):
         self.exit_button.setVisible(self.kiosk)
         bar.addWidget(self.store, 1)
         bar.addWidget(self.training_mark)
-        for button in (self.attention_button, self.history_button, self.settings_button,
-                       self.language_button, self.exit_button):
+        for button in (self.attention_button, self.shift_button, self.history_button,
+                       self.settings_button, self.language_button, self.exit_button):
             button.setMinimumHeight(44)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             bar.addWidget(button)
@@ -165,6 +176,9 @@ class MainWindow(QMainWindow):
             screen.done.connect(lambda: self.go(self.sale_screen))
         self.history.refund.connect(lambda pid: spawn(self._refund(pid), parent=self))
         self.settings.done.connect(lambda: self.go(self.sale_screen))
+        self.shift_screen.done.connect(lambda: self.go(self.sale_screen))
+        self.shift_screen.shift_changed.connect(self._shift_changed)
+        self.shift_button.clicked.connect(self._show_shift_screen)
         self.settings.saved.connect(self._settings_saved)
         self.attention_button.clicked.connect(lambda: self.go(self.attention))
         self.history_button.clicked.connect(lambda: self.go(self.history))
@@ -179,9 +193,12 @@ class MainWindow(QMainWindow):
         name = config.store_name or tr(C, "Store")
         self.store.setText(tr(C, "{store} · terminal {terminal}", store=name,
                               terminal=config.terminal_id))
-        self.training_mark.setText(tr(C, "TRAINING — NOT REAL MONEY"))
+        # Short, so the top bar stays one line on a 1024 px kiosk; the tooltip says the rest.
+        self.training_mark.setText(tr(C, "TRAINING"))
+        self.training_mark.setToolTip(tr(C, "TRAINING — NOT REAL MONEY"))
         self.history_button.setText(tr(C, "History"))
         self.settings_button.setText(tr(C, "Settings"))
+        self._show_shift_button()
         self.language_button.setText("English" if self.translations.language == "ru"
                                      else "Русский")
         self.exit_button.setText(tr(C, "Exit"))
@@ -239,6 +256,20 @@ class MainWindow(QMainWindow):
     # -- a sale and its payment --
 
     def _checkout(self, sale: Sale) -> None:
+        spawn(self._checkout_in_shift(sale), parent=self)
+
+    async def _checkout_in_shift(self, sale: Sale) -> None:
+        """Every sale belongs to a shift: without an open one, the cashier opens it first."""
+        # Asked every time: the shift may have been closed from the command line meanwhile.
+        self._shift_changed(await self.office.shifts.current())
+        if self.open_shift is None:
+            opened = await self.shift_screen.open_shift(
+                reason=tr(C, "Open a shift before the first sale."))
+            if opened is None:
+                return  # the basket stays as it is
+        elif self.open_shift.runs_long() and self._warned_long != self.open_shift.id:
+            self._warned_long = self.open_shift.id  # once per shift, not at every sale
+            show_error(self, long_shift_warning(self.open_shift))
         self.sale = sale
         self.choose.set_amount(sale.total)
         if self.customer is not None:
@@ -425,6 +456,30 @@ class MainWindow(QMainWindow):
         self.attention_button.setProperty("role", "danger" if count else "")
         self.attention_button.style().unpolish(self.attention_button)
         self.attention_button.style().polish(self.attention_button)
+
+    # -- shifts --
+
+    def _show_shift_screen(self) -> None:
+        self.go(self.shift_screen)
+        spawn(self.shift_screen.refresh(), parent=self)
+
+    def _shift_changed(self, shift: Shift | None) -> None:
+        self.open_shift = shift
+        self._show_shift_button()
+
+    def _show_shift_button(self) -> None:
+        shift = self.open_shift
+        if shift is None:
+            self.shift_button.setText(tr(C, "No shift"))
+        elif shift.runs_long():
+            self.shift_button.setText(tr(C, "Shift {number}: over 24 h", number=shift.number))
+            self.shift_button.setToolTip(long_shift_warning(shift))
+        else:
+            self.shift_button.setText(tr(C, "Shift {number}", number=shift.number))
+        self.shift_button.setProperty(
+            "role", "danger" if shift is None or shift.runs_long() else "")
+        self.shift_button.style().unpolish(self.shift_button)
+        self.shift_button.style().polish(self.shift_button)
 
     # -- settings, language, leaving --
 

@@ -181,6 +181,7 @@ def show_error(parent: QWidget | None, text: str) -> QMessageBox:
 def show_info(parent: QWidget | None, text: str) -> QMessageBox:
     box = QMessageBox(QMessageBox.Icon.Information, tr(C, "Information"), text,
                       QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("infoBox")
     box.open()
     return box
 
@@ -188,6 +189,7 @@ def show_info(parent: QWidget | None, text: str) -> QMessageBox:
 async def confirm(parent: QWidget | None, text: str) -> bool:
     box = QMessageBox(QMessageBox.Icon.Question, tr(C, "Please confirm"), text,
                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.setObjectName("confirmBox")
     box.setDefaultButton(QMessageBox.StandardButton.No)
     return await ask(box) == QMessageBox.StandardButton.Yes
 

@@ -453,6 +453,24 @@
     </message>
   </context>
   <context>
+    <name>Export</name>
+    <message>
+      <location filename="../../pos_app/core/export.py" />
+      <source>The export could not be written to {path}: {error}</source>
+      <translation>Выгрузку не удалось записать в {path}: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/export.py" />
+      <source>The period ends ({last}) before it starts ({first}).</source>
+      <translation>Период заканчивается ({last}) раньше, чем начинается ({first}).</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/export.py" />
+      <source>“{text}” is not a date; write it as YYYY-MM-DD, e.g. 2026-11-26.</source>
+      <translation>«{text}» — не дата; пишите в виде ГГГГ-ММ-ДД, например 2026-11-26.</translation>
+    </message>
+  </context>
+  <context>
     <name>History</name>
     <message>
       <location filename="../../pos_app/ui/history.py" />
@@ -825,6 +843,16 @@
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
+      <source>No shift</source>
+      <translation>Нет смены</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>Open a shift before the first sale.</source>
+      <translation>Перед первой продажей откройте смену.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
       <source>Paid out {amount}.</source>
       <translation>Выплачено {amount}.</translation>
     </message>
@@ -847,6 +875,16 @@
       <location filename="../../pos_app/ui/main_window.py" />
       <source>Settings need the manager PIN.</source>
       <translation>Для настроек нужен PIN менеджера.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>Shift {number}</source>
+      <translation>Смена {number}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>Shift {number}: over 24 h</source>
+      <translation>Смена {number}: более 24 ч</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
@@ -1843,6 +1881,64 @@
     </message>
   </context>
   <context>
+    <name>Reconciliation</name>
+    <message>
+      <location filename="../../pos_app/core/reconcile.py" />
+      <source>Amount differs</source>
+      <translation>Сумма не совпадает</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reconcile.py" />
+      <source>Balance change differs</source>
+      <translation>Изменение баланса не совпадает</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reconcile.py" />
+      <source>Could not be checked</source>
+      <translation>Не удалось проверить</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reconcile.py" />
+      <source>Paid at the provider, not recorded here</source>
+      <translation>Оплачено у сервиса, нет в журнале</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reconcile.py" />
+      <source>Recorded here, unknown to the provider</source>
+      <translation>Есть в журнале, сервис не знает</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reconcile.py" />
+      <source>Resolving a difference needs a reason and who decided.</source>
+      <translation>Для решения по расхождению нужны причина и имя того, кто решил.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reconcile.py" />
+      <source>State differs</source>
+      <translation>Состояние не совпадает</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reconcile.py" />
+      <source>This difference is already resolved.</source>
+      <translation>По этому расхождению уже принято решение.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reconcile.py" />
+      <source>not configured</source>
+      <translation>не настроен</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reconcile.py" />
+      <source>not found</source>
+      <translation>не найден</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reconcile.py" />
+      <source>refunded</source>
+      <translation>возвращено</translation>
+    </message>
+  </context>
+  <context>
     <name>Refund</name>
     <message>
       <location filename="../../pos_app/core/refunds.py" />
@@ -1878,6 +1974,109 @@
       <location filename="../../pos_app/core/refunds.py" />
       <source>“{name}” is not sold by the piece, so it can only be returned as a whole.</source>
       <translation>«{name}» продаётся не поштучно, поэтому вернуть его можно только целиком.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Report</name>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>Cancelled</source>
+      <translation>Отменено</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>Cashier</source>
+      <translation>Кассир</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>Closed</source>
+      <translation>Закрыта</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>Declined</source>
+      <translation>Отклонено</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>Expired</source>
+      <translation>Истёк срок</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>In progress</source>
+      <translation>В процессе</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>Made</source>
+      <translation>Сформирован</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>Net</source>
+      <translation>Итого за вычетом возвратов</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>No payments in this shift.</source>
+      <translation>В этой смене нет платежей.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>Opened</source>
+      <translation>Открыта</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>Paid</source>
+      <translation>Оплачено</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>Payouts</source>
+      <translation>Выплаты</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>Refunded</source>
+      <translation>Возвраты</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>Shift</source>
+      <translation>Смена</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>TOTAL</source>
+      <translation>ИТОГО</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>TRAINING — NOT REAL MONEY</source>
+      <translation>ОБУЧЕНИЕ — НЕ НАСТОЯЩИЕ ДЕНЬГИ</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>Terminal</source>
+      <translation>Терминал</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>Unknown outcome</source>
+      <translation>Исход неизвестен</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>X REPORT — SHIFT STAYS OPEN</source>
+      <translation>X-ОТЧЁТ — СМЕНА ОСТАЁТСЯ ОТКРЫТОЙ</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>Z REPORT — SHIFT CLOSED</source>
+      <translation>Z-ОТЧЁТ — СМЕНА ЗАКРЫТА</translation>
     </message>
   </context>
   <context>
@@ -2292,6 +2491,302 @@
       <location filename="../../pos_app/ui/settings.py" />
       <source>{n} products.</source>
       <translation>Товаров: {n}.</translation>
+    </message>
+  </context>
+  <context>
+    <name>Shift</name>
+    <message>
+      <location filename="../../pos_app/core/shifts.py" />
+      <source>Enter the cashier's name to open a shift.</source>
+      <translation>Чтобы открыть смену, введите имя кассира.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/backoffice.py" />
+      <source>No shift has been opened yet.</source>
+      <translation>Ни одна смена ещё не открывалась.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/backoffice.py" />
+      <source>No shift is open.</source>
+      <translation>Открытой смены нет.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/shifts.py" />
+      <source>Shift {number} is already closed.</source>
+      <translation>Смена {number} уже закрыта.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/shifts.py" />
+      <source>Shift {number} is still open; close it with the Z report first.</source>
+      <translation>Смена {number} ещё открыта; сначала закройте её Z-отчётом.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/shifts.py" />
+      <source>The cashier's name is too long (60 characters at most).</source>
+      <translation>Имя кассира слишком длинное (не более 60 символов).</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/backoffice.py" />
+      <source>There is no shift {number}.</source>
+      <translation>Смены {number} нет.</translation>
+    </message>
+  </context>
+  <context>
+    <name>ShiftScreen</name>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Asking the providers about every payment of the shift…</source>
+      <translation>Запрашиваем у сервисов каждый платёж смены…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Back</source>
+      <translation>Назад</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>CSV files (*.csv)</source>
+      <translation>Файлы CSV (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Cashier</source>
+      <translation>Кассир</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Choose the file to write.</source>
+      <translation>Выберите файл для записи.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Choose…</source>
+      <translation>Выбрать…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Close shift (Z)…</source>
+      <translation>Закрыть смену (Z)…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Closing the shift needs the manager PIN.</source>
+      <translation>Для закрытия смены нужен PIN менеджера.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Enter the cashier's name.</source>
+      <translation>Введите имя кассира.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Export CSV…</source>
+      <translation>Выгрузка CSV…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Export payments</source>
+      <translation>Выгрузка платежей</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>File</source>
+      <translation>Файл</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>For Excel with Russian settings (; and decimal comma)</source>
+      <translation>Для русского Excel (; и десятичная запятая)</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>From</source>
+      <translation>С</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Here</source>
+      <translation>У нас</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Manager</source>
+      <translation>Менеджер</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>No shift has been opened yet.</source>
+      <translation>Ни одна смена ещё не открывалась.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Open a shift</source>
+      <translation>Открытие смены</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Open shift…</source>
+      <translation>Открыть смену…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Opening the shift…</source>
+      <translation>Открываем смену…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>PDF files (*.pdf)</source>
+      <translation>Файлы PDF (*.pdf)</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Print…</source>
+      <translation>Печать…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Provider</source>
+      <translation>Сервис</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Reason</source>
+      <translation>Причина</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Reconcile</source>
+      <translation>Сверка</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Reconciliation: every difference is resolved.</source>
+      <translation>Сверка: по всем расхождениям приняты решения.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Reconciliation: everything matches what the providers say.</source>
+      <translation>Сверка: всё совпадает с данными сервисов.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Reconciliation: {n} difference(s) to resolve.</source>
+      <translation>Сверка: расхождений, требующих решения: {n}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Reference</source>
+      <translation>Ссылка</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Resolve a difference</source>
+      <translation>Решение по расхождению</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Resolve the selected difference…</source>
+      <translation>Решить выбранное расхождение…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Resolving a difference needs the manager PIN.</source>
+      <translation>Для решения по расхождению нужен PIN менеджера.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Save as PDF…</source>
+      <translation>Сохранить в PDF…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Save the report</source>
+      <translation>Сохранение отчёта</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Saved to {path}</source>
+      <translation>Сохранено в {path}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Shift {number} has been open for over 24 hours. Close it with the Z report.</source>
+      <translation>Смена {number} открыта больше 24 часов. Закройте её Z-отчётом.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Shift {number} is closed. Print the Z report for the records.</source>
+      <translation>Смена {number} закрыта. Распечатайте Z-отчёт для отчётности.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Shift {number} · {cashier} · closed {when}</source>
+      <translation>Смена {number} · {cashier} · закрыта {when}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Shift {number} · {cashier} · open since {when} ({hours} h)</source>
+      <translation>Смена {number} · {cashier} · открыта с {when} ({hours} ч)</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Store</source>
+      <translation>Магазин</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>The reconciliation found {n} difference(s) that are not resolved. They stay listed with this shift. Close the shift anyway?</source>
+      <translation>Сверка нашла расхождения без решения: {n}. Они останутся в списке этой смены. Всё равно закрыть смену?</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>There</source>
+      <translation>У сервиса</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>To</source>
+      <translation>По</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>What</source>
+      <translation>Что</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>What was checked and what was done about it</source>
+      <translation>Что проверили и что сделали</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Write the reason and the manager's name.</source>
+      <translation>Напишите причину и имя менеджера.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>X report</source>
+      <translation>X-отчёт</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>manager</source>
+      <translation>менеджер</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>{n} payment(s) written to {path}</source>
+      <translation>Платежей записано: {n}, файл {path}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>{what} — resolved by {actor}: {reason}</source>
+      <translation>{what} — решил(а) {actor}: {reason}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>{what}: {ref}. Here: {ours}. At the provider: {theirs}.</source>
+      <translation>{what}: {ref}. У нас: {ours}. У сервиса: {theirs}.</translation>
     </message>
   </context>
   <context>

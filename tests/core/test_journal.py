@@ -18,6 +18,7 @@ from pos_app.core.journal import (
 from pos_app.core.money import Money
 from pos_app.core.payments import Payment, utcnow
 from pos_app.core.sale import Sale
+from pos_app.core.shifts import Shifts
 from pos_app.core.states import PaymentState
 from pos_app.providers.base import PaymentRequest
 
@@ -49,9 +50,10 @@ async def test_migrates_a_new_file(tmp_path: Path) -> None:
     journal = await Journal.open(path)
     await journal.close()
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"sales", "payments", "operations", "events", "receipts", "shifts"} <= tables
+    assert {"sales", "payments", "operations", "events", "receipts", "shifts",
+            "differences"} <= tables
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
@@ -191,6 +193,8 @@ async def test_migrates_a_version_1_journal_keeping_its_payments(tmp_path: Path)
     again = await journal.get_payment("p1")
     assert again is not None
     assert again.paid_minor == 500
+    shift = await Shifts(journal, training=False).open("after the upgrade")  # v4 columns
+    assert shift.number == 1
     await journal.close()
 
 

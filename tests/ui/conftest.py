@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import qasync
 
+from pos_app.core.backoffice import Backoffice
 from pos_app.core.secrets import SecretStore
 from pos_app.sandbox.testing import SandboxTransport
 from pos_app.ui.app import apply_style
@@ -74,8 +75,10 @@ async def make_window(sandbox: SandboxTransport, tmp_path: Path,
     apply_style(app)
     made: list[MainWindow] = []
 
-    async def make(*, kiosk: bool = False) -> MainWindow:
+    async def make(*, kiosk: bool = False, shift: bool = True) -> MainWindow:
         runtime = await training_runtime(sandbox)
+        if shift:  # a cashier's day has begun; tests of opening a shift pass shift=False
+            await Backoffice(runtime.service).shifts.open("Test Cashier")
         translations = Translations(tmp_path / "qm")
         translations.use("en")
         main = MainWindow(runtime, secrets=SecretStore(), translations=translations,
@@ -88,6 +91,7 @@ async def make_window(sandbox: SandboxTransport, tmp_path: Path,
 
     yield make
     for main in made:
+        main.translations.use("en")  # the translator is global: the next test starts in English
         main._unlocked = True
         main.close()
         main.deleteLater()

@@ -24,6 +24,7 @@ from pos_app.ui.dialogs import PayoutDialog, PinDialog, RefundDialog, ResolveDia
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.qt import QWidget
 from pos_app.ui.settings import FirstRunScreen
+from pos_app.ui.shift import DifferenceDialog, ExportDialog, OpenShiftDialog
 from tests.helpers import customer, grocery_sale, simple_sale, wait_until
 
 Stop = tuple[str, QWidget]
@@ -34,6 +35,8 @@ async def tour(window: MainWindow, sandbox: SandboxTransport) -> AsyncIterator[S
     async for stop in _cashier(window, sandbox):
         yield stop
     async for stop in _manager(window, sandbox):
+        yield stop
+    async for stop in _shift(window, sandbox):
         yield stop
     async for stop in _dialogs(window):
         yield stop
@@ -108,6 +111,24 @@ async def _manager(window: MainWindow, sandbox: SandboxTransport) -> AsyncIterat
         yield f"settings-{index + 1}", window
 
 
+async def _shift(window: MainWindow, sandbox: SandboxTransport) -> AsyncIterator[Stop]:
+    screen = window.shift_screen
+    screen.report = None
+    window.shift_button.click()
+    await wait_until(lambda: screen.report is not None and screen.report.lines)
+    yield "shift-x-report", window
+    paid = await window.service.pay(simple_sale("75"), "koshelek",
+                                    {"barcode": customer(sandbox, delay_ms=0)["barcode"]})
+    del sandbox.sandbox.koshelek.transactions[paid.provider_ref or ""]  # the provider forgot it
+    screen.reconcile_button.click()
+    await wait_until(lambda: screen.differences and screen.reconcile_button.isEnabled())
+    screen.table.selectRow(0)
+    yield "shift-reconciled", window
+    await window.office.close_shift(actor="manager")
+    await screen.refresh()
+    yield "shift-z-report", window
+
+
 async def _dialogs(window: MainWindow) -> AsyncIterator[Stop]:
     sale = grocery_sale()
     widgets: list[tuple[str, QWidget]] = [
@@ -116,6 +137,13 @@ async def _dialogs(window: MainWindow) -> AsyncIterator[Stop]:
                                        by_items=True)),
         ("dialog-payout", PayoutDialog(window, amount=Money(149900))),
         ("dialog-resolve", ResolveDialog(window, summary="150,00 ₽, Koshelek Pay, UNKNOWN")),
+        ("dialog-open-shift", OpenShiftDialog(window, reason="Open a shift before the first "
+                                                             "sale.")),
+        ("dialog-difference", DifferenceDialog(window, summary="Recorded here, unknown to the "
+                                                               "provider: 7f3e…. Here: PAID "
+                                                               "75,00 ₽. At the provider: not "
+                                                               "found.")),
+        ("dialog-export", ExportDialog(window, folder=Path.home())),
     ]
     display = CustomerDisplay(training=True)
     display.resize(800, 600)
@@ -137,6 +165,7 @@ async def _dialogs(window: MainWindow) -> AsyncIterator[Stop]:
 async def _screenshots(folder: Path, language: str, width: int, height: int) -> None:
     import keyring
 
+    from pos_app.core.backoffice import Backoffice
     from pos_app.core.secrets import SecretStore
     from pos_app.ui.translations import Translations
     from tests.helpers import MemoryKeyring, training_runtime
@@ -144,6 +173,7 @@ async def _screenshots(folder: Path, language: str, width: int, height: int) -> 
     keyring.set_keyring(MemoryKeyring())
     sandbox = SandboxTransport()
     runtime = await training_runtime(sandbox)
+    await Backoffice(runtime.service).shifts.open("Анна Петрова")
     translations = Translations(folder / ".qm")
     translations.use(language)
     window = MainWindow(runtime, secrets=SecretStore(), translations=translations, kiosk=False)

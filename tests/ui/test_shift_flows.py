@@ -1,0 +1,174 @@
+"""Shifts through the widgets: opening before the first sale, X and Z reports, reconciliation,
+resolving a difference, the CSV export."""
+
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+from pathlib import Path
+
+import pypdfium2
+from pytestqt.qtbot import QtBot
+
+from pos_app.core.payments import utcnow
+from pos_app.sandbox.testing import SandboxTransport
+from pos_app.ui.main_window import MainWindow
+from pos_app.ui.qt import QDialogButtonBox, QLineEdit, QMessageBox, QPlainTextEdit
+from pos_app.ui.shift import DifferenceDialog, ExportDialog, OpenShiftDialog, ShiftScreen
+from tests.helpers import customer, simple_sale
+from tests.ui.conftest import MakeWindow
+from tests.ui.test_flows import child, click, current, dialog, pin, sell, until
+
+OK = QDialogButtonBox.StandardButton.Ok
+
+
+async def paid(window: MainWindow, sandbox: SandboxTransport, amount: str = "75") -> str:
+    payment = await window.service.pay(simple_sale(amount), "koshelek",
+                                       {"barcode": customer(sandbox, delay_ms=0)["barcode"]})
+    return payment.id
+
+
+def cell(screen: ShiftScreen, row: int, column: int) -> str:
+    item = screen.table.item(row, column)
+    assert item is not None
+    return item.text()
+
+
+async def open_shift_screen(window: MainWindow, qtbot: QtBot) -> None:
+    screen = window.shift_screen
+    screen.report = None
+    click(qtbot, window.shift_button)
+    assert current(window) is screen
+    await until(lambda: screen.report is not None)
+
+
+async def test_the_first_sale_asks_to_open_a_shift(make_window: MakeWindow,
+                                                   qtbot: QtBot) -> None:
+    window = await make_window(shift=False)
+    await until(lambda: window.shift_button.text() == "No shift")
+    window.sale_screen.field.setText("120")
+    qtbot.keyClick(window.sale_screen.field, "\r")
+    await until(lambda: window.sale_screen.model.lines)
+    click(qtbot, window.sale_screen.pay)
+    box = await until(lambda: dialog("openShiftDialog", OpenShiftDialog))
+    box.reject()  # not now: the basket stays
+    await until(lambda: dialog("openShiftDialog") is None)
+    assert current(window) is window.sale_screen
+    assert len(window.sale_screen.model.lines) == 1
+
+    click(qtbot, window.sale_screen.pay)
+    box = await until(lambda: dialog("openShiftDialog", OpenShiftDialog))
+    click(qtbot, box.buttons.button(OK))
+    assert "cashier's name" in box.error.text()  # refused without a name
+    qtbot.keyClicks(child(box, QLineEdit, "cashierName"), "Anna Petrova")
+    click(qtbot, box.buttons.button(OK))
+    await until(lambda: current(window) is window.choose)
+    assert window.shift_button.text() == "Shift 1"
+    shift = await window.office.shifts.current()
+    assert shift is not None
+    assert shift.cashier == "Anna Petrova"
+
+
+async def test_a_shift_over_24_hours_is_flagged_once(make_window: MakeWindow,
+                                                     qtbot: QtBot) -> None:
+    window = await make_window(shift=False)
+    await window.office.shifts.open("Ночная", at=utcnow() - timedelta(hours=26))
+    await sell(qtbot, window, "50")
+    warning = await until(lambda: dialog("errorBox", QMessageBox))
+    assert "open for over 24 hours" in warning.text()
+    warning.accept()
+    assert window.shift_button.text() == "Shift 1: over 24 h"
+    click(qtbot, window.choose.back_button)
+    qtbot.keyClick(window.sale_screen.field, "\r")
+    await until(lambda: current(window) is window.choose)
+    assert dialog("errorBox") is None  # said once, not at every sale
+    await open_shift_screen(window, qtbot)
+    assert "over 24 hours" in window.shift_screen.warning.text()
+
+
+async def test_x_then_z_report_closes_the_shift(window: MainWindow, qtbot: QtBot,
+                                                sandbox: SandboxTransport,
+                                                tmp_path: Path) -> None:
+    await paid(window, sandbox, "75")
+    screen = window.shift_screen
+    await open_shift_screen(window, qtbot)
+    assert "X REPORT" in screen.html
+    assert "75,00" in screen.html
+    assert screen.open_button.isEnabled() is False
+    click(qtbot, screen.z_button)
+    await until(lambda: dialog("pinDialog"))
+    pin(qtbot)
+    info = await until(lambda: dialog("infoBox", QMessageBox))
+    assert "Shift 1 is closed" in info.text()
+    info.accept()
+    assert "Z REPORT" in screen.html
+    assert "75,00" in screen.html
+    assert screen.differences_label.text() == (
+        "Reconciliation: everything matches what the providers say.")
+    assert window.shift_button.text() == "No shift"
+    assert not screen.z_button.isEnabled()
+    assert screen.open_button.isEnabled()
+    saved = await screen.save_pdf(tmp_path / "z.pdf")
+    assert saved is not None
+    text = pypdfium2.PdfDocument(saved)[0].get_textpage().get_text_range()
+    assert "Z REPORT" in text
+    assert "75,00" in text
+
+
+async def test_a_difference_is_resolved_with_the_pin_and_a_reason(
+        window: MainWindow, qtbot: QtBot, sandbox: SandboxTransport) -> None:
+    payment_id = await paid(window, sandbox)
+    payment = await window.service.get(payment_id)
+    del sandbox.sandbox.koshelek.transactions[payment.provider_ref or ""]
+    screen = window.shift_screen
+    await open_shift_screen(window, qtbot)
+    click(qtbot, screen.reconcile_button)
+    await until(lambda: screen.table.rowCount() == 1 and screen.reconcile_button.isEnabled())
+    assert screen.differences_label.text() == "Reconciliation: 1 difference(s) to resolve."
+    assert cell(screen, 0, 1) == "Recorded here, unknown to the provider"
+    # Closing now asks whether to close with the difference open; "No" keeps the shift.
+    click(qtbot, screen.z_button)
+    await until(lambda: dialog("pinDialog"))
+    pin(qtbot)
+    question = await until(lambda: dialog("confirmBox", QMessageBox))
+    assert "1 difference(s)" in question.text()
+    question.button(QMessageBox.StandardButton.No).click()
+    await until(lambda: screen.z_button.isEnabled())
+    assert (await window.office.shifts.current()) is not None
+
+    screen.table.selectRow(0)
+    click(qtbot, screen.resolve_button)
+    await until(lambda: dialog("pinDialog"))
+    pin(qtbot)
+    box = await until(lambda: dialog("differenceDialog", DifferenceDialog))
+    child(box, QPlainTextEdit, "differenceReason").setPlainText(
+        "Checked in the Koshelek cabinet: paid, slip 117")
+    qtbot.keyClicks(child(box, QLineEdit, "differenceActor"), "Maria")
+    click(qtbot, box.buttons.button(OK))
+    await until(lambda: screen.differences and screen.differences[0].resolved)
+    assert "resolved by Maria" in cell(screen, 0, 1)
+    assert screen.differences_label.text() == "Reconciliation: every difference is resolved."
+    assert not screen.resolve_button.isVisible()
+    events = await window.service.journal.events_for(payment_id)
+    assert events[-1].kind == "difference_resolved"
+    assert events[-1].data["reason"] == "Checked in the Koshelek cabinet: paid, slip 117"
+
+
+async def test_export_csv_through_the_dialog(window: MainWindow, qtbot: QtBot,
+                                             sandbox: SandboxTransport, tmp_path: Path) -> None:
+    await paid(window, sandbox, "1234.50")
+    await open_shift_screen(window, qtbot)
+    click(qtbot, window.shift_screen.export_button)
+    box = await until(lambda: dialog("exportDialog", ExportDialog))
+    box.since.setDate(box.until.date().addDays(1))
+    click(qtbot, box.buttons.button(OK))
+    assert "ends" in box.error.text()  # a period that ends before it starts
+    box.since.setDate(box.until.date())
+    path = child(box, QLineEdit, "exportPath")
+    path.setText(str(tmp_path / "day.csv"))
+    click(qtbot, box.buttons.button(OK))
+    info = await until(lambda: dialog("infoBox", QMessageBox))
+    assert "1 payment(s) written" in info.text()
+    rows = list(csv.DictReader((tmp_path / "day.csv").read_text(encoding="utf-8-sig")
+                               .splitlines(), delimiter=";"))
+    assert [(r["amount"], r["state"]) for r in rows] == [("1234,50", "PAID")]
