@@ -601,6 +601,96 @@ async def cmd_config_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_config_import(args: argparse.Namespace) -> int:
+    """Install a prepared configuration: checked first, the previous one kept as a backup."""
+    import os
+    import shutil
+    from datetime import datetime
+
+    from pos_app.core.config import check_live_ready, load_config
+    from pos_app.core.paths import config_candidates, config_path
+
+    source = Path(args.file)
+    config = load_config(source)  # a ConfigError names the key and the problem: exit 2
+    target = config_candidates(args.config)[-1] if args.machine else config_path(args.config)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        stamp = datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
+        backup = target.with_name(f"{target.name}.bak-{stamp}")
+        shutil.copy2(target, backup)
+        _say(f"The previous configuration is kept as {backup}")
+    partial = target.with_name(target.name + ".part")
+    shutil.copyfile(source, partial)  # as written by the manager, comments included
+    os.replace(partial, target)
+    print(f"{target}: imported from {source}")
+    try:
+        check_live_ready(config, path=target)
+    except ConfigError as exc:  # e.g. a template without the terminal id yet
+        _say(f"Live mode will not start until this is fixed: {exc.message.render()}")
+    return EXIT_OK
+
+
+def cmd_config_set_secret(args: argparse.Namespace) -> int:
+    """Store one secret in the keyring; the value comes from standard input, never argv."""
+    import getpass
+
+    from pos_app.core.secrets import SECRET_NAMES, SecretStore
+
+    provider, _, name = args.name.partition(".")
+    if name not in SECRET_NAMES.get(provider, ()):
+        known = ", ".join(f"{p}.{n}" for p, names in SECRET_NAMES.items() for n in names)
+        _fail(EXIT_USAGE, f"unknown secret {args.name!r}; one of: {known}", args.json)
+    if sys.stdin.isatty():
+        value = getpass.getpass(f"{args.name}: ")
+    else:
+        value = sys.stdin.readline().rstrip("\r\n")
+    if not value:
+        _fail(EXIT_USAGE, f"no value for {args.name} on standard input", args.json)
+    SecretStore().set(provider, name, value)
+    print(f"{args.name}: stored in the keyring")
+    return EXIT_OK
+
+
+def cmd_config_show(args: argparse.Namespace) -> int:
+    """The configuration in effect and which secrets are set; secret values never shown."""
+    import tomli_w
+
+    from pos_app.core.config import (
+        ConfigMissing,
+        TerminalConfig,
+        check_live_ready,
+        config_to_toml,
+        load_config,
+    )
+    from pos_app.core.paths import config_path
+    from pos_app.core.secrets import SECRET_NAMES, SecretStore
+
+    path = config_path(args.config)
+    try:
+        config, found = load_config(path), True  # a damaged file: ConfigError, exit 2
+    except ConfigMissing:
+        config, found = TerminalConfig(), False
+    try:
+        check_live_ready(config, path=path)
+        live = "ready"
+    except ConfigError as exc:
+        live = exc.message.render()
+    store = SecretStore()
+    secrets = {f"{p}.{n}": store.source(p, n) or "not set"
+               for p, names in SECRET_NAMES.items() for n in names}
+    if args.json:
+        print(json.dumps({"path": str(path), "found": found, "config": config_to_toml(config),
+                          "secrets": secrets, "live_mode": live}, ensure_ascii=False))
+        return EXIT_OK
+    print(f"# {path}" + ("" if found else " (not found: the defaults)"))
+    print(tomli_w.dumps(config_to_toml(config)))
+    print("# secrets (values are never shown)")
+    for name, where in secrets.items():
+        print(f"#   {name}: {where}")
+    print("# live mode: " + live.replace("\n", "\n#   "))
+    return EXIT_OK
+
+
 # -- parser ------------------------------------------------------------------------------
 
 def _common() -> argparse.ArgumentParser:
@@ -627,6 +717,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"pos-app {__version__}")
     parser.add_argument("--kiosk", action="store_true",
                         help="full screen; leaving needs the manager PIN")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation (imports, Qt, translations, keyring, QR, "
+                             "journal, a training payment per provider); exit 0 if all pass")
     parser.add_argument("--exit-after-start", action="store_true",
                         help="start fully (window painted, recovery done), then exit 0")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -742,6 +835,19 @@ def build_parser() -> argparse.ArgumentParser:
     check = config_sub.add_parser("check", parents=[common],
                                   help="validate the configuration and the secrets for live mode")
     check.set_defaults(run=cmd_config_check)
+    imp = config_sub.add_parser("import", parents=[common],
+                                help="install a prepared configuration file (checked first)")
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--machine", action="store_true",
+                     help="for every user of this computer (the installer's location)")
+    imp.set_defaults(run=cmd_config_import)
+    secret = config_sub.add_parser("set-secret", parents=[common],
+                                   help="store a secret in the keyring, read from standard input")
+    secret.add_argument("name", metavar="NAME", help="e.g. koshelek.password, pegas.token")
+    secret.set_defaults(run=cmd_config_set_secret)
+    config_sub.add_parser("show", parents=[common],
+                          help="the configuration in effect; secrets masked"
+                          ).set_defaults(run=cmd_config_show)
     return parser
 
 
@@ -764,6 +870,11 @@ def _defaults(args: argparse.Namespace) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = _defaults(parser.parse_args(argv))
+    if args.self_test:
+        from pos_app.selftest import self_test
+
+        setup_logging(log_dir(), console_level=logging.ERROR)
+        return self_test()
     if args.command is None:
         return _gui(args)
     console = logging.INFO if args.verbose else logging.WARNING

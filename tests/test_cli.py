@@ -270,3 +270,50 @@ def test_shift_reports_and_export(capsys: pytest.CaptureFixture[str], server: Sa
                        "--output", str(output))
     assert code == 2
     assert "not a date" in err
+
+
+def test_config_import_show_and_secrets(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch,
+                                        memory_keyring: Any) -> None:
+    import io
+
+    target = tmp_path / "installed" / "terminal.toml"
+    monkeypatch.setenv("POS_APP_CONFIG", str(target))
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[terminal]\nstore_id = "S1"\n[providers.koshelek]\ntimeout_s = "soon"\n',
+                   encoding="utf-8")
+    code, _, err = run(capsys, "config", "import", str(bad))
+    assert code == 2
+    assert "providers.koshelek" in err
+    assert not target.exists()  # nothing half-imported
+
+    prepared = tmp_path / "store-7.toml"
+    prepared.write_text('# prepared for store 7\n[terminal]\nstore_id = "S7"\n'
+                        'terminal_id = "T1"\n', encoding="utf-8")
+    code, out, err = run(capsys, "config", "import", str(prepared))
+    assert code == 0
+    assert target.read_text(encoding="utf-8").startswith("# prepared for store 7")
+    assert "live mode will not start" in err.lower()  # no credentials for Koshelek yet, etc.
+    code, _, err = run(capsys, "config", "import", str(prepared))
+    assert "kept as" in err
+    assert list(target.parent.glob("terminal.toml.bak-*"))
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("s3cr3t-Passw0rd\n"))
+    code, out, _ = run(capsys, "config", "set-secret", "koshelek.password")
+    assert (code, out.strip()) == (0, "koshelek.password: stored in the keyring")
+    assert memory_keyring.get_password("pos-app", "koshelek.password") == "s3cr3t-Passw0rd"
+    monkeypatch.setattr("sys.stdin", io.StringIO("x\n"))
+    code, _, err = run(capsys, "config", "set-secret", "koshelek.pin")
+    assert code == 2
+    assert "koshelek.password" in err  # the names it knows
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    code, _, err = run(capsys, "config", "set-secret", "pegas.token")
+    assert code == 2
+
+    code, shown, _ = run(capsys, "config", "show", "--json")
+    assert shown["config"]["terminal"]["store_id"] == "S7"
+    assert shown["secrets"]["koshelek.password"] == "keyring"
+    assert shown["secrets"]["pegas.token"] == "not set"
+    code, text, _ = run(capsys, "config", "show")
+    assert "s3cr3t" not in text
+    assert 'store_id = "S7"' in text

@@ -21,6 +21,12 @@ from pos_app.redact import register_secret
 log = logging.getLogger(__name__)
 
 SERVICE = "pos-app"
+# Every secret the terminal may use, by provider (names as in the keyring: "provider.name").
+SECRET_NAMES: dict[str, tuple[str, ...]] = {
+    "koshelek": ("login", "password"),
+    "paymega": ("login", "password", "secret_key"),
+    "pegas": ("token",),
+}
 C = "Secrets"
 
 
@@ -58,6 +64,12 @@ class SecretStore:
                 value = None
         register_secret(value)
         return value or None
+
+    def source(self, provider: str, name: str) -> str | None:
+        """Where a secret comes from ("environment" or "keyring"), None if it is not set."""
+        if self._environ.get(env_name(provider, name)):
+            return "environment"
+        return "keyring" if self.get(provider, name) else None
 
     def set(self, provider: str, name: str, value: str) -> None:
         if not keyring_usable():

@@ -70,6 +70,10 @@ _STATE_OF = {
 _REFUND_STATES = {S.REFUNDING, S.PARTIALLY_REFUNDED, S.REFUNDED}
 _UNPAID_ENDINGS = {S.DECLINED, S.EXPIRED, S.CANCELLED}
 
+# A notification asks for a status read at once, but never closer than this to the last one
+# (Koshelek asks for polls at least 250 ms apart).
+MIN_POLL_GAP = 0.25
+
 # When an answer was lost: wait this long (seconds) before each new attempt to learn the outcome.
 RECONCILE_BACKOFF = (1.0, 2.0, 5.0, 15.0, 30.0, 60.0)
 
@@ -127,6 +131,7 @@ class _Driver:
     last_poll: float = 0.0
     failures: int = 0
     warned_still_pending: bool = False
+    poll_now: bool = False  # a callback arrived: read the status without waiting the interval
 
 
 class PaymentService:
@@ -494,6 +499,7 @@ class PaymentService:
     def notify(self, provider_ref: str) -> None:
         """A callback or postback arrived: it only makes the driver read the status now."""
         for driver in self._drivers.values():
+            driver.poll_now = True
             driver.wake.set()
         log.info("status read requested by a notification for %s", provider_ref)
 
@@ -658,6 +664,9 @@ class PaymentService:
             next_poll = driver.last_poll + (policy.slow_interval if slow else policy.interval)
         if policy.cancel_after is not None and driver.acked_at is not None:
             next_poll = min(next_poll, driver.acked_at + policy.cancel_after)
+        if driver.poll_now:  # still no closer than MIN_POLL_GAP to the last read
+            driver.poll_now = False
+            next_poll = min(next_poll, driver.last_poll + MIN_POLL_GAP)
         if next_poll > now:
             await self._sleep(driver, next_poll - now)
             return  # re-read the journal: a cancel may have been requested meanwhile

@@ -24,7 +24,7 @@ from pos_app.core.config import (
     save_config,
 )
 from pos_app.core.pin import PinStore
-from pos_app.core.secrets import SecretStore
+from pos_app.core.secrets import SECRET_NAMES, SecretStore
 from pos_app.i18n import Message, UserError, tr
 from pos_app.ui.dialogs import NewPinDialog
 from pos_app.ui.qt import (
@@ -48,8 +48,6 @@ from pos_app.ui.support import Screen, ask, big_button, show_info, spawn
 from pos_app.ui.widgets import caption
 
 C = "Settings"
-SECRETS = {"koshelek": ("login", "password"), "paymega": ("login", "password", "secret_key"),
-           "pegas": ("token",)}
 
 
 def _secret_label(name: str) -> str:
@@ -75,7 +73,7 @@ class ProviderBox(QGroupBox):
         self.form.addRow(self.url_label, self.base_url)
         self.secret_fields: dict[str, QLineEdit] = {}
         self.secret_labels: dict[str, QLabel] = {}
-        for secret in SECRETS[name]:
+        for secret in SECRET_NAMES[name]:
             field = QLineEdit()
             field.setObjectName(f"{name}_{secret}")
             field.setEchoMode(QLineEdit.EchoMode.Password)

@@ -199,3 +199,22 @@ async def test_the_payer_page_works_over_real_http(terminal: Runtime) -> None:
     assert isinstance(terminal.sandbox_url, str)
     pending = await start(terminal)
     assert httpx.URL(pending.payer_url).path == "/paymega/hpp/"
+
+
+async def test_a_callback_makes_the_status_read_at_once(sandbox: SandboxTransport,
+                                                         isolated_dirs: Path) -> None:
+    config = isolated_dirs / "config" / "terminal.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("[providers.paymega]\npoll_interval_s = 60.0\n", encoding="utf-8")
+    runtime = await training_runtime(sandbox)
+    await runtime.service.start()
+    try:
+        pending = await start(runtime)
+        async with http_client(sandbox) as client:
+            await client.post(f"/_sandbox/paymega/invoices/{pending.provider_ref}/pay")
+        runtime.service.notify(pending.provider_ref)
+        # The first scheduled poll is 2 s away, the next a minute: only the notification
+        # can be this fast.
+        assert (await wait_state(runtime, pending.id, "PAID", timeout=1.5)).state is S.PAID
+    finally:
+        await runtime.aclose()
