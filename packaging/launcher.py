@@ -1,0 +1,8 @@
+"""Entry point of the frozen app: the same as the ``pos-app`` console script."""
+
+import sys
+
+from pos_app.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
