@@ -80,13 +80,13 @@ async def check_qt() -> tuple[str, str]:
 
 
 async def check_translations() -> tuple[str, str]:
-    from pos_app.i18n import tr
+    from pos_app.i18n import translate  # not tr(): this is no text of the app's own
     from pos_app.ui.translations import Translations
 
     with tempfile.TemporaryDirectory() as cache:
         translations = Translations(Path(cache))
         translations.use("ru")
-        translated = tr("MainWindow", "History")
+        translated = translate("MainWindow", "History")
         translations.use("en")
     if translated != "История":
         return FAIL, f"Russian not loaded (got {translated!r})"
