@@ -35,7 +35,7 @@ from pos_app.core.secrets import SecretStore
 from pos_app.core.service import RECONCILE_BACKOFF, PaymentService
 from pos_app.i18n import Message
 from pos_app.providers.base import Provider
-from pos_app.providers.http import build_client
+from pos_app.providers.http import build_client, tls_context
 from pos_app.providers.koshelek.client import KoshelekClient
 from pos_app.providers.koshelek.provider import KoshelekOptions, KoshelekProvider
 from pos_app.providers.koshelek.tokens import CommandTokenSource, SandboxTokenSource, TokenSource
@@ -69,6 +69,11 @@ class Trainer:
             "behaviour": {"mode": mode, "delay_ms": delay_ms}})
         response.raise_for_status()
         return str(response.json()["barcode"])
+
+    async def inject(self, fault: dict[str, object]) -> None:
+        """Add a fault to the sandboxes (see pos_app.sandbox.faults): for drills and benchmarks."""
+        response = await self._client.post("/_sandbox/faults", json=fault)
+        response.raise_for_status()
 
     async def decide(self, payment: Payment, outcome: str) -> None:
         """The customer pays (``pay``) or refuses (``fail``) a QR payment."""
@@ -271,12 +276,12 @@ async def build_runtime(
 
                 server = SandboxServer()
                 sandbox_url = server.start()
-                cleanups.append(server.stop)
-            credentials = await _sandbox_credentials(sandbox_url, transport("sandbox"))
-            config = training_config(config, credentials)
+                cleanups.append(lambda: server.stop(wait=False))
             control = httpx.AsyncClient(base_url=sandbox_url, transport=transport("sandbox"),
-                                        timeout=10.0)
+                                        timeout=10.0, verify=tls_context())
             cleanups.append(control.aclose)
+            credentials = await _sandbox_credentials(control)
+            config = training_config(config, credentials)
             trainer = Trainer(control)
             providers = build_providers(
                 config, live=False, transport=transport,
@@ -311,10 +316,8 @@ async def build_runtime(
                    _cleanups=cleanups)
 
 
-async def _sandbox_credentials(url: str, transport: httpx.AsyncBaseTransport | None,
-                               ) -> dict[str, dict[str, str]]:
-    async with httpx.AsyncClient(base_url=url, transport=transport, timeout=10.0) as client:
-        response = await client.get("/_sandbox/credentials")
-        response.raise_for_status()
-        data: dict[str, dict[str, str]] = response.json()
-        return data
+async def _sandbox_credentials(control: httpx.AsyncClient) -> dict[str, dict[str, str]]:
+    response = await control.get("/_sandbox/credentials")
+    response.raise_for_status()
+    data: dict[str, dict[str, str]] = response.json()
+    return data

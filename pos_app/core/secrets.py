@@ -11,9 +11,7 @@ import contextlib
 import logging
 import os
 from collections.abc import Iterable, Mapping
-
-import keyring
-import keyring.errors
+from typing import Any
 
 from pos_app.i18n import Message, UserError, msg
 from pos_app.redact import register_secret
@@ -39,9 +37,18 @@ def env_name(provider: str, name: str) -> str:
     return f"POS_APP_{provider.upper()}_{name.upper()}"
 
 
+def _keyring() -> Any:
+    """The keyring module, imported on first use: finding its backends takes about 0.1 s,
+    which a start in training mode (no secrets) should not pay."""
+    import keyring
+    import keyring.errors
+
+    return keyring
+
+
 def keyring_usable() -> bool:
     """False when keyring has only its 'fail' or 'null' backend (no secret store on this OS)."""
-    backend = keyring.get_keyring()
+    backend = _keyring().get_keyring()
     priority = getattr(backend, "priority", 0)
     module = type(backend).__module__
     return not (module.startswith(("keyring.backends.fail", "keyring.backends.null"))
@@ -57,6 +64,7 @@ class SecretStore:
     def get(self, provider: str, name: str) -> str | None:
         value = self._environ.get(env_name(provider, name))
         if not value and keyring_usable():
+            keyring = _keyring()
             try:
                 value = keyring.get_password(SERVICE, f"{provider}.{name}")
             except keyring.errors.KeyringError as exc:
@@ -76,9 +84,10 @@ class SecretStore:
             raise SecretsUnavailable(msg(C, "This computer has no secret store (keyring) to save "
                                             "the secret in."))
         register_secret(value)
-        keyring.set_password(SERVICE, f"{provider}.{name}", value)
+        _keyring().set_password(SERVICE, f"{provider}.{name}", value)
 
     def delete(self, provider: str, name: str) -> None:
+        keyring = _keyring()
         with contextlib.suppress(keyring.errors.PasswordDeleteError):
             keyring.delete_password(SERVICE, f"{provider}.{name}")
 

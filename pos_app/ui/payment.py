@@ -217,6 +217,7 @@ class PaymentScreen(Screen):
         layout.addLayout(left, 1)
         layout.addWidget(self.qr, 1)
         self._mode = "scan"
+        self._laid_out: tuple[str, bool] | None = None  # what _layout_mode last showed
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -227,6 +228,7 @@ class PaymentScreen(Screen):
         self.cancel_button.setText(tr(C, "Cancel payment"))
         self.back_button.setText(tr(C, "Back"))
         self.code.setPlaceholderText(tr(C, "Scan the code or type it and press Enter"))
+        self._laid_out = None  # the instructions are text too
         self._layout_mode()
 
     def shown(self) -> None:
@@ -300,6 +302,9 @@ class PaymentScreen(Screen):
     def _layout_mode(self) -> None:
         mode = self._mode
         waiting = self.payment is not None and not self.payment.state.is_final
+        if (mode, waiting) == self._laid_out:
+            return  # showing and hiding widgets re-runs layouts: only when something changed
+        self._laid_out = (mode, waiting)
         self.code.setVisible(mode == "scan")
         self.qr.setVisible(mode in ("qr", "text"))
         self.link.setVisible(mode == "qr")

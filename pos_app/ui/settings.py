@@ -73,6 +73,9 @@ class ProviderBox(QGroupBox):
         self.form.addRow(self.url_label, self.base_url)
         self.secret_fields: dict[str, QLineEdit] = {}
         self.secret_labels: dict[str, QLabel] = {}
+        # What the keyring holds, read when the form is loaded: asking the keyring at start
+        # would make every start wait for its backend (about 0.1 s).
+        self.stored: dict[str, str] = {}
         for secret in SECRET_NAMES[name]:
             field = QLineEdit()
             field.setObjectName(f"{name}_{secret}")
@@ -100,10 +103,14 @@ class ProviderBox(QGroupBox):
         self.test.setText(tr(C, "Test connection"))
         for secret, label in self.secret_labels.items():
             label.setText(_secret_label(secret))
-            stored = self._secrets.masked(self.name, secret)
+            stored = self.stored.get(secret, "")
             self.secret_fields[secret].setPlaceholderText(
                 tr(C, "{mask} (stored; type to replace)", mask=stored) if stored
                 else tr(C, "not set"))
+
+    def read_stored(self) -> None:
+        self.stored = {secret: self._secrets.masked(self.name, secret)
+                       for secret in self.secret_fields}
 
     def secret_values(self) -> dict[str, str]:
         return {k: f.text() for k, f in self.secret_fields.items() if f.text()}
@@ -256,6 +263,7 @@ class SettingsForm(QWidget):
                               (self.pegas, config.pegas)):
             box.enabled.setChecked(settings.enabled)
             box.base_url.setText(settings.base_url)
+            box.read_stored()
             for field in box.secret_fields.values():
                 field.clear()
         k, p, g = config.koshelek, config.paymega, config.pegas

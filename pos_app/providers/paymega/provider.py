@@ -199,6 +199,7 @@ class PaymegaProvider:
         (spec §5.8), so paging stops at the first older one.  Other tills of the account
         are told apart by the ``<till>-`` prefix of the reference id."""
         prefix, after = f"{self._till()}-", None
+        since = since.replace(microsecond=0)  # Paymega's times are whole seconds
         found: list[RemoteListed] = []
         while True:
             try:

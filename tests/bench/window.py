@@ -1,0 +1,78 @@
+"""A training terminal with its cashier window, offscreen, for the GUI benchmarks.
+
+The same composition as ``pos-app --demo``: the sandboxes on loopback, the window on one
+qasync loop with the network.  ``run(body)`` calls ``body(window)`` and cleans up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from pos_app.core.money import Money
+from pos_app.core.payments import Payment
+from pos_app.core.sale import Sale
+
+
+def run(body: Callable[[Any], Awaitable[None]]) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    scratch = tempfile.mkdtemp(prefix="pos-app-bench-")
+    os.environ["POS_APP_DATA_DIR"] = scratch
+    os.environ["POS_APP_CONFIG"] = f"{scratch}/terminal.toml"
+    import qasync
+
+    from pos_app.ui.qt import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setQuitOnLastWindowClosed(False)  # closing the window must not stop the loop
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        loop.run_until_complete(_with_window(body, Path(scratch)))
+
+
+async def _with_window(body: Callable[[Any], Awaitable[None]], scratch: Path) -> None:
+    from pos_app.app import Mode, build_runtime
+    from pos_app.core.backoffice import Backoffice
+    from pos_app.core.secrets import SecretStore
+    from pos_app.ui.main_window import MainWindow
+    from pos_app.ui.translations import Translations
+
+    runtime = await build_runtime(Mode.TRAINING, lock=False)
+    await Backoffice(runtime.service).shifts.open("bench")
+    window = MainWindow(runtime, secrets=SecretStore(), translations=Translations(scratch / "qm"),
+                        kiosk=False)
+    window.start()
+    await runtime.service.start()
+    try:
+        await body(window)
+    finally:
+        window._unlocked = True
+        window.close()
+        await runtime.aclose()
+
+
+async def training_payment(window: Any, provider: str, amount_minor: int = 15000,
+                           outcome: str = "pay", customer_delay_ms: int = 0) -> Payment:
+    """One payment the training customer pays (or refuses), driven like the window does."""
+    service, trainer = window.service, window.runtime.trainer
+    options = {}
+    if provider == "koshelek":
+        mode = "approve" if outcome == "pay" else "decline"
+        options["barcode"] = await trainer.koshelek_code(mode=mode, delay_ms=customer_delay_ms)
+    payment = await service.start_payment(Sale.single_amount(Money(amount_minor)), provider,
+                                          options)
+    if provider != "koshelek":
+        pending = await service.wait(payment.id, until=lambda p: p.provider_ref is not None
+                                     or p.state.is_final)
+        if not pending.state.is_final:
+            await asyncio.sleep(customer_delay_ms / 1000)
+            await trainer.decide(pending, outcome)
+            service.notify(pending.provider_ref or "")
+    return await service.wait(payment.id)  # type: ignore[no-any-return]
