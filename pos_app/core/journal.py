@@ -25,6 +25,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
 
+from pos_app import crashpoints
 from pos_app.core.money import AmountError, Money, parse_decimal, to_minor
 from pos_app.core.payments import Event, Operation, Payment, utcnow
 from pos_app.core.sale import Sale
@@ -456,16 +457,18 @@ class Journal:
     def _tx(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
+        self._events_in_tx: list[str] = []
         try:
             result = fn(conn)
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+        crashpoints.journaled(self._events_in_tx)  # the reliability tests' step boundaries
         return result
 
-    @staticmethod
-    def insert_event(conn: sqlite3.Connection, kind: str, *, payment_id: str | None = None,
+    def insert_event(self, conn: sqlite3.Connection, kind: str, *,
+                     payment_id: str | None = None,
                       operation_id: str | None = None, from_state: str | None = None,
                       to_state: str | None = None, data: Mapping[str, Any] | None = None) -> None:
         conn.execute(
@@ -474,6 +477,7 @@ class Journal:
             (_iso(utcnow()), kind, payment_id, operation_id, from_state, to_state,
              json.dumps(dict(data or {}), ensure_ascii=False, default=_json_default)),
         )
+        self._events_in_tx.append(kind)
 
     # -- sales --
 

@@ -168,7 +168,7 @@ class Reconciler:
             row = conn.execute("SELECT * FROM differences WHERE id = ?",
                                (difference_id,)).fetchone()
             difference = _difference(row)
-            Journal.insert_event(conn, "difference_resolved", payment_id=difference.payment_id,
+            self.journal.insert_event(conn, "difference_resolved", payment_id=difference.payment_id,
                                  data={**difference.to_json(), "actor": actor, "reason": reason})
             return difference
         return await self.journal.write(do)
@@ -265,8 +265,7 @@ class Reconciler:
                                     _money(expected, "RUB"), _money(now - opening, "RUB")))
         return found
 
-    @staticmethod
-    def _store(conn: sqlite3.Connection, shift: Shift, found: Sequence[_Found]) -> None:
+    def _store(self, conn: sqlite3.Connection, shift: Shift, found: Sequence[_Found]) -> None:
         conn.execute("DELETE FROM differences WHERE shift_id = ? AND resolved_at IS NULL",
                      (shift.id,))
         now = utcnow().isoformat(timespec="milliseconds")
@@ -276,7 +275,7 @@ class Reconciler:
                 "payment_id, ours, theirs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (new_id(), shift.id, now, item.provider, item.kind.value, item.ref,
                  item.payment_id, item.ours, item.theirs))
-        Journal.insert_event(conn, "shift_reconciled", data={
+        self.journal.insert_event(conn, "shift_reconciled", data={
             "shift_id": shift.id, "differences": len(found),
             "kinds": sorted({item.kind.value for item in found})})
 

@@ -111,7 +111,7 @@ class Shifts:
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (shift_id, number, cashier, (at or utcnow()).isoformat(timespec="milliseconds"),
                  int(self.training), json.dumps(dict(balances or {}))))
-            Journal.insert_event(conn, "shift_opened", data={
+            self.journal.insert_event(conn, "shift_opened", data={
                 "shift_id": shift_id, "number": number, "cashier": cashier,
                 "balances": dict(balances or {})})
             return self._load(conn, shift_id)
@@ -132,7 +132,7 @@ class Shifts:
                 (at.isoformat(timespec="milliseconds"), actor, report, shift.id))
             if not cursor.rowcount:
                 raise UserError(msg(C, "Shift {number} is already closed.", number=shift.number))
-            Journal.insert_event(conn, "shift_closed", data={
+            self.journal.insert_event(conn, "shift_closed", data={
                 "shift_id": shift.id, "number": shift.number, "actor": actor})
             return self._load(conn, shift.id)
         closed = await self.journal.write(do)

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from pos_app import crashpoints
 from pos_app.i18n import msg
 from pos_app.providers.errors import InsecureURL
 from pos_app.redact import redact_url
@@ -70,6 +71,7 @@ async def _log_request(request: httpx.Request) -> None:
 
 
 async def _log_response(response: httpx.Response) -> None:
+    crashpoints.answered(response.request.url.path)  # the reliability tests' step boundary
     started = response.request.extensions.get("pos_started")
     elapsed = (time.monotonic() - started) * 1000 if isinstance(started, float) else -1.0
     log.info("<- %s %s %s %.0f ms", response.request.method,

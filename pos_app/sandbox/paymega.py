@@ -259,6 +259,16 @@ class PaymegaSandbox:
             errors["expires"] = "Expiration should be between 14 minutes and 2 days from now."
         return moment
 
+    def snapshot(self) -> list[dict[str, Any]]:
+        """Every invoice as it is now (for tests and drills: the provider's truth)."""
+        with self._lock:
+            for invoice in self.invoices.values():
+                self.advance(invoice)
+            return [{"id": i.id, "reference_id": i.reference_id, "status": i.status,
+                     "resolution": i.resolution, "amount": i.amount,
+                     "processed_amount": i.processed_amount,
+                     "refunded_amount": i.refunded_amount} for i in self.invoices.values()]
+
     def advance(self, invoice: Invoice) -> None:
         """Apply what the clock, the test service or the auto customer decided by now."""
         now = self.now()

@@ -111,6 +111,13 @@ class PegasSandbox:
 
     # -- state --
 
+    def snapshot(self) -> list[dict[str, Any]]:
+        """Every transaction as it is now (for tests and drills: the provider's truth)."""
+        for txn in self.transactions.values():
+            self.advance(txn)
+        return [{**txn.public(), "operation": txn.operation}
+                for txn in self.transactions.values()]
+
     def advance(self, txn: Transaction) -> None:
         now = time.time()
         if txn.due_status and now >= txn.due_at:
