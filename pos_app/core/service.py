@@ -948,6 +948,10 @@ class PaymentService:
             await self._ignored(payment, target, remote.raw_status, event, stale=True)
             return payment
         changes = _remote_changes(payment, remote, keep_reason=keep_reason)
+        if target is S.PAID and payment.reason is not None and "reason" not in changes \
+                and not payment.state.is_paid:
+            # Why it was being cancelled or was unknown no longer applies: it is paid.
+            changes.update(reason=None, reason_code=None)
         alert = self._alert_for(payment, remote, target)
         if alert is not None:
             changes["attention"] = alert

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import email.utils
 import hashlib
 import html
 import json
@@ -20,6 +21,7 @@ import re
 import string
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -85,6 +87,24 @@ SERVICES = {s.code: s for s in (
     _service("sbp_rub_hpp", "1", "1000000"),
     _service("test_rub_test", "1", "1000000"),
 )}
+
+
+class _DateHeader:
+    """Every answer carries a ``Date`` from the sandbox's own clock, as a real server's does
+    (so a skewed provider clock, ``clock_offset``, is visible to the client)."""
+
+    def __init__(self, app: Any, now: Callable[[], float]) -> None:
+        self.app, self.now = app, now
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        async def with_date(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                stamp = email.utils.formatdate(self.now(), usegmt=True).encode()
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"date"]
+                message = {**message, "headers": [*headers, (b"date", stamp)]}
+            await send(message)
+
+        await self.app(scope, receive, with_date)
 
 
 @dataclass
@@ -516,7 +536,8 @@ class PaymegaSandbox:
             Route("/hpp/", self._hpp, methods=["GET"]),
             Route("/emulator/pay/{sid}", self._payer_page, methods=["GET", "POST"]),
         ]
-        return Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
+        app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
+        return _DateHeader(app, self.now)  # type: ignore[return-value]
 
     def _base(self, request: Request) -> None:
         root = request.scope.get("root_path", "")

@@ -7,7 +7,9 @@ with the documented meaning of each HTTP code (spec §4).
 
 from __future__ import annotations
 
+import email.utils
 import logging
+import time
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -67,6 +69,9 @@ class PaymegaClient:
         self._http = http
         self.public_key = public_key
         self.has_credentials = has_credentials  # Basic auth for the private API is configured
+        # Paymega's clock minus ours (seconds), from the Date header of its last answer:
+        # `expires` must be 14 min to 2 days ahead of *its* clock, and a till's clock drifts.
+        self.clock_offset = 0.0
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -164,13 +169,23 @@ class PaymegaClient:
             content = _encoder.encode(json)
             headers["Content-Type"] = "application/json"
         try:
-            return await self._http.request(
+            response = await self._http.request(
                 method, path, content=content, params=params, headers=headers,
                 auth=httpx.USE_CLIENT_DEFAULT if auth else None)
         except httpx.TimeoutException:
             raise network_error(NAME, f"timeout on {method} {path.split('?')[0]}") from None
         except httpx.TransportError as exc:
             raise network_error(NAME, f"{type(exc).__name__} on {method}") from None
+        self._learn_clock(response)
+        return response
+
+    def _learn_clock(self, response: httpx.Response) -> None:
+        try:
+            server = email.utils.parsedate_to_datetime(response.headers.get("date", ""))
+        except (TypeError, ValueError):
+            return  # no Date header (or a broken one): keep what we knew
+        if server.tzinfo is not None:
+            self.clock_offset = server.timestamp() - time.time()
 
     def _read(self, response: httpx.Response, model: type[T], ok: tuple[int, ...] = (200,)) -> T:
         status = response.status_code

@@ -152,6 +152,13 @@ class PaymegaProvider:
                     raise OutcomeUnknown(messages.DUPLICATE, code="409") from None
                 log.info("adopting the existing invoice %s for %s", existing.id, request.key)
                 return self._remote(existing)
+            except Rejected as exc:  # after DuplicateReference, which is one too
+                if not self._clock_was_off(exc):
+                    raise
+                # Nothing was created (422): send it again, timed by Paymega's clock.
+                log.warning("Paymega's clock differs from ours by %.0f s; expiry adjusted",
+                            self.client.clock_offset)
+                return self._remote(await self._send_create(request))
             except (OutcomeUnknown, Unclear) as exc:
                 # The invoice may exist: look before sending again (spec §4, 5xx row).
                 found = await self._lookup(request.key)
@@ -180,11 +187,17 @@ class PaymegaProvider:
             "metadata": {"till": self._o.terminal_id, "order": request.order_id},
         }
         if request.expires_at is not None:
-            attributes["expires"] = request.expires_at.astimezone(UTC).isoformat(
-                timespec="seconds")
+            # The same lifetime on Paymega's clock (it checks 14 min .. 2 days from its now).
+            expires = request.expires_at + timedelta(seconds=self.client.clock_offset)
+            attributes["expires"] = expires.astimezone(UTC).isoformat(timespec="seconds")
         if self._o.callback_url:
             attributes["callback_url"] = self._o.callback_url
         return await self.client.create_invoice(attributes)
+
+    def _clock_was_off(self, exc: Rejected) -> bool:
+        """An `expires` refused while Paymega's clock is far from ours (learned from the
+        refusal's own Date header): the till's clock, not the request, was wrong."""
+        return "expir" in (exc.details or "").lower() and abs(self.client.clock_offset) > 30
 
     async def _lookup(self, reference_id: str) -> Invoice | None:
         if self._o.api == "public" and not self._has_private_api():
