@@ -14,10 +14,14 @@ import threading
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 MASK = "***"
-_SECRET_QUERY_KEYS = {"token", "password", "secret", "key", "api_key", "public_key_secret"}
+# Credentials, and a customer's personal data (a payout's card or phone number, a payer's
+# phone) that travel in query strings (Pegas-kassa's API is GET with parameters).
+_SECRET_QUERY_KEYS = {"token", "password", "secret", "key", "api_key", "public_key_secret",
+                      "number", "card", "phone", "qiwi_account", "wallet"}
 _PATTERNS = [
     # token=abc in URLs or form bodies, up to the next separator.
-    (re.compile(r"(?i)\b(token|password|secret|api_key)=([^&\s\"'#]+)"), r"\1=" + MASK),
+    (re.compile(r"(?i)\b(token|password|secret|api_key|number|card|phone|qiwi_account)"
+                r"=([^&\s\"'#]+)"), r"\1=" + MASK),
     (re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?)(basic|bearer)?\s*[^\s\"',}]+"),
      r"\1" + MASK),
     (re.compile(r"(?i)([\"'](?:password|token|secret)[\"']\s*:\s*[\"'])[^\"']*([\"'])"),

@@ -51,6 +51,7 @@ from pos_app.providers.errors import (
     ProviderError,
     Rejected,
 )
+from pos_app.redact import register_secret
 
 log = logging.getLogger(__name__)
 S = PaymentState
@@ -226,6 +227,8 @@ class PaymentService:
                      maximum=Money(provider.limits.max_minor, sale.currency))
         prepared = dict(await provider.prepare(dict(options or {})))
         private = {k: prepared.pop(k) for k in provider.private_options if k in prepared}
+        for value in private.values():  # a payout's card number: masked wherever it is written
+            register_secret(value)
         expires_in = expires_in or provider.lifetime
         if not sale.id:
             sale = await self.journal.add_sale(sale, training=self.training)

@@ -35,3 +35,15 @@ def test_registered_values_vanish_from_log_files(tmp_path: Path) -> None:
     assert "Zq9-very-secret-value" not in text
     assert "token=abc" not in text
     assert text.count("***") >= 3
+
+
+def test_a_customers_numbers_are_not_logged() -> None:
+    """A payout's card or phone number travels in Pegas-kassa's query string; never logged."""
+    url = ("https://pegas.example/api/v1/withdrawal?token=t0k3n&amount=50.00&method=card"
+           "&number=4111111111111111&comment=x")
+    safe = redact_url(url)
+    assert "4111111111111111" not in safe
+    assert "t0k3n" not in safe
+    assert "amount=50.00" in safe  # what is not personal stays readable
+    assert "4111111111111111" not in redact("GET /deposit?type=invoice-qw&phone=79161234567")
+    assert "79161234567" not in redact("GET /deposit?type=invoice-qw&phone=79161234567")

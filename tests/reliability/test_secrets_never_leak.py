@@ -1,0 +1,164 @@
+"""Secrets: a live terminal runs every flow with known secret values, then every place a
+secret could leak is searched for them — the log file (at DEBUG), the journal and its WAL,
+the configuration, the CSV export, the reports, and every message shown to the cashier
+(errors included).  None may contain any of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pos_app.app import Mode, build_runtime
+from pos_app.core.backoffice import Backoffice
+from pos_app.core.export import Period
+from pos_app.core.logs import setup_logging
+from pos_app.core.money import Money
+from pos_app.core.paths import log_dir
+from pos_app.core.secrets import SecretStore
+from pos_app.core.service import PaymentUpdate
+from pos_app.sandbox.faults import Fault
+from pos_app.sandbox.server import SandboxServer
+from tests.helpers import simple_sale
+
+pytestmark = pytest.mark.e2e
+
+SECRETS = {
+    ("koshelek", "login"): "kosh-login-5Vx81",
+    ("koshelek", "password"): "Kosh-Passw0rd-q7Zr2",
+    ("paymega", "login"): "pm-login-K2b9",
+    ("paymega", "password"): "sk_live_9hQ4mX2cV7",
+    ("pegas", "token"): "pegas-token-Zt6Lw3Hn",
+}
+CARD = "4111111111111111"
+
+
+@pytest.fixture
+def server() -> Iterator[SandboxServer]:
+    with SandboxServer() as running:
+        sandbox = running.sandbox
+        sandbox.koshelek.login = SECRETS["koshelek", "login"]
+        sandbox.koshelek.password = SECRETS["koshelek", "password"]
+        sandbox.koshelek.behaviour.delay_ms = 0
+        sandbox.paymega.login = SECRETS["paymega", "login"]
+        sandbox.paymega.password = SECRETS["paymega", "password"]
+        sandbox.pegas.token = SECRETS["pegas", "token"]
+        sandbox.pegas.withdrawal_delay_s = 0.1
+        yield running
+
+
+def live_config(path: Path, url: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"""
+[terminal]
+store_id = "5b2e8c44-9a1f-4d0b-8f6e-1c3a7d9e2f10"
+terminal_id = "POS-03"
+
+[providers.koshelek]
+enabled = true
+base_url = "{url}/koshelek"
+totp_command = ["python", "-m", "pos_app.sandbox.totp_bridge", "--sandbox", "{url}"]
+
+[providers.paymega]
+enabled = true
+base_url = "{url}/paymega"
+refunds = true
+poll_interval_s = 1.0
+
+[providers.pegas]
+enabled = true
+base_url = "{url}/pegas/api/v1"
+status_path = "/transaction"
+poll_interval_s = 1.0
+""", encoding="utf-8")
+
+
+async def test_no_secret_anywhere(server: SandboxServer, isolated_dirs: Path) -> None:
+    config = isolated_dirs / "config" / "terminal.toml"
+    live_config(config, server.base_url)
+    store = SecretStore()
+    for (provider, name), value in SECRETS.items():
+        store.set(provider, name, value)
+    log_file = setup_logging(log_dir(), console_level=None)
+    logging.getLogger().setLevel(logging.DEBUG)
+    shown: list[str] = []
+
+    runtime = await build_runtime(Mode.LIVE, lock=False)
+    service = runtime.service
+    service.subscribe(lambda u: shown.extend(_texts(u)))
+    office = Backoffice(service)
+    await service.start()
+    await office.open_shift("Анна")
+    try:
+        # Koshelek: pay, refund part of it.
+        code = server.sandbox.koshelek.new_session()["barcode"]
+        paid = await service.pay(simple_sale("150"), "koshelek", {"barcode": code})
+        await service.refund(paid.id, amount=Money(1000))
+        # Paymega: pay, refund.
+        invoice = await service.start_payment(simple_sale("200"), "paymega")
+        invoice = await service.wait(invoice.id, until=lambda p: p.provider_ref is not None)
+        server.sandbox.paymega.pay(server.sandbox.paymega.invoices[invoice.provider_ref or ""])
+        service.notify(invoice.provider_ref or "")
+        await service.wait(invoice.id, timeout=10)
+        await service.refund(invoice.id, amount=Money(500))
+        # Pegas-kassa: a deposit cancelled, the balance, a payout, an error with the token.
+        deposit = await service.start_payment(simple_sale("300"), "pegas")
+        await service.wait(deposit.id, until=lambda p: p.provider_ref is not None)
+        await service.cancel(deposit.id)
+        await service.balance("pegas")
+        payout = await service.withdraw("pegas", Money(5000), method="card", number=CARD,
+                                        comment="refund of sale 7")
+        await service.wait(payout.id, timeout=15)
+        assert server.sandbox.faults is not None
+        server.sandbox.faults.add(Fault(kind="error_before", path="/pegas/api/v1/deposit",
+                                        status=500, count=-1))
+        failed = await service.start_payment(simple_sale("90"), "pegas")
+        await service.wait(failed.id, timeout=15)
+        server.sandbox.faults.clear()
+        # Reports and the export.
+        x = await office.x_report()
+        differences = await office.reconciler.run(await office.current_or_latest(),
+                                                  settle_timeout=2.0)
+        z = await office.close_shift(actor="manager")
+        export = isolated_dirs / "payments.csv"
+        await office.export(export, Period(date.today(), date.today()))
+    finally:
+        await runtime.aclose()
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+
+    places: dict[str, bytes] = {
+        "shown to the cashier": "\n".join(shown).encode(),
+        "reports": json.dumps([x.to_json(), z.to_json(),
+                               [d.to_json() for d in differences]]).encode(),
+    }
+    for folder in (isolated_dirs / "data", isolated_dirs / "logs", isolated_dirs / "config"):
+        for path in folder.rglob("*"):
+            if path.is_file():
+                places[str(path.relative_to(isolated_dirs))] = path.read_bytes()
+    places["export"] = export.read_bytes()
+    assert log_file.stat().st_size > 5_000  # the flows really were logged, verbosely
+    assert any(name.endswith("journal.sqlite3") for name in places)
+    leaks = [(where, secret) for where, content in places.items()
+             for secret in [*SECRETS.values(), CARD]
+             if secret.encode() in content or secret.encode("utf-16-le") in content]
+    assert leaks == []
+
+
+def _texts(update: PaymentUpdate) -> list[str]:
+    messages = (update.error, update.alert, update.payment.reason, update.payment.attention)
+    return [m.render() for m in messages if m is not None]
+
+
+def test_the_scan_would_see_a_leak(tmp_path: Path) -> None:
+    """The search above is not blind: a secret written anywhere is found."""
+    path = tmp_path / "leaky.log"
+    path.write_text(f"token={SECRETS['pegas', 'token']}", encoding="utf-8")
+    assert SECRETS["pegas", "token"].encode() in path.read_bytes()
+    assert asyncio.iscoroutinefunction(test_no_secret_anywhere)
