@@ -460,10 +460,13 @@ class Journal:
         self._events_in_tx: list[str] = []
         try:
             result = fn(conn)
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # SQLite has already rolled back after some errors (a full disk): a second
+            # ROLLBACK would raise and hide the real reason.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
         crashpoints.journaled(self._events_in_tx)  # the reliability tests' step boundaries
         return result
 
