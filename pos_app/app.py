@@ -311,9 +311,34 @@ async def build_runtime(
         raise
     service = PaymentService(journal=journal, providers=providers, training=training,
                              reconcile_backoff=reconcile_backoff or RECONCILE_BACKOFF)
+    if config.callbacks.enabled:
+        getter = (lambda p, n: credentials.get(p, {}).get(n)) if training else (
+            secrets or SecretStore()).get
+        cleanups.append(_start_listener(config, service, getter))
     return Runtime(mode=mode, config=config, config_path=path, journal=journal, service=service,
                    sandbox_url=sandbox_url, config_problem=problem, trainer=trainer,
                    _cleanups=cleanups)
+
+
+def _start_listener(config: TerminalConfig, service: PaymentService,
+                    secret: SecretGetter) -> Callable[[], object]:
+    from pos_app.callbacks import CallbackListener  # only when enabled: it is a server
+
+    login, password = secret("koshelek", "postback_login"), secret("koshelek",
+                                                                   "postback_password")
+    listener = CallbackListener(
+        service.notify, host=config.callbacks.host, port=config.callbacks.port,
+        max_body_bytes=config.callbacks.max_body_bytes,
+        koshelek=(login, password) if login and password else None,
+        paymega_secret=secret("paymega", "secret_key"), pegas_token=secret("pegas", "token"))
+    try:
+        log.info("callback listener on %s", listener.start())
+    except (OSError, RuntimeError) as exc:
+        # Polling still finds every outcome; notifications only make it faster.
+        log.error("the callback listener could not start on %s:%d (%s); polling only",
+                  config.callbacks.host, config.callbacks.port, exc)
+        return lambda: None
+    return listener.stop
 
 
 async def _sandbox_credentials(control: httpx.AsyncClient) -> dict[str, dict[str, str]]:

@@ -634,11 +634,13 @@ def cmd_config_set_secret(args: argparse.Namespace) -> int:
     """Store one secret in the keyring; the value comes from standard input, never argv."""
     import getpass
 
-    from pos_app.core.secrets import SECRET_NAMES, SecretStore
+    from pos_app.core.secrets import LISTENER_SECRETS, SECRET_NAMES, SecretStore
 
     provider, _, name = args.name.partition(".")
-    if name not in SECRET_NAMES.get(provider, ()):
-        known = ", ".join(f"{p}.{n}" for p, names in SECRET_NAMES.items() for n in names)
+    known_names = [f"{p}.{n}" for table in (SECRET_NAMES, LISTENER_SECRETS)
+                   for p, names in table.items() for n in names]
+    if args.name not in known_names:
+        known = ", ".join(known_names)
         _fail(EXIT_USAGE, f"unknown secret {args.name!r}; one of: {known}", args.json)
     if sys.stdin.isatty():
         value = getpass.getpass(f"{args.name}: ")

@@ -133,6 +133,16 @@ class UiSettings:
 
 
 @dataclass(frozen=True)
+class CallbackSettings:
+    """The optional local endpoint for provider notifications (off by default)."""
+
+    enabled: bool = False
+    host: str = "127.0.0.1"  # a back-office relay on this machine; 0.0.0.0 to listen on the LAN
+    port: int = 8765
+    max_body_bytes: int = 65536
+
+
+@dataclass(frozen=True)
 class TerminalConfig:
     store_id: str = ""
     terminal_id: str = ""
@@ -142,6 +152,7 @@ class TerminalConfig:
     language: str = ""
     journal_dir: str = ""
     ui: UiSettings = field(default_factory=UiSettings)
+    callbacks: CallbackSettings = field(default_factory=CallbackSettings)
     koshelek: KoshelekSettings = field(default_factory=KoshelekSettings)
     paymega: PaymegaSettings = field(default_factory=PaymegaSettings)
     pegas: PegasSettings = field(default_factory=PegasSettings)
@@ -368,6 +379,14 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None) -> Termin
     if values["ui"].paper_width_mm not in (58, 80):
         ui.problem("paper_width_mm", "must be 58 or 80")
     ui.finish()
+    callbacks = root.table("callbacks")
+    values["callbacks"] = CallbackSettings(
+        enabled=callbacks.flag("enabled", False),
+        host=callbacks.text("host", "127.0.0.1", max_len=256),
+        port=callbacks.whole("port", 8765, lo=1, hi=65535),
+        max_body_bytes=callbacks.whole("max_body_bytes", 65536, lo=1024, hi=10 * 1024 * 1024),
+    )
+    callbacks.finish()
     providers = root.table("providers")
     for name, reader in _PROVIDER_READERS.items():
         section = providers.table(name)
@@ -450,6 +469,8 @@ def config_to_toml(config: TerminalConfig) -> dict[str, Any]:
     if config.journal_dir:
         data["journal"] = {"dir": config.journal_dir}
     data["ui"] = dict(vars(config.ui))
+    if config.callbacks != CallbackSettings():
+        data["callbacks"] = dict(vars(config.callbacks))
     data["providers"] = {name: _provider_table(s) for name, s in config.providers().items()}
     return data
 

@@ -25,6 +25,10 @@ SECRET_NAMES: dict[str, tuple[str, ...]] = {
     "paymega": ("login", "password", "secret_key"),
     "pegas": ("token",),
 }
+# Only for the optional callback listener (set with `pos-app config set-secret`).
+LISTENER_SECRETS: dict[str, tuple[str, ...]] = {
+    "koshelek": ("postback_login", "postback_password"),
+}
 C = "Secrets"
 
 

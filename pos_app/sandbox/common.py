@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hmac
 import json
 import secrets
 import string
@@ -15,26 +12,14 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import Response
 
+from pos_app.localserver import basic_auth_ok as basic_auth_ok  # the sandboxes use it
+
 
 class JSONResponse(Response):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
         return json.dumps(content, ensure_ascii=False).encode("utf-8")
-
-
-def basic_auth_ok(request: Request, login: str, password: str) -> bool:
-    """Constant-time check of an ``Authorization: Basic`` header."""
-    header = request.headers.get("authorization", "")
-    scheme, _, encoded = header.partition(" ")
-    if scheme.lower() != "basic":
-        return False
-    try:
-        given = base64.b64decode(encoded, validate=True)
-    except (binascii.Error, ValueError):
-        return False
-    expected = f"{login}:{password}".encode()
-    return hmac.compare_digest(given, expected)
 
 
 async def read_body(request: Request) -> tuple[Any, str | None]:
