@@ -107,18 +107,39 @@ class NewPinDialog(FormDialog):
         self._pins.set(self.first.text())
 
 
-class ResolveDialog(FormDialog):
+class ReasonDialog(FormDialog):
+    """A manager decides something that is audited: what it is about, why, and who."""
+
+    def __init__(self, parent: QWidget | None, title: str, *, summary: str,
+                 placeholder: str) -> None:
+        super().__init__(parent, title)
+        text = QLabel(summary)
+        text.setWordWrap(True)
+        self.form.addRow(text)
+        self.reason = QPlainTextEdit()
+        self.reason.setObjectName("reason")
+        self.reason.setPlaceholderText(placeholder)
+        self.actor = QLineEdit()
+        self.actor.setObjectName("actor")
+        self.form.addRow(tr(C, "Reason"), self.reason)
+        self.form.addRow(tr(C, "Manager"), self.actor)
+
+    def check(self) -> None:
+        if len(self.reason.toPlainText().strip()) < 5 or not self.actor.text().strip():
+            raise UserError(Message(C, "Write the reason and the manager's name."))
+
+
+class ResolveDialog(ReasonDialog):
     """A person settles a payment: the outcome, why, and who (all audited)."""
 
     OUTCOMES = (PaymentState.PAID, PaymentState.DECLINED, PaymentState.CANCELLED,
                 PaymentState.EXPIRED)
 
     def __init__(self, parent: QWidget | None, *, summary: str) -> None:
-        super().__init__(parent, tr(C, "Resolve a payment"))
+        super().__init__(parent, tr(C, "Resolve a payment"), summary=summary,
+                         placeholder=tr(C, "What was checked, where (e.g. the provider's "
+                                           "cabinet), and what it showed"))
         self.setObjectName("resolveDialog")
-        text = QLabel(summary)
-        text.setWordWrap(True)
-        self.form.addRow(text)
         self.outcome = QComboBox()
         self.outcome.setObjectName("outcome")
         labels = {PaymentState.PAID: tr(C, "The customer paid"),
@@ -127,19 +148,7 @@ class ResolveDialog(FormDialog):
                   PaymentState.EXPIRED: tr(C, "Not paid: expired")}
         for state in self.OUTCOMES:
             self.outcome.addItem(labels[state], state)
-        self.reason = QPlainTextEdit()
-        self.reason.setObjectName("reason")
-        self.reason.setPlaceholderText(tr(C, "What was checked, where (e.g. the provider's "
-                                             "cabinet), and what it showed"))
-        self.actor = QLineEdit()
-        self.actor.setObjectName("actor")
-        self.form.addRow(tr(C, "Outcome"), self.outcome)
-        self.form.addRow(tr(C, "Reason"), self.reason)
-        self.form.addRow(tr(C, "Manager"), self.actor)
-
-    def check(self) -> None:
-        if len(self.reason.toPlainText().strip()) < 5 or not self.actor.text().strip():
-            raise UserError(Message(C, "Write the reason and the manager's name."))
+        self.form.insertRow(1, tr(C, "Outcome"), self.outcome)  # after the summary
 
     @property
     def chosen(self) -> PaymentState:

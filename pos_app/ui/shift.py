@@ -19,7 +19,7 @@ from pos_app.core.reconcile import KIND_LABELS, Difference
 from pos_app.core.reports import ShiftReport, render_report
 from pos_app.core.shifts import Shift
 from pos_app.i18n import Message, UserError, tr
-from pos_app.ui.dialogs import FormDialog
+from pos_app.ui.dialogs import FormDialog, ReasonDialog
 from pos_app.ui.qt import (
     QAbstractItemView,
     QCheckBox,
@@ -31,7 +31,6 @@ from pos_app.ui.qt import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPrintDialog,
     QPrinter,
     QPrinterInfo,
@@ -81,26 +80,13 @@ class OpenShiftDialog(FormDialog):
             raise UserError(Message(C, "Enter the cashier's name."))
 
 
-class DifferenceDialog(FormDialog):
+class DifferenceDialog(ReasonDialog):
     """A manager settles a reconciliation difference: why, and who (audited)."""
 
     def __init__(self, parent: QWidget | None, *, summary: str) -> None:
-        super().__init__(parent, tr(C, "Resolve a difference"))
+        super().__init__(parent, tr(C, "Resolve a difference"), summary=summary,
+                         placeholder=tr(C, "What was checked and what was done about it"))
         self.setObjectName("differenceDialog")
-        text = QLabel(summary)
-        text.setWordWrap(True)
-        self.form.addRow(text)
-        self.reason = QPlainTextEdit()
-        self.reason.setObjectName("differenceReason")
-        self.reason.setPlaceholderText(tr(C, "What was checked and what was done about it"))
-        self.actor = QLineEdit()
-        self.actor.setObjectName("differenceActor")
-        self.form.addRow(tr(C, "Reason"), self.reason)
-        self.form.addRow(tr(C, "Manager"), self.actor)
-
-    def check(self) -> None:
-        if len(self.reason.toPlainText().strip()) < 5 or not self.actor.text().strip():
-            raise UserError(Message(C, "Write the reason and the manager's name."))
 
 
 class ExportDialog(FormDialog):

@@ -2610,11 +2610,6 @@
     </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />
-      <source>Manager</source>
-      <translation>Менеджер</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/ui/shift.py" />
       <source>No shift has been opened yet.</source>
       <translation>Ни одна смена ещё не открывалась.</translation>
     </message>
@@ -2647,11 +2642,6 @@
       <location filename="../../pos_app/ui/shift.py" />
       <source>Provider</source>
       <translation>Сервис</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/ui/shift.py" />
-      <source>Reason</source>
-      <translation>Причина</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />
@@ -2757,11 +2747,6 @@
       <location filename="../../pos_app/ui/shift.py" />
       <source>What was checked and what was done about it</source>
       <translation>Что проверили и что сделали</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/ui/shift.py" />
-      <source>Write the reason and the manager's name.</source>
-      <translation>Напишите причину и имя менеджера.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />

@@ -26,6 +26,7 @@ from pos_app.core.service import PaymentUpdate
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.server import SandboxServer
 from tests.helpers import simple_sale
+from tests.test_cli import write_live_config
 
 pytestmark = pytest.mark.e2e
 
@@ -54,29 +55,18 @@ def server() -> Iterator[SandboxServer]:
 
 
 def live_config(path: Path, url: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"""
-[terminal]
-store_id = "5b2e8c44-9a1f-4d0b-8f6e-1c3a7d9e2f10"
-terminal_id = "POS-03"
-
-[providers.koshelek]
-enabled = true
-base_url = "{url}/koshelek"
-totp_command = ["python", "-m", "pos_app.sandbox.totp_bridge", "--sandbox", "{url}"]
-
+    """The command line tests' live terminal, with Paymega and Pegas-kassa enabled too."""
+    write_live_config(path, url, extra=f"""
 [providers.paymega]
 enabled = true
 base_url = "{url}/paymega"
 refunds = true
-poll_interval_s = 1.0
 
 [providers.pegas]
 enabled = true
 base_url = "{url}/pegas/api/v1"
 status_path = "/transaction"
-poll_interval_s = 1.0
-""", encoding="utf-8")
+""")
 
 
 async def test_no_secret_anywhere(server: SandboxServer, isolated_dirs: Path) -> None:

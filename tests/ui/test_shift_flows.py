@@ -141,9 +141,9 @@ async def test_a_difference_is_resolved_with_the_pin_and_a_reason(
     await until(lambda: dialog("pinDialog"))
     pin(qtbot)
     box = await until(lambda: dialog("differenceDialog", DifferenceDialog))
-    child(box, QPlainTextEdit, "differenceReason").setPlainText(
+    child(box, QPlainTextEdit, "reason").setPlainText(
         "Checked in the Koshelek cabinet: paid, slip 117")
-    qtbot.keyClicks(child(box, QLineEdit, "differenceActor"), "Maria")
+    qtbot.keyClicks(child(box, QLineEdit, "actor"), "Maria")
     click(qtbot, box.buttons.button(OK))
     await until(lambda: screen.differences and screen.differences[0].resolved)
     assert "resolved by Maria" in cell(screen, 0, 1)
