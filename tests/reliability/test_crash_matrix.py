@@ -126,9 +126,11 @@ PAY_STEPS = [
     Step("paymega", "journal:create_sent"),
     Step("paymega", "answer:/api/payment-invoices"),  # created, answer lost
     Step("paymega", "journal:create_answered"),
+    Step("paymega", "answer:/api/payment-invoices/cpi_"),  # a status read, not journaled
     Step("pegas", "journal:create_sent"),
     Step("pegas", "answer:/api/v1/deposit"),
     Step("pegas", "journal:create_answered"),
+    Step("pegas", "answer:/api/v1/transaction"),
 ]
 
 
