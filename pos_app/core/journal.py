@@ -183,7 +183,6 @@ CREATE TABLE differences (
     payment_id TEXT,
     ours TEXT NOT NULL DEFAULT '',
     theirs TEXT NOT NULL DEFAULT '',
-    detail_json TEXT,
     resolved_at TEXT,
     resolved_by TEXT,
     resolution TEXT,
@@ -371,6 +370,7 @@ class Journal:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal")
         self._conn: sqlite3.Connection | None = None
         self._thread: threading.Thread | None = None
+        self._events_in_tx: list[str] = []  # what the current write transaction logged
 
     @classmethod
     async def open(cls, path: Path) -> Journal:
@@ -457,7 +457,7 @@ class Journal:
     def _tx(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         conn = self.conn
         conn.execute("BEGIN IMMEDIATE")
-        self._events_in_tx: list[str] = []
+        self._events_in_tx = []
         try:
             result = fn(conn)
             conn.execute("COMMIT")
@@ -471,9 +471,9 @@ class Journal:
         return result
 
     def insert_event(self, conn: sqlite3.Connection, kind: str, *,
-                     payment_id: str | None = None,
-                      operation_id: str | None = None, from_state: str | None = None,
-                      to_state: str | None = None, data: Mapping[str, Any] | None = None) -> None:
+                     payment_id: str | None = None, operation_id: str | None = None,
+                     from_state: str | None = None, to_state: str | None = None,
+                     data: Mapping[str, Any] | None = None) -> None:
         conn.execute(
             "INSERT INTO events (at, kind, payment_id, operation_id, from_state, to_state, "
             "data_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
