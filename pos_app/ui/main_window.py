@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self.office = Backoffice(self.service)
         self.shift_screen = ShiftScreen(self.office, config, ask_pin=self._pin)
         self.open_shift: Shift | None = None
+        self._shift_known = False  # until the journal answered: no red "No shift" at start
         self._warned_long = ""  # the shift whose 24-hour warning was shown
         self.stack = QStackedWidget()
         for screen in (self.sale_screen, self.choose, self.payment_screen, self.result,
@@ -465,10 +466,14 @@ class MainWindow(QMainWindow):
 
     def _shift_changed(self, shift: Shift | None) -> None:
         self.open_shift = shift
+        self._shift_known = True
         self._show_shift_button()
 
     def _show_shift_button(self) -> None:
         shift = self.open_shift
+        if not self._shift_known:
+            self.shift_button.setText(tr(C, "Shift"))
+            return
         if shift is None:
             self.shift_button.setText(tr(C, "No shift"))
         elif shift.runs_long():

@@ -878,6 +878,11 @@
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
+      <source>Shift</source>
+      <translation>Смена</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
       <source>Shift {number}</source>
       <translation>Смена {number}</translation>
     </message>

@@ -22,7 +22,7 @@ from pos_app.sandbox.testing import SandboxTransport
 from pos_app.ui.customer import CustomerDisplay
 from pos_app.ui.dialogs import PayoutDialog, PinDialog, RefundDialog, ResolveDialog
 from pos_app.ui.main_window import MainWindow
-from pos_app.ui.qt import QWidget
+from pos_app.ui.qt import QApplication, QEvent, QWidget
 from pos_app.ui.settings import FirstRunScreen
 from pos_app.ui.shift import DifferenceDialog, ExportDialog, OpenShiftDialog
 from tests.helpers import customer, grocery_sale, simple_sale, wait_until
@@ -182,6 +182,8 @@ async def _screenshots(folder: Path, language: str, width: int, height: int) -> 
     await runtime.service.start()
     try:
         async for name, widget in tour(window, sandbox):
+            for _ in range(3):  # let changed texts resize their widgets first, as a paint would
+                QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
             widget.grab().save(str(folder / f"{language}-{name}.png"))
     finally:
         window._unlocked = True
