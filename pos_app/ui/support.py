@@ -27,6 +27,7 @@ from pos_app.ui.qt import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
+    Qt,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -174,6 +175,7 @@ def show_error(parent: QWidget | None, text: str) -> QMessageBox:
     box = QMessageBox(QMessageBox.Icon.Warning, tr(C, "Attention"), text,
                       QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorBox")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # nobody reads it once closed
     box.open()
     return box
 
@@ -182,6 +184,7 @@ def show_info(parent: QWidget | None, text: str) -> QMessageBox:
     box = QMessageBox(QMessageBox.Icon.Information, tr(C, "Information"), text,
                       QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("infoBox")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     return box
 
@@ -257,6 +260,7 @@ async def with_progress(parent: QWidget | None, work: Awaitable[T], text: str) -
     finally:
         closed.cancel()
         dialog.done(0)
+        dialog.deleteLater()  # one per wait: a long day must not pile them up
     if not task.done():
         task.add_done_callback(_forget)
         return None

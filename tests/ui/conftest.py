@@ -98,6 +98,11 @@ async def make_window(sandbox: SandboxTransport, tmp_path: Path,
     await cancel_actions()
     for main in made:
         await main.runtime.aclose()
+    # Qt objects of this test die here, on the GUI thread: left to the garbage collector they
+    # could be collected on a journal or sandbox thread ("Timers cannot be stopped from
+    # another thread").
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
 
 
 @pytest.fixture
