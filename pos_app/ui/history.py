@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -181,6 +182,11 @@ def payments_table(model: HistoryModel, name: str) -> QTableView:
     return table
 
 
+def _breakable(identifier: str) -> str:
+    """An id as rich text that may wrap after its dashes (a UUID is wider than the panel)."""
+    return html.escape(identifier).replace("-", "-\u200b").replace("_", "_\u200b")
+
+
 class PaymentDetails(QWidget):
     """One payment: what it is, what happened to it (the audit trail), and the actions."""
 
@@ -247,18 +253,19 @@ class PaymentDetails(QWidget):
             f"<b>{payment.amount.format()}</b> — {describe_state(payment.state).render()}",
             tr(C, "Provider: {name}", name=provider.display_name if provider
                else payment.provider),
-            tr(C, "Payment id: {id}", id=payment.id),
-            tr(C, "Key: {key}", key=payment.key),
+            tr(C, "Payment id: {id}", id=_breakable(payment.id)),
+            tr(C, "Key: {key}", key=_breakable(payment.key)),
         ]
         if payment.provider_ref:
-            lines.append(tr(C, "Transaction: {ref}", ref=payment.provider_ref))
+            lines.append(tr(C, "Transaction: {ref}", ref=_breakable(payment.provider_ref)))
         if payment.refunded_minor:
             refunded = Money(payment.refunded_minor, payment.amount.currency)
             lines.append(tr(C, "Refunded: {amount}", amount=refunded.format()))
         if payment.reason:
-            lines.append(render(payment.reason))
+            lines.append(html.escape(render(payment.reason)))
         if payment.attention:
-            lines.append(f"<span style='color:#b00020'>⚠ {render(payment.attention)}</span>")
+            lines.append("<span style='color:#b00020'>⚠ "
+                         f"{html.escape(render(payment.attention))}</span>")
         self.summary.setText("<br>".join(lines))
         refundable = payment.state in (S.PAID, S.PARTIALLY_REFUNDED) and provider is not None \
             and payment.kind == "payment" and (provider.capabilities.refund
