@@ -43,6 +43,7 @@ async def tour(window: MainWindow, sandbox: SandboxTransport) -> AsyncIterator[S
 
 
 async def _cashier(window: MainWindow, sandbox: SandboxTransport) -> AsyncIterator[Stop]:
+    await wait_until(lambda: window._shift_known)  # the shift button shows the open shift
     screen = window.sale_screen
     for line in grocery_sale().lines:
         screen.model.add(line)
