@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 _SPEC = os.environ.get("POS_APP_CRASH_AT") or None
 _lock = threading.Lock()
@@ -29,28 +29,24 @@ def _parse(spec: str) -> tuple[str, str, int]:
     return where, what, int(nth or 1)
 
 
-def _crash_if(where: str, matches: bool) -> None:
+def _crash_if(where: str, matches: Callable[[str], bool]) -> None:
+    """SIGKILL when the spec names ``where`` and its ``what`` matches, the n-th time."""
     global _seen
-    if not matches:
+    if _SPEC is None:
+        return
+    spec_where, what, nth = _parse(_SPEC)
+    if spec_where != where or not matches(what):
         return
     with _lock:
         _seen += 1
-        if _seen < _parse(_SPEC or "")[2]:
+        if _seen < nth:
             return
     os.kill(os.getpid(), signal.SIGKILL)
 
 
 def journaled(events: Iterable[str]) -> None:
-    if _SPEC is None:
-        return
-    where, what, _ = _parse(_SPEC)
-    if where == "journal":
-        _crash_if(where, what in events)
+    _crash_if("journal", lambda what: what in events)
 
 
 def answered(path: str) -> None:
-    if _SPEC is None:
-        return
-    where, what, _ = _parse(_SPEC)
-    if where == "answer":
-        _crash_if(where, what in path)
+    _crash_if("answer", lambda what: what in path)

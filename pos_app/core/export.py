@@ -75,8 +75,9 @@ def _amount(minor: int | None, currency: str, decimal_comma: bool) -> str:
 def _row(payment: Payment, shift: int | None, sale: int | None, method: str,
          decimal_comma: bool) -> list[str]:
     currency = payment.amount.currency
-    received = payment.paid_minor if payment.paid_minor is not None else (
-        payment.amount.minor if payment.state.is_paid or payment.refunded_minor else None)
+    money_arrived = payment.paid_minor is not None or payment.state.is_paid \
+        or payment.refunded_minor
+    received = payment.received_minor if money_arrived else None
     return [
         payment.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
         str(shift or ""), str(sale or ""), payment.provider, _safe_text(method), payment.kind,

@@ -49,6 +49,11 @@ class Payment:
     training: bool = False
 
     @property
+    def received_minor(self) -> int:
+        """What arrived: the amount the provider reported, else the amount asked for."""
+        return self.paid_minor if self.paid_minor is not None else self.amount.minor
+
+    @property
     def refundable(self) -> Money:
         return Money(self.amount.minor - self.refunded_minor, self.amount.currency)
 

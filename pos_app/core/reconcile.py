@@ -186,7 +186,7 @@ class Reconciler:
     async def _check_payment(self, payment: Payment) -> list[_Found]:
         provider = self.service.providers.get(payment.provider)
         ref = payment.provider_ref or payment.key
-        ours = f"{payment.state.value} {_money(self._ours_paid(payment), payment.amount.currency)}"
+        ours = f"{payment.state.value} {_money(payment.received_minor, payment.amount.currency)}"
         if provider is None:
             return [_Found(payment.provider, DiffKind.UNCHECKED, ref, payment.id, ours,
                            Message(C, "not configured").render())]
@@ -211,7 +211,7 @@ class Reconciler:
             return [_Found(payment.provider, DiffKind.STATE, ref, payment.id, ours, theirs)]
         if mine != _PAID:
             return []
-        if remote.paid_minor is not None and remote.paid_minor != self._ours_paid(payment):
+        if remote.paid_minor is not None and remote.paid_minor != payment.received_minor:
             return [_Found(payment.provider, DiffKind.AMOUNT, ref, payment.id, ours, theirs)]
         if remote.refunded_minor is not None and remote.refunded_minor != payment.refunded_minor:
             label = Message(C, "refunded").render()
@@ -219,10 +219,6 @@ class Reconciler:
                            f"{label} {_money(payment.refunded_minor, currency)}",
                            f"{label} {_money(remote.refunded_minor, currency)}")]
         return []
-
-    @staticmethod
-    def _ours_paid(payment: Payment) -> int:
-        return payment.paid_minor if payment.paid_minor is not None else payment.amount.minor
 
     async def _orphans(self, shift: Shift) -> list[_Found]:
         found: list[_Found] = []
@@ -290,8 +286,7 @@ def _balance_effect(payment: Payment) -> int:
         return -(payment.amount.minor + commission)
     if _OURS.get(payment.state) != _PAID:
         return 0
-    paid = payment.paid_minor if payment.paid_minor is not None else payment.amount.minor
-    return paid - payment.refunded_minor - commission
+    return payment.received_minor - payment.refunded_minor - commission
 
 
 def _commission_minor(payment: Payment) -> int:

@@ -72,9 +72,6 @@ class Shifts:
             return self._load(conn, shift_id) if shift_id else None
         return await self.journal.read(do)
 
-    async def get(self, shift_id: str) -> Shift | None:
-        return await self.journal.read(lambda conn: self._load(conn, shift_id))
-
     async def by_number(self, number: int) -> Shift | None:
         def do(conn: sqlite3.Connection) -> Shift | None:
             row = conn.execute("SELECT * FROM shifts WHERE number = ? AND training = ?",

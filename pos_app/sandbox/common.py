@@ -12,8 +12,6 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import Response
 
-from pos_app.localserver import basic_auth_ok as basic_auth_ok  # the sandboxes use it
-
 
 class JSONResponse(Response):
     media_type = "application/json"

@@ -31,7 +31,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route, Router
 
-from pos_app.sandbox.common import JSONResponse, basic_auth_ok, random_code, read_body, utc_millis
+from pos_app.localserver import basic_auth_ok
+from pos_app.sandbox.common import JSONResponse, random_code, read_body, utc_millis
 
 PREFIX = "/koshelek"
 TRAINING_STORE = "5b2e8c44-9a1f-4d0b-8f6e-1c3a7d9e2f10"

@@ -35,9 +35,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from pos_app.localserver import basic_auth_ok
 from pos_app.sandbox.common import (
     JSONResponse,
-    basic_auth_ok,
     random_code,
     read_body,
     read_form,

@@ -6,7 +6,6 @@ the configuration, the CSV export, the reports, and every message shown to the c
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import Iterator
@@ -127,18 +126,24 @@ async def test_no_secret_anywhere(server: SandboxServer, isolated_dirs: Path) ->
         "shown to the cashier": "\n".join(shown).encode(),
         "reports": json.dumps([x.to_json(), z.to_json(),
                                [d.to_json() for d in differences]]).encode(),
+        "export": export.read_bytes(),
+        **files_below(isolated_dirs, "data", "logs", "config"),
     }
-    for folder in (isolated_dirs / "data", isolated_dirs / "logs", isolated_dirs / "config"):
-        for path in folder.rglob("*"):
-            if path.is_file():
-                places[str(path.relative_to(isolated_dirs))] = path.read_bytes()
-    places["export"] = export.read_bytes()
     assert log_file.stat().st_size > 5_000  # the flows really were logged, verbosely
     assert any(name.endswith("journal.sqlite3") for name in places)
-    leaks = [(where, secret) for where, content in places.items()
-             for secret in [*SECRETS.values(), CARD]
-             if secret.encode() in content or secret.encode("utf-16-le") in content]
-    assert leaks == []
+    assert leaks(places) == []
+
+
+def files_below(root: Path, *folders: str) -> dict[str, bytes]:
+    return {str(path.relative_to(root)): path.read_bytes()
+            for folder in folders for path in (root / folder).rglob("*") if path.is_file()}
+
+
+def leaks(places: dict[str, bytes]) -> list[tuple[str, str]]:
+    """(where, which secret) for every secret found, as UTF-8 or UTF-16 (SQLite may use it)."""
+    return [(where, secret) for where, content in places.items()
+            for secret in [*SECRETS.values(), CARD]
+            if secret.encode() in content or secret.encode("utf-16-le") in content]
 
 
 def _texts(update: PaymentUpdate) -> list[str]:
@@ -147,8 +152,12 @@ def _texts(update: PaymentUpdate) -> list[str]:
 
 
 def test_the_scan_would_see_a_leak(tmp_path: Path) -> None:
-    """The search above is not blind: a secret written anywhere is found."""
-    path = tmp_path / "leaky.log"
-    path.write_text(f"token={SECRETS['pegas', 'token']}", encoding="utf-8")
-    assert SECRETS["pegas", "token"].encode() in path.read_bytes()
-    assert asyncio.iscoroutinefunction(test_no_secret_anywhere)
+    """The search above is not blind: a secret in any file, in either encoding, is found."""
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "pos-app.log").write_text(
+        f"GET /deposit?token={SECRETS['pegas', 'token']}", encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "journal.sqlite3").write_bytes(CARD.encode("utf-16-le"))
+    found = leaks(files_below(tmp_path, "logs", "data"))
+    assert sorted(found) == [("data/journal.sqlite3", CARD),
+                             ("logs/pos-app.log", SECRETS["pegas", "token"])]

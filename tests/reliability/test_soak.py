@@ -120,7 +120,7 @@ async def test_soak(runtime: Runtime, sandbox: SandboxTransport) -> None:
     ours: Counter[str] = Counter()
     for p in payments:
         if p.state is S.PAID:
-            ours[p.provider] += p.paid_minor if p.paid_minor is not None else p.amount.minor
+            ours[p.provider] += p.received_minor
     assert ours == taken, (states, ours, taken)  # the journal's sums are the providers'
     for provider in PROVIDERS:  # never two payments at a provider for one attempt
         assert held[provider] <= sum(1 for p in payments if p.provider == provider)
