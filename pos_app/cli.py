@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -853,12 +854,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _gui(args: argparse.Namespace) -> int:
+def _gui(args: argparse.Namespace) -> NoReturn:
     """No command: the cashier window."""
     setup_logging(log_dir(), console_level=logging.WARNING)
     from pos_app.ui.app import run_gui  # Qt only when the window is wanted
 
-    return run_gui(args)
+    code = run_gui(args)
+    # Everything that writes is closed by now (journal, listener, window settings), so the
+    # process ends at once instead of spending ~80 ms tearing down Qt's objects and every
+    # module one by one (what browsers call "fast shutdown").  Not on an exception: that
+    # takes the normal way out with its traceback.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _defaults(args: argparse.Namespace) -> argparse.Namespace:

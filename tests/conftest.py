@@ -8,8 +8,12 @@ from pathlib import Path
 import keyring
 import pytest
 
-# No screen here or in CI: Qt renders offscreen (set before anything imports Qt).
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# No screen here or in CI: Qt renders offscreen (set before anything imports Qt), on one
+# screen of the smallest size a kiosk may have (Qt's offscreen default is 800x800), so a
+# kiosk window can really be full screen.
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = (
+        f"offscreen:configfile={Path(__file__).with_name('offscreen-screen.json')}")
 
 from pos_app.app import Runtime
 from pos_app.i18n import set_translator

@@ -56,13 +56,33 @@ def check_url(url: str, *, live: bool, what: str) -> None:
             what=what, host=parts.hostname))
 
 
-@functools.lru_cache(maxsize=8)
 def tls_context(ca_bundle: str | None = None) -> ssl.SSLContext:
     """One context per CA bundle, shared by every client: loading the system's certificates
     takes about 20 ms each time, and a context is safe to share."""
+    return _tls_context(ca_bundle)  # one cache key for "no bundle", however it is called
+
+
+@functools.lru_cache(maxsize=8)
+def _tls_context(ca_bundle: str | None) -> ssl.SSLContext:
     context = ssl.create_default_context(cafile=ca_bundle)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     return context
+
+
+@functools.lru_cache(maxsize=1)
+def _trusting_nobody() -> ssl.SSLContext:
+    """For plain-http base URLs (the loopback sandboxes): there is no TLS to set up, so the
+    ~20 ms of loading the system's certificates is not spent at start.  Should anything still
+    try TLS through it, it fails closed: it verifies and trusts no certificate."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
+
+def client_tls(base_url: str, ca_bundle: str | None = None) -> ssl.SSLContext:
+    if urlsplit(base_url).scheme == "https":
+        return tls_context(ca_bundle)
+    return _trusting_nobody()
 
 
 async def _log_request(request: httpx.Request) -> None:
@@ -93,7 +113,7 @@ def build_client(
         base_url=base_url,
         auth=auth,
         timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
-        verify=tls_context(settings.ca_bundle),
+        verify=client_tls(base_url, settings.ca_bundle),
         transport=transport,
         follow_redirects=False,
         trust_env=False,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 from pos_app.app import Runtime
 from pos_app.core.backoffice import Backoffice
@@ -46,6 +48,7 @@ from pos_app.ui.translations import Translations
 from pos_app.ui.widgets import caption
 
 C = "MainWindow"
+ScreenT = TypeVar("ScreenT", bound=QWidget)
 
 
 class MainWindow(QMainWindow):
@@ -76,25 +79,19 @@ class MainWindow(QMainWindow):
         self.bridge = Bridge(self.service)
         self.bridge.updated.connect(self._updated)
 
+        # The checkout's screens now; the others (receipt, history, attention, settings,
+        # shift) when first opened — building them all took a sixth of the start.
         self.sale_screen = SaleScreen(currency=config.currency, catalog=self.catalog)
         self.choose = ChooseScreen(dict(self.service.providers),
                                    default_deposit=config.pegas.deposit_type)
         self.payment_screen = PaymentScreen(training=runtime.training)
         self.result = ResultScreen()
-        self.receipt = ReceiptScreen(self.service, config)
-        self.history = HistoryScreen(self.service)
-        self.attention = AttentionScreen(self.service)
-        self.settings = SettingsScreen(config_path=runtime.config_path, secrets=secrets,
-                                       pins=self.pins, training=runtime.training)
         self.office = Backoffice(self.service)
-        self.shift_screen = ShiftScreen(self.office, config, ask_pin=self._pin)
         self.open_shift: Shift | None = None
         self._shift_known = False  # until the journal answered: no red "No shift" at start
         self._warned_long = ""  # the shift whose 24-hour warning was shown
         self.stack = QStackedWidget()
-        for screen in (self.sale_screen, self.choose, self.payment_screen, self.result,
-                       self.receipt, self.history, self.attention, self.settings,
-                       self.shift_screen):
+        for screen in (self.sale_screen, self.choose, self.payment_screen, self.result):
             self.stack.addWidget(screen)
         self.customer: CustomerDisplay | None = None
         if config.ui.customer_display:
@@ -115,7 +112,7 @@ class MainWindow(QMainWindow):
         if kiosk:
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         spawn(self._count_attention())
-        spawn(self.shift_screen.refresh())
+        spawn(self._learn_shift())
 
     # -- building --
 
@@ -169,23 +166,62 @@ class MainWindow(QMainWindow):
         r.other_way.connect(lambda: self.go(self.choose))
         r.check_again.connect(lambda pid: spawn(self._check_again(pid), parent=self,
                                                 busy=self.result.check_button))
-        self.receipt.done.connect(lambda: self.go(self._receipt_return or self.sale_screen))
-        for screen in (self.history, self.attention):
-            screen.receipt.connect(lambda pid, s=screen: self.open_receipt(pid, back_to=s))
-            screen.resolve.connect(lambda pid: spawn(self._resolve(pid), parent=self))
-            screen.acknowledge.connect(lambda pid: spawn(self._acknowledge(pid), parent=self))
-            screen.done.connect(lambda: self.go(self.sale_screen))
-        self.history.refund.connect(lambda pid: spawn(self._refund(pid), parent=self))
-        self.settings.done.connect(lambda: self.go(self.sale_screen))
-        self.shift_screen.done.connect(lambda: self.go(self.sale_screen))
-        self.shift_screen.shift_changed.connect(self._shift_changed)
         self.shift_button.clicked.connect(self._show_shift_screen)
-        self.settings.saved.connect(self._settings_saved)
         self.attention_button.clicked.connect(lambda: self.go(self.attention))
         self.history_button.clicked.connect(lambda: self.go(self.history))
         self.settings_button.clicked.connect(lambda: spawn(self._open_settings(), parent=self))
         self.language_button.clicked.connect(self._switch_language)
         self.exit_button.clicked.connect(self.close)
+
+    # -- the screens built when first opened --
+
+    def _added(self, screen: ScreenT) -> ScreenT:
+        self.stack.addWidget(screen)
+        return screen
+
+    @cached_property
+    def receipt(self) -> ReceiptScreen:
+        screen = self._added(ReceiptScreen(self.service, self.runtime.config))
+        screen.done.connect(lambda: self.go(self._receipt_return or self.sale_screen))
+        return screen
+
+    @cached_property
+    def history(self) -> HistoryScreen:
+        screen = self._added(HistoryScreen(self.service))
+        self._connect_payment_list(screen)
+        screen.refund.connect(lambda pid: spawn(self._refund(pid), parent=self))
+        return screen
+
+    @cached_property
+    def attention(self) -> AttentionScreen:
+        screen = self._added(AttentionScreen(self.service))
+        self._connect_payment_list(screen)
+        return screen
+
+    def _connect_payment_list(self, screen: HistoryScreen | AttentionScreen) -> None:
+        screen.receipt.connect(lambda pid: self.open_receipt(pid, back_to=screen))
+        screen.resolve.connect(lambda pid: spawn(self._resolve(pid), parent=self))
+        screen.acknowledge.connect(lambda pid: spawn(self._acknowledge(pid), parent=self))
+        screen.done.connect(lambda: self.go(self.sale_screen))
+
+    @cached_property
+    def settings(self) -> SettingsScreen:
+        screen = self._added(SettingsScreen(
+            config_path=self.runtime.config_path, secrets=self.secrets, pins=self.pins,
+            training=self.runtime.training))
+        screen.done.connect(lambda: self.go(self.sale_screen))
+        screen.saved.connect(self._settings_saved)
+        return screen
+
+    @cached_property
+    def shift_screen(self) -> ShiftScreen:
+        screen = self._added(ShiftScreen(self.office, self.runtime.config, ask_pin=self._pin))
+        screen.done.connect(lambda: self.go(self.sale_screen))
+        screen.shift_changed.connect(self._shift_changed)
+        return screen
+
+    def _built(self, name: str) -> bool:
+        return name in self.__dict__  # where cached_property keeps what it built
 
     def retranslate(self) -> None:
         config = self.runtime.config
@@ -320,7 +356,8 @@ class MainWindow(QMainWindow):
         if (update.alert is not None or payment.attention is not None or update.stopped
                 or payment.state is PaymentState.UNKNOWN or payment.state.is_final):
             spawn(self._count_attention())
-        self.history.payment_changed(payment)
+        if self._built("history"):  # otherwise it reads the journal when first opened
+            self.history.payment_changed(payment)
         if payment.id != self.payment_id:
             return
         if update.error is not None and not payment.state.is_final:
@@ -431,15 +468,18 @@ class MainWindow(QMainWindow):
         resolved = await self.service.resolve(payment_id, dialog.chosen,
                                               reason=dialog.reason.toPlainText().strip(),
                                               actor=dialog.actor.text().strip())
-        self.history.payment_changed(resolved)
-        self.attention.reload()
+        if self._built("history"):
+            self.history.payment_changed(resolved)
+        if self._built("attention"):
+            self.attention.reload()
         await self._count_attention()
 
     async def _acknowledge(self, payment_id: str) -> None:
         if not await self._pin(tr(C, "Clearing an alert needs the manager PIN.")):
             return
         await self.service.acknowledge(payment_id, actor="manager")
-        self.attention.reload()
+        if self._built("attention"):
+            self.attention.reload()
         await self._count_attention()
 
     def _show_in_attention(self, payment_id: str) -> None:
@@ -459,6 +499,9 @@ class MainWindow(QMainWindow):
         self.attention_button.style().polish(self.attention_button)
 
     # -- shifts --
+
+    async def _learn_shift(self) -> None:
+        self._shift_changed(await self.office.shifts.current())
 
     def _show_shift_screen(self) -> None:
         self.go(self.shift_screen)
@@ -509,7 +552,9 @@ class MainWindow(QMainWindow):
             spawn(self._leave_kiosk(), parent=self)
             return
         if not self.kiosk:
-            QSettings().setValue("window/geometry", self.saveGeometry())
+            settings = QSettings()
+            settings.setValue("window/geometry", self.saveGeometry())
+            settings.sync()  # written now: the process ends without tearing Qt down
         if self.customer is not None:
             self.customer.close()
         self.bridge.close()

@@ -8,7 +8,13 @@ import pytest
 
 from pos_app.core.logs import setup_logging
 from pos_app.providers.errors import InsecureURL
-from pos_app.providers.http import HttpSettings, build_client, check_url, tls_context
+from pos_app.providers.http import (
+    HttpSettings,
+    build_client,
+    check_url,
+    client_tls,
+    tls_context,
+)
 from pos_app.sandbox.testing import SandboxTransport
 from tests.helpers import SANDBOX_URL
 
@@ -18,6 +24,16 @@ def test_tls_floor_is_1_2() -> None:
     assert context.minimum_version == ssl.TLSVersion.TLSv1_2
     assert context.verify_mode == ssl.CERT_REQUIRED
     assert context.check_hostname
+
+
+def test_plain_http_clients_skip_the_certificates_but_fail_closed() -> None:
+    https = client_tls("https://api.koshelek.app/acme")
+    assert https is tls_context()
+    plain = client_tls("http://127.0.0.1:8080/koshelek")
+    assert plain.cert_store_stats()["x509_ca"] == 0  # nothing loaded, nothing trusted
+    assert plain.verify_mode == ssl.CERT_REQUIRED
+    assert plain.check_hostname
+    assert plain.minimum_version == ssl.TLSVersion.TLSv1_2
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:8080/koshelek", "http://localhost/x",

@@ -85,7 +85,8 @@ async def make_window(sandbox: SandboxTransport, tmp_path: Path,
                           kiosk=kiosk)
         made.append(main)
         main.start()
-        main.resize(1280, 800)
+        if not kiosk:  # a kiosk stays full screen
+            main.resize(1280, 800)
         await runtime.service.start()
         return main
 
