@@ -35,7 +35,7 @@ from pos_app.core.secrets import SecretStore
 from pos_app.core.service import RECONCILE_BACKOFF, PaymentService
 from pos_app.i18n import Message
 from pos_app.providers.base import Provider
-from pos_app.providers.http import build_client, client_tls
+from pos_app.providers.http import Client, build_client, client_tls
 from pos_app.providers.koshelek.client import KoshelekClient
 from pos_app.providers.koshelek.provider import KoshelekOptions, KoshelekProvider
 from pos_app.providers.koshelek.tokens import CommandTokenSource, SandboxTokenSource, TokenSource
@@ -281,8 +281,8 @@ async def build_runtime(
                 # Ours, in this process: no request needed (nor the ~20 ms of setting up
                 # httpx's first one before the window shows).
                 credentials = server.sandbox.credentials()
-            control = httpx.AsyncClient(base_url=sandbox_url, transport=transport("sandbox"),
-                                        timeout=10.0, verify=client_tls(sandbox_url))
+            control = Client(base_url=sandbox_url, transport=transport("sandbox"),
+                             timeout=10.0, verify=client_tls(sandbox_url))
             cleanups.append(control.aclose)
             credentials = credentials or await _sandbox_credentials(control)
             config = training_config(config, credentials)

@@ -59,6 +59,20 @@ def test_refused_urls(url: str, live: bool, says: str | None) -> None:
     assert "secret" not in str(error.value)
 
 
+async def test_a_client_is_closed_whether_it_was_used_or_not(sandbox: SandboxTransport) -> None:
+    used = build_client(base_url=f"{SANDBOX_URL}/koshelek", settings=HttpSettings(),
+                        live=False, what="x", transport=sandbox)
+    unused = build_client(base_url=f"{SANDBOX_URL}/koshelek", settings=HttpSettings(),
+                          live=False, what="x", transport=sandbox)
+    await used.get("/nowhere")
+    await used.aclose()
+    await unused.aclose()  # nothing was opened: nothing to close
+    assert used.is_closed
+    for client in (used, unused):
+        with pytest.raises(RuntimeError, match="closed"):
+            await client.get("/nowhere")
+
+
 def test_live_client_refuses_plain_http() -> None:
     with pytest.raises(InsecureURL):
         build_client(base_url="http://pay.example", settings=HttpSettings(), live=True, what="x")
