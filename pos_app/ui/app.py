@@ -18,7 +18,6 @@ from pos_app.core.secrets import SecretStore, SecretsUnavailable
 from pos_app.i18n import UserError, tr
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.qt import QApplication, QMessageBox, QWidget
-from pos_app.ui.settings import FirstRunScreen
 from pos_app.ui.support import ask, cancel_actions, install_excepthook, settle, show_error
 from pos_app.ui.translations import Translations, default_language, resources_dir
 
@@ -117,6 +116,8 @@ async def _runtime(mode: Mode, args: Namespace, path: Path,
 
 async def _setup(path: Path, secrets: SecretStore, problem: str) -> bool:
     """The first-run setup (or a repair of a broken one); False if the manager gave up."""
+    from pos_app.ui.settings import FirstRunScreen
+
     screen = FirstRunScreen(config_path=path, secrets=secrets,
                             pins=PinStore(secrets, training=False), problem=problem)
     try:

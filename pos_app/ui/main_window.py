@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pos_app.app import Runtime
-from pos_app.core.backoffice import Backoffice
 from pos_app.core.catalog import Catalog, load_catalog
 from pos_app.core.config import TerminalConfig
 from pos_app.core.journal import PaymentFilter
@@ -17,12 +16,11 @@ from pos_app.core.pin import PinStore
 from pos_app.core.sale import Sale
 from pos_app.core.secrets import SecretStore
 from pos_app.core.service import PaymentUpdate, settled
-from pos_app.core.shifts import Shift
+from pos_app.core.shifts import Shift, Shifts
 from pos_app.core.states import OperationState, PaymentState
 from pos_app.i18n import UserError, tr
 from pos_app.ui.customer import CustomerDisplay
 from pos_app.ui.dialogs import PayoutDialog, PinDialog, RefundDialog, ResolveDialog
-from pos_app.ui.history import AttentionScreen, HistoryScreen
 from pos_app.ui.payment import AlertBar, ChooseScreen, PaymentScreen, ResultScreen
 from pos_app.ui.qt import (
     QCloseEvent,
@@ -39,13 +37,17 @@ from pos_app.ui.qt import (
     QWidget,
     Signal,
 )
-from pos_app.ui.receipts import ReceiptScreen
 from pos_app.ui.sale import SaleScreen
-from pos_app.ui.settings import SettingsScreen
-from pos_app.ui.shift import ShiftScreen, long_shift_warning
 from pos_app.ui.support import Bridge, Screen, ask, show_error, show_info, spawn, with_progress
 from pos_app.ui.translations import Translations
 from pos_app.ui.widgets import caption
+
+if TYPE_CHECKING:  # imported when first opened (see the screens below)
+    from pos_app.core.backoffice import Backoffice
+    from pos_app.ui.history import AttentionScreen, HistoryScreen
+    from pos_app.ui.receipts import ReceiptScreen
+    from pos_app.ui.settings import SettingsScreen
+    from pos_app.ui.shift import ShiftScreen
 
 C = "MainWindow"
 ScreenT = TypeVar("ScreenT", bound=QWidget)
@@ -86,7 +88,7 @@ class MainWindow(QMainWindow):
                                    default_deposit=config.pegas.deposit_type)
         self.payment_screen = PaymentScreen(training=runtime.training)
         self.result = ResultScreen()
-        self.office = Backoffice(self.service)
+        self.shifts = Shifts(self.service.journal, training=self.service.training)
         self.open_shift: Shift | None = None
         self._shift_known = False  # until the journal answered: no red "No shift" at start
         self._warned_long = ""  # the shift whose 24-hour warning was shown
@@ -173,7 +175,7 @@ class MainWindow(QMainWindow):
         self.language_button.clicked.connect(self._switch_language)
         self.exit_button.clicked.connect(self.close)
 
-    # -- the screens built when first opened --
+    # -- the screens built when first opened (their modules imported then, too) --
 
     def _added(self, screen: ScreenT) -> ScreenT:
         self.stack.addWidget(screen)
@@ -181,12 +183,16 @@ class MainWindow(QMainWindow):
 
     @cached_property
     def receipt(self) -> ReceiptScreen:
+        from pos_app.ui.receipts import ReceiptScreen
+
         screen = self._added(ReceiptScreen(self.service, self.runtime.config))
         screen.done.connect(lambda: self.go(self._receipt_return or self.sale_screen))
         return screen
 
     @cached_property
     def history(self) -> HistoryScreen:
+        from pos_app.ui.history import HistoryScreen
+
         screen = self._added(HistoryScreen(self.service))
         self._connect_payment_list(screen)
         screen.refund.connect(lambda pid: spawn(self._refund(pid), parent=self))
@@ -194,6 +200,8 @@ class MainWindow(QMainWindow):
 
     @cached_property
     def attention(self) -> AttentionScreen:
+        from pos_app.ui.history import AttentionScreen
+
         screen = self._added(AttentionScreen(self.service))
         self._connect_payment_list(screen)
         return screen
@@ -206,6 +214,8 @@ class MainWindow(QMainWindow):
 
     @cached_property
     def settings(self) -> SettingsScreen:
+        from pos_app.ui.settings import SettingsScreen
+
         screen = self._added(SettingsScreen(
             config_path=self.runtime.config_path, secrets=self.secrets, pins=self.pins,
             training=self.runtime.training))
@@ -214,7 +224,15 @@ class MainWindow(QMainWindow):
         return screen
 
     @cached_property
+    def office(self) -> Backoffice:
+        from pos_app.core.backoffice import Backoffice
+
+        return Backoffice(self.service)
+
+    @cached_property
     def shift_screen(self) -> ShiftScreen:
+        from pos_app.ui.shift import ShiftScreen
+
         screen = self._added(ShiftScreen(self.office, self.runtime.config, ask_pin=self._pin))
         screen.done.connect(lambda: self.go(self.sale_screen))
         screen.shift_changed.connect(self._shift_changed)
@@ -298,7 +316,7 @@ class MainWindow(QMainWindow):
     async def _checkout_in_shift(self, sale: Sale) -> None:
         """Every sale belongs to a shift: without an open one, the cashier opens it first."""
         # Asked every time: the shift may have been closed from the command line meanwhile.
-        self._shift_changed(await self.office.shifts.current())
+        self._shift_changed(await self.shifts.current())
         if self.open_shift is None:
             opened = await self.shift_screen.open_shift(
                 reason=tr(C, "Open a shift before the first sale."))
@@ -306,7 +324,7 @@ class MainWindow(QMainWindow):
                 return  # the basket stays as it is
         elif self.open_shift.runs_long() and self._warned_long != self.open_shift.id:
             self._warned_long = self.open_shift.id  # once per shift, not at every sale
-            show_error(self, long_shift_warning(self.open_shift))
+            show_error(self, self._long_shift_warning(self.open_shift))
         self.sale = sale
         self.choose.set_amount(sale.total)
         if self.customer is not None:
@@ -501,7 +519,7 @@ class MainWindow(QMainWindow):
     # -- shifts --
 
     async def _learn_shift(self) -> None:
-        self._shift_changed(await self.office.shifts.current())
+        self._shift_changed(await self.shifts.current())
 
     def _show_shift_screen(self) -> None:
         self.go(self.shift_screen)
@@ -512,6 +530,12 @@ class MainWindow(QMainWindow):
         self._shift_known = True
         self._show_shift_button()
 
+    @staticmethod
+    def _long_shift_warning(shift: Shift) -> str:
+        from pos_app.ui.shift import long_shift_warning
+
+        return long_shift_warning(shift)
+
     def _show_shift_button(self) -> None:
         shift = self.open_shift
         if not self._shift_known:
@@ -521,7 +545,7 @@ class MainWindow(QMainWindow):
             self.shift_button.setText(tr(C, "No shift"))
         elif shift.runs_long():
             self.shift_button.setText(tr(C, "Shift {number}: over 24 h", number=shift.number))
-            self.shift_button.setToolTip(long_shift_warning(shift))
+            self.shift_button.setToolTip(self._long_shift_warning(shift))
         else:
             self.shift_button.setText(tr(C, "Shift {number}", number=shift.number))
         self.shift_button.setProperty(
