@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from pos_app.core.events import state_word
 from pos_app.core.journal import Journal, new_id, payment_from_row
 from pos_app.core.money import Money, parse_provider_amount
 from pos_app.core.payments import Payment, utcnow
@@ -186,7 +187,8 @@ class Reconciler:
     async def _check_payment(self, payment: Payment) -> list[_Found]:
         provider = self.service.providers.get(payment.provider)
         ref = payment.provider_ref or payment.key
-        ours = f"{payment.state.value} {_money(payment.received_minor, payment.amount.currency)}"
+        ours = (f"{state_word(payment.state.value)} "
+                f"{_money(payment.received_minor, payment.amount.currency)}")
         if provider is None:
             return [_Found(payment.provider, DiffKind.UNCHECKED, ref, payment.id, ours,
                            Message(C, "not configured").render())]
@@ -205,7 +207,7 @@ class Reconciler:
     def _compare(self, payment: Payment, remote: RemotePayment, ref: str,
                  ours: str) -> list[_Found]:
         currency = payment.amount.currency
-        theirs = f"{remote.state.value} {_money(remote.paid_minor, currency)}"
+        theirs = f"{state_word(remote.state.value)} {_money(remote.paid_minor, currency)}"
         mine, other = _OURS.get(payment.state, _OPEN), _THEIRS.get(remote.state, _OPEN)
         if mine != other:
             return [_Found(payment.provider, DiffKind.STATE, ref, payment.id, ours, theirs)]
@@ -239,7 +241,7 @@ class Reconciler:
                     paid = item.remote.paid_minor if item.remote.paid_minor is not None \
                         else item.amount_minor
                     found.append(_Found(name, DiffKind.ORPHAN, item.key, None, "—",
-                                        f"{item.remote.state.value} "
+                                        f"{state_word(item.remote.state.value)} "
                                         f"{_money(paid, item.currency)}"))
         return found
 

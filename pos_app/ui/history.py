@@ -7,6 +7,7 @@ import html
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from pos_app.core.events import describe_event, state_word
 from pos_app.core.journal import Journal, PaymentFilter
 from pos_app.core.money import Money
 from pos_app.core.payments import Payment
@@ -107,6 +108,14 @@ class HistoryModel(QAbstractTableModel):
         offset = row % self.PAGE
         return page[offset] if offset < len(page) else None
 
+    def row_of(self, payment_id: str) -> int | None:
+        """The row of a payment among the pages read so far."""
+        for page, rows in self._pages.items():
+            for offset, payment in enumerate(rows):
+                if payment.id == payment_id:
+                    return page * self.PAGE + offset
+        return None
+
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
@@ -200,6 +209,7 @@ class PaymentDetails(QWidget):
         self.setObjectName("paymentDetails")
         self._service = service
         self.payment: Payment | None = None
+        self._shown = 0  # which show_payment the event log being read belongs to
         self.summary = caption(points=12, name="detailsSummary")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -241,6 +251,7 @@ class PaymentDetails(QWidget):
 
     def show_payment(self, payment: Payment | None) -> None:
         self.payment = payment
+        self._shown += 1
         for button in (self.receipt_button, self.refund_button, self.resolve_button,
                        self.acknowledge_button):
             button.setVisible(payment is not None)
@@ -274,15 +285,19 @@ class PaymentDetails(QWidget):
         self.refund_button.setEnabled(refundable)
         self.resolve_button.setEnabled(not payment.state.is_final)
         self.acknowledge_button.setVisible(payment.attention is not None)
-        spawn(self._events(payment.id))
+        spawn(self._events(payment.id, self._shown))
 
-    async def _events(self, payment_id: str) -> None:
+    async def _events(self, payment_id: str, shown: int) -> None:
         events = await self._service.journal.events_for(payment_id)
-        if self.payment is None or self.payment.id != payment_id:
-            return
+        if shown != self._shown:
+            return  # shown again meanwhile (a newer update): that read fills the list
         for event in events:
-            moved = f" {event.from_state or ''} → {event.to_state}" if event.to_state else ""
-            self.events.addItem(f"{event.at.astimezone():%d.%m %H:%M:%S}  {event.kind}{moved}")
+            moved = ""
+            if event.to_state:
+                moved = f": {state_word(event.to_state)}" if not event.from_state else (
+                    f": {state_word(event.from_state)} → {state_word(event.to_state)}")
+            self.events.addItem(
+                f"{event.at.astimezone():%d.%m %H:%M:%S}  {describe_event(event.kind)}{moved}")
 
 
 class HistoryScreen(Screen):
@@ -407,7 +422,14 @@ class HistoryScreen(Screen):
 
     def _loaded(self) -> None:
         self.count.setText(tr(C, "Payments found: {n}", n=self.model.total))
-        self.details.show_payment(None)
+        # After a refund or a new search the payment being looked at stays in view, if it
+        # is still among the results.
+        shown = self.details.payment
+        row = self.model.row_of(shown.id) if shown is not None else None
+        if row is None:
+            self.details.show_payment(None)
+        else:
+            self.table.selectRow(row)
 
     def _selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
         payment = self.model.payment_at(current.row()) if current.isValid() else None

@@ -453,6 +453,234 @@
     </message>
   </context>
   <context>
+    <name>Events</name>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Alert cleared</source>
+      <translation>Предупреждение снято</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Cancel accepted, in progress</source>
+      <translation>Отмена принята, выполняется</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Cancel done</source>
+      <translation>Отмена выполнена</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Cancel refused</source>
+      <translation>В отмене отказано</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Cancel refused; the payment is still open</source>
+      <translation>В отмене отказано; платёж ещё открыт</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Cancel requested</source>
+      <translation>Запрошена отмена</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Cancel sent</source>
+      <translation>Отмена отправлена</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Cancelled</source>
+      <translation>Отменён</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Cancelled before it was sent</source>
+      <translation>Отменён до отправки</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Checked again: no answer</source>
+      <translation>Повторная проверка: нет ответа</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Draft discarded</source>
+      <translation>Черновик отброшен</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Found again after a restart</source>
+      <translation>Найден снова после перезапуска</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Handed over to a person</source>
+      <translation>Передан человеку</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Late update ignored</source>
+      <translation>Запоздалое обновление пропущено</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Left by the cashier; watched until the provider ends it</source>
+      <translation>Оставлен кассиром; отслеживается, пока провайдер его не завершит</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Needs attention</source>
+      <translation>Требует внимания</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>No answer from the provider</source>
+      <translation>Нет ответа от провайдера</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Payment created</source>
+      <translation>Платёж создан</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Provider answered</source>
+      <translation>Провайдер ответил</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Provider's receipt saved</source>
+      <translation>Чек провайдера сохранён</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Receipt printed</source>
+      <translation>Чек напечатан</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Reconciliation difference resolved</source>
+      <translation>Расхождение сверки закрыто</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Refund accepted, in progress</source>
+      <translation>Возврат принят, выполняется</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Refund done</source>
+      <translation>Возврат выполнен</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Refund refused</source>
+      <translation>В возврате отказано</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Refund sent</source>
+      <translation>Возврат отправлен</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Refused by the provider</source>
+      <translation>Отклонён провайдером</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Resolved by hand</source>
+      <translation>Решён вручную</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Sale recorded</source>
+      <translation>Продажа записана</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Sent to the provider</source>
+      <translation>Отправлен провайдеру</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Status after the cancel</source>
+      <translation>Статус после отмены</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Status from the provider</source>
+      <translation>Статус от провайдера</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>being cancelled</source>
+      <translation>отменяется</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>being prepared</source>
+      <translation>готовится</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>being refunded</source>
+      <translation>возвращается</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>being sent</source>
+      <translation>отправляется</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>cancelled</source>
+      <translation>отменён</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>declined</source>
+      <translation>отклонён</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>expired</source>
+      <translation>истёк</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>in progress</source>
+      <translation>в процессе</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>outcome unknown</source>
+      <translation>результат неизвестен</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>paid</source>
+      <translation>оплачен</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>partly refunded</source>
+      <translation>частично возвращён</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>refunded</source>
+      <translation>возвращён</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>underpaid</source>
+      <translation>оплачен не полностью</translation>
+    </message>
+  </context>
+  <context>
     <name>Export</name>
     <message>
       <location filename="../../pos_app/core/export.py" />

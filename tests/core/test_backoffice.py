@@ -220,8 +220,9 @@ async def test_reconciliation_finds_each_kind_of_difference(
                           (DiffKind.BALANCE, "pegas")}
     assert found[DiffKind.MISSING, "koshelek"].payment_id == forgotten.id
     assert found[DiffKind.AMOUNT, "paymega"].theirs.endswith("150,00\u00a0₽")
-    assert found[DiffKind.STATE, "paymega"].ours.startswith("DECLINED")
-    assert found[DiffKind.STATE, "paymega"].theirs.startswith("PAID")
+    assert found[DiffKind.STATE, "paymega"].ours.startswith("declined ")
+    assert found[DiffKind.STATE, "paymega"].theirs.startswith("paid ")
+    assert found[DiffKind.ORPHAN, "paymega"].theirs == "paid 80,00\u00a0₽"
     assert found[DiffKind.ORPHAN, "paymega"].ref == f"{prefix}-orphan1"
     assert found[DiffKind.BALANCE, "pegas"].ours == "291,00\u00a0₽"  # 300 less 3 % commission
     assert found[DiffKind.BALANCE, "pegas"].theirs == "303,34\u00a0₽"

@@ -68,6 +68,22 @@ async def test_refund_items_from_history(window: MainWindow, qtbot: QtBot,
     assert after.refunded_minor == 8490
     [txn] = sandbox.sandbox.koshelek.transactions.values()
     assert txn.refunded == 8490
+    # The details stay on the refunded payment, and its story reads in words.
+    details = window.history.details
+    await until(lambda: details.payment is not None and details.payment.id == payment_id
+                and details.payment.refunded_minor == 8490 and details.events.count() >= 7)
+    lines = [details.events.item(i).text() for i in range(details.events.count())]
+    assert any("Payment created" in line for line in lines), lines
+    assert any("Refund done" in line for line in lines), lines
+    assert any("paid → being refunded" in line for line in lines), lines
+    assert not any("_" in line for line in lines), lines  # no raw kind like refund_done
+    # Updates arriving faster than the journal answers fill the log once, not once each.
+    journaled = len(await window.service.journal.events_for(payment_id))
+    for _ in range(3):
+        details.show_payment(details.payment)
+    await until(lambda: details.events.count() == journaled)
+    await window.service.journal.events_for(payment_id)  # every earlier read has answered
+    assert details.events.count() == journaled
 
 
 async def test_wrong_pin_refuses_and_counts(window: MainWindow, qtbot: QtBot,
