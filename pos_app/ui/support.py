@@ -132,6 +132,9 @@ def spawn(coroutine: Coroutine[Any, Any, T], *, parent: QWidget | None = None,
     task = loop.create_task(run())
     _tasks.add(task)
     task.add_done_callback(_forget)
+    # A task cancelled before it ran (the window closing) never started the action: close
+    # it, or Python warns at exit that it "was never awaited".  A no-op once it has run.
+    task.add_done_callback(lambda _: coroutine.close())
     return task
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import sys
 from collections.abc import AsyncIterator
@@ -12,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.i18n import UserError, msg
 from pos_app.ui.qt import QMessageBox, QPushButton, Qt, QWidget
-from pos_app.ui.support import install_excepthook, spawn, with_progress
+from pos_app.ui.support import cancel_actions, install_excepthook, spawn, with_progress
 from tests.ui.test_flows import dialog, until
 
 
@@ -106,3 +107,20 @@ async def test_unhandled_exceptions_are_logged_and_shown(
     asyncio.get_running_loop().call_exception_handler(
         {"message": "Task exception was never retrieved", "exception": RuntimeError("late")})
     assert "RuntimeError" in shown[1]
+
+
+async def test_an_action_cancelled_before_it_ran_is_closed() -> None:
+    """Else Python warns at exit that the coroutine "was never awaited"."""
+    ran = False
+
+    async def action() -> None:
+        nonlocal ran
+        ran = True
+
+    coroutine = action()
+    task = spawn(coroutine)
+    assert task is not None
+    await cancel_actions()  # the window closed before the loop came to it
+    assert task.cancelled()
+    assert not ran
+    assert inspect.getcoroutinestate(coroutine) == inspect.CORO_CLOSED  # nothing to warn about
