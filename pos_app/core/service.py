@@ -562,8 +562,13 @@ class PaymentService:
     async def _sleep(self, driver: _Driver, seconds: float) -> None:
         """Wait, but wake early for a cancel request or a notification."""
         driver.wake.clear()
+        if seconds <= 0:
+            # Due already.  wait_for(…, 0) would still wrap wake.wait() in a task and cancel
+            # it; one cancelled before it ran warns "never awaited" when the loop ends.
+            await asyncio.sleep(0)
+            return
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(driver.wake.wait(), max(seconds, 0.0))
+            await asyncio.wait_for(driver.wake.wait(), seconds)
 
     async def _backoff_sleep(self, driver: _Driver) -> None:
         delay = self._backoff[min(driver.failures, len(self._backoff) - 1)]

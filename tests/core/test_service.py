@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import sqlite3
 import uuid
@@ -18,7 +19,7 @@ from pos_app.core.journal import new_id
 from pos_app.core.money import AmountError, Money
 from pos_app.core.payments import Payment, utcnow
 from pos_app.core.refunds import sale_items
-from pos_app.core.service import AUTO_CANCEL, LATE_PAYMENT, PaymentUpdate
+from pos_app.core.service import AUTO_CANCEL, LATE_PAYMENT, PaymentUpdate, _Driver
 from pos_app.core.states import OperationState, PaymentState
 from pos_app.i18n import UserError
 from pos_app.providers.base import PaymentRequest, RemotePayment, RemoteState
@@ -437,3 +438,26 @@ async def test_a_journal_that_cannot_be_written_stops_before_sending(
     assert requests_to(sandbox, "/checkout") == []
     assert errors[-1].error is not None
     assert "cannot be written" in errors[-1].error.english()
+
+
+async def test_a_wait_that_is_already_due_starts_no_task(runtime: Runtime) -> None:
+    """A task cancelled before it ran warns "coroutine … was never awaited" when the loop ends
+    (seen in CI); a zero wait must not create one."""
+    loop = asyncio.get_running_loop()
+    created: list[object] = []
+    default = loop.get_task_factory()
+
+    def counting(loop: asyncio.AbstractEventLoop, coro: Any, **kw: Any) -> asyncio.Task[Any]:
+        created.append(coro)
+        return asyncio.Task(coro, loop=loop, **kw)
+
+    driver = _Driver("p")
+    loop.set_task_factory(counting)
+    try:
+        await runtime.service._sleep(driver, 0)
+        await runtime.service._sleep(driver, -1.5)  # overdue
+        assert created == []
+        await runtime.service._sleep(driver, 0.01)  # a real wait waits on the wake event
+        assert len(created) == 1
+    finally:
+        loop.set_task_factory(default)
