@@ -137,8 +137,11 @@ class HistoryModel(QAbstractTableModel):
                 " ⇄" if payment.kind == "withdrawal" else "")
         if column == 3:
             return payment.amount.format(symbol=False)
-        if column == 4:
-            return describe_state(payment.state).render() + (" ⚠" if payment.attention else "")
+        if column == 4:  # a word or two in the column, the whole sentence in the tooltip
+            text = (describe_state(payment.state).render()
+                    if role == Qt.ItemDataRole.ToolTipRole else
+                    state_word(payment.state.value).capitalize())
+            return text + (" ⚠" if payment.attention else "")
         return payment.provider_ref or ""
 
     def _load(self, page: int) -> None:

@@ -77,6 +77,12 @@ async def test_refund_items_from_history(window: MainWindow, qtbot: QtBot,
     assert any("Refund done" in line for line in lines), lines
     assert any("paid → being refunded" in line for line in lines), lines
     assert not any("_" in line for line in lines), lines  # no raw kind like refund_done
+    # The table says it in a word; its tooltip in the cashier's sentence.
+    model = window.history.model
+    row = model.row_of(payment_id)
+    assert row is not None
+    assert model.data(model.index(row, 4)) == "Partly refunded"
+    assert model.data(model.index(row, 4), Qt.ItemDataRole.ToolTipRole) == "Partly refunded."
     # Updates arriving faster than the journal answers fill the log once, not once each.
     journaled = len(await window.service.journal.events_for(payment_id))
     for _ in range(3):
