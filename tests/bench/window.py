@@ -26,7 +26,10 @@ def run(body: Callable[[Any], Awaitable[None]]) -> None:
     os.environ["POS_APP_CONFIG"] = f"{scratch}/terminal.toml"
     import qasync
 
+    from pos_app.ui.app import prepare_gui_process
     from pos_app.ui.qt import QApplication
+
+    prepare_gui_process()  # as run_gui does
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
