@@ -865,8 +865,9 @@ def _gui(args: argparse.Namespace) -> NoReturn:
     # module one by one (what browsers call "fast shutdown").  Not on an exception: that
     # takes the normal way out with its traceback.
     logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:  # None in the windowed Windows executable
+            stream.flush()
     os._exit(code)
 
 

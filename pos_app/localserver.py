@@ -62,8 +62,12 @@ class LocalServer:
         sock.bind((self._host, self._port))
         host, port = sock.getsockname()[:2]
         self.base_url = f"http://{host}:{port}" if ":" not in host else f"http://[{host}]:{port}"
+        # log_config=None: uvicorn's loggers go through ours (the log file); its own set-up
+        # writes to the console, which the windowed Windows executable does not have (it
+        # crashed the training start there).
         config = uvicorn.Config(self._app, log_level="warning", lifespan="off",
-                                access_log=False, timeout_graceful_shutdown=1)
+                                access_log=False, timeout_graceful_shutdown=1,
+                                log_config=None)
         self.server = _Server(config)
         self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]},
                                         name=self._name, daemon=True)

@@ -27,7 +27,7 @@ def setup_logging(directory: Path, *, console_level: int | None = logging.WARNIN
     file_handler.setFormatter(logging.Formatter(FORMAT))
     file_handler.setLevel(logging.INFO)
     handlers: list[logging.Handler] = [file_handler]
-    if console_level is not None:
+    if console_level is not None and sys.stderr is not None:  # None: windowed executable
         console = logging.StreamHandler(sys.stderr)
         console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
         console.setLevel(console_level)
