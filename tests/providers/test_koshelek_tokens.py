@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import asyncio
 import json
+import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,6 +46,23 @@ async def test_command_failures(tmp_path: Path, body: str, says: str) -> None:
     source = CommandTokenSource(bridge(tmp_path, body), timeout=0.5)
     with pytest.raises(AuthFailed, match=says):
         await source.get_token()
+
+
+async def test_the_command_opens_no_console_window_on_windows(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows cannot run here: the flag Windows needs is checked where it is passed."""
+    monkeypatch.setattr(subprocess, "CREATE_NO_WINDOW", 0x08000000, raising=False)
+    seen: dict[str, object] = {}
+    real = asyncio.create_subprocess_exec
+
+    async def spawn(*argv: str, **options: Any) -> asyncio.subprocess.Process:
+        seen.update(options)
+        return await real(*argv, **{**options, "creationflags": 0})  # POSIX accepts only 0
+
+    monkeypatch.setattr(asyncio, "create_subprocess_exec", spawn)
+    source = CommandTokenSource(bridge(tmp_path, "print('dG9rZW4=')"))
+    assert await source.get_token() == "dG9rZW4="
+    assert seen["creationflags"] == 0x08000000
 
 
 async def test_missing_program(tmp_path: Path) -> None:

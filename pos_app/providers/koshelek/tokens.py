@@ -16,6 +16,7 @@ import asyncio
 import json
 import logging
 import re
+import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -142,6 +143,10 @@ class CommandTokenSource:
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,
+                # Started from the windowed app, a console program would open a console
+                # window on Windows at every request, taking the focus from the till (and
+                # the scanner's keystrokes with it).
+                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
             )
         except OSError as exc:
             raise AuthFailed(TOKEN_FAILED.with_params(reason=exc.strerror or "cannot start"),
