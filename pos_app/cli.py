@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import io
 import json
 import logging
 import os
@@ -879,6 +880,9 @@ def _defaults(args: argparse.Namespace) -> argparse.Namespace:
     return args
 
 
+MOVES_MONEY = (cmd_pay, cmd_cancel, cmd_refund, cmd_withdraw)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = _defaults(parser.parse_args(argv))
@@ -889,6 +893,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return self_test()
     if args.command is None:
         return _gui(args)
+    _utf8_output()
     console = logging.INFO if args.verbose else logging.WARNING
     setup_logging(log_dir(), console_level=console)
     try:
@@ -918,7 +923,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNKNOWN
     except Exception:
         logging.getLogger(__name__).exception("unexpected error in %s", args.command)
-        return _report(EXIT_PROVIDER, f"internal error; details are in the log in {log_dir()}. "
+        # After money may have moved, "unknown", never "failed": a caller that retries a
+        # failed payment would charge the customer twice.
+        code = EXIT_UNKNOWN if args.run in MOVES_MONEY else EXIT_PROVIDER
+        return _report(code, f"internal error; details are in the log in {log_dir()}. "
                        "Every payment is kept in the journal; `pos-app reconcile` settles it.",
                        args.json)
+
+
+def _utf8_output() -> None:
+    """Amounts say ₽, which Windows' legacy code pages (e.g. cp1251 in a pipe or a redirected
+    file) cannot encode: the output crashed after the payment was made.  UTF-8 always; a
+    console shows it right whatever its code page."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(encoding="utf-8")
 

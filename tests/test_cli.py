@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -317,3 +320,31 @@ def test_config_import_show_and_secrets(capsys: pytest.CaptureFixture[str], tmp_
     code, text, _ = run(capsys, "config", "show")
     assert "s3cr3t" not in text
     assert 'store_id = "S7"' in text
+
+
+def test_output_is_utf8_whatever_the_code_page() -> None:
+    """Windows writes pipes and redirected files in its legacy code page (cp1251 has no ₽):
+    the output must not fail after the payment was made."""
+    env = {**os.environ, "PYTHONIOENCODING": "cp1251"}
+    done = subprocess.run(
+        [sys.executable, "-m", "pos_app", "pay", "--demo", "--provider", "koshelek",
+         "--amount", "12.50", "--customer", "approve"],
+        capture_output=True, env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr.decode("utf-8", errors="replace")
+    assert "12,50\u00a0₽  PAID" in done.stdout.decode("utf-8")
+
+
+def test_an_internal_error_after_money_moved_says_unknown(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A caller that retried a "failed" payment would charge the customer twice."""
+    def broken(*_: object) -> None:
+        raise RuntimeError("a bug in printing")
+
+    monkeypatch.setattr("pos_app.cli._print_payment", broken)
+    code, _, err = run(capsys, "pay", "--demo", "--provider", "koshelek", "--amount", "5")
+    assert code == 3  # outcome unknown: check, do not retry
+    assert "internal error" in err
+    assert "reconcile" in err
+    monkeypatch.setattr("pos_app.cli.cmd_history", broken)
+    code, _, _ = run(capsys, "history", "--demo")
+    assert code == 4  # nothing moved money: an error
