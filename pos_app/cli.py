@@ -886,6 +886,7 @@ MOVES_MONEY = (cmd_pay, cmd_cancel, cmd_refund, cmd_withdraw)
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = _defaults(parser.parse_args(argv))
+    _utf8_output()
     if args.self_test:
         from pos_app.selftest import self_test
 
@@ -893,7 +894,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return self_test()
     if args.command is None:
         return _gui(args)
-    _utf8_output()
     console = logging.INFO if args.verbose else logging.WARNING
     setup_logging(log_dir(), console_level=console)
     try:

@@ -322,16 +322,19 @@ def test_config_import_show_and_secrets(capsys: pytest.CaptureFixture[str], tmp_
     assert 'store_id = "S7"' in text
 
 
-def test_output_is_utf8_whatever_the_code_page() -> None:
+@pytest.mark.parametrize(("argv", "says"), [
+    (("pay", "--demo", "--provider", "koshelek", "--amount", "12.50", "--customer", "approve"),
+     "12,50\u00a0₽  PAID"),
+    (("--self-test",), "150,00\u00a0₽ paid"),
+])
+def test_output_is_utf8_whatever_the_code_page(argv: tuple[str, ...], says: str) -> None:
     """Windows writes pipes and redirected files in its legacy code page (cp1251 has no ₽):
     the output must not fail after the payment was made."""
-    env = {**os.environ, "PYTHONIOENCODING": "cp1251"}
-    done = subprocess.run(
-        [sys.executable, "-m", "pos_app", "pay", "--demo", "--provider", "koshelek",
-         "--amount", "12.50", "--customer", "approve"],
-        capture_output=True, env=env, timeout=120, check=False)
+    env = {**os.environ, "PYTHONIOENCODING": "cp1251", "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-m", "pos_app", *argv],
+                          capture_output=True, env=env, timeout=120, check=False)
     assert done.returncode == 0, done.stderr.decode("utf-8", errors="replace")
-    assert "12,50\u00a0₽  PAID" in done.stdout.decode("utf-8")
+    assert says in done.stdout.decode("utf-8")
 
 
 def test_an_internal_error_after_money_moved_says_unknown(
