@@ -39,7 +39,8 @@ sys.exit(app.exec())
 """
 
 
-STACK = "import asyncio, qasync, httpx, sqlite3"
+# Without httpx's own command line, as the app imports it (see pos_app/__init__.py).
+STACK = "sys.modules['httpx._main'] = None\nimport asyncio, qasync, httpx, sqlite3"
 SERVER = "import uvicorn, starlette.applications, starlette.routing"
 
 
