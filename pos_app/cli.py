@@ -18,6 +18,7 @@ import signal
 import sys
 import threading
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -32,7 +33,7 @@ from pos_app.core.paths import log_dir
 from pos_app.core.payments import Operation, Payment
 from pos_app.core.sale import Sale
 from pos_app.core.secrets import SecretsUnavailable
-from pos_app.core.service import PaymentUpdate, describe_state
+from pos_app.core.service import PaymentService, PaymentUpdate, describe_state
 from pos_app.core.states import OperationState, PaymentState
 from pos_app.i18n import UserError, msg
 from pos_app.providers.errors import (
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from pos_app.app import Runtime
 
 EXIT_OK, EXIT_NOT_PAID, EXIT_USAGE, EXIT_UNKNOWN, EXIT_PROVIDER = 0, 1, 2, 3, 4
+REFERENCE_MAX = 64
 
 _EXIT_FOR_STATE = {
     PaymentState.PAID: EXIT_OK,
@@ -262,10 +264,17 @@ async def cmd_pay(args: argparse.Namespace) -> int:
         amount = parse_amount(args.amount, args.currency)
     except AmountError as exc:
         _fail(EXIT_USAGE, exc, args.json)
+    reference = _reference(args.reference, args.json)
 
     async def body(runtime: Runtime) -> int:
         service = runtime.service
         provider = service.provider(args.provider)
+        service.subscribe(_progress(args.json))
+        sale = replace(Sale.single_amount(amount), reference=reference)
+        if reference:
+            sale, standing = await _order_so_far(runtime, sale, args.json)
+            if standing is not None:
+                return await _outcome(service, standing, args)
         options: dict[str, str] = {}
         if provider.capabilities.customer_barcode:
             barcode = args.barcode
@@ -285,42 +294,86 @@ async def cmd_pay(args: argparse.Namespace) -> int:
             options["type"] = args.type
         if args.phone:
             options["phone"] = args.phone
-        service.subscribe(_progress(args.json))
         await _shift_for_payment(runtime, args.cashier)
-        payment = await service.start_payment(Sale.single_amount(amount), args.provider, options)
+        payment = await service.start_payment(sale, args.provider, options)
         _say(f"Payment {payment.id} started ({provider.display_name}, {amount}).")
-        loop = asyncio.get_running_loop()
-
-        pending: set[asyncio.Task[Payment]] = set()
-
-        def cancel() -> None:
-            task = loop.create_task(service.cancel(payment.id, wait=False))
-            pending.add(task)
-            task.add_done_callback(pending.discard)
-
-        interrupts = _Interrupts(loop, cancel)
-        with interrupts.installed():
-            waiter = asyncio.ensure_future(service.wait(payment.id))
-            stopper = asyncio.ensure_future(interrupts.stop_waiting.wait())
-            await asyncio.wait({waiter, stopper}, return_when=asyncio.FIRST_COMPLETED)
-            stopper.cancel()
-            if not waiter.done():
-                waiter.cancel()
-                payment = await service.get(payment.id)
-                _say(f"Stopped waiting. The payment stays recorded as {payment.state.value}; "
-                     f"`pos-app reconcile` finishes it.")
-                _print_payment(payment, args.json)
-                return EXIT_UNKNOWN
-            payment = await waiter
-        _print_payment(payment, args.json)
-        if payment.state is PaymentState.DRAFT:  # never sent: it could not even be journaled
-            return EXIT_PROVIDER
-        return _EXIT_FOR_STATE.get(payment.state, EXIT_UNKNOWN)
+        return await _outcome(service, payment, args)
 
     return await _with_runtime(args, body)
 
 
+def _reference(text: str | None, as_json: bool) -> str:
+    if text is None:
+        return ""
+    reference = text.strip()
+    if not 0 < len(reference) <= REFERENCE_MAX or not reference.isprintable():
+        _fail(EXIT_USAGE, f"--reference must be 1 to {REFERENCE_MAX} printable characters",
+              as_json)
+    return reference
+
+
+async def _order_so_far(runtime: Runtime, sale: Sale, as_json: bool) -> tuple[Sale, Payment | None]:
+    """A ``pay --reference`` seen before: its sale, and the attempt that still stands for
+    that order (paid, refunded or not finished), which must not be charged again.  None if
+    every attempt ended unpaid: a new one is made for the same sale."""
+    earlier = await runtime.journal.sale_by_reference(sale.reference)
+    if earlier is None:
+        return sale, None
+    known, attempts = earlier
+    if known.total != sale.total:
+        _fail(EXIT_USAGE, f"reference {sale.reference!r} is already used by sale "
+                          f"{known.number} for {known.total}", as_json)
+    payment = _standing(attempts)
+    if payment is not None:
+        _say(f"Reference {sale.reference!r} already has payment {payment.id} "
+             f"({payment.state.value}); it is not charged again.")
+        if payment.state is PaymentState.UNKNOWN:  # ask the provider once, as `status` does
+            [payment] = await runtime.service.reconcile([payment.id], timeout=30)
+    return known, payment
+
+
+def _standing(attempts: Sequence[Payment]) -> Payment | None:
+    """The newest attempt that did not end unpaid (declined, cancelled, expired)."""
+    return next((p for p in reversed(attempts)
+                 if _EXIT_FOR_STATE.get(p.state) != EXIT_NOT_PAID), None)
+
+
+async def _outcome(service: PaymentService, payment: Payment, args: argparse.Namespace) -> int:
+    """Wait for the payment's outcome (Ctrl+C cancels it; a second one stops waiting), print
+    it, and the exit code it means."""
+    loop = asyncio.get_running_loop()
+    pending: set[asyncio.Task[Payment]] = set()
+
+    def cancel() -> None:
+        task = loop.create_task(service.cancel(payment.id, wait=False))
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+
+    interrupts = _Interrupts(loop, cancel)
+    with interrupts.installed():
+        waiter = asyncio.ensure_future(service.wait(payment.id))
+        stopper = asyncio.ensure_future(interrupts.stop_waiting.wait())
+        await asyncio.wait({waiter, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        stopper.cancel()
+        if not waiter.done():
+            waiter.cancel()
+            payment = await service.get(payment.id)
+            _say(f"Stopped waiting. The payment stays recorded as {payment.state.value}; "
+                 f"`pos-app reconcile` finishes it.")
+            _print_payment(payment, args.json)
+            return EXIT_UNKNOWN
+        payment = await waiter
+    _print_payment(payment, args.json)
+    if payment.state is PaymentState.DRAFT:  # never sent: it could not even be journaled
+        return EXIT_PROVIDER
+    return _EXIT_FOR_STATE.get(payment.state, EXIT_UNKNOWN)
+
+
 async def _find(runtime: Runtime, text: str, as_json: bool) -> Payment:
+    by_reference = await runtime.journal.sale_by_reference(text)
+    if by_reference is not None and by_reference[1]:
+        attempts = by_reference[1]
+        return _standing(attempts) or attempts[-1]
     matches = await runtime.journal.find_payments(text)
     if not matches:
         _fail(EXIT_USAGE, f"no payment matches {text!r}", as_json)
@@ -737,6 +790,10 @@ def build_parser() -> argparse.ArgumentParser:
     pay.add_argument("--type", help="Pegas-kassa deposit type: invoice-select, invoice-card, "
                                     "invoice-qw, yandex, wallet, wallet-card")
     pay.add_argument("--phone", help="the payer's phone (Pegas-kassa invoice-qw)")
+    pay.add_argument("--reference", metavar="REF",
+                     help="your own order reference (up to 64 characters): a repeated pay with "
+                          "the same reference is not charged again; it reports the payment "
+                          "already made, or waits for the one in progress")
     pay.add_argument("--cashier", default="integration",
                      help="who opens the shift if none is open (default: integration)")
     pay.add_argument("--customer", choices=("approve", "decline", "cancel", "never"),

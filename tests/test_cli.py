@@ -351,3 +351,73 @@ def test_an_internal_error_after_money_moved_says_unknown(
     monkeypatch.setattr("pos_app.cli.cmd_history", broken)
     code, _, _ = run(capsys, "history", "--demo")
     assert code == 4  # nothing moved money: an error
+
+
+def test_a_repeated_reference_is_not_charged_twice(capsys: pytest.CaptureFixture[str],
+                                                   server: SandboxServer, tmp_path: Path) -> None:
+    """The caller's software gave up on its own timeout and asks again: same payment."""
+    pay = ("pay", "--demo", "--sandbox-url", server.base_url, "--provider", "koshelek",
+           "--amount", "250", "--reference", "ORDER-17", "--json")
+    code, first, _ = run(capsys, *pay)
+    assert (code, first["state"]) == (0, "PAID")
+    code, again, err = run(capsys, *pay)
+    assert (code, again["state"], again["payment_id"]) == (0, "PAID", first["payment_id"])
+    assert "already has payment" in err
+    assert len(server.sandbox.koshelek.transactions) == 1
+    code, status, _ = run(capsys, "status", "ORDER-17", "--demo", "--sandbox-url",
+                          server.base_url, "--json")
+    assert (code, status["payment_id"]) == (0, first["payment_id"])
+    output = tmp_path / "payments.csv"
+    today = date.today().isoformat()
+    run(capsys, "export", "--demo", "--from", today, "--to", today, "--output", str(output))
+    with output.open(encoding="utf-8-sig", newline="") as file:
+        [row] = list(csv.DictReader(file))
+    assert (row["payment_id"], row["reference"]) == (first["payment_id"], "ORDER-17")
+
+
+def test_a_reference_declined_before_may_be_paid_again(capsys: pytest.CaptureFixture[str],
+                                                       server: SandboxServer) -> None:
+    pay = ("pay", "--demo", "--sandbox-url", server.base_url, "--provider", "koshelek",
+           "--amount", "80", "--reference", "ORDER-18", "--json")
+    code, declined, _ = run(capsys, *pay, "--customer", "decline")
+    assert (code, declined["state"]) == (1, "DECLINED")
+    code, paid, _ = run(capsys, *pay)
+    assert (code, paid["state"]) == (0, "PAID")
+    assert paid["payment_id"] != declined["payment_id"]
+    assert paid["order_id"] == declined["order_id"]  # the same sale, a second attempt
+    code, status, _ = run(capsys, "status", "ORDER-18", "--demo", "--sandbox-url",
+                          server.base_url, "--json")
+    assert status["payment_id"] == paid["payment_id"]
+    code, other, _ = run(capsys, *pay[:-4], "81", "--reference", "ORDER-18", "--json")
+    assert code == 2
+    assert "already used by sale" in other["error"]
+    assert len(server.sandbox.koshelek.transactions) == 2
+
+
+def test_a_reference_with_an_unknown_outcome_is_followed(capsys: pytest.CaptureFixture[str],
+                                                         server: SandboxServer) -> None:
+    """Exit 3 means "check, never retry blindly"; a retry with the reference is safe."""
+    assert server.sandbox.faults is not None
+    server.sandbox.faults.add(Fault(kind="error_after", path="/koshelek/api/v1/merchant/checkout",
+                                    count=1, status=503))
+    server.sandbox.faults.add(Fault(kind="error_before", path="/koshelek/api/v1/merchant/",
+                                    count=-1, status=503))
+    pay = ("pay", "--demo", "--sandbox-url", server.base_url, "--provider", "koshelek",
+           "--amount", "90", "--reference", "ORDER-19", "--json")
+    code, unknown, _ = run(capsys, *pay)
+    assert (code, unknown["state"]) == (3, "UNKNOWN")
+    code, still, _ = run(capsys, *pay)
+    assert (code, still["state"], still["payment_id"]) == (3, "UNKNOWN", unknown["payment_id"])
+    server.sandbox.faults.clear()
+    code, known, _ = run(capsys, *pay)
+    assert (code, known["payment_id"]) == (0, unknown["payment_id"])
+    assert known["state"] == "PAID"
+    assert len(server.sandbox.koshelek.transactions) == 1
+
+
+@pytest.mark.parametrize("reference", ["", " ", "x" * 65, "line\nbreak"])
+def test_a_bad_reference_exits_2(capsys: pytest.CaptureFixture[str], reference: str) -> None:
+    code, data, _ = run(capsys, "pay", "--demo", "--provider", "koshelek", "--amount", "30",
+                        "--reference", reference, "--json")
+    assert code == 2
+    assert "--reference must be 1 to 64 printable characters" in data["error"]

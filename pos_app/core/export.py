@@ -26,7 +26,7 @@ C = "Export"
 
 HEADER = ("created", "shift", "sale", "provider", "method", "kind", "state", "amount",
           "received", "refunded", "currency", "transaction", "order_id", "payment_id",
-          "training")
+          "training", "reference")
 
 
 @dataclass(frozen=True)
@@ -72,8 +72,8 @@ def _amount(minor: int | None, currency: str, decimal_comma: bool) -> str:
     return text.replace(".", ",") if decimal_comma else text
 
 
-def _row(payment: Payment, shift: int | None, sale: int | None, method: str,
-         decimal_comma: bool) -> list[str]:
+def _row(payment: Payment, shift: int | None, sale: int | None, reference: str | None,
+         method: str, decimal_comma: bool) -> list[str]:
     currency = payment.amount.currency
     money_arrived = payment.paid_minor is not None or payment.state.is_paid \
         or payment.refunded_minor
@@ -85,7 +85,7 @@ def _row(payment: Payment, shift: int | None, sale: int | None, method: str,
         _amount(received, currency, decimal_comma),
         _amount(payment.refunded_minor, currency, decimal_comma), currency,
         _safe_text(payment.provider_ref or ""), _safe_text(payment.key), payment.id,
-        "1" if payment.training else "0",
+        "1" if payment.training else "0", _safe_text(reference or ""),
     ]
 
 
@@ -98,7 +98,7 @@ async def export_payments(journal: Journal, output: Path, period: Period, *,
 
     def do(conn: sqlite3.Connection) -> int:
         sql = (f"SELECT p.*, {METHOD_SQL} AS method, s.number AS shift_number, "  # noqa: S608
-               "sa.number AS sale_number FROM payments p "
+               "sa.number AS sale_number, sa.reference AS sale_reference FROM payments p "
                "LEFT JOIN shifts s ON s.id = p.shift_id LEFT JOIN sales sa ON sa.id = p.sale_id "
                "WHERE p.created_at >= ? AND p.created_at < ? AND p.state != 'DRAFT'")
         params: list[object] = [since.isoformat(timespec="milliseconds"),
@@ -112,7 +112,8 @@ async def export_payments(journal: Journal, output: Path, period: Period, *,
             writer.writerow(HEADER)
             for row in conn.execute(sql + " ORDER BY p.created_at, p.id", params):
                 writer.writerow(_row(payment_from_row(row), row["shift_number"],
-                                     row["sale_number"], row["method"], semicolon))
+                                     row["sale_number"], row["sale_reference"], row["method"],
+                                     semicolon))
                 count += 1
             file.flush()
             os.fsync(file.fileno())

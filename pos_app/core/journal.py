@@ -190,8 +190,15 @@ CREATE TABLE differences (
 );
 """
 
+# v5: the caller's own order reference (integration mode's ``pay --reference``): one sale
+# per reference, so a caller that repeats a payment request cannot charge twice.
+_V5 = """
+ALTER TABLE sales ADD COLUMN reference TEXT;
+CREATE UNIQUE INDEX sales_reference ON sales(reference) WHERE reference IS NOT NULL;
+"""
+
 # Index i holds the script that takes the schema from version i to i + 1.
-MIGRATIONS: Sequence[str] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: Sequence[str] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -270,6 +277,12 @@ _OPERATION_COLUMNS: _Columns = {
     "reason": ("reason_json", _msg_json),
     "receipt_fields": ("receipt_json", lambda v: json.dumps(dict(v), ensure_ascii=False)),
 }
+
+
+def _sale_from_row(row: sqlite3.Row) -> Sale:
+    return Sale.from_lines_json(json.loads(row["lines_json"]), currency=row["currency"],
+                                id=row["id"], number=row["number"], shift_id=row["shift_id"],
+                                reference=row["reference"] or "")
 
 
 def payment_from_row(row: sqlite3.Row) -> Payment:
@@ -491,10 +504,10 @@ class Journal:
             stored = sale.with_identity(id=new_id(), number=number, shift_id=shift_id)
             conn.execute(
                 "INSERT INTO sales (id, number, created_at, currency, total_minor, lines_json, "
-                "shift_id, training) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "shift_id, training, reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (stored.id, number, _iso(utcnow()), stored.currency, stored.total.minor,
                  json.dumps(stored.lines_json(), ensure_ascii=False), stored.shift_id,
-                 int(training)),
+                 int(training), stored.reference or None),
             )
             self.insert_event(conn, "sale_created", data={"sale_id": stored.id,
                                                            "number": number,
@@ -505,11 +518,21 @@ class Journal:
     async def get_sale(self, sale_id: str) -> Sale | None:
         def do() -> Sale | None:
             row = self.conn.execute("SELECT * FROM sales WHERE id = ?", (sale_id,)).fetchone()
+            return None if row is None else _sale_from_row(row)
+        return await self._run(do)
+
+    async def sale_by_reference(self, reference: str) -> tuple[Sale, list[Payment]] | None:
+        """The sale made for the caller's order reference, with its payment attempts (oldest
+        first), or None."""
+        def do() -> tuple[Sale, list[Payment]] | None:
+            row = self.conn.execute("SELECT * FROM sales WHERE reference = ?",
+                                    (reference,)).fetchone()
             if row is None:
                 return None
-            return Sale.from_lines_json(json.loads(row["lines_json"]), currency=row["currency"],
-                                        id=row["id"], number=row["number"],
-                                        shift_id=row["shift_id"])
+            payments = self.conn.execute(
+                "SELECT * FROM payments WHERE sale_id = ? ORDER BY created_at, id",
+                (row["id"],)).fetchall()
+            return _sale_from_row(row), [payment_from_row(p) for p in payments]
         return await self._run(do)
 
     # -- payments --
@@ -803,8 +826,9 @@ def _filter_sql(flt: PaymentFilter) -> tuple[list[str], list[Any]]:
     text = flt.text.strip()
     if text:
         like = text + "%"
-        clauses = ["p.id LIKE ?", "p.provider_ref LIKE ?", "p.idem_key LIKE ?"]
-        params.extend([like, like, like])
+        clauses = ["p.id LIKE ?", "p.provider_ref LIKE ?", "p.idem_key LIKE ?",
+                   "p.sale_id IN (SELECT id FROM sales WHERE reference = ?)"]
+        params.extend([like, like, like, text])
         number = re.fullmatch(r"S?0*(\d{1,12})(-\w*)?", text)
         if number:  # a sale number as printed on the receipt (S000042-…)
             clauses.append("p.sale_id IN (SELECT id FROM sales WHERE number = ?)")

@@ -114,6 +114,7 @@ class Sale:
     number: int = 0
     shift_id: str | None = None
     meta: Mapping[str, str] = field(default_factory=dict)
+    reference: str = ""  # the caller's own order reference (``pay --reference``), if any
 
     def __post_init__(self) -> None:
         if not self.lines:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,14 +29,7 @@ S = PaymentState
 async def add(journal: Journal, amount: int = 12345, *, state: S = S.DRAFT,
               provider: str = "koshelek", minutes_ago: int = 0) -> Payment:
     sale = await journal.add_sale(Sale.single_amount(Money(amount)))
-    now = utcnow() - timedelta(minutes=minutes_ago)
-    pid = new_id()
-    request = PaymentRequest(key=f"key-{pid}", order_id=sale.order_id, amount_minor=amount,
-                             currency="RUB", description="", items=())
-    payment = Payment(id=pid, sale_id=sale.id, provider=provider, state=S.DRAFT,
-                      amount=Money(amount), key=request.key, request=request, created_at=now,
-                      updated_at=now)
-    await journal.add_payment(payment)
+    pid = (await add_attempt(journal, sale, provider=provider, minutes_ago=minutes_ago)).id
     if state is not S.DRAFT:
         await journal.update_payment(pid, to=S.CREATING, event="t")
         if state is not S.CREATING:
@@ -45,12 +39,25 @@ async def add(journal: Journal, amount: int = 12345, *, state: S = S.DRAFT,
     return result
 
 
+async def add_attempt(journal: Journal, sale: Sale, *, provider: str = "koshelek",
+                      minutes_ago: int = 0) -> Payment:
+    """A DRAFT payment for the sale."""
+    created = utcnow() - timedelta(minutes=minutes_ago)
+    pid = new_id()
+    request = PaymentRequest(key=f"key-{pid}", order_id=sale.order_id,
+                             amount_minor=sale.total.minor, currency="RUB", description="",
+                             items=())
+    return await journal.add_payment(Payment(
+        id=pid, sale_id=sale.id, provider=provider, state=S.DRAFT, amount=sale.total,
+        key=request.key, request=request, created_at=created, updated_at=created))
+
+
 async def test_migrates_a_new_file(tmp_path: Path) -> None:
     path = tmp_path / "j.sqlite3"
     journal = await Journal.open(path)
     await journal.close()
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"sales", "payments", "operations", "events", "receipts", "shifts",
             "differences"} <= tables
@@ -195,7 +202,30 @@ async def test_migrates_a_version_1_journal_keeping_its_payments(tmp_path: Path)
     assert again.paid_minor == 500
     shift = await Shifts(journal, training=False).open("after the upgrade")  # v4 columns
     assert shift.number == 1
+    assert await journal.sale_by_reference("ORDER-1") is None  # v5 column
     await journal.close()
+
+
+async def test_one_sale_per_caller_reference(tmp_path: Path) -> None:
+    journal = await Journal.open(tmp_path / "j.sqlite3")
+    sale = await journal.add_sale(replace(Sale.single_amount(Money(500)), reference="ORDER-1"))
+    first = await add_attempt(journal, sale, minutes_ago=2)
+    second = await add_attempt(journal, sale, minutes_ago=1)
+    for _ in range(2):  # sales without a reference are not affected
+        await journal.add_sale(Sale.single_amount(Money(700)))
+    found = await journal.sale_by_reference("ORDER-1")
+    assert found is not None
+    known, attempts = found
+    assert (known.id, known.reference, known.total) == (sale.id, "ORDER-1", Money(500))
+    assert [p.id for p in attempts] == [first.id, second.id]  # oldest first
+    with pytest.raises(JournalError):  # the journal itself refuses a second sale for it
+        await journal.add_sale(replace(Sale.single_amount(Money(500)), reference="ORDER-1"))
+    assert await journal.sale_by_reference("ORDER-2") is None
+    assert (await journal.get_sale(sale.id)) == known
+    searched = await journal.list_payments(PaymentFilter(text="ORDER-1"))  # history's search
+    assert {p.id for p in searched} == {first.id, second.id}
+    await journal.close()
+
 
 
 async def test_expiry_is_kept(tmp_path: Path) -> None:
