@@ -121,7 +121,7 @@ async def export_payments(journal: Journal, output: Path, period: Period, *,
         return count
 
     try:
-        return await journal.read(do)
+        return await journal.read_apart(do)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         raise UserError(msg(C, "The export could not be written to {path}: {error}",

@@ -16,7 +16,6 @@ import logging
 import re
 import secrets
 import sqlite3
-import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -382,7 +381,6 @@ class Journal:
         self.path = path
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal")
         self._conn: sqlite3.Connection | None = None
-        self._thread: threading.Thread | None = None
         self._events_in_tx: list[str] = []  # what the current write transaction logged
 
     @classmethod
@@ -462,6 +460,20 @@ class Journal:
     async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn(connection)`` on the journal thread (for modules that own their SQL)."""
         return await self._run(lambda: fn(self.conn))
+
+    async def read_apart(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run a long read (an export of months) on a read-only connection of its own, off
+        the journal thread: payments keep being written meanwhile, which a read on the
+        journal thread would hold up for seconds.  WAL gives it a consistent snapshot."""
+        def do() -> T:
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                   timeout=10.0)
+            try:
+                conn.row_factory = sqlite3.Row
+                return self._guard(fn, conn)
+            finally:
+                conn.close()
+        return await asyncio.to_thread(do)
 
     async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn(connection)`` in one write transaction on the journal thread."""

@@ -20,9 +20,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pos_app.core.journal import Journal
 
 RUNS = 5
 
@@ -116,6 +119,7 @@ async def _measure(journal_path: Path, count: int) -> list[tuple[str, float]]:
     results.append(("count those needing attention",
                     await _median(lambda: journal.count_payments(
                         PaymentFilter(needs_attention=True)))))
+    results.extend(await _export_while_paying(journal))
     await model.reload(PaymentFilter())
     for row in range(0, count, model.PAGE * 7):  # scroll through everything
         await jump(row)
@@ -123,6 +127,24 @@ async def _measure(journal_path: Path, count: int) -> list[tuple[str, float]]:
     view.close()
     await journal.close()
     return results
+
+
+async def _export_while_paying(journal: Journal) -> list[tuple[str, float]]:
+    """A manager exports everything while a payment is being journaled at the till."""
+    from pos_app.core.export import Period, export_payments
+    from tests.helpers import wait_until
+
+    output = journal.path.with_name("export.csv")
+    began = time.perf_counter()
+    exporting = asyncio.ensure_future(export_payments(
+        journal, output, Period(date.today() - timedelta(days=366), date.today())))
+    await wait_until(lambda: output.with_name(output.name + ".part").exists())
+    write_began = time.perf_counter()
+    await journal.write(lambda conn: conn.execute("SELECT 1"))  # a payment's next step
+    write_ms = (time.perf_counter() - write_began) * 1000
+    rows = await exporting
+    return [(f"export all {rows} payments to CSV", (time.perf_counter() - began) * 1000),
+            ("a journal write while the export runs", write_ms)]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 from dataclasses import replace
@@ -22,6 +23,7 @@ from pos_app.core.sale import Sale
 from pos_app.core.shifts import Shifts
 from pos_app.core.states import PaymentState
 from pos_app.providers.base import PaymentRequest
+from tests.helpers import wait_until
 
 S = PaymentState
 
@@ -240,4 +242,27 @@ async def test_expiry_is_kept(tmp_path: Path) -> None:
     assert again is not None
     assert again.expires_at is not None
     assert abs((again.expires_at - expires).total_seconds()) < 0.001
+    await journal.close()
+
+
+async def test_a_long_read_apart_does_not_hold_up_writes(tmp_path: Path) -> None:
+    """An export reads on a connection of its own: payments keep being journaled."""
+    journal = await Journal.open(tmp_path / "j.sqlite3")
+    await add(journal, 100)
+    gate = threading.Event()
+    reader_threads: list[threading.Thread] = []
+
+    def slow_read(conn: sqlite3.Connection) -> int:
+        reader_threads.append(threading.current_thread())
+        assert gate.wait(10), "the write never happened while the read was open"
+        return int(conn.execute("SELECT COUNT(*) FROM payments").fetchone()[0])
+
+    reading = asyncio.ensure_future(journal.read_apart(slow_read))
+    await wait_until(lambda: bool(reader_threads))
+    await add(journal, 200)  # with a read on the journal thread this waited for the gate
+    gate.set()
+    assert await reading == 2
+    assert not reader_threads[0].name.startswith("journal")  # not the journal's thread
+    with pytest.raises(JournalError):  # read-only: an export can never change the journal
+        await journal.read_apart(lambda conn: conn.execute("DELETE FROM events"))
     await journal.close()
