@@ -9,7 +9,9 @@ and their ratio to the bare script (target for the app: at most 1.5).
 
 Two reference scripts show the floor under any app on this stack: the bare script that also
 imports what the design requires before a payment can be taken (asyncio with qasync, httpx,
-sqlite3), and that plus the training sandboxes' server (uvicorn, Starlette).
+sqlite3), and that plus the training sandboxes' server (uvicorn, Starlette).  A live terminal
+(the production path: no sandboxes in the process, all three providers configured, secrets
+from the environment) is timed too, against a sandbox on loopback that it does not call.
 """
 
 from __future__ import annotations
@@ -60,38 +62,74 @@ def timed(argv: list[str], env: dict[str, str]) -> float:
     return ended - started
 
 
+LIVE_CONFIG = """
+[terminal]
+store_id = "5b2e8c44-9a1f-4d0b-8f6e-1c3a7d9e2f10"
+terminal_id = "POS-03"
+
+[providers.koshelek]
+enabled = true
+base_url = "{url}/koshelek"
+totp_command = ["python", "-m", "pos_app.sandbox.totp_bridge", "--sandbox", "{url}"]
+
+[providers.paymega]
+enabled = true
+base_url = "{url}/paymega"
+
+[providers.pegas]
+enabled = true
+base_url = "{url}/pegas/api/v1"
+"""
+
+
+def live_terminal(scratch: str, url: str) -> dict[str, str]:
+    """The environment of a live terminal whose providers are the sandbox at ``url``."""
+    config = f"{scratch}/live.toml"
+    with open(config, "w", encoding="utf-8") as file:
+        file.write(LIVE_CONFIG.format(url=url))
+    return {"POS_APP_CONFIG": config, "POS_APP_DATA_DIR": f"{scratch}/live-data",
+            "POS_APP_KOSHELEK_LOGIN": "login", "POS_APP_KOSHELEK_PASSWORD": "password",
+            "POS_APP_PAYMEGA_LOGIN": "login", "POS_APP_PAYMEGA_PASSWORD": "password",
+            "POS_APP_PEGAS_TOKEN": "token"}
+
+
 def main(argv: list[str] | None = None) -> int:
+    from pos_app.sandbox.server import SandboxServer
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="bench-startup-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="bench-startup-") as scratch, \
+            SandboxServer() as sandbox:
         env = {k: v for k, v in os.environ.items()
                # An installed app runs from compiled bytecode: let the warm-up run write it.
                if k != "PYTHONDONTWRITEBYTECODE"}
         env |= {"QT_QPA_PLATFORM": "offscreen",
                "POS_APP_DATA_DIR": f"{scratch}/data", "POS_APP_LOG_DIR": f"{scratch}/logs",
                "POS_APP_CONFIG": f"{scratch}/terminal.toml"}
-        runs: dict[str, list[str]] = {
-            "bare PySide6 window": [sys.executable, "-c", BARE.format(imports="")],
-            "  + asyncio, qasync, httpx, sqlite3 (floor)": [
-                sys.executable, "-c", BARE.format(imports=STACK)],
-            "  + uvicorn, Starlette (training floor)": [
-                sys.executable, "-c", BARE.format(imports=f"{STACK}\n{SERVER}")],
-            "pos-app --demo --exit-after-start": [
-                sys.executable, "-m", "pos_app", "--demo", "--exit-after-start"],
+        live = env | live_terminal(scratch, sandbox.base_url)
+        app = [sys.executable, "-m", "pos_app", "--exit-after-start"]
+        runs: dict[str, tuple[list[str], dict[str, str]]] = {
+            "bare PySide6 window": ([sys.executable, "-c", BARE.format(imports="")], env),
+            "  + asyncio, qasync, httpx, sqlite3 (floor)": (
+                [sys.executable, "-c", BARE.format(imports=STACK)], env),
+            "  + uvicorn, Starlette (training floor)": (
+                [sys.executable, "-c", BARE.format(imports=f"{STACK}\n{SERVER}")], env),
+            "pos-app --demo --exit-after-start": ([*app, "--demo"], env),
+            "pos-app --exit-after-start (live, 3 providers)": (app, live),
         }
-        for argv in runs.values():  # the first start builds the .pyc files and caches
-            timed(argv, env)
+        for argv, run_env in runs.values():  # the first start builds the .pyc files and caches
+            timed(argv, run_env)
         times: dict[str, list[float]] = {name: [] for name in runs}
         for _ in range(args.runs):
-            for name, argv in runs.items():
-                times[name].append(timed(argv, env))
+            for name, (argv, run_env) in runs.items():
+                times[name].append(timed(argv, run_env))
     bare = statistics.median(times["bare PySide6 window"])
     for name, values in times.items():
         median = statistics.median(values)
         sys.stdout.write(f"{name}: median {median * 1000:.0f} ms, {median / bare:.2f}x "
                          f"({', '.join(f'{t * 1000:.0f}' for t in values)})\n")
-    sys.stdout.write("target for pos-app: <= 1.50x\n")
+    sys.stdout.write("target for pos-app --demo: <= 1.50x\n")
     return 0
 
 
