@@ -40,7 +40,7 @@ from pos_app.ui.qt import (
 from pos_app.ui.sale import SaleScreen
 from pos_app.ui.support import Bridge, Screen, ask, show_error, show_info, spawn, with_progress
 from pos_app.ui.translations import Translations
-from pos_app.ui.widgets import caption
+from pos_app.ui.widgets import ElidedLabel, caption
 
 if TYPE_CHECKING:  # imported when first opened (see the screens below)
     from pos_app.core.backoffice import Backoffice
@@ -123,7 +123,20 @@ class MainWindow(QMainWindow):
         self.top.setObjectName("topBar")
         bar = QHBoxLayout(self.top)
         bar.setContentsMargins(0, 0, 0, 0)
-        self.store = caption(points=12, name="storeLabel")
+        # Two lines whatever the store's name: it is cut with "…" (whole in the tooltip)
+        # rather than wrapped, which pushed every screen down on a 1024 px kiosk.
+        self.store = ElidedLabel()
+        self.store.setObjectName("storeLabel")
+        self.store.setStyleSheet("font-size: 12pt; font-weight: bold;")
+        self.terminal = ElidedLabel()
+        self.terminal.setObjectName("terminalLabel")
+        self.terminal.setStyleSheet("font-size: 11pt;")
+        place = QWidget()
+        lines = QVBoxLayout(place)
+        lines.setContentsMargins(0, 0, 0, 0)
+        lines.setSpacing(0)
+        lines.addWidget(self.store)
+        lines.addWidget(self.terminal)
         self.training_mark = caption(points=14, bold=True, name="trainingMark")
         self.training_mark.setStyleSheet("background: #f0a500; color: black; padding: 4px 12px;"
                                          "font-size: 14pt; font-weight: bold;")
@@ -141,7 +154,7 @@ class MainWindow(QMainWindow):
         self.exit_button = QPushButton()
         self.exit_button.setObjectName("exitButton")
         self.exit_button.setVisible(self.kiosk)
-        bar.addWidget(self.store, 1)
+        bar.addWidget(place, 1)
         bar.addWidget(self.training_mark)
         for button in (self.attention_button, self.shift_button, self.history_button,
                        self.settings_button, self.language_button, self.exit_button):
@@ -245,9 +258,8 @@ class MainWindow(QMainWindow):
         config = self.runtime.config
         self.setWindowTitle(tr(C, "pos-app — cashier") + (
             " — " + tr(C, "TRAINING") if self.runtime.training else ""))
-        name = config.store_name or tr(C, "Store")
-        self.store.setText(tr(C, "{store} · terminal {terminal}", store=name,
-                              terminal=config.terminal_id))
+        self.store.set_full_text(config.store_name or tr(C, "Store"))
+        self.terminal.set_full_text(tr(C, "terminal {terminal}", terminal=config.terminal_id))
         # Short, so the top bar stays one line on a 1024 px kiosk; the tooltip says the rest.
         self.training_mark.setText(tr(C, "TRAINING"))
         self.training_mark.setToolTip(tr(C, "TRAINING — NOT REAL MONEY"))

@@ -23,6 +23,7 @@ from pos_app.ui.qt import (
     QPainter,
     QPaintEvent,
     QPushButton,
+    QResizeEvent,
     QSize,
     QSizePolicy,
     Qt,
@@ -210,6 +211,49 @@ class WedgeDetector(QObject):
             self._burst_length += 1
             self._last = now
         return False
+
+
+class ElidedLabel(QLabel):
+    """One line that ends in "…" when it does not fit, the whole text in its tooltip: a
+    store's long name must not push the till's screen down line by line."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setMinimumWidth(60)
+        self.set_full_text(text)
+
+    @property
+    def full_text(self) -> str:
+        return self._full
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self._elide()
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        margins = self.contentsMargins()
+        width = self.fontMetrics().horizontalAdvance(self._full) + margins.left() + margins.right()
+        return QSize(width + 1, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.minimumWidth(), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._elide()  # a style sheet sets the font after construction
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
+                                              self.contentsRect().width())
+        self.setText(shown)
+        self.setToolTip(self._full if shown != self._full else "")
 
 
 def caption(text: str = "", *, points: int = 14, bold: bool = False,

@@ -1178,13 +1178,13 @@
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
-      <source>{amount}, {provider}, now {state}.</source>
-      <translation>{amount}, {provider}, сейчас: {state}.</translation>
+      <source>terminal {terminal}</source>
+      <translation>терминал {terminal}</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
-      <source>{store} · terminal {terminal}</source>
-      <translation>{store} · терминал {terminal}</translation>
+      <source>{amount}, {provider}, now {state}.</source>
+      <translation>{amount}, {provider}, сейчас: {state}.</translation>
     </message>
   </context>
   <context>

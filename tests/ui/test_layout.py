@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pytestqt.qtbot import QtBot
 
@@ -17,6 +19,7 @@ from pos_app.ui.qt import (
     QRect,
     QWidget,
 )
+from pos_app.ui.widgets import ElidedLabel
 from tests.ui.conftest import MakeWindow
 from tests.ui.tour import tour
 
@@ -42,7 +45,10 @@ def problems(top: QWidget) -> list[str]:
         if not widget.isVisibleTo(top) or widget.width() == 0:
             continue
         name = f"{type(widget).__name__} {widget.objectName()!r}"
-        if isinstance(widget, QAbstractButton | QLabel) and widget.text():
+        if isinstance(widget, ElidedLabel):  # cut on purpose, but never silently
+            if widget.text() != widget.full_text and widget.toolTip() != widget.full_text:
+                found.append(f"{name} “{widget.text()}”: cut, the whole text nowhere")
+        elif isinstance(widget, QAbstractButton | QLabel) and widget.text():
             name = label = f"{name} “{widget.text()[:40]}”"
             wraps = isinstance(widget, QLabel) and widget.wordWrap()
             if wraps and widget.height() < widget.heightForWidth(widget.width()) - 1:
@@ -89,3 +95,40 @@ def test_the_check_sees_cut_texts_and_lost_widgets(qtbot: QtBot) -> None:
     assert "“A button whose text is much too long”: 60 px wide, needs" in found
     assert "off screen" in found
     assert "cut at the bottom" in found
+
+
+LONG_NAME = "Супермаркет «Продукты у дома» на Ленинском проспекте, 112, корпус 3"
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_long_store_name_keeps_the_top_bar_one_row(make_window: MakeWindow,
+                                                           isolated_dirs: Path,
+                                                           language: str) -> None:
+    short = await make_window()
+    short.translations.use(language)
+    short.resize(*SMALLEST)
+    config = isolated_dirs / "config" / "terminal.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'[terminal]\nstore_name = "{LONG_NAME}"\nterminal_id = "POS-03"\n',
+                      encoding="utf-8")
+    window = await make_window(shift=False)  # the same journal: its shift is open already
+    window.resize(*SMALLEST)
+    assert problems(window) == []
+    assert window.top.height() == short.top.height()  # wrapped, it grew by a line per ~20 chars
+    assert window.store.text().endswith("…")
+    assert window.store.toolTip() == window.store.full_text == LONG_NAME
+    terminal = "терминал POS-03" if language == "ru" else "terminal POS-03"
+    assert window.terminal.text() == terminal  # the terminal is never cut
+
+
+def test_an_elided_label_shows_all_it_can(qtbot: QtBot) -> None:
+    label = ElidedLabel("a store with a rather long name")
+    qtbot.addWidget(label)
+    label.resize(80, 20)
+    label.show()
+    assert label.text().endswith("…")
+    assert label.toolTip() == "a store with a rather long name"
+    label.resize(label.sizeHint().width(), 20)
+    assert (label.text(), label.toolTip()) == ("a store with a rather long name", "")
+    label.set_full_text("short")
+    assert (label.text(), label.toolTip()) == ("short", "")
