@@ -1,4 +1,5 @@
-"""Small widgets: the QR code, the countdown, the keypad, the barcode-scanner detector."""
+"""Small widgets: the QR code, the countdown, the keypad, the barcode-scanner detector, a
+label that cuts a long text with "…"."""
 
 from __future__ import annotations
 
