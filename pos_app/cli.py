@@ -108,11 +108,14 @@ def _say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def _print_payment(payment: Payment, as_json: bool) -> None:
+def _print_payment(payment: Payment, as_json: bool, *, reference: str = "") -> None:
     if as_json:
-        print(json.dumps(payment_json(payment), ensure_ascii=False))
+        extra = {"reference": reference} if reference else {}
+        print(json.dumps(payment_json(payment) | extra, ensure_ascii=False))
         return
     print(f"{payment.id}  {payment.provider}  {payment.amount}  {payment.state.value}")
+    if reference:
+        print(f"  reference: {reference}")
     print(f"  {describe_state(payment.state).render()}")
     if payment.reason:
         print(f"  {payment.reason.render()}")
@@ -274,7 +277,7 @@ async def cmd_pay(args: argparse.Namespace) -> int:
         if reference:
             sale, standing = await _order_so_far(runtime, sale, args.json)
             if standing is not None:
-                return await _outcome(service, standing, args)
+                return await _outcome(service, standing, args, reference)
         options: dict[str, str] = {}
         if provider.capabilities.customer_barcode:
             barcode = args.barcode
@@ -297,7 +300,7 @@ async def cmd_pay(args: argparse.Namespace) -> int:
         await _shift_for_payment(runtime, args.cashier)
         payment = await service.start_payment(sale, args.provider, options)
         _say(f"Payment {payment.id} started ({provider.display_name}, {amount}).")
-        return await _outcome(service, payment, args)
+        return await _outcome(service, payment, args, reference)
 
     return await _with_runtime(args, body)
 
@@ -338,7 +341,8 @@ def _standing(attempts: Sequence[Payment]) -> Payment | None:
                  if _EXIT_FOR_STATE.get(p.state) != EXIT_NOT_PAID), None)
 
 
-async def _outcome(service: PaymentService, payment: Payment, args: argparse.Namespace) -> int:
+async def _outcome(service: PaymentService, payment: Payment, args: argparse.Namespace,
+                   reference: str) -> int:
     """Wait for the payment's outcome (Ctrl+C cancels it; a second one stops waiting), print
     it, and the exit code it means."""
     loop = asyncio.get_running_loop()
@@ -360,10 +364,10 @@ async def _outcome(service: PaymentService, payment: Payment, args: argparse.Nam
             payment = await service.get(payment.id)
             _say(f"Stopped waiting. The payment stays recorded as {payment.state.value}; "
                  f"`pos-app reconcile` finishes it.")
-            _print_payment(payment, args.json)
+            _print_payment(payment, args.json, reference=reference)
             return EXIT_UNKNOWN
         payment = await waiter
-    _print_payment(payment, args.json)
+    _print_payment(payment, args.json, reference=reference)
     if payment.state is PaymentState.DRAFT:  # never sent: it could not even be journaled
         return EXIT_PROVIDER
     return _EXIT_FOR_STATE.get(payment.state, EXIT_UNKNOWN)

@@ -360,8 +360,10 @@ def test_a_repeated_reference_is_not_charged_twice(capsys: pytest.CaptureFixture
            "--amount", "250", "--reference", "ORDER-17", "--json")
     code, first, _ = run(capsys, *pay)
     assert (code, first["state"]) == (0, "PAID")
+    assert first["reference"] == "ORDER-17"
     code, again, err = run(capsys, *pay)
     assert (code, again["state"], again["payment_id"]) == (0, "PAID", first["payment_id"])
+    assert again["reference"] == "ORDER-17"
     assert "already has payment" in err
     assert len(server.sandbox.koshelek.transactions) == 1
     code, status, _ = run(capsys, "status", "ORDER-17", "--demo", "--sandbox-url",
