@@ -213,6 +213,7 @@ class PaymentDetails(QWidget):
         self._service = service
         self.payment: Payment | None = None
         self._shown = 0  # which show_payment the event log being read belongs to
+        self._summary: list[str] = []  # the lines shown above it
         self.summary = caption(points=12, name="detailsSummary")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -281,6 +282,7 @@ class PaymentDetails(QWidget):
             lines.append("<span style='color:#b00020'>⚠ "
                          f"{html.escape(render(payment.attention))}</span>")
         self.summary.setText("<br>".join(lines))
+        self._summary = lines
         refundable = payment.state in (S.PAID, S.PARTIALLY_REFUNDED) and provider is not None \
             and payment.kind == "payment" and (provider.capabilities.refund
                                                or provider.capabilities.withdrawal)
@@ -288,12 +290,18 @@ class PaymentDetails(QWidget):
         self.refund_button.setEnabled(refundable)
         self.resolve_button.setEnabled(not payment.state.is_final)
         self.acknowledge_button.setVisible(payment.attention is not None)
-        spawn(self._events(payment.id, self._shown))
+        spawn(self._events(payment, self._shown))
 
-    async def _events(self, payment_id: str, shown: int) -> None:
-        events = await self._service.journal.events_for(payment_id)
+    async def _events(self, payment: Payment, shown: int) -> None:
+        journal = self._service.journal
+        events = await journal.events_for(payment.id)
+        sale = await journal.get_sale(payment.sale_id)
         if shown != self._shown:
             return  # shown again meanwhile (a newer update): that read fills the list
+        if sale is not None and sale.reference:  # the integrator's order (`pay --reference`)
+            self.summary.setText("<br>".join([*self._summary, tr(
+                C, "Order reference: {reference}",
+                reference=_breakable(sale.reference))]))
         for event in events:
             moved = ""
             if event.to_state:

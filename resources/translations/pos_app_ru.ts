@@ -762,6 +762,11 @@
     </message>
     <message>
       <location filename="../../pos_app/ui/history.py" />
+      <source>Order reference: {reference}</source>
+      <translation>Номер заказа кассовой программы: {reference}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
       <source>Paid</source>
       <translation>Оплачено</translation>
     </message>

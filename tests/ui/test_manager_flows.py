@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pypdfium2
@@ -52,6 +53,23 @@ async def open_in_history(window: MainWindow, qtbot: QtBot, payment_id: str) -> 
             break
     await until(lambda: window.history.details.payment is not None
                 and window.history.details.payment.id == payment_id)
+
+
+async def test_history_finds_and_shows_an_integrators_order_reference(
+        window: MainWindow, qtbot: QtBot, sandbox: SandboxTransport) -> None:
+    ordered = replace(simple_sale("250"), reference="ORDER-<17>")  # made by `pay --reference`
+    payment_id = await paid(window, sandbox, ordered)
+    await paid(window, sandbox)  # another payment, without a reference
+    await open_in_history(window, qtbot, payment_id)
+    details = window.history.details
+    await until(lambda: "ORDER-" in details.summary.text())
+    assert "Order reference: ORDER-\u200b&lt;17&gt;" in details.summary.text()  # escaped
+    window.history.search.setText("ORDER-<17>")
+    model = window.history.model
+    await until(lambda: model.total == 1 and model.payment_at(0) is not None)
+    found = model.payment_at(0)
+    assert found is not None
+    assert found.id == payment_id
 
 
 async def test_refund_items_from_history(window: MainWindow, qtbot: QtBot,
