@@ -33,7 +33,7 @@ from pos_app.core.paths import log_dir
 from pos_app.core.payments import Operation, Payment
 from pos_app.core.sale import Sale
 from pos_app.core.secrets import SecretsUnavailable
-from pos_app.core.service import PaymentService, PaymentUpdate, describe_state
+from pos_app.core.service import PaymentService, PaymentUpdate, describe_state, payout_sale
 from pos_app.core.states import OperationState, PaymentState
 from pos_app.i18n import UserError, msg
 from pos_app.providers.errors import (
@@ -275,7 +275,7 @@ async def cmd_pay(args: argparse.Namespace) -> int:
         service.subscribe(_progress(args.json))
         sale = replace(Sale.single_amount(amount), reference=reference)
         if reference:
-            sale, standing = await _order_so_far(runtime, sale, args.json)
+            sale, standing = await _order_so_far(runtime, sale, "payment", args.json)
             if standing is not None:
                 return await _outcome(service, standing, args, reference)
         options: dict[str, str] = {}
@@ -315,21 +315,24 @@ def _reference(text: str | None, as_json: bool) -> str:
     return reference
 
 
-async def _order_so_far(runtime: Runtime, sale: Sale, as_json: bool) -> tuple[Sale, Payment | None]:
-    """A ``pay --reference`` seen before: its sale, and the attempt that still stands for
-    that order (paid, refunded or not finished), which must not be charged again.  None if
-    every attempt ended unpaid: a new one is made for the same sale."""
+async def _order_so_far(runtime: Runtime, sale: Sale, kind: str,
+                        as_json: bool) -> tuple[Sale, Payment | None]:
+    """A ``pay --reference`` (or ``withdraw --reference``) seen before: its sale, and the
+    attempt that still stands for that order (paid, refunded or not finished), which must not
+    be made again.  None if every attempt ended unpaid: a new one is made for the same sale."""
     earlier = await runtime.journal.sale_by_reference(sale.reference)
     if earlier is None:
         return sale, None
     known, attempts = earlier
-    if known.total != sale.total:
+    if known.total != sale.total or any(p.kind != kind for p in attempts):
+        what = "payout" if any(p.kind == "withdrawal" for p in attempts) else "payment"
         _fail(EXIT_USAGE, f"reference {sale.reference!r} is already used by sale "
-                          f"{known.number} for {known.total}", as_json)
+                          f"{known.number}: a {what} of {known.total}", as_json)
     payment = _standing(attempts)
     if payment is not None:
-        _say(f"Reference {sale.reference!r} already has payment {payment.id} "
-             f"({payment.state.value}); it is not charged again.")
+        what = "payout" if kind == "withdrawal" else "payment"
+        _say(f"Reference {sale.reference!r} already has {what} {payment.id} "
+             f"({payment.state.value}); it is not made again.")
         if payment.state is PaymentState.UNKNOWN:  # ask the provider once, as `status` does
             [payment] = await runtime.service.reconcile([payment.id], timeout=30)
     return known, payment
@@ -602,14 +605,28 @@ async def cmd_withdraw(args: argparse.Namespace) -> int:
     except AmountError as exc:
         _fail(EXIT_USAGE, exc, args.json)
 
+    reference = _reference(args.reference, args.json)
+
     async def body(runtime: Runtime) -> int:
-        runtime.service.subscribe(_progress(args.json))
-        payout = await runtime.service.withdraw(args.provider, amount, method=args.method,
-                                                number=args.number, comment=args.comment or "")
-        payout = await runtime.service.wait(payout.id, timeout=args.timeout)
-        _print_payment(payout, args.json)
-        return _EXIT_FOR_STATE.get(payout.state, EXIT_UNKNOWN)
+        service = runtime.service
+        service.subscribe(_progress(args.json))
+        sale = payout_sale(amount, reference)
+        if reference:
+            sale, standing = await _order_so_far(runtime, sale, "withdrawal", args.json)
+            if standing is not None:
+                return await _payout_outcome(service, standing, args, reference)
+        payout = await service.withdraw(args.provider, amount, method=args.method,
+                                        number=args.number, comment=args.comment or "",
+                                        sale=sale)
+        return await _payout_outcome(service, payout, args, reference)
     return await _with_runtime(args, body)
+
+
+async def _payout_outcome(service: PaymentService, payout: Payment, args: argparse.Namespace,
+                          reference: str) -> int:
+    payout = await service.wait(payout.id, timeout=args.timeout)
+    _print_payment(payout, args.json, reference=reference)
+    return _EXIT_FOR_STATE.get(payout.state, EXIT_UNKNOWN)
 
 
 async def cmd_receipt(args: argparse.Namespace) -> int:
@@ -871,6 +888,9 @@ def build_parser() -> argparse.ArgumentParser:
                           choices=("card", "phone", "wallet", "yandex", "nickname"))
     withdraw.add_argument("--number", required=True, help="card, phone, wallet or account")
     withdraw.add_argument("--comment", help="3 to 100 characters")
+    withdraw.add_argument("--reference", metavar="REF",
+                          help="your own reference for this payout (up to 64 characters): a "
+                               "repeated withdraw with it is not paid out again")
     withdraw.add_argument("--timeout", type=float, default=120.0)
     withdraw.set_defaults(run=cmd_withdraw)
 

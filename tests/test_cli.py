@@ -423,3 +423,23 @@ def test_a_bad_reference_exits_2(capsys: pytest.CaptureFixture[str], reference: 
                         "--reference", reference, "--json")
     assert code == 2
     assert "--reference must be 1 to 64 printable characters" in data["error"]
+
+
+def test_a_repeated_payout_reference_is_not_paid_out_twice(
+        capsys: pytest.CaptureFixture[str], server: SandboxServer) -> None:
+    server.sandbox.pegas.withdrawal_delay_s = 0.1
+    demo = ("--demo", "--sandbox-url", server.base_url)
+    withdraw = ("withdraw", *demo, "--amount", "100", "--method", "card", "--number",
+                "4111 1111 1111 1111", "--reference", "REFUND-7", "--json")
+    code, first, _ = run(capsys, *withdraw)
+    assert (code, first["state"], first["reference"]) == (0, "PAID", "REFUND-7")
+    code, again, err = run(capsys, *withdraw)
+    assert (code, again["payment_id"]) == (0, first["payment_id"])
+    assert "already has payout" in err
+    payouts = [t for t in server.sandbox.pegas.transactions.values()
+               if t.operation == "withdrawal"]
+    assert len(payouts) == 1
+    code, mixed, _ = run(capsys, "pay", *demo, "--provider", "pegas", "--amount", "100",
+                         "--reference", "REFUND-7", "--json")  # a payout's reference
+    assert code == 2
+    assert "a payout of 100,00" in mixed["error"]

@@ -478,8 +478,10 @@ class PaymentService:
                                      data={"how": how})
 
     async def withdraw(self, provider_name: str, amount: Money, *, method: str, number: str,
-                       comment: str = "", refund_of: str | None = None) -> Payment:
-        """A payout to a customer, journaled and driven like a payment (kind "withdrawal")."""
+                       comment: str = "", refund_of: str | None = None,
+                       sale: Sale | None = None) -> Payment:
+        """A payout to a customer, journaled and driven like a payment (kind "withdrawal").
+        ``sale``: the order it is an attempt for (see :func:`payout_sale`); a new one if None."""
         provider = self.provider(provider_name)
         if not provider.capabilities.withdrawal:
             raise UserError(msg(C, "{provider} does not make payouts.",
@@ -488,8 +490,8 @@ class PaymentService:
                    "comment": comment}
         if refund_of:
             options["refund_of"] = refund_of
-        sale = Sale.single_amount(amount, name="Выплата")
-        return await self.start_payment(sale, provider_name, options, kind="withdrawal",
+        return await self.start_payment(sale or payout_sale(amount), provider_name, options,
+                                        kind="withdrawal",
                                         description=comment or "payout")
 
     async def balance(self, provider_name: str) -> Money:
@@ -1026,6 +1028,11 @@ class PaymentService:
                 listener(update)
             except Exception:
                 log.exception("a payment listener failed")
+
+
+def payout_sale(amount: Money, reference: str = "") -> Sale:
+    """What a payout is journaled as: a sale of one line, "Выплата" (payout)."""
+    return replace(Sale.single_amount(amount, name="Выплата"), reference=reference)
 
 
 def settled(payment: Payment) -> bool:
