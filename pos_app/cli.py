@@ -101,6 +101,7 @@ def operation_json(operation: Operation) -> dict[str, Any]:
         "provider_reference": operation.op_ref,
         "reason": operation.reason.render() if operation.reason else None,
         "reason_code": operation.reason_code,
+        "reference": operation.reference or None,
     }
 
 
@@ -425,25 +426,55 @@ def _quantities(items: Sequence[str]) -> dict[int, Decimal]:
 
 
 async def cmd_refund(args: argparse.Namespace) -> int:
+    reference = _reference(args.reference, args.json)
+
     async def body(runtime: Runtime) -> int:
         payment = await _find(runtime, args.payment_id, args.json)
         amount: Money | None = None
         if args.amount:
             amount = parse_amount(args.amount, payment.amount.currency)
+        if reference:
+            earlier = await _refund_so_far(runtime, payment, reference, amount, args.json)
+            if earlier is not None:
+                return await _refund_outcome(runtime, earlier, args)
         quantities = _quantities(args.item) if args.item else None
         operation = await runtime.service.refund(payment.id, amount=amount,
-                                                 quantities=quantities, reason=args.reason)
-        payment = await runtime.service.get(payment.id)
-        if args.json:
-            print(json.dumps({**payment_json(payment), "operation": operation_json(operation)},
-                             ensure_ascii=False))
-        else:
-            _print_payment(payment, False)
-            reason = f": {operation.reason.render()}" if operation.reason else ""
-            print(f"  refund {operation.id}: {operation.state.value}{reason}")
-        return {OperationState.DONE: EXIT_OK,
-                OperationState.REJECTED: EXIT_NOT_PAID}.get(operation.state, EXIT_UNKNOWN)
+                                                 quantities=quantities, reason=args.reason,
+                                                 reference=reference)
+        return await _refund_outcome(runtime, operation, args)
     return await _with_runtime(args, body)
+
+
+async def _refund_so_far(runtime: Runtime, payment: Payment, reference: str,
+                         amount: Money | None, as_json: bool) -> Operation | None:
+    """A ``refund --reference`` seen before: that refund (asked about again if its answer
+    was lost), which must not be made twice; None if the reference is new."""
+    operation = await runtime.journal.operation_by_reference(reference)
+    if operation is None:
+        return None
+    if operation.payment_id != payment.id or (
+            amount is not None and amount.minor != operation.amount_minor):
+        _fail(EXIT_USAGE, f"reference {reference!r} is already used by refund {operation.id} "
+                          f"of payment {operation.payment_id}", as_json)
+    _say(f"Reference {reference!r} already has refund {operation.id} "
+         f"({operation.state.value}); it is not made again.")
+    if operation.state is OperationState.SENT:  # its answer was lost: resent, same key
+        operation = await runtime.service.operation_answer(operation)
+    return operation
+
+
+async def _refund_outcome(runtime: Runtime, operation: Operation,
+                          args: argparse.Namespace) -> int:
+    payment = await runtime.service.get(operation.payment_id)
+    if args.json:
+        print(json.dumps({**payment_json(payment), "operation": operation_json(operation)},
+                         ensure_ascii=False))
+    else:
+        _print_payment(payment, False)
+        reason = f": {operation.reason.render()}" if operation.reason else ""
+        print(f"  refund {operation.id}: {operation.state.value}{reason}")
+    return {OperationState.DONE: EXIT_OK,
+            OperationState.REJECTED: EXIT_NOT_PAID}.get(operation.state, EXIT_UNKNOWN)
 
 
 async def cmd_reconcile(args: argparse.Namespace) -> int:
@@ -835,6 +866,9 @@ def build_parser() -> argparse.ArgumentParser:
     refund.add_argument("--item", action="append", metavar="LINE=QTY",
                         help="return QTY of sale line LINE (1-based); repeatable")
     refund.add_argument("--reason", default="")
+    refund.add_argument("--reference", metavar="REF",
+                        help="your own reference for this refund (up to 64 characters): a "
+                             "repeated refund with it is not made again")
     refund.set_defaults(run=cmd_refund)
 
     reconcile = sub.add_parser("reconcile", parents=[common],

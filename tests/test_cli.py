@@ -443,3 +443,37 @@ def test_a_repeated_payout_reference_is_not_paid_out_twice(
                          "--reference", "REFUND-7", "--json")  # a payout's reference
     assert code == 2
     assert "a payout of 100,00" in mixed["error"]
+
+
+def test_a_repeated_refund_reference_is_not_refunded_twice(
+        capsys: pytest.CaptureFixture[str], server: SandboxServer) -> None:
+    demo = ("--demo", "--sandbox-url", server.base_url)
+    code, paid, _ = run(capsys, "pay", *demo, "--provider", "koshelek", "--amount", "300",
+                        "--json")
+    assert code == 0
+    [sold] = server.sandbox.koshelek.transactions.values()
+    assert server.sandbox.faults is not None
+    server.sandbox.faults.add(Fault(kind="error_after", path="/koshelek/api/v1/merchant/",
+                                    count=1, status=503))  # refunded, the answer lost
+    server.sandbox.faults.add(Fault(kind="error_before", path="/koshelek/api/v1/merchant/",
+                                    count=-1, status=503))
+    refund = ("refund", paid["payment_id"], *demo, "--amount", "100", "--reference", "RET-1",
+              "--json")
+    code, lost, _ = run(capsys, *refund)
+    assert (code, lost["operation"]["state"], lost["operation"]["reference"]) == (3, "SENT",
+                                                                                  "RET-1")
+    code, still, err = run(capsys, *refund)
+    assert (code, still["operation"]["operation_id"]) == (3, lost["operation"]["operation_id"])
+    assert "already has refund" in err
+    server.sandbox.faults.clear()
+    code, done, _ = run(capsys, *refund)
+    assert (code, done["operation"]["operation_id"]) == (0, lost["operation"]["operation_id"])
+    assert (done["state"], done["refunded_minor"]) == ("PARTIALLY_REFUNDED", 10000)
+    assert sold.refunded == 10000  # the provider refunded once
+    code, other, _ = run(capsys, "refund", paid["payment_id"], *demo, "--amount", "50",
+                         "--reference", "RET-1", "--json")
+    assert code == 2
+    assert "already used by refund" in other["error"]
+    code, next_one, _ = run(capsys, "refund", paid["payment_id"], *demo, "--amount", "50",
+                            "--reference", "RET-2", "--json")
+    assert (code, next_one["refunded_minor"]) == (0, 15000)

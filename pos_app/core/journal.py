@@ -189,11 +189,14 @@ CREATE TABLE differences (
 );
 """
 
-# v5: the caller's own order reference (integration mode's ``pay --reference``): one sale
-# per reference, so a caller that repeats a payment request cannot charge twice.
+# v5: the caller's own references (integration mode's ``pay``/``withdraw``/``refund
+# --reference``): one sale, or one refund, per reference, so a caller that repeats a request
+# cannot move the money twice.
 _V5 = """
 ALTER TABLE sales ADD COLUMN reference TEXT;
 CREATE UNIQUE INDEX sales_reference ON sales(reference) WHERE reference IS NOT NULL;
+ALTER TABLE operations ADD COLUMN reference TEXT;
+CREATE UNIQUE INDEX operations_reference ON operations(reference) WHERE reference IS NOT NULL;
 """
 
 # Index i holds the script that takes the schema from version i to i + 1.
@@ -338,6 +341,7 @@ def _operation(row: sqlite3.Row) -> Operation:
         receipt_fields=json.loads(row["receipt_json"]),
         created_at=created,
         updated_at=updated,
+        reference=row["reference"] or "",
     )
 
 
@@ -667,14 +671,15 @@ class Journal:
                 raise StaleTransition(current, payment_to)
             conn.execute(
                 "INSERT INTO operations (id, payment_id, kind, state, idem_key, request_json, "
-                "amount_minor, prev_state, shift_id, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "amount_minor, prev_state, shift_id, created_at, updated_at, reference) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (operation.id, operation.payment_id, str(operation.kind), str(operation.state),
                  operation.key, json.dumps(dict(operation.request), ensure_ascii=False),
                  operation.amount_minor,
                  str(operation.prev_state) if operation.prev_state else None,
                  open_shift_id(conn, current.training) or current.shift_id,
-                 _iso(operation.created_at), _iso(operation.updated_at)),
+                 _iso(operation.created_at), _iso(operation.updated_at),
+                 operation.reference or None),
             )
             values = dict(payment_changes)
             if payment_to is not None:
@@ -722,6 +727,14 @@ class Journal:
                 "SELECT * FROM operations WHERE payment_id = ? ORDER BY created_at",
                 (payment_id,)).fetchall()
             return [_operation(r) for r in rows]
+        return await self._run(do)
+
+    async def operation_by_reference(self, reference: str) -> Operation | None:
+        """The refund made for the caller's reference (``refund --reference``), or None."""
+        def do() -> Operation | None:
+            row = self.conn.execute("SELECT * FROM operations WHERE reference = ?",
+                                    (reference,)).fetchone()
+            return None if row is None else _operation(row)
         return await self._run(do)
 
     async def open_operations(self) -> list[Operation]:

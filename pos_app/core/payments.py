@@ -76,6 +76,7 @@ class Operation:
     reason_code: str | None = None
     reason: Message | None = None
     receipt_fields: Mapping[str, str] = field(default_factory=dict)
+    reference: str = ""  # the caller's own reference (``refund --reference``), if any
 
 
 @dataclass(frozen=True)

@@ -307,11 +307,13 @@ class PaymentService:
         amount: Money | None = None,
         quantities: Mapping[int, Decimal] | None = None,
         reason: str = "",
+        reference: str = "",
     ) -> Operation:
         """Refund all that is left, an amount, or chosen quantities of sale lines.
 
         Returns the operation once the provider answered (DONE, REJECTED or PENDING),
         or still SENT if the answer was lost — the driver then keeps resending it.
+        ``reference``: the caller's own, unique per refund (the journal refuses a second).
         """
         payment = await self.get(payment_id)
         provider = self.provider(payment.provider)
@@ -336,16 +338,21 @@ class PaymentService:
             state=OperationState.SENT, key=key,
             request={**request.to_json(), "lines": [line.to_json() for line in plan.lines]},
             created_at=now, updated_at=now, amount_minor=plan.amount.minor,
-            prev_state=payment.state,
+            prev_state=payment.state, reference=reference,
         )
         operation, payment = await self.journal.add_operation(
             operation, payment_to=S.REFUNDING, event="refund_sent")
         self._emit(PaymentUpdate(payment, operation))
+        return await self.operation_answer(operation)
+
+    async def operation_answer(self, operation: Operation) -> Operation:
+        """Send (or resend) the operation and wait for the provider's answer: DONE, REJECTED
+        or PENDING, or still SENT once an attempt failed or the driver stopped."""
         answered = asyncio.get_running_loop().create_future()
 
         def on_update(update: PaymentUpdate) -> None:
             op = update.operation
-            if answered.done() or update.payment.id != payment_id:
+            if answered.done() or update.payment.id != operation.payment_id:
                 return
             if update.stopped:
                 answered.set_result(None)
@@ -355,14 +362,19 @@ class PaymentService:
 
         unsubscribe = self.subscribe(on_update)
         try:
-            self._ensure_driver(payment_id)
+            self._ensure_driver(operation.payment_id)
+            current = await self._operation(operation)
+            if current.state is not OperationState.SENT:  # answered before we listened
+                return current
             result: Operation | None = await answered
         finally:
             unsubscribe()
-        if result is None:  # the driver stopped without an answer: report what is journaled
-            ops = await self.journal.operations_for(payment_id)
-            result = next(op for op in ops if op.id == operation.id)
-        return result
+        # None: the driver stopped without an answer; report what is journaled.
+        return result or await self._operation(operation)
+
+    async def _operation(self, operation: Operation) -> Operation:
+        operations = await self.journal.operations_for(operation.payment_id)
+        return next(op for op in operations if op.id == operation.id)
 
     async def reconcile(self, payment_ids: Iterable[str] | None = None, *,
                         timeout: float = 30.0) -> list[Payment]:

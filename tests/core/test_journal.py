@@ -18,10 +18,10 @@ from pos_app.core.journal import (
     new_id,
 )
 from pos_app.core.money import Money
-from pos_app.core.payments import Payment, utcnow
+from pos_app.core.payments import Operation, Payment, utcnow
 from pos_app.core.sale import Sale
 from pos_app.core.shifts import Shifts
-from pos_app.core.states import PaymentState
+from pos_app.core.states import OperationKind, OperationState, PaymentState
 from pos_app.providers.base import PaymentRequest
 from tests.helpers import wait_until
 
@@ -242,6 +242,27 @@ async def test_expiry_is_kept(tmp_path: Path) -> None:
     assert again is not None
     assert again.expires_at is not None
     assert abs((again.expires_at - expires).total_seconds()) < 0.001
+    await journal.close()
+
+
+async def test_one_refund_per_caller_reference(tmp_path: Path) -> None:
+    journal = await Journal.open(tmp_path / "j.sqlite3")
+    payment = await add(journal, 500, state=S.PAID)
+
+    def refund(reference: str) -> Operation:
+        now = utcnow()
+        return Operation(id=new_id(), payment_id=payment.id, kind=OperationKind.REFUND,
+                         state=OperationState.SENT, key=new_id(), request={}, created_at=now,
+                         updated_at=now, amount_minor=100, reference=reference)
+
+    made, _ = await journal.add_operation(refund("RET-1"), payment_to=None, event="t")
+    assert await journal.operation_by_reference("RET-1") == made
+    assert made.reference == "RET-1"
+    with pytest.raises(JournalError):  # the journal itself refuses a second refund for it
+        await journal.add_operation(refund("RET-1"), payment_to=None, event="t")
+    await journal.add_operation(refund(""), payment_to=None, event="t")  # no reference: many
+    await journal.add_operation(refund(""), payment_to=None, event="t")
+    assert await journal.operation_by_reference("RET-2") is None
     await journal.close()
 
 
