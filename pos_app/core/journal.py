@@ -191,12 +191,17 @@ CREATE TABLE differences (
 
 # v5: the caller's own references (integration mode's ``pay``/``withdraw``/``refund
 # --reference``): one sale, or one refund, per reference, so a caller that repeats a request
-# cannot move the money twice.
+# cannot move the money twice.  And which payment a payout returns money for (Pegas-kassa
+# refunds by payout), so it cannot be returned twice.
 _V5 = """
 ALTER TABLE sales ADD COLUMN reference TEXT;
 CREATE UNIQUE INDEX sales_reference ON sales(reference) WHERE reference IS NOT NULL;
 ALTER TABLE operations ADD COLUMN reference TEXT;
 CREATE UNIQUE INDEX operations_reference ON operations(reference) WHERE reference IS NOT NULL;
+ALTER TABLE payments ADD COLUMN refund_of TEXT;
+UPDATE payments SET refund_of = json_extract(request_json, '$.options.refund_of')
+    WHERE kind = 'withdrawal';
+CREATE INDEX payments_refund_of ON payments(refund_of) WHERE refund_of IS NOT NULL;
 """
 
 # Index i holds the script that takes the schema from version i to i + 1.
@@ -557,14 +562,15 @@ class Journal:
         def do(conn: sqlite3.Connection) -> Payment:
             conn.execute(
                 "INSERT INTO payments (id, sale_id, provider, kind, state, amount_minor, currency,"
-                " idem_key, request_json, expires_at, shift_id, training, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " idem_key, request_json, expires_at, shift_id, training, created_at, updated_at,"
+                " refund_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (payment.id, payment.sale_id, payment.provider, payment.kind, str(payment.state),
                  payment.amount.minor, payment.amount.currency, payment.key,
                  json.dumps(payment.request.to_json(), ensure_ascii=False),
                  _iso(payment.expires_at),
                  open_shift_id(conn, payment.training) or payment.shift_id,
-                 int(payment.training), _iso(payment.created_at), _iso(payment.updated_at)),
+                 int(payment.training), _iso(payment.created_at), _iso(payment.updated_at),
+                 payment.request.options.get("refund_of")),
             )
             self.insert_event(conn, "payment_created", payment_id=payment.id,
                                to_state=str(payment.state),
@@ -578,6 +584,14 @@ class Journal:
             row = self.conn.execute("SELECT * FROM payments WHERE id = ?",
                                     (payment_id,)).fetchone()
             return payment_from_row(row) if row else None
+        return await self._run(do)
+
+    async def payouts_for(self, payment_id: str) -> list[Payment]:
+        """The payouts that return the payment's money (a refund where the provider has none)."""
+        def do() -> list[Payment]:
+            rows = self.conn.execute("SELECT * FROM payments WHERE refund_of = ? "
+                                     "ORDER BY created_at", (payment_id,)).fetchall()
+            return [payment_from_row(r) for r in rows]
         return await self._run(do)
 
     async def find_payments(self, id_or_prefix: str) -> list[Payment]:

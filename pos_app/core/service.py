@@ -501,10 +501,27 @@ class PaymentService:
         options = {"operation": "withdrawal", "method": method, "number": number,
                    "comment": comment}
         if refund_of:
+            left = await self.left_to_pay_out(refund_of)
+            if amount.minor > left.minor:
+                raise UserError(msg(C, "Only {left} of this payment is left to return; the rest "
+                                       "was paid out already.", left=left.format()))
             options["refund_of"] = refund_of
         return await self.start_payment(sale or payout_sale(amount), provider_name, options,
                                         kind="withdrawal",
                                         description=comment or "payout")
+
+    async def paid_out_for(self, payment: Payment) -> Money:
+        """What payouts returned of the payment (a refund where the provider has none): they
+        count unless they failed — one in progress or unknown may have reached the customer."""
+        minor = sum(p.amount.minor for p in await self.journal.payouts_for(payment.id)
+                    if p.state not in _UNPAID_ENDINGS)
+        return Money(minor, payment.amount.currency)
+
+    async def left_to_pay_out(self, payment_id: str) -> Money:
+        """What a payout may still return of the payment."""
+        payment = await self.get(payment_id)
+        paid_out = await self.paid_out_for(payment)
+        return Money(max(payment.refundable.minor - paid_out.minor, 0), paid_out.currency)
 
     async def balance(self, provider_name: str) -> Money:
         provider = self.provider(provider_name)

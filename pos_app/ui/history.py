@@ -296,12 +296,17 @@ class PaymentDetails(QWidget):
         journal = self._service.journal
         events = await journal.events_for(payment.id)
         sale = await journal.get_sale(payment.sale_id)
+        paid_out = await self._service.paid_out_for(payment)
         if shown != self._shown:
             return  # shown again meanwhile (a newer update): that read fills the list
+        more = []
+        if paid_out.minor:  # returned by payouts (Pegas-kassa has no refunds)
+            more.append(tr(C, "Returned by payout: {amount}", amount=paid_out.format()))
         if sale is not None and sale.reference:  # the integrator's order (`pay --reference`)
-            self.summary.setText("<br>".join([*self._summary, tr(
-                C, "Order reference: {reference}",
-                reference=_breakable(sale.reference))]))
+            more.append(tr(C, "Order reference: {reference}",
+                           reference=_breakable(sale.reference)))
+        if more:
+            self.summary.setText("<br>".join([*self._summary, *more]))
         for event in events:
             moved = ""
             if event.to_state:

@@ -468,7 +468,12 @@ class MainWindow(QMainWindow):
 
     async def _payout_refund(self, payment: Payment) -> None:
         """Providers without refunds (Pegas-kassa): pay the money out to the customer."""
-        dialog = PayoutDialog(self, amount=payment.refundable)
+        left = await self.service.left_to_pay_out(payment.id)
+        if not left.minor:
+            show_error(self, tr(C, "All of this payment was returned by payouts already; see "
+                                   "them in the history."))
+            return
+        dialog = PayoutDialog(self, amount=left)
         if not await ask(dialog) or dialog.money is None:
             return
         payout = await self.service.withdraw(

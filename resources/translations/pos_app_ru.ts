@@ -822,6 +822,11 @@
     </message>
     <message>
       <location filename="../../pos_app/ui/history.py" />
+      <source>Returned by payout: {amount}</source>
+      <translation>Возвращено выплатой: {amount}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
       <source>Sale</source>
       <translation>Продажа</translation>
     </message>
@@ -1048,6 +1053,11 @@
       <location filename="../../pos_app/ui/main_window.py" />
       <source>A refund needs the manager PIN.</source>
       <translation>Для возврата нужен PIN менеджера.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>All of this payment was returned by payouts already; see them in the history.</source>
+      <translation>Вся сумма этого платежа уже возвращена выплатами; они видны в истории.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
@@ -1481,6 +1491,11 @@
       <location filename="../../pos_app/core/service.py" />
       <source>Only {left} can still be refunded.</source>
       <translation>Вернуть можно только {left}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>Only {left} of this payment is left to return; the rest was paid out already.</source>
+      <translation>Вернуть можно только {left}: остальное по этому платежу уже выплачено.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/payment.py" />

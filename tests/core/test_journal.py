@@ -192,9 +192,16 @@ async def test_migrates_a_version_1_journal_keeping_its_payments(tmp_path: Path)
                  " 'PAID', 500, 'RUB', 'k1', '{\"key\": \"k1\", \"order_id\": \"o\", "
                  "\"amount_minor\": 500, \"currency\": \"RUB\"}', "
                  "'2026-01-01T00:00:00.000+00:00', '2026-01-01T00:00:00.000+00:00')")
+    conn.execute("INSERT INTO payments (id, sale_id, provider, kind, state, amount_minor, "
+                 "currency, idem_key, request_json, created_at, updated_at) VALUES ('p2', 's1', "
+                 "'pegas', 'withdrawal', 'PAID', 200, 'RUB', 'k2', '{\"key\": \"k2\", "
+                 "\"order_id\": \"o\", \"amount_minor\": 200, \"currency\": \"RUB\", "
+                 "\"options\": {\"refund_of\": \"p1\"}}', '2026-01-02T00:00:00.000+00:00', "
+                 "'2026-01-02T00:00:00.000+00:00')")  # a refund paid out before v5
     conn.commit()
     conn.close()
     journal = await Journal.open(path)
+    assert [p.id for p in await journal.payouts_for("p1")] == ["p2"]  # v5 filled refund_of
     payment = await journal.get_payment("p1")
     assert payment is not None
     assert (payment.state, payment.paid_minor) == (S.PAID, None)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pos_app.app import Runtime
-from pos_app.core.money import Money
+from pos_app.core.money import Money, parse_amount
 from pos_app.core.payments import Payment
 from pos_app.core.states import PaymentState
 from pos_app.i18n import UserError
@@ -186,10 +186,9 @@ async def test_withdrawal_never_journals_the_card_number(terminal: Runtime,
     g(sandbox).withdrawal_delay_s = 0.2
     payout = await terminal.service.withdraw("pegas", Money(50000), method="card",
                                              number="4111 1111 1111 1111",
-                                             comment="Возврат по чеку 12", refund_of="abc")
+                                             comment="Возврат по чеку 12")
     done = await wait_state(terminal, payout.id, "PAID", timeout=15)
     assert (done.kind, done.request.options["number_masked"]) == ("withdrawal", "4111…1111")
-    assert done.request.options["refund_of"] == "abc"
     wal = Path(str(terminal.journal.path) + "-wal")
     raw = await asyncio.to_thread(lambda: terminal.journal.path.read_bytes() + wal.read_bytes())
     assert b"4111111111111111" not in raw
@@ -219,3 +218,33 @@ async def test_balance(terminal: Runtime) -> None:
     assert await terminal.service.balance("pegas") == Money(2534015)
     with pytest.raises(UserError, match="does not report a balance"):
         await terminal.service.balance("paymega")
+
+
+async def test_a_payment_is_never_returned_twice_by_payouts(terminal: Runtime,
+                                                            sandbox: SandboxTransport) -> None:
+    """Pegas-kassa has no refunds: the manager pays the money out, once at most."""
+    g(sandbox).withdrawal_delay_s = 0.1
+    pending = await start(terminal, "500.00", type="invoice-card")
+    await pay_on_page(sandbox, pending.payer_url)
+    paid = await wait_state(terminal, pending.id, "PAID")
+    service = terminal.service
+
+    async def payout(amount: str) -> Payment:
+        made = await service.withdraw("pegas", parse_amount(amount), method="card",
+                                      number="4111 1111 1111 1111", refund_of=paid.id)
+        return await service.wait(made.id)
+
+    assert (await payout("300")).state is S.PAID
+    assert await service.left_to_pay_out(paid.id) == parse_amount("200")
+    with pytest.raises(UserError, match="Only 200,00"):
+        await payout("300")
+    g(sandbox).balance = Decimal("10")
+    assert (await payout("200")).state is S.DECLINED  # a failed payout returned nothing
+    g(sandbox).balance = Decimal("10000")
+    assert (await payout("200")).state is S.PAID
+    assert await service.paid_out_for(paid) == parse_amount("500")
+    payouts = await terminal.journal.payouts_for(paid.id)
+    assert [p.request.options["refund_of"] for p in payouts] == [paid.id] * 3
+    with pytest.raises(UserError, match="Only 0,00"):
+        await payout("1")
+    assert await terminal.journal.count_payments() == 4  # the refused ones never started

@@ -314,10 +314,25 @@ async def test_pegas_refund_is_a_payout(window: MainWindow, qtbot: QtBot,
     await until(lambda: dialog("pinDialog"))
     pin(qtbot)
     box = await until(lambda: dialog("payoutDialog", PayoutDialog))
+    assert child(box, QLineEdit, "payoutAmount").text() == "500,00"  # all that is left
     child(box, QLineEdit, "payoutNumber").setText("4111 1111 1111 1111")
     click(qtbot, box.buttons.button(box.buttons.StandardButton.Ok))
-    await until(lambda: any(t.operation == "withdrawal" and t.status == "success"
-                            for t in sandbox.sandbox.pegas.transactions.values()), timeout=20)
+    done = await until(lambda: dialog("infoBox", QMessageBox), timeout=20)
+    assert "Paid out 500,00" in done.text()
+    done.accept()
+    # The manager clicks Refund again: nothing is left to return, no second payout.
+    await open_in_history(window, qtbot, payment.id)
+    details = window.history.details
+    await until(lambda: "Returned by payout: 500,00" in details.summary.text())
+    click(qtbot, details.refund_button)
+    await until(lambda: dialog("pinDialog"))
+    pin(qtbot)
+    refused = await until(lambda: dialog("errorBox", QMessageBox))
+    assert "returned by payouts already" in refused.text()
+    assert dialog("payoutDialog") is None
+    payouts = [t for t in sandbox.sandbox.pegas.transactions.values()
+               if t.operation == "withdrawal"]
+    assert len(payouts) == 1
 
 
 async def test_customer_display(make_window: MakeWindow, qtbot: QtBot,
