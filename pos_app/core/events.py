@@ -67,8 +67,13 @@ _STATE_WORDS: dict[str, Message] = {
 
 
 def state_word(state: str) -> str:
-    word = _STATE_WORDS.get(state)
-    return word.render() if word is not None else state
+    return str(state_label(state))
+
+
+def state_label(state: str) -> Message | str:
+    """The state in a few words, as a message translated when shown (a state this version
+    does not know reads as is)."""
+    return _STATE_WORDS.get(state, state)
 
 
 def describe_event(kind: str) -> str:

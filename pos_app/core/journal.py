@@ -550,11 +550,17 @@ class Journal:
                                     (reference,)).fetchone()
             if row is None:
                 return None
-            payments = self.conn.execute(
-                "SELECT * FROM payments WHERE sale_id = ? ORDER BY created_at, id",
-                (row["id"],)).fetchall()
-            return _sale_from_row(row), [payment_from_row(p) for p in payments]
+            return _sale_from_row(row), self._attempts(row["id"])
         return await self._run(do)
+
+    async def attempts_for(self, sale_id: str) -> list[Payment]:
+        """The sale's payment attempts, oldest first."""
+        return await self._run(self._attempts, sale_id)
+
+    def _attempts(self, sale_id: str) -> list[Payment]:
+        rows = self.conn.execute("SELECT * FROM payments WHERE sale_id = ? "
+                                 "ORDER BY created_at, id", (sale_id,)).fetchall()
+        return [payment_from_row(r) for r in rows]
 
     # -- payments --
 

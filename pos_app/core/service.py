@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any, NoReturn
 
 from pos_app.core import refunds
+from pos_app.core.events import state_label
 from pos_app.core.journal import Journal, StaleTransition, new_id
 from pos_app.core.money import AmountError, Money, check_limits
 from pos_app.core.payments import Operation, Payment, utcnow
@@ -225,6 +226,8 @@ class PaymentService:
         provider = self.provider(provider_name)
         check_limits(sale.total, minimum=Money(provider.limits.min_minor, sale.currency),
                      maximum=Money(provider.limits.max_minor, sale.currency))
+        if sale.id:
+            await self.check_new_attempt(sale)
         prepared = dict(await provider.prepare(dict(options or {})))
         private = {k: prepared.pop(k) for k in provider.private_options if k in prepared}
         for value in private.values():  # a payout's card number: masked wherever it is written
@@ -256,6 +259,21 @@ class PaymentService:
             self._private[payment_id] = private
         self._ensure_driver(payment_id)
         return payment
+
+    async def check_new_attempt(self, sale: Sale) -> None:
+        """Refuse another payment for a sale that is paid, or whose last attempt may still be
+        paid (in progress, or its outcome unknown): the customer could pay twice.  An attempt
+        the cashier left to expire does not block: a late payment of it raises an alert."""
+        for attempt in await self.journal.attempts_for(sale.id):
+            state = attempt.state
+            if state.is_paid or state is S.REFUNDED:
+                raise UserError(msg(C, "Sale {number} is paid already.", number=sale.number))
+            if not state.is_final and not (state is S.PENDING and attempt.abandoned):
+                raise UserError(msg(
+                    C, "The last payment for sale {number} is not settled yet ({state}). Check "
+                       "it again, or have the manager resolve it, before taking another: the "
+                       "customer could pay twice.",
+                    number=sale.number, state=state_label(state.value)))
 
     async def pay(self, sale: Sale, provider_name: str, options: Mapping[str, str] | None = None,
                   **kw: Any) -> Payment:

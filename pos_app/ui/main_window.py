@@ -327,6 +327,14 @@ class MainWindow(QMainWindow):
 
     async def _checkout_in_shift(self, sale: Sale) -> None:
         """Every sale belongs to a shift: without an open one, the cashier opens it first."""
+        previous = self.sale
+        if previous is not None and previous.id and previous.lines == sale.lines:
+            sale = previous  # the same basket again: another attempt for the same sale
+            try:  # not while the last attempt may still be paid
+                await self.service.check_new_attempt(sale)
+            except UserError as exc:
+                show_error(self, exc.message.render())
+                return
         # Asked every time: the shift may have been closed from the command line meanwhile.
         self._shift_changed(await self.shifts.current())
         if self.open_shift is None:

@@ -1553,6 +1553,11 @@
       <translation>Результат пока неизвестен</translation>
     </message>
     <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>Sale {number} is paid already.</source>
+      <translation>Продажа {number} уже оплачена.</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/payment.py" />
       <source>Scan the code or type it and press Enter</source>
       <translation>Отсканируйте код или введите его и нажмите Enter</translation>
@@ -1596,6 +1601,11 @@
       <location filename="../../pos_app/ui/payment.py" />
       <source>The customer shows the code in the Koshelek app; you scan it.</source>
       <translation>Покупатель показывает код в приложении Koshelek; вы его сканируете.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>The last payment for sale {number} is not settled yet ({state}). Check it again, or have the manager resolve it, before taking another: the customer could pay twice.</source>
+      <translation>Последний платёж по продаже {number} ещё не завершён ({state}). Проверьте его ещё раз или попросите менеджера решить его, прежде чем принимать новый: покупатель может заплатить дважды.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/payment.py" />

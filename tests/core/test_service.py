@@ -255,6 +255,38 @@ async def test_no_answer_becomes_unknown_then_reconciles(runtime: Runtime,
     assert paid.provider_ref in k(sandbox).transactions
 
 
+async def test_no_second_attempt_while_the_first_may_still_be_paid(
+        runtime: Runtime, sandbox: SandboxTransport) -> None:
+    fault(sandbox, kind="drop_before", path=CHECKOUT, count=-1)
+    first = await pay(runtime, sandbox, sale=simple_sale(), delay_ms=0)
+    assert first.state is S.UNKNOWN
+    sale = await runtime.journal.get_sale(first.sale_id)
+    assert sale is not None
+    barcode = customer(sandbox, delay_ms=0)["barcode"]
+    with pytest.raises(UserError, match=r"not settled yet \(outcome unknown\)"):
+        await runtime.service.start_payment(sale, "koshelek", {"barcode": barcode})
+    assert len(await runtime.journal.attempts_for(sale.id)) == 1  # nothing journaled
+    await runtime.service.resolve(first.id, S.DECLINED, reason="never arrived", actor="Ivanova")
+    assert sandbox.sandbox.faults is not None
+    sandbox.sandbox.faults.clear()
+    second = await runtime.service.pay(sale, "koshelek", {"barcode": barcode})
+    assert second.state is S.PAID  # a settled, unpaid attempt does not block
+    with pytest.raises(UserError, match="is paid already"):
+        await runtime.service.start_payment(sale, "koshelek", {"barcode": barcode})
+
+
+async def test_an_attempt_left_to_expire_does_not_block_another_way(
+        runtime: Runtime, sandbox: SandboxTransport) -> None:
+    left = await runtime.service.start_payment(simple_sale(), "paymega", {})
+    await runtime.service.wait(left.id, until=lambda p: p.state is S.PENDING)
+    await runtime.service.cancel(left.id)  # Paymega cannot cancel: left to expire
+    assert (await runtime.service.get(left.id)).abandoned
+    sale = await runtime.journal.get_sale(left.sale_id)
+    assert sale is not None
+    paid = await pay(runtime, sandbox, sale=sale, delay_ms=0)
+    assert (paid.state, paid.sale_id) == (S.PAID, left.sale_id)
+
+
 async def test_lost_answer_after_commit_is_one_payment(runtime: Runtime,
                                                        sandbox: SandboxTransport) -> None:
     fault(sandbox, kind="drop_after", path=CHECKOUT, count=4)

@@ -196,6 +196,34 @@ async def test_a_late_word_on_the_last_attempt_does_not_hide_the_next(
     assert window.payment_screen.payment.provider == "pegas"
 
 
+async def test_no_second_payment_for_a_sale_whose_outcome_is_unknown(
+        window: MainWindow, qtbot: QtBot, sandbox: SandboxTransport) -> None:
+    from pos_app.sandbox.faults import Fault
+    from pos_app.ui.qt import QMessageBox
+
+    assert sandbox.sandbox.faults is not None
+    sandbox.sandbox.faults.add(Fault(kind="drop_before",
+                                     path="/koshelek/api/v1/merchant/checkout", count=-1))
+    await sell(qtbot, window, "250")
+    click(qtbot, window.choose.buttons["koshelek"])
+    click(qtbot, window.payment_screen.customer)  # training: a customer shows a code
+    await until(lambda: current(window) is window.result, timeout=30)
+    assert window.result.headline.text() == "Result not known yet"
+    assert not window.result.retry_button.isVisible()
+    click(qtbot, window.result.new_sale_button)  # "Back to the sale": the basket is kept
+    assert current(window) is window.sale_screen
+    qtbot.keyClick(window.sale_screen.field, Qt.Key.Key_Return)  # pay the same basket again
+    box = await until(lambda: dialog("errorBox", QMessageBox))
+    assert "could pay twice" in box.text()
+    assert current(window) is window.sale_screen
+    assert await window.service.journal.count_payments() == 1
+    box.accept()
+    # Edited, it is another sale: the cashier's decision, not a repeat.
+    window.sale_screen.clear()
+    await sell(qtbot, window, "251")
+    assert current(window) is window.choose
+
+
 async def test_paymega_expiry(window: MainWindow, qtbot: QtBot,
                               sandbox: SandboxTransport) -> None:
     await sell(qtbot, window, "1499")
