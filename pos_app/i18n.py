@@ -47,6 +47,9 @@ def tr(context: str, text: str, /, **params: Any) -> str:
         return text.format(**params)
 
 
+_NESTED = "$message"  # marks a message inside another's values in JSON
+
+
 @dataclass(frozen=True)
 class Message:
     """A sentence for a person, translated when it is shown, not when it is created."""
@@ -70,11 +73,16 @@ class Message:
         return self.text.format(**self.params)
 
     def to_json(self) -> dict[str, Any]:
-        return {"context": self.context, "text": self.text, "params": dict(self.params)}
+        """A value may itself be a message (translated with the sentence around it)."""
+        params = {k: {_NESTED: v.to_json()} if isinstance(v, Message) else v
+                  for k, v in self.params.items()}
+        return {"context": self.context, "text": self.text, "params": params}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Message:
-        return cls(str(data["context"]), str(data["text"]), dict(data.get("params") or {}))
+        params = {k: cls.from_json(v[_NESTED]) if isinstance(v, dict) and _NESTED in v else v
+                  for k, v in (data.get("params") or {}).items()}
+        return cls(str(data["context"]), str(data["text"]), params)
 
     def __str__(self) -> str:
         return self.render()

@@ -12,6 +12,7 @@ resolved.
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from collections.abc import Sequence
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from pos_app.core.events import state_word
+from pos_app.core.events import state_label
 from pos_app.core.journal import Journal, new_id, payment_from_row
 from pos_app.core.money import Money, parse_provider_amount
 from pos_app.core.payments import Payment, utcnow
@@ -91,7 +92,7 @@ def _difference(row: sqlite3.Row) -> Difference:
     resolved = row["resolved_at"]
     return Difference(id=row["id"], shift_id=row["shift_id"], provider=row["provider"],
                       kind=DiffKind(row["kind"]), ref=row["ref"], payment_id=row["payment_id"],
-                      ours=row["ours"], theirs=row["theirs"],
+                      ours=_side_text(row["ours"]), theirs=_side_text(row["theirs"]),
                       found_at=datetime.fromisoformat(row["found_at"]),
                       resolved_at=datetime.fromisoformat(resolved) if resolved else None,
                       resolved_by=row["resolved_by"], resolution=row["resolution"])
@@ -111,14 +112,34 @@ def _money(minor: int | None, currency: str) -> str:
     return Money(minor, currency).format() if minor is not None else "—"
 
 
+def _stated(state: str, minor: int | None, currency: str) -> Message:
+    return Message(C, "{state} {amount}", {"state": state_label(state),
+                                           "amount": _money(minor, currency)})
+
+
+# What one side says, as the journal keeps it: a message is kept untranslated (as JSON) and
+# read in the language of whoever looks; plain text (amounts, older rows) as it is.
+Side = Message | str
+
+
+def _side_column(side: Side) -> str:
+    return json.dumps(side.to_json(), ensure_ascii=False) if isinstance(side, Message) else side
+
+
+def _side_text(column: str) -> str:
+    if column.startswith('{"context"'):
+        return Message.from_json(json.loads(column)).render()
+    return column
+
+
 @dataclass(frozen=True)
 class _Found:
     provider: str
     kind: DiffKind
     ref: str
     payment_id: str | None
-    ours: str
-    theirs: str
+    ours: Side
+    theirs: Side
 
 
 class Reconciler:
@@ -187,27 +208,26 @@ class Reconciler:
     async def _check_payment(self, payment: Payment) -> list[_Found]:
         provider = self.service.providers.get(payment.provider)
         ref = payment.provider_ref or payment.key
-        ours = (f"{state_word(payment.state.value)} "
-                f"{_money(payment.received_minor, payment.amount.currency)}")
+        ours = _stated(payment.state.value, payment.received_minor, payment.amount.currency)
         if provider is None:
             return [_Found(payment.provider, DiffKind.UNCHECKED, ref, payment.id, ours,
-                           Message(C, "not configured").render())]
+                           Message(C, "not configured"))]
         try:
             remote = await provider.status(PaymentRef(payment.request, payment.provider_ref))
         except NotFound:
             if _OURS.get(payment.state) == _PAID:
                 return [_Found(payment.provider, DiffKind.MISSING, ref, payment.id, ours,
-                               Message(C, "not found").render())]
+                               Message(C, "not found"))]
             return []
         except ProviderError as exc:
             return [_Found(payment.provider, DiffKind.UNCHECKED, ref, payment.id, ours,
-                           exc.message.render())]
+                           exc.message)]
         return self._compare(payment, remote, ref, ours)
 
     def _compare(self, payment: Payment, remote: RemotePayment, ref: str,
-                 ours: str) -> list[_Found]:
+                 ours: Side) -> list[_Found]:
         currency = payment.amount.currency
-        theirs = f"{state_word(remote.state.value)} {_money(remote.paid_minor, currency)}"
+        theirs = _stated(remote.state.value, remote.paid_minor, currency)
         mine, other = _OURS.get(payment.state, _OPEN), _THEIRS.get(remote.state, _OPEN)
         if mine != other:
             return [_Found(payment.provider, DiffKind.STATE, ref, payment.id, ours, theirs)]
@@ -216,10 +236,9 @@ class Reconciler:
         if remote.paid_minor is not None and remote.paid_minor != payment.received_minor:
             return [_Found(payment.provider, DiffKind.AMOUNT, ref, payment.id, ours, theirs)]
         if remote.refunded_minor is not None and remote.refunded_minor != payment.refunded_minor:
-            label = Message(C, "refunded").render()
             return [_Found(payment.provider, DiffKind.AMOUNT, ref, payment.id,
-                           f"{label} {_money(payment.refunded_minor, currency)}",
-                           f"{label} {_money(remote.refunded_minor, currency)}")]
+                           _stated("REFUNDED", payment.refunded_minor, currency),
+                           _stated("REFUNDED", remote.refunded_minor, currency))]
         return []
 
     async def _orphans(self, shift: Shift) -> list[_Found]:
@@ -231,8 +250,7 @@ class Reconciler:
             try:
                 listed = await provider.payments_between(shift.opened_at, until)
             except ProviderError as exc:
-                found.append(_Found(name, DiffKind.UNCHECKED, "*", None, "",
-                                    exc.message.render()))
+                found.append(_Found(name, DiffKind.UNCHECKED, "*", None, "", exc.message))
                 continue
             for item in listed:
                 if _THEIRS.get(item.remote.state) != _PAID:
@@ -241,8 +259,7 @@ class Reconciler:
                     paid = item.remote.paid_minor if item.remote.paid_minor is not None \
                         else item.amount_minor
                     found.append(_Found(name, DiffKind.ORPHAN, item.key, None, "—",
-                                        f"{state_word(item.remote.state.value)} "
-                                        f"{_money(paid, item.currency)}"))
+                                        _stated(item.remote.state.value, paid, item.currency)))
         return found
 
     async def _balances(self, shift: Shift, payments: Sequence[Payment]) -> list[_Found]:
@@ -254,8 +271,7 @@ class Reconciler:
             try:
                 now = await provider.balance_minor()
             except ProviderError as exc:
-                found.append(_Found(name, DiffKind.UNCHECKED, "balance", None, "",
-                                    exc.message.render()))
+                found.append(_Found(name, DiffKind.UNCHECKED, "balance", None, "", exc.message))
                 continue
             expected = sum(_balance_effect(p) for p in payments if p.provider == name)
             if now - opening != expected:
@@ -272,7 +288,7 @@ class Reconciler:
                 "INSERT OR IGNORE INTO differences (id, shift_id, found_at, provider, kind, ref, "
                 "payment_id, ours, theirs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (new_id(), shift.id, now, item.provider, item.kind.value, item.ref,
-                 item.payment_id, item.ours, item.theirs))
+                 item.payment_id, _side_column(item.ours), _side_column(item.theirs)))
         self.journal.insert_event(conn, "shift_reconciled", data={
             "shift_id": shift.id, "differences": len(found),
             "kinds": sorted({item.kind.value for item in found})})

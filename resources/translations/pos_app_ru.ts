@@ -2197,8 +2197,8 @@
     </message>
     <message>
       <location filename="../../pos_app/core/reconcile.py" />
-      <source>refunded</source>
-      <translation>возвращено</translation>
+      <source>{state} {amount}</source>
+      <translation>{state} {amount}</translation>
     </message>
   </context>
   <context>

@@ -19,7 +19,7 @@ from pos_app.core.payments import Payment, utcnow
 from pos_app.core.reconcile import DiffKind
 from pos_app.core.reports import ShiftReport, render_report
 from pos_app.core.states import PaymentState
-from pos_app.i18n import UserError
+from pos_app.i18n import UserError, set_translator
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.testing import SandboxTransport
 from tests.helpers import customer, http_client, simple_sale, wait_state
@@ -226,6 +226,14 @@ async def test_reconciliation_finds_each_kind_of_difference(
     assert found[DiffKind.ORPHAN, "paymega"].ref == f"{prefix}-orphan1"
     assert found[DiffKind.BALANCE, "pegas"].ours == "291,00\u00a0₽"  # 300 less 3 % commission
     assert found[DiffKind.BALANCE, "pegas"].theirs == "303,34\u00a0₽"
+    # Kept untranslated: read in the language of whoever looks, not of who reconciled.
+    set_translator(lambda context, text: {"paid": "оплачен"}.get(text, text))
+    try:
+        shift = await office.current_or_latest()
+        again = {(d.kind, d.provider): d for d in await office.reconciler.differences(shift)}
+    finally:
+        set_translator(None)
+    assert again[DiffKind.ORPHAN, "paymega"].theirs == "оплачен 80,00\u00a0₽"
 
     # Resolving needs a reason; it is audited, and stays resolved when found again.
     orphan = found[DiffKind.ORPHAN, "paymega"]
