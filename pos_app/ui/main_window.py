@@ -326,7 +326,8 @@ class MainWindow(QMainWindow):
         spawn(self._checkout_in_shift(sale), parent=self)
 
     async def _checkout_in_shift(self, sale: Sale) -> None:
-        """Every sale belongs to a shift: without an open one, the cashier opens it first."""
+        """Every sale belongs to a shift: without an open one, the cashier opens it first.
+        The same basket paid again (after a decline, or "Back to the sale") is the same sale."""
         previous = self.sale
         if previous is not None and previous.id and previous.lines == sale.lines:
             sale = previous  # the same basket again: another attempt for the same sale
