@@ -117,6 +117,11 @@ class ReceiptData:
     operations: list[Operation]
     times_printed: int
 
+    def returned(self) -> dict[int, Decimal]:
+        """Quantity refunded so far per sale line (refunds sent or done, not refused)."""
+        done = refunds.already_returned(_refunds_so_far(self.operations))
+        return {index: quantity for index, (quantity, _) in done.items()}
+
 
 class _StopDriving(Exception):
     """Nothing sensible is left to try automatically; a person must look (next start retries)."""
@@ -343,8 +348,7 @@ class PaymentService:
                                 state=payment.state.value))
         sale = await self.journal.get_sale(payment.sale_id)
         assert sale is not None
-        previous = [_returned_lines(op) for op in await self.journal.operations_for(payment_id)
-                    if op.kind is OperationKind.REFUND and op.state is not OperationState.REJECTED]
+        previous = _refunds_so_far(await self.journal.operations_for(payment_id))
         plan = self._plan_refund(sale, payment, amount, quantities, previous, provider)
         key = provider.new_operation_key(payment_id, "refund")
         request = RefundRequest(key=key, amount_minor=plan.amount.minor,
@@ -1090,6 +1094,12 @@ def settled(payment: Payment) -> bool:
 
 def _returned_lines(operation: Operation) -> list[refunds.ReturnedLine]:
     return [refunds.ReturnedLine.from_json(x) for x in operation.request.get("lines", [])]
+
+
+def _refunds_so_far(operations: Iterable[Operation]) -> list[list[refunds.ReturnedLine]]:
+    """The lines of each refund sent or done (a refused one returned nothing)."""
+    return [_returned_lines(op) for op in operations
+            if op.kind is OperationKind.REFUND and op.state is not OperationState.REJECTED]
 
 
 def _remote_changes(payment: Payment, remote: RemotePayment, *,

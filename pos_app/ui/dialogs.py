@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from pos_app.core.money import AmountError, Money, format_quantity, parse_amount, parse_decimal
@@ -17,6 +18,7 @@ from pos_app.ui.qt import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QLocale,
     QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
@@ -203,7 +205,7 @@ class RefundDialog(FormDialog):
     """What to refund: quantities of sale lines (where the provider itemises) or an amount."""
 
     def __init__(self, parent: QWidget | None, *, sale: Sale, refundable: Money,
-                 by_items: bool) -> None:
+                 by_items: bool, returned: Mapping[int, Decimal] | None = None) -> None:
         super().__init__(parent, tr(C, "Refund"))
         self.setObjectName("refundDialog")
         self._sale = sale
@@ -213,19 +215,29 @@ class RefundDialog(FormDialog):
         self.items: QTableWidget | None = None
         self.spins: list[QDoubleSpinBox] = []
         if by_items:
-            self.items = QTableWidget(len(sale.lines), 3)
+            self.items = QTableWidget(len(sale.lines), 4)
             self.items.setObjectName("refundItems")
             self.items.setHorizontalHeaderLabels([tr(C, "Item"), tr(C, "Sold"),
-                                                  tr(C, "Return")])
+                                                  tr(C, "Returned"), tr(C, "Return")])
             for row, line in enumerate(sale.lines):
+                back = (returned or {}).get(row, Decimal(0))
                 self.items.setItem(row, 0, QTableWidgetItem(line.name))
                 self.items.setItem(row, 1, QTableWidgetItem(format_quantity(line.quantity)))
+                self.items.setItem(row, 2, QTableWidgetItem(format_quantity(back)))
                 spin = QDoubleSpinBox()
+                # "0,5", as on the keypad and in every amount, whatever the language.
+                spin.setLocale(QLocale(QLocale.Language.Russian, QLocale.Country.Russia))
                 spin.setDecimals(0 if line.measure is Measure.PIECE else 3)
-                spin.setRange(0, float(line.quantity))  # display only; the value is Decimal'd
-                self.items.setCellWidget(row, 2, spin)
+                # What is left of the line (display only; the value is Decimal'd).
+                spin.setRange(0, float(line.quantity - back))
+                spin.setEnabled(back < line.quantity)
+                self.items.setCellWidget(row, 3, spin)
                 self.spins.append(spin)
             self.items.resizeColumnsToContents()
+            # Wide enough to show every column: the quantities to return are the last one.
+            self.items.setMinimumWidth(self.items.verticalHeader().width()
+                                       + self.items.horizontalHeader().length()
+                                       + 2 * self.items.frameWidth() + 2)
             self.form.addRow(self.items)
             self.form.addRow(QLabel(tr(C, "or an amount:")))
         self.amount = QLineEdit()

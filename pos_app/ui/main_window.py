@@ -457,7 +457,8 @@ class MainWindow(QMainWindow):
             return
         data = await self.service.receipt_data(payment_id)
         dialog = RefundDialog(self, sale=data.sale, refundable=payment.refundable,
-                              by_items=provider.capabilities.refund_by_items)
+                              by_items=provider.capabilities.refund_by_items,
+                              returned=data.returned())
         if not await ask(dialog):
             return
         operation = await with_progress(self, self.service.refund(

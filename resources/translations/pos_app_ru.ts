@@ -358,6 +358,11 @@
     </message>
     <message>
       <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Returned</source>
+      <translation>Возвращено</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
       <source>Sale line</source>
       <translation>Строка продажи</translation>
     </message>

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pypdfium2
@@ -108,6 +109,16 @@ async def test_refund_items_from_history(window: MainWindow, qtbot: QtBot,
     await until(lambda: details.events.count() == journaled)
     await window.service.journal.events_for(payment_id)  # every earlier read has answered
     assert details.events.count() == journaled
+    # Refunding again offers what is left of each line, and says what went back already.
+    click(qtbot, details.refund_button)
+    await until(lambda: dialog("pinDialog"))
+    pin(qtbot)
+    again = await until(lambda: dialog("refundDialog", RefundDialog))
+    assert again.items is not None
+    assert [again.items.item(row, 2).text() for row in range(3)] == ["1", "0", "0"]
+    assert [(spin.maximum(), spin.isEnabled()) for spin in again.spins] == [
+        (1.0, True), (1.125, True), (1.0, True)]
+    again.reject()
 
 
 async def test_wrong_pin_refuses_and_counts(window: MainWindow, qtbot: QtBot,
@@ -387,3 +398,21 @@ async def test_catalog_problems_are_shown_at_start(make_window: MakeWindow, qtbo
     qtbot.keyClicks(window.sale_screen.field, "4601234567890")  # the good line works
     qtbot.keyClick(window.sale_screen.field, Qt.Key.Key_Return)
     assert [line.name for line in window.sale_screen.model.lines] == ["Молоко"]
+
+
+def test_a_line_returned_whole_cannot_be_returned_again(qtbot: QtBot) -> None:
+    box = RefundDialog(None, sale=grocery_sale(), refundable=Money(22500), by_items=True,
+                       returned={0: Decimal(2)})
+    qtbot.addWidget(box)
+    assert [(spin.maximum(), spin.isEnabled()) for spin in box.spins] == [
+        (0.0, False), (1.125, True), (1.0, True)]
+
+
+def test_quantities_to_return_are_typed_with_a_comma(qtbot: QtBot) -> None:
+    box = RefundDialog(None, sale=grocery_sale(), refundable=Money(40380), by_items=True)
+    qtbot.addWidget(box)
+    apples = box.spins[1]
+    apples.lineEdit().selectAll()
+    qtbot.keyClicks(apples, "0,5")
+    box.check()
+    assert box.quantities == {1: Decimal("0.5")}
