@@ -326,23 +326,25 @@ async def _order_so_far(runtime: Runtime, sale: Sale, kind: str,
         return sale, None
     known, attempts = earlier
     if known.total != sale.total or any(p.kind != kind for p in attempts):
-        what = "payout" if any(p.kind == "withdrawal" for p in attempts) else "payment"
+        used_by = _noun(attempts[0].kind if attempts else kind)  # one sale, one kind
         _fail(EXIT_USAGE, f"reference {sale.reference!r} is already used by sale "
-                          f"{known.number}: a {what} of {known.total}", as_json)
+                          f"{known.number}: a {used_by} of {known.total}", as_json)
     payment = _standing(attempts)
     if payment is not None:
-        what = "payout" if kind == "withdrawal" else "payment"
-        _say(f"Reference {sale.reference!r} already has {what} {payment.id} "
+        _say(f"Reference {sale.reference!r} already has {_noun(kind)} {payment.id} "
              f"({payment.state.value}); it is not made again.")
         if payment.state is PaymentState.UNKNOWN:  # ask the provider once, as `status` does
             [payment] = await runtime.service.reconcile([payment.id], timeout=30)
     return known, payment
 
 
+def _noun(kind: str) -> str:
+    return "payout" if kind == "withdrawal" else "payment"
+
+
 def _standing(attempts: Sequence[Payment]) -> Payment | None:
     """The newest attempt that did not end unpaid (declined, cancelled, expired)."""
-    return next((p for p in reversed(attempts)
-                 if _EXIT_FOR_STATE.get(p.state) != EXIT_NOT_PAID), None)
+    return next((p for p in reversed(attempts) if not p.state.ended_unpaid), None)
 
 
 async def _outcome(service: PaymentService, payment: Payment, args: argparse.Namespace,

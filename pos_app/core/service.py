@@ -70,7 +70,6 @@ _STATE_OF = {
     RemoteState.UNDERPAID: S.PENDING,  # not paid in full: waits for a person's decision
 }
 _REFUND_STATES = {S.REFUNDING, S.PARTIALLY_REFUNDED, S.REFUNDED}
-_UNPAID_ENDINGS = {S.DECLINED, S.EXPIRED, S.CANCELLED}
 
 # A notification asks for a status read at once, but never closer than this to the last one
 # (Koshelek asks for polls at least 250 ms apart).
@@ -536,7 +535,7 @@ class PaymentService:
         """What payouts returned of the payment (a refund where the provider has none): they
         count unless they failed — one in progress or unknown may have reached the customer."""
         minor = sum(p.amount.minor for p in await self.journal.payouts_for(payment.id)
-                    if p.state not in _UNPAID_ENDINGS)
+                    if not p.state.ended_unpaid)
         return Money(minor, payment.amount.currency)
 
     async def left_to_pay_out(self, payment_id: str) -> Money:
@@ -1054,7 +1053,7 @@ class PaymentService:
                                      data={"event": event, "remote_status": raw_status,
                                            "wanted": wanted.value, "state": payment.state.value,
                                            "stale": stale})
-        if (wanted.is_paid or wanted in _REFUND_STATES) and payment.state in _UNPAID_ENDINGS:
+        if (wanted.is_paid or wanted in _REFUND_STATES) and payment.state.ended_unpaid:
             # Money may have moved although we ended the payment unpaid: a person must look.
             provider = self.provider(payment.provider)
             await self._attention(payment, PAID_AFTER_END.with_params(

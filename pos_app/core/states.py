@@ -45,6 +45,11 @@ class PaymentState(StrEnum):
         return self in (PaymentState.PAID, PaymentState.PARTIALLY_REFUNDED, PaymentState.REFUNDING)
 
     @property
+    def ended_unpaid(self) -> bool:
+        """Declined, expired or cancelled: no money was taken, and none will be."""
+        return self in _UNPAID_ENDINGS
+
+    @property
     def needs_reconcile(self) -> bool:
         """The outcome of something we sent is not known yet."""
         return self in _IN_FLIGHT
