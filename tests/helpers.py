@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -111,3 +112,34 @@ async def reaches(runtime: Runtime, payment_id: str, *states: str,
 
 def http_client(transport: SandboxTransport) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=SANDBOX_URL, transport=transport)
+
+
+def write_live_config(path: Path, base_url: str, *, extra: str = "") -> None:
+    """A live terminal whose Koshelek Pay is the sandbox at ``base_url``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"""
+[terminal]
+store_id = "5b2e8c44-9a1f-4d0b-8f6e-1c3a7d9e2f10"
+terminal_id = "POS-03"
+
+[providers.koshelek]
+enabled = true
+base_url = "{base_url}/koshelek"
+totp_command = ["python", "-m", "pos_app.sandbox.totp_bridge", "--sandbox", "{base_url}"]
+{extra}
+""", encoding="utf-8")
+
+
+def write_live_config_all_providers(path: Path, url: str) -> None:
+    """The same live terminal, with Paymega and Pegas-kassa enabled too."""
+    write_live_config(path, url, extra=f"""
+[providers.paymega]
+enabled = true
+base_url = "{url}/paymega"
+refunds = true
+
+[providers.pegas]
+enabled = true
+base_url = "{url}/pegas/api/v1"
+status_path = "/transaction"
+""")

@@ -17,6 +17,7 @@ import pytest
 from pos_app.cli import main
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.server import SandboxServer
+from tests.helpers import write_live_config
 
 
 @pytest.fixture
@@ -85,21 +86,6 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]
     code, data, _ = run(capsys, *argv, "--json")
     assert code == 2
     assert says in data["error"]
-
-
-def write_live_config(path: Path, base_url: str, *, extra: str = "") -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"""
-[terminal]
-store_id = "5b2e8c44-9a1f-4d0b-8f6e-1c3a7d9e2f10"
-terminal_id = "POS-03"
-
-[providers.koshelek]
-enabled = true
-base_url = "{base_url}/koshelek"
-totp_command = ["python", "-m", "pos_app.sandbox.totp_bridge", "--sandbox", "{base_url}"]
-{extra}
-""", encoding="utf-8")
 
 
 def test_live_mode_refuses_without_secrets(capsys: pytest.CaptureFixture[str],

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+from pathlib import Path
 
 BARE = """
 import sys
@@ -62,32 +63,13 @@ def timed(argv: list[str], env: dict[str, str]) -> float:
     return ended - started
 
 
-LIVE_CONFIG = """
-[terminal]
-store_id = "5b2e8c44-9a1f-4d0b-8f6e-1c3a7d9e2f10"
-terminal_id = "POS-03"
-
-[providers.koshelek]
-enabled = true
-base_url = "{url}/koshelek"
-totp_command = ["python", "-m", "pos_app.sandbox.totp_bridge", "--sandbox", "{url}"]
-
-[providers.paymega]
-enabled = true
-base_url = "{url}/paymega"
-
-[providers.pegas]
-enabled = true
-base_url = "{url}/pegas/api/v1"
-"""
-
-
 def live_terminal(scratch: str, url: str) -> dict[str, str]:
     """The environment of a live terminal whose providers are the sandbox at ``url``."""
-    config = f"{scratch}/live.toml"
-    with open(config, "w", encoding="utf-8") as file:
-        file.write(LIVE_CONFIG.format(url=url))
-    return {"POS_APP_CONFIG": config, "POS_APP_DATA_DIR": f"{scratch}/live-data",
+    from tests.helpers import write_live_config_all_providers
+
+    config = Path(scratch) / "live.toml"
+    write_live_config_all_providers(config, url)
+    return {"POS_APP_CONFIG": str(config), "POS_APP_DATA_DIR": f"{scratch}/live-data",
             "POS_APP_KOSHELEK_LOGIN": "login", "POS_APP_KOSHELEK_PASSWORD": "password",
             "POS_APP_PAYMEGA_LOGIN": "login", "POS_APP_PAYMEGA_PASSWORD": "password",
             "POS_APP_PEGAS_TOKEN": "token"}

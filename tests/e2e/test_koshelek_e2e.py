@@ -15,7 +15,7 @@ import pytest
 
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.server import SandboxServer
-from tests.test_cli import write_live_config
+from tests.helpers import write_live_config
 
 pytestmark = pytest.mark.e2e
 

@@ -24,8 +24,7 @@ from pos_app.core.secrets import SecretStore
 from pos_app.core.service import PaymentUpdate
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.server import SandboxServer
-from tests.helpers import simple_sale
-from tests.test_cli import write_live_config
+from tests.helpers import simple_sale, write_live_config_all_providers
 
 pytestmark = pytest.mark.e2e
 
@@ -53,24 +52,9 @@ def server() -> Iterator[SandboxServer]:
         yield running
 
 
-def live_config(path: Path, url: str) -> None:
-    """The command line tests' live terminal, with Paymega and Pegas-kassa enabled too."""
-    write_live_config(path, url, extra=f"""
-[providers.paymega]
-enabled = true
-base_url = "{url}/paymega"
-refunds = true
-
-[providers.pegas]
-enabled = true
-base_url = "{url}/pegas/api/v1"
-status_path = "/transaction"
-""")
-
-
 async def test_no_secret_anywhere(server: SandboxServer, isolated_dirs: Path) -> None:
     config = isolated_dirs / "config" / "terminal.toml"
-    live_config(config, server.base_url)
+    write_live_config_all_providers(config, server.base_url)
     store = SecretStore()
     for (provider, name), value in SECRETS.items():
         store.set(provider, name, value)

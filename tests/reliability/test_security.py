@@ -11,7 +11,7 @@ from pos_app.app import Mode, build_runtime
 from pos_app.core.config import ConfigError
 from pos_app.core.pin import ITERATIONS, PinError, PinStore, hash_pin
 from pos_app.core.secrets import SecretStore
-from tests.test_cli import write_live_config
+from tests.helpers import write_live_config
 
 SECRETS = {"POS_APP_KOSHELEK_LOGIN": "login", "POS_APP_KOSHELEK_PASSWORD": "password"}
 
