@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from argparse import Namespace
 from pathlib import Path
@@ -84,6 +85,11 @@ async def gui_main(args: Namespace) -> int:
         recovering = await runtime.service.start()
         if recovering:
             log.info("recovering %d payment(s) from the last session", len(recovering))
+        probe = os.environ.get("POS_APP_UI_PROBE")
+        if probe:  # the real-window tests only (tests/window): where things are on screen
+            from pos_app.ui.probe import serve
+
+            await serve(probe)
         if args.exit_after_start:
             await asyncio.wait_for(painted, 30)
             window._unlocked = True

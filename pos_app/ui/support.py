@@ -138,6 +138,11 @@ def spawn(coroutine: Coroutine[Any, Any, T], *, parent: QWidget | None = None,
     return task
 
 
+def running_actions() -> int:
+    """How many screen actions are still running (the real-window tests wait for none)."""
+    return len(_tasks)
+
+
 async def cancel_actions() -> None:
     """Stop the unfinished screen actions (at shutdown), before the journal closes under them.
 
