@@ -7,6 +7,7 @@ uses a separate journal, and needs nothing from the machine.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
@@ -33,7 +34,7 @@ from pos_app.core.paths import config_path, journal_path
 from pos_app.core.payments import Payment
 from pos_app.core.secrets import SecretStore
 from pos_app.core.service import RECONCILE_BACKOFF, PaymentService
-from pos_app.i18n import Message
+from pos_app.i18n import Message, UserError, msg
 from pos_app.providers.base import Provider
 from pos_app.providers.http import Client, build_client, client_tls
 from pos_app.providers.koshelek.client import KoshelekClient
@@ -47,6 +48,7 @@ from pos_app.providers.pegas.provider import PegasOptions, PegasProvider
 log = logging.getLogger(__name__)
 
 TRAINING_TERMINAL = "TRAINING-01"
+PROBE_DEADLINE_S = 10.0  # "Test connection" answers within this
 
 # Tests pass a factory so providers reach an in-process sandbox instead of a socket.
 TransportFactory = Callable[[str], httpx.AsyncBaseTransport | None]
@@ -247,7 +249,14 @@ async def probe(config: TerminalConfig, name: str, *, live: bool,
                                           timeout=config.koshelek.totp_timeout))
     provider = providers[name]
     try:
-        return await provider.probe()
+        # A manager waits at the screen: an unreachable host (a name lookup that hangs, every
+        # resend) must not keep them there for half a minute.
+        return await asyncio.wait_for(provider.probe(), PROBE_DEADLINE_S)
+    except TimeoutError:
+        raise UserError(msg("App", "No answer from {provider} within {seconds} s. Check the "
+                                   "address and this till's network.",
+                            provider=provider.display_name,
+                            seconds=int(PROBE_DEADLINE_S))) from None
     finally:
         await provider.aclose()
 

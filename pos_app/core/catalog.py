@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pos_app.core.money import Money, parse_decimal, to_minor
-from pos_app.core.sale import Measure, VatRate
+from pos_app.core.sale import Measure, SaleLine, VatRate
 from pos_app.i18n import Message, UserError, msg
 
 C = "Catalog"
@@ -87,8 +87,13 @@ def _product(row: dict[str, str | None], currency: str) -> Product:
     if measure not in Measure.__members__.values():
         raise UserError(msg(C, "unknown measure “{measure}”; use one of {known}",
                               measure=measure, known=", ".join(Measure)))
-    return Product(barcode, name, price, VatRate(vat), Measure(measure),
-                   cell("article") or barcode)
+    product = Product(barcode, name, price, VatRate(vat), Measure(measure),
+                      cell("article") or barcode)
+    # What a sale would refuse when the product is scanned (a negative price…) is refused
+    # here, with its line number, instead of failing at the till.
+    SaleLine(name=name, unit_price=price, measure=product.measure, vat=product.vat,
+             article=product.article)
+    return product
 
 
 def load_catalog(path: Path) -> Catalog:

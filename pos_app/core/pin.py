@@ -82,7 +82,10 @@ class PinStore:
         self._save_failures(0, 0.0)
 
     def verify(self, pin: str) -> None:
-        """Raises PinError (wrong PIN, or locked) unless ``pin`` is right."""
+        """Raises PinError (none typed, wrong, or locked) unless ``pin`` is right.  An empty
+        PIN is not an attempt: an Enter pressed too early must not count towards the lock."""
+        if not pin:
+            raise PinError(msg(C, "Enter the PIN."))
         failures, since = self._failures()
         now = self._clock()
         if failures >= MAX_FAILURES and now - since < LOCKOUT_SECONDS:

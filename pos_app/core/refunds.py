@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from pos_app.core.money import AmountError, Money, round_minor
+from pos_app.core.money import AmountError, Money, format_quantity, round_minor
 from pos_app.core.sale import Measure, Sale, SaleLine
 from pos_app.i18n import msg
 from pos_app.providers.base import LineItem
@@ -72,6 +72,24 @@ def already_returned(previous: Iterable[Sequence[ReturnedLine]]) -> dict[int, tu
     return done
 
 
+def check_quantity(line: SaleLine, quantity: Decimal, *, returned: Decimal) -> None:
+    """Raise AmountError unless ``quantity`` of ``line`` can be returned now, ``returned``
+    of it having been returned before: more than zero, no more than is left, whole pieces,
+    and goods not sold by the piece only as a whole (Koshelek spec §4.7)."""
+    left = line.quantity - returned
+    if quantity <= 0:
+        raise AmountError(msg(C, "The quantity to return must be greater than zero."))
+    if quantity > left:
+        raise AmountError(msg(C, "Only {left} of “{name}” can still be returned.",
+                              left=format_quantity(left), name=line.name))
+    if line.measure is Measure.PIECE and quantity != quantity.to_integral_value():
+        raise AmountError(msg(C, "“{name}” is sold by the piece: return whole pieces.",
+                              name=line.name))
+    if line.measure is not Measure.PIECE and quantity != line.quantity:
+        raise AmountError(msg(C, "“{name}” is not sold by the piece, so it can only be "
+                                 "returned as a whole.", name=line.name))
+
+
 def plan_by_items(sale: Sale, wanted: Mapping[int, Decimal],
                   previous: Iterable[Sequence[ReturnedLine]]) -> RefundPlan:
     """Return the given quantities of the given lines."""
@@ -86,14 +104,7 @@ def plan_by_items(sale: Sale, wanted: Mapping[int, Decimal],
         line = sale.lines[index]
         done_qty, done_money = done.get(index, (Decimal(0), 0))
         left = line.quantity - done_qty
-        if quantity <= 0:
-            raise AmountError(msg(C, "The quantity to return must be greater than zero."))
-        if quantity > left:
-            raise AmountError(msg(C, "Only {left} of “{name}” can still be returned.",
-                                  left=left, name=line.name))
-        if line.measure is not Measure.PIECE and quantity != line.quantity:
-            raise AmountError(msg(C, "“{name}” is not sold by the piece, so it can only be "
-                                     "returned as a whole.", name=line.name))
+        check_quantity(line, quantity, returned=done_qty)
         if quantity == left:
             amount = line.total_minor - done_money
         else:

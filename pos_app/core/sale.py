@@ -54,6 +54,12 @@ class SaleLine:
     discount_minor: int = 0
 
     def __post_init__(self) -> None:
+        # A programming error, refused where the line is made rather than at payment time
+        # (a combo box's str for a Measure once made every such sale unpayable).
+        for value, kind in ((self.unit_price, Money), (self.quantity, Decimal),
+                            (self.measure, Measure), (self.vat, VatRate)):
+            if type(value) is not kind:
+                raise TypeError(f"SaleLine needs a {kind.__name__}, not {value!r}")
         if not self.name.strip():
             raise AmountError(msg("Sale", "A sale line needs a name."))
         if self.quantity <= 0:

@@ -81,13 +81,20 @@ RECONCILE_BACKOFF = (1.0, 2.0, 5.0, 15.0, 30.0, 60.0)
 AUTO_CANCEL = Message(C, "No final answer within {seconds} seconds; the payment was cancelled.")
 CANCELLED_BY_CASHIER = Message(C, "Cancelled by the cashier.")
 LATE_PAYMENT = Message(C, "Late payment: the customer paid {amount} after the cashier left the "
-                          "payment. Complete the sale or refund it.")
+                          "payment. Complete the sale (give the goods), or {advice}")
 PAID_AFTER_END = Message(C, "{provider} reports this payment as paid, but it was recorded as "
                             "{state}. Check it with the provider.")
 DRIVER_FAILED = Message(C, "An internal error stopped the handling of this payment. It is kept "
                            "in the journal and will be checked again on the next start.")
-UNDERPAID = Message(C, "The customer paid only {paid} of {amount}. Take the rest another way or "
-                       "refund what was paid.")
+UNDERPAID = Message(C, "The customer paid only {paid} of {amount}. Take the rest another way, "
+                       "or {advice}")
+# How the money goes back, by what the provider allows on this terminal (an alert must never
+# send a person to a button that is off).
+RETURN_BY_REFUND = Message(C, "refund it: History → the payment → Refund.")
+RETURN_BY_PAYOUT = Message(C, "return it by a payout: History → the payment → Refund.")
+RETURN_ELSEWHERE = Message(C, "return the money as the store's rules say (e.g. in cash): refunds "
+                              "through {provider} are not available on this terminal. Then mark "
+                              "the payment as dealt with.")
 LINK_LOST = Message(C, "The payment link was lost in a failure, so the payment is cancelled and "
                        "cannot be paid twice. Start it again.")
 RESOLVED = Message(C, "Resolved by {actor}: {reason}")
@@ -207,6 +214,19 @@ class PaymentService:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._drivers.clear()
+
+    async def followed(self) -> list[Payment]:
+        """The payments this process follows now that are not settled and not left by the
+        cashier (a customer may be paying, a refund or payout is under way): stopping the
+        process stops following them until the next start."""
+        followed = []
+        for payment_id, driver in list(self._drivers.items()):
+            if driver.task is None or driver.task.done():
+                continue
+            payment = await self.journal.get_payment(payment_id)
+            if payment is not None and not payment.state.is_final and not payment.abandoned:
+                followed.append(payment)
+        return followed
 
     async def get(self, payment_id: str) -> Payment:
         payment = await self.journal.get_payment(payment_id)
@@ -337,18 +357,7 @@ class PaymentService:
         or still SENT if the answer was lost — the driver then keeps resending it.
         ``reference``: the caller's own, unique per refund (the journal refuses a second).
         """
-        payment = await self.get(payment_id)
-        provider = self.provider(payment.provider)
-        if not provider.capabilities.refund:
-            raise UserError(msg(C, "{provider} does not support refunds from the register.",
-                                provider=provider.display_name))
-        if payment.state not in (S.PAID, S.PARTIALLY_REFUNDED):
-            raise UserError(msg(C, "Only a paid payment can be refunded; this one is {state}.",
-                                state=payment.state.value))
-        sale = await self.journal.get_sale(payment.sale_id)
-        assert sale is not None
-        previous = _refunds_so_far(await self.journal.operations_for(payment_id))
-        plan = self._plan_refund(sale, payment, amount, quantities, previous, provider)
+        payment, provider, plan = await self._refund_plan(payment_id, amount, quantities)
         key = provider.new_operation_key(payment_id, "refund")
         request = RefundRequest(key=key, amount_minor=plan.amount.minor,
                                 currency=payment.amount.currency, items=plan.items, reason=reason,
@@ -365,6 +374,31 @@ class PaymentService:
             operation, payment_to=S.REFUNDING, event="refund_sent")
         self._emit(PaymentUpdate(payment, operation))
         return await self.operation_answer(operation)
+
+    async def refund_amount(self, payment_id: str, *, amount: Money | None = None,
+                            quantities: Mapping[int, Decimal] | None = None) -> Money:
+        """What :meth:`refund` with these arguments would return, checked by the same rules
+        (UserError if it would be refused) and sent nowhere: the sum a person confirms
+        before the money moves."""
+        _, _, plan = await self._refund_plan(payment_id, amount, quantities)
+        return plan.amount
+
+    async def _refund_plan(self, payment_id: str, amount: Money | None,
+                           quantities: Mapping[int, Decimal] | None,
+                           ) -> tuple[Payment, Provider, refunds.RefundPlan]:
+        payment = await self.get(payment_id)
+        provider = self.provider(payment.provider)
+        if not provider.capabilities.refund:
+            raise UserError(msg(C, "{provider} does not support refunds from the register.",
+                                provider=provider.display_name))
+        if payment.state not in (S.PAID, S.PARTIALLY_REFUNDED):
+            raise UserError(msg(C, "Only a paid payment can be refunded; this one is {state}.",
+                                state=state_label(payment.state.value)))
+        sale = await self.journal.get_sale(payment.sale_id)
+        assert sale is not None
+        previous = _refunds_so_far(await self.journal.operations_for(payment_id))
+        plan = self._plan_refund(sale, payment, amount, quantities, previous, provider)
+        return payment, provider, plan
 
     async def operation_answer(self, operation: Operation) -> Operation:
         """Send (or resend) the operation and wait for the provider's answer: DONE, REJECTED
@@ -449,8 +483,9 @@ class PaymentService:
                 reason=RESOLVED.with_params(actor=actor, reason=reason), reason_code="MANUAL",
                 receipt_fields=fields, attention=None)
         except StaleTransition as exc:
-            raise UserError(msg(C, "A {state} payment cannot be resolved as {outcome}.",
-                                state=exc.current.state.value, outcome=outcome.value)) from None
+            raise UserError(msg(C, "This payment is {state} already; it cannot be resolved as "
+                                   "{outcome}.", state=state_label(exc.current.state.value),
+                                outcome=state_label(outcome.value))) from None
         driver = self._drivers.get(payment_id)
         if driver:
             driver.wake.set()  # it sees the final state and stops
@@ -515,21 +550,46 @@ class PaymentService:
                        sale: Sale | None = None) -> Payment:
         """A payout to a customer, journaled and driven like a payment (kind "withdrawal").
         ``sale``: the order it is an attempt for (see :func:`payout_sale`); a new one if None."""
+        options = await self.check_withdrawal(provider_name, amount, method=method,
+                                              number=number, comment=comment,
+                                              refund_of=refund_of)
+        return await self.start_payment(sale or payout_sale(amount), provider_name, options,
+                                        kind="withdrawal",
+                                        description=comment or "payout")
+
+    async def check_withdrawal(self, provider_name: str, amount: Money, *, method: str,
+                               number: str, comment: str = "", refund_of: str | None = None,
+                               ) -> dict[str, str]:
+        """The checks :meth:`withdraw` makes before anything is journaled or sent (UserError
+        naming what is wrong), for a dialog to refuse with every field kept.  Returns the
+        payout's options."""
         provider = self.provider(provider_name)
         if not provider.capabilities.withdrawal:
             raise UserError(msg(C, "{provider} does not make payouts.",
                                 provider=provider.display_name))
         options = {"operation": "withdrawal", "method": method, "number": number,
                    "comment": comment}
-        if refund_of:
-            left = await self.left_to_pay_out(refund_of)
-            if amount.minor > left.minor:
-                raise UserError(msg(C, "Only {left} of this payment is left to return; the rest "
-                                       "was paid out already.", left=left.format()))
+        if refund_of:  # first: nothing else matters when there is nothing left to return
+            await self._check_payout_refund(refund_of, amount)
             options["refund_of"] = refund_of
-        return await self.start_payment(sale or payout_sale(amount), provider_name, options,
-                                        kind="withdrawal",
-                                        description=comment or "payout")
+        check_limits(amount, minimum=Money(provider.limits.min_minor, amount.currency),
+                     maximum=Money(provider.limits.max_minor, amount.currency))
+        await provider.prepare(dict(options))  # the method, number and comment rules
+        return options
+
+    async def _check_payout_refund(self, payment_id: str, amount: Money) -> None:
+        payment = await self.get(payment_id)
+        paid_out = await self.paid_out_for(payment)
+        left = Money(max(payment.refundable.minor - paid_out.minor, 0), paid_out.currency)
+        if amount.minor <= left.minor:
+            return
+        if paid_out.minor:
+            raise UserError(msg(C, "At most {left} can be returned for this payment: {paid} "
+                                   "was paid, {returned} returned by payouts already.",
+                                left=left.format(), paid=payment.amount.format(),
+                                returned=paid_out.format()))
+        raise UserError(msg(C, "At most {left} can be returned for this payment: that is "
+                               "what was paid.", left=left.format()))
 
     async def paid_out_for(self, payment: Payment) -> Money:
         """What payouts returned of the payment (a refund where the provider has none): they
@@ -1038,11 +1098,23 @@ class PaymentService:
                    target: PaymentState) -> Message | None:
         """Something a person must decide about, raised once per payment."""
         if target is S.PAID and payment.abandoned and payment.state is not S.PAID:
-            return LATE_PAYMENT.with_params(amount=payment.amount)
+            return LATE_PAYMENT.with_params(amount=payment.amount,
+                                            advice=self.return_advice(payment.provider))
         if remote.state is RemoteState.UNDERPAID and payment.attention is None:
             paid = Money(remote.paid_minor or 0, payment.amount.currency)
-            return UNDERPAID.with_params(paid=paid, amount=payment.amount)
+            return UNDERPAID.with_params(paid=paid, amount=payment.amount,
+                                         advice=self.return_advice(payment.provider))
         return None
+
+    def return_advice(self, provider_name: str) -> Message:
+        """How a payment's money can go back on this terminal: a refund, a payout, or (neither
+        enabled) outside the register."""
+        provider = self.provider(provider_name)
+        if provider.capabilities.refund:
+            return RETURN_BY_REFUND
+        if provider.capabilities.withdrawal:
+            return RETURN_BY_PAYOUT
+        return RETURN_ELSEWHERE.with_params(provider=provider.display_name)
 
     async def _ignored(self, payment: Payment, wanted: PaymentState, raw_status: str, event: str,
                        *, stale: bool = False) -> None:
@@ -1057,7 +1129,7 @@ class PaymentService:
             # Money may have moved although we ended the payment unpaid: a person must look.
             provider = self.provider(payment.provider)
             await self._attention(payment, PAID_AFTER_END.with_params(
-                provider=provider.display_name, state=payment.state.value))
+                provider=provider.display_name, state=state_label(payment.state.value)))
 
     async def _hand_over(self, payment: Payment, exc: NeedsPerson) -> NoReturn:
         """Nothing automatic can settle it: flag it for a person and stop driving it."""

@@ -51,6 +51,15 @@ class ConnectionDropped(Exception):
     """In-process stand-in for a connection that closed before the answer was complete."""
 
 
+class _DroppedOnPurpose(logging.Filter):
+    """The server closes a connection by our exception: a drill, already logged as the fault
+    it is, not an error with a traceback in the register's log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, ConnectionDropped)
+
+
 class ResponseTimeout(Exception):
     """In-process stand-in for an answer that never came in time."""
 
@@ -83,6 +92,9 @@ class _Captured:
     body: bytes = b""
 
 
+_SERVER_ERRORS = logging.getLogger("uvicorn.error")
+
+
 class FaultInjector:
     """ASGI middleware around all provider sandboxes (control routes are never faulted)."""
 
@@ -90,6 +102,9 @@ class FaultInjector:
                  error_bodies: dict[str, Any] | None = None, seed: int | None = None) -> None:
         self.app = app
         self.in_process = in_process
+        if not in_process and not any(isinstance(f, _DroppedOnPurpose)
+                                      for f in _SERVER_ERRORS.filters):
+            _SERVER_ERRORS.addFilter(_DroppedOnPurpose())
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
         self._random = random.Random(seed)  # noqa: S311 - fault sampling, not security

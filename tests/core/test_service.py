@@ -19,7 +19,15 @@ from pos_app.core.journal import new_id
 from pos_app.core.money import AmountError, Money
 from pos_app.core.payments import Payment, utcnow
 from pos_app.core.refunds import sale_items
-from pos_app.core.service import AUTO_CANCEL, LATE_PAYMENT, PaymentUpdate, _Driver
+from pos_app.core.service import (
+    AUTO_CANCEL,
+    LATE_PAYMENT,
+    RETURN_BY_PAYOUT,
+    RETURN_BY_REFUND,
+    RETURN_ELSEWHERE,
+    PaymentUpdate,
+    _Driver,
+)
 from pos_app.core.states import OperationState, PaymentState
 from pos_app.i18n import UserError
 from pos_app.providers.base import PaymentRequest, RemotePayment, RemoteState
@@ -398,7 +406,19 @@ async def test_late_payment_after_the_cashier_left_alerts(runtime: Runtime,
     paid = await service._apply(left, RemotePayment(state=RemoteState.PAID,
                                                     raw_status="accepted"), "status")
     assert paid.state is S.PAID
-    assert alerts[0].alert == LATE_PAYMENT.with_params(amount=payment.amount)
+    assert alerts[0].alert == LATE_PAYMENT.with_params(amount=payment.amount,
+                                                       advice=RETURN_BY_REFUND)
+
+
+def test_an_alert_advises_only_what_the_terminal_can_do(runtime: Runtime) -> None:
+    """A late-payment alert once said "refund it" where Refund was off (Paymega without the
+    refund endpoint): the advice follows what each provider allows here."""
+    service = runtime.service
+    assert service.return_advice("koshelek") == RETURN_BY_REFUND
+    assert service.return_advice("pegas") == RETURN_BY_PAYOUT  # no refunds: a payout
+    assert service.return_advice("paymega") == RETURN_ELSEWHERE.with_params(
+        provider="Paymega")  # refunds off in training, as by default
+    assert "History" not in service.return_advice("paymega").english()
 
 
 async def test_cancel_and_refund_are_journaled_before_they_are_sent(

@@ -15,7 +15,7 @@ import pytest
 from pos_app.app import Runtime
 from pos_app.core.money import Money
 from pos_app.core.payments import utcnow
-from pos_app.core.service import LATE_PAYMENT, PaymentUpdate
+from pos_app.core.service import LATE_PAYMENT, RETURN_BY_REFUND, PaymentUpdate
 from pos_app.core.states import OperationState, PaymentState
 from pos_app.i18n import UserError
 from pos_app.providers.paymega import callbacks
@@ -102,7 +102,8 @@ async def test_cashier_leaves_then_the_customer_pays_late(terminal: Runtime,
         await client.post(f"/_sandbox/paymega/invoices/{pending.provider_ref}/pay")
     terminal.service.notify(pending.provider_ref)
     paid = await wait_state(terminal, pending.id, "PAID")
-    expected = LATE_PAYMENT.with_params(amount=Money(149900)).english()
+    expected = LATE_PAYMENT.with_params(amount=Money(149900),
+                                        advice=RETURN_BY_REFUND).english()  # refunds on here
     assert paid.attention is not None
     assert paid.attention.english() == expected
     assert alerts[-1].alert is not None
