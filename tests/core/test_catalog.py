@@ -35,7 +35,8 @@ def test_bad_lines_are_named_and_the_good_ones_kept() -> None:
                             "3,Чай,99,vat18,\n"
                             "4,Кабель,10,,FURLONG\n"
                             ",Безымянный,10,,\n"
-                            "1,Хлеб снова,46,,\n")
+                            "1,Хлеб снова,46,,\n"
+                            "9,Скидка,-10,,\n")
     assert list(catalog.products) == ["1"]
     problems = [p.english() for p in catalog.problems]
     assert problems[0].startswith("Line 3: ")
@@ -45,6 +46,8 @@ def test_bad_lines_are_named_and_the_good_ones_kept() -> None:
     assert problems[2].startswith("Line 5: unknown measure “FURLONG”; use one of PIECE")
     assert problems[3] == "Line 6: a barcode and a name are needed"
     assert problems[4] == "Line 7: barcode 1 appears twice; the first one is used."
+    # What a sale would refuse at the till is refused at load (it once failed on scanning).
+    assert problems[5] == "Line 8: The price of “Скидка” cannot be negative."
 
 
 def test_unusable_files_say_why(tmp_path: Path) -> None:

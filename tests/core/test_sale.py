@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from pos_app.core.money import AmountError, Money
-from pos_app.core.sale import Measure, Sale, SaleLine
+from pos_app.core.sale import Measure, Sale, SaleLine, VatRate
 from tests.helpers import grocery_sale
 
 
@@ -46,3 +46,15 @@ def test_lines_round_trip_through_json() -> None:
     sale = grocery_sale()
     again = Sale.from_lines_json(sale.lines_json())
     assert again.lines == sale.lines
+
+
+@pytest.mark.parametrize(("field", "value"), [("measure", "KILOGRAM"), ("vat", "vat10"),
+                                          ("quantity", 1.5), ("unit_price", 100)])
+def test_a_line_refuses_untyped_values_where_it_is_made(field: str, value: object) -> None:
+    """A combo box's plain str for a Measure once made every such sale unpayable at the
+    provider; now the line itself refuses it, at once."""
+    good = {"name": "Яблоки", "unit_price": Money(20000), "quantity": Decimal("0.75"),
+            "measure": Measure.KILOGRAM, "vat": VatRate.VAT10}
+    with pytest.raises(TypeError):
+        SaleLine(**{**good, field: value})  # type: ignore[arg-type]
+    SaleLine(**good)  # type: ignore[arg-type]

@@ -52,6 +52,10 @@ def test_the_pin_is_a_salted_slow_hash_with_a_lockout(memory_keyring: object) ->
     pins = PinStore(SecretStore(environ={}), training=False, clock=lambda: next(clock))
     pins.set("4821")
     pins.verify("4821")
+    for _ in range(10):  # Enter before any digit: no attempt, nothing counted
+        with pytest.raises(PinError, match="Enter the PIN"):
+            pins.verify("")
+    pins.verify("4821")
     for _ in range(5):
         with pytest.raises(PinError):
             pins.verify("1111")
