@@ -19,7 +19,7 @@ from pos_app.core.secrets import SecretStore, SecretsUnavailable
 from pos_app.i18n import UserError, tr
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.qt import QApplication, QMessageBox, QWidget
-from pos_app.ui.support import ask, cancel_actions, install_excepthook, settle, show_error
+from pos_app.ui.support import ask, cancel_actions, install_excepthook, settle, show_unexpected
 from pos_app.ui.translations import Translations, default_language, resources_dir
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def run_gui(args: Namespace) -> int:
 async def gui_main(args: Namespace) -> int:
     cache = Path(platformdirs.user_cache_dir("pos-app", appauthor=False)) / "translations"
     translations = Translations(cache)
-    install_excepthook(lambda text: show_error(None, text))
+    install_excepthook(show_unexpected)
     secrets = SecretStore()
     mode = Mode.TRAINING if args.demo else Mode.LIVE
     path = config_path(args.config)
@@ -92,8 +92,7 @@ async def gui_main(args: Namespace) -> int:
             await serve(probe)
         if args.exit_after_start:
             await asyncio.wait_for(painted, 30)
-            window._unlocked = True
-            window.close()
+            window.close_now()
             return 0
         await closed
         return 0

@@ -2,35 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from pos_app.core.money import AmountError, Money, format_quantity, parse_amount, parse_decimal
 from pos_app.core.pin import TRAINING_PIN, PinError, PinStore
+from pos_app.core.refunds import check_quantity
 from pos_app.core.sale import Measure, Sale, SaleLine, VatRate
 from pos_app.core.states import PaymentState
 from pos_app.i18n import Message, UserError, tr
 from pos_app.ui.qt import (
+    QAbstractSpinBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QLocale,
     QPlainTextEdit,
+    Qt,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
+from pos_app.ui.support import spawn
+from pos_app.ui.widgets import chosen
 
 C = "Dialogs"
 
 
 class FormDialog(QDialog):
-    """A dialog with a form, an error line and OK/Cancel; ``accept`` checks first."""
+    """A dialog with a form, an error line and OK/Cancel; ``accept`` checks first.
+
+    It opens with the focus in its first field (or ``first_field``), the text there
+    selected, so what the cashier types lands where it should and Enter submits it.
+    ``validate``, if set, is the service's own check (async), run after :meth:`check`:
+    the dialog stays open with the reason when either refuses, so nothing typed is lost.
+    """
 
     def __init__(self, parent: QWidget | None, title: str) -> None:
         super().__init__(parent)
@@ -46,11 +56,34 @@ class FormDialog(QDialog):
         layout.addWidget(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr(C, "OK"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr(C, "Cancel"))
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(tr(C, "OK"))
+        self.ok_button.setObjectName("ok")
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setText(tr(C, "Cancel"))
+        cancel.setObjectName("cancel")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        self.first_field: QWidget | None = None
+        self.validate: Callable[[], Awaitable[None]] | None = None
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        field = self.first_field or self._first_input()
+        if field is not None:
+            field.setFocus(Qt.FocusReason.OtherFocusReason)
+            if isinstance(field, QLineEdit):
+                field.selectAll()
+
+    def _first_input(self) -> QWidget | None:
+        for row in range(self.form.rowCount()):
+            item = self.form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            widget = item.widget() if item is not None else None
+            if isinstance(widget, QLineEdit | QPlainTextEdit | QComboBox | QAbstractSpinBox) \
+                    and widget.isEnabled():
+                return widget
+        return None
 
     def check(self) -> None:
         """Raise UserError when the input cannot be accepted."""
@@ -59,9 +92,27 @@ class FormDialog(QDialog):
         try:
             self.check()
         except UserError as exc:
-            self.error.setText(exc.message.render())
+            self.refuse(exc.message.render())
             return
+        if self.validate is None:
+            super().accept()
+            return
+        self.buttons.setEnabled(False)
+        spawn(self._validated(self.validate()), parent=self)
+
+    async def _validated(self, validation: Awaitable[None]) -> None:
+        try:
+            await validation
+        except UserError as exc:
+            self.refuse(exc.message.render())
+            return
+        finally:
+            self.buttons.setEnabled(True)
         super().accept()
+
+    def refuse(self, text: str) -> None:
+        """Say why OK did nothing; the dialog stays open as the person left it."""
+        self.error.setText(text)
 
 
 class PinDialog(FormDialog):
@@ -89,12 +140,14 @@ class PinDialog(FormDialog):
             self._pins.verify(self.pin.text())
         except PinError:
             self.pin.clear()
+            self.pin.setFocus()
             raise
 
 
 class NewPinDialog(FormDialog):
     def __init__(self, parent: QWidget | None, pins: PinStore) -> None:
         super().__init__(parent, tr(C, "New manager PIN"))
+        self.setObjectName("newPinDialog")
         self._pins = pins
         self.first, self.second = QLineEdit(), QLineEdit()
         for field, name in ((self.first, "newPin"), (self.second, "newPinAgain")):
@@ -132,7 +185,8 @@ class ReasonDialog(FormDialog):
 
 
 class ResolveDialog(ReasonDialog):
-    """A person settles a payment: the outcome, why, and who (all audited)."""
+    """A person settles a payment: the outcome, why, and who (all audited).  No outcome is
+    preselected: "the customer paid" is the riskiest answer and must be a decision."""
 
     OUTCOMES = (PaymentState.PAID, PaymentState.DECLINED, PaymentState.CANCELLED,
                 PaymentState.EXPIRED)
@@ -149,13 +203,19 @@ class ResolveDialog(ReasonDialog):
                   PaymentState.CANCELLED: tr(C, "Not paid: cancelled"),
                   PaymentState.EXPIRED: tr(C, "Not paid: expired")}
         for state in self.OUTCOMES:
-            self.outcome.addItem(labels[state], state)
+            self.outcome.addItem(labels[state], state.value)
+        self.outcome.setPlaceholderText(tr(C, "Choose what happened…"))
+        self.outcome.setCurrentIndex(-1)
         self.form.insertRow(1, tr(C, "Outcome"), self.outcome)  # after the summary
+
+    def check(self) -> None:
+        if self.outcome.currentIndex() < 0:
+            raise UserError(Message(C, "Choose what happened to the payment."))
+        super().check()
 
     @property
     def chosen(self) -> PaymentState:
-        state: PaymentState = self.outcome.currentData()
-        return state
+        return chosen(self.outcome, PaymentState)
 
 
 class LineDialog(FormDialog):
@@ -173,18 +233,18 @@ class LineDialog(FormDialog):
         self.quantity = QLineEdit(format_quantity(line.quantity) if line else "1")
         self.quantity.setObjectName("lineQuantity")
         self.measure = QComboBox()
-        for measure, label in ((Measure.PIECE, tr(C, "pieces")),
-                               (Measure.KILOGRAM, tr(C, "kilograms")),
-                               (Measure.METER, tr(C, "metres"))):
-            self.measure.addItem(label, measure)
+        self.measure.setObjectName("lineMeasure")
+        for measure in Measure:  # every unit a catalog may use: an edit keeps the line's
+            self.measure.addItem(measure_label(measure), measure.value)
         self.vat = QComboBox()
+        self.vat.setObjectName("lineVat")
         for vat, label in ((VatRate.NONE, tr(C, "no VAT")), (VatRate.VAT0, "0 %"),
                            (VatRate.VAT10, "10 %"), (VatRate.VAT20, "20 %"),
                            (VatRate.VAT110, "10/110"), (VatRate.VAT120, "20/120")):
-            self.vat.addItem(label, vat)
+            self.vat.addItem(label, vat.value)
         if line:
-            self.measure.setCurrentIndex(max(self.measure.findData(line.measure), 0))
-            self.vat.setCurrentIndex(max(self.vat.findData(line.vat), 0))
+            self.measure.setCurrentIndex(max(self.measure.findData(line.measure.value), 0))
+            self.vat.setCurrentIndex(max(self.vat.findData(line.vat.value), 0))
         self.form.addRow(tr(C, "Name"), self.name)
         self.form.addRow(tr(C, "Price"), self.price)
         self.form.addRow(tr(C, "Quantity"), self.quantity)
@@ -197,12 +257,18 @@ class LineDialog(FormDialog):
         price = parse_amount(self.price.text(), self._currency)
         quantity = parse_decimal(self.quantity.text())
         self.line = SaleLine(name=self.name.text().strip(), unit_price=price, quantity=quantity,
-                             measure=self.measure.currentData(), vat=self.vat.currentData(),
-                             article=self._article)
+                             measure=chosen(self.measure, Measure),
+                             vat=chosen(self.vat, VatRate), article=self._article)
 
 
 class RefundDialog(FormDialog):
-    """What to refund: quantities of sale lines (where the provider itemises) or an amount."""
+    """What to refund: quantities of sale lines (where the provider itemises) or an amount.
+
+    A quantity that cannot be returned is refused where it is typed (the rules of
+    :func:`pos_app.core.refunds.check_quantity`); OK with nothing chosen is refused too.
+    """
+
+    COLUMNS = 5  # item, price, sold, returned, to return
 
     def __init__(self, parent: QWidget | None, *, sale: Sale, refundable: Money,
                  by_items: bool, returned: Mapping[int, Decimal] | None = None) -> None:
@@ -210,64 +276,113 @@ class RefundDialog(FormDialog):
         self.setObjectName("refundDialog")
         self._sale = sale
         self._refundable = refundable
+        self._returned = dict(returned or {})
         self.form.addRow(QLabel(tr(C, "Can still be refunded: {amount}",
                                    amount=refundable.format())))
         self.items: QTableWidget | None = None
-        self.spins: list[QDoubleSpinBox] = []
+        self.fields: list[QLineEdit] = []
         if by_items:
-            self.items = QTableWidget(len(sale.lines), 4)
-            self.items.setObjectName("refundItems")
-            self.items.setHorizontalHeaderLabels([tr(C, "Item"), tr(C, "Sold"),
-                                                  tr(C, "Returned"), tr(C, "Return")])
-            for row, line in enumerate(sale.lines):
-                back = (returned or {}).get(row, Decimal(0))
-                self.items.setItem(row, 0, QTableWidgetItem(line.name))
-                self.items.setItem(row, 1, QTableWidgetItem(format_quantity(line.quantity)))
-                self.items.setItem(row, 2, QTableWidgetItem(format_quantity(back)))
-                spin = QDoubleSpinBox()
-                # "0,5", as on the keypad and in every amount, whatever the language.
-                spin.setLocale(QLocale(QLocale.Language.Russian, QLocale.Country.Russia))
-                spin.setDecimals(0 if line.measure is Measure.PIECE else 3)
-                # What is left of the line (display only; the value is Decimal'd).
-                spin.setRange(0, float(line.quantity - back))
-                spin.setEnabled(back < line.quantity)
-                self.items.setCellWidget(row, 3, spin)
-                self.spins.append(spin)
-            self.items.resizeColumnsToContents()
-            # Wide enough to show every column: the quantities to return are the last one.
-            self.items.setMinimumWidth(self.items.verticalHeader().width()
-                                       + self.items.horizontalHeader().length()
-                                       + 2 * self.items.frameWidth() + 2)
+            self.items = self._items_table(sale)
             self.form.addRow(self.items)
             self.form.addRow(QLabel(tr(C, "or an amount:")))
         self.amount = QLineEdit()
         self.amount.setObjectName("refundAmount")
         self.amount.setPlaceholderText(refundable.format(symbol=False))
+        self.amount.textChanged.connect(lambda _: self._show_problem())
         self.form.addRow(tr(C, "Amount"), self.amount)
         self.quantities: dict[int, Decimal] = {}
         self.money: Money | None = None
+        self.first_field = self.fields[0] if self.fields else self.amount
+
+    def _items_table(self, sale: Sale) -> QTableWidget:
+        table = QTableWidget(len(sale.lines), self.COLUMNS)
+        table.setObjectName("refundItems")
+        table.setHorizontalHeaderLabels([tr(C, "Item"), tr(C, "Price"), tr(C, "Sold"),
+                                         tr(C, "Returned"), tr(C, "Return")])
+        table.verticalHeader().hide()
+        for row, line in enumerate(sale.lines):
+            back = self._returned.get(row, Decimal(0))
+            for column, text in enumerate((line.name, line.unit_price.format(symbol=False),
+                                           format_quantity(line.quantity),
+                                           format_quantity(back))):
+                item = QTableWidgetItem(text)
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                table.setItem(row, column, item)
+            field = QLineEdit()
+            field.setObjectName(f"returnQuantity{row}")
+            # "0,5" with a decimal comma, as on the keypad and in every amount.
+            field.setPlaceholderText("0")
+            field.setEnabled(back < line.quantity)
+            field.textChanged.connect(lambda _: self._show_problem())
+            table.setCellWidget(row, self.COLUMNS - 1, field)
+            self.fields.append(field)
+        table.resizeColumnsToContents()
+        table.setColumnWidth(self.COLUMNS - 1, max(table.columnWidth(self.COLUMNS - 1), 90))
+        if self.fields:  # rows as tall as the fields in them (a finger's height)
+            table.verticalHeader().setDefaultSectionSize(self.fields[0].sizeHint().height() + 4)
+        # Wide enough to show every column: the quantities to return are the last one.
+        table.setMinimumWidth(table.horizontalHeader().length() + 2 * table.frameWidth() + 2)
+        return table
+
+    def _quantity(self, row: int) -> Decimal | None:
+        """The quantity typed for ``row`` (None if none); AmountError if it cannot be."""
+        text = self.fields[row].text().strip()
+        if not text or self._is_zero(text):
+            return None
+        quantity = parse_decimal(text)
+        check_quantity(self._sale.lines[row], quantity,
+                       returned=self._returned.get(row, Decimal(0)))
+        return quantity
+
+    @staticmethod
+    def _is_zero(text: str) -> bool:
+        try:
+            return parse_decimal(text) == 0
+        except AmountError:
+            return False
+
+    def _show_problem(self) -> None:
+        """Refuse a bad quantity or amount as soon as it is typed, not at OK."""
+        try:
+            self._read()
+        except UserError as exc:
+            self.refuse(exc.message.render())
+        else:
+            self.refuse("")
+
+    def _read(self) -> tuple[dict[int, Decimal], Money | None]:
+        quantities = {}
+        for row in range(len(self.fields)):
+            quantity = self._quantity(row)
+            if quantity is not None:
+                quantities[row] = quantity
+        text = self.amount.text().strip()
+        money = parse_amount(text, self._refundable.currency) if text else None
+        if money is not None and money.minor > self._refundable.minor:
+            raise AmountError(Message(C, "That is more than can be refunded ({amount}).",
+                                      {"amount": self._refundable.format()}))
+        return quantities, money
 
     def check(self) -> None:
-        # The spin box holds a double; its shortest repr, cut to the box's decimals, is the
-        # exact quantity the cashier sees.
-        self.quantities = {
-            row: Decimal(str(spin.value())).quantize(Decimal(1).scaleb(-spin.decimals()))
-            .normalize() for row, spin in enumerate(self.spins) if spin.value() > 0}
-        self.money = None
-        if self.quantities:
-            return
-        text = self.amount.text().strip()
-        self.money = parse_amount(text, self._refundable.currency) if text else self._refundable
-        if self.money.minor > self._refundable.minor:
-            raise AmountError(Message(C, "That is more than can be refunded."))
+        self.quantities, self.money = self._read()
+        if self.quantities and self.money is not None:
+            raise UserError(Message(C, "Return either lines or an amount, not both."))
+        if not self.quantities and self.money is None:
+            raise UserError(Message(C, "Choose what to refund: how many of a line, or an "
+                                       "amount."))
 
 
 class PayoutDialog(FormDialog):
-    """A payout to the customer (Pegas-kassa withdrawal), e.g. to return a payment."""
+    """A payout to the customer (Pegas-kassa withdrawal), e.g. to return a payment.
+
+    The caller sets ``validate`` to the service's own check of the payout, so a wrong
+    number or too large an amount is refused here, with every field kept.
+    """
 
     def __init__(self, parent: QWidget | None, *, amount: Money) -> None:
         super().__init__(parent, tr(C, "Payout to the customer"))
         self.setObjectName("payoutDialog")
+        self._currency = amount.currency
         self.amount = QLineEdit(amount.format(symbol=False))
         self.amount.setObjectName("payoutAmount")
         self.method = QComboBox()
@@ -285,8 +400,24 @@ class PayoutDialog(FormDialog):
         self.form.addRow(tr(C, "Number"), self.number)
         self.form.addRow(tr(C, "Comment"), self.comment)
         self.money: Money | None = None
+        self.first_field = self.number  # the amount is filled in: all that is left
+
+    @property
+    def chosen_method(self) -> str:
+        return chosen(self.method, str)
 
     def check(self) -> None:
-        self.money = parse_amount(self.amount.text(), "RUB")
+        self.money = parse_amount(self.amount.text(), self._currency)
         if not self.number.text().strip():
             raise UserError(Message(C, "Enter where the money goes."))
+
+
+def measure_label(measure: Measure) -> str:
+    """A unit as a cashier names it."""
+    return {
+        Measure.PIECE: tr(C, "pieces"), Measure.GRAM: tr(C, "grams"),
+        Measure.KILOGRAM: tr(C, "kilograms"), Measure.TON: tr(C, "tonnes"),
+        Measure.CENTIMETER: tr(C, "centimetres"), Measure.DECIMETER: tr(C, "decimetres"),
+        Measure.METER: tr(C, "metres"), Measure.SQUARE_CENTIMETER: tr(C, "square centimetres"),
+        Measure.SQUARE_DECIMETER: tr(C, "square decimetres"),
+    }[measure]

@@ -194,6 +194,17 @@ def payments_table(model: HistoryModel, name: str) -> QTableView:
     return table
 
 
+def keep_selection(table: QTableView, model: HistoryModel, details: PaymentDetails) -> None:
+    """After the rows were read again: select the payment shown in ``details`` if it is still
+    listed, else show none."""
+    shown = details.payment
+    row = model.row_of(shown.id) if shown is not None else None
+    if row is None:
+        details.show_payment(None)
+    else:
+        table.selectRow(row)
+
+
 def _breakable(identifier: str) -> str:
     """An id as rich text that may wrap after its dashes (a UUID is wider than the panel)."""
     return html.escape(identifier).replace("-", "-\u200b").replace("_", "_\u200b")
@@ -281,13 +292,18 @@ class PaymentDetails(QWidget):
         if payment.attention:
             lines.append("<span style='color:#b00020'>⚠ "
                          f"{html.escape(render(payment.attention))}</span>")
+        paid = payment.state in (S.PAID, S.PARTIALLY_REFUNDED) and payment.kind == "payment"
+        returnable = provider is not None and (provider.capabilities.refund
+                                               or provider.capabilities.withdrawal)
+        if paid and provider is not None and not returnable:  # say why Refund is off
+            lines.append(html.escape(tr(C, "Refunds through {provider} are not available on "
+                                           "this terminal: return the money as the store's "
+                                           "rules say (e.g. in cash).",
+                                        provider=provider.display_name)))
         self.summary.setText("<br>".join(lines))
         self._summary = lines
-        refundable = payment.state in (S.PAID, S.PARTIALLY_REFUNDED) and provider is not None \
-            and payment.kind == "payment" and (provider.capabilities.refund
-                                               or provider.capabilities.withdrawal)
         self.receipt_button.setEnabled(payment.state.is_final or payment.state.is_paid)
-        self.refund_button.setEnabled(refundable)
+        self.refund_button.setEnabled(paid and returnable)
         self.resolve_button.setEnabled(not payment.state.is_final)
         self.acknowledge_button.setVisible(payment.attention is not None)
         spawn(self._events(payment, self._shown))
@@ -440,12 +456,7 @@ class HistoryScreen(Screen):
         self.count.setText(tr(C, "Payments found: {n}", n=self.model.total))
         # After a refund or a new search the payment being looked at stays in view, if it
         # is still among the results.
-        shown = self.details.payment
-        row = self.model.row_of(shown.id) if shown is not None else None
-        if row is None:
-            self.details.show_payment(None)
-        else:
-            self.table.selectRow(row)
+        keep_selection(self.table, self.model, self.details)
 
     def _selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
         payment = self.model.payment_at(current.row()) if current.isValid() else None
@@ -484,6 +495,7 @@ class AttentionScreen(Screen):
         self.details.resolve.connect(self.resolve.emit)
         self.details.acknowledge.connect(self.acknowledge.emit)
         self.details.receipt.connect(self.receipt.emit)
+        self.model.loaded.connect(self._loaded)
         self.ask_again = big_button(height=48)
         self.ask_again.setObjectName("askAgain")
         self.ask_again.clicked.connect(self._ask_again)
@@ -530,6 +542,10 @@ class AttentionScreen(Screen):
         self.details.show_payment(payment)
         self.details.refund_button.hide()
 
+    def _loaded(self) -> None:
+        """The payment looked at stays selected while it needs a person, and goes when not."""
+        keep_selection(self.table, self.model, self.details)
+
     def _ask_again(self) -> None:
         payment = self.details.payment
         if payment is not None:
@@ -537,5 +553,14 @@ class AttentionScreen(Screen):
 
     async def _reconcile(self, payment_id: str) -> None:
         [payment] = await self._service.reconcile([payment_id], timeout=20)
-        self.details.show_payment(payment)
-        await self.model.reload(PaymentFilter(needs_attention=True))
+        self.payment_changed(payment)
+
+    def payment_changed(self, payment: Payment) -> None:
+        """Follow the journal: the panel shows the payment as it is now, and the list drops
+        what no longer needs a person (or gains what newly does)."""
+        if self.details.payment is not None and self.details.payment.id == payment.id:
+            self.details.show_payment(payment)
+            self.details.refund_button.hide()
+        needs = payment.state is S.UNKNOWN or payment.attention is not None
+        if needs or self.model.row_of(payment.id) is not None:
+            self.reload()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -15,7 +16,7 @@ from pos_app.core.payments import Payment
 from pos_app.core.pin import PinStore
 from pos_app.core.sale import Sale
 from pos_app.core.secrets import SecretStore
-from pos_app.core.service import PaymentUpdate, settled
+from pos_app.core.service import PaymentUpdate, describe_state, settled
 from pos_app.core.shifts import Shift, Shifts
 from pos_app.core.states import OperationState, PaymentState
 from pos_app.i18n import UserError, tr
@@ -38,7 +39,16 @@ from pos_app.ui.qt import (
     Signal,
 )
 from pos_app.ui.sale import SaleScreen
-from pos_app.ui.support import Bridge, Screen, ask, show_error, show_info, spawn, with_progress
+from pos_app.ui.support import (
+    Bridge,
+    Screen,
+    ask,
+    confirm,
+    show_error,
+    show_info,
+    spawn,
+    with_progress,
+)
 from pos_app.ui.translations import Translations
 from pos_app.ui.widgets import ElidedLabel, caption
 
@@ -49,7 +59,9 @@ if TYPE_CHECKING:  # imported when first opened (see the screens below)
     from pos_app.ui.settings import SettingsScreen
     from pos_app.ui.shift import ShiftScreen
 
+log = logging.getLogger(__name__)
 C = "MainWindow"
+SMALL_SCREEN = (1280, 900)  # below this the window starts maximized
 ScreenT = TypeVar("ScreenT", bound=QWidget)
 
 
@@ -70,6 +82,7 @@ class MainWindow(QMainWindow):
         self.pins = PinStore(secrets, training=runtime.training)
         self.kiosk = kiosk
         self._unlocked = False
+        self._leaving = False  # the cashier agreed to close (or nothing was in progress)
         self._painted = False
         self.sale: Sale | None = None
         self.provider_name = ""
@@ -164,6 +177,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.sale_screen.checkout.connect(self._checkout)
+        self.sale_screen.cleared.connect(self._sale_cleared)
         self.choose.chosen.connect(self._chosen)
         self.choose.back.connect(lambda: self.go(self.sale_screen))
         p = self.payment_screen
@@ -298,6 +312,8 @@ class MainWindow(QMainWindow):
         """Show the window (full screen in kiosk mode) and the customer display."""
         if self.kiosk:
             self.showFullScreen()
+        elif self._small_screen():
+            self.showMaximized()  # every pixel of a till's small screen is needed
         else:
             geometry = QSettings().value("window/geometry")
             if geometry is not None:
@@ -311,6 +327,11 @@ class MainWindow(QMainWindow):
             more = len(self.catalog.problems) - 5
             show_error(self, tr(C, "The product catalog has problems:\n{problems}",
                                 problems=shown + (f"\n… (+{more})" if more > 0 else "")))
+
+    def _small_screen(self) -> bool:
+        """The screen is smaller than the window's comfortable size (e.g. a 1024×768 till)."""
+        screen = self.screen().availableGeometry()
+        return screen.width() < SMALL_SCREEN[0] or screen.height() < SMALL_SCREEN[1]
 
     def go(self, screen: Screen) -> None:
         self.stack.setCurrentWidget(screen)
@@ -375,16 +396,28 @@ class MainWindow(QMainWindow):
         try:
             payment = await self.service.start_payment(self.sale, self.provider_name, options)
         except UserError as exc:
-            self.payment_screen.show_error(exc.message.render())
-            if not self.service.provider(self.provider_name).capabilities.customer_barcode:
-                self.go(self.choose)
-                show_error(self, exc.message.render())
+            self._not_started(exc.message.render())
+            return
+        except Exception:
+            # Nothing was sent: the payment service sends from its own task, after this.
+            log.exception("a payment could not be started")
+            self._not_started(tr(C, "The payment could not be started because of an error in "
+                                    "the app. Nothing was sent to the provider. Try again, or "
+                                    "take another way to pay."))
             return
         self.payment_id = payment.id
         if not self.sale.id:
             self.sale = await self.service.journal.get_sale(payment.sale_id) or self.sale
         self.payment_screen.reset_cancel()
         self.payment_screen.track(payment)
+
+    def _not_started(self, text: str) -> None:
+        """Back to where the cashier can act, with the reason: a scan can be retried on the
+        same screen; a QR payment goes back to the ways to pay."""
+        self.payment_screen.show_error(text)
+        if not self.service.provider(self.provider_name).capabilities.customer_barcode:
+            self.go(self.choose)
+            show_error(self, text)
 
     def _updated(self, update: PaymentUpdate) -> None:
         payment = update.payment
@@ -395,10 +428,16 @@ class MainWindow(QMainWindow):
         if (update.alert is not None or payment.attention is not None or update.stopped
                 or payment.state is PaymentState.UNKNOWN or payment.state.is_final):
             spawn(self._count_attention())
+        # The lists and their detail panels follow the journal (a stale panel could offer
+        # to resolve a payment that is settled already).
         if self._built("history"):  # otherwise it reads the journal when first opened
             self.history.payment_changed(payment)
+        if self._built("attention"):
+            self.attention.payment_changed(payment)
         if payment.id != self.payment_id:
             return
+        if payment.state.is_paid and self.sale is not None:
+            self._sale_done()  # whichever way the cashier leaves the result, it is over
         if update.error is not None and not payment.state.is_final:
             self.payment_screen.error.setText(update.error.render())
         self.payment_screen.track(payment)
@@ -411,12 +450,21 @@ class MainWindow(QMainWindow):
     def _new_or_back(self) -> None:
         payment = self.result.payment
         if payment is not None and (payment.state.is_paid or payment.abandoned):
-            self.sale_screen.clear()
-            self.sale = None
+            self._sale_done()
             self.payment_id = None
             if self.customer is not None:
                 self.customer.idle()
         self.go(self.sale_screen)
+
+    def _sale_cleared(self) -> None:
+        self.sale = None  # what the cashier types next is a new sale
+        if self.customer is not None:
+            self.customer.idle()
+
+    def _sale_done(self) -> None:
+        """The sale is paid (or left to the customer): the next one starts empty."""
+        self.sale_screen.clear()
+        self.sale = None
 
     async def _check_again(self, payment_id: str) -> None:
         [payment] = await self.service.reconcile([payment_id], timeout=20)
@@ -459,7 +507,19 @@ class MainWindow(QMainWindow):
         dialog = RefundDialog(self, sale=data.sale, refundable=payment.refundable,
                               by_items=provider.capabilities.refund_by_items,
                               returned=data.returned())
-        if not await ask(dialog):
+        planned: list[Money] = []
+
+        async def plan() -> None:  # the service's own checks, with the dialog still open
+            planned[:] = [await self.service.refund_amount(
+                payment_id, amount=dialog.money, quantities=dialog.quantities or None)]
+
+        dialog.validate = plan
+        if not await ask(dialog) or not planned:
+            return
+        if not await confirm(self, tr(C, "Return {amount} to the customer through {provider} "
+                                         "(sale {sale}, paid {paid})?",
+                                      amount=planned[0].format(), provider=provider.display_name,
+                                      sale=data.sale.number, paid=payment.amount.format())):
             return
         operation = await with_progress(self, self.service.refund(
             payment_id, amount=dialog.money, quantities=dialog.quantities or None),
@@ -484,10 +544,19 @@ class MainWindow(QMainWindow):
                                    "them in the history."))
             return
         dialog = PayoutDialog(self, amount=left)
+
+        async def check() -> None:  # the service's own checks, with the dialog still open
+            assert dialog.money is not None
+            await self.service.check_withdrawal(
+                payment.provider, dialog.money, method=dialog.chosen_method,
+                number=dialog.number.text(), comment=dialog.comment.text(),
+                refund_of=payment.id)
+
+        dialog.validate = check
         if not await ask(dialog) or dialog.money is None:
             return
         payout = await self.service.withdraw(
-            payment.provider, dialog.money, method=str(dialog.method.currentData()),
+            payment.provider, dialog.money, method=dialog.chosen_method,
             number=dialog.number.text(), comment=dialog.comment.text(), refund_of=payment.id)
         done = await with_progress(self, self.service.wait(payout.id),
                                    tr(C, "Waiting for the payout…"))
@@ -501,30 +570,38 @@ class MainWindow(QMainWindow):
         self.history.reload()
 
     async def _resolve(self, payment_id: str) -> None:
-        payment = await self.service.get(payment_id)
         if not await self._pin(tr(C, "Resolving a payment by hand needs the manager PIN.")):
             return
-        summary = tr(C, "{amount}, {provider}, now {state}.", amount=payment.amount.format(),
+        payment = await self.service.get(payment_id)  # as it is now, not as a panel showed it
+        if payment.state.is_final:
+            self._show_payment_everywhere(payment)
+            show_info(self, tr(C, "This payment is settled already ({state}); there is nothing "
+                                  "to resolve.", state=describe_state(payment.state).render()))
+            return
+        summary = tr(C, "{amount}, {provider}, now: {state}.", amount=payment.amount.format(),
                      provider=self.service.provider(payment.provider).display_name,
-                     state=payment.state.value)
+                     state=describe_state(payment.state).render())
         dialog = ResolveDialog(self, summary=summary)
         if not await ask(dialog):
             return
-        resolved = await self.service.resolve(payment_id, dialog.chosen,
-                                              reason=dialog.reason.toPlainText().strip(),
-                                              actor=dialog.actor.text().strip())
-        if self._built("history"):
-            self.history.payment_changed(resolved)
-        if self._built("attention"):
-            self.attention.reload()
+        try:
+            await self.service.resolve(payment_id, dialog.chosen,
+                                       reason=dialog.reason.toPlainText().strip(),
+                                       actor=dialog.actor.text().strip())
+        finally:  # resolved, or refused because it was settled meanwhile: show it as it is
+            self._show_payment_everywhere(await self.service.get(payment_id))
         await self._count_attention()
+
+    def _show_payment_everywhere(self, payment: Payment) -> None:
+        if self._built("history"):
+            self.history.payment_changed(payment)
+        if self._built("attention"):
+            self.attention.payment_changed(payment)
 
     async def _acknowledge(self, payment_id: str) -> None:
         if not await self._pin(tr(C, "Clearing an alert needs the manager PIN.")):
             return
-        await self.service.acknowledge(payment_id, actor="manager")
-        if self._built("attention"):
-            self.attention.reload()
+        self._show_payment_everywhere(await self.service.acknowledge(payment_id, actor="manager"))
         await self._count_attention()
 
     def _show_in_attention(self, payment_id: str) -> None:
@@ -597,10 +674,19 @@ class MainWindow(QMainWindow):
         self.translations.use("en" if self.translations.language == "ru" else "ru")
         self.language_changed.emit(self.translations.language)
 
+    def close_now(self) -> None:
+        """Close without asking anything (the smoke start; a test's end)."""
+        self._unlocked = self._leaving = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.kiosk and not self._unlocked:
             event.ignore()  # leaving a kiosk needs the manager PIN
             spawn(self._leave_kiosk(), parent=self)
+            return
+        if not self._leaving:
+            event.ignore()  # first: is a customer paying right now?
+            spawn(self._leave(), parent=self)
             return
         if not self.kiosk:
             settings = QSettings()
@@ -610,6 +696,21 @@ class MainWindow(QMainWindow):
             self.customer.close()
         self.bridge.close()
         super().closeEvent(event)
+
+    async def _leave(self) -> None:
+        """Close, unless the cashier keeps the window for a payment still being taken."""
+        followed = await self.service.followed()
+        if followed:
+            names = {n: p.display_name for n, p in self.service.providers.items()}
+            lines = "\n".join(f"• {p.amount.format()}, {names.get(p.provider, p.provider)}: "
+                              f"{describe_state(p.state).render()}" for p in followed)
+            if not await confirm(self, tr(
+                    C, "Still in progress:\n{payments}\n\nIf you close the app now, these "
+                       "stay in the journal and are checked again at the next start; a "
+                       "payment made meanwhile is found then. Close anyway?", payments=lines)):
+                return
+        self._leaving = True
+        self.close()
 
     async def _leave_kiosk(self) -> None:
         if await self._pin(tr(C, "Leaving the kiosk needs the manager PIN.")):

@@ -8,7 +8,7 @@ from typing import Any
 from pos_app.core.catalog import Catalog, Product
 from pos_app.core.money import AmountError, Money, format_quantity, parse_amount
 from pos_app.core.sale import Measure, Sale, SaleLine
-from pos_app.i18n import tr
+from pos_app.i18n import UserError, tr
 from pos_app.ui.dialogs import LineDialog
 from pos_app.ui.qt import (
     QAbstractItemView,
@@ -21,13 +21,14 @@ from pos_app.ui.qt import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSizePolicy,
     Qt,
     QTableView,
     QVBoxLayout,
     QWidget,
     Signal,
 )
-from pos_app.ui.support import Screen, ask, big_button, spawn
+from pos_app.ui.support import Screen, ask, big_button, confirm, spawn
 from pos_app.ui.widgets import Keypad, WedgeDetector, caption
 
 C = "Sale"
@@ -101,6 +102,7 @@ class SaleScreen(Screen):
     pays, Escape clears, Delete removes the selected line, + and − change its quantity."""
 
     checkout = Signal(object)  # Sale
+    cleared = Signal()  # the cashier cleared the basket
 
     def __init__(self, *, currency: str, catalog: Catalog) -> None:
         super().__init__()
@@ -124,10 +126,13 @@ class SaleScreen(Screen):
         self.less = big_button("−")
         self.more = big_button("+")
         self.remove_line = big_button(role="danger")
+        self.clear_sale = big_button(role="danger", height=44)
+        self.clear_sale.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         for button, name in ((self.add_line, "addLine"), (self.edit_line, "editLine"),
                              (self.less, "less"), (self.more, "more"),
-                             (self.remove_line, "removeLine")):
+                             (self.remove_line, "removeLine"), (self.clear_sale, "clearSale")):
             button.setObjectName(name)
+        self.clear_sale.clicked.connect(lambda: self._run(self._ask_clear()))
         self.add_line.clicked.connect(self._add_line_dialog)
         self.edit_line.clicked.connect(self._edit_selected)
         self.less.clicked.connect(lambda: self._change_quantity(-1))
@@ -152,13 +157,21 @@ class SaleScreen(Screen):
         self.pay = big_button(role="primary", height=72)
         self.pay.setObjectName("payButton")
         self.pay.clicked.connect(self._checkout)
+        # The amount field keeps the keyboard whatever is pressed by touch: a scanner's
+        # burst right after "Add amount" went to that button, not into the sale.
+        for button in (self.add_line, self.edit_line, self.less, self.more, self.remove_line,
+                       self.clear_sale, self.add_amount, self.pay):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
         lines = QHBoxLayout()
         for button in (self.add_line, self.edit_line, self.less, self.more, self.remove_line):
             lines.addWidget(button)
         left = QVBoxLayout()
         self.title = caption(points=18, bold=True)
-        left.addWidget(self.title)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title, 1)
+        heading.addWidget(self.clear_sale)
+        left.addLayout(heading)
         left.addWidget(self.table, 1)
         left.addLayout(lines)
         right = QVBoxLayout()
@@ -188,6 +201,7 @@ class SaleScreen(Screen):
         self.add_line.setText(tr(C, "Add line…"))
         self.edit_line.setText(tr(C, "Edit"))
         self.remove_line.setText(tr(C, "Remove"))
+        self.clear_sale.setText(tr(C, "Clear sale"))
         self.field_label.setText(tr(C, "Amount or barcode"))
         self.field.setPlaceholderText(tr(C, "e.g. 149,90"))
         self.add_amount.setText(tr(C, "Add amount"))
@@ -244,6 +258,13 @@ class SaleScreen(Screen):
         self.field.clear()
 
     def scan(self, barcode: str) -> None:
+        """A product by its barcode; whatever goes wrong is said where the cashier looks."""
+        try:
+            self._scan(barcode)
+        except UserError as exc:
+            self.message.setText(exc.message.render())
+
+    def _scan(self, barcode: str) -> None:
         product = self.catalog.find(barcode)
         if product is None:
             self.message.setText(tr(C, "No product with the barcode {code}.", code=barcode))
@@ -255,7 +276,7 @@ class SaleScreen(Screen):
 
     async def _weigh(self, product: Product) -> None:
         dialog = LineDialog(self, currency=self.model.currency, line=_line(product, Decimal(1)))
-        dialog.quantity.selectAll()
+        dialog.first_field = dialog.quantity  # the weight is what the cashier types now
         if await ask(dialog) and dialog.line is not None:
             self._append(dialog.line)
 
@@ -307,6 +328,15 @@ class SaleScreen(Screen):
                 self.model.replace(row, dialog.line)
         self.field.setFocus()
 
+    async def _ask_clear(self) -> None:
+        if not self.model.lines:
+            return
+        if await confirm(self, tr(C, "Clear the sale ({amount}) and start a new one?",
+                                  amount=self.model.total.format())):
+            self.clear()
+            self.cleared.emit()
+        self.field.setFocus()
+
     def _run(self, coroutine: Any) -> None:
         spawn(coroutine, parent=self)
 
@@ -330,7 +360,8 @@ class SaleScreen(Screen):
         self._size_columns()
         self.total.setText(tr(C, "Total: {amount}", amount=self.model.total.format()))
         self.pay.setEnabled(has_lines)
-        for button in (self.edit_line, self.less, self.more, self.remove_line):
+        for button in (self.edit_line, self.less, self.more, self.remove_line,
+                       self.clear_sale):
             button.setEnabled(has_lines)
 
 

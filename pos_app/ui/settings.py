@@ -185,6 +185,7 @@ class SettingsForm(QWidget):
         self.catalog = QLineEdit()
         self.catalog.setObjectName("catalogFile")
         self.browse = QPushButton()
+        self.browse.setObjectName("catalogBrowse")
         self.catalog_status = caption(points=11, name="catalogStatus")
         self.browse.clicked.connect(lambda: spawn(self._browse(), parent=self))
         self.catalog.editingFinished.connect(self._check_catalog)

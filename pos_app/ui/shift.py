@@ -402,8 +402,9 @@ class ShiftScreen(Screen):
         self._show_shift()
         self._render()
         self.shift_changed.emit(None)
-        show_info(self, tr(C, "Shift {number} is closed. Print the Z report for the records.",
-                           number=self.report.shift_number))
+        if await confirm(self, tr(C, "Shift {number} is closed. Print the Z report for the "
+                                     "records now?", number=self.report.shift_number)):
+            await self._print()
 
     async def _resolve(self) -> None:
         difference = self.selected()

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from pos_app.core.service import PaymentService
 from pos_app.i18n import Message, UserError, tr
 from pos_app.ui.qt import (
+    QApplication,
     QDialog,
     QEvent,
     QFont,
@@ -52,7 +53,17 @@ class Bridge(QObject):
 
 
 class Screen(QWidget):
-    """A page of the main window; its texts follow the language as it changes."""
+    """A page of the main window; its texts follow the language as it changes.
+
+    A screen shown holds the keyboard focus (in its field, or itself), so its keys work at
+    once: the focus left in a screen that was hidden (a sale's amount field) went nowhere.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        # By Tab, never by a click: a click on a button that takes no focus (the keypad)
+        # must leave it in the amount field, not hand it to the screen.
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -65,6 +76,9 @@ class Screen(QWidget):
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         self.shown()
+        focus = QApplication.focusWidget() or self.window().focusWidget()
+        if focus is None or not (focus is self or self.isAncestorOf(focus)):
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def shown(self) -> None:
         """The screen became visible (put the focus where the cashier types)."""
@@ -92,6 +106,7 @@ def font(points: int, *, bold: bool = False) -> QFont:
 
 
 _tasks: set[asyncio.Task[Any]] = set()
+PROGRESS_AFTER_S = 0.3  # a wait shorter than this shows no progress dialog
 
 
 def spawn(coroutine: Coroutine[Any, Any, T], *, parent: QWidget | None = None,
@@ -116,11 +131,9 @@ def spawn(coroutine: Coroutine[Any, Any, T], *, parent: QWidget | None = None,
         except UserError as exc:
             show_error(parent, exc.message.render())
             raise
-        except Exception as exc:
+        except Exception:
             log.exception("action failed")
-            show_error(parent, tr(C, "Something went wrong: {error}. It is written to the "
-                                     "log; the payments are safe in the journal.",
-                                  error=type(exc).__name__))
+            show_unexpected(parent)
             raise
         finally:
             if busy is not None:
@@ -175,32 +188,71 @@ async def ask(dialog: QDialog) -> int:
             done.set_result(result)
 
     dialog.finished.connect(finished)
-    dialog.open()
-    return await done
+    # QDialog's own open(): QPrintDialog, QFileDialog and other standard dialogs overload
+    # open(receiver, member), and their open() without arguments raises in PySide6.
+    QDialog.open(dialog)
+    result = await done
+    _give_back_keyboard(dialog.parentWidget())
+    return result
+
+
+def _give_back_keyboard(parent: QWidget | None) -> None:
+    """A closed dialog hands the keyboard back to its window: window managers do not always
+    (the cashier's next keys went nowhere after the shift was opened)."""
+    if parent is not None and parent.window().isVisible():
+        parent.window().activateWindow()
 
 
 def show_error(parent: QWidget | None, text: str) -> QMessageBox:
-    box = QMessageBox(QMessageBox.Icon.Warning, tr(C, "Attention"), text,
-                      QMessageBox.StandardButton.Ok, parent)
-    box.setObjectName("errorBox")
+    return _message(QMessageBox.Icon.Warning, tr(C, "Attention"), text, parent, "errorBox")
+
+
+def _message(icon: QMessageBox.Icon, title: str, text: str, parent: QWidget | None,
+             name: str) -> QMessageBox:
+    """A message box, open until read.  Without a parent it belongs to the active window:
+    a box nobody holds was collected at once (an error in a scan showed nothing)."""
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok,
+                      parent if parent is not None else QApplication.activeWindow())
+    box.setObjectName(name)
+    box.button(QMessageBox.StandardButton.Ok).setObjectName("ok")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # nobody reads it once closed
-    box.open()
+    if box.parent() is None:
+        _unowned.add(box)
+        box.finished.connect(lambda _: _unowned.discard(box))
+    QDialog.open(box)
+    return box
+
+
+_unowned: set[QMessageBox] = set()
+
+
+def unexpected_error_text() -> str:
+    """What a person reads after an error in the app itself: what was kept and what to do;
+    never the error's name (that is in the log, for whoever maintains the till)."""
+    return tr(C, "Something went wrong in the app, and this action was not completed.\n\n"
+                 "Nothing is lost: every payment is kept in the journal, and payments in "
+                 "progress go on. If a payment was being taken, check it in History before "
+                 "taking it again. If this happens again, restart the app and tell your "
+                 "administrator; the details are in the log.")
+
+
+def show_unexpected(parent: QWidget | None) -> QMessageBox:
+    box = show_error(parent, unexpected_error_text())
+    box.setObjectName("unexpectedErrorBox")
     return box
 
 
 def show_info(parent: QWidget | None, text: str) -> QMessageBox:
-    box = QMessageBox(QMessageBox.Icon.Information, tr(C, "Information"), text,
-                      QMessageBox.StandardButton.Ok, parent)
-    box.setObjectName("infoBox")
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    box.open()
-    return box
+    return _message(QMessageBox.Icon.Information, tr(C, "Information"), text, parent,
+                    "infoBox")
 
 
 async def confirm(parent: QWidget | None, text: str) -> bool:
     box = QMessageBox(QMessageBox.Icon.Question, tr(C, "Please confirm"), text,
                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
     box.setObjectName("confirmBox")
+    box.button(QMessageBox.StandardButton.Yes).setObjectName("yes")
+    box.button(QMessageBox.StandardButton.No).setObjectName("no")
     box.setDefaultButton(QMessageBox.StandardButton.No)
     return await ask(box) == QMessageBox.StandardButton.Yes
 
@@ -209,7 +261,7 @@ def render(message: Message | None) -> str:
     return message.render() if message else ""
 
 
-def install_excepthook(show: Callable[[str], object]) -> None:
+def install_excepthook(show: Callable[[QWidget | None], object]) -> None:
     """Unhandled exceptions are logged and shown; nothing fails silently."""
 
     def hook(kind: type[BaseException], value: BaseException,
@@ -218,8 +270,7 @@ def install_excepthook(show: Callable[[str], object]) -> None:
             kind, value, tb)))
         if issubclass(kind, KeyboardInterrupt):
             return
-        show(tr(C, "An unexpected error happened ({error}). It is written to the log; the "
-                   "payments are safe in the journal.", error=kind.__name__))
+        show(None)
 
     sys.excepthook = hook
 
@@ -260,8 +311,13 @@ async def with_progress(parent: QWidget | None, work: Awaitable[T], text: str) -
     payment service in the background.
     """
     task = asyncio.ensure_future(work)
+    # Work that is done at once shows no dialog: a flash of one is noise, and the window
+    # manager may not give the keyboard back after it.
+    await asyncio.wait({task}, timeout=PROGRESS_AFTER_S)
+    if task.done():
+        return task.result()
     dialog = ProgressDialog(parent, text)
-    dialog.open()
+    QDialog.open(dialog)
     closed = asyncio.ensure_future(_finished(dialog))
     try:
         await asyncio.wait({task, closed}, return_when=asyncio.FIRST_COMPLETED)
@@ -269,6 +325,7 @@ async def with_progress(parent: QWidget | None, work: Awaitable[T], text: str) -
         closed.cancel()
         dialog.done(0)
         dialog.deleteLater()  # one per wait: a long day must not pile them up
+        _give_back_keyboard(parent)
     if not task.done():
         task.add_done_callback(_forget)
         return None

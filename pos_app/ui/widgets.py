@@ -7,6 +7,7 @@ import functools
 import time
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any, TypeVar
 
 import qrcode
 import qrcode.constants
@@ -15,6 +16,7 @@ from pos_app.core.payments import utcnow
 from pos_app.i18n import tr
 from pos_app.ui.qt import (
     QColor,
+    QComboBox,
     QEvent,
     QGridLayout,
     QKeyEvent,
@@ -34,6 +36,21 @@ from pos_app.ui.qt import (
 )
 
 C = "Widgets"
+T = TypeVar("T")
+
+
+def chosen(combo: QComboBox, kind: Callable[[Any], T]) -> T:
+    """The chosen item's data, as the core type ``kind`` (``Measure``, ``int``, ``str``…).
+
+    Qt keeps an item's data as a variant: a str-based enum put in comes back a plain str.
+    Every value read from a combo box passes through its type here, at the widget
+    boundary, so nothing untyped reaches a sale, a payment or a setting.  Raises
+    ValueError when nothing (or a placeholder without data) is chosen.
+    """
+    data = combo.currentData()
+    if data is None:
+        raise ValueError(f"nothing chosen in {combo.objectName() or 'a combo box'}")
+    return kind(data)
 
 
 @functools.lru_cache(maxsize=64)
@@ -192,7 +209,10 @@ class WedgeDetector(QObject):
         if watched is not self._field or event.type() != QEvent.Type.KeyPress:
             return False
         assert isinstance(event, QKeyEvent)
-        now = self._clock()
+        # When the key was pressed (the window system's time, in ms), not when Qt got to it:
+        # Qt handles the events queued during a busy moment together, so a person's keys
+        # 60 ms apart could arrive as one fast burst.  Synthesised events carry no time.
+        now = event.timestamp() / 1000 if event.timestamp() else self._clock()
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             is_scan = self._burst_length >= self.MIN_LENGTH
             text = self._field.text()

@@ -12,6 +12,11 @@
   <context>
     <name>App</name>
     <message>
+      <location filename="../../pos_app/app.py" />
+      <source>No answer from {provider} within {seconds} s. Check the address and this till's network.</source>
+      <translation>{provider} не ответил за {seconds} с. Проверьте адрес и сеть кассы.</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/app.py" />
       <source>pos-app cannot start</source>
       <translation>pos-app не может запуститься</translation>
@@ -77,11 +82,6 @@
     <name>Common</name>
     <message>
       <location filename="../../pos_app/ui/support.py" />
-      <source>An unexpected error happened ({error}). It is written to the log; the payments are safe in the journal.</source>
-      <translation>Произошла непредвиденная ошибка ({error}). Она записана в журнал событий; платежи сохранены в журнале платежей.</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/ui/support.py" />
       <source>Attention</source>
       <translation>Внимание</translation>
     </message>
@@ -102,8 +102,12 @@
     </message>
     <message>
       <location filename="../../pos_app/ui/support.py" />
-      <source>Something went wrong: {error}. It is written to the log; the payments are safe in the journal.</source>
-      <translation>Что-то пошло не так: {error}. Это записано в журнал событий; платежи сохранены в журнале платежей.</translation>
+      <source>Something went wrong in the app, and this action was not completed.
+
+Nothing is lost: every payment is kept in the journal, and payments in progress go on. If a payment was being taken, check it in History before taking it again. If this happens again, restart the app and tell your administrator; the details are in the log.</source>
+      <translation>В программе произошла ошибка, действие не выполнено.
+
+Ничего не потеряно: все платежи сохранены в журнале, начатые платежи продолжаются. Если в этот момент проводился платёж, проверьте его в «Истории», прежде чем принимать оплату снова. Если ошибка повторится, перезапустите программу и сообщите администратору; подробности записаны в журнал работы программы.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/support.py" />
@@ -238,6 +242,21 @@
     </message>
     <message>
       <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Choose what happened to the payment.</source>
+      <translation>Выберите, чем закончился платёж.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Choose what happened…</source>
+      <translation>Выберите, чем закончился…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Choose what to refund: how many of a line, or an amount.</source>
+      <translation>Укажите, что вернуть: количество по строке или сумму.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
       <source>Comment</source>
       <translation>Комментарий</translation>
     </message>
@@ -358,6 +377,11 @@
     </message>
     <message>
       <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Return either lines or an amount, not both.</source>
+      <translation>Верните либо строки, либо сумму — не то и другое сразу.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
       <source>Returned</source>
       <translation>Возвращено</translation>
     </message>
@@ -373,8 +397,8 @@
     </message>
     <message>
       <location filename="../../pos_app/ui/dialogs.py" />
-      <source>That is more than can be refunded.</source>
-      <translation>Это больше, чем можно вернуть.</translation>
+      <source>That is more than can be refunded ({amount}).</source>
+      <translation>Это больше, чем можно вернуть ({amount}).</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/dialogs.py" />
@@ -423,6 +447,21 @@
     </message>
     <message>
       <location filename="../../pos_app/ui/dialogs.py" />
+      <source>centimetres</source>
+      <translation>сантиметры</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>decimetres</source>
+      <translation>дециметры</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>grams</source>
+      <translation>граммы</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
       <source>kilograms</source>
       <translation>килограммы</translation>
     </message>
@@ -455,6 +494,21 @@
       <location filename="../../pos_app/ui/dialogs.py" />
       <source>pieces</source>
       <translation>штуки</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>square centimetres</source>
+      <translation>квадратные сантиметры</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>square decimetres</source>
+      <translation>квадратные дециметры</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>tonnes</source>
+      <translation>тонны</translation>
     </message>
   </context>
   <context>
@@ -817,6 +871,11 @@
     </message>
     <message>
       <location filename="../../pos_app/ui/history.py" />
+      <source>Refunds through {provider} are not available on this terminal: return the money as the store's rules say (e.g. in cash).</source>
+      <translation>Возвраты через {provider} на этой кассе недоступны: верните деньги по правилам магазина (например, наличными).</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
       <source>Refund…</source>
       <translation>Возврат…</translation>
     </message>
@@ -1116,6 +1175,11 @@
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
+      <source>Return {amount} to the customer through {provider} (sale {sale}, paid {paid})?</source>
+      <translation>Вернуть покупателю {amount} через {provider} (продажа {sale}, оплачено {paid})?</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
       <source>Settings</source>
       <translation>Настройки</translation>
     </message>
@@ -1141,6 +1205,17 @@
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
+      <source>Still in progress:
+{payments}
+
+If you close the app now, these stay in the journal and are checked again at the next start; a payment made meanwhile is found then. Close anyway?</source>
+      <translation>Ещё не завершено:
+{payments}
+
+Если закрыть программу сейчас, эти платежи останутся в журнале и будут проверены при следующем запуске; оплата, сделанная за это время, тогда и обнаружится. Всё равно закрыть?</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
       <source>Store</source>
       <translation>Магазин</translation>
     </message>
@@ -1153,6 +1228,11 @@
       <location filename="../../pos_app/ui/main_window.py" />
       <source>TRAINING — NOT REAL MONEY</source>
       <translation>ОБУЧЕНИЕ — НЕ НАСТОЯЩИЕ ДЕНЬГИ</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>The payment could not be started because of an error in the app. Nothing was sent to the provider. Try again, or take another way to pay.</source>
+      <translation>Платёж не удалось начать из-за ошибки в программе. Сервису ничего не отправлено. Попробуйте ещё раз или выберите другой способ оплаты.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
@@ -1183,6 +1263,11 @@
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
+      <source>This payment is settled already ({state}); there is nothing to resolve.</source>
+      <translation>Этот платёж уже завершён ({state}); решать нечего.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
       <source>Waiting for the payout…</source>
       <translation>Ожидание выплаты…</translation>
     </message>
@@ -1203,7 +1288,7 @@
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
-      <source>{amount}, {provider}, now {state}.</source>
+      <source>{amount}, {provider}, now: {state}.</source>
       <translation>{amount}, {provider}, сейчас: {state}.</translation>
     </message>
   </context>
@@ -1329,11 +1414,6 @@
     </message>
     <message>
       <location filename="../../pos_app/core/service.py" />
-      <source>A {state} payment cannot be resolved as {outcome}.</source>
-      <translation>Платёж в состоянии {state} нельзя решить как {outcome}.</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/core/service.py" />
       <source>An internal error stopped the handling of this payment. It is kept in the journal and will be checked again on the next start.</source>
       <translation>Внутренняя ошибка остановила обработку платежа. Он сохранён в журнале и будет проверен снова при следующем запуске.</translation>
     </message>
@@ -1356,6 +1436,16 @@
       <location filename="../../pos_app/ui/payment.py" />
       <source>Ask the customer to transfer exactly this amount to:</source>
       <translation>Попросите покупателя перевести ровно эту сумму на:</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>At most {left} can be returned for this payment: that is what was paid.</source>
+      <translation>По этому платежу можно вернуть не больше {left}: столько было оплачено.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>At most {left} can be returned for this payment: {paid} was paid, {returned} returned by payouts already.</source>
+      <translation>По этому платежу можно вернуть не больше {left}: оплачено {paid}, выплатами уже возвращено {returned}.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/payment.py" />
@@ -1444,8 +1534,8 @@
     </message>
     <message>
       <location filename="../../pos_app/core/service.py" />
-      <source>Late payment: the customer paid {amount} after the cashier left the payment. Complete the sale or refund it.</source>
-      <translation>Поздняя оплата: покупатель заплатил {amount} после того, как кассир оставил платёж. Завершите продажу или оформите возврат.</translation>
+      <source>Late payment: the customer paid {amount} after the cashier left the payment. Complete the sale (give the goods), or {advice}</source>
+      <translation>Поздняя оплата: покупатель оплатил {amount} после того, как кассир оставил платёж. Завершите продажу (выдайте товар) или {advice}</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/payment.py" />
@@ -1496,11 +1586,6 @@
       <location filename="../../pos_app/core/service.py" />
       <source>Only {left} can still be refunded.</source>
       <translation>Вернуть можно только {left}.</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/core/service.py" />
-      <source>Only {left} of this payment is left to return; the rest was paid out already.</source>
-      <translation>Вернуть можно только {left}: остальное по этому платежу уже выплачено.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/payment.py" />
@@ -1589,8 +1674,8 @@
     </message>
     <message>
       <location filename="../../pos_app/core/service.py" />
-      <source>The customer paid only {paid} of {amount}. Take the rest another way or refund what was paid.</source>
-      <translation>Покупатель оплатил только {paid} из {amount}. Примите остаток другим способом или верните оплаченное.</translation>
+      <source>The customer paid only {paid} of {amount}. Take the rest another way, or {advice}</source>
+      <translation>Покупатель оплатил только {paid} из {amount}. Примите остаток другим способом или {advice}</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/payment.py" />
@@ -1638,6 +1723,11 @@
       <translation>Платежа {id} нет.</translation>
     </message>
     <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>This payment is {state} already; it cannot be resolved as {outcome}.</source>
+      <translation>Платёж уже в состоянии «{state}»; отметить его как «{outcome}» нельзя.</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/payment.py" />
       <source>Training customer shows a code</source>
       <translation>Учебный покупатель показывает код</translation>
@@ -1676,6 +1766,21 @@
       <location filename="../../pos_app/core/service.py" />
       <source>Waiting for the customer…</source>
       <translation>Ожидание покупателя…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>refund it: History → the payment → Refund.</source>
+      <translation>сделайте возврат: История → платёж → Возврат.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>return it by a payout: History → the payment → Refund.</source>
+      <translation>верните деньги выплатой: История → платёж → Возврат.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>return the money as the store's rules say (e.g. in cash): refunds through {provider} are not available on this terminal. Then mark the payment as dealt with.</source>
+      <translation>верните деньги по правилам магазина (например, наличными): возвраты через {provider} на этой кассе недоступны. Затем нажмите у платежа «Отметить как решённое».</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/service.py" />
@@ -1828,6 +1933,11 @@
   </context>
   <context>
     <name>Pin</name>
+    <message>
+      <location filename="../../pos_app/core/pin.py" />
+      <source>Enter the PIN.</source>
+      <translation>Введите PIN.</translation>
+    </message>
     <message>
       <location filename="../../pos_app/core/pin.py" />
       <source>The PIN is too easy to guess.</source>
@@ -2243,6 +2353,11 @@
       <source>“{name}” is not sold by the piece, so it can only be returned as a whole.</source>
       <translation>«{name}» продаётся не поштучно, поэтому вернуть его можно только целиком.</translation>
     </message>
+    <message>
+      <location filename="../../pos_app/core/refunds.py" />
+      <source>“{name}” is sold by the piece: return whole pieces.</source>
+      <translation>«{name}» продаётся поштучно: возвращайте целые штуки.</translation>
+    </message>
   </context>
   <context>
     <name>Report</name>
@@ -2373,6 +2488,16 @@
       <location filename="../../pos_app/ui/sale.py" />
       <source>Amount or barcode</source>
       <translation>Сумма или штрихкод</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/sale.py" />
+      <source>Clear sale</source>
+      <translation>Очистить</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/sale.py" />
+      <source>Clear the sale ({amount}) and start a new one?</source>
+      <translation>Очистить продажу ({amount}) и начать новую?</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/sale.py" />
@@ -2973,8 +3098,8 @@
     </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />
-      <source>Shift {number} is closed. Print the Z report for the records.</source>
-      <translation>Смена {number} закрыта. Распечатайте Z-отчёт для отчётности.</translation>
+      <source>Shift {number} is closed. Print the Z report for the records now?</source>
+      <translation>Смена {number} закрыта. Напечатать Z-отчёт для учёта сейчас?</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />

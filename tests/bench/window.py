@@ -56,8 +56,7 @@ async def _with_window(body: Callable[[Any], Awaitable[None]], scratch: Path) ->
     try:
         await body(window)
     finally:
-        window._unlocked = True
-        window.close()
+        window.close_now()
         await runtime.aclose()
 
 

@@ -93,8 +93,7 @@ async def make_window(sandbox: SandboxTransport, tmp_path: Path,
     yield make
     for main in made:
         main.translations.use("en")  # the translator is global: the next test starts in English
-        main._unlocked = True
-        main.close()
+        main.close_now()
         main.deleteLater()
     await cancel_actions()
     for main in made:

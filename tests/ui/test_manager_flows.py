@@ -81,8 +81,11 @@ async def test_refund_items_from_history(window: MainWindow, qtbot: QtBot,
     await until(lambda: dialog("pinDialog"))
     pin(qtbot)
     refund = await until(lambda: dialog("refundDialog", RefundDialog))
-    refund.spins[0].setValue(1)  # return one bottle of milk
+    qtbot.keyClicks(refund.fields[0], "1")  # return one bottle of milk
     click(qtbot, refund.buttons.button(refund.buttons.StandardButton.Ok))
+    sure = await until(lambda: dialog("confirmBox", QMessageBox))
+    assert "Return 84,90" in sure.text()  # the sum, before the money moves
+    click(qtbot, sure.button(QMessageBox.StandardButton.Yes))
     after = await reaches(window.runtime, payment_id, "PARTIALLY_REFUNDED")
     assert after.refunded_minor == 8490
     [txn] = sandbox.sandbox.koshelek.transactions.values()
@@ -115,9 +118,8 @@ async def test_refund_items_from_history(window: MainWindow, qtbot: QtBot,
     pin(qtbot)
     again = await until(lambda: dialog("refundDialog", RefundDialog))
     assert again.items is not None
-    assert [again.items.item(row, 2).text() for row in range(3)] == ["1", "0", "0"]
-    assert [(spin.maximum(), spin.isEnabled()) for spin in again.spins] == [
-        (1.0, True), (1.125, True), (1.0, True)]
+    assert [again.items.item(row, 3).text() for row in range(3)] == ["1", "0", "0"]
+    assert [field.isEnabled() for field in again.fields] == [True, True, True]
     again.reject()
 
 
@@ -404,15 +406,21 @@ def test_a_line_returned_whole_cannot_be_returned_again(qtbot: QtBot) -> None:
     box = RefundDialog(None, sale=grocery_sale(), refundable=Money(22500), by_items=True,
                        returned={0: Decimal(2)})
     qtbot.addWidget(box)
-    assert [(spin.maximum(), spin.isEnabled()) for spin in box.spins] == [
-        (0.0, False), (1.125, True), (1.0, True)]
+    assert [field.isEnabled() for field in box.fields] == [False, True, True]
 
 
-def test_quantities_to_return_are_typed_with_a_comma(qtbot: QtBot) -> None:
+def test_quantities_to_return_are_typed_with_a_comma_and_checked_as_typed(
+        qtbot: QtBot) -> None:
     box = RefundDialog(None, sale=grocery_sale(), refundable=Money(40380), by_items=True)
     qtbot.addWidget(box)
-    apples = box.spins[1]
-    apples.lineEdit().selectAll()
-    qtbot.keyClicks(apples, "0,5")
+    apples, bag = box.fields[1], box.fields[2]
+    qtbot.keyClicks(apples, "0,5")  # weighed: only as a whole, said as it is typed
+    assert "only be returned as a whole" in box.error.text()
+    apples.clear()
+    qtbot.keyClicks(apples, "1,125")
+    assert box.error.text() == ""
+    qtbot.keyClicks(bag, "2")  # one was sold
+    assert "Only 1 of “Пакет-майка”" in box.error.text()
+    bag.clear()
     box.check()
-    assert box.quantities == {1: Decimal("0.5")}
+    assert box.quantities == {1: Decimal("1.125")}

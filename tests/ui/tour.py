@@ -187,8 +187,7 @@ async def _screenshots(folder: Path, language: str, width: int, height: int) -> 
                 QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
             widget.grab().save(str(folder / f"{language}-{name}.png"))
     finally:
-        window._unlocked = True
-        window.close()
+        window.close_now()
         await runtime.aclose()
 
 

@@ -1,0 +1,124 @@
+"""Whole flows in the real window: the customer's phone, cancels, refunds, the kiosk."""
+
+from __future__ import annotations
+
+from tests.window import flows
+from tests.window.app import App
+from tests.window.browser import Chromium
+from tests.window.conftest import MakeApp
+
+PAYING_CARD = "5519283812030000"  # Paymega's test card that pays (spec's examples)
+
+
+def payer_link(app: App, provider: str) -> str:
+    """The link behind the QR code the window shows for a new sale of 250,00."""
+    flows.add_amount(app, "250")
+    flows.checkout(app)
+    flows.choose(app, provider)
+    snap = app.wait(lambda s: s.find("payerLink") is not None
+                    and s.text("payerLink").startswith("http"), what="the payment link")
+    app.shot(f"{provider}-qr")
+    return snap.text("payerLink")
+
+
+def test_the_customer_pays_paymega_on_their_phone(make_app: MakeApp,
+                                                  chromium: Chromium) -> None:
+    app = make_app(language="ru")
+    page = chromium.open(payer_link(app, "paymega"))
+    page.wait_for_text("250")
+    page.screenshot(app.shots / "phone-paymega.png")
+    page.fill("#card_number", PAYING_CARD)
+    page.fill("#card_expiry", "1230")
+    page.click("#pay")
+    page.screenshot(app.shots / "phone-paymega-paid.png")
+    snap = app.wait(lambda s: s.screen == "resultScreen", what="the result", timeout=30)
+    app.shot("paid")
+    assert snap.text("resultHeadline") == "Оплачено"
+    page.close()
+
+
+def test_the_customer_pays_pegas_on_their_phone(make_app: MakeApp, chromium: Chromium) -> None:
+    app = make_app()
+    page = chromium.open(payer_link(app, "pegas"))
+    page.wait_for_text("250")
+    page.click("#pay")
+    page.screenshot(app.shots / "phone-pegas-paid.png")
+    snap = app.wait(lambda s: s.screen == "resultScreen", what="the result", timeout=30)
+    app.shot("paid")
+    assert snap.text("resultHeadline") == "Paid"
+    page.close()
+
+
+def test_cancel_a_pegas_deposit_and_a_koshelek_payment(make_app: MakeApp) -> None:
+    app = make_app()
+    flows.add_amount(app, "120")
+    flows.checkout(app)
+    flows.choose(app, "pegas")
+    app.wait(lambda s: s.find("cancelPayment") is not None, what="the QR")
+    app.click("cancelPayment")
+    snap = app.wait(lambda s: s.screen == "resultScreen", what="cancelled", timeout=30)
+    app.shot("pegas-cancelled")
+    assert snap.text("resultHeadline") == "Cancelled"
+    app.click("otherWay")
+    app.on_screen("chooseScreen")
+    with app.sandbox() as sandbox:  # a customer who never confirms in their app
+        code = sandbox.post("/_sandbox/koshelek/sessions",
+                            json={"behaviour": {"mode": "never"}}).json()["barcode"]
+    flows.choose(app, "koshelek")
+    app.focus_on("barcodeField")
+    app.scan(code)
+    app.wait(lambda s: s.find("cancelPayment") is not None, what="waiting for the customer")
+    app.click("cancelPayment")
+    snap = app.wait(lambda s: s.screen == "resultScreen", what="cancelled", timeout=30)
+    app.shot("koshelek-cancelled")
+    assert snap.text("resultHeadline") == "Cancelled"
+    with app.sandbox() as sandbox:
+        states = [t["status"] for t in sandbox.get("/_sandbox/koshelek/transactions").json()]
+    assert states == ["canceled"], states  # cancelled at Koshelek too, not only here
+
+
+def test_refund_by_amount(make_app: MakeApp) -> None:
+    app = make_app()
+    flows.add_amount(app, "200")
+    flows.checkout(app)
+    flows.pay_by_koshelek(app)
+    flows.open_history_row(app)
+    app.click("detailsRefund")
+    flows.enter_pin(app)
+    app.modal("refundDialog")
+    app.click("refundAmount")
+    app.type("250")  # more than was paid: refused where it is typed
+    app.wait(lambda s: "200,00" in s.text("dialogError"), what="too much refused")
+    app.key("ctrl+a")
+    app.type("50")
+    app.wait(lambda s: s.text("dialogError") == "", what="the amount accepted")
+    app.click("ok", window="refundDialog")
+    assert "Return 50,00" in app.message(contains="Return")
+    app.click("yes", window="confirmBox")
+    app.message(contains="Refunded 50,00")
+    app.shot("refunded")
+
+
+def test_kiosk_is_left_only_with_the_pin(make_app: MakeApp) -> None:
+    app = make_app(kiosk=True)
+    snap = app.snapshot()
+    app.shot("kiosk")
+    window = snap.window("mainWindow")
+    assert window is not None
+    assert window["rect"][2:] == [1024, 768]  # the whole screen, no frame
+    app.click("exitButton")
+    app.modal("pinDialog")
+    app.click("cancel", window="pinDialog")
+    app.no_modal()
+    app.key("alt+F4")  # the window manager's close: the PIN too
+    app.modal("pinDialog")
+    app.key("Escape")
+    app.no_modal()
+    assert app.exited() is None
+    app.click("exitButton")
+    app.modal("pinDialog")
+    app.focus_on("pinField")
+    app.type(flows.TRAINING_PIN)
+    app.key("Return")  # the right PIN: the kiosk closes
+    assert app.process is not None
+    assert app.process.wait(timeout=20) == 0
