@@ -24,6 +24,7 @@ from pos_app.core.config import (
     KoshelekSettings,
     PaymegaSettings,
     PegasSettings,
+    ProviderSettings,
     TerminalConfig,
     check_live_ready,
     load_config,
@@ -36,6 +37,7 @@ from pos_app.core.secrets import SecretStore
 from pos_app.core.service import RECONCILE_BACKOFF, PaymentService
 from pos_app.i18n import Message, UserError, msg
 from pos_app.providers.base import Provider
+from pos_app.providers.errors import OutcomeUnknown
 from pos_app.providers.http import Client, build_client, client_tls
 from pos_app.providers.koshelek.client import KoshelekClient
 from pos_app.providers.koshelek.provider import KoshelekOptions, KoshelekProvider
@@ -237,6 +239,12 @@ def build_providers(config: TerminalConfig, *, live: bool, secret: SecretGetter,
     return providers
 
 
+def base_url(config: TerminalConfig, name: str) -> str:
+    settings: dict[str, ProviderSettings] = {"koshelek": config.koshelek,
+                                             "paymega": config.paymega, "pegas": config.pegas}
+    return settings[name].base_url
+
+
 async def probe(config: TerminalConfig, name: str, *, live: bool,
                 secret: SecretGetter) -> Message:
     """Test one provider's connection with settings that are not saved yet."""
@@ -257,6 +265,10 @@ async def probe(config: TerminalConfig, name: str, *, live: bool,
                                    "address and this till's network.",
                             provider=provider.display_name,
                             seconds=int(PROBE_DEADLINE_S))) from None
+    except OutcomeUnknown:  # no payment is at stake here: say what to check, not "checking"
+        raise UserError(msg("App", "No connection to {provider} at {address}. Check the address "
+                                   "and this till's network.", provider=provider.display_name,
+                            address=base_url(config, name))) from None
     finally:
         await provider.aclose()
 

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from pos_app import app
-from pos_app.core.config import PaymegaSettings, TerminalConfig
+from pos_app.core.config import PaymegaSettings, PegasSettings, TerminalConfig
 from pos_app.i18n import UserError
 
 
@@ -38,3 +38,10 @@ async def test_a_silent_provider_is_reported_within_the_deadline(
     with pytest.raises(UserError, match=r"No answer from Paymega within 1 s\."):
         await app.probe(config, "paymega", live=False, secret=lambda *_: "x")
     assert time.monotonic() - started < 3  # not the client's own retries and timeouts
+
+
+async def test_a_refused_connection_names_the_address() -> None:
+    config = TerminalConfig(pegas=PegasSettings(enabled=True, base_url="http://127.0.0.1:9/pegas"))
+    with pytest.raises(UserError, match=r"No connection to Pegas-kassa at "
+                                        r"http://127\.0\.0\.1:9/pegas\. Check the address"):
+        await app.probe(config, "pegas", live=False, secret=lambda *_: "x")

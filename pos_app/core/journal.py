@@ -874,7 +874,7 @@ def _filter_sql(flt: PaymentFilter) -> tuple[list[str], list[Any]]:
         clauses = ["p.id LIKE ?", "p.provider_ref LIKE ?", "p.idem_key LIKE ?",
                    "p.sale_id IN (SELECT id FROM sales WHERE reference = ?)"]
         params.extend([like, like, like, text])
-        number = re.fullmatch(r"S?0*(\d{1,12})(-\w*)?", text)
+        number = re.fullmatch(r"[Ss]?0*([0-9]{1,12})(-\w*)?", text)
         if number:  # a sale number as printed on the receipt (S000042-…)
             clauses.append("p.sale_id IN (SELECT id FROM sales WHERE number = ?)")
             params.append(int(number.group(1)))

@@ -496,6 +496,7 @@ class AttentionScreen(Screen):
         self.details.acknowledge.connect(self.acknowledge.emit)
         self.details.receipt.connect(self.receipt.emit)
         self.model.loaded.connect(self._loaded)
+        self._wanted = ""  # a payment to select once the list is read
         self.ask_again = big_button(height=48)
         self.ask_again.setObjectName("askAgain")
         self.ask_again.clicked.connect(self._ask_again)
@@ -542,8 +543,19 @@ class AttentionScreen(Screen):
         self.details.show_payment(payment)
         self.details.refund_button.hide()
 
+    def select(self, payment_id: str) -> None:
+        """Show this payment's details as soon as the list has it (an alert's Show)."""
+        self._wanted = payment_id
+        if self.isVisible():
+            self.reload()
+
     def _loaded(self) -> None:
         """The payment looked at stays selected while it needs a person, and goes when not."""
+        wanted, self._wanted = self._wanted, ""
+        row = self.model.row_of(wanted) if wanted else None
+        if row is not None:
+            self.table.selectRow(row)
+            return
         keep_selection(self.table, self.model, self.details)
 
     def _ask_again(self) -> None:

@@ -189,7 +189,8 @@ class MainWindow(QMainWindow):
         p.training_decision.connect(lambda pid, outcome: spawn(
             self._training_decide(pid, outcome), parent=self))
         r = self.result
-        r.receipt.connect(lambda pid: self.open_receipt(pid, back_to=self.result))
+        # The receipt of a paid sale is its last step: Done starts the next sale.
+        r.receipt.connect(lambda pid: self.open_receipt(pid, back_to=self.sale_screen))
         r.new_sale.connect(self._new_or_back)
         r.retry.connect(lambda: self._chosen(self.provider_name, self.options))
         r.other_way.connect(lambda: self.go(self.choose))
@@ -213,7 +214,7 @@ class MainWindow(QMainWindow):
         from pos_app.ui.receipts import ReceiptScreen
 
         screen = self._added(ReceiptScreen(self.service, self.runtime.config))
-        screen.done.connect(lambda: self.go(self._receipt_return or self.sale_screen))
+        screen.done.connect(self._receipt_done)
         return screen
 
     @cached_property
@@ -380,6 +381,7 @@ class MainWindow(QMainWindow):
         # attempt (declined, then polled again) must not pull the cashier to its result.
         self.payment_id = None
         provider = self.service.provider(name)
+        self.payment_screen.set_provider(provider)
         self.go(self.payment_screen)
         if provider.capabilities.customer_barcode:
             self.payment_screen.ask_for_code(provider.display_name, self.sale.total)
@@ -430,10 +432,7 @@ class MainWindow(QMainWindow):
             spawn(self._count_attention())
         # The lists and their detail panels follow the journal (a stale panel could offer
         # to resolve a payment that is settled already).
-        if self._built("history"):  # otherwise it reads the journal when first opened
-            self.history.payment_changed(payment)
-        if self._built("attention"):
-            self.attention.payment_changed(payment)
+        self._show_payment_everywhere(payment)
         if payment.id != self.payment_id:
             return
         if payment.state.is_paid and self.sale is not None:
@@ -482,6 +481,12 @@ class MainWindow(QMainWindow):
         self.service.notify(payment_id)
 
     # -- receipts, history, attention --
+
+    def _receipt_done(self) -> None:
+        if self._receipt_return in (None, self.sale_screen):
+            self._new_or_back()
+        else:
+            self.go(self._receipt_return)
 
     def open_receipt(self, payment_id: str, *, back_to: Screen) -> None:
         self._receipt_return = back_to
@@ -593,6 +598,8 @@ class MainWindow(QMainWindow):
         await self._count_attention()
 
     def _show_payment_everywhere(self, payment: Payment) -> None:
+        """The payment as it is now, in the lists that are built (the others read the journal
+        when first opened)."""
         if self._built("history"):
             self.history.payment_changed(payment)
         if self._built("attention"):
@@ -606,6 +613,7 @@ class MainWindow(QMainWindow):
 
     def _show_in_attention(self, payment_id: str) -> None:
         self.alerts.hide()
+        self.attention.select(payment_id)  # the payment the alert is about, not just the list
         self.go(self.attention)
 
     async def _count_attention(self) -> None:

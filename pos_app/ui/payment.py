@@ -24,8 +24,8 @@ from pos_app.ui.qt import (
     QWidget,
     Signal,
 )
-from pos_app.ui.support import Screen, big_button, render
-from pos_app.ui.widgets import Countdown, QrWidget, WedgeDetector, caption
+from pos_app.ui.support import Screen, big_button, confirm, render, spawn
+from pos_app.ui.widgets import Countdown, QrWidget, WedgeDetector, caption, scanned_as_latin
 
 C = "Payment"
 S = PaymentState
@@ -176,7 +176,9 @@ class PaymentScreen(Screen):
         self.code.setStyleSheet("font-size: 18pt;")
         self.wedge = WedgeDetector(self.code)
         self.wedge.scanned.connect(self.scanned.emit)
-        self.wedge.entered.connect(lambda text: self.scanned.emit(text) if text.strip() else None)
+        # Typed by hand, too: the customer's code is Latin whatever the layout.
+        self.wedge.entered.connect(
+            lambda text: self.scanned.emit(scanned_as_latin(text)) if text.strip() else None)
         self.customer = big_button(height=48)
         self.customer.setObjectName("trainingCustomer")
         self.customer.clicked.connect(self.training_customer.emit)
@@ -218,6 +220,8 @@ class PaymentScreen(Screen):
         layout.addWidget(self.qr, 1)
         self._mode = "scan"
         self._laid_out: tuple[str, bool] | None = None  # what _layout_mode last showed
+        self._provider_name = ""
+        self._can_cancel = True
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -225,7 +229,7 @@ class PaymentScreen(Screen):
         self.customer.setText(tr(C, "Training customer shows a code"))
         self.customer_pays.setText(tr(C, "Training: customer pays"))
         self.customer_declines.setText(tr(C, "Training: customer refuses"))
-        self.cancel_button.setText(tr(C, "Cancel payment"))
+        self._cancel_text()
         self.back_button.setText(tr(C, "Back"))
         self.code.setPlaceholderText(tr(C, "Scan the code or type it and press Enter"))
         self._laid_out = None  # the instructions are text too
@@ -239,6 +243,17 @@ class PaymentScreen(Screen):
         return self.cancel_button if self.cancel_button.isVisible() else self.back_button
 
     # -- phases --
+
+    def set_provider(self, provider: Provider) -> None:
+        """Whose payment this screen shows next: its name, and whether it can be cancelled
+        (Paymega cannot: the cashier can only stop waiting, and the button says so)."""
+        self._provider_name = provider.display_name
+        self._can_cancel = provider.capabilities.cancel
+        self._cancel_text()
+
+    def _cancel_text(self) -> None:
+        self.cancel_button.setText(tr(C, "Cancel payment") if self._can_cancel
+                                   else tr(C, "Stop waiting…"))
 
     def ask_for_code(self, provider_name: str, amount: Money) -> None:
         """Koshelek: wait for the customer's code before any payment exists."""
@@ -330,10 +345,27 @@ class PaymentScreen(Screen):
         QGuiApplication.clipboard().setText(self.link.text())
 
     def _cancel(self) -> None:
-        if self.payment is not None:
-            self.cancel_button.setEnabled(False)
-            self.state.setText(tr(C, "Cancelling…"))
-            self.cancel.emit(self.payment.id)
+        if self.payment is None:
+            return
+        if self._can_cancel:
+            self._cancelling(self.payment)
+        else:
+            spawn(self._stop_waiting(self.payment), parent=self)
+
+    async def _stop_waiting(self, payment: Payment) -> None:
+        """A provider without cancel: the link stays payable; the cashier must know that."""
+        until = (f"{payment.expires_at.astimezone():%H:%M}" if payment.expires_at else "—")
+        if await confirm(self, tr(
+                C, "{provider} cannot cancel a payment: the link stays payable until {time}. "
+                   "If the customer pays it later, you will see an alert, and that money must "
+                   "be returned. Stop waiting for this payment?",
+                provider=self._provider_name, time=until)):
+            self._cancelling(payment)
+
+    def _cancelling(self, payment: Payment) -> None:
+        self.cancel_button.setEnabled(False)
+        self.state.setText(tr(C, "Cancelling…"))
+        self.cancel.emit(payment.id)
 
     def _decide(self, outcome: str) -> None:
         if self.payment is not None:
@@ -429,8 +461,10 @@ class ResultScreen(Screen):
         self.reason.setText(render(payment.reason) if not paid else "")
         self.advice.setText(advice)
         self.receipt_button.setVisible(paid)
+        # Left to expire: another way keeps the basket; the same way again would make a
+        # second link while the first can still be paid.
         self.retry_button.setVisible(not paid and state.is_final)
-        self.other_button.setVisible(not paid and state.is_final)
+        self.other_button.setVisible(not paid and (state.is_final or left))
         self.check_button.setVisible(state is S.UNKNOWN)
         self.new_sale_button.setText(tr(C, "New sale") if paid or left else
                                      tr(C, "Back to the sale"))

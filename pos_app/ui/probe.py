@@ -9,8 +9,9 @@ Requests (JSON lines) and answers:
 
 - ``{"op": "snapshot"}``: ``{"screen", "focus", "active", "modal", "popup", "busy",
   "windows": [...], "widgets": [...]}``; each widget ``{"name", "class", "text", "enabled",
-  "rect": [x, y, w, h], "window", "checked", "focus", "tooltip"}`` in global screen
-  pixels, only the visible ones; each window with its X id (``xid``).
+  "rect": [x, y, w, h], "seen": [x, y, w, h], "window", "checked", "focus", "tooltip"}``
+  in global screen pixels (``seen``: the part not hidden by a scroll area), only the
+  visible ones; each window with its X id (``xid``).
 - ``{"op": "tabs", "name": N}``: the tabs of the tab widget N, ``[{"index", "text",
   "rect", "current"}]``.
 - ``{"op": "items", "name": N}``: the visible cells of the item view named N (or of the open
@@ -84,6 +85,15 @@ def _rect(widget: QWidget) -> list[int]:
     return [corner.x(), corner.y(), widget.width(), widget.height()]
 
 
+def _seen(widget: QWidget) -> list[int]:
+    """The part of the widget actually on the screen (a scroll area may hide the rest)."""
+    visible = widget.visibleRegion().boundingRect()
+    if visible.isEmpty():
+        return [0, 0, 0, 0]
+    corner = widget.mapToGlobal(visible.topLeft())
+    return [corner.x(), corner.y(), visible.width(), visible.height()]
+
+
 def _text(widget: QWidget) -> str:
     if isinstance(widget, QMessageBox):
         return "\n".join(t for t in (widget.text(), widget.informativeText()) if t)
@@ -127,6 +137,7 @@ def snapshot() -> dict[str, Any]:
             widgets.append({
                 "name": widget.objectName(), "class": type(widget).__name__,
                 "text": _text(widget), "enabled": widget.isEnabled(), "rect": _rect(widget),
+                "seen": _seen(widget),
                 "window": _name(top), "focus": widget.hasFocus(),
                 "checked": widget.isChecked() if isinstance(widget, QAbstractButton) else None,
                 "tooltip": widget.toolTip()})

@@ -12,7 +12,6 @@ from pos_app.i18n import tr
 from pos_app.providers.errors import ProviderError
 from pos_app.ui.qt import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QImage,
     QLabel,
@@ -32,7 +31,7 @@ from pos_app.ui.qt import (
     QVBoxLayout,
     Signal,
 )
-from pos_app.ui.support import Screen, ask, big_button, show_error, spawn
+from pos_app.ui.support import Screen, ask, big_button, choose_file, show_error, spawn
 from pos_app.ui.widgets import caption
 
 C = "ReceiptScreen"
@@ -185,15 +184,12 @@ class ReceiptScreen(Screen):
 
     async def _save_pdf_async(self, path: Path | None = None) -> Path | None:
         if path is None:
-            dialog = QFileDialog(self, tr(C, "Save the receipt"))
-            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-            dialog.setNameFilter(tr(C, "PDF files (*.pdf)"))
-            dialog.setDefaultSuffix("pdf")
             assert self.data is not None
-            dialog.selectFile(f"receipt-S{self.data.sale.number:06d}.pdf")
-            if not await ask(dialog) or not dialog.selectedFiles():
+            path = await choose_file(self, tr(C, "Save the receipt"),
+                                     name_filter=tr(C, "PDF files (*.pdf)"),
+                                     suggested=f"receipt-S{self.data.sale.number:06d}.pdf")
+            if path is None:
                 return None
-            path = Path(dialog.selectedFiles()[0])
         save_pdf(self.html, path, self.width_mm)
         self.status.setText(tr(C, "Saved to {path}", path=str(path)))
         await self._printed("pdf")

@@ -118,6 +118,9 @@ class SaleScreen(Screen):
         self.table.verticalHeader().setDefaultSectionSize(44)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setMinimumSectionSize(90)
+        # A touched line is selected, but the keyboard stays in the amount field: a scan
+        # after a touch went to the table (its type-to-search) and was lost without a word.
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._size_columns()
         self.table.doubleClicked.connect(lambda _: self._edit_selected())
 
@@ -321,6 +324,8 @@ class SaleScreen(Screen):
     async def _line_dialog(self, row: int | None) -> None:
         line = self.model.lines[row] if row is not None else None
         dialog = LineDialog(self, currency=self.model.currency, line=line)
+        if line is not None and line.measure is not Measure.PIECE:
+            dialog.first_field = dialog.quantity  # a weighed line is edited for its weight
         if await ask(dialog) and dialog.line is not None:
             if row is None:
                 self._append(dialog.line)

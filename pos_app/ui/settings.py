@@ -30,7 +30,6 @@ from pos_app.ui.dialogs import NewPinDialog
 from pos_app.ui.qt import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -44,7 +43,7 @@ from pos_app.ui.qt import (
     QWidget,
     Signal,
 )
-from pos_app.ui.support import Screen, ask, big_button, show_info, spawn
+from pos_app.ui.support import Screen, ask, big_button, choose_file, show_info, spawn
 from pos_app.ui.widgets import caption
 
 C = "Settings"
@@ -333,11 +332,11 @@ class SettingsForm(QWidget):
         return box.secret_values().get(secret) or self._secrets.get(name, secret)
 
     async def _browse(self) -> None:
-        dialog = QFileDialog(self, tr(C, "Product catalog"))
-        dialog.setNameFilter(tr(C, "CSV files (*.csv)"))
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        if await ask(dialog) and dialog.selectedFiles():
-            self.catalog.setText(dialog.selectedFiles()[0])
+        path = await choose_file(self, tr(C, "Product catalog"),
+                                 name_filter=tr(C, "CSV files (*.csv)"),
+                                 suggested=self.catalog.text().strip(), save=False)
+        if path is not None:
+            self.catalog.setText(str(path))
             self._check_catalog()
 
     def _check_catalog(self) -> None:

@@ -26,7 +26,6 @@ from pos_app.ui.qt import (
     QComboBox,
     QDate,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -47,7 +46,9 @@ from pos_app.ui.support import (
     Screen,
     ask,
     big_button,
+    choose_file,
     confirm,
+    documents_folder,
     show_info,
     spawn,
     with_progress,
@@ -120,13 +121,11 @@ class ExportDialog(FormDialog):
         self.form.addRow(tr(C, "File"), where)
 
     async def _browse(self) -> None:
-        dialog = QFileDialog(self, tr(C, "Export payments"))
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter(tr(C, "CSV files (*.csv)"))
-        dialog.setDefaultSuffix("csv")
-        dialog.selectFile(self.path.text())
-        if await ask(dialog) and dialog.selectedFiles():
-            self.path.setText(dialog.selectedFiles()[0])
+        path = await choose_file(self, tr(C, "Export payments"),
+                                 name_filter=tr(C, "CSV files (*.csv)"),
+                                 suggested=self.path.text().strip())
+        if path is not None:
+            self.path.setText(str(path))
 
     @property
     def period(self) -> Period:
@@ -437,20 +436,17 @@ class ShiftScreen(Screen):
     async def save_pdf(self, path: Path | None = None) -> Path | None:
         if path is None:
             assert self.report is not None
-            dialog = QFileDialog(self, tr(C, "Save the report"))
-            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-            dialog.setNameFilter(tr(C, "PDF files (*.pdf)"))
-            dialog.setDefaultSuffix("pdf")
-            dialog.selectFile(f"{self.report.kind}-report-shift-{self.report.shift_number}.pdf")
-            if not await ask(dialog) or not dialog.selectedFiles():
+            path = await choose_file(
+                self, tr(C, "Save the report"), name_filter=tr(C, "PDF files (*.pdf)"),
+                suggested=f"{self.report.kind}-report-shift-{self.report.shift_number}.pdf")
+            if path is None:
                 return None
-            path = Path(dialog.selectedFiles()[0])
         save_pdf(self.html, path, self.width_mm)
         show_info(self, tr(C, "Saved to {path}", path=str(path)))
         return path
 
     async def export(self) -> None:
-        dialog = ExportDialog(self, folder=Path.home())
+        dialog = ExportDialog(self, folder=documents_folder())
         if not await ask(dialog):
             return
         path = Path(dialog.path.text().strip())

@@ -12,6 +12,7 @@ import logging
 import sys
 import traceback
 from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -21,6 +22,7 @@ from pos_app.ui.qt import (
     QApplication,
     QDialog,
     QEvent,
+    QFileDialog,
     QFont,
     QLabel,
     QMessageBox,
@@ -28,6 +30,7 @@ from pos_app.ui.qt import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
+    QStandardPaths,
     Qt,
     QVBoxLayout,
     QWidget,
@@ -194,6 +197,34 @@ async def ask(dialog: QDialog) -> int:
     result = await done
     _give_back_keyboard(dialog.parentWidget())
     return result
+
+
+async def choose_file(parent: QWidget, title: str, *, name_filter: str, suggested: str = "",
+                      save: bool = True) -> Path | None:
+    """A file chosen in a file dialog (None if the person gave up).  A name without a folder
+    is suggested in the person's documents, not in the app's working folder."""
+    dialog = QFileDialog(parent, title)
+    dialog.setNameFilter(name_filter)
+    if save:
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix(name_filter.rpartition("*.")[2].rstrip(")"))
+    else:
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+    suggested_path = Path(suggested) if suggested else None
+    folder = (suggested_path.parent if suggested_path and suggested_path.is_absolute()
+              else documents_folder())
+    dialog.setDirectory(str(folder))
+    if suggested_path is not None:
+        dialog.selectFile(suggested_path.name)
+    if not await ask(dialog) or not dialog.selectedFiles():
+        return None
+    return Path(dialog.selectedFiles()[0])
+
+
+def documents_folder() -> Path:
+    """Where a person keeps files they save: Documents, else the home folder."""
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(found) if found and Path(found).is_dir() else Path.home()
 
 
 def _give_back_keyboard(parent: QWidget | None) -> None:

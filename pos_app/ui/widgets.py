@@ -181,6 +181,19 @@ class Keypad(QWidget):
             field.insert(key)
 
 
+# The Russian ЙЦУКЕН layout over the Latin QWERTY keys: a scanner types key by key, so under
+# the Russian layout a code's Latin letters arrive as the Cyrillic letters on the same keys.
+_RU_KEYS = "ёйцукенгшщзхъфывапролджэячсмитьбю" + "ЁЙЦУКЕНГШЩЗХЪФЫВАПРОЛДЖЭЯЧСМИТЬБЮ"
+_US_KEYS = "`qwertyuiop[]asdfghjkl;'zxcvbnm,." + "~QWERTYUIOP{}ASDFGHJKL:\"ZXCVBNM<>"
+_TO_US_KEYS = str.maketrans(_RU_KEYS, _US_KEYS)
+
+
+def scanned_as_latin(code: str) -> str:
+    """A scanned code as the keys the scanner pressed, whatever the keyboard layout: codes
+    are Latin, so Cyrillic in one is the Russian layout (``ЛЗ77…`` is ``KP77…``)."""
+    return code.translate(_TO_US_KEYS)
+
+
 class WedgeDetector(QObject):
     """Tells a barcode scanner (a keyboard "wedge") from a person typing.
 
@@ -220,7 +233,7 @@ class WedgeDetector(QObject):
             if is_scan:
                 code = text[len(self._burst_start_text):]
                 self._field.setText(self._burst_start_text)
-                self.scanned.emit(code.strip())
+                self.scanned.emit(scanned_as_latin(code.strip()))
             else:
                 self.entered.emit(text)
             return True

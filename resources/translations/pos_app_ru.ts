@@ -17,6 +17,11 @@
       <translation>{provider} не ответил за {seconds} с. Проверьте адрес и сеть кассы.</translation>
     </message>
     <message>
+      <location filename="../../pos_app/app.py" />
+      <source>No connection to {provider} at {address}. Check the address and this till's network.</source>
+      <translation>Нет связи с {provider} по адресу {address}. Проверьте адрес и сеть кассы.</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/app.py" />
       <source>pos-app cannot start</source>
       <translation>pos-app не может запуститься</translation>
@@ -1664,6 +1669,11 @@ If you close the app now, these stay in the journal and are checked again at the
     </message>
     <message>
       <location filename="../../pos_app/ui/payment.py" />
+      <source>Stop waiting…</source>
+      <translation>Перестать ждать…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
       <source>The customer confirms the payment in the Koshelek app.</source>
       <translation>Покупатель подтверждает оплату в приложении Koshelek.</translation>
     </message>
@@ -1786,6 +1796,11 @@ If you close the app now, these stay in the journal and are checked again at the
       <location filename="../../pos_app/core/service.py" />
       <source>{provider} can only refund the whole payment.</source>
       <translation>{provider} возвращает только весь платёж целиком.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>{provider} cannot cancel a payment: the link stays payable until {time}. If the customer pays it later, you will see an alert, and that money must be returned. Stop waiting for this payment?</source>
+      <translation>{provider} не умеет отменять платежи: по ссылке можно заплатить до {time}. Если покупатель оплатит позже, появится предупреждение, и эти деньги нужно будет вернуть. Перестать ждать этот платёж?</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/service.py" />

@@ -11,7 +11,15 @@ from pos_app.core.service import PaymentUpdate
 from pos_app.core.states import PaymentState
 from pos_app.sandbox.testing import SandboxTransport
 from pos_app.ui.main_window import MainWindow
-from pos_app.ui.qt import QApplication, QDialog, QLineEdit, QPushButton, Qt, QWidget
+from pos_app.ui.qt import (
+    QApplication,
+    QDialog,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    Qt,
+    QWidget,
+)
 from tests.helpers import customer, wait_until
 
 S = PaymentState
@@ -243,9 +251,15 @@ async def test_paymega_cashier_leaves_then_late_payment_alerts(
     await until(lambda: window.payment_screen.qr.payload)
     payment = window.payment_screen.payment
     assert payment is not None
+    assert window.payment_screen.cancel_button.text() == "Stop waiting…"  # no cancel there
     click(qtbot, window.payment_screen.cancel_button)
+    sure = await until(lambda: dialog("confirmBox", QMessageBox))
+    assert "Paymega cannot cancel a payment: the link stays payable until" in sure.text()
+    click(qtbot, sure.button(QMessageBox.StandardButton.Yes))
     await until(lambda: current(window) is window.result)
     assert window.result.headline.text() == "Left to expire"
+    assert window.result.other_button.isVisible()  # another way keeps the basket
+    assert not window.result.retry_button.isVisible()  # not a second link beside the first
     click(qtbot, window.result.new_sale_button)
     with sandbox.sandbox.paymega._lock:
         sandbox.sandbox.paymega.pay(sandbox.sandbox.paymega.invoices[payment.provider_ref or ""])

@@ -36,6 +36,7 @@ class Widget:
     text: str
     enabled: bool
     rect: tuple[int, int, int, int]
+    seen: tuple[int, int, int, int]  # the part on the screen (a scroll area hides the rest)
     window: str
     focus: bool
     checked: bool | None
@@ -43,8 +44,12 @@ class Widget:
 
     @property
     def center(self) -> tuple[int, int]:
-        x, y, w, h = self.rect
+        x, y, w, h = self.seen
         return x + w // 2, y + h // 2
+
+    @property
+    def whole_on_screen(self) -> bool:
+        return self.seen[2:] == self.rect[2:]
 
 
 QT_OWN_DIALOGS = {"QPrintDialog", "QFileDialog"}  # Qt's standard dialogs: not our buttons
@@ -90,7 +95,8 @@ class Snapshot:
     @property
     def widgets(self) -> list[Widget]:
         return [Widget(name=w["name"], cls=w["class"], text=w["text"], enabled=w["enabled"],
-                       rect=tuple(w["rect"]), window=w["window"], focus=w["focus"],
+                       rect=tuple(w["rect"]), seen=tuple(w["seen"]), window=w["window"],
+                       focus=w["focus"],
                        checked=w["checked"], tooltip=w["tooltip"])
                 for w in self.raw["widgets"]]
 
@@ -317,9 +323,29 @@ class App:
     def click(self, target: str | Widget, *, window: str | None = None) -> None:
         widget = target if isinstance(target, Widget) else self.snapshot().get(
             target, window=window)
+        if not widget.whole_on_screen and widget.name:
+            widget = self.scroll_to(widget)
         assert widget.enabled, f"{widget.name or widget.text!r} is disabled"
         self.pressed.add(button_key(widget))
         self.x.click(*widget.center)
+
+    def scroll_to(self, widget: Widget) -> Widget:
+        """Turn the mouse wheel over the scroll area until the widget is whole on screen, as
+        a person scrolls to a button below the fold."""
+        for _ in range(40):
+            top, height = widget.rect[1], widget.rect[3]
+            shown = widget.seen[3] > 0
+            window = self.snapshot().window(widget.window)
+            assert window is not None
+            middle = self.x.center_of(window["rect"])
+            # Over the part shown, if any; else over the window's middle (the scroll area).
+            over = widget.center if shown else middle
+            down = (top + height > widget.seen[1] + widget.seen[3]) if shown else top > middle[1]
+            self.x.wheel(*over, down=down)
+            widget = self.snapshot().get(widget.name, window=widget.window)
+            if widget.whole_on_screen:
+                return widget
+        raise AssertionError(f"{widget.name} cannot be scrolled into view")
 
     def click_text(self, text: str, *, window: str | None = None) -> None:
         self.click(self.snapshot().button_with_text(text, window=window))

@@ -330,6 +330,8 @@ def test_a_late_payment_alert_says_what_can_be_done(make_app: MakeApp) -> None:
     flows.choose(app, "paymega")
     app.wait(lambda s: s.find("trainingPays") is not None, what="the QR code")
     app.click("cancelPayment")  # Paymega has no cancel: the link is left to expire
+    assert "cannot cancel" in app.message(contains="Paymega")
+    app.click("yes", window="confirmBox")
     app.wait(lambda s: s.screen == "resultScreen", what="left to expire")
     app.click("newSale")
     app.on_screen("saleScreen")
@@ -346,3 +348,74 @@ def test_a_late_payment_alert_says_what_can_be_done(make_app: MakeApp) -> None:
     snap = app.snapshot()
     assert not snap.get("detailsRefund").enabled
     assert "not available on this terminal" in snap.text("detailsSummary")
+
+
+def test_a_scan_after_a_touch_anywhere_lands_in_the_sale(make_app: MakeApp,
+                                                         tmp_path: Path) -> None:
+    """Walked by a cashier: after touching a line, a button or the top bar, scans and typed
+    amounts were lost without a word (the touched table took the keyboard)."""
+    app = make_app(config=flows.catalog_config(tmp_path))
+    app.focus_on("amountField")
+    app.scan(flows.PIECE)
+    app.wait(lambda s: "89,90" in s.text("saleTotal"), what="the milk")
+    app.click_cell("basket", row=0, column=0)  # a touch on the line
+    app.scan(flows.PIECE)
+    app.wait(lambda s: "179,80" in s.text("saleTotal"), what="the milk again")
+    app.key("plus")  # + on the selected line
+    app.click("more")
+    app.click("languageButton")
+    app.click("languageButton")
+    app.type("55")
+    app.key("Return")
+    app.wait(lambda s: "414,60" in s.text("saleTotal"),  # 4 × 89,90 + 55,00
+             what="the typed amount")
+    assert app.snapshot().focus == "amountField"
+
+
+def test_a_koshelek_code_scanned_under_the_russian_layout_is_taken(make_app: MakeApp) -> None:
+    """Walked by a cashier: with the Russian layout active, a scanner typed the code's Latin
+    letters as Cyrillic ("ЛЗ77…") and the code was refused."""
+    app = make_app(language="ru")
+    flows.add_amount(app, "100")
+    flows.checkout(app)
+    flows.choose(app, "koshelek")
+    with app.sandbox() as sandbox:
+        code = sandbox.post("/_sandbox/koshelek/sessions", json={}).json()["barcode"]
+    app.focus_on("barcodeField")
+    app.x.layout("us", "ru", active=1)  # Russian
+    try:
+        app.x.scanner(code)
+        app.wait(lambda s: s.screen == "resultScreen", what="paid", timeout=30)
+    finally:
+        app.x.layout("us")
+    app.shot("paid-under-ru")
+    assert app.snapshot().text("resultHeadline") == "Оплачено"
+
+
+def test_stopping_a_paymega_wait_says_the_link_stays_and_keeps_the_basket(
+        make_app: MakeApp) -> None:
+    """Walked by a cashier: "Cancel payment" on Paymega did not cancel (Paymega cannot), said
+    so only afterwards, and the basket was gone: the customer had to be rung up again."""
+    app = make_app()
+    flows.add_amount(app, "250")
+    flows.checkout(app)
+    flows.choose(app, "paymega")
+    snap = app.wait(lambda s: s.find("trainingPays") is not None, what="the QR")
+    assert snap.text("cancelPayment") == "Stop waiting…"
+    app.key("Escape")
+    text = app.message(contains="cannot cancel")
+    app.shot("stop-waiting")
+    assert "stays payable until" in text
+    app.click("no", window="confirmBox")
+    app.on_screen("paymentScreen")  # still waiting
+    app.click("cancelPayment")
+    app.message(contains="cannot cancel")
+    app.click("yes", window="confirmBox")
+    app.wait(lambda s: s.screen == "resultScreen", what="left to expire", timeout=30)
+    app.click("otherWay")  # the same basket, another way
+    app.on_screen("chooseScreen")
+    flows.choose(app, "pegas")
+    app.wait(lambda s: s.find("trainingPays") is not None, what="the Pegas-kassa QR")
+    assert "250,00" in app.snapshot().text("paymentAmount")
+    app.click("trainingPays")
+    flows.paid(app)

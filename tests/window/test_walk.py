@@ -166,9 +166,7 @@ def koshelek_and_receipt(app: App, tmp_path: Path) -> None:
     app.key("Return")
     app.wait(lambda s: "receipt.pdf" in s.text("receiptStatus"), what="saved")
     assert (tmp_path / "receipt.pdf").stat().st_size > 1000
-    press(app, "receiptDone")
-    app.on_screen("resultScreen")
-    press(app, "newSale")
+    press(app, "receiptDone")  # a paid sale's receipt is its last step
     app.on_screen("saleScreen")
 
 
@@ -185,6 +183,7 @@ def qr_payments(app: App) -> None:
     press(app, "retry")
     app.wait(lambda s: s.find("trainingPays") is not None, what="the QR again")
     press(app, "cancelPayment")  # Paymega has no cancel: left to expire
+    answer(app, "confirmBox", "yes")
     app.wait(lambda s: s.screen == "resultScreen", what="left", timeout=30)
     stop(app, "left-to-expire")
     press(app, "newSale")
@@ -208,7 +207,6 @@ def qr_payments(app: App) -> None:
              timeout=30)
     stop(app, "provider-receipt")
     press(app, "receiptDone")
-    press(app, "newSale")
     app.on_screen("saleScreen")
 
 
@@ -383,7 +381,7 @@ def settings(app: App) -> None:
             press(app, box.name)
         for provider in ("koshelek", "paymega", "pegas"):
             if snap.find(f"{provider}_test") is not None:
-                test_connection(app, provider)
+                try_connection(app, provider)
         if snap.find("catalogBrowse") is not None:
             press(app, "catalogBrowse")
             app.wait(lambda s: s.modal == "QFileDialog", what="the file dialog")
@@ -401,7 +399,7 @@ def settings(app: App) -> None:
     app.on_screen("saleScreen")
 
 
-def test_connection(app: App, provider: str) -> None:
+def try_connection(app: App, provider: str) -> None:
     """The live address refuses: a sentence, in the UI's language, within seconds."""
     press(app, f"{provider}_test")
     snap = app.wait(lambda s: s.get(f"{provider}_test").enabled
@@ -431,7 +429,8 @@ def ways_back(app: App) -> None:
     app.on_screen("chooseScreen")
     press(app, "pay_paymega")
     app.wait(lambda s: s.find("trainingPays") is not None, what="the QR")
-    app.key("Escape")  # Cancel
+    app.key("Escape")  # Stop waiting (Paymega cannot cancel)
+    answer(app, "confirmBox", "yes")
     app.wait(lambda s: s.screen == "resultScreen", what="left", timeout=30)
     app.key("Escape")
     app.on_screen("saleScreen")

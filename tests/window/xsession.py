@@ -7,6 +7,7 @@ screen, window manager frames and dialogs included.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -101,6 +103,15 @@ class XSession:
         # --sync, a move to where the pointer already is waits 15 s for a motion.)
         self._run(["xdotool", "mousemove", str(x), str(y), "click", "1"])
 
+    def wheel(self, x: int, y: int, *, down: bool) -> None:
+        """One notch of the mouse wheel over (x, y)."""
+        self._run(["xdotool", "mousemove", str(x), str(y), "click", "5" if down else "4"])
+
+    @staticmethod
+    def center_of(rect: list[int]) -> tuple[int, int]:
+        x, y, w, h = rect
+        return x + w // 2, y + h // 2
+
     def key(self, *keys: str) -> None:
         """Keys by X name: Return, Escape, Tab, ctrl+p, 1, BackSpace…"""
         self._run(["xdotool", "key", "--clearmodifiers", "--delay", "30", *keys])
@@ -120,6 +131,73 @@ class XSession:
         self._run(["import", "-window", "root", str(path)])
         return path
 
-    def layout(self, *layouts: str) -> None:
-        """The keyboard layouts, the first active (e.g. "ru" for a Russian till)."""
+    def layout(self, *layouts: str, active: int = 0) -> None:
+        """The keyboard layouts (e.g. "us", "ru" as a Russian till has them), ``active`` the
+        group in use."""
         self._run(["setxkbmap", "-layout", ",".join(layouts)])
+        with _Xlib(self.display) as x:
+            x.lock_group(active)
+
+    def scanner(self, code: str, *, per_key_ms: int = 5) -> None:
+        """A hardware barcode scanner: it presses the keys of a US keyboard for ``code`` (and
+        Enter), whatever layout is active — under the Russian one, Latin letters arrive as
+        the Cyrillic letters on those keys."""
+        with _Xlib(self.display) as x:
+            for char in code:
+                x.press_us_key(char)
+                time.sleep(per_key_ms / 1000)  # a scanner's pace between keys, not a wait
+            x.press_us_key("\r")
+
+
+class _Xlib:
+    """Raw key presses through XTEST by key code (libX11 and libXtst, through ctypes)."""
+
+    _NAMES: ClassVar[dict[str, str]] = {
+        "\r": "Return", "-": "minus", ".": "period", ",": "comma", "/": "slash", " ": "space"}
+
+    def __init__(self, display: str) -> None:
+        self._x = ctypes.cdll.LoadLibrary("libX11.so.6")
+        self._xtest = ctypes.cdll.LoadLibrary("libXtst.so.6")
+        self._x.XOpenDisplay.restype = ctypes.c_void_p
+        self._x.XOpenDisplay.argtypes = [ctypes.c_char_p]
+        self._x.XStringToKeysym.restype = ctypes.c_ulong
+        self._x.XStringToKeysym.argtypes = [ctypes.c_char_p]
+        self._x.XKeysymToKeycode.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+        self._x.XFlush.argtypes = [ctypes.c_void_p]
+        self._x.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        self._x.XCloseDisplay.argtypes = [ctypes.c_void_p]
+        self._x.XkbLockGroup.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_uint]
+        self._xtest.XTestFakeKeyEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int,
+                                                  ctypes.c_ulong]
+        self._display = self._x.XOpenDisplay(display.encode())
+        assert self._display, f"cannot open the X display {display}"
+
+    def __enter__(self) -> _Xlib:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._x.XSync(self._display, 0)
+        self._x.XCloseDisplay(self._display)
+
+    def _code(self, name: str) -> int:
+        return int(self._x.XKeysymToKeycode(self._display,
+                                            self._x.XStringToKeysym(name.encode())))
+
+    def _key(self, code: int, down: bool) -> None:
+        self._xtest.XTestFakeKeyEvent(self._display, code, int(down), 0)
+
+    def press_us_key(self, char: str) -> None:
+        name = self._NAMES.get(char, char.lower() if char.isalpha() else char)
+        shift = char.isalpha() and char.isupper()
+        if shift:
+            self._key(self._code("Shift_L"), True)
+        code = self._code(name)
+        self._key(code, True)
+        self._key(code, False)
+        if shift:
+            self._key(self._code("Shift_L"), False)
+        self._x.XFlush(self._display)
+
+    def lock_group(self, group: int) -> None:
+        self._x.XkbLockGroup(self._display, 0x100, group)  # XkbUseCoreKbd
+        self._x.XSync(self._display, 0)
