@@ -92,7 +92,7 @@ def _header(terminal: TerminalConfig, sale: Sale, payment: Payment) -> str:
     out.append("</p><table width=\"100%\">")
     when = payment.created_at.astimezone().strftime("%d.%m.%Y %H:%M")
     kind = Message(C, "Payout") if payment.kind == "withdrawal" else Message(C, "Sale")
-    out.append(html_row(f"{kind.render()} S{sale.number:06d}", when))
+    out.append(html_row(f"{kind.render()} {sale.label}", when))
     out.append(html_row(Message(C, "Terminal").render(), terminal.terminal_id))
     if terminal.store_id:
         out.append(html_row(Message(C, "Store id").render(), terminal.store_id))

@@ -151,9 +151,14 @@ class Sale:
         return Money(sum(line.total_minor for line in self.lines), self.currency)
 
     @property
+    def label(self) -> str:
+        """The sale's number as receipts and the history print it: ``S000042``."""
+        return f"S{self.number:06d}"
+
+    @property
     def order_id(self) -> str:
         """The merchant's order id sent to providers (≤ 36 characters)."""
-        return f"S{self.number:06d}-{self.id}"[:36]
+        return f"{self.label}-{self.id}"[:36]
 
     def with_identity(self, *, id: str, number: int, shift_id: str | None) -> Sale:
         return replace(self, id=id, number=number, shift_id=shift_id)

@@ -169,6 +169,7 @@ class PaymentService:
         self._private: dict[str, Mapping[str, str]] = {}
         self._listeners: list[Listener] = []
         self._tasks: set[asyncio.Task[None]] = set()
+        self._resolving: set[str] = set()  # being settled by a person: not driven meanwhile
         self._closed = False
 
     # -- public API -------------------------------------------------------------------
@@ -220,9 +221,7 @@ class PaymentService:
         cashier (a customer may be paying, a refund or payout is under way): stopping the
         process stops following them until the next start."""
         followed = []
-        for payment_id, driver in list(self._drivers.items()):
-            if driver.task is None or driver.task.done():
-                continue
+        for payment_id in [p for p in self._drivers if self._followed(p)]:
             payment = await self.journal.get_payment(payment_id)
             if payment is not None and not payment.state.is_final and not payment.abandoned:
                 followed.append(payment)
@@ -291,13 +290,13 @@ class PaymentService:
         for attempt in await self.journal.attempts_for(sale.id):
             state = attempt.state
             if state.is_paid or state is S.REFUNDED:
-                raise UserError(msg(C, "Sale {number} is paid already.", number=sale.number))
+                raise UserError(msg(C, "Sale {number} is paid already.", number=sale.label))
             if not state.is_final and not (state is S.PENDING and attempt.abandoned):
                 raise UserError(msg(
                     C, "The last payment for sale {number} is not settled yet ({state}). Check "
                        "it again, or have the manager resolve it, before taking another: the "
                        "customer could pay twice.",
-                    number=sale.number, state=state_label(state.value)))
+                    number=sale.label, state=state_label(state.value)))
 
     async def pay(self, sale: Sale, provider_name: str, options: Mapping[str, str] | None = None,
                   **kw: Any) -> Payment:
@@ -464,21 +463,69 @@ class PaymentService:
             return await self.get(payment_id)
 
     async def resolve(self, payment_id: str, outcome: PaymentState, *, reason: str,
-                      actor: str) -> Payment:
+                      actor: str, seen: PaymentState | None = None) -> Payment:
         """A person settles a payment that nothing automatic could (UNKNOWN, orphans, no status
-        channel). Audited; a payment confirmed this way says so on its receipt."""
+        channel). Audited; a payment confirmed this way says so on its receipt.
+
+        ``seen``: the state the person decided on.  If the payment moved since (an answer came
+        while the dialog was open), the decision was about something else: UserError.  The
+        payment's driver is stopped before the decision is written, so no resend can reach the
+        provider after it.  "Not paid" is refused while the payment is in progress at the
+        provider and followed here: the customer may still pay (cancel it instead).
+        """
         if not reason.strip() or not actor.strip():
             raise UserError(msg(C, "Resolving a payment needs a reason and who decided."))
         if outcome not in (S.PAID, S.DECLINED, S.CANCELLED, S.EXPIRED):
             raise UserError(msg(C, "A payment can only be resolved as paid, declined, cancelled "
                                    "or expired."))
         payment = await self.get(payment_id)
+        self._check_resolvable(payment, outcome, seen)
+        self._resolving.add(payment_id)
+        resolved: Payment | None = None
+        try:
+            await self._stop_driving(payment_id)
+            payment = await self.get(payment_id)  # as the stopped driver left it
+            self._check_resolvable(payment, outcome, seen)
+            resolved = await self._write_resolution(payment, outcome, reason=reason,
+                                                    actor=actor)
+        finally:
+            self._resolving.discard(payment_id)
+            if resolved is None:
+                self._ensure_driver(payment_id)  # not decided: it is followed as before
+        self._emit(PaymentUpdate(resolved))
+        return resolved
+
+    def _check_resolvable(self, payment: Payment, outcome: PaymentState,
+                          seen: PaymentState | None) -> None:
+        if seen is not None and payment.state is not seen:
+            raise UserError(msg(C, "The payment changed while you decided: it is now {state}. "
+                                   "Look at it again.", state=state_label(payment.state.value)))
+        in_progress = payment.state in (S.CREATING, S.PENDING, S.CANCELLING)
+        if (outcome is not S.PAID and in_progress and not payment.abandoned
+                and payment.attention is None and self._followed(payment.id)):
+            raise UserError(msg(C, "This payment is still in progress at {provider}: the "
+                                   "customer may still pay. Cancel it, or wait for its result.",
+                                provider=self.provider(payment.provider).display_name))
+
+    def _followed(self, payment_id: str) -> bool:
+        driver = self._drivers.get(payment_id)
+        return driver is not None and driver.task is not None and not driver.task.done()
+
+    async def _stop_driving(self, payment_id: str) -> None:
+        driver = self._drivers.pop(payment_id, None)
+        if driver is not None and driver.task is not None and not driver.task.done():
+            driver.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await driver.task
+
+    async def _write_resolution(self, payment: Payment, outcome: PaymentState, *, reason: str,
+                                actor: str) -> Payment:
         fields = dict(payment.receipt_fields)
         if outcome is S.PAID:
             fields["confirmation"] = "manual"
         try:
-            resolved = await self.journal.update_payment(
-                payment_id, to=outcome, event="resolved_manually",
+            return await self.journal.update_payment(
+                payment.id, to=outcome, event="resolved_manually",
                 data={"reason": reason, "actor": actor, "was": payment.state.value},
                 reason=RESOLVED.with_params(actor=actor, reason=reason), reason_code="MANUAL",
                 receipt_fields=fields, attention=None)
@@ -486,11 +533,6 @@ class PaymentService:
             raise UserError(msg(C, "This payment is {state} already; it cannot be resolved as "
                                    "{outcome}.", state=state_label(exc.current.state.value),
                                 outcome=state_label(outcome.value))) from None
-        driver = self._drivers.get(payment_id)
-        if driver:
-            driver.wake.set()  # it sees the final state and stops
-        self._emit(PaymentUpdate(resolved))
-        return resolved
 
     async def acknowledge(self, payment_id: str, *, actor: str, note: str = "") -> Payment:
         """A person has dealt with an alert (a late payment, an underpayment): clear it."""
@@ -621,7 +663,7 @@ class PaymentService:
     # -- the driver -------------------------------------------------------------------
 
     def _ensure_driver(self, payment_id: str) -> None:
-        if self._closed:
+        if self._closed or payment_id in self._resolving:
             return
         driver = self._drivers.get(payment_id)
         if driver and driver.task and not driver.task.done():

@@ -21,16 +21,20 @@ from pos_app.ui.main_window import MainWindow
 from pos_app.ui.qt import QApplication, QMessageBox, QWidget
 from pos_app.ui.support import ask, cancel_actions, install_excepthook, settle, show_unexpected
 from pos_app.ui.translations import Translations, default_language, resources_dir
+from pos_app.ui.widgets import WheelGuard
 
 log = logging.getLogger(__name__)
 C = "App"
 
 
 def apply_style(app: QApplication) -> None:
-    """The one look of the cashier window (also used by the tests and the screenshots)."""
+    """The one look and feel of the cashier window (also used by the tests and the
+    screenshots): the style sheet, and no wheel turning a choice it merely passes over."""
     style = resources_dir() / "style.qss"
     if style.exists():
         app.setStyleSheet(style.read_text(encoding="utf-8"))
+    if app.findChild(WheelGuard) is None:
+        app.installEventFilter(WheelGuard(app))
 
 
 # The journal, the training sandboxes and the callback listener run Python on threads of

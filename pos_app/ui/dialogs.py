@@ -179,9 +179,14 @@ class ReasonDialog(FormDialog):
         self.form.addRow(tr(C, "Reason"), self.reason)
         self.form.addRow(tr(C, "Manager"), self.actor)
 
+    MIN_REASON = 5  # characters: enough to say what was checked
+
     def check(self) -> None:
-        if len(self.reason.toPlainText().strip()) < 5 or not self.actor.text().strip():
-            raise UserError(Message(C, "Write the reason and the manager's name."))
+        if len(self.reason.toPlainText().strip()) < self.MIN_REASON:
+            raise UserError(Message(C, "Say what was checked and what it showed (at least "
+                                       "{n} characters).", {"n": self.MIN_REASON}))
+        if not self.actor.text().strip():
+            raise UserError(Message(C, "Write the manager's name."))
 
 
 class ResolveDialog(ReasonDialog):

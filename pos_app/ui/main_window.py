@@ -24,6 +24,7 @@ from pos_app.ui.customer import CustomerDisplay
 from pos_app.ui.dialogs import PayoutDialog, PinDialog, RefundDialog, ResolveDialog
 from pos_app.ui.payment import AlertBar, ChooseScreen, PaymentScreen, ResultScreen
 from pos_app.ui.qt import (
+    QApplication,
     QCloseEvent,
     QEvent,
     QHBoxLayout,
@@ -34,6 +35,7 @@ from pos_app.ui.qt import (
     QSettings,
     QStackedWidget,
     Qt,
+    QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -83,6 +85,7 @@ class MainWindow(QMainWindow):
         self.kiosk = kiosk
         self._unlocked = False
         self._leaving = False  # the cashier agreed to close (or nothing was in progress)
+        self._result_waiting = False  # the sale's payment ended while another screen showed
         self._painted = False
         self.sale: Sale | None = None
         self.provider_name = ""
@@ -192,6 +195,7 @@ class MainWindow(QMainWindow):
         # The receipt of a paid sale is its last step: Done starts the next sale.
         r.receipt.connect(lambda pid: self.open_receipt(pid, back_to=self.sale_screen))
         r.new_sale.connect(self._new_or_back)
+        r.next_sale_key.connect(self._next_sale_typed)
         r.retry.connect(lambda: self._chosen(self.provider_name, self.options))
         r.other_way.connect(lambda: self.go(self.choose))
         r.check_again.connect(lambda pid: spawn(self._check_again(pid), parent=self,
@@ -301,7 +305,17 @@ class MainWindow(QMainWindow):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+        elif (event.type() == QEvent.Type.WindowStateChange and self.kiosk
+              and not self._unlocked and self.isMinimized()):
+            # The window manager's Iconify or "show desktop" must not leave a kiosk without
+            # the PIN: it comes straight back.
+            QTimer.singleShot(0, self._back_to_full_screen)
         super().changeEvent(event)
+
+    def _back_to_full_screen(self) -> None:
+        self.showFullScreen()
+        self.raise_()
+        self.activateWindow()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -311,14 +325,14 @@ class MainWindow(QMainWindow):
 
     def start(self) -> None:
         """Show the window (full screen in kiosk mode) and the customer display."""
+        geometry = QSettings().value("window/geometry")
         if self.kiosk:
             self.showFullScreen()
-        elif self._small_screen():
-            self.showMaximized()  # every pixel of a till's small screen is needed
+        elif geometry is None or self._small_screen():
+            # A till's first start, or a small screen: every pixel is needed.
+            self.showMaximized()
         else:
-            geometry = QSettings().value("window/geometry")
-            if geometry is not None:
-                self.restoreGeometry(geometry)
+            self.restoreGeometry(geometry)  # as the cashier left it
             self.show()
         if self.customer is not None:
             self.customer.place()
@@ -335,6 +349,10 @@ class MainWindow(QMainWindow):
         return screen.width() < SMALL_SCREEN[0] or screen.height() < SMALL_SCREEN[1]
 
     def go(self, screen: Screen) -> None:
+        if screen is self.sale_screen and self._result_waiting:
+            screen = self.result  # what happened to the sale's payment meanwhile, first
+        if screen is self.result:
+            self._result_waiting = False
         self.stack.setCurrentWidget(screen)
 
     def _load_catalog(self, config: TerminalConfig) -> Catalog:
@@ -442,9 +460,25 @@ class MainWindow(QMainWindow):
         self.payment_screen.track(payment)
         if self.customer is not None:
             self.customer.payment(payment)
-        if settled(payment) and self.stack.currentWidget() is self.payment_screen:
-            self.result.show_payment(payment)
+        if settled(payment) and self._is_news(payment):
+            self._announce(payment)
+
+    def _is_news(self, payment: Payment) -> bool:
+        """A result the cashier has not seen (not the same state shown again)."""
+        seen = self.result.payment
+        return seen is None or (seen.id, seen.state, seen.abandoned) != (
+            payment.id, payment.state, payment.abandoned)
+
+    def _announce(self, payment: Payment) -> None:
+        """The sale's payment ended (or its end changed: an unknown one now paid): the result
+        screen says so now, or when the cashier comes back to the sale from another screen.
+        A payment paid while the cashier looked at the history once cleared the basket
+        without a word, and the customer was nearly asked to pay again."""
+        self.result.show_payment(payment)
+        if self.stack.currentWidget() in (self.payment_screen, self.sale_screen, self.choose):
             self.go(self.result)
+        elif self.stack.currentWidget() is not self.result:
+            self._result_waiting = True
 
     def _new_or_back(self) -> None:
         payment = self.result.payment
@@ -454,6 +488,10 @@ class MainWindow(QMainWindow):
             if self.customer is not None:
                 self.customer.idle()
         self.go(self.sale_screen)
+
+    def _next_sale_typed(self, key: QKeyEvent) -> None:
+        self._new_or_back()
+        QApplication.sendEvent(self.sale_screen.field, key)
 
     def _sale_cleared(self) -> None:
         self.sale = None  # what the cashier types next is a new sale
@@ -524,7 +562,7 @@ class MainWindow(QMainWindow):
         if not await confirm(self, tr(C, "Return {amount} to the customer through {provider} "
                                          "(sale {sale}, paid {paid})?",
                                       amount=planned[0].format(), provider=provider.display_name,
-                                      sale=data.sale.number, paid=payment.amount.format())):
+                                      sale=data.sale.label, paid=payment.amount.format())):
             return
         operation = await with_progress(self, self.service.refund(
             payment_id, amount=dialog.money, quantities=dialog.quantities or None),
@@ -560,6 +598,13 @@ class MainWindow(QMainWindow):
         dialog.validate = check
         if not await ask(dialog) or dialog.money is None:
             return
+        number = dialog.number.text().strip()
+        sale = (await self.service.receipt_data(payment.id)).sale
+        if not await confirm(self, tr(C, "Pay out {amount} to {method} {number} as a return of "
+                                         "sale {sale}?", amount=dialog.money.format(),
+                                      method=dialog.method.currentText(), sale=sale.label,
+                                      number=number if len(number) <= 6 else "…" + number[-4:])):
+            return
         payout = await self.service.withdraw(
             payment.provider, dialog.money, method=dialog.chosen_method,
             number=dialog.number.text(), comment=dialog.comment.text(), refund_of=payment.id)
@@ -592,7 +637,8 @@ class MainWindow(QMainWindow):
         try:
             await self.service.resolve(payment_id, dialog.chosen,
                                        reason=dialog.reason.toPlainText().strip(),
-                                       actor=dialog.actor.text().strip())
+                                       actor=dialog.actor.text().strip(),
+                                       seen=payment.state)  # what the manager decided on
         finally:  # resolved, or refused because it was settled meanwhile: show it as it is
             self._show_payment_everywhere(await self.service.get(payment_id))
         await self._count_attention()

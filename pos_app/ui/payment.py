@@ -383,6 +383,7 @@ class ResultScreen(Screen):
     retry = Signal()
     other_way = Signal()
     check_again = Signal(str)
+    next_sale_key = Signal(object)  # QKeyEvent: the next sale's first key (a scan, an amount)
 
     def __init__(self) -> None:
         super().__init__()
@@ -428,13 +429,25 @@ class ResultScreen(Screen):
         return self.new_sale_button
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Enter takes the first offered next step: the receipt, or trying again."""
+        """Enter takes the first offered next step: the receipt, or trying again.  On a sale
+        that is over, a scan or a typed digit starts the next sale with it (a scan here was
+        lost)."""
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             for button in (self.receipt_button, self.retry_button, self.check_button):
                 if button.isVisible() and button.isEnabled():
                     button.click()
                     return
+        if self._sale_over() and event.text() and event.text().isprintable():
+            key = QKeyEvent(event.type(), event.key(), event.modifiers(), event.text())
+            key.setTimestamp(event.timestamp())  # the scanner detector times the keys
+            self.next_sale_key.emit(key)
+            return
         super().keyPressEvent(event)
+
+    def _sale_over(self) -> bool:
+        payment = self.payment
+        return payment is not None and (payment.state.is_paid or payment.state is S.REFUNDED
+                                        or (payment.state is S.PENDING and payment.abandoned))
 
     def retranslate(self) -> None:
         self.receipt_button.setText(tr(C, "Receipt"))

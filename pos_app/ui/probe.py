@@ -124,6 +124,7 @@ def snapshot() -> dict[str, Any]:
         if not top.isVisible():
             continue
         windows.append({"name": _name(top), "class": type(top).__name__, "xid": int(top.winId()),
+                        "minimized": top.isMinimized(), "full_screen": top.isFullScreen(),
                         "title": top.windowTitle(), "modal": top.isModal(),
                         "text": _text(top), "rect": _rect(top)})
         if isinstance(top, QMainWindow):

@@ -187,7 +187,7 @@ class ReceiptScreen(Screen):
             assert self.data is not None
             path = await choose_file(self, tr(C, "Save the receipt"),
                                      name_filter=tr(C, "PDF files (*.pdf)"),
-                                     suggested=f"receipt-S{self.data.sale.number:06d}.pdf")
+                                     suggested=f"receipt-{self.data.sale.label}.pdf")
             if path is None:
                 return None
         save_pdf(self.html, path, self.width_mm)

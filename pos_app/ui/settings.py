@@ -43,7 +43,15 @@ from pos_app.ui.qt import (
     QWidget,
     Signal,
 )
-from pos_app.ui.support import Screen, ask, big_button, choose_file, show_info, spawn
+from pos_app.ui.support import (
+    Screen,
+    ask,
+    big_button,
+    choose_file,
+    confirm,
+    show_info,
+    spawn,
+)
 from pos_app.ui.widgets import caption
 
 C = "Settings"
@@ -322,9 +330,14 @@ class SettingsForm(QWidget):
         return parse_config(config_to_toml(config))  # the same checks as loading a file
 
     def save_secrets(self) -> None:
+        """Typed secrets to the keyring; the fields then show them as stored (masked)."""
         for box in self.boxes:
             for name, value in box.secret_values().items():
                 self._secrets.set(box.name, name, value)
+            box.read_stored()
+            for field in box.secret_fields.values():
+                field.clear()
+        self.retranslate()
 
     def secret_getter(self, name: str, secret: str) -> str | None:
         """For a connection test: what was typed, else what is stored."""
@@ -392,7 +405,8 @@ class SettingsScreen(Screen):
         self.back = big_button()
         self.back.setObjectName("settingsBack")
         self.save.clicked.connect(lambda: spawn(self._save(), parent=self, busy=self.save))
-        self.back.clicked.connect(self.done.emit)
+        self.back.clicked.connect(lambda: spawn(self._leave(), parent=self))
+        self._loaded: TerminalConfig | None = None  # as read, to see what was changed
         self.form.change_pin.clicked.connect(lambda: spawn(self._change_pin(), parent=self))
         for box in self.form.boxes:
             box.test.clicked.connect(
@@ -426,6 +440,20 @@ class SettingsScreen(Screen):
             config = TerminalConfig()
             self.note.setText(exc.message.render())
         self.form.load(config)
+        self._loaded = self.form.to_config()
+
+    def _changed(self) -> bool:
+        try:
+            edited = self.form.to_config()
+        except UserError:
+            return True  # edited into something that cannot be saved as it is
+        return edited != self._loaded or any(box.secret_values() for box in self.form.boxes)
+
+    async def _leave(self) -> None:
+        """Back: changes not saved are not dropped without asking."""
+        if not self._changed() or await confirm(self, tr(
+                C, "Leave the settings without saving your changes?")):
+            self.done.emit()
 
     async def _save(self) -> TerminalConfig:
         config = self.form.to_config()
@@ -435,6 +463,7 @@ class SettingsScreen(Screen):
         if kept is not None:
             text += " " + tr(C, "The old file could not be read and was kept as {kept}.",
                              kept=str(kept))
+        self._loaded = config
         show_info(self, text)
         self.saved.emit(config)
         return config

@@ -15,6 +15,7 @@ import qrcode.constants
 from pos_app.core.payments import utcnow
 from pos_app.i18n import tr
 from pos_app.ui.qt import (
+    QAbstractSpinBox,
     QColor,
     QComboBox,
     QEvent,
@@ -244,6 +245,23 @@ class WedgeDetector(QObject):
                 self._burst_length = 0
             self._burst_length += 1
             self._last = now
+        return False
+
+
+class WheelGuard(QObject):
+    """The mouse wheel scrolls the form; it changes a combo box or a number only when that
+    has the focus.  Scrolling Settings over the Paymega API choice once switched it to
+    "public", and Save wrote it without a word."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not isinstance(watched, QComboBox | QAbstractSpinBox):
+            return False
+        if event.type() == QEvent.Type.Polish:
+            # Not Qt's wheel focus: it would hand the focus over before the wheel acts.
+            watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        elif event.type() == QEvent.Type.Wheel and not watched.hasFocus():
+            event.ignore()  # not taken here: Qt hands it on to the scroll area around it
+            return True
         return False
 
 

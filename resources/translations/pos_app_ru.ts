@@ -397,6 +397,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Say what was checked and what it showed (at least {n} characters).</source>
+      <translation>Напишите, что проверено и что там видно (не меньше {n} символов).</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
       <source>Sold</source>
       <translation>Продано</translation>
     </message>
@@ -437,8 +442,8 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/ui/dialogs.py" />
-      <source>Write the reason and the manager's name.</source>
-      <translation>Укажите причину и имя менеджера.</translation>
+      <source>Write the manager's name.</source>
+      <translation>Укажите имя менеджера.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/dialogs.py" />
@@ -1170,6 +1175,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
+      <source>Pay out {amount} to {method} {number} as a return of sale {sale}?</source>
+      <translation>Выплатить {amount} ({method} {number}) в возврат продажи {sale}?</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
       <source>Refunded {amount}.</source>
       <translation>Возвращено {amount}.</translation>
     </message>
@@ -1708,6 +1718,11 @@ If you close the app now, these stay in the journal and are checked again at the
       <translation>Последний платёж по продаже {number} ещё не завершён ({state}). Проверьте его ещё раз или попросите менеджера решить его, прежде чем принимать новый: покупатель может заплатить дважды.</translation>
     </message>
     <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>The payment changed while you decided: it is now {state}. Look at it again.</source>
+      <translation>Пока вы решали, платёж изменился: теперь он «{state}». Посмотрите на него ещё раз.</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/payment.py" />
       <source>The payment is kept and checked again automatically. Do not take another payment for this sale until it is settled.</source>
       <translation>Платёж сохранён и проверяется автоматически. Не принимайте другую оплату за эту продажу, пока он не решится.</translation>
@@ -1731,6 +1746,11 @@ If you close the app now, these stay in the journal and are checked again at the
       <location filename="../../pos_app/core/service.py" />
       <source>There is no payment {id}.</source>
       <translation>Платежа {id} нет.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>This payment is still in progress at {provider}: the customer may still pay. Cancel it, or wait for its result.</source>
+      <translation>Платёж ещё идёт в {provider}: покупатель может успеть оплатить. Отмените его или дождитесь результата.</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/service.py" />
@@ -2694,6 +2714,11 @@ If you close the app now, these stay in the journal and are checked again at the
       <location filename="../../pos_app/ui/settings.py" />
       <source>Language</source>
       <translation>Язык</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Leave the settings without saving your changes?</source>
+      <translation>Выйти из настроек, не сохранив изменения?</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/settings.py" />

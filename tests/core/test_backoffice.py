@@ -191,9 +191,12 @@ async def test_reconciliation_finds_each_kind_of_difference(
     assert faults is not None
     faults.add(Fault(kind="drop_after", count=-1, method="POST",
                      path="/paymega/api/payment-invoices"))
+    faults.add(Fault(kind="error_before", status=503, count=-1, method="GET",
+                     path="/paymega/api/payment-invoices"))  # nor can it be looked up
     lost = await runtime.service.start_payment(simple_sale("60.00"), "paymega")
-    await wait_state(runtime, lost.id, "UNKNOWN", "PENDING", timeout=15)
-    await runtime.service.resolve(lost.id, S.DECLINED, reason="customer left", actor="boss")
+    await wait_state(runtime, lost.id, "UNKNOWN", timeout=15)
+    await runtime.service.resolve(lost.id, S.DECLINED, reason="customer left", actor="boss",
+                                  seen=S.UNKNOWN)
     faults.clear()
     lost_invoice = next(i for i in sandbox.sandbox.paymega.invoices.values()
                         if i.reference_id == lost.key)

@@ -513,3 +513,43 @@ async def test_a_wait_that_is_already_due_starts_no_task(runtime: Runtime) -> No
         assert len(created) == 1
     finally:
         loop.set_task_factory(default)
+
+
+async def test_a_decision_on_a_payment_that_changed_meanwhile_is_refused(
+        runtime: Runtime, sandbox: SandboxTransport) -> None:
+    """A manager's walk: the resolve dialog said "outcome unknown", an automatic resend got
+    through while it was open (the customer was now paying), and "not paid" was accepted."""
+    fault(sandbox, kind="drop_before", path=CHECKOUT, count=-1)
+    unknown = await pay(runtime, sandbox, sale=simple_sale(), mode="never", delay_ms=0)
+    assert unknown.state is S.UNKNOWN
+    assert sandbox.sandbox.faults is not None
+    sandbox.sandbox.faults.clear()
+    await runtime.service.reconcile([unknown.id], timeout=0.1)  # the resend gets through
+    await runtime.service.wait(unknown.id, until=lambda p: p.state is S.PENDING, timeout=10)
+    with pytest.raises(UserError, match="changed while you decided: it is now in progress"):
+        await runtime.service.resolve(unknown.id, S.DECLINED, reason="checked", actor="boss",
+                                      seen=S.UNKNOWN)
+    with pytest.raises(UserError, match="still in progress at Koshelek Pay: the customer may "
+                                        "still pay"):
+        await runtime.service.resolve(unknown.id, S.DECLINED, reason="checked", actor="boss")
+    assert [p.id for p in await runtime.service.followed()] == [unknown.id]  # still followed
+
+
+async def test_no_resend_reaches_the_provider_after_a_decision(
+        sandbox: SandboxTransport) -> None:
+    runtime = await training_runtime(sandbox, reconcile_backoff=(0.05,))
+    await runtime.service.start()
+    try:
+        fault(sandbox, kind="drop_before", path=CHECKOUT, count=-1)
+        unknown = await pay(runtime, sandbox, sale=simple_sale(), delay_ms=0)
+        assert unknown.state is S.UNKNOWN  # and its driver resends every 50 ms
+        resolved = await runtime.service.resolve(unknown.id, S.DECLINED, seen=S.UNKNOWN,
+                                                 reason="not in the cabinet", actor="boss")
+        assert resolved.state is S.DECLINED
+        assert await runtime.service.followed() == []  # stopped before the decision
+        assert sandbox.sandbox.faults is not None
+        sandbox.sandbox.faults.clear()
+        await runtime.service.reconcile()  # nothing unsettled: nothing is sent again
+        assert sandbox.sandbox.koshelek.transactions == {}
+    finally:
+        await runtime.aclose()

@@ -104,8 +104,7 @@ async def test_koshelek_payment_with_a_scanned_code(window: MainWindow, qtbot: Q
     assert "149,90" in html
     assert "TRAINING" in html
     assert "SBP QR id" in html  # the slip fields Koshelek asks to print
-    click(qtbot, window.receipt.done_button)
-    click(qtbot, window.result.new_sale_button)
+    click(qtbot, window.receipt.done_button)  # a paid sale's receipt is its last step
     assert current(window) is window.sale_screen
     assert window.sale_screen.model.lines == []
 
@@ -302,7 +301,9 @@ async def test_keyboard_only(window: MainWindow, qtbot: QtBot,
     await sell(qtbot, window, "250")  # typed amount, Enter, Enter on the empty field: pay
     qtbot.keyClick(window.choose, Qt.Key.Key_2)  # the second way to pay: Paymega
     await until(lambda: window.payment_screen.qr.payload)
-    qtbot.keyClick(window.payment_screen.link, Qt.Key.Key_Escape)  # = Cancel payment
+    qtbot.keyClick(window.payment_screen.link, Qt.Key.Key_Escape)  # = Stop waiting…
+    sure = await until(lambda: dialog("confirmBox", QMessageBox))
+    qtbot.keyClick(sure, Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier)  # &Yes
     await until(lambda: current(window) is window.result)
     assert window.result.headline.text() == "Left to expire"
     qtbot.keyClick(window.result, Qt.Key.Key_Escape)
@@ -321,8 +322,8 @@ async def test_keyboard_only(window: MainWindow, qtbot: QtBot,
     assert window.result.headline.text() == "Paid"
     qtbot.keyClick(window.result, Qt.Key.Key_Return)  # Enter: the receipt
     await until(lambda: current(window) is window.receipt)
-    qtbot.keyClick(window.receipt, Qt.Key.Key_Escape)
-    assert current(window) is window.result
+    qtbot.keyClick(window.receipt, Qt.Key.Key_Escape)  # done: the next sale
+    assert current(window) is window.sale_screen
     click(qtbot, window.history_button)
     qtbot.keyClick(window.history.search, Qt.Key.Key_Escape)
     assert current(window) is window.sale_screen

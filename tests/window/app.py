@@ -44,6 +44,8 @@ class Widget:
 
     @property
     def center(self) -> tuple[int, int]:
+        """The middle of the part on screen (a hidden widget has none to press)."""
+        assert self.seen[2] > 0, f"{self.name or self.text!r} is not on the screen"
         x, y, w, h = self.seen
         return x + w // 2, y + h // 2
 

@@ -297,6 +297,8 @@ def test_a_payout_refund_keeps_the_dialog_open_on_a_bad_value(make_app: MakeApp)
     app.key("ctrl+a")
     app.type("4111111111111111")
     app.click("ok", window="payoutDialog")
+    assert "Pay out 30,45" in app.message(contains="…1111")  # before the money moves
+    app.click("yes", window="confirmBox")
     app.message(contains="Paid out 30,45", timeout=30)
 
 
@@ -419,3 +421,72 @@ def test_stopping_a_paymega_wait_says_the_link_stays_and_keeps_the_basket(
     assert "250,00" in app.snapshot().text("paymentAmount")
     app.click("trainingPays")
     flows.paid(app)
+
+
+def test_the_wheel_scrolls_settings_and_changes_nothing(make_app: MakeApp) -> None:
+    """Walked by a manager: scrolling Settings with the wheel over the Paymega API choice
+    turned it to "public", and Save wrote that without a word."""
+    app = make_app()
+    app.click("settingsButton")
+    flows.enter_pin(app)
+    app.on_screen("settingsScreen")
+    app.click_tab("settingsTabs", 1)
+    before = {w.name: w.text for w in app.snapshot().widgets if w.cls == "QComboBox"}
+    combo = app.scroll_to(app.snapshot().get("paymega_api"))
+    for _ in range(6):  # down the form, the pointer over the choices as they pass under it
+        app.x.wheel(*combo.center, down=True)
+    app.wait(lambda s: s.get("saveSettings").enabled, what="the wheel handled", idle=True)
+    after = {w.name: w.text for w in app.snapshot().widgets if w.cls == "QComboBox"}
+    assert after == before
+    app.click("saveSettings")
+    app.message(contains="Saved")
+    assert 'api = "private"' in (app.folder / "config" / "terminal.toml").read_text()
+    app.click("ok", window="infoBox")
+    # Walked by a manager: Back dropped changes not saved without asking.
+    app.click_tab("settingsTabs", 0)
+    app.click("storeName")
+    app.type(" 2")
+    app.click("settingsBack")
+    assert "without saving" in app.message(contains="Leave")
+    app.click("no", window="confirmBox")
+    app.on_screen("settingsScreen")
+    app.key("Escape")
+    app.message(contains="Leave")
+    app.click("yes", window="confirmBox")
+    app.on_screen("saleScreen")
+
+
+def test_a_payment_that_ends_while_the_cashier_looks_elsewhere_is_shown(
+        make_app: MakeApp) -> None:
+    """Walked by a manager: the customer paid while the cashier looked at the history; back at
+    the sale the basket was empty without a word (and the customer nearly paid again)."""
+    app = make_app()
+    flows.add_amount(app, "250")
+    flows.checkout(app)
+    flows.choose(app, "paymega")
+    app.wait(lambda s: s.find("trainingPays") is not None, what="the QR")
+    app.click("historyButton")
+    app.on_screen("historyScreen")
+    with app.sandbox() as sandbox:  # the customer pays meanwhile
+        [invoice] = sandbox.get("/_sandbox/paymega/invoices").json()
+        sandbox.post(f"/_sandbox/paymega/invoices/{invoice['id']}/pay").raise_for_status()
+    app.wait(lambda s: any(c["text"].startswith("Paid") for c in app.items("historyTable")),
+             what="paid, as the history shows", timeout=30)
+    app.key("Escape")  # back to the sale: first, what happened to its payment
+    snap = app.on_screen("resultScreen")
+    app.shot("told")
+    assert snap.text("resultHeadline") == "Paid"
+    assert "250,00" in snap.text("resultAmount")
+
+
+def test_a_scan_on_a_paid_result_starts_the_next_sale(make_app: MakeApp,
+                                                      tmp_path: Path) -> None:
+    """Walked by a manager: the next customer's first item scanned on the "Paid" screen was
+    lost (and Enter reopened the receipt)."""
+    app = make_app(config=flows.catalog_config(tmp_path))
+    flows.add_amount(app, "50")
+    flows.checkout(app)
+    flows.pay_by_koshelek(app)
+    app.scan(flows.PIECE)
+    snap = app.on_screen("saleScreen")
+    assert "89,90" in snap.text("saleTotal")  # the milk, and nothing of the paid sale

@@ -115,6 +115,12 @@ def test_kiosk_is_left_only_with_the_pin(make_app: MakeApp) -> None:
     app.key("Escape")
     app.no_modal()
     assert app.exited() is None
+    app.x.minimize(window["xid"])  # the window manager's Iconify (or "show desktop")
+    app.wait(lambda s: s.window("mainWindow") is not None
+             and not s.window("mainWindow")["minimized"]  # type: ignore[index]
+             and s.window("mainWindow")["full_screen"],  # type: ignore[index]
+             what="the kiosk back on the whole screen")
+    app.shot("back-after-iconify")
     app.click("exitButton")
     app.modal("pinDialog")
     app.focus_on("pinField")

@@ -308,6 +308,10 @@ def attention(app: App) -> None:
     flows.enter_pin(app)
     app.wait(lambda s: "(0)" in s.text("attentionButton"), what="nothing left")
     press(app, "attentionBack")
+    # The sale on screen had the unknown payment, resolved meanwhile: that result first.
+    snap = app.on_screen("resultScreen")
+    assert "50,00" in snap.text("resultAmount")
+    press(app, "newSale")  # back to the sale, its basket kept
     app.on_screen("saleScreen")
 
 

@@ -103,6 +103,10 @@ class XSession:
         # --sync, a move to where the pointer already is waits 15 s for a motion.)
         self._run(["xdotool", "mousemove", str(x), str(y), "click", "1"])
 
+    def minimize(self, window: int) -> None:
+        """Iconify a window through the window manager, as its menu or "show desktop" does."""
+        self._run(["xdotool", "windowminimize", "--sync", str(window)])
+
     def wheel(self, x: int, y: int, *, down: bool) -> None:
         """One notch of the mouse wheel over (x, y)."""
         self._run(["xdotool", "mousemove", str(x), str(y), "click", "5" if down else "4"])
