@@ -62,6 +62,10 @@ KIND_LABELS: dict[DiffKind, Message] = {
 }
 
 
+NO_TRANSACTION = Message(C, "cannot be asked without its transaction id: check it in the "
+                           "provider's cabinet")
+
+
 @dataclass(frozen=True)
 class Difference:
     id: str
@@ -214,10 +218,16 @@ class Reconciler:
                            Message(C, "not configured"))]
         try:
             remote = await provider.status(PaymentRef(payment.request, payment.provider_ref))
-        except NotFound:
+        except NotFound as exc:
             if _OURS.get(payment.state) == _PAID:
                 return [_Found(payment.provider, DiffKind.MISSING, ref, payment.id, ours,
                                Message(C, "not found"))]
+            if exc.code == "NO_TRANSACTION_ID" and (payment.state is S.UNKNOWN
+                                                     or payment.reason_code == "MANUAL"):
+                # Its outcome was never learnt (or was decided by hand), and without a
+                # transaction id the provider cannot be asked: money may have moved unseen.
+                return [_Found(payment.provider, DiffKind.UNCHECKED, ref, payment.id, ours,
+                               NO_TRANSACTION)]
             return []
         except ProviderError as exc:
             return [_Found(payment.provider, DiffKind.UNCHECKED, ref, payment.id, ours,

@@ -90,6 +90,9 @@ UNDERPAID = Message(C, "The customer paid only {paid} of {amount}. Take the rest
                        "or {advice}")
 # How the money goes back, by what the provider allows on this terminal (an alert must never
 # send a person to a button that is off).
+PAID_TWICE = Message(C, "Paid twice: the customer paid {amount} by {provider} for sale {sale}, "
+                        "which was paid already ({other} by {other_provider}). Give nothing more, "
+                        "and {advice}")
 RETURN_BY_REFUND = Message(C, "refund it: History → the payment → Refund.")
 RETURN_BY_PAYOUT = Message(C, "return it by a payout: History → the payment → Refund.")
 RETURN_ELSEWHERE = Message(C, "return the money as the store's rules say (e.g. in cash): refunds "
@@ -534,9 +537,16 @@ class PaymentService:
                                    "{outcome}.", state=state_label(exc.current.state.value),
                                 outcome=state_label(outcome.value))) from None
 
-    async def acknowledge(self, payment_id: str, *, actor: str, note: str = "") -> Payment:
-        """A person has dealt with an alert (a late payment, an underpayment): clear it."""
+    async def acknowledge(self, payment_id: str, *, actor: str, note: str) -> Payment:
+        """A person has dealt with an alert on a settled payment (a late payment, paid twice):
+        clear it, recording who did what.  A payment not settled is resolved, not dismissed:
+        clearing its flag would hide it from the list while nothing follows it."""
+        if not note.strip() or not actor.strip():
+            raise UserError(msg(C, "Say what was done about it, and who did it."))
         current = await self.get(payment_id)
+        if not current.state.is_final:
+            raise UserError(msg(C, "This payment is not settled ({state}): resolve it instead.",
+                                state=state_label(current.state.value)))
         was = current.attention.english() if current.attention else ""
         payment = await self.journal.update_payment(
             payment_id, event="attention_acknowledged", attention=None,
@@ -1114,7 +1124,7 @@ class PaymentService:
                 and not payment.state.is_paid:
             # Why it was being cancelled or was unknown no longer applies: it is paid.
             changes.update(reason=None, reason_code=None)
-        alert = self._alert_for(payment, remote, target)
+        alert = await self._alert_for(payment, remote, target)
         if alert is not None:
             changes["attention"] = alert
         if target in _REFUND_STATES and payment.state in (S.PENDING, S.CANCELLING, S.CREATING):
@@ -1136,17 +1146,29 @@ class PaymentService:
             self._emit(PaymentUpdate(moved, operation, alert=alert))
         return moved
 
-    def _alert_for(self, payment: Payment, remote: RemotePayment,
-                   target: PaymentState) -> Message | None:
+    async def _alert_for(self, payment: Payment, remote: RemotePayment,
+                         target: PaymentState) -> Message | None:
         """Something a person must decide about, raised once per payment."""
         if target is S.PAID and payment.abandoned and payment.state is not S.PAID:
-            return LATE_PAYMENT.with_params(amount=payment.amount,
-                                            advice=self.return_advice(payment.provider))
+            advice = self.return_advice(payment.provider)
+            other = await self._paid_already(payment)
+            if other is not None:  # the customer paid the sale another way meanwhile
+                sale = await self.journal.get_sale(payment.sale_id)
+                return PAID_TWICE.with_params(
+                    amount=payment.amount, provider=self.provider(payment.provider).display_name,
+                    sale=sale.label if sale else "", other=other.amount,
+                    other_provider=self.provider(other.provider).display_name, advice=advice)
+            return LATE_PAYMENT.with_params(amount=payment.amount, advice=advice)
         if remote.state is RemoteState.UNDERPAID and payment.attention is None:
             paid = Money(remote.paid_minor or 0, payment.amount.currency)
             return UNDERPAID.with_params(paid=paid, amount=payment.amount,
                                          advice=self.return_advice(payment.provider))
         return None
+
+    async def _paid_already(self, payment: Payment) -> Payment | None:
+        """Another attempt for the same sale that the customer paid."""
+        return next((p for p in await self.journal.attempts_for(payment.sale_id)
+                     if p.id != payment.id and (p.state.is_paid or p.state is S.REFUNDED)), None)
 
     def return_advice(self, provider_name: str) -> Message:
         """How a payment's money can go back on this terminal: a refund, a payout, or (neither

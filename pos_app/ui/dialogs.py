@@ -18,6 +18,7 @@ from pos_app.ui.qt import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -321,12 +322,18 @@ class RefundDialog(FormDialog):
             field.textChanged.connect(lambda _: self._show_problem())
             table.setCellWidget(row, self.COLUMNS - 1, field)
             self.fields.append(field)
+        table.setTabKeyNavigation(False)  # Tab goes from field to field, not cell to cell
         table.resizeColumnsToContents()
-        table.setColumnWidth(self.COLUMNS - 1, max(table.columnWidth(self.COLUMNS - 1), 90))
-        if self.fields:  # rows as tall as the fields in them (a finger's height)
-            table.verticalHeader().setDefaultSectionSize(self.fields[0].sizeHint().height() + 4)
-        # Wide enough to show every column: the quantities to return are the last one.
-        table.setMinimumWidth(table.horizontalHeader().length() + 2 * table.frameWidth() + 2)
+        table.setColumnWidth(self.COLUMNS - 1, max(table.columnWidth(self.COLUMNS - 1), 110))
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the name takes the rest
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        row_height = self.fields[0].sizeHint().height() + 4 if self.fields else 40
+        table.verticalHeader().setDefaultSectionSize(row_height)  # a finger's height
+        # Every column in view, and up to six lines without scrolling.
+        table.setMinimumWidth(header.length() + 2 * table.frameWidth() + 2)
+        table.setMinimumHeight(header.sizeHint().height() + min(len(sale.lines), 6) * row_height
+                               + 2 * table.frameWidth() + 2)
         return table
 
     def _quantity(self, row: int) -> Decimal | None:

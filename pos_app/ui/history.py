@@ -21,6 +21,7 @@ from pos_app.ui.qt import (
     QComboBox,
     QDate,
     QDateEdit,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -28,6 +29,7 @@ from pos_app.ui.qt import (
     QModelIndex,
     QPersistentModelIndex,
     QPushButton,
+    QScrollArea,
     Qt,
     QTableView,
     QTimer,
@@ -227,6 +229,7 @@ class PaymentDetails(QWidget):
         self._summary: list[str] = []  # the lines shown above it
         self.summary = caption(points=12, name="detailsSummary")
         self.summary.setWordWrap(True)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.events = QListWidget()
         self.events.setObjectName("detailsEvents")
@@ -247,10 +250,18 @@ class PaymentDetails(QWidget):
             button.clicked.connect(lambda _=False, s=signal: s.emit(self.payment.id)
                                    if self.payment else None)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
+        # Scrolled when long (a late payment's advice, a reference): cut off at 1024×768
+        # before, ending mid-sentence.
+        summary_area = QScrollArea()
+        summary_area.setObjectName("detailsSummaryArea")
+        summary_area.setWidget(self.summary)
+        summary_area.setWidgetResizable(True)
+        summary_area.setFrameShape(QFrame.Shape.NoFrame)
+        summary_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(summary_area, 3)
         self.events_title = caption(points=12, bold=True)
         layout.addWidget(self.events_title)
-        layout.addWidget(self.events, 1)
+        layout.addWidget(self.events, 2)
         for button in (self.receipt_button, self.refund_button, self.resolve_button,
                        self.acknowledge_button):
             layout.addWidget(button)
@@ -305,7 +316,9 @@ class PaymentDetails(QWidget):
         self.receipt_button.setEnabled(payment.state.is_final or payment.state.is_paid)
         self.refund_button.setEnabled(paid and returnable)
         self.resolve_button.setEnabled(not payment.state.is_final)
-        self.acknowledge_button.setVisible(payment.attention is not None)
+        # Only a settled payment's alert is cleared; one not settled is resolved instead.
+        self.acknowledge_button.setVisible(payment.attention is not None
+                                           and payment.state.is_final)
         spawn(self._events(payment, self._shown))
 
     async def _events(self, payment: Payment, shown: int) -> None:

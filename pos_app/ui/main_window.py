@@ -21,7 +21,13 @@ from pos_app.core.shifts import Shift, Shifts
 from pos_app.core.states import OperationState, PaymentState
 from pos_app.i18n import UserError, tr
 from pos_app.ui.customer import CustomerDisplay
-from pos_app.ui.dialogs import PayoutDialog, PinDialog, RefundDialog, ResolveDialog
+from pos_app.ui.dialogs import (
+    PayoutDialog,
+    PinDialog,
+    ReasonDialog,
+    RefundDialog,
+    ResolveDialog,
+)
 from pos_app.ui.payment import AlertBar, ChooseScreen, PaymentScreen, ResultScreen
 from pos_app.ui.qt import (
     QApplication,
@@ -46,13 +52,14 @@ from pos_app.ui.support import (
     Screen,
     ask,
     confirm,
+    render,
     show_error,
     show_info,
     spawn,
     with_progress,
 )
 from pos_app.ui.translations import Translations
-from pos_app.ui.widgets import ElidedLabel, caption
+from pos_app.ui.widgets import DoubleTapGuard, ElidedLabel, caption
 
 if TYPE_CHECKING:  # imported when first opened (see the screens below)
     from pos_app.core.backoffice import Backoffice
@@ -96,6 +103,8 @@ class MainWindow(QMainWindow):
         self.catalog = self._load_catalog(config)
         self.bridge = Bridge(self.service)
         self.bridge.updated.connect(self._updated)
+        self.taps = DoubleTapGuard(self)
+        QApplication.instance().installEventFilter(self.taps)  # type: ignore[union-attr]
 
         # The checkout's screens now; the others (receipt, history, attention, settings,
         # shift) when first opened — building them all took a sixth of the start.
@@ -351,9 +360,21 @@ class MainWindow(QMainWindow):
     def go(self, screen: Screen) -> None:
         if screen is self.sale_screen and self._result_waiting:
             screen = self.result  # what happened to the sale's payment meanwhile, first
+        elif screen is self.sale_screen and self._payment_waiting():
+            # Back from the top bar's screens to the payment, not to a basket that could be
+            # changed (or paid again) while the customer pays the old one.
+            screen = self.payment_screen
         if screen is self.result:
             self._result_waiting = False
+        if screen is not self.stack.currentWidget():
+            self.taps.screen_changed()
         self.stack.setCurrentWidget(screen)
+
+    def _payment_waiting(self) -> bool:
+        """The sale's payment is being taken (the payment screen follows it, not settled)."""
+        shown = self.payment_screen.payment
+        return (self.payment_id is not None and shown is not None
+                and shown.id == self.payment_id and not settled(shown))
 
     def _load_catalog(self, config: TerminalConfig) -> Catalog:
         if not config.ui.catalog_file:
@@ -453,8 +474,8 @@ class MainWindow(QMainWindow):
         self._show_payment_everywhere(payment)
         if payment.id != self.payment_id:
             return
-        if payment.state.is_paid and self.sale is not None:
-            self._sale_done()  # whichever way the cashier leaves the result, it is over
+        if payment.state.is_paid:
+            self._finish_sale()  # whichever way the cashier leaves the result, it is over
         if update.error is not None and not payment.state.is_final:
             self.payment_screen.error.setText(update.error.render())
         self.payment_screen.track(payment)
@@ -483,7 +504,7 @@ class MainWindow(QMainWindow):
     def _new_or_back(self) -> None:
         payment = self.result.payment
         if payment is not None and (payment.state.is_paid or payment.abandoned):
-            self._sale_done()
+            self._finish_sale()
             self.payment_id = None
             if self.customer is not None:
                 self.customer.idle()
@@ -498,12 +519,18 @@ class MainWindow(QMainWindow):
         if self.customer is not None:
             self.customer.idle()
 
-    def _sale_done(self) -> None:
-        """The sale is paid (or left to the customer): the next one starts empty."""
-        self.sale_screen.clear()
+    def _finish_sale(self) -> None:
+        """The sale is paid (or left to the customer): its basket goes and the next payment is
+        for a new sale.  A basket changed since is not this sale's: it stays (lines added
+        after the payment started belong to no payment, and vanished with it once)."""
+        if self.sale is not None and self.sale_screen.model.lines == list(self.sale.lines):
+            self.sale_screen.clear()
         self.sale = None
 
     async def _check_again(self, payment_id: str) -> None:
+        asked = self.service.provider((await self.service.get(payment_id)).provider)
+        self.result.advice.setText(tr(C, "Asking {provider} again…",
+                                      provider=asked.display_name))  # seen while it asks
         [payment] = await self.service.reconcile([payment_id], timeout=20)
         self.result.show_payment(payment)
 
@@ -654,7 +681,17 @@ class MainWindow(QMainWindow):
     async def _acknowledge(self, payment_id: str) -> None:
         if not await self._pin(tr(C, "Clearing an alert needs the manager PIN.")):
             return
-        self._show_payment_everywhere(await self.service.acknowledge(payment_id, actor="manager"))
+        payment = await self.service.get(payment_id)
+        dialog = ReasonDialog(self, tr(C, "Mark as dealt with"),
+                              summary=render(payment.attention),
+                              placeholder=tr(C, "What was done (e.g. the money returned in "
+                                                "cash, the goods given)"))
+        dialog.setObjectName("acknowledgeDialog")
+        if not await ask(dialog):
+            return
+        self._show_payment_everywhere(await self.service.acknowledge(
+            payment_id, actor=dialog.actor.text().strip(),
+            note=dialog.reason.toPlainText().strip()))
         await self._count_attention()
 
     def _show_in_attention(self, payment_id: str) -> None:

@@ -288,9 +288,10 @@ class ShiftScreen(Screen):
         self.shift = await self.office.shifts.latest()
         self._reconciled = False
         self._show_shift()
-        self.report = await self.office.x_report() if self.shift is not None else None
+        report = await self.office.x_report() if self.shift is not None else None
         if self.shift is not None:
             self.differences = await self.office.reconciler.differences(self.shift)
+        self.report = report  # set with its rendering: never a report without its page
         self._render()
         self._show_differences()
         self.shift_changed.emit(self.shift if self.shift and self.shift.is_open else None)
@@ -329,6 +330,7 @@ class ShiftScreen(Screen):
 
     def _show_differences(self) -> None:
         rows = self.differences
+        self.table.clearSelection()  # a row chosen in the old list means nothing in this one
         self.table.setRowCount(len(rows))
         names = {n: p.display_name for n, p in self.office.service.providers.items()}
         for row, d in enumerate(rows):
@@ -358,7 +360,9 @@ class ShiftScreen(Screen):
 
     def selected(self) -> Difference | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.differences[rows[0].row()] if rows else None
+        # The list may have been read again (another shift) before the table was redrawn.
+        row = rows[0].row() if rows else -1
+        return self.differences[row] if 0 <= row < len(self.differences) else None
 
     # -- actions --
 

@@ -23,6 +23,7 @@ from pos_app.ui.qt import (
     QKeyEvent,
     QLabel,
     QLineEdit,
+    QMouseEvent,
     QObject,
     QPainter,
     QPaintEvent,
@@ -263,6 +264,44 @@ class WheelGuard(QObject):
             event.ignore()  # not taken here: Qt hands it on to the scroll area around it
             return True
         return False
+
+
+class DoubleTapGuard(QObject):
+    """The second tap of a double tap does not land on the next screen.  A tap that changes
+    the screen puts another button under the finger: "Pay" tapped twice pressed "Back to the
+    sale" on the next screen, "Try again" twice asked to stop waiting for the new payment.
+    Timed by the events' own clock (the window system's), as the taps happened."""
+
+    WITHIN_MS = 350  # a finger's double tap; a person's next deliberate tap comes later
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+        self._last_press: int | None = None
+        self._screen_changed = False
+        self._swallowing = False
+
+    def screen_changed(self) -> None:
+        self._screen_changed = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind not in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick,
+                        QEvent.Type.MouseButtonRelease):
+            return False
+        if not isinstance(watched, QWidget) or watched.window() is not self._window:
+            return False
+        assert isinstance(event, QMouseEvent)
+        if kind == QEvent.Type.MouseButtonRelease:
+            swallowed, self._swallowing = self._swallowing, False
+            return swallowed
+        if event.timestamp() == self._last_press:
+            return self._swallowing  # the same press, handed on to a parent widget
+        second_tap = (self._screen_changed and self._last_press is not None
+                      and event.timestamp() - self._last_press < self.WITHIN_MS)
+        self._last_press, self._screen_changed = event.timestamp(), False
+        self._swallowing = second_tap
+        return second_tap
 
 
 class ElidedLabel(QLabel):

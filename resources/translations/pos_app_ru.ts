@@ -1135,6 +1135,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
+      <source>Asking {provider} again…</source>
+      <translation>Снова спрашиваем {provider}…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
       <source>Clearing an alert needs the manager PIN.</source>
       <translation>Чтобы снять предупреждение, нужен PIN менеджера.</translation>
     </message>
@@ -1152,6 +1157,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <location filename="../../pos_app/ui/main_window.py" />
       <source>Leaving the kiosk needs the manager PIN.</source>
       <translation>Для выхода из режима киоска нужен PIN менеджера.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>Mark as dealt with</source>
+      <translation>Отметить как решённое</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
@@ -1290,6 +1300,11 @@ If you close the app now, these stay in the journal and are checked again at the
       <location filename="../../pos_app/ui/main_window.py" />
       <source>Waiting for {provider} to confirm the refund…</source>
       <translation>Ожидание подтверждения возврата от {provider}…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>What was done (e.g. the money returned in cash, the goods given)</source>
+      <translation>Что сделано (например, деньги возвращены наличными, товар выдан)</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
@@ -1609,6 +1624,11 @@ If you close the app now, these stay in the journal and are checked again at the
     </message>
     <message>
       <location filename="../../pos_app/core/service.py" />
+      <source>Paid twice: the customer paid {amount} by {provider} for sale {sale}, which was paid already ({other} by {other_provider}). Give nothing more, and {advice}</source>
+      <translation>Оплачено дважды: покупатель заплатил {amount} через {provider} за продажу {sale}, которая уже была оплачена ({other} через {other_provider}). Больше ничего не выдавайте и {advice}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
       <source>Paid.</source>
       <translation>Оплачено.</translation>
     </message>
@@ -1661,6 +1681,11 @@ If you close the app now, these stay in the journal and are checked again at the
       <location filename="../../pos_app/core/service.py" />
       <source>Sale {number} is paid already.</source>
       <translation>Продажа {number} уже оплачена.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>Say what was done about it, and who did it.</source>
+      <translation>Напишите, что сделано и кто это сделал.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/payment.py" />
@@ -1746,6 +1771,11 @@ If you close the app now, these stay in the journal and are checked again at the
       <location filename="../../pos_app/core/service.py" />
       <source>There is no payment {id}.</source>
       <translation>Платежа {id} нет.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>This payment is not settled ({state}): resolve it instead.</source>
+      <translation>Этот платёж не завершён ({state}): решите его итог вместо этого.</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/service.py" />
@@ -2334,6 +2364,11 @@ If you close the app now, these stay in the journal and are checked again at the
       <location filename="../../pos_app/core/reconcile.py" />
       <source>This difference is already resolved.</source>
       <translation>По этому расхождению уже принято решение.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reconcile.py" />
+      <source>cannot be asked without its transaction id: check it in the provider's cabinet</source>
+      <translation>без номера транзакции сервис не спросить: проверьте платёж в кабинете сервиса</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/reconcile.py" />

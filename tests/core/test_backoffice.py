@@ -313,3 +313,23 @@ async def test_csv_export_refuses_bad_periods_and_formulas(
         await office.export(tmp_path / "no" / "such" / "dir.csv", Period.parse(
             "2026-11-01", "2026-11-30"))
     assert not await asyncio.to_thread(lambda: list(tmp_path.glob("**/*.part")))
+
+
+async def test_a_payment_settled_by_hand_without_a_transaction_is_not_called_matching(
+        office: Backoffice, runtime: Runtime, sandbox: SandboxTransport) -> None:
+    """A manager's walk: a Koshelek checkout whose answer was lost (it did reach Koshelek and
+    was paid) was resolved "declined" by hand; the reconciliation then said everything
+    matched, because without a transaction id it had skipped the payment."""
+    await office.open_shift("Анна")
+    faults = sandbox.sandbox.faults
+    assert faults is not None
+    faults.add(Fault(kind="drop_after", count=-1, path="/koshelek/api/v1/merchant/checkout"))
+    lost = await koshelek(runtime, sandbox, "89.90")
+    assert lost.state is S.UNKNOWN
+    assert lost.provider_ref is None
+    await runtime.service.resolve(lost.id, S.DECLINED, reason="not in the app", actor="boss",
+                                  seen=S.UNKNOWN)
+    faults.clear()
+    found = await office.reconcile()
+    assert [(d.kind, d.payment_id) for d in found] == [(DiffKind.UNCHECKED, lost.id)]
+    assert "transaction id" in found[0].theirs

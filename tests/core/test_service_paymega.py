@@ -219,3 +219,45 @@ async def test_a_callback_makes_the_status_read_at_once(sandbox: SandboxTranspor
         assert (await wait_state(runtime, pending.id, "PAID", timeout=1.5)).state is S.PAID
     finally:
         await runtime.aclose()
+
+
+async def test_a_left_link_paid_after_the_sale_was_paid_another_way_says_paid_twice(
+        terminal: Runtime, sandbox: SandboxTransport) -> None:
+    """A cashier's walk: the customer paid the sale by Koshelek after the Paymega link was
+    left, then paid the link too; the alert only said "complete the sale or refund"."""
+    from tests.helpers import customer
+    pending = await start(terminal, "120.00")
+    await terminal.service.cancel(pending.id)  # left to expire
+    sale = await terminal.journal.get_sale(pending.sale_id)
+    assert sale is not None
+    other = await terminal.service.pay(sale, "koshelek",
+                                       {"barcode": customer(sandbox, delay_ms=0)["barcode"]})
+    assert other.state is S.PAID
+    alerts: list[PaymentUpdate] = []
+    terminal.service.subscribe(lambda u: alerts.append(u) if u.alert else None)
+    async with http_client(sandbox) as client:
+        await client.post(f"/_sandbox/paymega/invoices/{pending.provider_ref}/pay")
+    terminal.service.notify(pending.provider_ref or "")
+    paid = await wait_state(terminal, pending.id, "PAID")
+    assert paid.attention is not None
+    text = paid.attention.english()
+    assert text.startswith(f"Paid twice: the customer paid 120,00\u00a0₽ by Paymega for sale "
+                           f"{sale.label}, which was paid already (120,00\u00a0₽ by Koshelek "
+                           f"Pay). Give nothing more, and refund it")
+    # Cleared only with what was done and by whom; a payment not settled is resolved instead.
+    with pytest.raises(UserError, match="Say what was done"):
+        await terminal.service.acknowledge(pending.id, actor="Ivanova", note=" ")
+    done = await terminal.service.acknowledge(pending.id, actor="Ivanova",
+                                              note="refunded in the Paymega cabinet")
+    assert done.attention is None
+    [event] = [e for e in await terminal.journal.events_for(pending.id)
+               if e.kind == "attention_acknowledged"]
+    assert (event.data["actor"], event.data["note"]) == (
+        "Ivanova", "refunded in the Paymega cabinet")
+
+
+async def test_an_alert_on_a_payment_not_settled_is_not_dismissed(
+        terminal: Runtime) -> None:
+    pending = await start(terminal)
+    with pytest.raises(UserError, match=r"not settled .* resolve it instead"):
+        await terminal.service.acknowledge(pending.id, actor="boss", note="looked at it")

@@ -6,6 +6,7 @@ kept as the test that failed before its fix.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from tests.window import flows
@@ -490,3 +491,69 @@ def test_a_scan_on_a_paid_result_starts_the_next_sale(make_app: MakeApp,
     app.scan(flows.PIECE)
     snap = app.on_screen("saleScreen")
     assert "89,90" in snap.text("saleTotal")  # the milk, and nothing of the paid sale
+
+
+def test_a_double_tap_does_not_press_the_next_screens_button(make_app: MakeApp) -> None:
+    """Walked by a cashier: "Pay" tapped twice pressed "Back to the sale" on the next screen
+    (it lies under the same spot)."""
+    app = make_app()
+    flows.add_amount(app, "40")
+    flows.checkout(app)  # the shift is open now
+    app.key("Escape")
+    app.on_screen("saleScreen")
+    pay = app.snapshot().get("payButton")
+    app.x.double_click(*pay.center)
+    app.on_screen("chooseScreen")
+    app.wait(lambda s: s.screen == "chooseScreen", what="still choosing", idle=True)
+    assert app.snapshot().screen == "chooseScreen"
+
+
+def test_back_from_the_top_bar_returns_to_the_waiting_payment(make_app: MakeApp) -> None:
+    """Walked by a cashier: leaving a waiting payment through the top bar and coming back
+    landed on an editable basket; the QR and its Cancel were out of reach, and an item added
+    then vanished unpaid when the customer paid the link."""
+    app = make_app()
+    flows.add_amount(app, "300")
+    flows.checkout(app)
+    flows.choose(app, "pegas")
+    app.wait(lambda s: s.find("trainingPays") is not None, what="the QR")
+    app.click("shiftButton")
+    app.on_screen("shiftScreen")
+    app.key("Escape")
+    snap = app.on_screen("paymentScreen")  # back to the QR, not to the basket
+    assert snap.find("cancelPayment") is not None
+    app.click("trainingPays")
+    snap = flows.paid(app)
+    assert "300,00" in snap.text("resultAmount")
+
+
+def test_the_next_shift_starts_cleanly_after_a_z_with_a_difference_selected(
+        make_app: MakeApp) -> None:
+    """Walked by a cashier: a Z report closed with a reconciliation difference selected made
+    the first sale of the next shift end in the crash dialog."""
+    app = make_app()
+    flows.add_amount(app, "100")
+    flows.checkout(app)
+    flows.pay_by_qr(app, "pegas")
+    app.key("Escape")
+    with app.sandbox() as sandbox:  # Pegas-kassa's balance moves by more than the journal's
+        balance = sandbox.get("/_sandbox/pegas/settings").json()["balance"]
+        sandbox.post("/_sandbox/pegas/settings", json={"balance": str(
+            Decimal(str(balance)) + Decimal("12.34"))}).raise_for_status()
+    app.click("shiftButton")
+    app.on_screen("shiftScreen")
+    app.click("reconcileShift")
+    app.wait(lambda s: s.find("resolveDifference") is not None, what="a difference",
+             timeout=60)
+    app.click_cell("differencesTable", row=0, column=1)
+    app.click("zReport")
+    flows.enter_pin(app)
+    app.message(contains="not resolved", timeout=60)
+    app.click("yes", window="confirmBox")
+    app.message(contains="Print the Z report")
+    app.click("no", window="confirmBox")
+    app.wait(lambda s: s.get("openShift").enabled, what="the shift closed")
+    app.key("Escape")
+    flows.add_amount(app, "10")
+    flows.checkout(app, cashier="Борис")  # the next shift opens with the first sale
+    app.wait(lambda s: "Shift 2" in s.text("shiftButton"), what="shift 2 on the top bar")
