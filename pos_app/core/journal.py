@@ -28,7 +28,13 @@ from pos_app import crashpoints
 from pos_app.core.money import AmountError, Money, parse_decimal, to_minor
 from pos_app.core.payments import Event, Operation, Payment, utcnow
 from pos_app.core.sale import Sale
-from pos_app.core.states import OperationKind, OperationState, PaymentState, can_move
+from pos_app.core.states import (
+    OperationKind,
+    OperationState,
+    PaymentState,
+    can_correct,
+    can_move,
+)
 from pos_app.i18n import Message, UserError, msg
 from pos_app.providers.base import PaymentRequest
 
@@ -628,16 +634,19 @@ class Journal:
         to: PaymentState | None = None,
         event: str,
         data: Mapping[str, Any] | None = None,
+        correction: bool = False,
         **changes: Any,
     ) -> Payment:
         """Change a payment and log the event in one transaction.
 
         Raises :class:`StaleTransition` (and writes nothing) when the state machine
-        does not allow ``to`` from the current state.
+        does not allow ``to`` from the current state (``correction``: nor corrects it to, see
+        :data:`pos_app.core.states.CORRECTIONS`).
         """
         def do(conn: sqlite3.Connection) -> Payment:
             current = self._load_payment(conn, payment_id)
-            if to is not None and to != current.state and not can_move(current.state, to):
+            if to is not None and to != current.state and not can_move(current.state, to) \
+                    and not (correction and can_correct(current.state, to)):
                 raise StaleTransition(current, to)
             values = dict(changes)
             if to is not None:

@@ -96,7 +96,7 @@ def _difference(row: sqlite3.Row) -> Difference:
     resolved = row["resolved_at"]
     return Difference(id=row["id"], shift_id=row["shift_id"], provider=row["provider"],
                       kind=DiffKind(row["kind"]), ref=row["ref"], payment_id=row["payment_id"],
-                      ours=_side_text(row["ours"]), theirs=_side_text(row["theirs"]),
+                      ours=side_text(row["ours"]), theirs=side_text(row["theirs"]),
                       found_at=datetime.fromisoformat(row["found_at"]),
                       resolved_at=datetime.fromisoformat(resolved) if resolved else None,
                       resolved_by=row["resolved_by"], resolution=row["resolution"])
@@ -130,7 +130,7 @@ def _side_column(side: Side) -> str:
     return json.dumps(side.to_json(), ensure_ascii=False) if isinstance(side, Message) else side
 
 
-def _side_text(column: str) -> str:
+def side_text(column: str) -> str:
     if column.startswith('{"context"'):
         return Message.from_json(json.loads(column)).render()
     return column

@@ -10,12 +10,14 @@ The Z report is kept in the journal exactly as printed.
 from __future__ import annotations
 
 import html
+import json
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pos_app.core.events import state_label
 from pos_app.core.journal import Journal
 from pos_app.core.money import Money
 from pos_app.core.payments import utcnow
@@ -101,6 +103,9 @@ class ShiftReport:
     made_at: datetime
     training: bool
     lines: Sequence[ReportLine]
+    # What the totals alone hide: reconciliation's differences (open or resolved, and how)
+    # and payments decided by a person.  JSON-shaped dicts, see :func:`_notes`.
+    notes: Sequence[Mapping[str, Any]] = ()
 
     def totals(self) -> list[ReportLine]:
         """One line per currency summing every provider."""
@@ -117,7 +122,8 @@ class ShiftReport:
                 "closed_at": self.closed_at.isoformat() if self.closed_at else None,
                 "made_at": self.made_at.isoformat(), "training": self.training,
                 "lines": [line.to_json() for line in self.lines],
-                "totals": [line.to_json() for line in self.totals()]}
+                "totals": [line.to_json() for line in self.totals()],
+                "notes": [dict(note) for note in self.notes]}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ShiftReport:
@@ -128,7 +134,8 @@ class ShiftReport:
                    closed_at=datetime.fromisoformat(closed) if closed else None,
                    made_at=datetime.fromisoformat(data["made_at"]),
                    training=bool(data["training"]),
-                   lines=[ReportLine.from_json(line) for line in data["lines"]])
+                   lines=[ReportLine.from_json(line) for line in data["lines"]],
+                   notes=list(data.get("notes", ())))  # Z reports kept before notes: none
 
 
 async def shift_report(journal: Journal, shift: Shift) -> ShiftReport:
@@ -139,7 +146,28 @@ async def shift_report(journal: Journal, shift: Shift) -> ShiftReport:
 def count_shift(conn: sqlite3.Connection, shift: Shift, kind: str, at: datetime) -> ShiftReport:
     return ShiftReport(kind=kind, shift_number=shift.number, cashier=shift.cashier,
                        opened_at=shift.opened_at, closed_at=at if kind == "Z" else None,
-                       made_at=at, training=shift.training, lines=_lines(conn, shift))
+                       made_at=at, training=shift.training, lines=_lines(conn, shift),
+                       notes=_notes(conn, shift))
+
+
+def _notes(conn: sqlite3.Connection, shift: Shift) -> list[dict[str, Any]]:
+    """The shift's differences and the payments a person decided (by hand, or corrected
+    from the provider's answer), as the report keeps them."""
+    notes: list[dict[str, Any]] = [
+        {"source": "difference", "provider": provider, "kind": kind, "ref": ref, "ours": ours,
+         "theirs": theirs, "resolved_by": by, "resolution": resolution}
+        for provider, kind, ref, ours, theirs, by, resolution in conn.execute(
+            "SELECT provider, kind, ref, ours, theirs, resolved_by, resolution FROM differences "
+            "WHERE shift_id = ? ORDER BY found_at", (shift.id,))]
+    notes += [
+        {"source": "decision", "provider": provider, "sale": number, "amount_minor": minor,
+         "currency": currency, "state": state, "reason": reason}
+        for provider, number, minor, currency, state, reason in conn.execute(
+            "SELECT p.provider, s.number, p.amount_minor, p.currency, p.state, p.reason_json "
+            "FROM payments p JOIN sales s ON s.id = p.sale_id WHERE p.shift_id = ? "
+            "AND p.training = ? AND p.reason_code IN ('MANUAL', 'CORRECTED') "
+            "ORDER BY p.created_at", (shift.id, int(shift.training)))]
+    return notes
 
 
 def _lines(conn: sqlite3.Connection, shift: Shift) -> list[ReportLine]:
@@ -211,8 +239,39 @@ def render_report(report: ShiftReport, *, provider_names: Mapping[str, str], sto
     if not report.lines:
         parts.append(f'<p align="center">{_e(Message(C, "No payments in this shift.").render())}'
                      "</p>")
+    if report.notes:
+        parts.append(f'<hr><p><b>{_e(Message(C, "RECONCILIATION AND DECISIONS").render())}</b>'
+                     "</p>")
+        parts.extend(f"<p>{_e(text)}</p>" for text in note_texts(report, provider_names))
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def note_texts(report: ShiftReport, provider_names: Mapping[str, str]) -> list[str]:
+    """One sentence per note, in the reader's language."""
+    from pos_app.core.reconcile import KIND_LABELS, DiffKind, side_text  # (imports the service)
+
+    texts = []
+    for note in report.notes:
+        name = provider_names.get(note["provider"], note["provider"])
+        if note["source"] == "difference":
+            decided = (Message(C, "resolved by {actor}: {reason}", {
+                "actor": note["resolved_by"], "reason": note["resolution"]})
+                if note["resolved_by"] else Message(C, "NOT RESOLVED"))
+            texts.append(Message(C, "{provider} {ref}: {what} (here {ours}, there {theirs}) — "
+                                    "{decided}", {
+                "provider": name, "ref": note["ref"],
+                "what": KIND_LABELS[DiffKind(note["kind"])].render(),
+                "ours": side_text(note["ours"]), "theirs": side_text(note["theirs"]),
+                "decided": decided.render()}).render())
+        else:
+            reason = Message.from_json(json.loads(note["reason"])).render() \
+                if note["reason"] else ""
+            texts.append(Message(C, "{sale} {amount} {provider}: {state} — {reason}", {
+                "sale": f"S{note['sale']:06d}", "provider": name, "reason": reason,
+                "amount": Money(note["amount_minor"], note["currency"]).format(),
+                "state": state_label(note["state"])}).render())
+    return texts
 
 
 def _section(heading: str, line: ReportLine, *, strong: bool = False) -> str:
@@ -248,4 +307,7 @@ def report_text(report: ShiftReport, *, provider_names: Mapping[str, str]) -> st
                    f"{Money(line.net_minor, line.currency).format():>16}")
     if not report.lines:
         out.append("  " + Message(C, "No payments in this shift.").render())
+    if report.notes:
+        out.append("  " + Message(C, "RECONCILIATION AND DECISIONS").render())
+        out.extend(f"    {text}" for text in note_texts(report, provider_names))
     return "\n".join(out)

@@ -37,6 +37,11 @@ class VatRate(StrEnum):
     VAT120 = "vat120"
 
 
+# More of one thing than a till sells in a line (pieces, kilograms, metres): a barcode that
+# landed in a quantity field once made a line of 4 600 123 456 789 kg.
+MAX_QUANTITY = Decimal(99_999)
+
+
 @dataclass(frozen=True)
 class SaleLine:
     """One position of a sale.
@@ -65,6 +70,9 @@ class SaleLine:
         if self.quantity <= 0:
             raise AmountError(msg("Sale", "The quantity of “{name}” must be greater than "
                                           "zero.", name=self.name))
+        if self.quantity > MAX_QUANTITY:
+            raise AmountError(msg("Sale", "The quantity of “{name}” cannot be more than "
+                                          "{most}.", name=self.name, most=MAX_QUANTITY))
         if self.unit_price.minor < 0:
             raise AmountError(msg("Sale", "The price of “{name}” cannot be negative.",
                                   name=self.name))

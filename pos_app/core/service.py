@@ -30,7 +30,13 @@ from pos_app.core.journal import Journal, StaleTransition, new_id
 from pos_app.core.money import AmountError, Money, check_limits
 from pos_app.core.payments import Operation, Payment, utcnow
 from pos_app.core.sale import Sale
-from pos_app.core.states import OperationKind, OperationState, PaymentState, can_move
+from pos_app.core.states import (
+    OperationKind,
+    OperationState,
+    PaymentState,
+    can_correct,
+    can_move,
+)
 from pos_app.i18n import Message, UserError, msg
 from pos_app.providers.base import (
     BalanceSource,
@@ -101,6 +107,7 @@ RETURN_ELSEWHERE = Message(C, "return the money as the store's rules say (e.g. i
 LINK_LOST = Message(C, "The payment link was lost in a failure, so the payment is cancelled and "
                        "cannot be paid twice. Start it again.")
 RESOLVED = Message(C, "Resolved by {actor}: {reason}")
+CORRECTED = Message(C, "Corrected by {actor} from the provider's answer: {reason}")
 STILL_PENDING = Message(C, "{provider} still reports the payment as in progress after it expired.")
 
 
@@ -300,6 +307,36 @@ class PaymentService:
                        "it again, or have the manager resolve it, before taking another: the "
                        "customer could pay twice.",
                     number=sale.label, state=state_label(state.value)))
+
+    async def unsettled_attempts(self, sale: Sale) -> list[Payment]:
+        """The sale's payments that may still be paid and that the register still waits for
+        (in progress, or their outcome unknown)."""
+        if not sale.id:
+            return []
+        return [p for p in await self.journal.attempts_for(sale.id)
+                if not p.state.is_final and not p.abandoned]
+
+    async def leave_sale(self, sale: Sale) -> list[Payment]:
+        """The cashier leaves a sale whose payment is not settled (the basket cleared, or
+        another basket paid): the payment is still followed, and if it turns out paid the
+        late-payment alert says to return the money.  Before, a basket cleared after an
+        unknown outcome was paid again, and the first payment turning paid raised nothing."""
+        left = []
+        for payment in await self.unsettled_attempts(sale):
+            payment = await self.journal.update_payment(payment.id, event="left_by_cashier",
+                                                        abandoned=True)
+            self._emit(PaymentUpdate(payment))
+            left.append(payment)
+        return left
+
+    def unsettled_warning(self, payment: Payment, sale: Sale) -> Message:
+        """What a cashier is told before leaving a sale whose payment is not settled."""
+        return msg(C, "The payment of {amount} by {provider} for sale {sale} is not settled yet "
+                      "({state}): the customer may have paid it. Taking another payment may "
+                      "charge them twice; if the first one turns out paid, an alert will say to "
+                      "return it.", amount=payment.amount,
+                   provider=self.provider(payment.provider).display_name, sale=sale.label,
+                   state=state_label(payment.state.value))
 
     async def pay(self, sale: Sale, provider_name: str, options: Mapping[str, str] | None = None,
                   **kw: Any) -> Payment:
@@ -536,6 +573,65 @@ class PaymentService:
             raise UserError(msg(C, "This payment is {state} already; it cannot be resolved as "
                                    "{outcome}.", state=state_label(exc.current.state.value),
                                 outcome=state_label(outcome.value))) from None
+
+    async def take_provider_state(self, payment_id: str, *, actor: str,
+                                  reason: str) -> Payment:
+        """A payment recorded as not paid (declined, cancelled, expired; by hand or not) that
+        the provider says was paid: the journal takes the provider's state, so the money can
+        be refunded and the reports count it.  Asks the provider now; audited.  UserError
+        when it cannot be asked, or does not say paid.  Before, a wrong "not paid" decision
+        could not be undone even when the provider said otherwise."""
+        if not reason.strip() or not actor.strip():
+            raise UserError(msg(C, "Correcting a payment needs a reason and who decided."))
+        payment = await self.get(payment_id)
+        if not can_correct(payment.state, S.PAID):
+            raise UserError(msg(C, "Only a payment recorded as not paid can be corrected this "
+                                   "way; this one is {state}.",
+                                state=state_label(payment.state.value)))
+        provider = self.provider(payment.provider)
+        try:
+            remote = await self._current_remote(payment)
+        except ProviderError as exc:
+            raise UserError(msg(C, "{provider} could not be asked: {why}",
+                                provider=provider.display_name, why=exc.message)) from None
+        if remote is None:
+            raise UserError(msg(C, "{provider} does not know this payment: nothing to "
+                                   "correct.", provider=provider.display_name))
+        target = _STATE_OF[remote.state]
+        if not can_correct(payment.state, target):
+            raise UserError(msg(C, "{provider} says this payment is {state}: nothing to "
+                                   "correct.", provider=provider.display_name,
+                                state=state_label(target.value)))
+        changes = _remote_changes(payment, remote, keep_reason=False)
+        other = await self._paid_already(payment)
+        alert = PAID_TWICE.with_params(
+            amount=payment.amount, provider=provider.display_name, sale=(
+                sale.label if (sale := await self.journal.get_sale(payment.sale_id)) else ""),
+            other=other.amount, other_provider=self.provider(other.provider).display_name,
+            advice=self.return_advice(payment.provider)) if other is not None else None
+        try:
+            corrected = await self.journal.update_payment(
+                payment.id, to=target, correction=True, event="corrected_from_provider",
+                data={"actor": actor, "reason": reason, "was": payment.state.value,
+                      "provider_says": remote.raw_status},
+                **{**changes, "reason": CORRECTED.with_params(actor=actor, reason=reason),
+                   "reason_code": "CORRECTED", "attention": alert})
+        except StaleTransition as exc:
+            raise UserError(msg(C, "The payment changed meanwhile: it is now {state}.",
+                                state=state_label(exc.current.state.value))) from None
+        self._emit(PaymentUpdate(corrected, alert=alert))
+        return corrected
+
+    async def _current_remote(self, payment: Payment) -> RemotePayment | None:
+        """What the provider says of the payment now; one without its transaction id is
+        found the way recovery finds it (same key), then asked by the id found."""
+        provider = self.provider(payment.provider)
+        if payment.provider_ref:
+            return await provider.status(self._ref(payment))
+        found = await provider.recover(self._request(payment))
+        if found is None or not found.provider_ref:
+            return found
+        return await provider.status(PaymentRef(self._request(payment), found.provider_ref))
 
     async def acknowledge(self, payment_id: str, *, actor: str, note: str) -> Payment:
         """A person has dealt with an alert on a settled payment (a late payment, paid twice):
@@ -846,7 +942,8 @@ class PaymentService:
         try:
             remote = await provider.status(self._ref(payment))
         except OutcomeUnknown as exc:
-            log.warning("status of %s unknown this time: %s", payment.id, exc.message.english())
+            log.warning("status of %s unknown this time: %s (%s)", payment.id,
+                        exc.message.english(), exc.details)
             self._emit(PaymentUpdate(payment, error=exc.message))
             return
         except InProgress:

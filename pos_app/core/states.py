@@ -87,6 +87,16 @@ def can_move(current: PaymentState, new: PaymentState) -> bool:
     return new in ALLOWED[current]
 
 
+# The one way out of a final state: a person corrects an unpaid ending that the provider
+# contradicts (it says paid), with its answer as the evidence (service.take_provider_state).
+CORRECTIONS: dict[PaymentState, frozenset[PaymentState]] = dict.fromkeys(
+    _UNPAID_ENDINGS, frozenset({S.PAID, S.PARTIALLY_REFUNDED, S.REFUNDED}))
+
+
+def can_correct(current: PaymentState, new: PaymentState) -> bool:
+    return new in CORRECTIONS.get(current, frozenset())
+
+
 class OperationKind(StrEnum):
     CANCEL = "cancel"
     REFUND = "refund"

@@ -58,10 +58,12 @@ class InsecureURL(UserError):
 
 
 def network_error(provider: str, what: str) -> OutcomeUnknown:
+    """No usable answer (a timeout, a cut connection, a 5xx).  ``what`` says which call and
+    how, for the log (``details``); the cashier reads a sentence without it."""
     return OutcomeUnknown(
-        msg("Provider", "No answer from {provider} ({what}). The result is being checked.",
-            provider=provider, what=what),
-        code="NETWORK",
+        msg("Provider", "No answer from {provider}. The result is being checked.",
+            provider=provider),
+        code="NETWORK", details=what,
     )
 
 

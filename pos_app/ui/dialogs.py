@@ -29,7 +29,7 @@ from pos_app.ui.qt import (
     QWidget,
 )
 from pos_app.ui.support import spawn
-from pos_app.ui.widgets import chosen
+from pos_app.ui.widgets import WedgeDetector, chosen
 
 C = "Dialogs"
 
@@ -71,11 +71,26 @@ class FormDialog(QDialog):
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
+        self._guard_against_scans()
         field = self.first_field or self._first_input()
         if field is not None:
             field.setFocus(Qt.FocusReason.OtherFocusReason)
             if isinstance(field, QLineEdit):
                 field.selectAll()
+
+    def _guard_against_scans(self) -> None:
+        """A barcode scanned while a form is open is not typed into it: the next product
+        scanned during the weight dialog became a weight of 4 600 123 456 789 kg, and the
+        scanner's Enter confirmed it.  The scan is taken back and the form says why."""
+        for field in self.findChildren(QLineEdit):
+            if field.property("scanGuarded") or field.echoMode() != QLineEdit.EchoMode.Normal:
+                continue
+            field.setProperty("scanGuarded", True)
+            WedgeDetector(field, pass_enter=True).scanned.connect(self._scanned)
+
+    def _scanned(self, code: str) -> None:
+        self.refuse(tr(C, "A barcode ({code}) was scanned into this form; it was not taken. "
+                          "Finish this form (OK or Cancel), then scan again.", code=code))
 
     def _first_input(self) -> QWidget | None:
         for row in range(self.form.rowCount()):
@@ -175,6 +190,7 @@ class ReasonDialog(FormDialog):
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("reason")
         self.reason.setPlaceholderText(placeholder)
+        self.reason.setTabChangesFocus(True)  # Tab goes on to the name, as in any form
         self.actor = QLineEdit()
         self.actor.setObjectName("actor")
         self.form.addRow(tr(C, "Reason"), self.reason)

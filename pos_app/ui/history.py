@@ -12,7 +12,7 @@ from pos_app.core.journal import Journal, PaymentFilter
 from pos_app.core.money import Money
 from pos_app.core.payments import Payment
 from pos_app.core.service import PaymentService, describe_state
-from pos_app.core.states import PaymentState
+from pos_app.core.states import PaymentState, can_correct
 from pos_app.i18n import tr
 from pos_app.ui.qt import (
     QAbstractItemView,
@@ -315,7 +315,11 @@ class PaymentDetails(QWidget):
         self._summary = lines
         self.receipt_button.setEnabled(payment.state.is_final or payment.state.is_paid)
         self.refund_button.setEnabled(paid and returnable)
-        self.resolve_button.setEnabled(not payment.state.is_final)
+        # Recorded as not paid: the provider may say otherwise (a wrong decision by hand).
+        correctable = can_correct(payment.state, S.PAID) and payment.kind == "payment"
+        self.resolve_button.setText(tr(C, "Check with the provider…") if correctable
+                                    else tr(C, "Resolve…"))
+        self.resolve_button.setEnabled(not payment.state.is_final or correctable)
         # Only a settled payment's alert is cleared; one not settled is resolved instead.
         self.acknowledge_button.setVisible(payment.attention is not None
                                            and payment.state.is_final)

@@ -18,7 +18,7 @@ from pos_app.core.sale import Sale
 from pos_app.core.secrets import SecretStore
 from pos_app.core.service import PaymentUpdate, describe_state, settled
 from pos_app.core.shifts import Shift, Shifts
-from pos_app.core.states import OperationState, PaymentState
+from pos_app.core.states import OperationState, PaymentState, can_correct
 from pos_app.i18n import UserError, tr
 from pos_app.ui.customer import CustomerDisplay
 from pos_app.ui.dialogs import (
@@ -190,6 +190,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.sale_screen.checkout.connect(self._checkout)
         self.sale_screen.cleared.connect(self._sale_cleared)
+        self.sale_screen.open_payment = self._open_payment_warning
         self.choose.chosen.connect(self._chosen)
         self.choose.back.connect(lambda: self.go(self.sale_screen))
         p = self.payment_screen
@@ -397,6 +398,13 @@ class MainWindow(QMainWindow):
             except UserError as exc:
                 show_error(self, exc.message.render())
                 return
+        elif previous is not None and (warning := await self._open_payment_warning()):
+            # Another basket while the last sale's payment may still be paid.
+            if not await confirm(self, tr(C, "{warning}\n\nTake a payment for the new sale "
+                                             "anyway?", warning=warning)):
+                return
+            self.payment_id = None
+            await self.service.leave_sale(previous)
         # Asked every time: the shift may have been closed from the command line meanwhile.
         self._shift_changed(await self.shifts.current())
         if self.open_shift is None:
@@ -515,9 +523,20 @@ class MainWindow(QMainWindow):
         QApplication.sendEvent(self.sale_screen.field, key)
 
     def _sale_cleared(self) -> None:
-        self.sale = None  # what the cashier types next is a new sale
+        if self.sale is not None:  # its payment, if not settled, is followed as left
+            spawn(self.service.leave_sale(self.sale), parent=self)
+        # What the cashier types next is a new sale; the old payment's news are alerts now.
+        self.sale, self.payment_id = None, None
         if self.customer is not None:
             self.customer.idle()
+
+    async def _open_payment_warning(self) -> str | None:
+        """Said before the sale is left while its payment may still be paid."""
+        if self.sale is None:
+            return None
+        waiting = await self.service.unsettled_attempts(self.sale)
+        return self.service.unsettled_warning(waiting[-1], self.sale).render() \
+            if waiting else None
 
     def _finish_sale(self) -> None:
         """The sale is paid (or left to the customer): its basket goes and the next payment is
@@ -650,6 +669,9 @@ class MainWindow(QMainWindow):
         if not await self._pin(tr(C, "Resolving a payment by hand needs the manager PIN.")):
             return
         payment = await self.service.get(payment_id)  # as it is now, not as a panel showed it
+        if can_correct(payment.state, PaymentState.PAID):
+            await self._correct(payment)
+            return
         if payment.state.is_final:
             self._show_payment_everywhere(payment)
             show_info(self, tr(C, "This payment is settled already ({state}); there is nothing "
@@ -661,6 +683,12 @@ class MainWindow(QMainWindow):
         dialog = ResolveDialog(self, summary=summary)
         if not await ask(dialog):
             return
+        if dialog.chosen is not PaymentState.PAID and not await confirm(self, tr(
+                C, "Record {amount} by {provider} as not paid? If the customer did pay, the sale "
+                   "can be paid again and they pay twice. Do this only after checking with the "
+                   "provider.", amount=payment.amount.format(),
+                provider=self.service.provider(payment.provider).display_name)):
+            return
         try:
             await self.service.resolve(payment_id, dialog.chosen,
                                        reason=dialog.reason.toPlainText().strip(),
@@ -669,6 +697,31 @@ class MainWindow(QMainWindow):
         finally:  # resolved, or refused because it was settled meanwhile: show it as it is
             self._show_payment_everywhere(await self.service.get(payment_id))
         await self._count_attention()
+
+    async def _correct(self, payment: Payment) -> None:
+        """A payment recorded as not paid, checked with its provider: if it says paid, the
+        journal takes that (the money can then be refunded)."""
+        provider = self.service.provider(payment.provider).display_name
+        dialog = ReasonDialog(self, tr(C, "Check with the provider"), summary=tr(
+            C, "{amount} by {provider} is recorded as {state}. {provider} is asked now; if it "
+               "says the customer paid, the payment becomes paid here, and can be refunded.",
+            amount=payment.amount.format(), provider=provider,
+            state=describe_state(payment.state).render()),
+            placeholder=tr(C, "Why (e.g. the customer shows the payment in their bank)"))
+        dialog.setObjectName("correctDialog")
+        if not await ask(dialog):
+            return
+        corrected = await with_progress(self, self.service.take_provider_state(
+            payment.id, actor=dialog.actor.text().strip(),
+            reason=dialog.reason.toPlainText().strip()),
+            tr(C, "Asking {provider}…", provider=provider))
+        if corrected is None:
+            return
+        self._show_payment_everywhere(corrected)
+        await self._count_attention()
+        show_info(self, tr(C, "{provider} says the customer paid: the payment is now {state}. "
+                              "Give the goods, or refund it.", provider=provider,
+                           state=describe_state(corrected.state).render()))
 
     def _show_payment_everywhere(self, payment: Payment) -> None:
         """The payment as it is now, in the lists that are built (the others read the journal

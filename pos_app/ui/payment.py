@@ -429,20 +429,26 @@ class ResultScreen(Screen):
         return self.new_sale_button
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Enter takes the first offered next step: the receipt, or trying again.  On a sale
-        that is over, a scan or a typed digit starts the next sale with it (a scan here was
-        lost)."""
+        """Enter takes the first offered next step: the receipt, or trying again.  On a
+        payment that ended, a scan or a typed digit goes on at the sale screen: the next sale
+        (paid), or this sale's basket (not paid).  A scan here was lost; an amount typed on a
+        decline was lost and its Enter paid the old basket again."""
+        typed = bool(event.text()) and event.text().isprintable()
+        if typed and (self._sale_over() or self._ended_unpaid()):
+            key = QKeyEvent(event.type(), event.key(), event.modifiers(), event.text())
+            key.setTimestamp(event.timestamp())  # the scanner detector times the keys
+            self.next_sale_key.emit(key)
+            return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             for button in (self.receipt_button, self.retry_button, self.check_button):
                 if button.isVisible() and button.isEnabled():
                     button.click()
                     return
-        if self._sale_over() and event.text() and event.text().isprintable():
-            key = QKeyEvent(event.type(), event.key(), event.modifiers(), event.text())
-            key.setTimestamp(event.timestamp())  # the scanner detector times the keys
-            self.next_sale_key.emit(key)
-            return
         super().keyPressEvent(event)
+
+    def _ended_unpaid(self) -> bool:
+        return self.payment is not None and self.payment.state.is_final \
+            and not self.payment.state.is_paid
 
     def _sale_over(self) -> bool:
         payment = self.payment

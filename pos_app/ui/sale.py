@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
 
@@ -108,6 +109,8 @@ class SaleScreen(Screen):
         super().__init__()
         self.setObjectName("saleScreen")
         self.catalog = catalog
+        # Set by the window: a sentence naming the sale's payment that may still be paid.
+        self.open_payment: Callable[[], Awaitable[str | None]] | None = None
         self.model = BasketModel(currency)
         self.table = QTableView()
         self.table.setObjectName("basket")
@@ -336,8 +339,11 @@ class SaleScreen(Screen):
     async def _ask_clear(self) -> None:
         if not self.model.lines:
             return
-        if await confirm(self, tr(C, "Clear the sale ({amount}) and start a new one?",
-                                  amount=self.model.total.format())):
+        question = tr(C, "Clear the sale ({amount}) and start a new one?",
+                      amount=self.model.total.format())
+        if self.open_payment is not None and (warning := await self.open_payment()):
+            question = f"{warning}\n\n{question}"  # its payment may still be paid
+        if await confirm(self, question):
             self.clear()
             self.cleared.emit()
         self.field.setFocus()

@@ -18,6 +18,7 @@ from pos_app.ui.qt import (
     QAbstractSpinBox,
     QColor,
     QComboBox,
+    QDialog,
     QEvent,
     QGridLayout,
     QKeyEvent,
@@ -211,10 +212,12 @@ class WedgeDetector(QObject):
     FAST_MS = 40  # a scanner's keys come faster than this apart
     MIN_LENGTH = 6
 
-    def __init__(self, field: QLineEdit, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, field: QLineEdit, *, clock: Callable[[], float] = time.monotonic,
+                 pass_enter: bool = False) -> None:
         super().__init__(field)
         self._field = field
         self._clock = clock
+        self._pass_enter = pass_enter  # a typed Enter goes on (to the dialog's OK)
         self._burst_start_text = ""
         self._burst_length = 0
         self._last = 0.0
@@ -235,9 +238,13 @@ class WedgeDetector(QObject):
             if is_scan:
                 code = text[len(self._burst_start_text):]
                 self._field.setText(self._burst_start_text)
+                if self._pass_enter:  # a form's field: what is typed next replaces it
+                    self._field.selectAll()
                 self.scanned.emit(scanned_as_latin(code.strip()))
-            else:
-                self.entered.emit(text)
+                return True
+            if self._pass_enter:
+                return False
+            self.entered.emit(text)
             return True
         if event.text() and event.text().isprintable():
             if now - self._last > self.FAST_MS / 1000:
@@ -267,12 +274,15 @@ class WheelGuard(QObject):
 
 
 class DoubleTapGuard(QObject):
-    """The second tap of a double tap does not land on the next screen.  A tap that changes
-    the screen puts another button under the finger: "Pay" tapped twice pressed "Back to the
-    sale" on the next screen, "Try again" twice asked to stop waiting for the new payment.
-    Timed by the events' own clock (the window system's), as the taps happened."""
+    """The second tap of a double tap does not land on what the first one brought up.  A
+    tap that changes the screen, or opens or closes a dialog, puts another button under the
+    finger: "Pay" tapped twice pressed "Back to the sale" on the next screen, "Yes" twice
+    selected a payment in the list behind the closed question.  Timed by the events' own
+    clock (the window system's), as the taps happened; a key pressed in between is no
+    double tap."""
 
     WITHIN_MS = 350  # a finger's double tap; a person's next deliberate tap comes later
+    _PRESSES = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick)
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
@@ -286,15 +296,19 @@ class DoubleTapGuard(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind not in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick,
-                        QEvent.Type.MouseButtonRelease):
-            return False
-        if not isinstance(watched, QWidget) or watched.window() is not self._window:
-            return False
-        assert isinstance(event, QMouseEvent)
-        if kind == QEvent.Type.MouseButtonRelease:
+        if kind == QEvent.Type.KeyPress:
+            self._last_press = None
+        elif kind in (QEvent.Type.Show, QEvent.Type.Hide):
+            if isinstance(watched, QDialog) and watched.isModal():
+                self._screen_changed = True  # a dialog came up or went away
+        elif kind == QEvent.Type.MouseButtonRelease:
             swallowed, self._swallowing = self._swallowing, False
             return swallowed
+        elif kind in self._PRESSES and isinstance(event, QMouseEvent):
+            return self._pressed(event)
+        return False
+
+    def _pressed(self, event: QMouseEvent) -> bool:
         if event.timestamp() == self._last_press:
             return self._swallowing  # the same press, handed on to a parent widget
         second_tap = (self._screen_changed and self._last_press is not None

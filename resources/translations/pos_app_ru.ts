@@ -227,6 +227,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     <name>Dialogs</name>
     <message>
       <location filename="../../pos_app/ui/dialogs.py" />
+      <source>A barcode ({code}) was scanned into this form; it was not taken. Finish this form (OK or Cancel), then scan again.</source>
+      <translation>В эту форму отсканирован штрихкод ({code}); он не принят. Завершите форму (OK или «Отмена»), затем сканируйте снова.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
       <source>Again</source>
       <translation>Ещё раз</translation>
     </message>
@@ -801,6 +806,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/ui/history.py" />
+      <source>Check with the provider…</source>
+      <translation>Сверить с провайдером…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
       <source>Choose a payment to see its details.</source>
       <translation>Выберите платёж, чтобы увидеть подробности.</translation>
     </message>
@@ -1140,6 +1150,16 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
+      <source>Asking {provider}…</source>
+      <translation>Запрос в {provider}…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>Check with the provider</source>
+      <translation>Сверка с провайдером</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
       <source>Clearing an alert needs the manager PIN.</source>
       <translation>Чтобы снять предупреждение, нужен PIN менеджера.</translation>
     </message>
@@ -1187,6 +1207,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <location filename="../../pos_app/ui/main_window.py" />
       <source>Pay out {amount} to {method} {number} as a return of sale {sale}?</source>
       <translation>Выплатить {amount} ({method} {number}) в возврат продажи {sale}?</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>Record {amount} by {provider} as not paid? If the customer did pay, the sale can be paid again and they pay twice. Do this only after checking with the provider.</source>
+      <translation>Записать {amount} через {provider} как не оплаченный? Если покупатель всё же заплатил, продажу можно будет оплатить снова, и он заплатит дважды. Делайте это только после проверки у провайдера.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
@@ -1308,6 +1333,11 @@ If you close the app now, these stay in the journal and are checked again at the
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
+      <source>Why (e.g. the customer shows the payment in their bank)</source>
+      <translation>Почему (например, покупатель показывает платёж в своём банке)</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
       <source>pos-app — cashier</source>
       <translation>pos-app — касса</translation>
     </message>
@@ -1318,8 +1348,27 @@ If you close the app now, these stay in the journal and are checked again at the
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
+      <source>{amount} by {provider} is recorded as {state}. {provider} is asked now; if it says the customer paid, the payment becomes paid here, and can be refunded.</source>
+      <translation>{amount} через {provider} записан как «{state}». Сейчас будет запрос в {provider}; если там платёж оплачен, он станет оплаченным и здесь, и его можно будет вернуть.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
       <source>{amount}, {provider}, now: {state}.</source>
       <translation>{amount}, {provider}, сейчас: {state}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>{provider} says the customer paid: the payment is now {state}. Give the goods, or refund it.</source>
+      <translation>{provider} сообщает, что покупатель заплатил: платёж теперь «{state}». Выдайте товар или оформите возврат.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>{warning}
+
+Take a payment for the new sale anyway?</source>
+      <translation>{warning}
+
+Всё равно принять оплату новой продажи?</translation>
     </message>
   </context>
   <context>
@@ -1523,6 +1572,16 @@ If you close the app now, these stay in the journal and are checked again at the
       <translation>Копировать ссылку</translation>
     </message>
     <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>Corrected by {actor} from the provider's answer: {reason}</source>
+      <translation>Исправлено по ответу провайдера ({actor}): {reason}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>Correcting a payment needs a reason and who decided.</source>
+      <translation>Для исправления платежа нужны причина и имя того, кто решил.</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/payment.py" />
       <source>Creating the payment…</source>
       <translation>Создание платежа…</translation>
@@ -1611,6 +1670,11 @@ If you close the app now, these stay in the journal and are checked again at the
       <location filename="../../pos_app/core/service.py" />
       <source>Only a paid payment can be refunded; this one is {state}.</source>
       <translation>Вернуть можно только оплаченный платёж; этот — {state}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>Only a payment recorded as not paid can be corrected this way; this one is {state}.</source>
+      <translation>Так можно исправить только платёж, записанный как не оплаченный; этот — «{state}».</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/service.py" />
@@ -1744,6 +1808,11 @@ If you close the app now, these stay in the journal and are checked again at the
     </message>
     <message>
       <location filename="../../pos_app/core/service.py" />
+      <source>The payment changed meanwhile: it is now {state}.</source>
+      <translation>Платёж тем временем изменился: сейчас он «{state}».</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
       <source>The payment changed while you decided: it is now {state}. Look at it again.</source>
       <translation>Пока вы решали, платёж изменился: теперь он «{state}». Посмотрите на него ещё раз.</translation>
     </message>
@@ -1761,6 +1830,11 @@ If you close the app now, these stay in the journal and are checked again at the
       <location filename="../../pos_app/core/service.py" />
       <source>The payment method “{name}” is not enabled on this terminal.</source>
       <translation>Способ оплаты «{name}» не включён на этом терминале.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>The payment of {amount} by {provider} for sale {sale} is not settled yet ({state}): the customer may have paid it. Taking another payment may charge them twice; if the first one turns out paid, an alert will say to return it.</source>
+      <translation>Платёж {amount} через {provider} за продажу {sale} ещё не завершён ({state}): покупатель, возможно, уже заплатил. Новая оплата может списать деньги дважды; если первый платёж окажется оплаченным, появится предупреждение вернуть деньги.</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/service.py" />
@@ -1854,6 +1928,16 @@ If you close the app now, these stay in the journal and are checked again at the
     </message>
     <message>
       <location filename="../../pos_app/core/service.py" />
+      <source>{provider} could not be asked: {why}</source>
+      <translation>Не удалось запросить {provider}: {why}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>{provider} does not know this payment: nothing to correct.</source>
+      <translation>{provider} не знает этот платёж: исправлять нечего.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
       <source>{provider} does not make payouts.</source>
       <translation>{provider} не делает выплат.</translation>
     </message>
@@ -1881,6 +1965,11 @@ If you close the app now, these stay in the journal and are checked again at the
       <location filename="../../pos_app/core/service.py" />
       <source>{provider} reports this payment as paid, but it was recorded as {state}. Check it with the provider.</source>
       <translation>{provider} сообщает, что платёж оплачен, но он записан как {state}. Проверьте его в сервисе.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>{provider} says this payment is {state}: nothing to correct.</source>
+      <translation>{provider} сообщает, что платёж «{state}»: исправлять нечего.</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/service.py" />
@@ -2033,8 +2122,8 @@ If you close the app now, these stay in the journal and are checked again at the
     <name>Provider</name>
     <message>
       <location filename="../../pos_app/providers/errors.py" />
-      <source>No answer from {provider} ({what}). The result is being checked.</source>
-      <translation>Нет ответа от {provider} ({what}). Результат проверяется.</translation>
+      <source>No answer from {provider}. The result is being checked.</source>
+      <translation>Нет ответа от {provider}. Результат проверяется.</translation>
     </message>
     <message>
       <location filename="../../pos_app/providers/errors.py" />
@@ -2468,6 +2557,11 @@ If you close the app now, these stay in the journal and are checked again at the
     </message>
     <message>
       <location filename="../../pos_app/core/reports.py" />
+      <source>NOT RESOLVED</source>
+      <translation>НЕ РЕШЕНО</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
       <source>Net</source>
       <translation>Итого за вычетом возвратов</translation>
     </message>
@@ -2490,6 +2584,11 @@ If you close the app now, these stay in the journal and are checked again at the
       <location filename="../../pos_app/core/reports.py" />
       <source>Payouts</source>
       <translation>Выплаты</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>RECONCILIATION AND DECISIONS</source>
+      <translation>СВЕРКА И РЕШЕНИЯ</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/reports.py" />
@@ -2530,6 +2629,21 @@ If you close the app now, these stay in the journal and are checked again at the
       <location filename="../../pos_app/core/reports.py" />
       <source>Z REPORT — SHIFT CLOSED</source>
       <translation>Z-ОТЧЁТ — СМЕНА ЗАКРЫТА</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>resolved by {actor}: {reason}</source>
+      <translation>решено ({actor}): {reason}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>{provider} {ref}: {what} (here {ours}, there {theirs}) — {decided}</source>
+      <translation>{provider} {ref}: {what} (здесь {ours}, там {theirs}) — {decided}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>{sale} {amount} {provider}: {state} — {reason}</source>
+      <translation>{sale} {amount} {provider}: {state} — {reason}</translation>
     </message>
   </context>
   <context>
@@ -2618,6 +2732,11 @@ If you close the app now, these stay in the journal and are checked again at the
       <location filename="../../pos_app/core/sale.py" />
       <source>The price of “{name}” cannot be negative.</source>
       <translation>Цена «{name}» не может быть отрицательной.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/sale.py" />
+      <source>The quantity of “{name}” cannot be more than {most}.</source>
+      <translation>Количество «{name}» не может быть больше {most}.</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/sale.py" />

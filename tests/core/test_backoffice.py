@@ -17,7 +17,7 @@ from pos_app.core.export import Period
 from pos_app.core.money import Money
 from pos_app.core.payments import Payment, utcnow
 from pos_app.core.reconcile import DiffKind
-from pos_app.core.reports import ShiftReport, render_report
+from pos_app.core.reports import ShiftReport, note_texts, render_report
 from pos_app.core.states import PaymentState
 from pos_app.i18n import UserError, set_translator
 from pos_app.sandbox.faults import Fault
@@ -333,3 +333,27 @@ async def test_a_payment_settled_by_hand_without_a_transaction_is_not_called_mat
     found = await office.reconcile()
     assert [(d.kind, d.payment_id) for d in found] == [(DiffKind.UNCHECKED, lost.id)]
     assert "transaction id" in found[0].theirs
+    # The Z keeps what the totals alone hide: the open difference, and the decision by hand.
+    z = await office.close_shift(actor="manager")
+    text = "\n".join(note_texts(z, {"koshelek": "Koshelek Pay"}))
+    assert "Koshelek Pay" in text
+    assert "NOT RESOLVED" in text
+    assert "not in the app" in text
+    assert "89,90" in text
+    page = render_report(ShiftReport.from_json(z.to_json()), provider_names={}, store="Shop",
+                         terminal_id="POS-1")
+    assert "RECONCILIATION AND DECISIONS" in page
+    assert "not in the app" in page
+
+
+async def test_a_z_report_lists_resolved_differences_with_who_and_why(
+        office: Backoffice, runtime: Runtime, sandbox: SandboxTransport) -> None:
+    await office.open_shift("Анна")
+    forgotten = await koshelek(runtime, sandbox)
+    del sandbox.sandbox.koshelek.transactions[forgotten.provider_ref or ""]
+    [missing] = await office.reconcile()
+    await office.reconciler.resolve(missing.id, actor="Boris", reason="checked in the cabinet")
+    z = await office.close_shift(actor="manager")
+    [text] = note_texts(z, {})
+    assert "resolved by Boris: checked in the cabinet" in text
+    assert ShiftReport.from_json(z.to_json()).notes == z.notes  # kept as printed

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from pos_app.core.money import AmountError, Money
-from pos_app.core.sale import Measure, Sale, SaleLine, VatRate
+from pos_app.core.sale import MAX_QUANTITY, Measure, Sale, SaleLine, VatRate
 from tests.helpers import grocery_sale
 
 
@@ -58,3 +58,13 @@ def test_a_line_refuses_untyped_values_where_it_is_made(field: str, value: objec
     with pytest.raises(TypeError):
         SaleLine(**{**good, field: value})  # type: ignore[arg-type]
     SaleLine(**good)  # type: ignore[arg-type]
+
+
+def test_a_quantity_no_till_sells_in_one_line_is_refused() -> None:
+    """A walk: the next product's barcode scanned into the weight field made a line of
+    4 600 123 456 789 kg (the scanner's Enter confirmed it)."""
+    with pytest.raises(AmountError, match="cannot be more than 99999"):
+        SaleLine(name="Яблоки", unit_price=Money(18950), quantity=Decimal("4600123456789"),
+                 measure=Measure.KILOGRAM)
+    assert SaleLine(name="Яблоки", unit_price=Money(18950), quantity=MAX_QUANTITY,
+                    measure=Measure.KILOGRAM).quantity == MAX_QUANTITY

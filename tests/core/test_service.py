@@ -553,3 +553,67 @@ async def test_no_resend_reaches_the_provider_after_a_decision(
         assert sandbox.sandbox.koshelek.transactions == {}
     finally:
         await runtime.aclose()
+
+
+async def test_a_sale_left_while_its_payment_is_unknown_alerts_when_it_turns_out_paid(
+        runtime: Runtime, sandbox: SandboxTransport) -> None:
+    """A walk: after an unknown outcome the cashier cleared the basket and took the money
+    again another way; the first payment then turned paid, and nobody was told."""
+    fault(sandbox, kind="drop_after", path=CHECKOUT, count=-1)
+    first = await pay(runtime, sandbox, sale=simple_sale("88"), delay_ms=0)
+    assert first.state is S.UNKNOWN
+    sale = await runtime.journal.get_sale(first.sale_id)
+    assert sale is not None
+    [waiting] = await runtime.service.unsettled_attempts(sale)
+    warning = runtime.service.unsettled_warning(waiting, sale).english()
+    assert "88,00" in warning
+    assert sale.label in warning
+    assert "twice" in warning
+    [left] = await runtime.service.leave_sale(sale)
+    assert left.abandoned
+    assert left.state is S.UNKNOWN
+    assert await runtime.service.unsettled_attempts(sale) == []
+    assert sandbox.sandbox.faults is not None
+    sandbox.sandbox.faults.clear()
+    paid = await runtime.service.wait(first.id, timeout=15,
+                                      until=lambda p: p.state is S.PAID)
+    assert paid.attention is not None
+    assert "refund" in paid.attention.english().lower()
+    assert "left_by_cashier" in await kinds(runtime, first.id)
+
+
+async def test_a_wrong_not_paid_decision_is_corrected_from_the_provider(
+        runtime: Runtime, sandbox: SandboxTransport) -> None:
+    """A walk: a manager recorded 'declined' for a payment the provider had taken; nothing
+    could undo it, so it could not be refunded and the reports left it out."""
+    fault(sandbox, kind="drop_after", path=CHECKOUT, count=-1)
+    first = await pay(runtime, sandbox, sale=simple_sale("45"), delay_ms=0)
+    assert first.state is S.UNKNOWN
+    await runtime.service.resolve(first.id, S.DECLINED, reason="customer says no",
+                                  actor="Ivanova")
+    assert sandbox.sandbox.faults is not None
+    sandbox.sandbox.faults.clear()
+    with pytest.raises(UserError, match="reason and who"):
+        await runtime.service.take_provider_state(first.id, actor="", reason="")
+    corrected = await runtime.service.take_provider_state(
+        first.id, actor="Petrov", reason="the customer shows the debit")
+    assert corrected.state is S.PAID
+    assert corrected.reason_code == "CORRECTED"
+    assert corrected.provider_ref in k(sandbox).transactions
+    assert "corrected_from_provider" in await kinds(runtime, first.id)
+    refund = await runtime.service.refund(first.id)  # the money can go back now
+    assert refund.amount_minor == 4500
+
+
+async def test_a_correction_needs_the_provider_to_say_paid(runtime: Runtime,
+                                                           sandbox: SandboxTransport) -> None:
+    declined = await pay(runtime, sandbox, sale=simple_sale("45"), delay_ms=0,
+                         mode="decline")
+    assert declined.state is S.DECLINED
+    with pytest.raises(UserError, match="nothing to correct"):
+        await runtime.service.take_provider_state(declined.id, actor="Petrov",
+                                                  reason="checking twice")
+    assert (await runtime.service.get(declined.id)).state is S.DECLINED
+    paid = await pay(runtime, sandbox, sale=simple_sale("45"), delay_ms=0)
+    with pytest.raises(UserError, match="recorded as not paid"):
+        await runtime.service.take_provider_state(paid.id, actor="Petrov", reason="checking")

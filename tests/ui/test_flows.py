@@ -225,10 +225,20 @@ async def test_no_second_payment_for_a_sale_whose_outcome_is_unknown(
     assert current(window) is window.sale_screen
     assert await window.service.journal.count_payments() == 1
     box.accept()
-    # Edited, it is another sale: the cashier's decision, not a repeat.
+    # Edited, it is another sale: the cashier's decision, not a repeat; the payment that
+    # may still be paid is named first, and a late payment of it will be an alert.
     window.sale_screen.clear()
-    await sell(qtbot, window, "251")
-    assert current(window) is window.choose
+    window.sale_screen.field.setText("251")
+    qtbot.keyClick(window.sale_screen.field, Qt.Key.Key_Return)
+    await until(lambda: window.sale_screen.model.lines)
+    click(qtbot, window.sale_screen.pay)
+    ask = await until(lambda: dialog("confirmBox", QMessageBox))
+    assert "not settled yet" in ask.text()
+    assert "250,00" in ask.text()
+    click(qtbot, ask.button(QMessageBox.StandardButton.Yes))
+    await until(lambda: current(window) is window.choose)
+    [first] = await window.service.journal.list_payments()
+    assert first.abandoned  # followed as left: its late payment raises an alert
 
 
 async def test_paymega_expiry(window: MainWindow, qtbot: QtBot,

@@ -269,6 +269,9 @@ async def test_resolve_an_unknown_payment(window: MainWindow, qtbot: QtBot,
         "Koshelek support: the checkout never arrived")
     child(box, QLineEdit, "actor").setText("Manager Ivanova")
     click(qtbot, box.buttons.button(box.buttons.StandardButton.Ok))
+    ask = await until(lambda: dialog("confirmBox", QMessageBox))
+    assert "as not paid?" in ask.text()  # what it risks, asked first
+    click(qtbot, ask.button(QMessageBox.StandardButton.Yes))
     resolved = await reaches(window.runtime, payment.id, "DECLINED")
     assert resolved.reason_code == "MANUAL"
     await until(lambda: "(0)" in window.attention_button.text())

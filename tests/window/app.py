@@ -160,7 +160,7 @@ class App:
         # Every enabled button seen on our windows, and those pressed (the walk's coverage).
         self.seen: dict[str, str] = {}
         self.pressed: set[str] = set()
-        self._last_place: tuple[str, str] = ("", "")  # where the last tap landed
+        self._last_place: tuple[object, ...] = ()  # where the last tap landed
 
     # -- the process --
 
@@ -341,7 +341,10 @@ class App:
         double tap's time (the app ignores a second tap within 0.35 s that lands on the next
         screen, pos_app.ui.widgets.DoubleTapGuard).  Pacing input, not waiting for the app."""
         snap = self.snapshot()
-        place = (snap.screen, snap.modal)
+        dialog = snap.window(snap.modal) if snap.modal else None
+        # Another question in a box of the same name is another place, too.
+        place = (snap.screen, snap.modal, dialog["xid"] if dialog else None,
+                 dialog["text"] if dialog else "")
         pause = TAP_INTERVAL_S - (time.monotonic() - self.x.last_click)
         if place != self._last_place and pause > 0:
             time.sleep(pause)

@@ -295,6 +295,7 @@ def attention(app: App) -> None:
     app.click("actor")
     app.type("Manager")
     press(app, "ok", window="resolveDialog")
+    answer(app, "confirmBox", "yes")  # "as not paid?": what it risks, asked first
     app.wait(lambda s: rows(app, "attentionTable") == 1, what="one left")
     with app.sandbox() as sandbox:
         sandbox.delete("/_sandbox/faults")

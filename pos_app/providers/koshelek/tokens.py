@@ -109,7 +109,7 @@ class SandboxTokenSource:
             response.raise_for_status()
             return response.json()
         except (httpx.TransportError, httpx.HTTPStatusError, ValueError) as exc:
-            raise network_error("Koshelek sandbox", type(exc).__name__) from exc
+            raise network_error("Koshelek sandbox", "connection cut") from exc
 
 
 class CommandTokenSource:

@@ -168,14 +168,15 @@ class PaymegaClient:
         if json is not None:
             content = _encoder.encode(json)
             headers["Content-Type"] = "application/json"
+        where = f"{method} {path.split('?')[0]}"
         try:
             response = await self._http.request(
                 method, path, content=content, params=params, headers=headers,
                 auth=httpx.USE_CLIENT_DEFAULT if auth else None)
         except httpx.TimeoutException:
-            raise network_error(NAME, f"timeout on {method} {path.split('?')[0]}") from None
-        except httpx.TransportError as exc:
-            raise network_error(NAME, f"{type(exc).__name__} on {method}") from None
+            raise network_error(NAME, f"timeout on {where}") from None
+        except httpx.TransportError:
+            raise network_error(NAME, f"connection cut on {where}") from None
         self._learn_clock(response)
         return response
 

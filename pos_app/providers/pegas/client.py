@@ -117,8 +117,8 @@ class PegasClient:
             return await self._http.get(path, params=query)
         except httpx.TimeoutException:
             raise network_error(NAME, f"timeout on {path}") from None
-        except httpx.TransportError as exc:
-            raise network_error(NAME, f"{type(exc).__name__} on {path}") from None
+        except httpx.TransportError:
+            raise network_error(NAME, f"connection cut on {path}") from None
 
     async def _get(self, path: str, params: Mapping[str, str], model: type[E]) -> E:
         response = await self._request(path, params)
