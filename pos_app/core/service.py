@@ -50,6 +50,7 @@ from pos_app.providers.errors import (
     NotFound,
     OutcomeUnknown,
     ProviderError,
+    RateLimited,
     Rejected,
 )
 from pos_app.redact import register_secret
@@ -77,6 +78,9 @@ MIN_POLL_GAP = 0.25
 
 # When an answer was lost: wait this long (seconds) before each new attempt to learn the outcome.
 RECONCILE_BACKOFF = (1.0, 2.0, 5.0, 15.0, 30.0, 60.0)
+# "Not known there" on this many status reads in a row, a backoff apart, before a person is
+# asked: one 404 (a replica behind, a gateway's hiccup) decides nothing about the money.
+NOT_FOUND_READS = 3
 
 AUTO_CANCEL = Message(C, "No final answer within {seconds} seconds; the payment was cancelled.")
 CANCELLED_BY_CASHIER = Message(C, "Cancelled by the cashier.")
@@ -148,6 +152,8 @@ class _Driver:
     failures: int = 0
     warned_still_pending: bool = False
     poll_now: bool = False  # a callback arrived: read the status without waiting the interval
+    not_found: int = 0  # status reads in a row that the provider answered "not known"
+    retry_after: float = 0.0  # seconds the provider asked us to wait (Retry-After)
 
 
 class PaymentService:
@@ -736,8 +742,37 @@ class PaymentService:
 
     async def _backoff_sleep(self, driver: _Driver) -> None:
         delay = self._backoff[min(driver.failures, len(self._backoff) - 1)]
+        delay, driver.retry_after = max(delay, driver.retry_after), 0.0
         driver.failures += 1
         await self._sleep(driver, delay)
+
+    @staticmethod
+    def _asked_to_wait(driver: _Driver, exc: ProviderError) -> None:
+        """Remember a rate limit's Retry-After for the next backoff."""
+        if isinstance(exc, RateLimited) and exc.retry_after:
+            driver.retry_after = exc.retry_after
+
+    async def _read_failed(self, driver: _Driver, payment: Payment, exc: ProviderError,
+                           operation: Operation | None = None, *, backoff: bool = True) -> None:
+        """A status read that failed decides nothing about the payment or its operation: say
+        so, wait (the backoff, or as long as the provider asked), ask again.  Only "not known
+        there" on :data:`NOT_FOUND_READS` reads in a row hands it to a person (its driver
+        stops)."""
+        if isinstance(exc, NotFound):
+            driver.not_found += 1
+            if driver.not_found >= NOT_FOUND_READS:
+                log.error("%s does not know payment %s (%s)", payment.provider, payment.id,
+                          exc.code)
+                await self._attention(payment, exc.message)
+                raise _StopDriving from exc
+        self._asked_to_wait(driver, exc)
+        log.warning("status of %s not read this time: %s", payment.id, exc.message.english())
+        self._emit(PaymentUpdate(payment, operation, error=exc.message))
+        if backoff:
+            await self._backoff_sleep(driver)
+        elif driver.retry_after:
+            wait, driver.retry_after = driver.retry_after, 0.0
+            await self._sleep(driver, wait)
 
     def _request(self, payment: Payment) -> PaymentRequest:
         """The journaled request, with the private options while this process has them."""
@@ -762,6 +797,7 @@ class PaymentService:
             remote = await provider.create(self._request(payment))
         except (OutcomeUnknown, InProgress) as exc:
             # InProgress without a transaction id: ask again later with the same key.
+            self._asked_to_wait(driver, exc)
             await self._move(payment, S.UNKNOWN, "create_unknown", reason=exc.message,
                              reason_code=exc.code, error=exc)
             driver.failures = 1  # the client already resent; the next try waits a little
@@ -788,6 +824,7 @@ class PaymentService:
                 remote = await provider.create(self._request(payment))
         except (OutcomeUnknown, InProgress) as exc:
             # Journaled each time: the resolution screen shows what the provider said last.
+            self._asked_to_wait(driver, exc)
             payment = await self._move(payment, S.UNKNOWN, "reconcile_no_answer",
                                        reason=exc.message, reason_code=exc.code, error=exc)
             driver.failures = max(driver.failures, 1)
@@ -845,23 +882,17 @@ class PaymentService:
         driver.last_poll = self._clock()
         try:
             remote = await provider.status(self._ref(payment))
-        except OutcomeUnknown as exc:
-            log.warning("status of %s unknown this time: %s", payment.id, exc.message.english())
-            self._emit(PaymentUpdate(payment, error=exc.message))
-            return
         except InProgress:
             return
-        except NotFound as exc:
-            log.error("%s does not know payment %s (%s)", payment.provider, payment.id, exc.code)
-            await self._attention(payment, exc.message)
-            raise _StopDriving from exc
         except NeedsPerson as exc:
             await self._hand_over(payment, exc)
-        except Rejected as exc:
-            log.error("status of %s refused: %s", payment.id, exc.code)
-            self._emit(PaymentUpdate(payment, error=exc.message))
-            await self._backoff_sleep(driver)
+        except OutcomeUnknown as exc:  # no answer this time: the next poll asks again
+            await self._read_failed(driver, payment, exc, backoff=False)
             return
+        except Rejected as exc:
+            await self._read_failed(driver, payment, exc)
+            return
+        driver.not_found = 0
         payment = await self._apply(payment, remote, "status")
         if (payment.state is S.PENDING and self._past_expiry(payment, policy.grace_after_expiry)
                 and not driver.warned_still_pending):
@@ -919,6 +950,7 @@ class PaymentService:
         try:
             result = await provider.cancel(self._ref(payment), operation.key)
         except OutcomeUnknown as exc:
+            self._asked_to_wait(driver, exc)
             self._emit(PaymentUpdate(payment, operation, error=exc.message))
             driver.failures = max(driver.failures, 1)
             return
@@ -976,13 +1008,12 @@ class PaymentService:
         provider = self.provider(payment.provider)
         try:
             remote = await provider.status(self._ref(payment))
-        except NotFound as exc:
-            await self._attention(payment, exc.message)
-            raise _StopDriving from exc
+        except NeedsPerson as exc:
+            await self._hand_over(payment, exc)
         except ProviderError as exc:
-            self._emit(PaymentUpdate(payment, error=exc.message))
-            driver.failures = max(driver.failures, 1)
+            await self._read_failed(driver, payment, exc)
             return
+        driver.not_found = 0
         if remote.state is RemoteState.PENDING and payment.state is S.CANCELLING:
             # Still in progress although the cancel was refused: poll, and try again later.
             driver.failures += 1
@@ -1023,24 +1054,32 @@ class PaymentService:
         if driver.failures:
             await self._backoff_sleep(driver)
         provider = self.provider(payment.provider)
+        reading = operation.state is OperationState.PENDING and bool(operation.op_ref)
         try:
-            if operation.state is OperationState.PENDING and operation.op_ref:
+            if reading:
+                assert operation.op_ref
                 result = await provider.operation_status(self._ref(payment), operation.op_ref)
             else:
                 # First send or resend after a lost answer: same key, same body (spec §4.7).
                 result = await provider.refund(self._ref(payment),
                                                RefundRequest.from_json(operation.request))
-        except OutcomeUnknown as exc:
-            self._emit(PaymentUpdate(payment, operation, error=exc.message))
-            driver.failures = max(driver.failures, 1)
-            return
         except InProgress:
             driver.failures = max(driver.failures, 1)
             return
-        except ProviderError as exc:
+        except NeedsPerson as exc:
+            await self._hand_over(payment, exc)
+        except OutcomeUnknown as exc:
+            self._asked_to_wait(driver, exc)
+            self._emit(PaymentUpdate(payment, operation, error=exc.message))
+            driver.failures = max(driver.failures, 1)
+            return
+        except Rejected as exc:
+            if reading:  # the read was refused, not the refund: it may still go through
+                await self._read_failed(driver, payment, exc, operation)
+                return
             await self._refund_rejected(payment, operation, exc.message, exc.code)
             return
-        driver.failures = 0
+        driver.failures = driver.not_found = 0
         if result.state is RemoteOperationState.PENDING:
             if operation.state is not OperationState.PENDING or operation.op_ref != result.op_ref:
                 operation = await self.journal.update_operation(
