@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Coroutine, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from decimal import Decimal
@@ -153,6 +153,7 @@ class _Driver:
     warned_still_pending: bool = False
     poll_now: bool = False  # a callback arrived: read the status without waiting the interval
     not_found: int = 0  # status reads in a row that the provider answered "not known"
+    asked: asyncio.Event = field(default_factory=asyncio.Event)  # a status read was made
     retry_after: float = 0.0  # seconds the provider asked us to wait (Retry-After)
 
 
@@ -443,7 +444,7 @@ class PaymentService:
                         timeout: float = 30.0) -> list[Payment]:
         """Ask the providers again about unsettled payments; wait (bounded) for their answers."""
         ids = [p.id for p in await self.start()] if payment_ids is None else list(payment_ids)
-        waits = []
+        waits: list[Awaitable[object]] = []
         asked_at = utcnow()
 
         def answered(payment: Payment) -> bool:
@@ -455,14 +456,26 @@ class PaymentService:
             payment = await self.get(payment_id)
             if payment.state.is_final:
                 continue
-            waits.append(self._wait_or_current(payment_id, timeout, answered))
             self._ensure_driver(payment_id)
             driver = self._drivers.get(payment_id)
             if driver:
                 driver.failures = 0
+                driver.asked.clear()
+                driver.poll_now = True
                 driver.wake.set()
+            if driver and payment.state is S.PENDING and payment.abandoned:
+                # "Settled" while left to the customer, not final: the provider is asked
+                # now, not answered from the journal (a link paid after Ctrl+C stayed PENDING).
+                waits.append(self._asked_now(driver, timeout))
+            else:
+                waits.append(self._wait_or_current(payment_id, timeout, answered))
         await asyncio.gather(*waits)
         return [await self.get(payment_id) for payment_id in ids]
+
+    @staticmethod
+    async def _asked_now(driver: _Driver, timeout: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(driver.asked.wait(), timeout)
 
     async def _wait_or_current(self, payment_id: str, timeout: float,
                                until: Callable[[Payment], bool] | None) -> Payment:
@@ -758,6 +771,7 @@ class PaymentService:
         so, wait (the backoff, or as long as the provider asked), ask again.  Only "not known
         there" on :data:`NOT_FOUND_READS` reads in a row hands it to a person (its driver
         stops)."""
+        driver.asked.set()  # asked: the answer (none) is what there is to say
         if isinstance(exc, NotFound):
             driver.not_found += 1
             if driver.not_found >= NOT_FOUND_READS:
@@ -883,6 +897,7 @@ class PaymentService:
         try:
             remote = await provider.status(self._ref(payment))
         except InProgress:
+            driver.asked.set()
             return
         except NeedsPerson as exc:
             await self._hand_over(payment, exc)
@@ -894,6 +909,7 @@ class PaymentService:
             return
         driver.not_found = 0
         payment = await self._apply(payment, remote, "status")
+        driver.asked.set()  # what the provider says now is in the journal
         if (payment.state is S.PENDING and self._past_expiry(payment, policy.grace_after_expiry)
                 and not driver.warned_still_pending):
             driver.warned_still_pending = True

@@ -20,6 +20,7 @@ from pos_app.cli import main
 from pos_app.core.journal import PaymentFilter
 from pos_app.core.money import AmountError, parse_amount, parse_decimal
 from pos_app.core.payments import Payment
+from pos_app.core.states import PaymentState
 from pos_app.providers.errors import InvalidInput
 from pos_app.sandbox.server import SandboxServer
 from pos_app.sandbox.testing import SandboxTransport
@@ -165,3 +166,29 @@ async def leave_a_paymega_payment_waiting(server: SandboxServer) -> Payment:
         return await earlier.service.wait(left.id, until=lambda p: p.payer_url is not None)
     finally:
         await earlier.aclose()
+
+
+# -- #5: "settled" means final when the provider is asked --
+
+@pytest.mark.parametrize("how", ["by id", "all"])
+async def test_a_link_left_then_paid_is_asked_about_not_read_from_the_journal(
+        sandbox: SandboxTransport, how: str) -> None:
+    """`pay --customer never`, Ctrl+C (Paymega cannot cancel: left), then the invoice is
+    paid: `status` and `reconcile` answered PENDING from the journal without asking."""
+    runtime = await training_runtime(sandbox)
+    try:
+        await runtime.service.start()
+        left = await runtime.service.start_payment(simple_sale("40"), "paymega")
+        left = await runtime.service.wait(left.id, until=lambda p: p.provider_ref is not None)
+        await runtime.service.cancel(left.id)  # Paymega cannot cancel: left to expire
+        assert (await runtime.service.get(left.id)).abandoned
+        invoices = sandbox.sandbox.paymega
+        with invoices._lock:
+            invoices.pay(invoices.invoices[left.provider_ref or ""])
+        asked = await runtime.service.reconcile([left.id] if how == "by id" else None,
+                                                timeout=10)
+        [now] = [p for p in asked if p.id == left.id]
+        assert now.state is PaymentState.PAID
+        assert now.attention is not None  # paid after the register left it: said
+    finally:
+        await runtime.aclose()
