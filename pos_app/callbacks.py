@@ -44,7 +44,7 @@ class TooLarge(Exception):
 
 async def _body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise TooLarge
     body = b""
     async for chunk in request.stream():

@@ -17,7 +17,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -28,7 +28,7 @@ from pos_app.core.config import ConfigError
 from pos_app.core.journal import JournalError, PaymentFilter
 from pos_app.core.lock import TerminalBusy
 from pos_app.core.logs import setup_logging
-from pos_app.core.money import AmountError, Money, parse_amount
+from pos_app.core.money import AmountError, Money, parse_amount, parse_decimal
 from pos_app.core.paths import log_dir
 from pos_app.core.payments import Operation, Payment
 from pos_app.core.sale import Sale
@@ -142,6 +142,28 @@ def _fail(code: int, error: UserError | str, as_json: bool) -> NoReturn:
     raise Exit(_report(code, error, as_json))
 
 
+def _amount_text(text: str, as_json: bool) -> None:
+    """An amount's spelling checked before anything starts (ASCII digits, one separator)."""
+    try:
+        parse_decimal(text)
+    except AmountError as exc:
+        _fail(EXIT_USAGE, exc, as_json)
+
+
+def _terminal_amount(runtime: Runtime, text: str, currency: str | None, as_json: bool) -> Money:
+    """The amount in the terminal's currency (``[terminal] currency``); another currency
+    asked for is refused before anything is sent: the providers charge in that one."""
+    mine = runtime.config.currency
+    if currency is not None and currency.strip().upper() != mine:
+        _fail(EXIT_USAGE, UserError(msg(
+            "CLI", "This terminal takes payments in {mine}; --currency {asked} cannot be used.",
+            mine=mine, asked=currency)), as_json)
+    try:
+        return parse_amount(text, mine)
+    except AmountError as exc:
+        _fail(EXIT_USAGE, exc, as_json)
+
+
 # -- running -----------------------------------------------------------------------------
 
 async def _with_runtime(args: argparse.Namespace,
@@ -170,6 +192,29 @@ def _terminal_qr(text: str) -> str:
     out = io.StringIO()
     code.print_ascii(out=out, invert=True)
     return out.getvalue()
+
+
+class _Progress:
+    """What this command's own payments go through, printed as it happens.  The payments
+    followed before it began (an earlier link left waiting) are not its own: an earlier
+    Paymega link was printed during a later Koshelek `pay`."""
+
+    def __init__(self, as_json: bool, others: Iterable[str]) -> None:
+        self._others = set(others)
+        self._show = _progress(as_json)
+
+    @classmethod
+    async def of_command(cls, runtime: Runtime, as_json: bool) -> _Progress:
+        unsettled = [s for s in PaymentState if not s.is_final]
+        return cls(as_json, (p.id for p in await runtime.journal.payments_in(unsettled)))
+
+    def adopt(self, payment_id: str) -> None:
+        """An earlier payment this command reports on (the same --reference)."""
+        self._others.discard(payment_id)
+
+    def __call__(self, update: PaymentUpdate) -> None:
+        if update.payment.id not in self._others:
+            self._show(update)
 
 
 def _progress(as_json: bool) -> Callable[[PaymentUpdate], None]:
@@ -264,20 +309,20 @@ async def _training_barcode(runtime: Runtime, behaviour: str | None) -> str:
 
 
 async def cmd_pay(args: argparse.Namespace) -> int:
-    try:
-        amount = parse_amount(args.amount, args.currency)
-    except AmountError as exc:
-        _fail(EXIT_USAGE, exc, args.json)
+    _amount_text(args.amount, args.json)
     reference = _reference(args.reference, args.json)
 
     async def body(runtime: Runtime) -> int:
+        amount = _terminal_amount(runtime, args.amount, args.currency, args.json)
         service = runtime.service
         provider = service.provider(args.provider)
-        service.subscribe(_progress(args.json))
+        progress = await _Progress.of_command(runtime, args.json)
+        service.subscribe(progress)
         sale = replace(Sale.single_amount(amount), reference=reference)
         if reference:
             sale, standing = await _order_so_far(runtime, sale, "payment", args.json)
             if standing is not None:
+                progress.adopt(standing.id)
                 return await _outcome(service, standing, args, reference)
         options: dict[str, str] = {}
         if provider.capabilities.customer_barcode:
@@ -633,20 +678,19 @@ async def cmd_balance(args: argparse.Namespace) -> int:
 
 
 async def cmd_withdraw(args: argparse.Namespace) -> int:
-    try:
-        amount = parse_amount(args.amount, "RUB")
-    except AmountError as exc:
-        _fail(EXIT_USAGE, exc, args.json)
-
+    _amount_text(args.amount, args.json)
     reference = _reference(args.reference, args.json)
 
     async def body(runtime: Runtime) -> int:
+        amount = _terminal_amount(runtime, args.amount, None, args.json)
         service = runtime.service
-        service.subscribe(_progress(args.json))
+        progress = await _Progress.of_command(runtime, args.json)
+        service.subscribe(progress)
         sale = payout_sale(amount, reference)
         if reference:
             sale, standing = await _order_so_far(runtime, sale, "withdrawal", args.json)
             if standing is not None:
+                progress.adopt(standing.id)
                 return await _payout_outcome(service, standing, args, reference)
         payout = await service.withdraw(args.provider, amount, method=args.method,
                                         number=args.number, comment=args.comment or "",
@@ -838,7 +882,8 @@ def build_parser() -> argparse.ArgumentParser:
     pay = sub.add_parser("pay", parents=[common], help="take a payment and wait for its outcome")
     pay.add_argument("--provider", required=True, help="koshelek, paymega or pegas")
     pay.add_argument("--amount", required=True, help="e.g. 123.45")
-    pay.add_argument("--currency", default="RUB")
+    pay.add_argument("--currency", help="must be the terminal's currency ([terminal] "
+                                        "currency; it is the default)")
     pay.add_argument("--barcode", help="the customer's Koshelek code (scanned)")
     pay.add_argument("--service", help="Paymega service code (default from the configuration)")
     pay.add_argument("--type", help="Pegas-kassa deposit type: invoice-select, invoice-card, "

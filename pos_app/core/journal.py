@@ -60,6 +60,10 @@ def new_id() -> str:
     return secrets.token_hex(6)
 
 
+# The shortest start of an id that finds a payment: shorter ones name too many to be meant.
+MIN_ID_PREFIX = 4
+
+
 # -- schema ------------------------------------------------------------------------------
 
 _V1 = """
@@ -607,13 +611,18 @@ class Journal:
         return await self._run(do)
 
     async def find_payments(self, id_or_prefix: str) -> list[Payment]:
-        """Payments whose id, idempotency key or provider reference starts with the text."""
+        """Payments (newest first, at most 10) whose id is the text or starts with it (at least
+        :data:`MIN_ID_PREFIX` characters), or whose idempotency key or provider reference is
+        the text.  Characters match as themselves: no wildcards; an empty text matches none."""
+        text = id_or_prefix.strip()
+        if not text:
+            return []
         def do() -> list[Payment]:
-            like = id_or_prefix.replace("%", "").replace("_", r"\_") + "%"
+            prefix = text if len(text) >= MIN_ID_PREFIX else None
             rows = self.conn.execute(
-                "SELECT * FROM payments WHERE id LIKE ? ESCAPE '\\' OR idem_key = ? "
-                "OR provider_ref = ? ORDER BY created_at DESC LIMIT 10",
-                (like, id_or_prefix, id_or_prefix)).fetchall()
+                "SELECT * FROM payments WHERE id = ? OR substr(id, 1, length(?)) = ? "
+                "OR idem_key = ? OR provider_ref = ? ORDER BY created_at DESC LIMIT 10",
+                (text, prefix, prefix, text, text)).fetchall()
             return [payment_from_row(r) for r in rows]
         return await self._run(do)
 
@@ -879,10 +888,11 @@ def _filter_sql(flt: PaymentFilter) -> tuple[list[str], list[Any]]:
         where.append("(p.state = 'UNKNOWN' OR p.attention_json IS NOT NULL)")
     text = flt.text.strip()
     if text:
-        like = text + "%"
-        clauses = ["p.id LIKE ?", "p.provider_ref LIKE ?", "p.idem_key LIKE ?",
-                   "p.sale_id IN (SELECT id FROM sales WHERE reference = ?)"]
-        params.extend([like, like, like, text])
+        # Prefixes compared as text (substr), never LIKE: "%" and "_" are characters.
+        clauses = [f"substr(p.{column}, 1, length(?)) = ?"
+                   for column in ("id", "provider_ref", "idem_key")]
+        clauses.append("p.sale_id IN (SELECT id FROM sales WHERE reference = ?)")
+        params.extend([text, text] * 3 + [text])
         number = re.fullmatch(r"[Ss]?0*([0-9]{1,12})(-\w*)?", text)
         if number:  # a sale number as printed on the receipt (S000042-…)
             clauses.append("p.sale_id IN (SELECT id FROM sales WHERE number = ?)")

@@ -20,7 +20,8 @@ _SYMBOLS = {"RUB": "₽", "USD": "$", "EUR": "€"}
 # Cashiers type amounts with a comma or a dot and sometimes group thousands with
 # spaces (including the narrow no-break space a copy from a spreadsheet brings).
 _GROUPING = re.compile(r"[ \u00a0\u202f_']")
-_AMOUNT = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+# ASCII digits only: "١٢٣" or "１２" are not amounts (Decimal would read them).
+_AMOUNT = re.compile(r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)$")
 
 
 def minor_digits(currency: str) -> int:

@@ -51,7 +51,7 @@ def check_hash(pin: str, stored: str) -> bool:
 
 
 def check_new_pin(pin: str) -> None:
-    if not pin.isdigit() or not MIN_LENGTH <= len(pin) <= MAX_LENGTH:
+    if not (pin.isascii() and pin.isdigit()) or not MIN_LENGTH <= len(pin) <= MAX_LENGTH:
         raise PinError(msg(C, "The PIN must be {lo} to {hi} digits.", lo=MIN_LENGTH,
                            hi=MAX_LENGTH))
     if len(set(pin)) == 1 or pin in "0123456789" or pin in "9876543210":

@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Coroutine, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from decimal import Decimal
@@ -56,6 +56,7 @@ from pos_app.providers.errors import (
     NotFound,
     OutcomeUnknown,
     ProviderError,
+    RateLimited,
     Rejected,
 )
 from pos_app.redact import register_secret
@@ -83,6 +84,9 @@ MIN_POLL_GAP = 0.25
 
 # When an answer was lost: wait this long (seconds) before each new attempt to learn the outcome.
 RECONCILE_BACKOFF = (1.0, 2.0, 5.0, 15.0, 30.0, 60.0)
+# "Not known there" on this many status reads in a row, a backoff apart, before a person is
+# asked: one 404 (a replica behind, a gateway's hiccup) decides nothing about the money.
+NOT_FOUND_READS = 3
 
 AUTO_CANCEL = Message(C, "No final answer within {seconds} seconds; the payment was cancelled.")
 CANCELLED_BY_CASHIER = Message(C, "Cancelled by the cashier.")
@@ -155,6 +159,9 @@ class _Driver:
     failures: int = 0
     warned_still_pending: bool = False
     poll_now: bool = False  # a callback arrived: read the status without waiting the interval
+    not_found: int = 0  # status reads in a row that the provider answered "not known"
+    asked: asyncio.Event = field(default_factory=asyncio.Event)  # a status read was made
+    retry_after: float = 0.0  # seconds the provider asked us to wait (Retry-After)
 
 
 class PaymentService:
@@ -474,7 +481,7 @@ class PaymentService:
                         timeout: float = 30.0) -> list[Payment]:
         """Ask the providers again about unsettled payments; wait (bounded) for their answers."""
         ids = [p.id for p in await self.start()] if payment_ids is None else list(payment_ids)
-        waits = []
+        waits: list[Awaitable[object]] = []
         asked_at = utcnow()
 
         def answered(payment: Payment) -> bool:
@@ -486,14 +493,26 @@ class PaymentService:
             payment = await self.get(payment_id)
             if payment.state.is_final:
                 continue
-            waits.append(self._wait_or_current(payment_id, timeout, answered))
             self._ensure_driver(payment_id)
             driver = self._drivers.get(payment_id)
             if driver:
                 driver.failures = 0
+                driver.asked.clear()
+                driver.poll_now = True
                 driver.wake.set()
+            if driver and payment.state is S.PENDING and payment.abandoned:
+                # "Settled" while left to the customer, not final: the provider is asked
+                # now, not answered from the journal (a link paid after Ctrl+C stayed PENDING).
+                waits.append(self._asked_now(driver, timeout))
+            else:
+                waits.append(self._wait_or_current(payment_id, timeout, answered))
         await asyncio.gather(*waits)
         return [await self.get(payment_id) for payment_id in ids]
+
+    @staticmethod
+    async def _asked_now(driver: _Driver, timeout: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(driver.asked.wait(), timeout)
 
     async def _wait_or_current(self, payment_id: str, timeout: float,
                                until: Callable[[Payment], bool] | None) -> Payment:
@@ -832,8 +851,39 @@ class PaymentService:
 
     async def _backoff_sleep(self, driver: _Driver) -> None:
         delay = self._backoff[min(driver.failures, len(self._backoff) - 1)]
+        delay, driver.retry_after = max(delay, driver.retry_after), 0.0
         driver.failures += 1
         await self._sleep(driver, delay)
+
+    @staticmethod
+    def _asked_to_wait(driver: _Driver, exc: ProviderError) -> None:
+        """Remember a rate limit's Retry-After for the next backoff."""
+        if isinstance(exc, RateLimited) and exc.retry_after:
+            driver.retry_after = exc.retry_after
+
+    async def _read_failed(self, driver: _Driver, payment: Payment, exc: ProviderError,
+                           operation: Operation | None = None, *, backoff: bool = True) -> None:
+        """A status read that failed decides nothing about the payment or its operation: say
+        so, wait (the backoff, or as long as the provider asked), ask again.  Only "not known
+        there" on :data:`NOT_FOUND_READS` reads in a row hands it to a person (its driver
+        stops)."""
+        driver.asked.set()  # asked: the answer (none) is what there is to say
+        if isinstance(exc, NotFound):
+            driver.not_found += 1
+            if driver.not_found >= NOT_FOUND_READS:
+                log.error("%s does not know payment %s (%s)", payment.provider, payment.id,
+                          exc.code)
+                await self._attention(payment, exc.message)
+                raise _StopDriving from exc
+        self._asked_to_wait(driver, exc)
+        log.warning("status of %s not read this time: %s (%s)", payment.id,
+                    exc.message.english(), exc.details)
+        self._emit(PaymentUpdate(payment, operation, error=exc.message))
+        if backoff:
+            await self._backoff_sleep(driver)
+        elif driver.retry_after:
+            wait, driver.retry_after = driver.retry_after, 0.0
+            await self._sleep(driver, wait)
 
     def _request(self, payment: Payment) -> PaymentRequest:
         """The journaled request, with the private options while this process has them."""
@@ -858,6 +908,7 @@ class PaymentService:
             remote = await provider.create(self._request(payment))
         except (OutcomeUnknown, InProgress) as exc:
             # InProgress without a transaction id: ask again later with the same key.
+            self._asked_to_wait(driver, exc)
             await self._move(payment, S.UNKNOWN, "create_unknown", reason=exc.message,
                              reason_code=exc.code, error=exc)
             driver.failures = 1  # the client already resent; the next try waits a little
@@ -884,6 +935,7 @@ class PaymentService:
                 remote = await provider.create(self._request(payment))
         except (OutcomeUnknown, InProgress) as exc:
             # Journaled each time: the resolution screen shows what the provider said last.
+            self._asked_to_wait(driver, exc)
             payment = await self._move(payment, S.UNKNOWN, "reconcile_no_answer",
                                        reason=exc.message, reason_code=exc.code, error=exc)
             driver.failures = max(driver.failures, 1)
@@ -941,25 +993,20 @@ class PaymentService:
         driver.last_poll = self._clock()
         try:
             remote = await provider.status(self._ref(payment))
-        except OutcomeUnknown as exc:
-            log.warning("status of %s unknown this time: %s (%s)", payment.id,
-                        exc.message.english(), exc.details)
-            self._emit(PaymentUpdate(payment, error=exc.message))
-            return
         except InProgress:
+            driver.asked.set()
             return
-        except NotFound as exc:
-            log.error("%s does not know payment %s (%s)", payment.provider, payment.id, exc.code)
-            await self._attention(payment, exc.message)
-            raise _StopDriving from exc
         except NeedsPerson as exc:
             await self._hand_over(payment, exc)
-        except Rejected as exc:
-            log.error("status of %s refused: %s", payment.id, exc.code)
-            self._emit(PaymentUpdate(payment, error=exc.message))
-            await self._backoff_sleep(driver)
+        except OutcomeUnknown as exc:  # no answer this time: the next poll asks again
+            await self._read_failed(driver, payment, exc, backoff=False)
             return
+        except Rejected as exc:
+            await self._read_failed(driver, payment, exc)
+            return
+        driver.not_found = 0
         payment = await self._apply(payment, remote, "status")
+        driver.asked.set()  # what the provider says now is in the journal
         if (payment.state is S.PENDING and self._past_expiry(payment, policy.grace_after_expiry)
                 and not driver.warned_still_pending):
             driver.warned_still_pending = True
@@ -1016,6 +1063,7 @@ class PaymentService:
         try:
             result = await provider.cancel(self._ref(payment), operation.key)
         except OutcomeUnknown as exc:
+            self._asked_to_wait(driver, exc)
             self._emit(PaymentUpdate(payment, operation, error=exc.message))
             driver.failures = max(driver.failures, 1)
             return
@@ -1073,13 +1121,12 @@ class PaymentService:
         provider = self.provider(payment.provider)
         try:
             remote = await provider.status(self._ref(payment))
-        except NotFound as exc:
-            await self._attention(payment, exc.message)
-            raise _StopDriving from exc
+        except NeedsPerson as exc:
+            await self._hand_over(payment, exc)
         except ProviderError as exc:
-            self._emit(PaymentUpdate(payment, error=exc.message))
-            driver.failures = max(driver.failures, 1)
+            await self._read_failed(driver, payment, exc)
             return
+        driver.not_found = 0
         if remote.state is RemoteState.PENDING and payment.state is S.CANCELLING:
             # Still in progress although the cancel was refused: poll, and try again later.
             driver.failures += 1
@@ -1120,24 +1167,32 @@ class PaymentService:
         if driver.failures:
             await self._backoff_sleep(driver)
         provider = self.provider(payment.provider)
+        reading = operation.state is OperationState.PENDING and bool(operation.op_ref)
         try:
-            if operation.state is OperationState.PENDING and operation.op_ref:
+            if reading:
+                assert operation.op_ref
                 result = await provider.operation_status(self._ref(payment), operation.op_ref)
             else:
                 # First send or resend after a lost answer: same key, same body (spec §4.7).
                 result = await provider.refund(self._ref(payment),
                                                RefundRequest.from_json(operation.request))
-        except OutcomeUnknown as exc:
-            self._emit(PaymentUpdate(payment, operation, error=exc.message))
-            driver.failures = max(driver.failures, 1)
-            return
         except InProgress:
             driver.failures = max(driver.failures, 1)
             return
-        except ProviderError as exc:
+        except NeedsPerson as exc:
+            await self._hand_over(payment, exc)
+        except OutcomeUnknown as exc:
+            self._asked_to_wait(driver, exc)
+            self._emit(PaymentUpdate(payment, operation, error=exc.message))
+            driver.failures = max(driver.failures, 1)
+            return
+        except Rejected as exc:
+            if reading:  # the read was refused, not the refund: it may still go through
+                await self._read_failed(driver, payment, exc, operation)
+                return
             await self._refund_rejected(payment, operation, exc.message, exc.code)
             return
-        driver.failures = 0
+        driver.failures = driver.not_found = 0
         if result.state is RemoteOperationState.PENDING:
             if operation.state is not OperationState.PENDING or operation.op_ref != result.op_ref:
                 operation = await self.journal.update_operation(

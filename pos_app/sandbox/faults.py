@@ -74,6 +74,7 @@ class Fault:
     delay_ms: int = 0
     status: int = 500
     body: Any = None  # for error_before / error_after / status: the body to answer with
+    retry_after: str | None = None  # for error_before / status: a Retry-After header (429)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -152,7 +153,8 @@ class FaultInjector:
             await asyncio.sleep(fault.delay_ms / 1000)
             await self.app(scope, receive, send)
         elif fault.kind in ("error_before", "status"):
-            await self._send_json(send, fault.status, self._error_body(path, fault))
+            await self._send_json(send, fault.status, self._error_body(path, fault),
+                                  retry_after=fault.retry_after)
         elif fault.kind == "drop_before":
             await self._drop(send)
         else:
@@ -215,11 +217,14 @@ class FaultInjector:
                     "headers": captured.headers or []})
         await send({"type": "http.response.body", "body": captured.body})
 
-    async def _send_json(self, send: Send, status: int, body: Any) -> None:
-        await self._send_raw(send, status, json.dumps(body).encode(), b"application/json")
+    async def _send_json(self, send: Send, status: int, body: Any, *,
+                         retry_after: str | None = None) -> None:
+        extra = [(b"retry-after", retry_after.encode())] if retry_after is not None else []
+        await self._send_raw(send, status, json.dumps(body).encode(), b"application/json", extra)
 
-    async def _send_raw(self, send: Send, status: int, body: bytes, content_type: bytes) -> None:
+    async def _send_raw(self, send: Send, status: int, body: bytes, content_type: bytes,
+                        extra: list[tuple[bytes, bytes]] | None = None) -> None:
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-type", content_type),
-                                (b"content-length", str(len(body)).encode())]})
+                                (b"content-length", str(len(body)).encode()), *(extra or [])]})
         await send({"type": "http.response.body", "body": body})

@@ -45,7 +45,7 @@ PAYMENT_ERROR_CODES = ("NOT_ENOUGH_LIMIT_TO_PAY", "TOTAL_AMOUNT_IS_TOO_SMALL",
 MEASURES = {"PIECE", "GRAM", "KILOGRAM", "TON", "CENTIMETER", "DECIMETER", "METER",
             "SQUARE_CENTIMETER", "SQUARE_DECIMETER"}
 TAXES = {"none", "vat0", "vat10", "vat20", "vat110", "vat120"}
-_BARCODE = re.compile(r"^KP(\d{13})([A-Z0-9]{8})(\d{6})$")
+_BARCODE = re.compile(r"^KP([0-9]{13})([A-Z0-9]{8})([0-9]{6})$")
 TOTP_STEP = 30
 TOTP_WINDOW = 10  # steps either side: a code shown up to five minutes ago still verifies
 
@@ -613,7 +613,7 @@ def _amount(data: dict[str, Any], name: str, *, required: bool = True) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise BadRequest(f"{name}: целое число копеек")
     text = str(value)
-    if not re.fullmatch(r"\d{1,10}", text):
+    if not re.fullmatch(r"[0-9]{1,10}", text):
         raise BadRequest(f"{name}: целое неотрицательное число копеек, не более 10 цифр")
     return int(text)
 

@@ -39,8 +39,8 @@ DEPOSIT_TYPES = ("wallet", "wallet-card", "invoice-qw", "invoice-card", "invoice
                  "yandex")
 LINK_TYPES = {"invoice-qw", "invoice-card", "invoice-select", "yandex"}
 METHODS = ("wallet", "yandex", "card", "nickname", "phone")
-_AMOUNT = re.compile(r"\d+(\.\d{1,2})?")
-_PHONE = re.compile(r"\+?\d{10,15}")
+_AMOUNT = re.compile(r"[0-9]+(\.[0-9]{1,2})?")
+_PHONE = re.compile(r"\+?[0-9]{10,15}")
 CALLBACK_RETRIES = (1, 5, 15, 60)  # minutes (spec §6.3)
 
 
@@ -281,13 +281,15 @@ class PegasSandbox:
             if required:
                 raise Invalid("ttl", "The ttl is required for this type.")
             return self.default_ttl_minutes
-        if not text.isdigit() or not 1 <= int(text) <= 1440:
+        if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 1440:
             raise Invalid("ttl", "The ttl must be 1 to 1440 minutes.")
         return int(text)
 
     def _find(self, params: dict[str, str]) -> Transaction:
         if params.get("id"):
-            txn = self.transactions.get(int(params["id"])) if params["id"].isdigit() else None
+            wanted = params["id"]
+            txn = self.transactions.get(int(wanted)) \
+                if wanted.isascii() and wanted.isdigit() else None
         elif params.get("order_id"):
             txn = next((t for t in self.transactions.values()
                         if t.order_id == params["order_id"]), None)

@@ -251,7 +251,7 @@ class SaleScreen(Screen):
         if not text:
             self._checkout()
             return
-        if text.isdigit() and len(text) >= 8:
+        if text.isascii() and text.isdigit() and len(text) >= 8:
             self.scan(text)  # a barcode typed by hand
             self.field.clear()
             return

@@ -34,6 +34,11 @@
       <source>--item {item}: use LINE=QUANTITY, e.g. 1=2</source>
       <translation>--item {item}: укажите СТРОКА=КОЛИЧЕСТВО, например 1=2</translation>
     </message>
+    <message>
+      <location filename="../../pos_app/cli.py" />
+      <source>This terminal takes payments in {mine}; --currency {asked} cannot be used.</source>
+      <translation>Эта касса принимает платежи в {mine}; --currency {asked} использовать нельзя.</translation>
+    </message>
   </context>
   <context>
     <name>Catalog</name>
@@ -2124,6 +2129,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/providers/errors.py" />
       <source>No answer from {provider}. The result is being checked.</source>
       <translation>Нет ответа от {provider}. Результат проверяется.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/errors.py" />
+      <source>{provider} asks to slow down (HTTP {status}). The result is being checked.</source>
+      <translation>{provider} просит повторить позже (HTTP {status}). Результат проверяется.</translation>
     </message>
     <message>
       <location filename="../../pos_app/providers/errors.py" />

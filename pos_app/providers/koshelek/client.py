@@ -26,6 +26,8 @@ from pos_app.providers.errors import (
     auth_failed,
     malformed,
     network_error,
+    rate_limited,
+    wait_before_resend,
 )
 from pos_app.providers.koshelek import messages
 from pos_app.providers.koshelek.models import (
@@ -186,7 +188,7 @@ class KoshelekClient:
         last: OutcomeUnknown | None = None
         for attempt in range(tries):
             if attempt:
-                await asyncio.sleep(self._backoff[min(attempt - 1, len(self._backoff) - 1)])
+                await asyncio.sleep(wait_before_resend(self._backoff, attempt, last))
                 log.info("resending %s with the same requestId (attempt %d)", path, attempt + 1)
             headers = {"Content-Type": "application/json"}
             if token:
@@ -241,8 +243,11 @@ class KoshelekClient:
                            code="HTTP_400", details=_details(response))
         if status == 404:
             raise NotFound(messages.UNKNOWN_CODE.with_params(code="HTTP 404"), code="HTTP_404")
-        if status == 429 or status >= 500:
+        if status == 429 or (status == 503 and "retry-after" in response.headers):
+            raise rate_limited(NAME, status, response.headers.get("retry-after"))
+        if status >= 500:
             raise network_error(NAME, f"HTTP {status}")
+        # Undocumented (spec §4.3, e.g. 405, 409): the request may have been acted on.
         raise malformed(NAME, f"unexpected HTTP {status}")
 
     def _error_from_422(self, response: httpx.Response) -> ProviderError:

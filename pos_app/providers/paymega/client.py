@@ -19,11 +19,12 @@ import msgspec
 
 from pos_app.providers.errors import (
     NotFound,
-    ProviderError,
+    OutcomeUnknown,
     Rejected,
     auth_failed,
     malformed,
     network_error,
+    rate_limited,
 )
 from pos_app.providers.paymega import messages
 from pos_app.providers.paymega.models import (
@@ -54,8 +55,9 @@ class DuplicateReference(Rejected):
         self.existing = existing
 
 
-class Unclear(ProviderError):
-    """400 or 429: the request may or may not have created something (spec §4 table)."""
+class Unclear(OutcomeUnknown):
+    """400: the request may or may not have created something (spec §4 table: look it up by
+    ``reference_id`` before deciding)."""
 
 
 def money(value: Decimal) -> Decimal:
@@ -202,14 +204,17 @@ class PaymegaClient:
             raise auth_failed(NAME, status)
         if status == 404:
             raise NotFound(messages.NOT_FOUND, code="404", details=text)
-        if status in (400, 429):
+        if status == 429 or (status == 503 and "retry-after" in response.headers):
+            raise rate_limited(NAME, status, response.headers.get("retry-after"))
+        if status == 400:
             raise Unclear(messages.UNCLEAR.with_params(status=status, details=text),
                           code=str(status), details=text)
-        if status in (405, 422) or 400 <= status < 500:
+        if status in (405, 422):
             raise Rejected(messages.REJECTED.with_params(details=text or code),
                            code=code or str(status), details=text)
         if status >= 500:
             raise network_error(NAME, f"HTTP {status}")
+        # Undocumented (spec §4 table): it may have been acted on; reconcile by reference_id.
         raise malformed(NAME, f"unexpected HTTP {status}")
 
     def _existing(self, response: httpx.Response) -> Invoice | None:

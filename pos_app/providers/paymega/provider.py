@@ -33,7 +33,13 @@ from pos_app.providers.base import (
     RemotePayment,
     RemoteState,
 )
-from pos_app.providers.errors import InvalidInput, NotFound, OutcomeUnknown, Rejected
+from pos_app.providers.errors import (
+    InvalidInput,
+    NotFound,
+    OutcomeUnknown,
+    Rejected,
+    wait_before_resend,
+)
 from pos_app.providers.paymega import messages
 from pos_app.providers.paymega.client import DuplicateReference, PaymegaClient, Unclear
 from pos_app.providers.paymega.models import Invoice
@@ -143,7 +149,7 @@ class PaymegaProvider:
         last: OutcomeUnknown | None = None
         for attempt in range(1 + self._o.retries):
             if attempt:
-                await asyncio.sleep(self._o.backoff[min(attempt - 1, len(self._o.backoff) - 1)])
+                await asyncio.sleep(wait_before_resend(self._o.backoff, attempt, last))
             try:
                 return self._remote(await self._send_create(request))
             except DuplicateReference as duplicate:
@@ -159,14 +165,14 @@ class PaymegaProvider:
                 log.warning("Paymega's clock differs from ours by %.0f s; expiry adjusted",
                             self.client.clock_offset)
                 return self._remote(await self._send_create(request))
-            except (OutcomeUnknown, Unclear) as exc:
+            except OutcomeUnknown as exc:
                 # The invoice may exist: look before sending again (spec §4, 5xx row).
                 found = await self._lookup(request.key)
                 if found is not None:
                     return self._remote(found)
-                if isinstance(exc, Unclear) and exc.code == "400":
+                if isinstance(exc, Unclear):  # 400, and nothing was created: a bad request
                     raise Rejected(exc.message, code=exc.code, details=exc.details) from None
-                last = OutcomeUnknown(exc.message, code=exc.code, details=exc.details)
+                last = exc
         assert last is not None
         raise last
 
@@ -202,10 +208,7 @@ class PaymegaProvider:
     async def _lookup(self, reference_id: str) -> Invoice | None:
         if self._o.api == "public" and not self._has_private_api():
             raise OutcomeUnknown(messages.NO_LOOKUP, code="NO_LOOKUP")
-        try:
-            return await self.client.find_by_reference(reference_id)
-        except Unclear as exc:
-            raise OutcomeUnknown(exc.message, code=exc.code) from None
+        return await self.client.find_by_reference(reference_id)
 
     async def payments_between(self, since: datetime, until: datetime) -> list[RemoteListed]:
         """This terminal's invoices created in [since, until): the list is newest first
@@ -215,10 +218,7 @@ class PaymegaProvider:
         since = since.replace(microsecond=0)  # Paymega's times are whole seconds
         found: list[RemoteListed] = []
         while True:
-            try:
-                page = await self.client.list_invoices(size=100, after=after)
-            except Unclear as exc:
-                raise OutcomeUnknown(exc.message, code=exc.code) from None
+            page = await self.client.list_invoices(size=100, after=after)
             for invoice in page:
                 created = datetime.fromtimestamp(invoice.created or 0, UTC)
                 if created < since:
@@ -268,8 +268,6 @@ class PaymegaProvider:
         except DuplicateReference:
             # Sent before and the answer was lost: the invoice tells whether it went through.
             return await self._refund_from_invoice(ref, request)
-        except Unclear as exc:
-            raise OutcomeUnknown(exc.message, code=exc.code, details=exc.details) from None
         return self._refund_operation(refund.id, refund.attributes.status, ref)
 
     async def operation_status(self, ref: PaymentRef, op_ref: str) -> RemoteOperation:

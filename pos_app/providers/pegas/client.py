@@ -23,6 +23,7 @@ from pos_app.providers.errors import (
     auth_failed,
     malformed,
     network_error,
+    rate_limited,
 )
 from pos_app.providers.pegas import messages
 from pos_app.providers.pegas.models import (
@@ -125,7 +126,9 @@ class PegasClient:
         if "json" not in response.headers.get("content-type", ""):
             if response.status_code == 404:
                 raise NotFound(messages.NOT_FOUND, code="404")
-            if response.status_code >= 500 or response.status_code == 429:
+            if response.status_code == 429:
+                raise rate_limited(NAME, 429, response.headers.get("retry-after"))
+            if response.status_code >= 500:
                 raise network_error(NAME, f"HTTP {response.status_code}")
             raise malformed(NAME, f"content-type {response.headers.get('content-type')!r}")
         answer = self._decode(response, model)
@@ -148,7 +151,9 @@ class PegasClient:
             return
         code, path, text = error or ("", "", "")
         details = f"{path}: {text}" if path else text or code
-        if status in (429,) or status >= 500:
+        if status == 429:
+            raise rate_limited(NAME, 429, response.headers.get("retry-after"))
+        if status >= 500:
             raise network_error(NAME, f"HTTP {status}")
         if status == 401 or code == "authorization_error":
             raise auth_failed(NAME, 401)
@@ -156,6 +161,9 @@ class PegasClient:
             raise AuthFailed(messages.ACCESS_DENIED, code="access_denied", details=details)
         if status == 404 or code == "resource_not_found":
             raise NotFound(messages.NOT_FOUND, code=code or "404", details=details)
+        if status not in (200, 400):
+            # Undocumented (spec §4 table, e.g. 409, 422): it may have been acted on.
+            raise malformed(NAME, f"unexpected HTTP {status}")
         if path == "order_id":
             raise Duplicate(messages.DUPLICATE, code="duplicate", details=details)
         if code == "provider_error":

@@ -44,13 +44,22 @@ DEPOSIT_TYPES = ("invoice-select", "invoice-card", "invoice-qw", "yandex", "wall
 LINK_TYPES = {"invoice-select", "invoice-card", "invoice-qw", "yandex"}
 PAYOUT_METHODS = ("card", "phone", "wallet", "yandex", "nickname")
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
-_PHONE = re.compile(r"\+?\d{10,15}")
+_PHONE = re.compile(r"\+?[0-9]{10,15}")
 _NUMBERS = {
-    "card": re.compile(r"\d{16,19}"),
+    "card": re.compile(r"[0-9]{16,19}"),
     "phone": _PHONE,
     "wallet": _PHONE,  # a QIWI wallet is a phone number
-    "yandex": re.compile(r"\d{11,20}"),
+    "yandex": re.compile(r"[0-9]{11,20}"),
     "nickname": re.compile(r"[A-Za-z0-9_.-]{3,64}"),
+}
+# The grouping people type inside a number and that is not part of it (a card's spaces, a
+# phone's brackets).  Only digits-only methods have any: a nickname is sent exactly as typed
+# ("john-doe" is not "johndoe"), and what its pattern does not allow is refused.
+_GROUPING = {
+    "card": re.compile(r"[ -]"),
+    "phone": re.compile(r"[ ()-]"),
+    "wallet": re.compile(r"[ ()-]"),
+    "yandex": re.compile(r" "),
 }
 
 # Status names are undocumented: ours plus the synonyms of spec §7 (client tolerance).
@@ -131,7 +140,9 @@ class PegasProvider:
         method = options.get("method", "")
         if method not in PAYOUT_METHODS:
             raise InvalidInput(messages.BAD_METHOD.with_params(method=method), code="method")
-        number = re.sub(r"[\s()-]", "", options.get("number", ""))
+        number = options.get("number", "").strip()
+        if method in _GROUPING:
+            number = _GROUPING[method].sub("", number)
         if not _NUMBERS[method].fullmatch(number) or (method == "card" and not _luhn(number)):
             raise InvalidInput(messages.BAD_NUMBER.with_params(number=mask(number),
                                                                method=method), code="number")

@@ -1,0 +1,194 @@
+"""Issue 16's small inputs that moved money wrongly, each standing for its kind.
+
+- a payout account is sent exactly as the method allows, never rewritten (#1);
+- ids match exactly or by an unambiguous literal prefix: no empty id, no wildcard (#2);
+- amounts are ASCII digits, the currency is the terminal's, refused before sending (#3);
+- `pay` shows only its own payment's link (#10).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pos_app.cli import main
+from pos_app.core.journal import PaymentFilter
+from pos_app.core.money import AmountError, parse_amount, parse_decimal
+from pos_app.core.payments import Payment
+from pos_app.core.states import PaymentState
+from pos_app.providers.errors import InvalidInput
+from pos_app.sandbox.server import SandboxServer
+from pos_app.sandbox.testing import SandboxTransport
+from tests.helpers import simple_sale, training_runtime
+from tests.providers.test_pegas import make as make_pegas
+
+
+@pytest.fixture
+def server() -> Iterator[SandboxServer]:
+    with SandboxServer() as running:
+        yield running
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    lines = [line for line in out.splitlines() if line.strip()]
+    data = json.loads(lines[-1]) if "--json" in argv and lines else out
+    return code, data, err
+
+
+# -- #1: a payout goes to exactly the account typed --
+
+@pytest.mark.parametrize(("method", "typed", "sent"), [
+    ("nickname", "john-doe", "john-doe"),  # was sent as "johndoe"
+    ("nickname", "john.doe_1", "john.doe_1"),
+    ("card", "4111 1111 1111 1111", "4111111111111111"),  # a card's grouping is not the number
+    ("card", "4111-1111-1111-1111", "4111111111111111"),
+    ("phone", "+7 (999) 123-45-67", "+79991234567"),
+    ("yandex", "4100 1234 5678 9", "4100123456789"),
+])
+async def test_a_payout_account_is_sent_as_its_method_allows(
+        sandbox: SandboxTransport, method: str, typed: str, sent: str) -> None:
+    provider = make_pegas(sandbox)
+    prepared = await provider.prepare({"operation": "withdrawal", "method": method,
+                                       "number": typed})
+    assert prepared["number"] == sent
+    await provider.aclose()
+
+
+@pytest.mark.parametrize(("method", "typed"), [
+    ("nickname", "john doe"), ("nickname", "john(doe)"), ("nickname", "джон"),
+    ("card", "4111 1111 1111 111(1)"), ("phone", "+7 999 123 45 6７"),
+    ("card", "４１１１１１１１１１１１１１１１"), ("yandex", "4100-1234-5678-9"),
+])
+async def test_an_account_the_method_does_not_allow_is_refused(
+        sandbox: SandboxTransport, method: str, typed: str) -> None:
+    provider = make_pegas(sandbox)
+    with pytest.raises(InvalidInput):
+        await provider.prepare({"operation": "withdrawal", "method": method, "number": typed})
+    await provider.aclose()
+    assert sandbox.sandbox.pegas.transactions == {}
+
+
+# -- #2: ids --
+
+async def test_empty_short_or_wildcard_ids_find_nothing(sandbox: SandboxTransport) -> None:
+    runtime = await training_runtime(sandbox)
+    try:
+        await runtime.service.start()
+        first = await runtime.service.start_payment(simple_sale("10"), "paymega")
+        second = await runtime.service.start_payment(simple_sale("20"), "paymega")
+        journal = runtime.journal
+        for text in ("", " ", "%", "_", "%%", "____________", first.id[:3], "*", "\\"):
+            assert await journal.find_payments(text) == [], text
+        assert [p.id for p in await journal.find_payments(first.id)] == [first.id]
+        assert [p.id for p in await journal.find_payments(first.id[:6])] == [first.id]
+        assert await journal.find_payments(first.id[:5] + "%") == []
+        for text in ("%", "_", "_%"):  # the history's search: characters, not patterns
+            assert await journal.list_payments(PaymentFilter(text=text)) == [], text
+        found = await journal.list_payments(PaymentFilter(text=second.id[:4]))
+        assert second.id in [p.id for p in found]
+    finally:
+        await runtime.aclose()
+
+
+@pytest.mark.parametrize("given", ["", "%", "_", "a%"])
+def test_a_refund_of_an_empty_or_wildcard_id_exits_2(
+        capsys: pytest.CaptureFixture[str], isolated_dirs: Path, given: str) -> None:
+    code, data, _ = run(capsys, "pay", "--demo", "--provider", "koshelek", "--amount", "30",
+                        "--json")
+    assert (code, data["state"]) == (0, "PAID")
+    code, data, _ = run(capsys, "refund", "--demo", given, "--amount", "5", "--json")
+    assert code == 2, data
+    code, history, _ = run(capsys, "history", "--demo", "--json")
+    assert history["refunded_minor"] == 0  # nothing was refunded
+
+
+# -- #3: amounts and currency --
+
+@pytest.mark.parametrize("text", ["١٢٣", "１２", "1٢", "۱۲۳", "१२", "12.٥", "²", "12,٥0"])
+def test_amounts_are_ascii_digits(text: str) -> None:
+    with pytest.raises(AmountError):
+        parse_decimal(text)
+    with pytest.raises(AmountError):
+        parse_amount(text)
+
+
+@pytest.mark.parametrize("argv", [
+    ("pay", "--provider", "pegas", "--amount", "10", "--currency", "XXX"),
+    ("pay", "--provider", "koshelek", "--amount", "10", "--currency", "USD"),
+    ("pay", "--provider", "koshelek", "--amount", "１２"),
+    ("withdraw", "--provider", "pegas", "--amount", "١٢٣", "--method", "card",
+     "--number", "4111111111111111"),
+])
+def test_foreign_digits_and_currencies_exit_2_before_sending(
+        capsys: pytest.CaptureFixture[str], isolated_dirs: Path, argv: tuple[str, ...]) -> None:
+    code, data, _ = run(capsys, *argv[:1], "--demo", *argv[1:], "--json")
+    assert code == 2, data
+    assert "Traceback" not in json.dumps(data)
+    code, history, _ = run(capsys, "history", "--demo", "--json")
+    assert history == "" or history.get("payment_id") is None  # nothing journaled
+
+
+def test_the_terminal_currency_is_accepted_when_named(capsys: pytest.CaptureFixture[str],
+                                                      isolated_dirs: Path) -> None:
+    code, data, _ = run(capsys, "pay", "--demo", "--provider", "koshelek", "--amount", "10",
+                        "--currency", "rub", "--json")
+    assert (code, data["currency"]) == (0, "RUB")
+
+
+# -- #10: pay shows its own payment --
+
+def test_pay_shows_only_its_own_link(capsys: pytest.CaptureFixture[str],
+                                     server: SandboxServer, isolated_dirs: Path) -> None:
+    """An earlier Paymega payment left waiting printed its link during a later `pay`."""
+    left = asyncio.run(leave_a_paymega_payment_waiting(server))
+    assert left.payer_url
+    code, data, err = run(capsys, "pay", "--demo", "--sandbox-url", server.base_url,
+                          "--provider", "koshelek", "--amount", "10", "--json")
+    assert (code, data["state"]) == (0, "PAID")
+    assert left.payer_url not in err
+    assert "Payment link" not in err
+
+
+async def leave_a_paymega_payment_waiting(server: SandboxServer) -> Payment:
+    from pos_app.app import Mode, build_runtime
+
+    earlier = await build_runtime(Mode.TRAINING, sandbox_url=server.base_url, lock=False)
+    try:
+        await earlier.service.start()
+        left = await earlier.service.start_payment(simple_sale("40"), "paymega")
+        return await earlier.service.wait(left.id, until=lambda p: p.payer_url is not None)
+    finally:
+        await earlier.aclose()
+
+
+# -- #5: "settled" means final when the provider is asked --
+
+@pytest.mark.parametrize("how", ["by id", "all"])
+async def test_a_link_left_then_paid_is_asked_about_not_read_from_the_journal(
+        sandbox: SandboxTransport, how: str) -> None:
+    """`pay --customer never`, Ctrl+C (Paymega cannot cancel: left), then the invoice is
+    paid: `status` and `reconcile` answered PENDING from the journal without asking."""
+    runtime = await training_runtime(sandbox)
+    try:
+        await runtime.service.start()
+        left = await runtime.service.start_payment(simple_sale("40"), "paymega")
+        left = await runtime.service.wait(left.id, until=lambda p: p.provider_ref is not None)
+        await runtime.service.cancel(left.id)  # Paymega cannot cancel: left to expire
+        assert (await runtime.service.get(left.id)).abandoned
+        invoices = sandbox.sandbox.paymega
+        with invoices._lock:
+            invoices.pay(invoices.invoices[left.provider_ref or ""])
+        asked = await runtime.service.reconcile([left.id] if how == "by id" else None,
+                                                timeout=10)
+        [now] = [p for p in asked if p.id == left.id]
+        assert now.state is PaymentState.PAID
+        assert now.attention is not None  # paid after the register left it: said
+    finally:
+        await runtime.aclose()
