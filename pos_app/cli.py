@@ -17,7 +17,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -43,6 +43,7 @@ from pos_app.providers.errors import (
     ProviderError,
     Rejected,
 )
+from pos_app.redact import redact
 
 if TYPE_CHECKING:
     from pos_app.app import Runtime
@@ -1058,6 +1059,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _gui(args)
     console = logging.INFO if args.verbose else logging.WARNING
     setup_logging(log_dir(), console_level=console)
+    with _redacted_output():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if asyncio.iscoroutinefunction(args.run):
             return int(asyncio.run(args.run(args)))
@@ -1091,6 +1097,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _report(code, f"internal error; details are in the log in {log_dir()}. "
                        "Every payment is kept in the journal; `pos-app reconcile` settles it.",
                        args.json)
+
+
+class _Redacting:
+    """A text stream that redacts what is written to it: every line the command line prints
+    (a provider's echoed words included) goes through the same redactor as the log."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return int(self._stream.write(redact(text)))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _redacted_output() -> Iterator[None]:
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Redacting(sys.stdout), _Redacting(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def _utf8_output() -> None:

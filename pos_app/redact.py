@@ -13,6 +13,8 @@ import re
 import threading
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from pos_app.i18n import Message
+
 MASK = "***"
 # Credentials, and a customer's personal data (a payout's card or phone number, a payer's
 # phone) that travel in query strings (Pegas-kassa's API is GET with parameters).
@@ -52,6 +54,18 @@ def redact(text: str) -> str:
         if value in text:
             text = text.replace(value, MASK)
     return text
+
+
+def redact_message(message: Message) -> Message:
+    """A message whose text parameters (a provider's words among them) are redacted."""
+    def clean(value: object) -> object:
+        if isinstance(value, str):
+            return redact(value)
+        if isinstance(value, Message):
+            return redact_message(value)
+        return value
+    return Message(message.context, message.text,
+                   {name: clean(value) for name, value in message.params.items()})
 
 
 def redact_url(url: str) -> str:

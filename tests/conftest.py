@@ -15,10 +15,22 @@ if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = (
         f"offscreen:configfile={Path(__file__).with_name('offscreen-screen.json')}")
 
+from pos_app import redact
 from pos_app.app import Runtime
 from pos_app.i18n import set_translator
 from pos_app.sandbox.testing import SandboxTransport
 from tests.helpers import MemoryKeyring, training_runtime
+
+
+@pytest.fixture(autouse=True)
+def forget_secrets() -> Iterator[None]:
+    """The redactor's secrets are process-wide: one test's ("password" as a password) must
+    not mask the next test's words."""
+    before = set(redact._secrets)
+    yield
+    with redact._lock:
+        redact._secrets.clear()
+        redact._secrets.update(before)
 
 
 @pytest.fixture(autouse=True)

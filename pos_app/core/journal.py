@@ -37,6 +37,7 @@ from pos_app.core.states import (
 )
 from pos_app.i18n import Message, UserError, msg
 from pos_app.providers.base import PaymentRequest
+from pos_app.redact import redact
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -258,7 +259,22 @@ def _dt(value: str | None) -> datetime | None:
 
 
 def _msg_json(value: Message | None) -> str | None:
-    return json.dumps(value.to_json(), ensure_ascii=False, default=str) if value else None
+    return _stored(value.to_json()) if value else None
+
+
+def _stored(value: object) -> str:
+    """JSON as the journal keeps it: a provider's words may echo a secret back (issue 16 #8),
+    so every text in it is redacted (texts only: a number is never a secret's place)."""
+    def clean(item: Any) -> Any:
+        if isinstance(item, str):
+            return redact(item)
+        if isinstance(item, dict):
+            return {key: clean(inner) for key, inner in item.items()}
+        if isinstance(item, list):
+            return [clean(inner) for inner in item]
+        return item
+    plain = json.loads(json.dumps(value, ensure_ascii=False, default=_json_default))
+    return json.dumps(clean(plain), ensure_ascii=False)
 
 
 def _msg(value: str | None) -> Message | None:
@@ -279,7 +295,7 @@ _PAYMENT_COLUMNS: _Columns = {
     "raw_status": ("raw_status", str),
     "reason_code": ("reason_code", lambda v: v),
     "reason": ("reason_json", _msg_json),
-    "receipt_fields": ("receipt_json", lambda v: json.dumps(dict(v), ensure_ascii=False)),
+    "receipt_fields": ("receipt_json", lambda v: _stored(dict(v))),
     "cancel_requested": ("cancel_requested", int),
     "abandoned": ("abandoned", int),
     "attention": ("attention_json", _msg_json),
@@ -292,7 +308,7 @@ _OPERATION_COLUMNS: _Columns = {
     "op_ref": ("op_ref", lambda v: v),
     "reason_code": ("reason_code", lambda v: v),
     "reason": ("reason_json", _msg_json),
-    "receipt_fields": ("receipt_json", lambda v: json.dumps(dict(v), ensure_ascii=False)),
+    "receipt_fields": ("receipt_json", lambda v: _stored(dict(v))),
 }
 
 
@@ -522,7 +538,7 @@ class Journal:
             "INSERT INTO events (at, kind, payment_id, operation_id, from_state, to_state, "
             "data_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (_iso(utcnow()), kind, payment_id, operation_id, from_state, to_state,
-             json.dumps(dict(data or {}), ensure_ascii=False, default=_json_default)),
+             _stored(dict(data or {}))),
         )
         self._events_in_tx.append(kind)
 

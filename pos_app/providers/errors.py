@@ -22,6 +22,7 @@ import time
 from collections.abc import Sequence
 
 from pos_app.i18n import Message, UserError, msg
+from pos_app.redact import redact, redact_message
 
 # The longest wait a Retry-After may impose on one read (seconds): a misconfigured gateway's
 # "come back tomorrow" must not freeze a customer's payment.
@@ -29,12 +30,14 @@ MAX_RETRY_AFTER = 120.0
 
 
 class ProviderError(UserError):
-    """Base of all provider errors; ``message`` is a sentence for the cashier."""
+    """Base of all provider errors; ``message`` is a sentence for the cashier.  What the
+    provider's text puts in it (``details``, the message's parameters) is redacted here: a
+    provider may echo the token or a password back (issue 16 #8)."""
 
     def __init__(self, message: Message, *, code: str | None = None, details: str = "") -> None:
-        super().__init__(message)
+        super().__init__(redact_message(message))
         self.code = code
-        self.details = details
+        self.details = redact(details)
 
 
 class OutcomeUnknown(ProviderError):

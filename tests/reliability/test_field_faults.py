@@ -22,6 +22,7 @@ from pos_app.core.money import AmountError, parse_amount, parse_decimal
 from pos_app.core.payments import Payment
 from pos_app.core.states import PaymentState
 from pos_app.providers.errors import InvalidInput
+from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.server import SandboxServer
 from pos_app.sandbox.testing import SandboxTransport
 from tests.helpers import simple_sale, training_runtime
@@ -192,3 +193,55 @@ async def test_a_link_left_then_paid_is_asked_about_not_read_from_the_journal(
         assert now.attention is not None  # paid after the register left it: said
     finally:
         await runtime.aclose()
+
+
+# -- #8: a provider's echo of a secret --
+
+def test_a_secret_echoed_by_a_provider_reaches_no_output_and_no_journal(
+        capsys: pytest.CaptureFixture[str], isolated_dirs: Path) -> None:
+    """A 400 whose text holds the token, a 422 holding the password: `pay --json`, `history
+    --json` and the journal's reasons and events held them (only the log was masked)."""
+    from pos_app.core.secrets import SecretStore
+    from tests.helpers import write_live_config_all_providers
+    from tests.reliability.test_secrets_never_leak import SECRETS, files_below, leaks
+
+    token, password = SECRETS["pegas", "token"], SECRETS["paymega", "password"]
+    with SandboxServer() as server:
+        server.sandbox.pegas.token = token
+        server.sandbox.paymega.login = SECRETS["paymega", "login"]
+        server.sandbox.paymega.password = password
+        server.sandbox.koshelek.login = SECRETS["koshelek", "login"]
+        server.sandbox.koshelek.password = SECRETS["koshelek", "password"]
+        write_live_config_all_providers(isolated_dirs / "config" / "terminal.toml",
+                                        server.base_url)
+        store = SecretStore()
+        for (provider, name), value in SECRETS.items():
+            store.set(provider, name, value)
+        faults = server.sandbox.faults
+        assert faults is not None
+        faults.add(Fault(kind="status", status=400, path="/pegas/api/v1/deposit", body={
+            "errors": [{"code": "invalid_parameters", "message": f"bad token={token} {token}",
+                        "validation_error": {"path": "type", "message": f"echo {token}"}}]}))
+        faults.add(Fault(kind="status", status=422, path="/paymega/api/payment-invoices",
+                         method="POST", body={"errors": {"amount": f"{password} is wrong"}}))
+        outputs = []
+        for provider in ("pegas", "paymega"):
+            code, data, err = run(capsys, "pay", "--provider", provider, "--amount", "90",
+                                  "--json")
+            assert code == 1, data  # refused, not paid
+            outputs.append(json.dumps(data) + err)
+        code, history, err = run(capsys, "history", "--json")
+        outputs.append(str(history) + err)
+    places = {"output": "\n".join(outputs).encode(),
+              **files_below(isolated_dirs, "data", "logs")}
+    assert leaks(places) == []
+    assert "***" in outputs[0]  # the provider's words are kept, the secret masked
+
+
+def test_the_token_bridge_gets_no_other_secret() -> None:
+    from pos_app.providers.koshelek.tokens import bridge_environment
+
+    environ = {"PATH": "/usr/bin", "POS_APP_PEGAS_TOKEN": "t", "POS_APP_KOSHELEK_PASSWORD": "p",
+               "POS_APP_PAYMEGA_SECRET": "s", "POS_APP_KOSHELEK_TOTP_SEED": "seed"}
+    assert bridge_environment(environ) == {"PATH": "/usr/bin",
+                                           "POS_APP_KOSHELEK_TOTP_SEED": "seed"}

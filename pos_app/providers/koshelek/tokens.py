@@ -15,9 +15,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import re
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -147,6 +148,7 @@ class CommandTokenSource:
                 # window on Windows at every request, taking the focus from the till (and
                 # the scanner's keystrokes with it).
                 creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+                env=bridge_environment(os.environ),
             )
         except OSError as exc:
             raise AuthFailed(TOKEN_FAILED.with_params(reason=exc.strerror or "cannot start"),
@@ -166,3 +168,14 @@ class CommandTokenSource:
             raise AuthFailed(TOKEN_FAILED.with_params(reason=f"exit {process.returncode}"),
                              code="TOKEN")
         return stdout.decode("utf-8", errors="replace")
+
+
+# The bridge's own settings (its library's secret) are the only POS_APP_ values it is given.
+BRIDGE_PREFIX = "POS_APP_KOSHELEK_TOTP_"
+
+
+def bridge_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The token bridge's environment: the system's, without the app's other secrets (the
+    Pegas-kassa token, Koshelek's password, Paymega's key), which it has no use for."""
+    return {name: value for name, value in environ.items()
+            if not name.startswith("POS_APP_") or name.startswith(BRIDGE_PREFIX)}
