@@ -724,6 +724,31 @@ class PaymentService:
                                         kind="withdrawal",
                                         description=comment or "payout")
 
+    async def resume_withdrawal(self, payment_id: str, *, method: str, number: str) -> None:
+        """Give an unfinished payout its destination back (it is never journaled, so a restart
+        forgets it): then it is sent, once, with its own order id.  UserError when the
+        destination is not the one it was made for (compared masked, as journaled)."""
+        payment = await self.get(payment_id)
+        if payment.kind != "withdrawal" or payment.state.is_final:
+            return
+        provider = self.provider(payment.provider)
+        prepared = await provider.prepare({**payment.request.options, "method": method,
+                                           "number": number})
+        recorded = payment.request.options
+        if (prepared.get("method"), prepared.get("number_masked")) != (
+                recorded.get("method"), recorded.get("number_masked")):
+            raise UserError(msg(C, "This payout was made to {method} {number}; give that "
+                                   "destination to finish it.", method=recorded.get("method"),
+                                number=recorded.get("number_masked")))
+        private = {k: prepared[k] for k in provider.private_options if k in prepared}
+        for value in private.values():
+            register_secret(value)
+        self._private[payment_id] = private
+        if payment.attention is not None:  # "its destination is not kept": given now
+            payment = await self.journal.update_payment(payment_id, event="destination_given",
+                                                        attention=None)
+            self._emit(PaymentUpdate(payment))
+
     async def check_withdrawal(self, provider_name: str, amount: Money, *, method: str,
                                number: str, comment: str = "", refund_of: str | None = None,
                                ) -> dict[str, str]:

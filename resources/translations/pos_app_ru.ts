@@ -585,6 +585,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/core/events.py" />
+      <source>Corrected from the provider's answer</source>
+      <translation>Исправлено по ответу провайдера</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
       <source>Draft discarded</source>
       <translation>Черновик отброшен</translation>
     </message>
@@ -622,6 +627,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <location filename="../../pos_app/core/events.py" />
       <source>Payment created</source>
       <translation>Платёж создан</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Payout destination given again</source>
+      <translation>Реквизиты выплаты указаны снова</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/events.py" />
@@ -672,6 +682,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <location filename="../../pos_app/core/events.py" />
       <source>Resolved by hand</source>
       <translation>Решён вручную</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Sale left by the cashier; still followed</source>
+      <translation>Кассир оставил продажу; платёж отслеживается</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/events.py" />
@@ -1867,6 +1882,11 @@ Take a payment for the new sale anyway?</source>
       <translation>Платёж уже в состоянии «{state}»; отметить его как «{outcome}» нельзя.</translation>
     </message>
     <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>This payout was made to {method} {number}; give that destination to finish it.</source>
+      <translation>Эта выплата сделана на {method} {number}; укажите эти реквизиты, чтобы её завершить.</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/payment.py" />
       <source>Training customer shows a code</source>
       <translation>Учебный покупатель показывает код</translation>
@@ -2073,6 +2093,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/providers/pegas/messages.py" />
       <source>This deposit type needs the payer's phone number, e.g. +79991234567.</source>
       <translation>Для этого типа пополнения нужен телефон плательщика, например +79991234567.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>This payout has not reached Pegas-kassa, and its destination is not kept after a restart. Repeat it with the same reference (it is sent once, with the same order id), or resolve it as not paid.</source>
+      <translation>Эта выплата не дошла до Pegas-kassa, а её реквизиты после перезапуска не хранятся. Повторите её с той же ссылкой (она будет отправлена один раз, с тем же номером заказа) или решите её как неоплаченную.</translation>
     </message>
     <message>
       <location filename="../../pos_app/providers/pegas/messages.py" />

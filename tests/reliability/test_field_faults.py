@@ -245,3 +245,34 @@ def test_the_token_bridge_gets_no_other_secret() -> None:
                "POS_APP_PAYMEGA_SECRET": "s", "POS_APP_KOSHELEK_TOTP_SEED": "seed"}
     assert bridge_environment(environ) == {"PATH": "/usr/bin",
                                            "POS_APP_KOSHELEK_TOTP_SEED": "seed"}
+
+
+# -- #7: a payout that never left --
+
+def test_a_payout_that_never_left_is_sent_by_the_repeat_not_declined(
+        capsys: pytest.CaptureFixture[str], server: SandboxServer, isolated_dirs: Path) -> None:
+    """`withdraw --reference R` ended before the payout reached Pegas-kassa: the repeat with
+    R exited 1 DECLINED ("does not know this transaction"); only a third call paid out."""
+    server.sandbox.pegas.withdrawal_delay_s = 0.1
+    faults = server.sandbox.faults
+    assert faults is not None
+    faults.add(Fault(kind="drop_before", path="/pegas/api/v1/withdrawal", count=-1))
+    withdraw = ("withdraw", "--demo", "--sandbox-url", server.base_url, "--amount", "100",
+                "--method", "card", "--number", "4111 1111 1111 1111", "--reference", "R-7",
+                "--json")
+    code, first, _ = run(capsys, *withdraw, "--timeout", "1")
+    assert code == 3  # nothing arrived; the process ends with it unsettled
+    assert first["state"] in ("CREATING", "UNKNOWN")
+    faults.clear()
+    code, again, _ = run(capsys, *withdraw)
+    assert (code, again["state"], again["payment_id"]) == (0, "PAID", first["payment_id"])
+    payouts = [t for t in server.sandbox.pegas.transactions.values()
+               if t.operation == "withdrawal"]
+    assert len(payouts) == 1
+    assert payouts[0].order_id == first["idempotency_key"]  # its own order id, sent once
+    wrong = [*withdraw]
+    wrong[wrong.index("4111 1111 1111 1111")] = "5555 5555 5555 4444"
+    code, _, _ = run(capsys, *wrong)
+    assert code == 0  # paid already: reported, nothing sent
+    assert len([t for t in server.sandbox.pegas.transactions.values()
+                if t.operation == "withdrawal"]) == 1

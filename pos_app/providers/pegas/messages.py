@@ -13,6 +13,10 @@ PROVIDER_ERROR = Message(C, "The payment method refused the request ({details}).
 ACCESS_DENIED = Message(C, "Pegas-kassa does not allow this for the site (is the deposit type "
                            "enabled in the cabinet?).")
 NOT_FOUND = Message(C, "Pegas-kassa does not know this transaction.")
+PAYOUT_NEEDS_DESTINATION = Message(
+    C, "This payout has not reached Pegas-kassa, and its destination is not kept after a "
+       "restart. Repeat it with the same reference (it is sent once, with the same order id), "
+       "or resolve it as not paid.")
 DUPLICATE = Message(C, "Pegas-kassa already has this order id; its outcome is being checked.")
 CANNOT_CANCEL = Message(C, "Pegas-kassa cannot cancel it any more; the customer probably paid.")
 NOT_PAID = Message(C, "The payment did not go through ({status}).")

@@ -157,8 +157,9 @@ class PegasProvider:
 
     async def create(self, request: PaymentRequest) -> RemotePayment:
         if _is_withdrawal(request) and not request.private.get("number"):
-            # After a restart the payout's destination is not known any more (not journaled).
-            raise Rejected(messages.NOT_FOUND, code="not_sent")
+            # After a restart the payout's destination is not known any more (not journaled):
+            # it may never have left, so it is not "declined"; repeating it gives it back.
+            raise NeedsPerson(messages.PAYOUT_NEEDS_DESTINATION, code="not_sent")
         last: OutcomeUnknown | None = None
         for attempt in range(1 + self._o.retries):
             if attempt:
@@ -225,7 +226,9 @@ class PegasProvider:
         if self._status_works():
             found = await self._lookup(request)
             if found is None and _is_withdrawal(request) and not request.private.get("number"):
-                raise Rejected(messages.NOT_FOUND, code="not_sent")  # not made; do it again
+                # Never arrived: sent again with the same order id once the destination is
+                # given back (the same --reference repeated), never called declined.
+                raise NeedsPerson(messages.PAYOUT_NEEDS_DESTINATION, code="not_sent")
             return found
         return None  # nothing to ask: create() resends once and a duplicate means it exists
 
