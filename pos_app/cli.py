@@ -19,6 +19,7 @@ import sys
 import threading
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -30,7 +31,7 @@ from pos_app.core.lock import TerminalBusy
 from pos_app.core.logs import setup_logging
 from pos_app.core.money import AmountError, Money, parse_amount, parse_decimal
 from pos_app.core.paths import log_dir
-from pos_app.core.payments import Operation, Payment
+from pos_app.core.payments import Operation, Payment, utcnow
 from pos_app.core.sale import Sale
 from pos_app.core.secrets import SecretsUnavailable
 from pos_app.core.service import PaymentService, PaymentUpdate, describe_state, payout_sale
@@ -49,6 +50,9 @@ if TYPE_CHECKING:
     from pos_app.app import Runtime
 
 EXIT_OK, EXIT_NOT_PAID, EXIT_USAGE, EXIT_UNKNOWN, EXIT_PROVIDER = 0, 1, 2, 3, 4
+# How far back a plain `reconcile` asks again about payments that ended unpaid: a link's
+# customer may pay it until it expires there, and a day's till runs are looked at next day.
+RECHECK_UNPAID = timedelta(days=2)
 REFERENCE_MAX = 64
 
 _EXIT_FOR_STATE = {
@@ -381,6 +385,12 @@ async def _order_so_far(runtime: Runtime, sale: Sale, kind: str,
         _fail(EXIT_USAGE, f"reference {sale.reference!r} is already used by sale "
                           f"{known.number}: a {used_by} of {known.total}", as_json)
     payment = _standing(attempts)
+    if payment is None and (paid := await runtime.service.recheck_unpaid(attempts)):
+        # Ended unpaid here, paid there (a cancel not honoured): never charged again.
+        _fail(EXIT_UNKNOWN, UserError(msg(
+            "CLI", "Reference {reference}: payment {id} ended {state} here, but the provider "
+                   "says it was paid. It is not charged again; a person must check it.",
+            reference=sale.reference, id=paid[-1].id, state=paid[-1].state.value)), as_json)
     if payment is not None:
         _say(f"Reference {sale.reference!r} already has {_noun(kind)} {payment.id} "
              f"({payment.state.value}); it is not made again.")
@@ -535,12 +545,16 @@ async def cmd_reconcile(args: argparse.Namespace) -> int:
         if args.shift:
             return await _reconcile_shift(runtime, args.json)
         payments = await runtime.service.reconcile(timeout=args.timeout)
-        if not payments and not args.json:
+        ended_unpaid = tuple(s for s in PaymentState if s.ended_unpaid)
+        paid_there = await runtime.service.recheck_unpaid(await runtime.journal.list_payments(
+            PaymentFilter(states=ended_unpaid, since=utcnow() - RECHECK_UNPAID,
+                          training=runtime.service.training), limit=500))
+        if not payments and not paid_there and not args.json:
             print("Nothing to reconcile: every payment is settled.")
-        for payment in payments:
+        for payment in [*payments, *paid_there]:
             _print_payment(payment, args.json)
         unknown = [p for p in payments if not p.state.is_final]
-        return EXIT_UNKNOWN if unknown else EXIT_OK
+        return EXIT_UNKNOWN if unknown or paid_there else EXIT_OK
     return await _with_runtime(args, body, recover=False)
 
 

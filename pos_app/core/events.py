@@ -44,6 +44,7 @@ _LABELS: dict[str, Message] = {
     "corrected_from_provider": Message(C, "Corrected from the provider's answer"),
     "left_by_cashier": Message(C, "Sale left by the cashier; still followed"),
     "destination_given": Message(C, "Payout destination given again"),
+    "paid_there": Message(C, "The provider says it was paid"),
     "difference_resolved": Message(C, "Reconciliation difference resolved"),
     "receipt_printed": Message(C, "Receipt printed"),
     "receipt_stored": Message(C, "Provider's receipt saved"),

@@ -111,6 +111,12 @@ RETURN_ELSEWHERE = Message(C, "return the money as the store's rules say (e.g. i
 LINK_LOST = Message(C, "The payment link was lost in a failure, so the payment is cancelled and "
                        "cannot be paid twice. Start it again.")
 RESOLVED = Message(C, "Resolved by {actor}: {reason}")
+NO_TRANSACTION_ID = Message(C, "{provider} cannot be asked about this payment without its "
+                               "transaction id: check it in the provider's cabinet.")
+PAID_THERE = Message(C, "{provider} says the customer paid this payment, although it ended "
+                        "{state} here. Do not take the money again: give the goods (History → "
+                        "the payment → Check with the provider… records it as paid), or return "
+                        "it.")
 CORRECTED = Message(C, "Corrected by {actor} from the provider's answer: {reason}")
 STILL_PENDING = Message(C, "{provider} still reports the payment as in progress after it expired.")
 
@@ -641,12 +647,43 @@ class PaymentService:
         self._emit(PaymentUpdate(corrected, alert=alert))
         return corrected
 
+    async def recheck_unpaid(self, payments: Iterable[Payment]) -> list[Payment]:
+        """Ask the providers again about payments that ended unpaid here (declined, cancelled,
+        expired): one they say was paid is flagged with an alert, once, and returned.  A
+        cancel the provider did not honour, a "not paid" decided by hand: the customer paid
+        there, and nothing here said so (issue 16 #6).  One that cannot be asked is skipped
+        (logged)."""
+        flagged = []
+        for payment in payments:
+            if not payment.state.ended_unpaid or payment.provider not in self._providers:
+                continue
+            try:
+                remote = await self._current_remote(payment)
+            except ProviderError as exc:
+                log.info("%s not asked again: %s", payment.id, exc.message.english())
+                continue
+            if remote is None or not can_correct(payment.state, _STATE_OF[remote.state]):
+                continue
+            if payment.attention is None:
+                alert = PAID_THERE.with_params(
+                    provider=self.provider(payment.provider).display_name,
+                    state=state_label(payment.state.value))
+                payment = await self.journal.update_payment(
+                    payment.id, event="paid_there", attention=alert,
+                    data={"provider_says": remote.raw_status})
+                self._emit(PaymentUpdate(payment, alert=alert))
+            flagged.append(payment)
+        return flagged
+
     async def _current_remote(self, payment: Payment) -> RemotePayment | None:
         """What the provider says of the payment now; one without its transaction id is
         found the way recovery finds it (same key), then asked by the id found."""
         provider = self.provider(payment.provider)
         if payment.provider_ref:
             return await provider.status(self._ref(payment))
+        if not provider.capabilities.lookup_by_key:  # it would resend the create: never
+            raise NotFound(NO_TRANSACTION_ID.with_params(provider=provider.display_name),
+                           code="NO_TRANSACTION_ID")
         found = await provider.recover(self._request(payment))
         if found is None or not found.provider_ref:
             return found

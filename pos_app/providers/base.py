@@ -51,6 +51,9 @@ class Capabilities:
     receipt_file: bool = False
     balance: bool = False
     withdrawal: bool = False
+    # ``recover`` only looks a payment up by its key (Paymega, Pegas-kassa); False: it finds
+    # one by resending the create (Koshelek), so it is never used just to ask.
+    lookup_by_key: bool = True
 
 
 @dataclass(frozen=True)

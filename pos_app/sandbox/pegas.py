@@ -120,7 +120,10 @@ class PegasSandbox:
 
     def advance(self, txn: Transaction) -> None:
         now = time.time()
-        if txn.due_status and now >= txn.due_at:
+        # What the simulated payer decided happens only to a transaction still open: a
+        # deposit cancelled meanwhile was paid by it once (the real service would not).
+        if txn.due_status and now >= txn.due_at and txn.status in ("waiting", "created",
+                                                                   "processing"):
             status, txn.due_status = txn.due_status, None
             self._set(txn, status)
             if txn.operation == "withdrawal" and status == "processing":

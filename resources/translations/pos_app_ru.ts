@@ -36,6 +36,11 @@
     </message>
     <message>
       <location filename="../../pos_app/cli.py" />
+      <source>Reference {reference}: payment {id} ended {state} here, but the provider says it was paid. It is not charged again; a person must check it.</source>
+      <translation>Ссылка {reference}: платёж {id} здесь завершён как {state}, но провайдер сообщает, что он оплачен. Повторно деньги не списываются; платёж должен проверить человек.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/cli.py" />
       <source>This terminal takes payments in {mine}; --currency {asked} cannot be used.</source>
       <translation>Эта касса принимает платежи в {mine}; --currency {asked} использовать нельзя.</translation>
     </message>
@@ -707,6 +712,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <location filename="../../pos_app/core/events.py" />
       <source>Status from the provider</source>
       <translation>Статус от провайдера</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>The provider says it was paid</source>
+      <translation>Провайдер сообщает, что платёж оплачен</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/events.py" />
@@ -1947,6 +1957,11 @@ Take a payment for the new sale anyway?</source>
       <translation>{provider} возвращает только весь платёж целиком.</translation>
     </message>
     <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>{provider} cannot be asked about this payment without its transaction id: check it in the provider's cabinet.</source>
+      <translation>О платеже без номера транзакции {provider} спросить нельзя: проверьте его в кабинете провайдера.</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/payment.py" />
       <source>{provider} cannot cancel a payment: the link stays payable until {time}. If the customer pays it later, you will see an alert, and that money must be returned. Stop waiting for this payment?</source>
       <translation>{provider} не умеет отменять платежи: по ссылке можно заплатить до {time}. Если покупатель оплатит позже, появится предупреждение, и эти деньги нужно будет вернуть. Перестать ждать этот платёж?</translation>
@@ -1990,6 +2005,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/core/service.py" />
       <source>{provider} reports this payment as paid, but it was recorded as {state}. Check it with the provider.</source>
       <translation>{provider} сообщает, что платёж оплачен, но он записан как {state}. Проверьте его в сервисе.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>{provider} says the customer paid this payment, although it ended {state} here. Do not take the money again: give the goods (History → the payment → Check with the provider… records it as paid), or return it.</source>
+      <translation>{provider} сообщает, что покупатель оплатил этот платёж, хотя здесь он завершён как «{state}». Не берите деньги повторно: выдайте товар (История → платёж → «Сверить с провайдером…» запишет его как оплаченный) или верните деньги.</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/service.py" />

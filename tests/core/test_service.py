@@ -586,23 +586,45 @@ async def test_a_wrong_not_paid_decision_is_corrected_from_the_provider(
         runtime: Runtime, sandbox: SandboxTransport) -> None:
     """A walk: a manager recorded 'declined' for a payment the provider had taken; nothing
     could undo it, so it could not be refunded and the reports left it out."""
-    fault(sandbox, kind="drop_after", path=CHECKOUT, count=-1)
-    first = await pay(runtime, sandbox, sale=simple_sale("45"), delay_ms=0)
-    assert first.state is S.UNKNOWN
+    fault(sandbox, kind="drop_after", method="POST", count=-1,
+          path="/paymega/api/payment-invoices")
+    fault(sandbox, kind="error_before", status=503, method="GET", count=-1,
+          path="/paymega/api/payment-invoices")  # nor can it be looked up
+    first = await runtime.service.start_payment(simple_sale("45"), "paymega")
+    await wait_state(runtime, first.id, "UNKNOWN", timeout=15)
     await runtime.service.resolve(first.id, S.DECLINED, reason="customer says no",
                                   actor="Ivanova")
     assert sandbox.sandbox.faults is not None
     sandbox.sandbox.faults.clear()
+    invoices = sandbox.sandbox.paymega
+    with invoices._lock:
+        [invoice] = invoices.invoices.values()
+        invoices.pay(invoice)
     with pytest.raises(UserError, match="reason and who"):
         await runtime.service.take_provider_state(first.id, actor="", reason="")
     corrected = await runtime.service.take_provider_state(
         first.id, actor="Petrov", reason="the customer shows the debit")
     assert corrected.state is S.PAID
     assert corrected.reason_code == "CORRECTED"
-    assert corrected.provider_ref in k(sandbox).transactions
+    assert corrected.provider_ref == invoice.id
     assert "corrected_from_provider" in await kinds(runtime, first.id)
-    refund = await runtime.service.refund(first.id)  # the money can go back now
-    assert refund.amount_minor == 4500
+    assert corrected.refundable.minor == 4500  # the money can go back now
+
+
+async def test_a_koshelek_payment_without_its_transaction_id_is_never_asked_by_resending(
+        runtime: Runtime, sandbox: SandboxTransport) -> None:
+    """Koshelek finds a payment only by resending its checkout: a correction (or a recheck)
+    must not send a checkout for a payment recorded as not paid."""
+    fault(sandbox, kind="drop_before", path=CHECKOUT, count=-1)
+    first = await pay(runtime, sandbox, sale=simple_sale("45"), delay_ms=0)
+    assert first.state is S.UNKNOWN
+    await runtime.service.resolve(first.id, S.DECLINED, reason="never arrived", actor="Ivanova")
+    assert sandbox.sandbox.faults is not None
+    sandbox.sandbox.faults.clear()
+    with pytest.raises(UserError, match="without its transaction id"):
+        await runtime.service.take_provider_state(first.id, actor="Petrov", reason="checking")
+    assert await runtime.service.recheck_unpaid([await runtime.service.get(first.id)]) == []
+    assert k(sandbox).transactions == {}  # nothing was sent
 
 
 async def test_a_correction_needs_the_provider_to_say_paid(runtime: Runtime,

@@ -276,3 +276,50 @@ def test_a_payout_that_never_left_is_sent_by_the_repeat_not_declined(
     assert code == 0  # paid already: reported, nothing sent
     assert len([t for t in server.sandbox.pegas.transactions.values()
                 if t.operation == "withdrawal"]) == 1
+
+
+# -- #6: cancelled here, paid there --
+
+def test_the_pegas_sandbox_never_pays_a_deposit_it_cancelled(server: SandboxServer) -> None:
+    """The simulated payer paid a deposit that had been cancelled meanwhile."""
+    pegas = server.sandbox.pegas
+    pegas.auto = {"mode": "pay", "delay_ms": 60_000}
+    with pegas._lock:
+        answer = pegas.deposit({"amount": "90.00", "type": "invoice-card", "order_id": "o-1"})
+        pegas.cancel({"id": str(answer["id"]), "order_id": "o-1"})
+        txn = pegas.transactions[answer["id"]]
+        txn.due_at = 0  # the payer's moment has come
+        pegas.advance(txn)
+    assert txn.status == "canceled"
+
+
+def test_paid_there_after_an_unpaid_end_is_noticed_and_not_charged_again(
+        capsys: pytest.CaptureFixture[str], server: SandboxServer, isolated_dirs: Path) -> None:
+    """An unknown outcome resolved "declined" by hand, then paid at the provider: plain
+    `reconcile` said nothing, and a repeat with the same --reference charged again."""
+    faults = server.sandbox.faults
+    assert faults is not None
+    faults.add(Fault(kind="drop_after", method="POST", count=-1,
+                     path="/paymega/api/payment-invoices"))
+    faults.add(Fault(kind="error_before", status=503, method="GET", count=-1,
+                     path="/paymega/api/payment-invoices"))
+    demo = ("--demo", "--sandbox-url", server.base_url)
+    pay = ("pay", *demo, "--provider", "paymega", "--amount", "60", "--customer", "never",
+           "--reference", "ORDER-6", "--json")
+    code, first, _ = run(capsys, *pay)
+    assert (code, first["state"]) == (3, "UNKNOWN")
+    code, _, _ = run(capsys, "resolve", *demo, first["payment_id"], "--outcome", "declined",
+                     "--reason", "the customer left", "--actor", "Boris", "--json")
+    assert code == 0  # recorded as not paid
+    faults.clear()
+    paymega = server.sandbox.paymega
+    with paymega._lock:
+        [invoice] = paymega.invoices.values()
+        paymega.pay(invoice)  # the customer paid the link after all
+    code, data, err = run(capsys, "reconcile", *demo, "--json")
+    assert code == 3, err  # a person must look at it
+    assert "says the customer paid" in json.dumps(data, ensure_ascii=False)
+    code, again, _ = run(capsys, *pay)
+    assert code == 3
+    assert "not charged again" in again["error"]
+    assert len(paymega.invoices) == 1

@@ -643,16 +643,18 @@ def test_a_wrong_not_paid_decision_is_corrected_from_the_provider(make_app: Make
     """A manager recorded "not paid" for a payment the provider had taken: Refund and
     Resolve were off, nothing could set it right."""
     app = make_app()
-    checkout = "/koshelek/api/v1/merchant/checkout"
-    with app.sandbox() as sandbox:
-        sandbox.post("/_sandbox/faults", json={"kind": "drop_after", "path": checkout,
-                                               "count": -1}).raise_for_status()
+    invoices = "/paymega/api/payment-invoices"
+    with app.sandbox() as sandbox:  # the invoice is made; no answer, no look-up
+        for fault in ({"kind": "drop_after", "method": "POST", "path": invoices, "count": -1},
+                      {"kind": "error_before", "status": 503, "method": "GET",
+                       "path": invoices, "count": -1}):
+            sandbox.post("/_sandbox/faults", json=fault).raise_for_status()
     flows.add_amount(app, "45")
     flows.checkout(app)
-    flows.choose(app, "koshelek")
-    app.click("trainingCustomer")
+    app.focus_on("chooseScreen")
+    app.key("2")  # Paymega
     app.wait(lambda s: s.screen == "resultScreen" and s.find("checkAgain") is not None,
-             what="outcome unknown", timeout=40)
+             what="outcome unknown", timeout=60)
     app.key("Escape")
     flows.open_history_row(app)
     app.click("detailsResolve")
@@ -664,14 +666,16 @@ def test_a_wrong_not_paid_decision_is_corrected_from_the_provider(make_app: Make
     x, y, w, h = declined["rect"]
     app.x.click(x + w // 2, y + h // 2)
     app.click("reason")
-    app.type("the customer says the app failed")
+    app.type("the customer says the page failed")
     app.click("actor")
     app.type("Ivanova")
     app.click("ok", window="resolveDialog")
     app.message(contains="as not paid?")  # said what it risks, asked first
     app.click("yes", window="confirmBox")
-    with app.sandbox() as sandbox:
+    with app.sandbox() as sandbox:  # the customer paid the link after all
         sandbox.delete("/_sandbox/faults").raise_for_status()
+        [invoice] = sandbox.get("/_sandbox/paymega/invoices").json()
+        sandbox.post(f"/_sandbox/paymega/invoices/{invoice['id']}/pay").raise_for_status()
     snap = app.wait(lambda s: s.get("detailsResolve").text == "Check with the provider…",
                     what="the correction offered")
     assert snap.get("detailsResolve").enabled
@@ -684,9 +688,9 @@ def test_a_wrong_not_paid_decision_is_corrected_from_the_provider(make_app: Make
     app.type("Petrov")
     app.key("Return")
     app.message(contains="says the customer paid")
-    app.click("ok", window="infoBox")
-    app.wait(lambda s: s.get("detailsRefund").enabled, what="Refund possible now")
     app.shot("corrected")
+    app.click("ok", window="infoBox")
+    app.wait(lambda s: "Paid" in s.text("detailsSummary"), what="paid in the details")
 
 
 def test_a_double_tap_on_yes_does_not_tap_what_is_behind(make_app: MakeApp) -> None:

@@ -69,6 +69,7 @@ class KoshelekProvider:
     id = "koshelek"
     display_name = "Koshelek Pay"
     capabilities = Capabilities(cancel=True, refund=True, partial_refund=True,
+                                lookup_by_key=False,
                                 refund_by_items=True, customer_barcode=True)
     # The customer's code carries its own lifetime; the 30 s wait is in poll_policy.
     lifetime: timedelta | None = None
