@@ -167,6 +167,16 @@ def _notes(conn: sqlite3.Connection, shift: Shift) -> list[dict[str, Any]]:
             "FROM payments p JOIN sales s ON s.id = p.sale_id WHERE p.shift_id = ? "
             "AND p.training = ? AND p.reason_code IN ('MANUAL', 'CORRECTED') "
             "ORDER BY p.created_at", (shift.id, int(shift.training)))]
+    for provider, number, minor, currency, data in conn.execute(
+            "SELECT p.provider, s.number, p.amount_minor, p.currency, e.data_json FROM events e "
+            "JOIN payments p ON p.id = e.payment_id JOIN sales s ON s.id = p.sale_id "
+            "WHERE p.shift_id = ? AND p.training = ? AND e.kind = 'attention_acknowledged' "
+            "ORDER BY e.seq", (shift.id, int(shift.training))):
+        done = json.loads(data or "{}")  # an alert dealt with: what was done (cash back…)
+        notes.append({"source": "alert", "provider": provider, "sale": number,
+                      "amount_minor": minor, "currency": currency,
+                      "alert": done.get("attention", ""), "actor": done.get("actor", ""),
+                      "note": done.get("note", "")})
     return notes
 
 
@@ -264,6 +274,12 @@ def note_texts(report: ShiftReport, provider_names: Mapping[str, str]) -> list[s
                 "what": KIND_LABELS[DiffKind(note["kind"])].render(),
                 "ours": side_text(note["ours"]), "theirs": side_text(note["theirs"]),
                 "decided": decided.render()}).render())
+        elif note["source"] == "alert":
+            texts.append(Message(C, "{sale} {amount} {provider}: alert dealt with by {actor}: "
+                                    "{note} ({alert})", {
+                "sale": f"S{note['sale']:06d}", "provider": name, "actor": note["actor"],
+                "amount": Money(note["amount_minor"], note["currency"]).format(),
+                "note": note["note"], "alert": note["alert"]}).render())
         else:
             reason = Message.from_json(json.loads(note["reason"])).render() \
                 if note["reason"] else ""

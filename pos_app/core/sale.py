@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -177,3 +177,23 @@ class Sale:
     @classmethod
     def from_lines_json(cls, lines: Iterable[Mapping[str, Any]], **kw: Any) -> Sale:
         return cls(lines=tuple(SaleLine.from_json(line) for line in lines), **kw)
+
+
+def lines_left(basket: Sequence[SaleLine], paid: Sequence[SaleLine]) -> list[SaleLine]:
+    """What a basket holds beyond the lines paid: a paid sale's lines go, what was added (or
+    counted up) after its payment started stays, unpaid.  Lines are the same when all but
+    the quantity are."""
+    def kind(line: SaleLine) -> tuple[object, ...]:
+        return (line.name, line.unit_price, line.measure, line.vat, line.article)
+
+    left = list(basket)
+    for line in paid:
+        for index, held in enumerate(left):
+            if kind(held) == kind(line):
+                rest = held.quantity - line.quantity
+                if rest > 0:
+                    left[index] = replace(held, quantity=rest, discount_minor=0)
+                else:
+                    del left[index]
+                break
+    return left

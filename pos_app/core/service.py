@@ -111,6 +111,9 @@ RETURN_ELSEWHERE = Message(C, "return the money as the store's rules say (e.g. i
 LINK_LOST = Message(C, "The payment link was lost in a failure, so the payment is cancelled and "
                        "cannot be paid twice. Start it again.")
 RESOLVED = Message(C, "Resolved by {actor}: {reason}")
+REFUND_UNDER_WAY = Message(C, "A refund of this payment is under way: {provider} is asked "
+                              "about it again automatically, and its result is recorded when "
+                              "it answers. The payment itself is settled: nothing to resolve.")
 NO_TRANSACTION_ID = Message(C, "{provider} cannot be asked about this payment without its "
                                "transaction id: check it in the provider's cabinet.")
 PAID_THERE = Message(C, "{provider} says the customer paid this payment, although it ended "
@@ -565,6 +568,12 @@ class PaymentService:
         if seen is not None and payment.state is not seen:
             raise UserError(msg(C, "The payment changed while you decided: it is now {state}. "
                                    "Look at it again.", state=state_label(payment.state.value)))
+        if payment.state is S.REFUNDING:
+            # Its payment is settled; the open refund is asked about until the provider
+            # answers.  Deciding the payment here dropped a refund Koshelek had made, and the
+            # money went back twice.
+            raise UserError(REFUND_UNDER_WAY.with_params(
+                provider=self.provider(payment.provider).display_name))
         in_progress = payment.state in (S.CREATING, S.PENDING, S.CANCELLING)
         if (outcome is not S.PAID and in_progress and not payment.abandoned
                 and payment.attention is None and self._followed(payment.id)):

@@ -319,7 +319,9 @@ class PaymentDetails(QWidget):
         correctable = can_correct(payment.state, S.PAID) and payment.kind == "payment"
         self.resolve_button.setText(tr(C, "Check with the provider…") if correctable
                                     else tr(C, "Resolve…"))
-        self.resolve_button.setEnabled(not payment.state.is_final or correctable)
+        # A refund under way is asked about automatically; the payment is settled.
+        resolvable = not payment.state.is_final and payment.state is not S.REFUNDING
+        self.resolve_button.setEnabled(resolvable or correctable)
         # Only a settled payment's alert is cleared; one not settled is resolved instead.
         self.acknowledge_button.setVisible(payment.attention is not None
                                            and payment.state.is_final)

@@ -14,7 +14,7 @@ from pos_app.core.journal import PaymentFilter
 from pos_app.core.money import Money
 from pos_app.core.payments import Payment
 from pos_app.core.pin import PinStore
-from pos_app.core.sale import Sale
+from pos_app.core.sale import Sale, lines_left
 from pos_app.core.secrets import SecretStore
 from pos_app.core.service import PaymentUpdate, describe_state, settled
 from pos_app.core.shifts import Shift, Shifts
@@ -539,11 +539,20 @@ class MainWindow(QMainWindow):
             if waiting else None
 
     def _finish_sale(self) -> None:
-        """The sale is paid (or left to the customer): its basket goes and the next payment is
-        for a new sale.  A basket changed since is not this sale's: it stays (lines added
-        after the payment started belong to no payment, and vanished with it once)."""
-        if self.sale is not None and self.sale_screen.model.lines == list(self.sale.lines):
+        """The sale is paid (or left to the customer): its lines go and the next payment is
+        for a new sale.  What was added after its payment started is no part of it: it stays,
+        said to be unpaid.  (Once it vanished with the paid sale; once the whole basket stayed
+        and the next customer was asked for the paid lines again.)"""
+        if self.sale is not None:
+            left = lines_left(self.sale_screen.model.lines, self.sale.lines)
             self.sale_screen.clear()
+            for line in left:
+                self.sale_screen.model.add(line)
+            if left:
+                self.sale_screen.message.setText(tr(
+                    C, "Still in the basket, not paid: {amount} added after the payment of "
+                       "sale {sale} started.", sale=self.sale.label,
+                    amount=self.sale_screen.model.total.format()))
         self.sale = None
 
     async def _check_again(self, payment_id: str) -> None:
@@ -672,7 +681,7 @@ class MainWindow(QMainWindow):
         if can_correct(payment.state, PaymentState.PAID):
             await self._correct(payment)
             return
-        if payment.state.is_final:
+        if payment.state.is_final or payment.state is PaymentState.REFUNDING:
             self._show_payment_everywhere(payment)
             show_info(self, tr(C, "This payment is settled already ({state}); there is nothing "
                                   "to resolve.", state=describe_state(payment.state).render()))

@@ -222,6 +222,7 @@ class PaymentScreen(Screen):
         self._laid_out: tuple[str, bool] | None = None  # what _layout_mode last showed
         self._provider_name = ""
         self._can_cancel = True
+        self._confirmed_in_app = True
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -249,6 +250,8 @@ class PaymentScreen(Screen):
         (Paymega cannot: the cashier can only stop waiting, and the button says so)."""
         self._provider_name = provider.display_name
         self._can_cancel = provider.capabilities.cancel
+        # Confirmed in the customer's app (Koshelek), or paid by a link still being made.
+        self._confirmed_in_app = provider.capabilities.customer_barcode
         self._cancel_text()
 
     def _cancel_text(self) -> None:
@@ -294,8 +297,8 @@ class PaymentScreen(Screen):
             self._mode = "qr"
         elif payment.payer_text:
             self._mode = "text"
-        elif self._mode in ("scan", "starting"):
-            self._mode = "wait"
+        elif self._mode in ("scan", "starting") and self._confirmed_in_app:
+            self._mode = "wait"  # a QR provider's link is not there yet: still "starting"
         if first or self.countdown.seconds_left() == 0:
             self.countdown.start(self._deadline(payment))
         self.qr.set_payload(payment.payer_url or payment.payer_text or "")

@@ -219,6 +219,7 @@ class WedgeDetector(QObject):
         self._clock = clock
         self._pass_enter = pass_enter  # a typed Enter goes on (to the dialog's OK)
         self._burst_start_text = ""
+        self._burst_span = (0, 0)  # where in that text the burst went: (from, to) replaced
         self._burst_length = 0
         self._last = 0.0
         field.installEventFilter(self)
@@ -236,7 +237,9 @@ class WedgeDetector(QObject):
             text = self._field.text()
             self._burst_length = 0
             if is_scan:
-                code = text[len(self._burst_start_text):]
+                # The burst replaced the selection (or went in at the cursor) it started at.
+                start, end = self._burst_span
+                code = text[start:len(text) - (len(self._burst_start_text) - end)]
                 self._field.setText(self._burst_start_text)
                 if self._pass_enter:  # a form's field: what is typed next replaces it
                     self._field.selectAll()
@@ -250,6 +253,10 @@ class WedgeDetector(QObject):
             if now - self._last > self.FAST_MS / 1000:
                 # A pause: whatever comes now starts a new burst (or is typing).
                 self._burst_start_text = self._field.text()
+                field = self._field
+                start = field.selectionStart() if field.hasSelectedText() \
+                    else field.cursorPosition()
+                self._burst_span = (start, start + len(field.selectedText()))
                 self._burst_length = 0
             self._burst_length += 1
             self._last = now

@@ -1296,6 +1296,11 @@ If you close the app now, these stay in the journal and are checked again at the
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
+      <source>Still in the basket, not paid: {amount} added after the payment of sale {sale} started.</source>
+      <translation>В корзине осталось неоплаченное: {amount}, добавленное после начала оплаты продажи {sale}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
       <source>Store</source>
       <translation>Магазин</translation>
     </message>
@@ -1520,6 +1525,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/core/service.py" />
       <source>A refund is recorded without its details; check the payment with the provider.</source>
       <translation>Возврат записан без подробностей; проверьте платёж в сервисе.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>A refund of this payment is under way: {provider} is asked about it again automatically, and its result is recorded when it answers. The payment itself is settled: nothing to resolve.</source>
+      <translation>По этому платежу идёт возврат: {provider} опрашивается автоматически, результат будет записан, когда придёт ответ. Сам платёж завершён: решать нечего.</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/service.py" />
@@ -2694,6 +2704,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/core/reports.py" />
       <source>{provider} {ref}: {what} (here {ours}, there {theirs}) — {decided}</source>
       <translation>{provider} {ref}: {what} (здесь {ours}, там {theirs}) — {decided}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
+      <source>{sale} {amount} {provider}: alert dealt with by {actor}: {note} ({alert})</source>
+      <translation>{sale} {amount} {provider}: предупреждение разобрано ({actor}): {note} ({alert})</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/reports.py" />

@@ -357,3 +357,23 @@ async def test_a_z_report_lists_resolved_differences_with_who_and_why(
     [text] = note_texts(z, {})
     assert "resolved by Boris: checked in the cabinet" in text
     assert ShiftReport.from_json(z.to_json()).notes == z.notes  # kept as printed
+
+
+async def test_a_z_report_says_how_an_alert_was_dealt_with(
+        office: Backoffice, runtime: Runtime, sandbox: SandboxTransport) -> None:
+    """A walk: a late Paymega payment returned in cash was counted as takings by the Z,
+    which said nothing of the cash given back."""
+    await office.open_shift("Анна")
+    left = await runtime.service.start_payment(simple_sale("377.00"), "paymega")
+    left = await runtime.service.wait(left.id, until=lambda p: p.provider_ref is not None)
+    await runtime.service.cancel(left.id)  # Paymega cannot cancel: left to expire
+    async with http_client(sandbox) as client:
+        await client.post(f"/_sandbox/paymega/invoices/{left.provider_ref}/pay")
+    runtime.service.notify(left.provider_ref or "")
+    late = await wait_state(runtime, left.id, "PAID")
+    assert late.attention is not None
+    await runtime.service.acknowledge(left.id, actor="Boris", note="returned in cash")
+    z = await office.close_shift(actor="manager")
+    [text] = note_texts(z, {"paymega": "Paymega"})
+    assert "377,00" in text
+    assert "Boris: returned in cash" in text

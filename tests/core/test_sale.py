@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from pos_app.core.money import AmountError, Money
-from pos_app.core.sale import MAX_QUANTITY, Measure, Sale, SaleLine, VatRate
+from pos_app.core.sale import MAX_QUANTITY, Measure, Sale, SaleLine, VatRate, lines_left
 from tests.helpers import grocery_sale
 
 
@@ -68,3 +68,17 @@ def test_a_quantity_no_till_sells_in_one_line_is_refused() -> None:
                  measure=Measure.KILOGRAM)
     assert SaleLine(name="Яблоки", unit_price=Money(18950), quantity=MAX_QUANTITY,
                     measure=Measure.KILOGRAM).quantity == MAX_QUANTITY
+
+
+def test_the_lines_left_after_a_paid_sale_are_what_was_added_since() -> None:
+    milk = SaleLine(name="Молоко", unit_price=Money(8990))
+    apples = SaleLine(name="Яблоки", unit_price=Money(20000), quantity=Decimal("0.75"),
+                      measure=Measure.KILOGRAM)
+    paid = [milk, apples]
+    assert lines_left(paid, paid) == []
+    counted_up = [SaleLine(name="Молоко", unit_price=Money(8990), quantity=Decimal(3)), apples]
+    assert lines_left(counted_up, paid) == [
+        SaleLine(name="Молоко", unit_price=Money(8990), quantity=Decimal(2))]
+    bread = SaleLine(name="Хлеб", unit_price=Money(4500))
+    assert lines_left([*paid, bread], paid) == [bread]
+    assert lines_left([bread], paid) == [bread]  # a basket made anew keeps its lines

@@ -639,3 +639,19 @@ async def test_a_correction_needs_the_provider_to_say_paid(runtime: Runtime,
     paid = await pay(runtime, sandbox, sale=simple_sale("45"), delay_ms=0)
     with pytest.raises(UserError, match="recorded as not paid"):
         await runtime.service.take_provider_state(paid.id, actor="Petrov", reason="checking")
+
+
+async def test_a_refund_under_way_is_never_dropped_by_a_decision_on_its_payment(
+        runtime: Runtime, sandbox: SandboxTransport) -> None:
+    """A walk: a refund whose answers were lost; the manager resolved its payment as "the
+    customer paid", the refund Koshelek had made was forgotten, and it was refunded again."""
+    paid = await pay(runtime, sandbox, sale=simple_sale("310.14"), delay_ms=0)
+    fault(sandbox, kind="drop_after", path=REFUND, count=-1)
+    await runtime.service.refund(paid.id, amount=Money(5000))
+    refunding = await wait_state(runtime, paid.id, "REFUNDING")
+    with pytest.raises(UserError, match="refund of this payment is under way"):
+        await runtime.service.resolve(refunding.id, S.PAID, reason="looks paid", actor="Boris")
+    assert sandbox.sandbox.faults is not None
+    sandbox.sandbox.faults.clear()
+    done = await wait_state(runtime, paid.id, "PARTIALLY_REFUNDED", timeout=30)
+    assert done.refunded_minor == 5000  # the refund Koshelek made, recorded once

@@ -576,6 +576,7 @@ def test_a_barcode_scanned_into_the_weight_dialog_is_not_a_weight(make_app: Make
     app.scan(flows.PIECE)
     snap = app.wait(lambda s: "was scanned into this form" in s.text("dialogError"),
                     what="the scan refused where it landed")
+    assert f"({flows.PIECE})" in snap.text("dialogError")  # the whole code, as scanned
     app.shot("scan-in-weight")
     assert snap.has_window("lineDialog")  # nothing confirmed
     assert flows.PIECE not in snap.text("lineQuantity")
@@ -717,3 +718,42 @@ def test_a_double_tap_on_yes_does_not_tap_what_is_behind(make_app: MakeApp) -> N
     app.click("ok", window="infoBox")
     snap = app.no_modal()
     assert "60,00" in snap.text("detailsSummary")  # the same payment, not the one behind
+
+
+def test_a_new_sale_after_a_late_paid_result_keeps_only_what_was_not_paid(
+        make_app: MakeApp) -> None:
+    """A sale's outcome was unknown; back at the sale the cashier counted a line up; the
+    payment then came back paid, and "New sale" kept the whole basket: the next customer was
+    asked for the paid line again."""
+    app = make_app()
+    checkout = "/koshelek/api/v1/merchant/checkout"
+    with app.sandbox() as sandbox:
+        sandbox.post("/_sandbox/faults", json={"kind": "drop_after", "path": checkout,
+                                               "count": -1}).raise_for_status()
+    flows.add_amount(app, "150")
+    flows.checkout(app)
+    flows.choose(app, "koshelek")
+    app.click("trainingCustomer")
+    app.wait(lambda s: s.screen == "resultScreen" and s.find("checkAgain") is not None,
+             what="outcome unknown", timeout=40)
+    app.key("Escape")  # back to the sale
+    app.on_screen("saleScreen")
+    app.click_cell("basket", row=0)
+    app.key("plus")
+    app.wait(lambda s: "300,00" in s.text("saleTotal"), what="counted up to 2")
+    with app.sandbox() as sandbox:
+        sandbox.delete("/_sandbox/faults").raise_for_status()
+    app.click("attentionButton")
+    app.on_screen("attentionScreen")
+    app.wait(lambda s: len(app.items("attentionTable")) > 0, what="the unknown payment")
+    app.click_cell("attentionTable", row=0, column=1)
+    app.click("askAgain")
+    app.wait(lambda s: "(0)" in s.text("attentionButton"), what="paid after all", timeout=40)
+    app.key("Escape")
+    app.wait(lambda s: s.screen == "resultScreen" and s.find("showReceipt") is not None,
+             what="the sale's result first: paid")
+    app.click("newSale")
+    snap = app.wait(lambda s: s.screen == "saleScreen" and "150,00" in s.text("saleTotal"),
+                    what="only the unpaid line left", timeout=20)
+    assert "not paid" in snap.text("saleMessage")
+    app.shot("left-after-paid")
