@@ -348,10 +348,11 @@ async def with_progress(parent: QWidget | None, work: Awaitable[T], text: str) -
     if task.done():
         return task.result()
     dialog = ProgressDialog(parent, text)
+    closed = _finished(dialog)  # connected before it shows: a quick Stop is not missed
     QDialog.open(dialog)
-    closed = asyncio.ensure_future(_finished(dialog))
     try:
-        await asyncio.wait({task, closed}, return_when=asyncio.FIRST_COMPLETED)
+        either: set[asyncio.Future[Any]] = {task, closed}
+        await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
     finally:
         closed.cancel()
         dialog.done(0)
@@ -363,12 +364,14 @@ async def with_progress(parent: QWidget | None, work: Awaitable[T], text: str) -
     return task.result()
 
 
-async def _finished(dialog: QDialog) -> None:
-    done = asyncio.get_running_loop().create_future()
+def _finished(dialog: QDialog) -> asyncio.Future[None]:
+    """Done when the dialog closes.  Connected at once: as a task it connected only when
+    first run, and a Stop pressed before that was lost (the wait hung)."""
+    done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
     def finished(_: int) -> None:
         if not done.done():
             done.set_result(None)
 
     dialog.finished.connect(finished)
-    await done
+    return done
