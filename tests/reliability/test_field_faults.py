@@ -12,7 +12,6 @@ import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -27,20 +26,13 @@ from pos_app.sandbox.server import SandboxServer
 from pos_app.sandbox.testing import SandboxTransport
 from tests.helpers import simple_sale, training_runtime
 from tests.providers.test_pegas import make as make_pegas
+from tests.test_cli import run
 
 
 @pytest.fixture
 def server() -> Iterator[SandboxServer]:
     with SandboxServer() as running:
         yield running
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    lines = [line for line in out.splitlines() if line.strip()]
-    data = json.loads(lines[-1]) if "--json" in argv and lines else out
-    return code, data, err
 
 
 # -- #1: a payout goes to exactly the account typed --
