@@ -14,13 +14,14 @@ import io
 import json
 import logging
 import os
+import re
 import signal
 import sys
 import threading
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -55,6 +56,10 @@ EXIT_OK, EXIT_NOT_PAID, EXIT_USAGE, EXIT_UNKNOWN, EXIT_PROVIDER = 0, 1, 2, 3, 4
 RECHECK_UNPAID = timedelta(days=2)
 REFERENCE_MAX = 64
 
+# The reason codes of a provider refusing the terminal's credentials (providers.errors
+# auth_failed, Pegas-kassa's access and authorization errors, Koshelek's token bridge).
+_REFUSED_CREDENTIALS = {"HTTP_401", "HTTP_403", "access_denied", "authorization_error",
+                        "TOKEN"}
 _EXIT_FOR_STATE = {
     PaymentState.PAID: EXIT_OK,
     PaymentState.PARTIALLY_REFUNDED: EXIT_OK,
@@ -437,6 +442,8 @@ async def _outcome(service: PaymentService, payment: Payment, args: argparse.Nam
     _print_payment(payment, args.json, reference=reference)
     if payment.state is PaymentState.DRAFT:  # never sent: it could not even be journaled
         return EXIT_PROVIDER
+    if payment.state is PaymentState.DECLINED and payment.reason_code in _REFUSED_CREDENTIALS:
+        return EXIT_PROVIDER  # not the customer's decline: the terminal's credentials
     return _EXIT_FOR_STATE.get(payment.state, EXIT_UNKNOWN)
 
 
@@ -477,15 +484,62 @@ async def cmd_cancel(args: argparse.Namespace) -> int:
 
 
 def _quantities(items: Sequence[str]) -> dict[int, Decimal]:
+    """``LINE=QUANTITY`` pairs: ASCII digits, a line from 1, a quantity above zero ("NaN",
+    "inf" and "-1" are no quantities)."""
     wanted: dict[int, Decimal] = {}
     for item in items:
         line, _, quantity = item.partition("=")
         try:
-            wanted[int(line) - 1] = Decimal(quantity or "1")
-        except (ValueError, InvalidOperation):
+            if not re.fullmatch(r"[0-9]{1,4}", line.strip()) or int(line) < 1:
+                raise ValueError(line)
+            amount = parse_decimal(quantity or "1")
+            if amount <= 0:
+                raise ValueError(quantity)
+        except (ValueError, AmountError):
             raise UserError(msg("CLI", "--item {item}: use LINE=QUANTITY, e.g. 1=2",
                                 item=item)) from None
+        wanted[int(line) - 1] = amount
     return wanted
+
+
+def _count(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high`` in ASCII digits."""
+    def parse(text: str) -> int:
+        if not re.fullmatch(r"[0-9]{1,10}", text.strip()) or not low <= int(text) <= high:
+            raise argparse.ArgumentTypeError(f"use a whole number from {low} to {high}")
+        return int(text)
+    return parse
+
+
+def _output_file(text: str) -> Path:
+    """Where a command writes a file: a new file in a folder that exists and can be written.
+    Checked before anything is asked for; an existing file is never overwritten silently."""
+    path = Path(text)
+    problem = None
+    if not text.strip():
+        problem = msg("CLI", "--output is empty: give a file name.")
+    elif path.is_dir():
+        problem = msg("CLI", "--output {path} is a folder: give a file name.", path=text)
+    elif path.exists():
+        problem = msg("CLI", "--output {path} exists already: give another name, or delete it "
+                             "first.", path=text)
+    elif not path.parent.is_dir():
+        problem = msg("CLI", "--output {path}: the folder {folder} does not exist.", path=text,
+                      folder=str(path.parent))
+    elif not os.access(path.parent, os.W_OK):
+        problem = msg("CLI", "--output {path}: the folder {folder} cannot be written to.",
+                      path=text, folder=str(path.parent))
+    if problem is not None:
+        raise UserError(problem)
+    return path
+
+
+def _write(path: Path, content: bytes) -> None:
+    try:
+        path.write_bytes(content)
+    except OSError as exc:
+        raise UserError(msg("CLI", "{path} could not be written: {why}.", path=str(path),
+                            why=exc.strerror or "error")) from None
 
 
 async def cmd_refund(args: argparse.Namespace) -> int:
@@ -653,11 +707,17 @@ async def cmd_export(args: argparse.Namespace) -> int:
     from pos_app.core.export import Period
 
     period = Period.parse(getattr(args, "from"), args.to)
+    output = _output_file(args.output)
     args.needs_lock = False
 
     async def body(runtime: Runtime) -> int:
-        count = await Backoffice(runtime.service).export(Path(args.output), period,
-                                                         semicolon=args.semicolon)
+        try:
+            count = await Backoffice(runtime.service).export(output, period,
+                                                             semicolon=args.semicolon)
+        except OSError as exc:  # e.g. a read-only file system: said, nothing left half
+            output.unlink(missing_ok=True)
+            raise UserError(msg("CLI", "{path} could not be written: {why}.", path=args.output,
+                                why=exc.strerror or "error")) from None
         if args.json:
             print(json.dumps({"output": args.output, "payments": count}))
         else:
@@ -742,10 +802,12 @@ async def _payout_outcome(service: PaymentService, payout: Payment, args: argpar
 
 
 async def cmd_receipt(args: argparse.Namespace) -> int:
+    output = _output_file(args.output)
+
     async def body(runtime: Runtime) -> int:
         payment = await _find(runtime, args.payment_id, args.json)
         content, kind = await runtime.service.receipt_file(payment.id, args.format)
-        await asyncio.to_thread(Path(args.output).write_bytes, content)
+        await asyncio.to_thread(_write, output, content)
         if args.json:
             print(json.dumps({"payment_id": payment.id, "output": args.output,
                               "content_type": kind, "bytes": len(content)}))
@@ -972,7 +1034,8 @@ def build_parser() -> argparse.ArgumentParser:
                             help="X report (shift stays open) or Z report (reconciles and "
                                  "closes the shift)")
     report.add_argument("kind", choices=("x", "z"))
-    report.add_argument("--shift", type=int, help="X report of an earlier shift (its Z report)")
+    report.add_argument("--shift", type=_count(1, 10**9),
+                        help="X report of an earlier shift (its Z report)")
     report.add_argument("--actor", default="integration", help="who closes the shift (Z)")
     report.set_defaults(run=cmd_report)
 
@@ -986,9 +1049,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(run=cmd_export)
 
     history = sub.add_parser("history", parents=[common], help="list recent payments")
-    history.add_argument("--limit", type=int, default=20)
+    history.add_argument("--limit", type=_count(1, 10_000), default=20)
     history.add_argument("--provider", action="append")
-    history.add_argument("--state", action="append")
+    history.add_argument("--state", action="append", type=str.lower,
+                         choices=[state.value.lower() for state in PaymentState])
     history.add_argument("--search", help="id, transaction id, sale number or amount")
     history.set_defaults(run=cmd_history)
 
@@ -1106,8 +1170,8 @@ def _run(args: argparse.Namespace) -> int:
         return exc.code
     except (ConfigError, SecretsUnavailable, TerminalBusy, AmountError) as exc:
         return _report(EXIT_USAGE, exc, args.json)
-    except JournalError as exc:
-        return _report(EXIT_PROVIDER, exc, args.json)
+    except JournalError as exc:  # unusable journal: nothing was sent (it is written first)
+        return _report(EXIT_USAGE, exc, args.json)
     except OutcomeUnknown as exc:
         return _report(EXIT_UNKNOWN, exc, args.json)
     except InvalidInput as exc:

@@ -52,12 +52,21 @@ class Period:
         return since, until
 
 
+# A till's journal holds no payment outside these years; dates beyond them overflowed into
+# an internal error (9999-12-31 plus the day after, 0001-01-01 in UTC).
+_YEARS = range(1970, 9999)
+
+
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise UserError(msg(C, "“{text}” is not a date; write it as YYYY-MM-DD, e.g. 2026-11-26.",
                             text=text)) from None
+    if day.year not in _YEARS:
+        raise UserError(msg(C, "“{text}” is outside the years a journal can hold ({first} to "
+                               "{last}).", text=text, first=_YEARS[0], last=_YEARS[-1]))
+    return day
 
 
 def _safe_text(value: str) -> str:

@@ -921,11 +921,16 @@ def _filter_sql(flt: PaymentFilter) -> tuple[list[str], list[Any]]:
     return where, params
 
 
+# SQLite's integers are 64-bit: a longer "amount" typed into a search is no amount.
+_MAX_MINOR = 2**63 - 1
+
+
 def _amount_minor(text: str) -> int | None:
     try:
-        return to_minor(parse_decimal(text), "RUB")
+        minor = to_minor(parse_decimal(text), "RUB")
     except AmountError:
         return None
+    return minor if abs(minor) <= _MAX_MINOR else None
 
 
 def _describe(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -36,6 +36,31 @@
     </message>
     <message>
       <location filename="../../pos_app/cli.py" />
+      <source>--output is empty: give a file name.</source>
+      <translation>--output пуст: укажите имя файла.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/cli.py" />
+      <source>--output {path} exists already: give another name, or delete it first.</source>
+      <translation>--output {path} уже существует: укажите другое имя или сначала удалите файл.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/cli.py" />
+      <source>--output {path} is a folder: give a file name.</source>
+      <translation>--output {path} — это папка: укажите имя файла.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/cli.py" />
+      <source>--output {path}: the folder {folder} cannot be written to.</source>
+      <translation>--output {path}: в папку {folder} нельзя записывать.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/cli.py" />
+      <source>--output {path}: the folder {folder} does not exist.</source>
+      <translation>--output {path}: папки {folder} нет.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/cli.py" />
       <source>Reference {reference}: payment {id} ended {state} here, but the provider says it was paid. It is not charged again; a person must check it.</source>
       <translation>Ссылка {reference}: платёж {id} здесь завершён как {state}, но провайдер сообщает, что он оплачен. Повторно деньги не списываются; платёж должен проверить человек.</translation>
     </message>
@@ -43,6 +68,11 @@
       <location filename="../../pos_app/cli.py" />
       <source>This terminal takes payments in {mine}; --currency {asked} cannot be used.</source>
       <translation>Эта касса принимает платежи в {mine}; --currency {asked} использовать нельзя.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/cli.py" />
+      <source>{path} could not be written: {why}.</source>
+      <translation>Не удалось записать {path}: {why}.</translation>
     </message>
   </context>
   <context>
@@ -800,6 +830,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <location filename="../../pos_app/core/export.py" />
       <source>“{text}” is not a date; write it as YYYY-MM-DD, e.g. 2026-11-26.</source>
       <translation>«{text}» — не дата; пишите в виде ГГГГ-ММ-ДД, например 2026-11-26.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/export.py" />
+      <source>“{text}” is outside the years a journal can hold ({first} to {last}).</source>
+      <translation>«{text}» вне лет, которые может содержать журнал (с {first} по {last}).</translation>
     </message>
   </context>
   <context>

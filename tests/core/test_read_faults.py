@@ -19,8 +19,8 @@ from pos_app.core.service import PaymentUpdate
 from pos_app.core.states import OperationState, PaymentState
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.testing import SandboxTransport
-from tests.core.test_service_paymega import pm, press, start
-from tests.helpers import customer, simple_sale, training_runtime, wait_state, wait_until
+from tests.core.test_service_paymega import paymega_terminal, pm, press, start
+from tests.helpers import customer, simple_sale, wait_state, wait_until
 
 S = PaymentState
 INVOICES = "/paymega/api/payment-invoices/"
@@ -30,12 +30,7 @@ STATUS = "/koshelek/api/v1/merchant/transaction/status"
 
 @pytest.fixture
 async def terminal(sandbox: SandboxTransport, isolated_dirs: Path) -> AsyncIterator[Runtime]:
-    config = isolated_dirs / "config" / "terminal.toml"
-    config.parent.mkdir(parents=True)
-    config.write_text("[providers.paymega]\nrefunds = true\npoll_interval_s = 1.0\n"
-                      "slow_poll_interval_s = 5.0\n", encoding="utf-8")
-    runtime = await training_runtime(sandbox)
-    await runtime.service.start()
+    runtime = await paymega_terminal(sandbox, isolated_dirs)
     yield runtime
     await runtime.aclose()
 

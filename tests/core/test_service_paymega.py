@@ -32,14 +32,20 @@ def pm(sandbox: SandboxTransport) -> PaymegaSandbox:
     return sandbox.sandbox.paymega
 
 
-@pytest.fixture
-async def terminal(sandbox: SandboxTransport, isolated_dirs: Path) -> AsyncIterator[Runtime]:
-    config = isolated_dirs / "config" / "terminal.toml"
+async def paymega_terminal(sandbox: SandboxTransport, folder: Path) -> Runtime:
+    """A started training terminal whose Paymega refunds and polls every second."""
+    config = folder / "config" / "terminal.toml"
     config.parent.mkdir(parents=True)
     config.write_text("[providers.paymega]\nrefunds = true\npoll_interval_s = 1.0\n"
                       "slow_poll_interval_s = 5.0\n", encoding="utf-8")
     runtime = await training_runtime(sandbox)
     await runtime.service.start()
+    return runtime
+
+
+@pytest.fixture
+async def terminal(sandbox: SandboxTransport, isolated_dirs: Path) -> AsyncIterator[Runtime]:
+    runtime = await paymega_terminal(sandbox, isolated_dirs)
     yield runtime
     await runtime.aclose()
 

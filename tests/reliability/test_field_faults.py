@@ -12,7 +12,6 @@ import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -27,20 +26,13 @@ from pos_app.sandbox.server import SandboxServer
 from pos_app.sandbox.testing import SandboxTransport
 from tests.helpers import simple_sale, training_runtime
 from tests.providers.test_pegas import make as make_pegas
+from tests.test_cli import run
 
 
 @pytest.fixture
 def server() -> Iterator[SandboxServer]:
     with SandboxServer() as running:
         yield running
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    lines = [line for line in out.splitlines() if line.strip()]
-    data = json.loads(lines[-1]) if "--json" in argv and lines else out
-    return code, data, err
 
 
 # -- #1: a payout goes to exactly the account typed --
@@ -323,3 +315,66 @@ def test_paid_there_after_an_unpaid_end_is_noticed_and_not_charged_again(
     assert code == 3
     assert "not charged again" in again["error"]
     assert len(paymega.invoices) == 1
+
+
+# -- #9: exit codes that say what happened --
+
+def exit_code(argv: list[str]) -> int | str | None:
+    """main's exit code, argparse's own refusals (SystemExit) included."""
+    try:
+        return main(argv)
+    except SystemExit as ended:
+        return ended.code
+
+
+@pytest.mark.parametrize("argv", [
+    ("history", "--limit", "99999999999"),
+    ("history", "--limit", "0"),
+    ("history", "--state", "bogus"),
+    ("report", "x", "--shift", "99999999999999999999"),
+    ("receipt", "abcdef", "--output", ""),
+    ("receipt", "abcdef", "--output", "/"),
+    ("receipt", "abcdef", "--output", "/no/such/folder/r.pdf"),
+    ("export", "--from", "2026-01-01", "--to", "9999-12-31", "--output", "x.csv"),
+    ("export", "--from", "0001-01-01", "--to", "2026-01-01", "--output", "x.csv"),
+    ("export", "--from", "2026-01-01", "--to", "2026-01-02", "--output", ""),
+    ("export", "--from", "2026-01-01", "--to", "2026-01-02", "--output", "/"),
+])
+def test_bad_input_exits_2_with_a_sentence(capsys: pytest.CaptureFixture[str],
+                                           isolated_dirs: Path, argv: tuple[str, ...]) -> None:
+    code = exit_code([argv[0], "--demo", *argv[1:]])
+    out, err = capsys.readouterr()
+    assert code == 2, out + err
+    assert "Traceback" not in out + err
+    assert (out + err).strip()  # a sentence says what is wrong
+
+
+def test_a_refund_of_nan_items_and_an_existing_receipt_file_exit_2(
+        capsys: pytest.CaptureFixture[str], isolated_dirs: Path) -> None:
+    code, paid, _ = run(capsys, "pay", "--demo", "--provider", "pegas", "--amount", "30",
+                        "--json")
+    assert code == 0
+    for item in ("1=NaN", "1=inf", "1=-1", "١=1", "0=1"):
+        code, data, _ = run(capsys, "refund", "--demo", paid["payment_id"], "--item", item,
+                            "--json")
+        assert code == 2, (item, data)
+    kept = isolated_dirs / "receipt.pdf"
+    kept.write_bytes(b"the customer's earlier receipt")
+    code, data, _ = run(capsys, "receipt", "--demo", paid["payment_id"], "--output", str(kept),
+                        "--json")
+    assert code == 2
+    assert "exists already" in data["error"]
+    assert kept.read_bytes() == b"the customer's earlier receipt"  # not overwritten
+    code, _, _ = run(capsys, "history", "--demo", "--search", "9" * 20, "--json")
+    assert code == 0  # a search that finds nothing, not an internal error
+
+
+def test_credentials_refused_during_pay_exit_4(capsys: pytest.CaptureFixture[str],
+                                               server: SandboxServer,
+                                               isolated_dirs: Path) -> None:
+    assert server.sandbox.faults is not None
+    server.sandbox.faults.add(Fault(kind="status", status=401, count=-1,
+                                    path="/koshelek/api/v1/merchant/checkout"))
+    code, data, _ = run(capsys, "pay", "--demo", "--sandbox-url", server.base_url,
+                        "--provider", "koshelek", "--amount", "30", "--json")
+    assert (code, data["state"]) == (4, "DECLINED")

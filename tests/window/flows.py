@@ -101,3 +101,21 @@ def open_history_row(app: App, row: int = 0) -> Snapshot:
     app.wait(lambda s: len(app.items("historyTable")) > 0, what="the history's rows")
     app.click_cell("historyTable", row=row, column=1)
     return app.wait(lambda s: s.get("detailsRefund").text != "", what="the details")
+
+
+def resolve_as_declined(app: App, *, reason: str, actor: str) -> None:
+    """In the open resolve dialog: "Not paid: declined", why and who, OK, and Yes to the
+    question of what that risks."""
+    app.click("outcome")
+    app.wait(lambda s: bool(s.raw["popup"]), what="the outcomes")
+    declined = next(c for c in app.items("popup") if c["text"] == "Not paid: declined")
+    x, y, w, h = declined["rect"]
+    app.x.click(x + w // 2, y + h // 2)
+    app.click("reason")
+    app.type(reason)
+    app.click("actor")
+    app.type(actor)
+    app.shot("resolve")
+    app.click("ok", window="resolveDialog")
+    app.message(contains="as not paid?")
+    app.click("yes", window="confirmBox")

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from tests.window import flows
-from tests.window.app import EXCEPTION_NAME
+from tests.window.app import EXCEPTION_NAME, App
 from tests.window.conftest import MakeApp
 from tests.window.printing import PrintQueue, pdf_text
 
@@ -243,19 +243,8 @@ def test_a_resolved_payment_cannot_be_resolved_again_from_a_stale_panel(
     app.modal("resolveDialog")
     app.click("ok", window="resolveDialog")  # nothing chosen: refused
     app.wait(lambda s: "Choose what happened" in s.text("dialogError"), what="no default")
-    app.click("outcome")
-    app.wait(lambda s: bool(s.raw["popup"]), what="the outcomes")
-    declined = next(c for c in app.items("popup") if c["text"] == "Not paid: declined")
-    x, y, w, h = declined["rect"]
-    app.x.click(x + w // 2, y + h // 2)
-    app.click("reason")
-    app.type("Koshelek support: the checkout never arrived")
-    app.click("actor")
-    app.type("Manager Ivanova")
-    app.shot("resolve")
-    app.click("ok", window="resolveDialog")
-    app.message(contains="as not paid?")  # what it risks, asked first
-    app.click("yes", window="confirmBox")
+    flows.resolve_as_declined(app, reason="Koshelek support: the checkout never arrived",
+                              actor="Manager Ivanova")  # what it risks is asked first
     app.no_modal()
     app.wait(lambda s: "(0)" in s.text("attentionButton"), what="nothing left to resolve")
     app.click("historyButton")
@@ -591,18 +580,7 @@ def test_clearing_a_sale_whose_payment_is_unknown_names_it_and_its_late_payment_
     the same goods were paid again another way, and when the first payment turned out paid
     nobody was told."""
     app = make_app()
-    checkout = "/koshelek/api/v1/merchant/checkout"
-    with app.sandbox() as sandbox:  # Koshelek takes the money; its answers are lost
-        sandbox.post("/_sandbox/faults", json={"kind": "drop_after", "path": checkout,
-                                               "count": -1}).raise_for_status()
-    flows.add_amount(app, "88")
-    flows.checkout(app)
-    flows.choose(app, "koshelek")
-    app.click("trainingCustomer")
-    app.wait(lambda s: s.screen == "resultScreen" and s.find("checkAgain") is not None,
-             what="outcome unknown", timeout=40)
-    app.key("Escape")  # back to the sale
-    app.on_screen("saleScreen")
+    unknown_koshelek_payment(app, "88")  # Koshelek takes the money; answers are lost
     app.click("clearSale")
     text = app.message(contains="not settled yet")
     assert "88,00" in text
@@ -661,18 +639,7 @@ def test_a_wrong_not_paid_decision_is_corrected_from_the_provider(make_app: Make
     app.click("detailsResolve")
     flows.enter_pin(app)
     app.modal("resolveDialog")
-    app.click("outcome")
-    app.wait(lambda s: bool(s.raw["popup"]), what="the outcomes")
-    declined = next(c for c in app.items("popup") if c["text"] == "Not paid: declined")
-    x, y, w, h = declined["rect"]
-    app.x.click(x + w // 2, y + h // 2)
-    app.click("reason")
-    app.type("the customer says the page failed")
-    app.click("actor")
-    app.type("Ivanova")
-    app.click("ok", window="resolveDialog")
-    app.message(contains="as not paid?")  # said what it risks, asked first
-    app.click("yes", window="confirmBox")
+    flows.resolve_as_declined(app, reason="the customer says the page failed", actor="Ivanova")
     with app.sandbox() as sandbox:  # the customer paid the link after all
         sandbox.delete("/_sandbox/faults").raise_for_status()
         [invoice] = sandbox.get("/_sandbox/paymega/invoices").json()
@@ -726,18 +693,7 @@ def test_a_new_sale_after_a_late_paid_result_keeps_only_what_was_not_paid(
     payment then came back paid, and "New sale" kept the whole basket: the next customer was
     asked for the paid line again."""
     app = make_app()
-    checkout = "/koshelek/api/v1/merchant/checkout"
-    with app.sandbox() as sandbox:
-        sandbox.post("/_sandbox/faults", json={"kind": "drop_after", "path": checkout,
-                                               "count": -1}).raise_for_status()
-    flows.add_amount(app, "150")
-    flows.checkout(app)
-    flows.choose(app, "koshelek")
-    app.click("trainingCustomer")
-    app.wait(lambda s: s.screen == "resultScreen" and s.find("checkAgain") is not None,
-             what="outcome unknown", timeout=40)
-    app.key("Escape")  # back to the sale
-    app.on_screen("saleScreen")
+    unknown_koshelek_payment(app, "150")  # Koshelek takes the money; answers are lost
     app.click_cell("basket", row=0)
     app.key("plus")
     app.wait(lambda s: "300,00" in s.text("saleTotal"), what="counted up to 2")
@@ -757,3 +713,20 @@ def test_a_new_sale_after_a_late_paid_result_keeps_only_what_was_not_paid(
                     what="only the unpaid line left", timeout=20)
     assert "not paid" in snap.text("saleMessage")
     app.shot("left-after-paid")
+
+
+def unknown_koshelek_payment(app: App, amount: str) -> None:
+    """A sale paid by Koshelek whose answers are lost (it took the money): its outcome is
+    unknown, and the cashier is back at the sale."""
+    with app.sandbox() as sandbox:
+        sandbox.post("/_sandbox/faults", json={"kind": "drop_after", "count": -1,
+                                               "path": "/koshelek/api/v1/merchant/checkout"},
+                     ).raise_for_status()
+    flows.add_amount(app, amount)
+    flows.checkout(app)
+    flows.choose(app, "koshelek")
+    app.click("trainingCustomer")
+    app.wait(lambda s: s.screen == "resultScreen" and s.find("checkAgain") is not None,
+             what="outcome unknown", timeout=40)
+    app.key("Escape")  # back to the sale
+    app.on_screen("saleScreen")
