@@ -26,12 +26,13 @@ import logging
 from collections.abc import Callable
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from pos_app.localserver import LocalServer, basic_auth_ok
 from pos_app.providers.paymega import callbacks as paymega_callbacks
+from pos_app.redact import same_secret
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ class CallbackApp:
             if not self._pegas:
                 return False
             expected = hmac.new(self._pegas.encode(), body, hashlib.sha256).hexdigest()
-            return hmac.compare_digest(expected, request.headers.get("x-signature", ""))
+            return same_secret(request.headers.get("x-signature", ""), expected)
         return await self._accept(request, "pegas", signed,
                                   lambda body: _field(body, "order_id", "id"))
 
@@ -112,6 +113,9 @@ class CallbackApp:
             body = await _body(request, self._limit)
         except TooLarge:
             return _refused(provider, 413)
+        except ClientDisconnect:  # the sender gave up mid-body: nothing to read, no traceback
+            log.info("%s callback ended before its body; ignored", provider)
+            return Response(status_code=400)
         if authentic is not None and not authentic(body):
             return _refused(provider, 403)
         ref = reference(body)

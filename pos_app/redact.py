@@ -8,6 +8,7 @@ record; :func:`redact` is for text built by hand (exception messages, reports).
 
 from __future__ import annotations
 
+import hmac
 import logging
 import re
 import threading
@@ -36,6 +37,13 @@ _lock = threading.Lock()
 _secrets: set[str] = set()
 # Shorter values would mask ordinary words and numbers; such secrets are not secret anyway.
 _MIN_SECRET_LEN = 4
+
+
+def same_secret(given: str, expected: str) -> bool:
+    """Constant-time equality of two texts, whatever their characters: ``hmac.compare_digest``
+    raises on non-ASCII ``str`` (a header "X-Signature: é" was an HTTP 500 and a traceback)."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"),
+                               expected.encode("utf-8", "surrogatepass"))
 
 
 def register_secret(value: str | None) -> None:

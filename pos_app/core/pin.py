@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
-import hmac
 import json
 import secrets
 import time
@@ -19,6 +18,7 @@ from collections.abc import Callable
 
 from pos_app.core.secrets import SecretStore
 from pos_app.i18n import UserError, msg
+from pos_app.redact import same_secret
 
 C = "Pin"
 TRAINING_PIN = "1234"
@@ -47,7 +47,7 @@ def check_hash(pin: str, stored: str) -> bool:
     if scheme != "pbkdf2-sha256":
         return False
     again = hash_pin(pin, salt=base64.b64decode(salt), iterations=int(iterations))
-    return hmac.compare_digest(again.rsplit("$", 1)[1], digest)
+    return same_secret(again.rsplit("$", 1)[1], digest)
 
 
 def check_new_pin(pin: str) -> None:
@@ -93,7 +93,7 @@ class PinStore:
             raise PinError(msg(C, "Too many wrong PINs. Try again in {n} min.", n=minutes))
         stored = self._secrets.get("manager", "pin_hash")
         if stored is None:
-            right = self._training and hmac.compare_digest(pin, TRAINING_PIN)
+            right = self._training and same_secret(pin, TRAINING_PIN)
         else:
             right = check_hash(pin, stored)
         if right:

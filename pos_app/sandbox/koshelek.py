@@ -32,6 +32,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route, Router
 
 from pos_app.localserver import basic_auth_ok
+from pos_app.redact import same_secret
 from pos_app.sandbox.common import JSONResponse, random_code, read_body, utc_millis
 
 PREFIX = "/koshelek"
@@ -180,7 +181,7 @@ class KoshelekSandbox:
             return {"resultCode": "INVALID_BARCODE", "totpCodeValid": False}
         loyalty_id, card_session, code = match.groups()
         step = int(time.time()) // TOTP_STEP
-        valid = any(hmac.compare_digest(self._totp(card_session, s), code)
+        valid = any(same_secret(code, self._totp(card_session, s))
                     for s in range(step - TOTP_WINDOW, step + TOTP_WINDOW + 1))
         with self._lock:
             session = self.sessions.get(card_session)
@@ -205,7 +206,7 @@ class KoshelekSandbox:
         if not token or len(token) < 4:
             return False
         payload, code = token[:-3], token[-3:]
-        if not hmac.compare_digest(self._token_code(payload), code):
+        if not same_secret(code, self._token_code(payload)):
             return False
         try:
             issued = float(json.loads(base64.b64decode(payload))["ts"]) / 1000

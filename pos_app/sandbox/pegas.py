@@ -29,6 +29,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from pos_app.redact import same_secret
 from pos_app.sandbox.common import JSONResponse, random_code, read_form
 from pos_app.sandbox.files import jpeg_receipt, pdf_receipt
 
@@ -382,7 +383,7 @@ class PegasSandbox:
                 return HTMLResponse("<h1>404 Not Found</h1>", status_code=404)  # no such path
             try:
                 params = await self._params(request)
-                if not hmac.compare_digest(params.get("token", ""), self.token):
+                if not same_secret(params.get("token", ""), self.token):
                     return _error(401, "authorization_error", "Invalid token")
                 with self._lock:
                     answer = handler(params)
@@ -398,7 +399,7 @@ class PegasSandbox:
     async def _receipt_file(self, request: Request) -> Response:
         try:
             params = await self._params(request)
-            if not hmac.compare_digest(params.get("token", ""), self.token):
+            if not same_secret(params.get("token", ""), self.token):
                 return _error(401, "authorization_error", "Invalid token")
             with self._lock:
                 content, kind, name = self.receipt(params)

@@ -7,8 +7,9 @@ import base64
 import hashlib
 import hmac
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, MutableMapping
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -64,15 +65,45 @@ async def test_authenticated_notifications_only_trigger_a_read(
     ("/paymega", {}, 403),
     ("/paymega", {"X-Signature": "AAAA"}, 403),
     ("/pegas", {"X-Signature": "00" * 32}, 403),
+    # Not ASCII: compare_digest raised on it, an HTTP 500 with a traceback (issue 16 #17).
+    ("/paymega", {b"X-Signature": "é".encode()}, 403),
+    ("/pegas", {b"X-Signature": ("ü" * 32).encode("latin-1")}, 403),
+    ("/koshelek", {"Authorization": "Basic " + base64.b64encode("ä:ö".encode()).decode()},
+     401),
 ])
 async def test_anything_unauthenticated_is_refused(
-        listener: tuple[httpx.AsyncClient, list[str]], path: str, headers: dict[str, str],
-        status: int) -> None:
+        listener: tuple[httpx.AsyncClient, list[str]], path: str,
+        headers: Mapping[str, str] | Mapping[bytes, bytes], status: int) -> None:
     client, notified = listener
     body = json.dumps({"transactionId": "x", "data": {"id": "cpi_x"}, "id": 1}).encode()
     answer = await client.post(path, content=body, headers=headers)
     assert answer.status_code == status
     assert notified == []
+
+
+async def test_an_upload_cut_short_is_no_error(caplog: pytest.LogCaptureFixture) -> None:
+    """Every aborted upload logged a full traceback: unauthenticated log flooding."""
+    notified: list[str] = []
+    app = CallbackApp(notified.append, max_body_bytes=2048, koshelek=(LOGIN, PASSWORD),
+                      paymega_secret=PAYMEGA_SECRET, pegas_token=PEGAS_TOKEN)
+    messages: list[MutableMapping[str, Any]] = [
+        {"type": "http.request", "body": b'{"data": {"id"', "more_body": True},
+        {"type": "http.disconnect"}]
+    sent: list[MutableMapping[str, Any]] = []
+
+    async def receive() -> MutableMapping[str, Any]:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/paymega", "headers": [],
+             "query_string": b"", "root_path": "", "scheme": "http",
+             "server": ("register", 80), "client": ("10.0.0.9", 5000), "http_version": "1.1"}
+    await app.app(scope, receive, send)
+    assert notified == []
+    assert not [r for r in caplog.records if r.exc_info]  # no traceback in the log
+    assert [m.get("status") for m in sent if m["type"] == "http.response.start"] == [400]
 
 
 async def test_oversized_bodies_and_other_requests_are_refused(

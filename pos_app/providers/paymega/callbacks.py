@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import json
+
+from pos_app.redact import same_secret
 
 
 def signature(secret: str, raw_body: bytes) -> str:
@@ -22,7 +23,7 @@ def signature(secret: str, raw_body: bytes) -> str:
 def verify(secret: str, raw_body: bytes, header_value: str | None) -> bool:
     if not secret or not header_value:
         return False
-    return hmac.compare_digest(signature(secret, raw_body), header_value.strip())
+    return same_secret(header_value.strip(), signature(secret, raw_body))
 
 
 def invoice_id(raw_body: bytes) -> str | None:
