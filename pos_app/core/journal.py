@@ -10,9 +10,11 @@ append-only: triggers refuse updates and deletes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
 import logging
+import os
 import re
 import secrets
 import sqlite3
@@ -319,6 +321,22 @@ def _sale_from_row(row: sqlite3.Row) -> Sale:
 
 
 def payment_from_row(row: sqlite3.Row) -> Payment:
+    """A payment as the journal holds it; JournalError naming the row when it cannot be read
+    (a damaged byte in a state once made history and export end in an internal error)."""
+    try:
+        return _payment(row)
+    except (ValueError, TypeError, KeyError, AssertionError, AmountError) as exc:
+        raise _unreadable("payments", row, exc) from None
+
+
+def _unreadable(table: str, row: sqlite3.Row, exc: Exception) -> JournalError:
+    log.error("journal row %s/%s cannot be read: %r", table, row["id"], exc)
+    return JournalError(msg(C, "The journal's {table} row {id} is damaged and cannot be read "
+                               "({error}). Nothing was changed; contact support.",
+                            table=table, id=row["id"], error=str(exc)[:80]))
+
+
+def _payment(row: sqlite3.Row) -> Payment:
     currency = row["currency"]
     created, updated = _dt(row["created_at"]), _dt(row["updated_at"])
     assert created is not None
@@ -354,6 +372,13 @@ def payment_from_row(row: sqlite3.Row) -> Payment:
 
 
 def _operation(row: sqlite3.Row) -> Operation:
+    try:
+        return _read_operation(row)
+    except (ValueError, TypeError, KeyError, AssertionError) as exc:
+        raise _unreadable("operations", row, exc) from None
+
+
+def _read_operation(row: sqlite3.Row) -> Operation:
     created, updated = _dt(row["created_at"]), _dt(row["updated_at"])
     assert created is not None
     assert updated is not None
@@ -464,6 +489,15 @@ class Journal:
 
     def _open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.exists():
+            self._create()
+        elif self.path.stat().st_size == 0:
+            # SQLite would take it as a new, empty journal: the history gone without a word.
+            # A journal is never empty (_create makes it whole, then moves it in place).
+            raise JournalError(msg(C, "The journal file {path} is empty (0 bytes): the "
+                                      "payments it held are not there. It was not changed; "
+                                      "contact support before using this till.",
+                                   path=str(self.path)))
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
                                timeout=10.0)
         try:
@@ -481,6 +515,28 @@ class Journal:
             conn.close()
             raise
         self._conn = conn
+
+    def _create(self) -> None:
+        """A new journal, made whole under another name and then moved in place: a start
+        killed half-way leaves no empty journal behind, and two starting at once do not both
+        create its tables ("table sales already exists")."""
+        fresh = self.path.with_name(f"{self.path.name}.{os.getpid()}.new")
+        conn = sqlite3.connect(fresh, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL").fetchone()
+            migrate(conn)
+        finally:
+            conn.close()
+        try:
+            os.link(fresh, self.path)  # fails if another process put its journal there first
+        except FileExistsError:
+            pass
+        except OSError:  # no hard links on this file system: a rename never overwrites here
+            with contextlib.suppress(FileExistsError):
+                if not self.path.exists():
+                    fresh.rename(self.path)
+        finally:
+            fresh.unlink(missing_ok=True)
 
     def _close(self) -> None:
         assert self._conn is not None

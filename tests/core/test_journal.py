@@ -66,12 +66,47 @@ async def test_migrates_a_new_file(tmp_path: Path) -> None:
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-async def test_migrates_an_existing_empty_file(tmp_path: Path) -> None:
+async def test_refuses_an_empty_file(tmp_path: Path) -> None:
+    """A zero-length journal was taken as a new one: the history empty, payments going on.
+    A journal is made whole before it is put in place, so an empty one is a lost one."""
     path = tmp_path / "j.sqlite3"
-    sqlite3.connect(path).close()  # a zero-length file, as a failed first start leaves
-    journal = await Journal.open(path)
-    assert await journal.count_payments() == 0
-    await journal.close()
+    path.write_bytes(b"")
+    with pytest.raises(JournalError, match="empty"):
+        await Journal.open(path)
+    assert path.read_bytes() == b""  # not changed
+
+
+def test_processes_opening_a_new_journal_at_once_all_succeed(tmp_path: Path) -> None:
+    """Two processes opening a new journal at once: "table sales already exists"."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "j.sqlite3"
+    script = ("import asyncio, sys\n"
+              "from pathlib import Path\n"
+              "from pos_app.core.journal import Journal\n"
+              "async def main():\n"
+              "    journal = await Journal.open(Path(sys.argv[1]))\n"
+              "    await journal.close()\n"
+              "asyncio.run(main())\n")
+    runs = [subprocess.Popen([sys.executable, "-c", script, str(path)],
+                             stderr=subprocess.PIPE) for _ in range(6)]
+    errors = [run.communicate(timeout=60)[1].decode() for run in runs]
+    assert [run.returncode for run in runs] == [0] * 6, errors
+    assert not list(tmp_path.glob("*.new"))  # no leftovers
+
+
+async def test_a_damaged_row_is_named_not_an_internal_error(tmp_path: Path) -> None:
+    """A one-byte flip in a state's text made history and export crash."""
+    journal = await Journal.open(tmp_path / "j.sqlite3")
+    try:
+        payment = await add(journal)
+        await journal.write(lambda conn: conn.execute(
+            "UPDATE payments SET state = 'PAIE' WHERE id = ?", (payment.id,)))
+        with pytest.raises(JournalError, match=f"payments row {payment.id} is damaged"):
+            await journal.list_payments()
+    finally:
+        await journal.close()
 
 
 async def test_refuses_a_newer_schema(tmp_path: Path) -> None:
