@@ -842,11 +842,13 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 
 async def cmd_config_check(args: argparse.Namespace) -> int:
-    from pos_app.app import Mode, load_terminal_config
+    from pos_app.app import Mode, load_terminal_config, needed_secrets
     from pos_app.core.paths import config_path
+    from pos_app.core.secrets import SecretStore
 
     path = config_path(args.config)
-    load_terminal_config(Mode.LIVE, path)
+    config, _ = load_terminal_config(Mode.LIVE, path)
+    SecretStore().check_live(needed_secrets(config))  # "OK" with a secret set nowhere: not OK
     print(f"{path}: OK")
     return EXIT_OK
 
@@ -907,6 +909,7 @@ def cmd_config_show(args: argparse.Namespace) -> int:
     """The configuration in effect and which secrets are set; secret values never shown."""
     import tomli_w
 
+    from pos_app.app import needed_secrets
     from pos_app.core.config import (
         ConfigMissing,
         TerminalConfig,
@@ -922,12 +925,13 @@ def cmd_config_show(args: argparse.Namespace) -> int:
         config, found = load_config(path), True  # a damaged file: ConfigError, exit 2
     except ConfigMissing:
         config, found = TerminalConfig(), False
+    store = SecretStore()
     try:
         check_live_ready(config, path=path)
+        store.check_live(needed_secrets(config))
         live = "ready"
-    except ConfigError as exc:
+    except (ConfigError, SecretsUnavailable) as exc:
         live = exc.message.render()
-    store = SecretStore()
     secrets = {f"{p}.{n}": store.source(p, n) or "not set"
                for p, names in SECRET_NAMES.items() for n in names}
     if args.json:

@@ -95,7 +95,8 @@ def test_live_mode_refuses_without_secrets(capsys: pytest.CaptureFixture[str],
     assert code == 2
     assert "needs the secrets koshelek.login, koshelek.password" in err
     code, _, err = run(capsys, "config", "check")
-    assert code == 0  # the file itself is fine
+    assert code == 2  # the file is fine, the terminal is not ready: "OK" would be a lie
+    assert "needs the secrets koshelek.login, koshelek.password" in err
 
 
 def test_live_mode_refuses_a_broken_config(capsys: pytest.CaptureFixture[str],

@@ -245,6 +245,11 @@ class _Table:
 
     def url(self, name: str, default: str, *, required: bool) -> str:
         value = self.text(name, default, max_len=2048)
+        if any(c.isspace() or not c.isprintable() for c in value):
+            # urlsplit drops a tab or a newline, so a check passed on another URL than the one
+            # httpx then called (a tab before ".evil" passed the loopback check).
+            self.problem(name, "has a space, tab or control character")
+            return value
         if not value:
             if required:
                 self.problem(name, "is required")
@@ -270,20 +275,24 @@ def _read_http(t: _Table) -> HttpSettings:
         connect_timeout=t.number("connect_timeout", 3.0, lo=0.1, hi=120),
         read_timeout=t.number("read_timeout", 10.0, lo=0.1, hi=300),
         ca_bundle=t.text("ca_bundle") or None,
-        proxy=t.text("proxy") or None,
+        proxy=t.url("proxy", "", required=False) or None,
     )
 
 
 def _read_common(t: _Table, *, currency: str, min_default: int, max_default: int,
                  url_default: str = "") -> dict[str, Any]:
     enabled = t.flag("enabled", False)
+    low = t.money("min_amount", min_default, currency)
+    high = t.money("max_amount", max_default, currency)
+    if low > high:
+        t.problem("max_amount", "is below min_amount: no payment could be taken")
     return {
         "enabled": enabled,
         "base_url": t.url("base_url", url_default, required=enabled),
         "http": _read_http(t),
         "retries": t.whole("retries", 3, lo=0, hi=10),
-        "min_amount_minor": t.money("min_amount", min_default, currency),
-        "max_amount_minor": t.money("max_amount", max_default, currency),
+        "min_amount_minor": low,
+        "max_amount_minor": high,
     }
 
 
@@ -410,10 +419,18 @@ def check_live_ready(config: TerminalConfig, *, path: Path | None = None) -> Non
     if not enabled:
         problems.append(msg(C, "no payment provider is enabled (providers.*.enabled)"))
     for name, settings in enabled.items():
-        try:
-            check_url(settings.base_url, live=True, what=f"providers.{name}.base_url")
-        except InsecureURL as exc:
-            problems.append(exc.message)
+        urls = [("base_url", settings.base_url)]
+        if settings.http.proxy:  # the proxy sees the credentials of a plain-http request
+            urls.append(("http.proxy", settings.http.proxy))
+        for key, url in urls:
+            try:
+                check_url(url, live=True, what=f"providers.{name}.{key}")
+            except InsecureURL as exc:
+                problems.append(exc.message)
+    if config.journal_dir and Path(config.journal_dir).exists() \
+            and not Path(config.journal_dir).is_dir():
+        problems.append(msg(C, "{key}: {path} is a file, not a folder", key="journal.dir",
+                            path=config.journal_dir))
     if config.koshelek.enabled and not config.koshelek.totp_command:
         problems.append(msg(C, "{key}: is required for Koshelek Pay in live mode",
                             key="providers.koshelek.totp_command"))

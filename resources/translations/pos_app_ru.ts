@@ -210,6 +210,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <translation>{key}: обязателен для Koshelek Pay в рабочем режиме</translation>
     </message>
     <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>{key}: {path} is a file, not a folder</source>
+      <translation>{key}: {path} — это файл, а не папка</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/providers/http.py" />
       <source>{what}: plain http to {host} is not allowed in live mode; use https.</source>
       <translation>{what}: незащищённый http к {host} в рабочем режиме запрещён; используйте https.</translation>
@@ -1039,8 +1044,18 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/core/journal.py" />
+      <source>The journal file {path} is empty (0 bytes): the payments it held are not there. It was not changed; contact support before using this till.</source>
+      <translation>Файл журнала {path} пуст (0 байт): записанных в нём платежей нет. Он не изменён; обратитесь в поддержку, прежде чем работать на этой кассе.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/journal.py" />
       <source>The journal was written by a newer version of the app (schema {found}, this version knows {known}). Update the app.</source>
       <translation>Журнал записан более новой версией программы (схема {found}, эта версия знает {known}). Обновите программу.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/journal.py" />
+      <source>The journal's {table} row {id} is damaged and cannot be read ({error}). Nothing was changed; contact support.</source>
+      <translation>Строка {id} таблицы {table} журнала повреждена и не читается ({error}). Ничего не изменено; обратитесь в поддержку.</translation>
     </message>
   </context>
   <context>

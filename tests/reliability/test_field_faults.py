@@ -378,3 +378,39 @@ def test_credentials_refused_during_pay_exit_4(capsys: pytest.CaptureFixture[str
     code, data, _ = run(capsys, "pay", "--demo", "--sandbox-url", server.base_url,
                         "--provider", "koshelek", "--amount", "30", "--json")
     assert (code, data["state"]) == (4, "DECLINED")
+
+
+# -- #11: a configuration that is not ready is not called ready --
+
+@pytest.mark.parametrize(("extra", "says"), [
+    ("min_amount = 500\nmax_amount = 100\n", "is below min_amount"),
+    ('proxy = "http://proxy.example:3128"\n', "plain http to proxy.example"),
+    ('proxy = "http://127.0.0.1\\t.evil.example:3128"\n', "space, tab or control character"),
+])
+def test_config_check_refuses_what_live_mode_cannot_use(
+        capsys: pytest.CaptureFixture[str], isolated_dirs: Path, extra: str,
+        says: str) -> None:
+    from tests.helpers import write_live_config
+
+    config = isolated_dirs / "config" / "terminal.toml"
+    write_live_config(config, "https://pay.example")
+    text = config.read_text(encoding="utf-8").replace(
+        "[providers.koshelek]\n", f"[providers.koshelek]\n{extra}", 1)
+    config.write_text(text, encoding="utf-8")
+    code, _, err = run(capsys, "config", "check")
+    assert code == 2
+    assert says in err
+
+
+def test_config_check_says_a_journal_folder_that_is_a_file(
+        capsys: pytest.CaptureFixture[str], isolated_dirs: Path) -> None:
+    from tests.helpers import write_live_config
+
+    config = isolated_dirs / "config" / "terminal.toml"
+    a_file = isolated_dirs / "journal-here"
+    a_file.write_text("not a folder", encoding="utf-8")
+    write_live_config(config, "https://pay.example",
+                      extra=f'\n[journal]\ndir = "{a_file.as_posix()}"\n')
+    code, _, err = run(capsys, "config", "check")
+    assert code == 2
+    assert "is a file, not a folder" in err
