@@ -83,12 +83,32 @@ class SecretStore:
             return "environment"
         return "keyring" if self.get(provider, name) else None
 
-    def set(self, provider: str, name: str, value: str) -> None:
+    def check_storable(self, provider: str, name: str, value: str) -> None:
+        """SecretsUnavailable naming the limit when the secret store cannot keep ``value``
+        (Windows' Credential Manager keeps 2 560 bytes: a 1 400-character token was a
+        traceback, and Settings saved the file without it)."""
         if not keyring_usable():
             raise SecretsUnavailable(msg(C, "This computer has no secret store (keyring) to save "
                                             "the secret in."))
+        most = _most_chars(_keyring().get_keyring())
+        if most is not None and len(value) > most:
+            raise SecretsUnavailable(msg(
+                C, "{provider}.{name} is {n} characters long; this computer's secret store "
+                   "keeps at most {most}. Set the environment variable {env} instead.",
+                provider=provider, name=name, n=len(value), most=most,
+                env=env_name(provider, name)))
+
+    def set(self, provider: str, name: str, value: str) -> None:
+        self.check_storable(provider, name, value)
         register_secret(value)
-        _keyring().set_password(SERVICE, f"{provider}.{name}", value)
+        keyring = _keyring()
+        try:
+            keyring.set_password(SERVICE, f"{provider}.{name}", value)
+        except (keyring.errors.KeyringError, OSError) as exc:
+            raise SecretsUnavailable(msg(
+                C, "The secret store refused {provider}.{name} ({error}). Set the environment "
+                   "variable {env} instead.", provider=provider, name=name,
+                error=type(exc).__doc__ or "error", env=env_name(provider, name))) from None
 
     def delete(self, provider: str, name: str) -> None:
         keyring = _keyring()
@@ -120,3 +140,16 @@ class SecretStore:
     def masked(self, provider: str, name: str) -> str:
         """For display: whether a secret is set, never what it is."""
         return "••••••" if self.get(provider, name) else ""
+
+
+# Windows' Credential Manager: CRED_MAX_CREDENTIAL_BLOB_SIZE, 5 * 512 bytes of UTF-16.
+WINDOWS_MOST_CHARS = 1280
+
+
+def _most_chars(backend: Any) -> int | None:
+    """The longest secret ``backend`` keeps, when it has a limit."""
+    declared = getattr(backend, "max_secret_chars", None)
+    if declared is not None:
+        return int(declared)
+    return WINDOWS_MOST_CHARS if type(backend).__module__.startswith(
+        "keyring.backends.Windows") else None

@@ -329,6 +329,12 @@ class SettingsForm(QWidget):
         )
         return parse_config(config_to_toml(config))  # the same checks as loading a file
 
+    def check_secrets(self) -> None:
+        """SecretsUnavailable (a sentence) if a typed secret cannot be stored."""
+        for box in self.boxes:
+            for name, value in box.secret_values().items():
+                self._secrets.check_storable(box.name, name, value)
+
     def save_secrets(self) -> None:
         """Typed secrets to the keyring; the fields then show them as stored (masked)."""
         for box in self.boxes:
@@ -457,8 +463,9 @@ class SettingsScreen(Screen):
 
     async def _save(self) -> TerminalConfig:
         config = self.form.to_config()
-        kept = save_config(config, self._path)
+        self.form.check_secrets()  # nothing is saved when a secret cannot be kept
         self.form.save_secrets()
+        kept = save_config(config, self._path)
         text = tr(C, "Saved to {path}.", path=str(self._path))
         if kept is not None:
             text += " " + tr(C, "The old file could not be read and was kept as {kept}.",

@@ -2908,8 +2908,18 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/core/secrets.py" />
+      <source>The secret store refused {provider}.{name} ({error}). Set the environment variable {env} instead.</source>
+      <translation>Хранилище секретов не приняло {provider}.{name} ({error}). Задайте вместо этого переменную окружения {env}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/secrets.py" />
       <source>This computer has no secret store (keyring) to save the secret in.</source>
       <translation>На этом компьютере нет хранилища секретов (keyring), куда можно сохранить секрет.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/secrets.py" />
+      <source>{provider}.{name} is {n} characters long; this computer's secret store keeps at most {most}. Set the environment variable {env} instead.</source>
+      <translation>{provider}.{name} длиной {n} символов; хранилище секретов этого компьютера держит не больше {most}. Задайте вместо этого переменную окружения {env}.</translation>
     </message>
   </context>
   <context>

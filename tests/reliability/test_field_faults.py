@@ -24,7 +24,7 @@ from pos_app.providers.errors import InvalidInput
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.server import SandboxServer
 from pos_app.sandbox.testing import SandboxTransport
-from tests.helpers import simple_sale, training_runtime
+from tests.helpers import MemoryKeyring, simple_sale, training_runtime
 from tests.providers.test_pegas import make as make_pegas
 from tests.test_cli import run
 
@@ -414,3 +414,21 @@ def test_config_check_says_a_journal_folder_that_is_a_file(
     code, _, err = run(capsys, "config", "check")
     assert code == 2
     assert "is a file, not a folder" in err
+
+
+# -- #12: a secret too long for the secret store --
+
+def test_a_secret_too_long_for_the_store_says_the_limit_and_keeps_nothing(
+        capsys: pytest.CaptureFixture[str], isolated_dirs: Path,
+        memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows' Credential Manager keeps about 1 280 characters: `config set-secret` printed
+    a traceback and "reconcile settles it"."""
+    import io
+
+    memory_keyring.max_secret_chars = 1280  # type: ignore[attr-defined] # as Windows
+    monkeypatch.setattr("sys.stdin", io.StringIO("t" * 1400 + "\n"))
+    code, data, _ = run(capsys, "config", "set-secret", "pegas.token", "--json")
+    assert code == 2
+    assert "1400 characters" in data["error"]
+    assert "POS_APP_PEGAS_TOKEN" in data["error"]  # the way that works
+    assert memory_keyring.get_password("pos-app", "pegas.token") is None
