@@ -182,7 +182,10 @@ async def _with_runtime(args: argparse.Namespace,
     """``before`` runs before the recovery starts (what it needs, e.g. a payout's
     destination, is there from its first step)."""
     from pos_app.app import Mode, build_runtime
+    from pos_app.core.executor import QuickExitExecutor
 
+    # A name lookup that hangs must not hold the exit (the second Ctrl+C waited ~18 s).
+    asyncio.get_running_loop().set_default_executor(QuickExitExecutor())
     mode = Mode.TRAINING if args.demo else Mode.LIVE
     runtime = await build_runtime(mode, config_file=args.config, sandbox_url=args.sandbox_url,
                                   lock=getattr(args, "needs_lock", True))

@@ -51,6 +51,8 @@ def prepare_gui_process() -> None:
 def run_gui(args: Namespace) -> int:
     import qasync
 
+    from pos_app.core.executor import QuickExitExecutor
+
     prepare_gui_process()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -60,6 +62,8 @@ def run_gui(args: Namespace) -> int:
     app.setApplicationName("pos-app")
     apply_style(app)
     loop = qasync.QEventLoop(app)
+    # Closing the window does not wait for a name lookup that hangs (it waited ~18 s).
+    loop.set_default_executor(QuickExitExecutor())
     asyncio.set_event_loop(loop)
     with loop:
         return int(loop.run_until_complete(gui_main(args)))

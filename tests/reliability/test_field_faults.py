@@ -432,3 +432,44 @@ def test_a_secret_too_long_for_the_store_says_the_limit_and_keeps_nothing(
     assert "1400 characters" in data["error"]
     assert "POS_APP_PEGAS_TOKEN" in data["error"]  # the way that works
     assert memory_keyring.get_password("pos-app", "pegas.token") is None
+
+
+# -- #15: a hung name lookup does not hold the exit --
+
+def test_a_hung_lookup_does_not_hold_the_exit(tmp_path: Path) -> None:
+    """Closing the window or the second Ctrl+C waited ~18 s while a name lookup hung: asyncio
+    and the interpreter waited for the executor's thread.  The process ends at once here;
+    its run is bounded by the subprocess timeout, which a hang would exceed."""
+    import subprocess
+    import sys
+
+    script = """
+import asyncio, threading
+from pos_app.core.executor import QuickExitExecutor
+
+async def main():
+    loop = asyncio.get_running_loop()
+    loop.set_default_executor(QuickExitExecutor(grace=0.5))
+    hung = threading.Event()  # a lookup nobody answers
+    lookup = loop.run_in_executor(None, hung.wait, 600)
+    await asyncio.sleep(0)
+    lookup.cancel()
+    print("done", flush=True)
+
+asyncio.run(main())
+"""
+    ended = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           timeout=30, check=False)
+    assert ended.returncode == 0, ended.stderr
+    assert ended.stdout.strip() == "done"
+
+
+def test_the_quick_exit_executor_runs_and_reports_like_any() -> None:
+    from pos_app.core.executor import QuickExitExecutor
+
+    executor = QuickExitExecutor()
+    assert executor.submit(sum, [1, 2, 3]).result(timeout=10) == 6
+    failing = executor.submit(int, "x")
+    with pytest.raises(ValueError, match="invalid literal"):
+        failing.result(timeout=10)
+    executor.shutdown()
