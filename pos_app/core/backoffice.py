@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 
 from pos_app.core.export import Period, export_payments
+from pos_app.core.payments import Payment
 from pos_app.core.reconcile import Difference, Reconciler
 from pos_app.core.reports import ShiftReport, count_shift, shift_report
 from pos_app.core.service import PaymentService
@@ -71,6 +72,14 @@ class Backoffice:
 
     async def reconcile(self, number: int | None = None) -> list[Difference]:
         return await self.reconciler.run(await self.current_or_latest(number))
+
+    async def unsettled(self) -> list[Payment]:
+        """The open shift's payments that may still move money (waiting, unknown, a cancel or
+        refund under way): a Z now leaves them out of every report if they end paid."""
+        shift = await self.shifts.current()
+        if shift is None:
+            return []
+        return [p for p in await self.reconciler.shift_payments(shift) if not p.state.is_final]
 
     async def close_shift(self, *, actor: str) -> ShiftReport:
         """The Z report: counted now, kept in the journal as printed, and the shift closed."""

@@ -201,6 +201,10 @@ class Reconciler:
 
     # -- asking ------------------------------------------------------------------------
 
+    async def shift_payments(self, shift: Shift) -> list[Payment]:
+        """Every payment of ``shift`` (its training flag), oldest first."""
+        return await self._payments(shift)
+
     async def _payments(self, shift: Shift) -> list[Payment]:
         def do(conn: sqlite3.Connection) -> list[Payment]:
             rows = conn.execute("SELECT * FROM payments WHERE shift_id = ? AND training = ? "

@@ -96,8 +96,11 @@ PAID_AFTER_END = Message(C, "{provider} reports this payment as paid, but it was
                             "{state}. Check it with the provider.")
 DRIVER_FAILED = Message(C, "An internal error stopped the handling of this payment. It is kept "
                            "in the journal and will be checked again on the next start.")
-UNDERPAID = Message(C, "The customer paid only {paid} of {amount}. Take the rest another way, "
-                       "or {advice}")
+# The register cannot take "the rest" of a sale (another way asks for the whole amount: a
+# walk paid 160 for a 100 sale): the part paid goes back first, then the sale is paid whole.
+UNDERPAID = Message(C, "The customer paid only {paid} of {amount}. Return the {paid} as the "
+                       "store's rules say (e.g. in cash), resolve this payment as not paid, "
+                       "then take the whole sale again.")
 # How the money goes back, by what the provider allows on this terminal (an alert must never
 # send a person to a button that is off).
 PAID_TWICE = Message(C, "Paid twice: the customer paid {amount} by {provider} for sale {sale}, "
@@ -114,6 +117,8 @@ RESOLVED = Message(C, "Resolved by {actor}: {reason}")
 REFUND_UNDER_WAY = Message(C, "A refund of this payment is under way: {provider} is asked "
                               "about it again automatically, and its result is recorded when "
                               "it answers. The payment itself is settled: nothing to resolve.")
+PAID_AFTER_Z = Message(C, "Paid after its shift was closed: {amount} counts in no Z report. "
+                          "Give the goods and note it for the records, or {advice}")
 NO_TRANSACTION_ID = Message(C, "{provider} cannot be asked about this payment without its "
                                "transaction id: check it in the provider's cabinet.")
 PAID_THERE = Message(C, "{provider} says the customer paid this payment, although it ended "
@@ -317,6 +322,13 @@ class PaymentService:
             state = attempt.state
             if state.is_paid or state is S.REFUNDED:
                 raise UserError(msg(C, "Sale {number} is paid already.", number=sale.label))
+            if attempt.paid_minor and not state.is_final:  # part of it is paid (underpaid)
+                raise UserError(msg(
+                    C, "The customer paid {paid} of sale {number} already, by {provider}: "
+                       "return it and resolve that payment before taking another.",
+                    paid=Money(attempt.paid_minor, attempt.amount.currency),
+                    number=sale.label,
+                    provider=self.provider(attempt.provider).display_name))
             if not state.is_final and not (state is S.PENDING and attempt.abandoned):
                 raise UserError(msg(
                     C, "The last payment for sale {number} is not settled yet ({state}). Check "
@@ -1382,11 +1394,22 @@ class PaymentService:
                     sale=sale.label if sale else "", other=other.amount,
                     other_provider=self.provider(other.provider).display_name, advice=advice)
             return LATE_PAYMENT.with_params(amount=payment.amount, advice=advice)
+        if target is S.PAID and payment.state is not S.PAID \
+                and await self._shift_closed(payment):
+            # Its shift's Z report is printed and kept: this money is in no report.
+            return PAID_AFTER_Z.with_params(amount=payment.amount,
+                                            advice=self.return_advice(payment.provider))
         if remote.state is RemoteState.UNDERPAID and payment.attention is None:
             paid = Money(remote.paid_minor or 0, payment.amount.currency)
-            return UNDERPAID.with_params(paid=paid, amount=payment.amount,
-                                         advice=self.return_advice(payment.provider))
+            return UNDERPAID.with_params(paid=paid, amount=payment.amount)
         return None
+
+    async def _shift_closed(self, payment: Payment) -> bool:
+        if not payment.shift_id:
+            return False
+        row = await self.journal.read(lambda conn: conn.execute(
+            "SELECT closed_at FROM shifts WHERE id = ?", (payment.shift_id,)).fetchone())
+        return row is not None and row[0] is not None
 
     async def _paid_already(self, payment: Payment) -> Payment | None:
         """Another attempt for the same sale that the customer paid."""

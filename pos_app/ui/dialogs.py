@@ -213,14 +213,20 @@ class ResolveDialog(ReasonDialog):
     OUTCOMES = (PaymentState.PAID, PaymentState.DECLINED, PaymentState.CANCELLED,
                 PaymentState.EXPIRED)
 
-    def __init__(self, parent: QWidget | None, *, summary: str) -> None:
-        super().__init__(parent, tr(C, "Resolve a payment"), summary=summary,
+    def __init__(self, parent: QWidget | None, *, summary: str, payout: bool = False) -> None:
+        super().__init__(parent, tr(C, "Resolve a payout") if payout
+                         else tr(C, "Resolve a payment"), summary=summary,
                          placeholder=tr(C, "What was checked, where (e.g. the provider's "
                                            "cabinet), and what it showed"))
         self.setObjectName("resolveDialog")
         self.outcome = QComboBox()
         self.outcome.setObjectName("outcome")
-        labels = {PaymentState.PAID: tr(C, "The customer paid"),
+        # A payout's money goes the other way: "paid" is "it went out to the customer".
+        labels = {PaymentState.PAID: tr(C, "Paid out to the customer"),
+                  PaymentState.DECLINED: tr(C, "Not paid out: declined"),
+                  PaymentState.CANCELLED: tr(C, "Not paid out: cancelled"),
+                  PaymentState.EXPIRED: tr(C, "Not paid out: expired")} if payout else {
+                  PaymentState.PAID: tr(C, "The customer paid"),
                   PaymentState.DECLINED: tr(C, "Not paid: declined"),
                   PaymentState.CANCELLED: tr(C, "Not paid: cancelled"),
                   PaymentState.EXPIRED: tr(C, "Not paid: expired")}

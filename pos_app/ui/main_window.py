@@ -689,14 +689,19 @@ class MainWindow(QMainWindow):
         summary = tr(C, "{amount}, {provider}, now: {state}.", amount=payment.amount.format(),
                      provider=self.service.provider(payment.provider).display_name,
                      state=describe_state(payment.state).render())
-        dialog = ResolveDialog(self, summary=summary)
+        payout = payment.kind == "withdrawal"
+        dialog = ResolveDialog(self, summary=summary, payout=payout)
         if not await ask(dialog):
             return
-        if dialog.chosen is not PaymentState.PAID and not await confirm(self, tr(
+        provider = self.service.provider(payment.provider).display_name
+        risk = tr(C, "Record the payout of {amount} by {provider} as not made? If it did go out, "
+                     "the same amount can be paid out again: twice. Do this only after checking "
+                     "with the provider.", amount=payment.amount.format(), provider=provider) \
+            if payout else tr(
                 C, "Record {amount} by {provider} as not paid? If the customer did pay, the sale "
                    "can be paid again and they pay twice. Do this only after checking with the "
-                   "provider.", amount=payment.amount.format(),
-                provider=self.service.provider(payment.provider).display_name)):
+                   "provider.", amount=payment.amount.format(), provider=provider)
+        if dialog.chosen is not PaymentState.PAID and not await confirm(self, risk):
             return
         try:
             await self.service.resolve(payment_id, dialog.chosen,

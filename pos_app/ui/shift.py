@@ -17,6 +17,7 @@ from pos_app.core.export import Period
 from pos_app.core.payments import utcnow
 from pos_app.core.reconcile import KIND_LABELS, Difference
 from pos_app.core.reports import ShiftReport, render_report
+from pos_app.core.service import describe_state
 from pos_app.core.shifts import Shift
 from pos_app.i18n import Message, UserError, tr
 from pos_app.ui.dialogs import FormDialog, ReasonDialog
@@ -397,6 +398,17 @@ class ShiftScreen(Screen):
         if unresolved and not await confirm(self, tr(
                 C, "The reconciliation found {n} difference(s) that are not resolved. They "
                    "stay listed with this shift. Close the shift anyway?", n=unresolved)):
+            return
+        waiting = await self.office.unsettled()
+        if waiting and not await confirm(self, tr(
+                C, "Not settled yet: {payments}. If one ends paid after the Z report, it counts "
+                   "in no report (an alert will say so). Close the shift anyway?",
+                payments="; ".join(tr(C, "{amount} by {provider} ({state})",
+                                      amount=p.amount.format(),
+                                      provider=self.office.service.provider(p.provider)
+                                      .display_name,
+                                      state=describe_state(p.state).render())
+                                   for p in waiting))):
             return
         manager = tr(C, "manager")
         self.report = await self.office.close_shift(actor=manager)

@@ -357,6 +357,21 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Not paid out: cancelled</source>
+      <translation>Не выплачено: отменено</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Not paid out: declined</source>
+      <translation>Не выплачено: отклонено</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Not paid out: expired</source>
+      <translation>Не выплачено: истекло</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
       <source>Not paid: cancelled</source>
       <translation>Не оплачен: отменён</translation>
     </message>
@@ -392,6 +407,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Paid out to the customer</source>
+      <translation>Выплачено покупателю</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
       <source>Payout to the customer</source>
       <translation>Выплата покупателю</translation>
     </message>
@@ -424,6 +444,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <location filename="../../pos_app/ui/dialogs.py" />
       <source>Resolve a payment</source>
       <translation>Решение по платежу</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/dialogs.py" />
+      <source>Resolve a payout</source>
+      <translation>Решение по выплате</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/dialogs.py" />
@@ -1290,6 +1315,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
+      <source>Record the payout of {amount} by {provider} as not made? If it did go out, the same amount can be paid out again: twice. Do this only after checking with the provider.</source>
+      <translation>Записать выплату {amount} через {provider} как несостоявшуюся? Если она всё же ушла, ту же сумму можно будет выплатить снова — дважды. Делайте это только после проверки у провайдера.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
       <source>Record {amount} by {provider} as not paid? If the customer did pay, the sale can be paid again and they pay twice. Do this only after checking with the provider.</source>
       <translation>Записать {amount} через {provider} как не оплаченный? Если покупатель всё же заплатил, продажу можно будет оплатить снова, и он заплатит дважды. Делайте это только после проверки у провайдера.</translation>
     </message>
@@ -1778,6 +1808,11 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/core/service.py" />
+      <source>Paid after its shift was closed: {amount} counts in no Z report. Give the goods and note it for the records, or {advice}</source>
+      <translation>Оплачено после закрытия смены: {amount} не входит ни в один Z-отчёт. Выдайте товар и отметьте это для учёта или {advice}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
       <source>Paid twice: the customer paid {amount} by {provider} for sale {sale}, which was paid already ({other} by {other_provider}). Give nothing more, and {advice}</source>
       <translation>Оплачено дважды: покупатель заплатил {amount} через {provider} за продажу {sale}, которая уже была оплачена ({other} через {other_provider}). Больше ничего не выдавайте и {advice}</translation>
     </message>
@@ -1873,8 +1908,13 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/core/service.py" />
-      <source>The customer paid only {paid} of {amount}. Take the rest another way, or {advice}</source>
-      <translation>Покупатель оплатил только {paid} из {amount}. Примите остаток другим способом или {advice}</translation>
+      <source>The customer paid only {paid} of {amount}. Return the {paid} as the store's rules say (e.g. in cash), resolve this payment as not paid, then take the whole sale again.</source>
+      <translation>Покупатель оплатил только {paid} из {amount}. Верните {paid} по правилам магазина (например, наличными), решите этот платёж как неоплаченный, затем примите оплату всей продажи заново.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/service.py" />
+      <source>The customer paid {paid} of sale {number} already, by {provider}: return it and resolve that payment before taking another.</source>
+      <translation>Покупатель уже оплатил {paid} продажи {number} через {provider}: верните эти деньги и решите тот платёж, прежде чем принимать новый.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/payment.py" />
@@ -3332,6 +3372,11 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />
+      <source>Not settled yet: {payments}. If one ends paid after the Z report, it counts in no report (an alert will say so). Close the shift anyway?</source>
+      <translation>Ещё не завершены: {payments}. Если какой-то из них оплатят после Z-отчёта, он не войдёт ни в один отчёт (появится предупреждение). Всё равно закрыть смену?</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
       <source>Open a shift</source>
       <translation>Открытие смены</translation>
     </message>
@@ -3474,6 +3519,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/ui/shift.py" />
       <source>manager</source>
       <translation>менеджер</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>{amount} by {provider} ({state})</source>
+      <translation>{amount} через {provider} ({state})</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />

@@ -377,3 +377,20 @@ async def test_a_z_report_says_how_an_alert_was_dealt_with(
     [text] = note_texts(z, {"paymega": "Paymega"})
     assert "377,00" in text
     assert "Boris: returned in cash" in text
+
+
+async def test_money_after_the_z_is_named_and_alerted(
+        office: Backoffice, runtime: Runtime, sandbox: SandboxTransport) -> None:
+    """A walk: a Z closed the shift while a Pegas-kassa transfer was still waiting; the
+    customer then paid, and the money was in no report, with no alert."""
+    await office.open_shift("Анна")
+    waiting = await runtime.service.start_payment(simple_sale("150.00"), "paymega")
+    waiting = await wait_state(runtime, waiting.id, "PENDING")
+    assert [p.id for p in await office.unsettled()] == [waiting.id]  # said before the Z
+    await office.close_shift(actor="manager")
+    async with http_client(sandbox) as client:
+        await client.post(f"/_sandbox/paymega/invoices/{waiting.provider_ref}/pay")
+    runtime.service.notify(waiting.provider_ref or "")
+    paid = await wait_state(runtime, waiting.id, "PAID")
+    assert paid.attention is not None
+    assert "counts in no Z report" in paid.attention.english()

@@ -129,6 +129,14 @@ async def test_underpaid_needs_a_decision(terminal: Runtime, sandbox: SandboxTra
     assert (flagged.state, flagged.paid_minor) == (S.PENDING, 100000)
     assert flagged.attention is not None
     assert "paid only 1\u00a0000,00\u00a0₽ of 1\u00a0499,00\u00a0₽" in flagged.attention.english()
+    # A walk: "take the rest another way" asked another way for the whole 1 499, and the
+    # customer paid twice over.  The part paid goes back first; no other attempt meanwhile.
+    assert "Return the" in flagged.attention.english()
+    await terminal.service.cancel(pending.id)  # "Stop waiting" (Paymega cannot cancel)
+    sale = await terminal.journal.get_sale(pending.sale_id)
+    assert sale is not None
+    with pytest.raises(UserError, match="paid 1\u00a0000,00\u00a0₽ of sale"):
+        await terminal.service.start_payment(sale, "koshelek", {"barcode": "x"})
 
 
 async def test_recovery_adopts_the_invoice_instead_of_creating_another(

@@ -730,3 +730,23 @@ def unknown_koshelek_payment(app: App, amount: str) -> None:
              what="outcome unknown", timeout=40)
     app.key("Escape")  # back to the sale
     app.on_screen("saleScreen")
+
+
+def test_a_z_report_names_the_payments_still_waiting(make_app: MakeApp) -> None:
+    """A walk: the Z closed the shift while a Pegas-kassa transfer was still waiting, without
+    a word; the customer paid after it, and the money was in no report."""
+    app = make_app()
+    flows.add_amount(app, "150")
+    flows.checkout(app)
+    flows.choose(app, "pegas")
+    app.wait(lambda s: s.find("trainingPays") is not None, what="the QR")
+    app.click("shiftButton")
+    app.on_screen("shiftScreen")
+    app.click("zReport")
+    flows.enter_pin(app)
+    text = app.message(contains="Not settled yet", timeout=60)
+    assert "150,00" in text
+    app.shot("z-with-a-waiting-payment")
+    app.click("no", window="confirmBox")
+    app.wait(lambda s: s.get("zReport").enabled, what="the shift still open")
+    assert "Shift 1" in app.snapshot().text("shiftButton")
