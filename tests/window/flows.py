@@ -119,3 +119,11 @@ def resolve_as_declined(app: App, *, reason: str, actor: str) -> None:
     app.click("ok", window="resolveDialog")
     app.message(contains="as not paid?")
     app.click("yes", window="confirmBox")
+
+
+def waiting_by_qr(app: App, provider: str, amount: str) -> Snapshot:
+    """A sale of ``amount`` whose QR payment waits for the customer (shown, not paid)."""
+    add_amount(app, amount)
+    checkout(app)
+    choose(app, provider)
+    return app.wait(lambda s: s.find("trainingPays") is not None, what="the QR")

@@ -505,10 +505,7 @@ def test_back_from_the_top_bar_returns_to_the_waiting_payment(make_app: MakeApp)
     landed on an editable basket; the QR and its Cancel were out of reach, and an item added
     then vanished unpaid when the customer paid the link."""
     app = make_app()
-    flows.add_amount(app, "300")
-    flows.checkout(app)
-    flows.choose(app, "pegas")
-    app.wait(lambda s: s.find("trainingPays") is not None, what="the QR")
+    flows.waiting_by_qr(app, "pegas", "300")
     app.click("shiftButton")
     app.on_screen("shiftScreen")
     app.key("Escape")
@@ -588,13 +585,7 @@ def test_clearing_a_sale_whose_payment_is_unknown_names_it_and_its_late_payment_
     app.shot("clear-with-unknown-payment")
     app.click("yes", window="confirmBox")
     app.wait(lambda s: "0,00" in s.text("saleTotal"), what="the basket cleared")
-    with app.sandbox() as sandbox:
-        sandbox.delete("/_sandbox/faults").raise_for_status()
-    app.click("attentionButton")
-    app.on_screen("attentionScreen")
-    app.wait(lambda s: len(app.items("attentionTable")) > 0, what="the unknown payment")
-    app.click_cell("attentionTable", row=0, column=1)
-    app.click("askAgain")
+    answers_come_back_and_it_is_asked_again(app)
     app.wait(lambda s: s.find("alertOpen") is not None, what="the late-payment alert",
              timeout=40)
     app.shot("late-payment-alert")
@@ -697,13 +688,7 @@ def test_a_new_sale_after_a_late_paid_result_keeps_only_what_was_not_paid(
     app.click_cell("basket", row=0)
     app.key("plus")
     app.wait(lambda s: "300,00" in s.text("saleTotal"), what="counted up to 2")
-    with app.sandbox() as sandbox:
-        sandbox.delete("/_sandbox/faults").raise_for_status()
-    app.click("attentionButton")
-    app.on_screen("attentionScreen")
-    app.wait(lambda s: len(app.items("attentionTable")) > 0, what="the unknown payment")
-    app.click_cell("attentionTable", row=0, column=1)
-    app.click("askAgain")
+    answers_come_back_and_it_is_asked_again(app)
     app.wait(lambda s: "(0)" in s.text("attentionButton"), what="paid after all", timeout=40)
     app.key("Escape")
     app.wait(lambda s: s.screen == "resultScreen" and s.find("showReceipt") is not None,
@@ -736,10 +721,7 @@ def test_a_z_report_names_the_payments_still_waiting(make_app: MakeApp) -> None:
     """A walk: the Z closed the shift while a Pegas-kassa transfer was still waiting, without
     a word; the customer paid after it, and the money was in no report."""
     app = make_app()
-    flows.add_amount(app, "150")
-    flows.checkout(app)
-    flows.choose(app, "pegas")
-    app.wait(lambda s: s.find("trainingPays") is not None, what="the QR")
+    flows.waiting_by_qr(app, "pegas", "150")
     app.click("shiftButton")
     app.on_screen("shiftScreen")
     app.click("zReport")
@@ -750,3 +732,15 @@ def test_a_z_report_names_the_payments_still_waiting(make_app: MakeApp) -> None:
     app.click("no", window="confirmBox")
     app.wait(lambda s: s.get("zReport").enabled, what="the shift still open")
     assert "Shift 1" in app.snapshot().text("shiftButton")
+
+
+def answers_come_back_and_it_is_asked_again(app: App) -> None:
+    """The provider's answers reach the till again; the manager asks about the payment that
+    needs attention (Needs attention → it → Ask the provider again)."""
+    with app.sandbox() as sandbox:
+        sandbox.delete("/_sandbox/faults").raise_for_status()
+    app.click("attentionButton")
+    app.on_screen("attentionScreen")
+    app.wait(lambda s: len(app.items("attentionTable")) > 0, what="the unknown payment")
+    app.click_cell("attentionTable", row=0, column=1)
+    app.click("askAgain")
