@@ -527,6 +527,10 @@ class AlertBar(QWidget):
         self.open.setObjectName("alertOpen")
         self.dismiss = QPushButton()
         self.dismiss.setObjectName("alertDismiss")
+        for button in (self.open, self.dismiss):
+            # A tap here leaves the keyboard where it was: after Dismiss took it and hid,
+            # the next scan went nowhere (an item not charged, without a sign).
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout = QHBoxLayout(self)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.open)

@@ -744,3 +744,26 @@ def answers_come_back_and_it_is_asked_again(app: App) -> None:
     app.wait(lambda s: len(app.items("attentionTable")) > 0, what="the unknown payment")
     app.click_cell("attentionTable", row=0, column=1)
     app.click("askAgain")
+
+
+def test_dismissing_an_alert_leaves_the_keyboard_in_the_sale(make_app: MakeApp) -> None:
+    """A walk: after Dismiss on an alert, scans and typed amounts went nowhere until the
+    cashier touched the amount field."""
+    app = make_app()
+    flows.waiting_by_qr(app, "paymega", "40")
+    app.key("Escape")  # Stop waiting (Paymega cannot cancel)
+    app.message(contains="cannot cancel")
+    app.click("yes", window="confirmBox")
+    app.wait(lambda s: s.screen == "resultScreen", what="left", timeout=30)
+    app.key("Escape")
+    app.on_screen("saleScreen")
+    with app.sandbox() as sandbox:  # the link left is paid: an alert
+        invoices = sandbox.get("/_sandbox/paymega/invoices").json()
+        left = next(i for i in invoices if i["status"] == "process_pending")
+        sandbox.post(f"/_sandbox/paymega/invoices/{left['id']}/pay").raise_for_status()
+    app.wait(lambda s: s.find("alertDismiss") is not None, what="the alert", timeout=30)
+    app.click("alertDismiss")
+    app.wait(lambda s: s.find("alertDismiss") is None, what="the alert hidden")
+    app.type("25")
+    app.key("Return")
+    app.wait(lambda s: "25,00" in s.text("saleTotal"), what="the amount typed after it")
