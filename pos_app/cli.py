@@ -541,8 +541,12 @@ def _write(path: Path, content: bytes) -> None:
     try:
         path.write_bytes(content)
     except OSError as exc:
-        raise UserError(msg("CLI", "{path} could not be written: {why}.", path=str(path),
-                            why=exc.strerror or "error")) from None
+        raise _not_written(path, exc) from None
+
+
+def _not_written(path: Path, exc: OSError) -> UserError:
+    return UserError(msg("CLI", "{path} could not be written: {why}.", path=str(path),
+                         why=exc.strerror or "error"))
 
 
 async def cmd_refund(args: argparse.Namespace) -> int:
@@ -719,8 +723,7 @@ async def cmd_export(args: argparse.Namespace) -> int:
                                                              semicolon=args.semicolon)
         except OSError as exc:  # e.g. a read-only file system: said, nothing left half
             output.unlink(missing_ok=True)
-            raise UserError(msg("CLI", "{path} could not be written: {why}.", path=args.output,
-                                why=exc.strerror or "error")) from None
+            raise _not_written(output, exc) from None
         if args.json:
             print(json.dumps({"output": args.output, "payments": count}))
         else:

@@ -30,6 +30,7 @@ from pos_app.core.journal import Journal, StaleTransition, new_id
 from pos_app.core.money import AmountError, Money, check_limits
 from pos_app.core.payments import Operation, Payment, utcnow
 from pos_app.core.sale import Sale
+from pos_app.core.shifts import shift_closed
 from pos_app.core.states import (
     OperationKind,
     OperationState,
@@ -92,8 +93,11 @@ AUTO_CANCEL = Message(C, "No final answer within {seconds} seconds; the payment 
 CANCELLED_BY_CASHIER = Message(C, "Cancelled by the cashier.")
 LATE_PAYMENT = Message(C, "Late payment: the customer paid {amount} after the cashier left the "
                           "payment. Complete the sale (give the goods), or {advice}")
+# Paid there, ended unpaid here (a cancel not honoured, a "not paid" decided by hand).
 PAID_AFTER_END = Message(C, "{provider} reports this payment as paid, but it was recorded as "
-                            "{state}. Check it with the provider.")
+                            "{state} here. Do not take the money again: give the goods "
+                            "(History → the payment → Check with the provider… records it as "
+                            "paid), or return it.")
 DRIVER_FAILED = Message(C, "An internal error stopped the handling of this payment. It is kept "
                            "in the journal and will be checked again on the next start.")
 # The register cannot take "the rest" of a sale (another way asks for the whole amount: a
@@ -121,10 +125,6 @@ PAID_AFTER_Z = Message(C, "Paid after its shift was closed: {amount} counts in n
                           "Give the goods and note it for the records, or {advice}")
 NO_TRANSACTION_ID = Message(C, "{provider} cannot be asked about this payment without its "
                                "transaction id: check it in the provider's cabinet.")
-PAID_THERE = Message(C, "{provider} says the customer paid this payment, although it ended "
-                        "{state} here. Do not take the money again: give the goods (History → "
-                        "the payment → Check with the provider… records it as paid), or return "
-                        "it.")
 CORRECTED = Message(C, "Corrected by {actor} from the provider's answer: {reason}")
 STILL_PENDING = Message(C, "{provider} still reports the payment as in progress after it expired.")
 
@@ -649,12 +649,7 @@ class PaymentService:
                                    "correct.", provider=provider.display_name,
                                 state=state_label(target.value)))
         changes = _remote_changes(payment, remote, keep_reason=False)
-        other = await self._paid_already(payment)
-        alert = PAID_TWICE.with_params(
-            amount=payment.amount, provider=provider.display_name, sale=(
-                sale.label if (sale := await self.journal.get_sale(payment.sale_id)) else ""),
-            other=other.amount, other_provider=self.provider(other.provider).display_name,
-            advice=self.return_advice(payment.provider)) if other is not None else None
+        alert = await self._paid_twice(payment)
         try:
             corrected = await self.journal.update_payment(
                 payment.id, to=target, correction=True, event="corrected_from_provider",
@@ -686,7 +681,7 @@ class PaymentService:
             if remote is None or not can_correct(payment.state, _STATE_OF[remote.state]):
                 continue
             if payment.attention is None:
-                alert = PAID_THERE.with_params(
+                alert = PAID_AFTER_END.with_params(
                     provider=self.provider(payment.provider).display_name,
                     state=state_label(payment.state.value))
                 payment = await self.journal.update_payment(
@@ -1385,15 +1380,8 @@ class PaymentService:
                          target: PaymentState) -> Message | None:
         """Something a person must decide about, raised once per payment."""
         if target is S.PAID and payment.abandoned and payment.state is not S.PAID:
-            advice = self.return_advice(payment.provider)
-            other = await self._paid_already(payment)
-            if other is not None:  # the customer paid the sale another way meanwhile
-                sale = await self.journal.get_sale(payment.sale_id)
-                return PAID_TWICE.with_params(
-                    amount=payment.amount, provider=self.provider(payment.provider).display_name,
-                    sale=sale.label if sale else "", other=other.amount,
-                    other_provider=self.provider(other.provider).display_name, advice=advice)
-            return LATE_PAYMENT.with_params(amount=payment.amount, advice=advice)
+            return await self._paid_twice(payment) or LATE_PAYMENT.with_params(
+                amount=payment.amount, advice=self.return_advice(payment.provider))
         if target is S.PAID and payment.state is not S.PAID \
                 and await self._shift_closed(payment):
             # Its shift's Z report is printed and kept: this money is in no report.
@@ -1405,16 +1393,22 @@ class PaymentService:
         return None
 
     async def _shift_closed(self, payment: Payment) -> bool:
-        if not payment.shift_id:
-            return False
-        row = await self.journal.read(lambda conn: conn.execute(
-            "SELECT closed_at FROM shifts WHERE id = ?", (payment.shift_id,)).fetchone())
-        return row is not None and row[0] is not None
+        return bool(payment.shift_id) and await shift_closed(self.journal, payment.shift_id or "")
 
-    async def _paid_already(self, payment: Payment) -> Payment | None:
-        """Another attempt for the same sale that the customer paid."""
-        return next((p for p in await self.journal.attempts_for(payment.sale_id)
-                     if p.id != payment.id and (p.state.is_paid or p.state is S.REFUNDED)), None)
+    async def _paid_twice(self, payment: Payment) -> Message | None:
+        """The alert when another attempt for the same sale was paid (the customer paid the
+        sale another way meanwhile), else None."""
+        other = next((p for p in await self.journal.attempts_for(payment.sale_id)
+                      if p.id != payment.id and (p.state.is_paid or p.state is S.REFUNDED)),
+                     None)
+        if other is None:
+            return None
+        sale = await self.journal.get_sale(payment.sale_id)
+        return PAID_TWICE.with_params(
+            amount=payment.amount, provider=self.provider(payment.provider).display_name,
+            sale=sale.label if sale else "", other=other.amount,
+            other_provider=self.provider(other.provider).display_name,
+            advice=self.return_advice(payment.provider))
 
     def return_advice(self, provider_name: str) -> Message:
         """How a payment's money can go back on this terminal: a refund, a payout, or (neither

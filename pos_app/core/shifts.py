@@ -142,3 +142,10 @@ class Shifts:
         if row is None:
             raise KeyError(shift_id)
         return _shift(row)
+
+
+async def shift_closed(journal: Journal, shift_id: str) -> bool:
+    """Whether the shift ``shift_id`` has its Z report (is closed)."""
+    row = await journal.read(lambda conn: conn.execute(
+        "SELECT closed_at FROM shifts WHERE id = ?", (shift_id,)).fetchone())
+    return row is not None and row[0] is not None

@@ -2103,13 +2103,8 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/core/service.py" />
-      <source>{provider} reports this payment as paid, but it was recorded as {state}. Check it with the provider.</source>
-      <translation>{provider} сообщает, что платёж оплачен, но он записан как {state}. Проверьте его в сервисе.</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/core/service.py" />
-      <source>{provider} says the customer paid this payment, although it ended {state} here. Do not take the money again: give the goods (History → the payment → Check with the provider… records it as paid), or return it.</source>
-      <translation>{provider} сообщает, что покупатель оплатил этот платёж, хотя здесь он завершён как «{state}». Не берите деньги повторно: выдайте товар (История → платёж → «Сверить с провайдером…» запишет его как оплаченный) или верните деньги.</translation>
+      <source>{provider} reports this payment as paid, but it was recorded as {state} here. Do not take the money again: give the goods (History → the payment → Check with the provider… records it as paid), or return it.</source>
+      <translation>{provider} сообщает, что этот платёж оплачен, хотя здесь он записан как «{state}». Не берите деньги повторно: выдайте товар (История → платёж → «Сверить с провайдером…» запишет его как оплаченный) или верните деньги.</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/service.py" />

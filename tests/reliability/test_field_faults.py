@@ -310,7 +310,7 @@ def test_paid_there_after_an_unpaid_end_is_noticed_and_not_charged_again(
         paymega.pay(invoice)  # the customer paid the link after all
     code, data, err = run(capsys, "reconcile", *demo, "--json")
     assert code == 3, err  # a person must look at it
-    assert "says the customer paid" in json.dumps(data, ensure_ascii=False)
+    assert "reports this payment as paid" in json.dumps(data, ensure_ascii=False)
     code, again, _ = run(capsys, *pay)
     assert code == 3
     assert "not charged again" in again["error"]
