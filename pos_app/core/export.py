@@ -13,12 +13,12 @@ import csv
 import os
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from pos_app.core.journal import Journal, payment_from_row
 from pos_app.core.money import Money
-from pos_app.core.payments import Payment
+from pos_app.core.payments import Payment, local_day_start
 from pos_app.core.reports import METHOD_SQL
 from pos_app.i18n import UserError, msg
 
@@ -47,9 +47,7 @@ class Period:
 
     def bounds(self) -> tuple[datetime, datetime]:
         """Local midnights [since, until) in UTC, as the journal stores its times."""
-        since = datetime.combine(self.first, time()).astimezone().astimezone(UTC)
-        until = datetime.combine(self.last + timedelta(days=1), time()).astimezone().astimezone(UTC)
-        return since, until
+        return local_day_start(self.first), local_day_start(self.last + timedelta(days=1))
 
 
 # A till's journal holds no payment outside these years; dates beyond them overflowed into

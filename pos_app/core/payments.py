@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
+
+import tzlocal
 
 from pos_app.core.money import Money
 from pos_app.core.states import OperationKind, OperationState, PaymentState
@@ -15,6 +17,17 @@ from pos_app.providers.base import PaymentRequest
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def local_day_start(day: date) -> datetime:
+    """The first instant (UTC) of the local calendar ``day``.
+
+    Where clocks jump at midnight (America/Santiago, 00:00 → 01:00) the day starts at
+    01:00; a naive ``datetime.combine(day, time()).astimezone()`` put it an hour early, so
+    the last hour of the day before fell into this one.  zoneinfo's ``fold=0`` reading of
+    a missing time uses the offset before the jump, which is exactly that first instant.
+    """
+    return datetime.combine(day, time(), tzinfo=tzlocal.get_localzone()).astimezone(UTC)
 
 
 @dataclass(frozen=True)

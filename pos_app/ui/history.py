@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import html
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from pos_app.core.events import describe_event, state_word
 from pos_app.core.journal import Journal, PaymentFilter
 from pos_app.core.money import Money
-from pos_app.core.payments import Payment
+from pos_app.core.payments import Payment, local_day_start
 from pos_app.core.service import PaymentService, describe_state
 from pos_app.core.states import PaymentState, can_correct
 from pos_app.i18n import tr
@@ -458,7 +458,7 @@ class HistoryScreen(Screen):
         since = until = None
         if not self.all_dates.isChecked():
             since = _midnight(self.since.date())
-            until = _midnight(self.until.date()) + timedelta(days=1)
+            until = _midnight(self.until.date().addDays(1))  # a day is not always 24 h
         return PaymentFilter(providers=(self.provider.currentData(),)
                              if self.provider.currentData() else (),
                              states=STATE_GROUPS[self.state.currentData()],
@@ -488,7 +488,7 @@ class HistoryScreen(Screen):
 
 
 def _midnight(day: QDate) -> datetime:
-    return datetime.combine(date(day.year(), day.month(), day.day()), time()).astimezone()
+    return local_day_start(date(day.year(), day.month(), day.day()))
 
 
 class AttentionScreen(Screen):

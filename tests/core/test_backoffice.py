@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import time
+from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import tzlocal
 
 from pos_app.app import Runtime
 from pos_app.core.backoffice import Backoffice
@@ -394,3 +397,36 @@ async def test_money_after_the_z_is_named_and_alerted(
     paid = await wait_state(runtime, waiting.id, "PAID")
     assert paid.attention is not None
     assert "counts in no Z report" in paid.attention.english()
+
+
+@pytest.fixture
+def santiago(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Clocks jump at midnight there: 2026-09-06 00:00 → 01:00 (issue 16 #16)."""
+    monkeypatch.setenv("TZ", "America/Santiago")
+    time.tzset()
+    tzlocal.reload_localzone()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+    tzlocal.reload_localzone()
+
+
+async def test_a_day_whose_midnight_is_skipped_keeps_its_own_payments(
+        santiago: None, office: Backoffice, runtime: Runtime, sandbox: SandboxTransport,
+        tmp_path: Path) -> None:
+    late = await koshelek(runtime, sandbox, "10.00")
+    early = await koshelek(runtime, sandbox, "20.00")
+    # 23:30 on the 5th (UTC−4) and 01:30 on the 6th (UTC−3, the first hour of that day).
+    stamps = {late.id: "2026-09-06T03:30:00.000+00:00", early.id: "2026-09-06T04:30:00.000+00:00"}
+    conn = runtime.journal._conn
+    assert conn is not None
+    for payment_id, stamp in stamps.items():
+        conn.execute("UPDATE payments SET created_at = ? WHERE id = ?", (stamp, payment_id))
+
+    async def exported(day: date) -> list[tuple[str, str]]:
+        output = tmp_path / f"{day}.csv"
+        await office.export(output, Period(day, day))
+        return [(row["amount"], row["created"]) for row in read_csv(output, ",")]
+
+    assert await exported(date(2026, 9, 5)) == [("10.00", "2026-09-05 23:30:00")]
+    assert await exported(date(2026, 9, 6)) == [("20.00", "2026-09-06 01:30:00")]
