@@ -1520,6 +1520,11 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/providers/paymega/messages.py" />
+      <source>Paymega does not offer the service “{service}” on this account. Services it offers: {offered}.</source>
+      <translation>Paymega не предлагает услугу «{service}» для этого счёта. Доступные услуги: {offered}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/messages.py" />
       <source>Paymega refused the request: {details}</source>
       <translation>Paymega отклонил запрос: {details}</translation>
     </message>

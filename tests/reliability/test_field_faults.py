@@ -380,6 +380,17 @@ def test_credentials_refused_during_pay_exit_4(capsys: pytest.CaptureFixture[str
     assert (code, data["state"]) == (4, "DECLINED")
 
 
+def test_a_paymega_service_the_account_does_not_offer_exits_2_before_sending(
+        capsys: pytest.CaptureFixture[str], isolated_dirs: Path) -> None:
+    code, data, _ = run(capsys, "pay", "--demo", "--provider", "paymega", "--amount", "30",
+                        "--service", "payment_card_xyz_hpp", "--json")
+    assert code == 2, data
+    assert "payment_card_xyz_hpp" in data["error"]
+    assert "payment_card_rub_hpp" in data["error"]  # what it does offer
+    code, listed, _ = run(capsys, "history", "--demo", "--json")
+    assert (code, listed) == (0, "")  # no JSON line: nothing journaled, nothing sent
+
+
 # -- #11: a configuration that is not ready is not called ready --
 
 @pytest.mark.parametrize(("extra", "says"), [

@@ -11,6 +11,8 @@ NOT_FOUND = Message(C, "Paymega does not know this invoice.")
 UNCLEAR = Message(C, "Paymega did not accept the request (HTTP {status}: {details}). "
                      "The result is being checked.")
 REJECTED = Message(C, "Paymega refused the request: {details}")
+UNKNOWN_SERVICE = Message(C, "Paymega does not offer the service “{service}” on this account. "
+                             "Services it offers: {offered}.")
 NO_QR = Message(C, "This Paymega invoice cannot be shown as a QR code (its payment page needs "
                    "a form). Take another payment method.")
 NOT_PAID = Message(C, "The payment did not go through ({resolution}).")

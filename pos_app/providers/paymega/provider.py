@@ -37,6 +37,7 @@ from pos_app.providers.errors import (
     InvalidInput,
     NotFound,
     OutcomeUnknown,
+    ProviderError,
     Rejected,
     wait_before_resend,
 )
@@ -115,6 +116,7 @@ class PaymegaProvider:
     def __init__(self, *, client: PaymegaClient, options: PaymegaOptions | None = None) -> None:
         self.client = client
         self._o = options or PaymegaOptions()
+        self._services: frozenset[str] | None = None
         o = self._o
         self.capabilities = Capabilities(register_shows_qr=True, refund=o.refunds,
                                          partial_refund=o.refunds)
@@ -137,11 +139,39 @@ class PaymegaProvider:
         return f"{self.new_payment_key(payment_id)}-{kind}-{datetime.now(UTC):%H%M%S%f}"[:64]
 
     async def prepare(self, options: Mapping[str, str]) -> Mapping[str, str]:
+        """Refuse a service code the account does not offer before anything is journaled.
+
+        Raises InvalidInput (exit 2).  When the list cannot be read the code goes as it is:
+        Paymega then refuses an unknown one itself (422, spec §4), and nothing is charged.
+        """
         service = options.get("service") or self._o.service
         if not re.fullmatch(r"[a-z0-9_]{3,64}", service):
             raise InvalidInput(messages.REJECTED.with_params(details=f"service {service!r}"),
                                code="SERVICE")
+        offered = await self._offered_services()
+        if offered is not None and service not in offered:
+            raise InvalidInput(messages.UNKNOWN_SERVICE.with_params(
+                service=service, offered=", ".join(sorted(offered)) or "—"), code="SERVICE")
         return {**options, "service": service}
+
+    async def _offered_services(self) -> frozenset[str] | None:
+        """The service codes this account can take now (spec §5.1, §5.2), read once."""
+        if self._services is None:
+            try:
+                if self._o.api == "public" and not self.client.has_credentials:
+                    data = (await self.client.public_prerequest("RUB")).get("data", {})
+                    found = data.get("services") if isinstance(data, dict) else None
+                    self._services = frozenset(found) if isinstance(found, dict) else None
+                else:
+                    self._services = frozenset(
+                        s.attributes.service for s in await self.client.services()
+                        if s.attributes.available and s.attributes.active
+                        and s.attributes.enabled)
+            except ProviderError as exc:
+                log.warning("Paymega's services could not be read (%s); the service code is "
+                            "sent unchecked", exc.code)
+                return None
+        return self._services
 
     # -- create --
 
