@@ -31,7 +31,7 @@ from pos_app.core.config import (
 )
 from pos_app.core.journal import Journal
 from pos_app.core.lock import JournalLock
-from pos_app.core.paths import config_path, journal_path
+from pos_app.core.paths import config_path, journal_path, on_network_share
 from pos_app.core.payments import Payment
 from pos_app.core.secrets import SecretStore
 from pos_app.core.service import RECONCILE_BACKOFF, PaymentService
@@ -321,6 +321,9 @@ async def build_runtime(
                                                   timeout=config.koshelek.totp_timeout))
         training = mode is Mode.TRAINING
         journal_file = journal_path(config.journal_dir, training=training)
+        if on_network_share(journal_file.parent):
+            log.warning("the journal %s is on a network share; SQLite can corrupt it there",
+                        journal_file)
         if lock:
             journal_lock = JournalLock(journal_file)
             journal_lock.acquire()

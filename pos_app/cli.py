@@ -849,13 +849,17 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
 async def cmd_config_check(args: argparse.Namespace) -> int:
     from pos_app.app import Mode, load_terminal_config, needed_secrets
+    from pos_app.core.config import config_warnings
     from pos_app.core.paths import config_path
     from pos_app.core.secrets import SecretStore
 
     path = config_path(args.config)
     config, _ = load_terminal_config(Mode.LIVE, path)
     SecretStore().check_live(needed_secrets(config))  # "OK" with a secret set nowhere: not OK
-    print(f"{path}: OK")
+    warnings = config_warnings(config)
+    for warning in warnings:
+        _say(f"Warning: {warning.render()}")
+    print(f"{path}: OK" + (f" ({len(warnings)} warning(s))" if warnings else ""))
     return EXIT_OK
 
 
@@ -921,6 +925,7 @@ def cmd_config_show(args: argparse.Namespace) -> int:
         TerminalConfig,
         check_live_ready,
         config_to_toml,
+        config_warnings,
         load_config,
     )
     from pos_app.core.paths import config_path
@@ -940,9 +945,11 @@ def cmd_config_show(args: argparse.Namespace) -> int:
         live = exc.message.render()
     secrets = {f"{p}.{n}": store.source(p, n) or "not set"
                for p, names in SECRET_NAMES.items() for n in names}
+    warnings = [warning.render() for warning in config_warnings(config)]
     if args.json:
         print(json.dumps({"path": str(path), "found": found, "config": config_to_toml(config),
-                          "secrets": secrets, "live_mode": live}, ensure_ascii=False))
+                          "secrets": secrets, "live_mode": live, "warnings": warnings},
+                         ensure_ascii=False))
         return EXIT_OK
     print(f"# {path}" + ("" if found else " (not found: the defaults)"))
     print(tomli_w.dumps(config_to_toml(config)))
@@ -950,6 +957,8 @@ def cmd_config_show(args: argparse.Namespace) -> int:
     for name, where in secrets.items():
         print(f"#   {name}: {where}")
     print("# live mode: " + live.replace("\n", "\n#   "))
+    for warning in warnings:
+        print(f"# warning: {warning}")
     return EXIT_OK
 
 

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import tomli_w
 
 from pos_app.core.money import AmountError, parse_decimal, to_minor
+from pos_app.core.paths import data_dir, on_network_share
 from pos_app.i18n import Message, UserError, msg
 from pos_app.providers.errors import InsecureURL
 from pos_app.providers.http import HttpSettings, check_url
@@ -436,6 +437,17 @@ def check_live_ready(config: TerminalConfig, *, path: Path | None = None) -> Non
                             key="providers.koshelek.totp_command"))
     if problems:
         raise ConfigError(path, problems)
+
+
+def config_warnings(config: TerminalConfig) -> list[Message]:
+    """What works today but can lose data: said by ``config check`` and ``config show``."""
+    warnings: list[Message] = []
+    journal_dir = config.journal_dir or str(data_dir())
+    if on_network_share(journal_dir):
+        warnings.append(msg(C, "{key}: {path} is on a network share; SQLite's journal can be "
+                               "corrupted there. Keep the journal on a local disk.",
+                            key="journal.dir", path=journal_dir))
+    return warnings
 
 
 def load_config(path: Path) -> TerminalConfig:

@@ -8,7 +8,8 @@ kiosk installers can point the app elsewhere: ``POS_APP_CONFIG`` (a file),
 from __future__ import annotations
 
 import os
-from pathlib import Path
+import sys
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import platformdirs
 
@@ -46,3 +47,44 @@ def journal_path(journal_dir: str, *, training: bool) -> Path:
     """One journal per mode, so training never mixes with real money."""
     base = Path(journal_dir) if journal_dir else data_dir()
     return base / ("journal-training.sqlite3" if training else "journal.sqlite3")
+
+
+# Where SQLite's locks and shared memory (WAL) are not reliable, so a journal there can be
+# corrupted (sqlite.org/wal.html, "WAL does not work over a network filesystem").
+NETWORK_FILESYSTEMS = frozenset({
+    "nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "afs", "ceph", "glusterfs", "lustre",
+    "fuse.sshfs", "fuse.glusterfs", "fuse.davfs2", "davfs", "fuse.rclone"})
+
+
+def on_network_share(path: str | os.PathLike[str], *, mounts: str = "/proc/mounts") -> bool:
+    """True when ``path`` (existing or not) is on a network file system.
+
+    A UNC name (``\\\\nas\\pos``) is one on any platform; on Windows ``//nas/pos`` and a
+    drive letter mapped to a share are too; on Linux the longest mount point holding the
+    path decides, by its file system type in ``mounts``.  Unknown means no.
+    """
+    text = os.fspath(path)
+    if text.startswith("\\\\"):
+        return True
+    if sys.platform == "win32":  # pragma: no cover - exercised on the Windows build
+        import ctypes
+
+        drive = PureWindowsPath(os.path.abspath(text)).drive
+        if drive.startswith(("\\\\", "//")):
+            return True
+        return bool(drive) and ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == 4  # REMOTE
+    try:
+        table = Path(mounts).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return False
+    target = PurePosixPath(os.path.abspath(text))
+    best, kind = "", ""
+    for line in table:
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        if (target == PurePosixPath(point) or PurePosixPath(point) in target.parents) \
+                and len(point) > len(best):
+            best, kind = point, fields[2]
+    return kind in NETWORK_FILESYSTEMS

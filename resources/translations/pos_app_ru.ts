@@ -215,6 +215,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <translation>{key}: {path} — это файл, а не папка</translation>
     </message>
     <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>{key}: {path} is on a network share; SQLite's journal can be corrupted there. Keep the journal on a local disk.</source>
+      <translation>{key}: {path} находится в сетевой папке; там журнал SQLite может быть повреждён. Храните журнал на локальном диске.</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/providers/http.py" />
       <source>{what}: plain http to {host} is not allowed in live mode; use https.</source>
       <translation>{what}: незащищённый http к {host} в рабочем режиме запрещён; используйте https.</translation>

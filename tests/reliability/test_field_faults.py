@@ -427,6 +427,41 @@ def test_config_check_says_a_journal_folder_that_is_a_file(
     assert "is a file, not a folder" in err
 
 
+@pytest.mark.parametrize("journal_dir", ["\\\\nas\\pos", "\\\\?\\UNC\\nas\\pos"])
+def test_a_journal_on_a_network_share_is_warned_of(
+        capsys: pytest.CaptureFixture[str], isolated_dirs: Path,
+        monkeypatch: pytest.MonkeyPatch, journal_dir: str) -> None:
+    from tests.helpers import write_live_config
+
+    for name in ("LOGIN", "PASSWORD"):
+        monkeypatch.setenv(f"POS_APP_KOSHELEK_{name}", "set")
+    write_live_config(isolated_dirs / "config" / "terminal.toml", "https://pay.example",
+                      extra=f"\n[journal]\ndir = '{journal_dir}'\n")
+    code, out, err = run(capsys, "config", "check")
+    assert code == 0  # it works today; it is said, not refused
+    assert "(1 warning(s))" in out
+    assert f"journal.dir: {journal_dir} is on a network share" in err
+    code, shown, _ = run(capsys, "config", "show", "--json")
+    assert [w.split(";")[0] for w in shown["warnings"]] == [
+        f"journal.dir: {journal_dir} is on a network share"]
+
+
+def test_a_network_file_system_is_told_by_its_mount(tmp_path: Path) -> None:
+    from pos_app.core.paths import on_network_share
+
+    mounts = tmp_path / "mounts"
+    mounts.write_text("/dev/sda1 / ext4 rw 0 0\n"
+                      "//nas/pos /mnt/nas cifs rw 0 0\n"
+                      "nas:/export /srv/shared\\040files nfs4 rw 0 0\n"
+                      "/dev/sdb1 /mnt/nas/local ext4 rw 0 0\n", encoding="utf-8")
+    found = {path: on_network_share(path, mounts=str(mounts)) for path in (
+        "/mnt/nas/pos", "/mnt/nas", "/mnt/nasty/pos", "/srv/shared files/j", "/mnt/nas/local/j",
+        "/var/lib/pos-app")}
+    assert found == {"/mnt/nas/pos": True, "/mnt/nas": True, "/mnt/nasty/pos": False,
+                     "/srv/shared files/j": True, "/mnt/nas/local/j": False,
+                     "/var/lib/pos-app": False}
+
+
 # -- #12: a secret too long for the secret store --
 
 def test_a_secret_too_long_for_the_store_says_the_limit_and_keeps_nothing(
