@@ -30,7 +30,7 @@ from pos_app.core.config import (
     load_config,
 )
 from pos_app.core.journal import Journal
-from pos_app.core.lock import JournalLock
+from pos_app.core.lock import JournalLock, TerminalBusy
 from pos_app.core.paths import config_path, journal_path, on_network_share
 from pos_app.core.payments import Payment
 from pos_app.core.secrets import SecretStore
@@ -329,6 +329,12 @@ async def build_runtime(
             journal_lock.acquire()
             cleanups.append(journal_lock.release)
         journal = await Journal.open(journal_file)
+        if lock:
+            try:
+                journal_lock.hold_journal()  # a journal made just now
+            except TerminalBusy:
+                await journal.close()
+                raise
     except BaseException:
         for provider in providers.values():
             await provider.aclose()

@@ -3,6 +3,10 @@
 Two registers' processes resending each other's requests would still be safe
 (idempotency keys), but two drivers of one payment could cancel what the other is
 completing.  Read-only commands (history) do not take the lock.
+
+The lock is ``<journal>.lock``; someone deleting it while a ``pay`` runs let a second one
+in (issue 16 #13).  So on Linux the journal file itself is locked too (``flock``, which
+SQLite's own ``fcntl`` byte locks do not see).  On Windows an open file cannot be deleted.
 """
 
 from __future__ import annotations
@@ -21,29 +25,57 @@ class TerminalBusy(UserError):
 
 class JournalLock:
     def __init__(self, journal: Path) -> None:
+        self.journal = journal
         self.path = journal.with_name(journal.name + ".lock")
         self._fd: int | None = None
+        self._journal_fd: int | None = None
 
     def acquire(self) -> None:
+        """Take ``<journal>.lock`` and, where it exists, the journal; TerminalBusy if held."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             _lock(fd)
         except OSError:
             os.close(fd)
-            raise TerminalBusy(msg("Journal", "Another pos-app process is using the journal {path} "
-                                              "(is the cashier window open?). Try again when it "
-                                              "has finished.", path=str(self.path.with_suffix(""))
-                                   )) from None
+            raise self._busy() from None
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         self._fd = fd
+        try:
+            self.hold_journal()
+        except TerminalBusy:
+            self.release()
+            raise
+
+    def hold_journal(self) -> None:
+        """Lock the journal file itself (Linux); call again once a new journal exists.
+
+        Its descriptor stays open until :meth:`release`, after the journal is closed:
+        closing any descriptor of a file drops the process's ``fcntl`` locks on it, SQLite's
+        included.
+        """
+        if not _LOCKS_JOURNAL or self._journal_fd is not None or not self.journal.exists():
+            return
+        fd = os.open(self.journal, os.O_RDONLY)
+        try:
+            _lock(fd)
+        except OSError:
+            os.close(fd)  # nothing of SQLite's is open here yet in this process
+            raise self._busy() from None
+        self._journal_fd = fd
+
+    def _busy(self) -> TerminalBusy:
+        return TerminalBusy(msg("Journal", "Another pos-app process is using the journal {path} "
+                                           "(is the cashier window open?). Try again when it "
+                                           "has finished.", path=str(self.journal)))
 
     def release(self) -> None:
-        if self._fd is not None:
-            _unlock(self._fd)
-            os.close(self._fd)
-            self._fd = None
+        for fd in (self._journal_fd, self._fd):
+            if fd is not None:
+                _unlock(fd)
+                os.close(fd)
+        self._fd = self._journal_fd = None
 
     def __enter__(self) -> JournalLock:
         self.acquire()
@@ -53,6 +85,8 @@ class JournalLock:
                  tb: TracebackType | None) -> None:
         self.release()
 
+
+_LOCKS_JOURNAL = sys.platform.startswith("linux")
 
 if sys.platform == "win32":  # pragma: no cover - exercised on the Windows build
     import msvcrt

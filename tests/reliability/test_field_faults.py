@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from pos_app.app import Runtime
 from pos_app.cli import main
 from pos_app.core.journal import PaymentFilter
 from pos_app.core.money import AmountError, parse_amount, parse_decimal
@@ -24,7 +26,7 @@ from pos_app.providers.errors import InvalidInput
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.server import SandboxServer
 from pos_app.sandbox.testing import SandboxTransport
-from tests.helpers import MemoryKeyring, simple_sale, training_runtime
+from tests.helpers import SANDBOX_URL, MemoryKeyring, simple_sale, training_runtime
 from tests.providers.test_pegas import make as make_pegas
 from tests.test_cli import run
 
@@ -478,6 +480,54 @@ def test_a_secret_too_long_for_the_store_says_the_limit_and_keeps_nothing(
     assert "1400 characters" in data["error"]
     assert "POS_APP_PEGAS_TOKEN" in data["error"]  # the way that works
     assert memory_keyring.get_password("pos-app", "pegas.token") is None
+
+
+# -- #13: one driver of a journal, even with its lock file deleted --
+
+def test_a_deleted_lock_file_lets_no_second_pay_in(
+        capsys: pytest.CaptureFixture[str], server: SandboxServer, isolated_dirs: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    from tests.reliability.test_crash_matrix import _wait_for, journal
+
+    data = isolated_dirs / "data"
+    first = subprocess.Popen(
+        [sys.executable, "-m", "pos_app", "pay", "--provider", "pegas", "--amount", "150",
+         "--customer", "never", "--demo", "--sandbox-url", server.base_url, "--json"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for(lambda: [r["state"] for r in journal(data)] == ["PENDING"])
+        (data / "journal-training.sqlite3.lock").unlink()  # someone tidies the folder
+        code, _, err = run(capsys, "pay", "--demo", "--sandbox-url", server.base_url,
+                           "--provider", "koshelek", "--amount", "30")
+        assert code == 2
+        assert "Another pos-app process is using the journal" in err
+        assert [r["state"] for r in journal(data)] == ["PENDING"]  # nothing started
+    finally:
+        first.send_signal(signal.SIGINT)
+        first.wait(timeout=60)
+
+
+async def test_a_journal_made_by_this_run_is_held_too(sandbox: SandboxTransport,
+                                                     isolated_dirs: Path) -> None:
+    from pos_app.app import Mode, build_runtime
+    from pos_app.core.lock import TerminalBusy
+
+    def start() -> Coroutine[Any, Any, Runtime]:
+        return build_runtime(Mode.TRAINING, sandbox_url=SANDBOX_URL,
+                             transport_factory=lambda name: sandbox, lock=True)
+
+    first = await start()  # no journal before: it is made, then held
+    try:
+        (isolated_dirs / "data" / "journal-training.sqlite3.lock").unlink()
+        with pytest.raises(TerminalBusy):
+            await start()
+    finally:
+        await first.aclose()
+    second = await start()  # free again once the first has ended
+    await second.aclose()
 
 
 # -- #15: a hung name lookup does not hold the exit --
