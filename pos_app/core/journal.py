@@ -469,6 +469,11 @@ class Journal:
             return fn(*args)
         except sqlite3.DatabaseError as exc:
             raise self._translate(exc) from exc
+        except OSError as exc:  # making its folder or moving a new journal in place
+            log.error("journal error on %s: %s", self.path, exc)
+            raise JournalError(msg(C, "The journal file {path} cannot be written ({error}).",
+                                   path=str(self.path), error=exc.strerror or str(exc))
+                               ) from exc
 
     def _translate(self, exc: sqlite3.DatabaseError) -> JournalError:
         text = str(exc).lower()

@@ -32,8 +32,14 @@ class JournalLock:
 
     def acquire(self) -> None:
         """Take ``<journal>.lock`` and, where it exists, the journal; TerminalBusy if held."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:  # a read-only mount, a folder that cannot be made
+            raise UserError(msg("Journal", "The journal folder {folder} cannot be used ({error}). "
+                                           "Check journal.dir in the configuration.",
+                                folder=str(self.path.parent), error=exc.strerror or str(exc))
+                            ) from None
         try:
             _lock(fd)
         except OSError:

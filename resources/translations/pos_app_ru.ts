@@ -1078,6 +1078,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <translation>Файл журнала {path} пуст (0 байт): записанных в нём платежей нет. Он не изменён; обратитесь в поддержку, прежде чем работать на этой кассе.</translation>
     </message>
     <message>
+      <location filename="../../pos_app/core/lock.py" />
+      <source>The journal folder {folder} cannot be used ({error}). Check journal.dir in the configuration.</source>
+      <translation>Папку журнала {folder} нельзя использовать ({error}). Проверьте journal.dir в настройках.</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/core/journal.py" />
       <source>The journal was written by a newer version of the app (schema {found}, this version knows {known}). Update the app.</source>
       <translation>Журнал записан более новой версией программы (схема {found}, эта версия знает {known}). Обновите программу.</translation>

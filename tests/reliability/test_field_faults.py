@@ -393,6 +393,27 @@ def test_a_paymega_service_the_account_does_not_offer_exits_2_before_sending(
     assert (code, listed) == (0, "")  # no JSON line: nothing journaled, nothing sent
 
 
+def test_a_journal_or_log_folder_that_cannot_be_made_is_said(
+        capsys: pytest.CaptureFixture[str], isolated_dirs: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read-only mount ended in an internal error (exit 3: "reconcile will settle it")."""
+    a_file = isolated_dirs / "a-file"
+    a_file.write_text("not a folder", encoding="utf-8")
+    config = isolated_dirs / "config" / "terminal.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f"[journal]\ndir = '{a_file / 'journal'}'\n", encoding="utf-8")
+    for argv in (("pay", "--provider", "koshelek", "--amount", "10"), ("history",)):
+        code, _, err = run(capsys, argv[0], "--demo", *argv[1:])
+        assert code == 2, err
+        assert f"{a_file / 'journal'}" in err
+        assert "Traceback" not in err
+    config.unlink()
+    monkeypatch.setenv("POS_APP_LOG_DIR", str(a_file / "logs"))
+    code, _, err = run(capsys, "history", "--demo")
+    assert code == 0  # the till works on; the journal is the record, the log helps support
+    assert f"no log file: the folder {a_file / 'logs'} cannot be written" in err
+
+
 # -- #11: a configuration that is not ready is not called ready --
 
 @pytest.mark.parametrize(("extra", "says"), [
