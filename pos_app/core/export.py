@@ -12,14 +12,17 @@ from __future__ import annotations
 import csv
 import os
 import sqlite3
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from pos_app.core.journal import Journal, payment_from_row
-from pos_app.core.money import Money
-from pos_app.core.payments import Payment, local_day_start
+from pos_app.core.journal import Journal, unreadable_row
+from pos_app.core.money import minor_digits
+from pos_app.core.payments import local_day_start
 from pos_app.core.reports import METHOD_SQL
+from pos_app.core.states import PaymentState
 from pos_app.i18n import UserError, msg
 
 C = "Export"
@@ -72,56 +75,90 @@ def _safe_text(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def _amount(minor: int | None, currency: str, decimal_comma: bool) -> str:
+def _plain(minor: int | None, digits: int, point: str) -> str:
+    """``1499.00`` from 149900 without Decimal: the export writes millions of these."""
     if minor is None:
         return ""
-    text = Money(minor, currency).plain()
-    return text.replace(".", ",") if decimal_comma else text
+    if not digits:
+        return str(minor)
+    whole, part = divmod(abs(minor), 10**digits)
+    return f"{'-' if minor < 0 else ''}{whole}{point}{part:0{digits}d}"
 
 
-def _row(payment: Payment, shift: int | None, sale: int | None, reference: str | None,
-         method: str, decimal_comma: bool) -> list[str]:
-    currency = payment.amount.currency
-    money_arrived = payment.paid_minor is not None or payment.state.is_paid \
-        or payment.refunded_minor
-    received = payment.received_minor if money_arrived else None
+_STATES = {state.value: state for state in PaymentState}
+# Only what a row of the file needs: the whole payment (its request and receipt JSON) cost
+# 40 µs a row to read back, a fifth of the time of an export of a year.
+_SELECT = (f"SELECT p.id, p.created_at, p.provider, p.kind, p.state, p.amount_minor, "  # noqa: S608
+           f"p.paid_minor, p.refunded_minor, p.currency, p.provider_ref, p.idem_key, "
+           f"p.training, {METHOD_SQL} AS method, s.number AS shift_number, "
+           "sa.number AS sale_number, sa.reference AS sale_reference FROM payments p "
+           "LEFT JOIN shifts s ON s.id = p.shift_id LEFT JOIN sales sa ON sa.id = p.sale_id ")
+_WHERE = "WHERE p.created_at >= ? AND p.created_at < ? AND p.state != 'DRAFT'"
+
+
+def _row(row: sqlite3.Row, point: str) -> list[str]:
+    state = _STATES.get(row["state"])
+    if state is None:  # a damaged byte: say which row (issue 16 #14)
+        raise unreadable_row("payments", row, ValueError(f"{row['state']!r} is not a state"))
+    digits = minor_digits(row["currency"])
+    paid, refunded = row["paid_minor"], row["refunded_minor"]
+    arrived = paid is not None or state.is_paid or refunded
+    received = (paid if paid is not None else row["amount_minor"]) if arrived else None
     return [
-        payment.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
-        str(shift or ""), str(sale or ""), payment.provider, _safe_text(method), payment.kind,
-        payment.state.value, _amount(payment.amount.minor, currency, decimal_comma),
-        _amount(received, currency, decimal_comma),
-        _amount(payment.refunded_minor, currency, decimal_comma), currency,
-        _safe_text(payment.provider_ref or ""), _safe_text(payment.key), payment.id,
-        "1" if payment.training else "0", _safe_text(reference or ""),
+        datetime.fromisoformat(row["created_at"]).astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+        str(row["shift_number"] or ""), str(row["sale_number"] or ""), row["provider"],
+        _safe_text(row["method"]), row["kind"], state.value,
+        _plain(row["amount_minor"], digits, point), _plain(received, digits, point),
+        _plain(refunded, digits, point), row["currency"],
+        _safe_text(row["provider_ref"] or ""), _safe_text(row["idem_key"]), row["id"],
+        "1" if row["training"] else "0", _safe_text(row["sale_reference"] or ""),
     ]
 
 
+class ExportStopped(UserError):
+    """The person stopped the export: no file was written."""
+
+
+PROGRESS_EVERY = 10_000  # rows: about a tenth of a second
+
+
 async def export_payments(journal: Journal, output: Path, period: Period, *,
-                          semicolon: bool = False, training: bool | None = None) -> int:
-    """Write the payments started in ``period`` (oldest first); returns how many."""
+                          semicolon: bool = False, training: bool | None = None,
+                          progress: Callable[[int, int], None] | None = None,
+                          stop: threading.Event | None = None) -> int:
+    """Write the payments started in ``period`` (oldest first); returns how many.
+
+    ``progress(done, total)`` is called from the export's own thread every
+    :data:`PROGRESS_EVERY` rows; setting ``stop`` ends it with :class:`ExportStopped` and no
+    file.  Errors: UserError when the file cannot be written (nothing is left half written:
+    the rows go to ``<name>.part``, renamed when complete).
+    """
     since, until = period.bounds()
     delimiter = ";" if semicolon else ","
+    point = "," if semicolon else "."
     temporary = output.with_name(output.name + ".part")
 
     def do(conn: sqlite3.Connection) -> int:
-        sql = (f"SELECT p.*, {METHOD_SQL} AS method, s.number AS shift_number, "  # noqa: S608
-               "sa.number AS sale_number, sa.reference AS sale_reference FROM payments p "
-               "LEFT JOIN shifts s ON s.id = p.shift_id LEFT JOIN sales sa ON sa.id = p.sale_id "
-               "WHERE p.created_at >= ? AND p.created_at < ? AND p.state != 'DRAFT'")
+        where = _WHERE
         params: list[object] = [since.isoformat(timespec="milliseconds"),
                                 until.isoformat(timespec="milliseconds")]
         if training is not None:
-            sql += " AND p.training = ?"
+            where += " AND p.training = ?"
             params.append(int(training))
+        total = conn.execute(f"SELECT COUNT(*) FROM payments p {where}",  # noqa: S608
+                             params).fetchone()[0]
         count = 0
         with temporary.open("w", encoding="utf-8-sig", newline="") as file:
             writer = csv.writer(file, delimiter=delimiter)
             writer.writerow(HEADER)
-            for row in conn.execute(sql + " ORDER BY p.created_at, p.id", params):
-                writer.writerow(_row(payment_from_row(row), row["shift_number"],
-                                     row["sale_number"], row["sale_reference"], row["method"],
-                                     semicolon))
-                count += 1
+            rows = conn.execute(_SELECT + where + " ORDER BY p.created_at, p.id", params)
+            while batch := rows.fetchmany(PROGRESS_EVERY):
+                if stop is not None and stop.is_set():
+                    raise ExportStopped(msg(C, "The export was stopped; no file was written."))
+                writer.writerows([_row(row, point) for row in batch])
+                count += len(batch)
+                if progress is not None:
+                    progress(count, max(total, count))
             file.flush()
             os.fsync(file.fileno())
         temporary.replace(output)
@@ -129,6 +166,9 @@ async def export_payments(journal: Journal, output: Path, period: Period, *,
 
     try:
         return await journal.read_apart(do)
+    except ExportStopped:
+        temporary.unlink(missing_ok=True)
+        raise
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         raise UserError(msg(C, "The export could not be written to {path}: {error}",
