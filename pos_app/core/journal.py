@@ -484,11 +484,6 @@ class Journal:
             return fn(*args)
         except sqlite3.DatabaseError as exc:
             raise self._translate(exc) from exc
-        except OSError as exc:  # making its folder or moving a new journal in place
-            log.error("journal error on %s: %s", self.path, exc)
-            raise JournalError(msg(C, "The journal file {path} cannot be written ({error}).",
-                                   path=str(self.path), error=exc.strerror or str(exc))
-                               ) from exc
 
     def _translate(self, exc: sqlite3.DatabaseError) -> JournalError:
         text = str(exc).lower()
@@ -508,10 +503,17 @@ class Journal:
         return JournalError(message)
 
     def _open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        if not self.path.exists():
-            self._create()
-        elif self.path.stat().st_size == 0:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists():
+                self._create()
+            empty = self.path.stat().st_size == 0
+        except OSError as exc:  # a read-only mount, a folder under a file
+            log.error("journal error on %s: %s", self.path, exc)
+            raise JournalError(msg(C, "The journal file {path} cannot be written ({error}).",
+                                   path=str(self.path), error=exc.strerror or str(exc))
+                               ) from exc
+        if empty:
             # SQLite would take it as a new, empty journal: the history gone without a word.
             # A journal is never empty (_create makes it whole, then moves it in place).
             raise JournalError(msg(C, "The journal file {path} is empty (0 bytes): the "
