@@ -26,7 +26,6 @@ from pos_app.ui.qt import (
     QCheckBox,
     QComboBox,
     QDate,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -54,7 +53,7 @@ from pos_app.ui.support import (
     spawn,
     with_progress,
 )
-from pos_app.ui.widgets import caption
+from pos_app.ui.widgets import DateField, caption
 
 C = "ShiftScreen"
 SIDE_WIDTH = 260
@@ -97,13 +96,10 @@ class ExportDialog(FormDialog):
     def __init__(self, parent: QWidget | None, *, folder: Path) -> None:
         super().__init__(parent, tr(C, "Export payments"))
         self.setObjectName("exportDialog")
-        self.since = QDateEdit(QDate.currentDate())
+        self.since = DateField(QDate.currentDate())
         self.since.setObjectName("exportFrom")
-        self.until = QDateEdit(QDate.currentDate())
+        self.until = DateField(QDate.currentDate())
         self.until.setObjectName("exportTo")
-        for edit in (self.since, self.until):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd.MM.yyyy")
         self.semicolon = QCheckBox(tr(C, "For Excel with Russian settings (; and decimal comma)"))
         self.semicolon.setObjectName("exportSemicolon")
         self.semicolon.setChecked(True)

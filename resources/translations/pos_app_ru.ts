@@ -1033,6 +1033,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/ui/history.py" />
+      <source>The period ends before it starts: nothing is found.</source>
+      <translation>Период кончается раньше, чем начинается: ничего не найдено.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
       <source>Time</source>
       <translation>Время</translation>
     </message>

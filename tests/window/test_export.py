@@ -47,3 +47,25 @@ def test_an_export_asks_before_replacing_a_file_and_names_a_missing_folder(
     answer(app, "confirmBox", "yes")
     assert answer(app, "infoBox", "ok") == f"0 payment(s) written to {kept}"
     assert kept.read_text(encoding="utf-8-sig").startswith("created")
+
+
+def test_dates_are_typed_as_a_person_types_them(make_app: MakeApp) -> None:
+    """A walk: digits typed into History's dates were lost (Qt's edit placed the cursor in
+    the day and dropped every digit); only the arrow keys changed a date."""
+    app = make_app(language="ru")
+    press(app, "historyButton")
+    app.on_screen("historyScreen")
+    app.click("historyAllDates")
+    app.wait(lambda s: s.get("historySince").enabled, what="the dates to be on")
+    app.key("Tab")  # from the check box to the first date: its day
+    app.type("0111", per_key_ms=120)  # day 01, then on to the month: 11
+    app.wait(lambda s: s.text("historySince").startswith("01.11."), what="01.11 typed")
+    app.click("historyUntil")  # the part tapped (its middle: the year) takes the digits
+    before = app.snapshot().text("historyUntil")
+    app.type("2025", per_key_ms=120)
+    after = app.wait(lambda s: s.text("historyUntil").endswith(".2025"), what="2025 typed")
+    assert after.text("historyUntil")[:6] == before[:6]  # day and month as they were
+    app.shot("dates-typed")
+    # Until 29.11.2025 is before since 01.11.2026: said, not "0 found".
+    app.wait(lambda s: s.text("historyCount").startswith("Период кончается раньше"),
+             what="the reversed period said")
