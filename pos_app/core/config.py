@@ -38,8 +38,11 @@ class ConfigError(UserError):
         self.problems = problems
         where = str(path) if path else "configuration"
         lines = "\n".join(f"  • {p.english()}" for p in problems)
-        super().__init__(msg(C, "The configuration {path} has problems:\n{problems}",
-                             path=where, problems=_ProblemList(problems)))
+        heading = (msg(C, "The configuration {path} has problems:\n{problems}", path=where,
+                       problems=_ProblemList(problems)) if path else
+                   msg(C, "The configuration has problems:\n{problems}",
+                       problems=_ProblemList(problems)))
+        super().__init__(heading)
         self.args = (f"{where}:\n{lines}",)
 
 
@@ -422,7 +425,7 @@ def check_live_ready(config: TerminalConfig, *, path: Path | None = None) -> Non
     for name, settings in enabled.items():
         urls = [("base_url", settings.base_url)]
         if settings.http.proxy:  # the proxy sees the credentials of a plain-http request
-            urls.append(("http.proxy", settings.http.proxy))
+            urls.append(("proxy", settings.http.proxy))  # the key as the file spells it
         for key, url in urls:
             try:
                 check_url(url, live=True, what=f"providers.{name}.{key}")

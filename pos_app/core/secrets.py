@@ -89,7 +89,9 @@ class SecretStore:
         traceback, and Settings saved the file without it)."""
         if not keyring_usable():
             raise SecretsUnavailable(msg(C, "This computer has no secret store (keyring) to save "
-                                            "the secret in."))
+                                            "{provider}.{name} in. Set the environment variable "
+                                            "{env} instead.", provider=provider, name=name,
+                                         env=env_name(provider, name)))
         most = _most_chars(_keyring().get_keyring())
         if most is not None and len(value) > most:
             raise SecretsUnavailable(msg(

@@ -20,7 +20,6 @@ from pos_app.ui.qt import (
     QCheckBox,
     QComboBox,
     QDate,
-    QDateEdit,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -38,7 +37,7 @@ from pos_app.ui.qt import (
     Signal,
 )
 from pos_app.ui.support import Screen, big_button, render, spawn
-from pos_app.ui.widgets import caption
+from pos_app.ui.widgets import DateField, caption
 
 C = "History"
 S = PaymentState
@@ -379,11 +378,11 @@ class HistoryScreen(Screen):
         self.all_dates = QCheckBox()
         self.all_dates.setObjectName("historyAllDates")
         self.all_dates.setChecked(True)
-        self.since = QDateEdit(QDate.currentDate().addDays(-7))
-        self.until = QDateEdit(QDate.currentDate())
+        self.since = DateField(QDate.currentDate().addDays(-7))
+        self.since.setObjectName("historySince")
+        self.until = DateField(QDate.currentDate())
+        self.until.setObjectName("historyUntil")
         for edit in (self.since, self.until):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd.MM.yyyy")
             edit.setEnabled(False)
         self.all_dates.toggled.connect(self._dates_toggled)
         self.count = caption(points=12, name="historyCount")
@@ -472,7 +471,10 @@ class HistoryScreen(Screen):
         self.search.setFocus()
 
     def _loaded(self) -> None:
-        self.count.setText(tr(C, "Payments found: {n}", n=self.model.total))
+        if not self.all_dates.isChecked() and self.until.date() < self.since.date():
+            self.count.setText(tr(C, "The period ends before it starts: nothing is found."))
+        else:
+            self.count.setText(tr(C, "Payments found: {n}", n=self.model.total))
         # After a refund or a new search the payment being looked at stays in view, if it
         # is still among the results.
         keep_selection(self.table, self.model, self.details)

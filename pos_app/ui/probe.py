@@ -29,6 +29,7 @@ from pos_app.ui import support
 from pos_app.ui.qt import (
     QAbstractButton,
     QAbstractItemView,
+    QAbstractSpinBox,
     QApplication,
     QComboBox,
     QLabel,
@@ -105,6 +106,8 @@ def _text(widget: QWidget) -> str:
         return widget.toPlainText()
     if isinstance(widget, QComboBox):
         return widget.currentText()
+    if isinstance(widget, QAbstractSpinBox):  # dates and numbers, as shown
+        return widget.text()
     return ""
 
 

@@ -19,14 +19,13 @@ from pos_app.core.reconcile import KIND_LABELS, Difference
 from pos_app.core.reports import ShiftReport, render_report
 from pos_app.core.service import describe_state
 from pos_app.core.shifts import Shift
-from pos_app.i18n import Message, UserError, tr
+from pos_app.i18n import Message, UserError, msg, tr
 from pos_app.ui.dialogs import FormDialog, ReasonDialog
 from pos_app.ui.qt import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDate,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -54,7 +53,7 @@ from pos_app.ui.support import (
     spawn,
     with_progress,
 )
-from pos_app.ui.widgets import caption
+from pos_app.ui.widgets import DateField, caption
 
 C = "ShiftScreen"
 SIDE_WIDTH = 260
@@ -97,13 +96,10 @@ class ExportDialog(FormDialog):
     def __init__(self, parent: QWidget | None, *, folder: Path) -> None:
         super().__init__(parent, tr(C, "Export payments"))
         self.setObjectName("exportDialog")
-        self.since = QDateEdit(QDate.currentDate())
+        self.since = DateField(QDate.currentDate())
         self.since.setObjectName("exportFrom")
-        self.until = QDateEdit(QDate.currentDate())
+        self.until = DateField(QDate.currentDate())
         self.until.setObjectName("exportTo")
-        for edit in (self.since, self.until):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd.MM.yyyy")
         self.semicolon = QCheckBox(tr(C, "For Excel with Russian settings (; and decimal comma)"))
         self.semicolon.setObjectName("exportSemicolon")
         self.semicolon.setChecked(True)
@@ -120,6 +116,9 @@ class ExportDialog(FormDialog):
         self.form.addRow(tr(C, "To"), self.until)
         self.form.addRow(self.semicolon)
         self.form.addRow(tr(C, "File"), where)
+        self.validate = self._replace_asked
+        self._replace_agreed: Path | None = None
+        self._exists = False
 
     async def _browse(self) -> None:
         path = await choose_file(self, tr(C, "Export payments"),
@@ -127,6 +126,7 @@ class ExportDialog(FormDialog):
                                  suggested=self.path.text().strip())
         if path is not None:
             self.path.setText(str(path))
+            self._replace_agreed = path  # the file dialog asked already
 
     @property
     def period(self) -> Period:
@@ -134,8 +134,24 @@ class ExportDialog(FormDialog):
 
     def check(self) -> None:
         self.period  # noqa: B018 - raises UserError for a period that ends before it starts
-        if not self.path.text().strip():
+        text = self.path.text().strip()
+        if not text:
             raise UserError(Message(C, "Choose the file to write."))
+        path = Path(text)
+        if path.is_dir():
+            raise UserError(msg(C, "{path} is a folder: give a file name.", path=text))
+        if not path.parent.is_dir():
+            raise UserError(msg(C, "The folder {folder} does not exist.",
+                                    folder=str(path.parent)))
+        self._exists = path.exists()
+
+    async def _replace_asked(self) -> None:
+        """An existing file is replaced only when the manager says so (as the command line
+        refuses to overwrite one); check() has just looked at the disk."""
+        path = Path(self.path.text().strip())
+        if self._exists and path != self._replace_agreed and not await confirm(
+                self, tr(C, "{path} exists already. Replace it?", path=str(path))):
+            raise UserError(Message(C, "Choose another file name."))
 
 
 class ShiftScreen(Screen):

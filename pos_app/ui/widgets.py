@@ -18,8 +18,11 @@ from pos_app.ui.qt import (
     QAbstractSpinBox,
     QColor,
     QComboBox,
+    QDate,
+    QDateEdit,
     QDialog,
     QEvent,
+    QFocusEvent,
     QGridLayout,
     QKeyEvent,
     QLabel,
@@ -323,6 +326,28 @@ class DoubleTapGuard(QObject):
         self._last_press, self._screen_changed = event.timestamp(), False
         self._swallowing = second_tap
         return second_tap
+
+
+class DateField(QDateEdit):
+    """A date typed as people type it: the day, month or year tapped is selected, so the
+    digits typed replace it and go on to the next part (Qt's own edit put the cursor there
+    and dropped every digit: a walk could not type a date into History)."""
+
+    def __init__(self, day: QDate) -> None:
+        super().__init__(day)
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("dd.MM.yyyy")
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        self._select_here()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        QTimer.singleShot(0, self._select_here)  # after Qt has placed the cursor
+
+    def _select_here(self) -> None:
+        self.setSelectedSection(self.currentSection())
 
 
 class ElidedLabel(QLabel):

@@ -164,6 +164,13 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     <name>Config</name>
     <message>
       <location filename="../../pos_app/core/config.py" />
+      <source>The configuration has problems:
+{problems}</source>
+      <translation>В настройках есть ошибки:
+{problems}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
       <source>The configuration {path} has problems:
 {problems}</source>
       <translation>В настройках {path} есть ошибки:
@@ -1023,6 +1030,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <location filename="../../pos_app/ui/history.py" />
       <source>State</source>
       <translation>Состояние</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>The period ends before it starts: nothing is found.</source>
+      <translation>Период кончается раньше, чем начинается: ничего не найдено.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/history.py" />
@@ -2963,8 +2975,8 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/core/secrets.py" />
-      <source>This computer has no secret store (keyring) to save the secret in.</source>
-      <translation>На этом компьютере нет хранилища секретов (keyring), куда можно сохранить секрет.</translation>
+      <source>This computer has no secret store (keyring) to save {provider}.{name} in. Set the environment variable {env} instead.</source>
+      <translation>На этом компьютере нет хранилища секретов (keyring), чтобы сохранить {provider}.{name}. Задайте вместо этого переменную окружения {env}.</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/secrets.py" />
@@ -3322,6 +3334,11 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />
+      <source>Choose another file name.</source>
+      <translation>Выберите другое имя файла.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
       <source>Choose the file to write.</source>
       <translation>Выберите файл для записи.</translation>
     </message>
@@ -3497,6 +3514,11 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />
+      <source>The folder {folder} does not exist.</source>
+      <translation>Папки {folder} нет.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
       <source>The reconciliation found {n} difference(s) that are not resolved. They stay listed with this shift. Close the shift anyway?</source>
       <translation>Сверка нашла расхождения без решения: {n}. Они останутся в списке этой смены. Всё равно закрыть смену?</translation>
     </message>
@@ -3539,6 +3561,16 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/ui/shift.py" />
       <source>{n} payment(s) written to {path}</source>
       <translation>Платежей записано: {n}, файл {path}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>{path} exists already. Replace it?</source>
+      <translation>Файл {path} уже есть. Заменить его?</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>{path} is a folder: give a file name.</source>
+      <translation>{path} — это папка: укажите имя файла.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />

@@ -47,8 +47,10 @@ def test_no_keyring_backend() -> None:
     store = SecretStore(environ={})
     with pytest.raises(SecretsUnavailable, match="no secret store"):
         store.check_live([("koshelek", "password")])
-    with pytest.raises(SecretsUnavailable, match="no secret store"):
+    with pytest.raises(SecretsUnavailable, match="no secret store") as refused:
         store.set("koshelek", "password", "x")
+    assert "Set the environment variable POS_APP_KOSHELEK_PASSWORD instead" in str(
+        refused.value)  # the way on (a walk: Settings said only that there is no store)
     env_only = SecretStore(environ={"POS_APP_KOSHELEK_LOGIN": "l",
                                     "POS_APP_KOSHELEK_PASSWORD": "p"})
     # Headless integration works without a keyring.

@@ -187,12 +187,27 @@ async def test_lost_answer_without_a_status_channel(sandbox: SandboxTransport) -
 ])
 async def test_status_synonyms(pegas: PegasProvider, sandbox: SandboxTransport, status: str,
                                state: R) -> None:
+    req = await request(pegas)
     fault(sandbox, kind="status", path=API + "/transaction", status=200, body={
-        "id": 7, "order_id": "o", "status": status, "amount": "10.50", "errors": []})
-    remote = await pegas.status(PaymentRef(request=await request(pegas), provider_ref="7"))
+        "id": 7, "order_id": req.key, "status": status, "amount": "10.50", "errors": []})
+    remote = await pegas.status(PaymentRef(request=req, provider_ref="7"))
     assert remote.state is state
     if state is R.PAID:
         assert remote.paid_minor == 1050
+
+
+async def test_an_id_that_is_another_orders_is_not_taken_for_ours(
+        pegas: PegasProvider, sandbox: SandboxTransport) -> None:
+    """A reset training sandbox gave a new deposit the id of an older one: reconciliation
+    then read the other deposit's 300 ₽ as this 500 ₽ one's (a walk in the window)."""
+    ours, theirs = await request(pegas, amount=50000), await request(pegas, amount=30000)
+    mine = await pegas.create(ours)
+    other = await pegas.create(theirs)
+    with g(sandbox)._lock:
+        g(sandbox).pay(g(sandbox).transactions[int(other.provider_ref or 0)])
+    remote = await pegas.status(PaymentRef(request=ours, provider_ref=other.provider_ref))
+    assert (remote.state, remote.provider_ref) == (R.PENDING, mine.provider_ref)
+    assert remote.paid_minor is None
 
 
 async def test_no_status_endpoint_falls_back_to_the_receipt(pegas: PegasProvider,

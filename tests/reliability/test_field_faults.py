@@ -418,7 +418,7 @@ def test_a_journal_or_log_folder_that_cannot_be_made_is_said(
 
 @pytest.mark.parametrize(("extra", "says"), [
     ("min_amount = 500\nmax_amount = 100\n", "is below min_amount"),
-    ('proxy = "http://proxy.example:3128"\n', "plain http to proxy.example"),
+    ('proxy = "http://proxy.example:3128"\n', "providers.koshelek.proxy: plain http to proxy"),
     ('proxy = "http://127.0.0.1\\t.evil.example:3128"\n', "space, tab or control character"),
 ])
 def test_config_check_refuses_what_live_mode_cannot_use(

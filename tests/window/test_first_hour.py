@@ -767,3 +767,16 @@ def test_dismissing_an_alert_leaves_the_keyboard_in_the_sale(make_app: MakeApp) 
     app.type("25")
     app.key("Return")
     app.wait(lambda s: "25,00" in s.text("saleTotal"), what="the amount typed after it")
+
+
+def test_an_amount_typed_as_fast_as_a_scanner_is_an_amount(make_app: MakeApp) -> None:
+    """A walk: "150,50" typed quickly was "no product with the barcode 150,50"."""
+    app = make_app()
+    app.focus_on("amountField")
+    app.scan("150,50")  # a scanner's pace, and Enter
+    app.wait(lambda s: len(app.items("basket")) // 4 == 1, what="a line of 150,50")
+    assert "150,50" in flows.total(app)
+    assert "No product" not in app.snapshot().text("saleMessage")
+    app.scan("12,5X7")  # not an amount: a code, looked up as one
+    snap = app.wait(lambda s: "12,5X7" in s.text("saleMessage"), what="the scan's fate")
+    assert "No product" in snap.text("saleMessage")

@@ -249,6 +249,13 @@ class PegasProvider:
             try:
                 answer = await self.client.transaction(id=ref.provider_ref) if ref.provider_ref \
                     else await self.client.transaction(order_id=ref.request.key)
+                if answer.order_id and answer.order_id != ref.request.key:
+                    # That id is another order's (a reset sandbox reuses ids): ours is found
+                    # by its own order id, never taken from someone else's transaction.
+                    log.warning("Pegas-kassa transaction %s belongs to order %s, not %s; "
+                                "asking by order id", ref.provider_ref, answer.order_id,
+                                ref.request.key)
+                    answer = await self.client.transaction(order_id=ref.request.key)
                 return self._from_status(answer, ref.request)
             except StatusUnavailable:
                 self._status_gone()
