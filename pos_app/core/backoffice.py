@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from pos_app.core.export import Period, export_payments
@@ -91,6 +93,10 @@ class Backoffice:
         assert closed.z_report is not None
         return ShiftReport.from_json(closed.z_report)
 
-    async def export(self, output: Path, period: Period, *, semicolon: bool = False) -> int:
+    async def export(self, output: Path, period: Period, *, semicolon: bool = False,
+                     progress: Callable[[int, int], None] | None = None,
+                     stop: threading.Event | None = None) -> int:
+        """This mode's payments of ``period`` as CSV (see :func:`export_payments`)."""
         return await export_payments(self.service.journal, output, period, semicolon=semicolon,
-                                     training=self.service.training)
+                                     training=self.service.training, progress=progress,
+                                     stop=stop)

@@ -922,15 +922,23 @@ class Journal:
             return [payment_from_row(r) for r in rows]
         return await self._run(do)
 
-    async def page_payments(self, flt: PaymentFilter | None, *, offset: int,
-                            limit: int) -> list[Payment]:
+    async def page_payments(self, flt: PaymentFilter | None, *, offset: int, limit: int,
+                            total: int | None = None) -> list[Payment]:
         """Rows ``offset`` … ``offset + limit`` of the newest-first history (for a view that
-        jumps anywhere, e.g. to the end)."""
+        jumps anywhere, e.g. to the end).  Given the ``total`` the filter matches, a row past
+        the middle is counted from the oldest end: an OFFSET is a walk of that many rows."""
         flt = flt or PaymentFilter()
         def do() -> list[Payment]:
             sql, params = _history_sql(flt, "p.*")
-            sql += " ORDER BY p.created_at DESC, p.id DESC LIMIT ? OFFSET ?"
-            return [payment_from_row(r) for r in self.conn.execute(sql, [*params, limit, offset])]
+            if total is None or offset <= total // 2:
+                sql += " ORDER BY p.created_at DESC, p.id DESC LIMIT ? OFFSET ?"
+                rows = self.conn.execute(sql, [*params, limit, offset]).fetchall()
+            else:
+                end = min(offset + limit, total)
+                sql += " ORDER BY p.created_at, p.id LIMIT ? OFFSET ?"
+                rows = self.conn.execute(sql, [*params, max(end - offset, 0),
+                                               total - end]).fetchall()[::-1]
+            return [payment_from_row(r) for r in rows]
         return await self._run(do)
 
     async def count_payments(self, flt: PaymentFilter | None = None) -> int:

@@ -153,7 +153,7 @@ class HistoryModel(QAbstractTableModel):
 
     async def _read(self, page: int, generation: int) -> None:
         rows = await self._journal.page_payments(self.filter, offset=page * self.PAGE,
-                                                 limit=self.PAGE)
+                                                 limit=self.PAGE, total=self.total)
         if generation != self._generation:
             return
         self._pages[page] = rows

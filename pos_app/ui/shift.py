@@ -7,13 +7,15 @@ printer (58/80 mm rolls, as receipts) and PDF.
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from pathlib import Path
 
 from pos_app.core.backoffice import Backoffice
 from pos_app.core.config import TerminalConfig
-from pos_app.core.export import Period
+from pos_app.core.export import ExportStopped, Period
 from pos_app.core.payments import utcnow
 from pos_app.core.reconcile import KIND_LABELS, Difference
 from pos_app.core.reports import ShiftReport, render_report
@@ -43,6 +45,7 @@ from pos_app.ui.qt import (
 )
 from pos_app.ui.receipts import print_html, save_pdf
 from pos_app.ui.support import (
+    ProgressDialog,
     Screen,
     ask,
     big_button,
@@ -482,8 +485,26 @@ class ShiftScreen(Screen):
         if not await ask(dialog):
             return
         path = Path(dialog.path.text().strip())
-        count = await self.office.export(path, dialog.period,
-                                         semicolon=dialog.semicolon.isChecked())
+        stop = threading.Event()
+        progress = ProgressDialog(self, tr(C, "Writing the payments to {path}…", path=str(path)),
+                                  stop_text=tr(C, "Stop the export"))
+        loop = asyncio.get_running_loop()
+
+        def report(done: int, total: int) -> None:  # on the export's thread
+            loop.call_soon_threadsafe(progress.set_progress, done, total)
+
+        task = asyncio.ensure_future(self.office.export(
+            path, dialog.period, semicolon=dialog.semicolon.isChecked(), stop=stop,
+            progress=report))
+        if await with_progress(self, task, "", dialog=progress) is None:
+            stop.set()  # the export ends within a batch of rows; its end is what is said
+        try:
+            count = await task
+        except ExportStopped as stopped:
+            show_info(self, stopped.message.render())
+            return
+        finally:
+            progress.deleteLater()  # every report of the export has reached it by now
         show_info(self, tr(C, "{n} payment(s) written to {path}", n=count, path=str(path)))
 
 

@@ -316,9 +316,9 @@ def install_excepthook(show: Callable[[QWidget | None], object]) -> None:
 
 
 class ProgressDialog(QDialog):
-    """"Waiting for …" with an indeterminate bar and a way out."""
+    """"Waiting for …" with a bar (indeterminate until :meth:`set_progress`) and a way out."""
 
-    def __init__(self, parent: QWidget | None, text: str) -> None:
+    def __init__(self, parent: QWidget | None, text: str, *, stop_text: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("progressDialog")
         self.setWindowTitle(tr(C, "Please wait"))
@@ -326,20 +326,28 @@ class ProgressDialog(QDialog):
         label = QLabel(text)
         label.setWordWrap(True)
         layout.addWidget(label)
-        bar = QProgressBar()
-        bar.setRange(0, 0)
-        layout.addWidget(bar)
-        self.stop = QPushButton(tr(C, "Stop waiting"))
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        layout.addWidget(self.bar)
+        self.stop = QPushButton(stop_text or tr(C, "Stop waiting"))
         self.stop.setObjectName("stopWaiting")
         self.stop.clicked.connect(self.reject)
         layout.addWidget(self.stop)
 
+    def set_progress(self, done: int, total: int) -> None:
+        self.bar.setRange(0, max(total, 1))
+        self.bar.setValue(min(done, total))
+        self.bar.setFormat(tr(C, "{done} of {total}", done=f"{done:,}".replace(",", "\u202f"),
+                              total=f"{total:,}".replace(",", "\u202f")))
 
-async def with_progress(parent: QWidget | None, work: Awaitable[T], text: str) -> T | None:
+
+async def with_progress(parent: QWidget | None, work: Awaitable[T], text: str, *,
+                        dialog: ProgressDialog | None = None) -> T | None:
     """Await ``work`` behind a progress dialog; None if the cashier stopped waiting.
 
     Stopping only stops the waiting: what was sent stays journaled and is finished by the
-    payment service in the background.
+    payment service in the background.  ``dialog``: one made by the caller, to report
+    progress into; the caller deletes it (progress may still arrive after a Stop).
     """
     task = asyncio.ensure_future(work)
     # Work that is done at once shows no dialog: a flash of one is noise, and the window
@@ -347,7 +355,8 @@ async def with_progress(parent: QWidget | None, work: Awaitable[T], text: str) -
     await asyncio.wait({task}, timeout=PROGRESS_AFTER_S)
     if task.done():
         return task.result()
-    dialog = ProgressDialog(parent, text)
+    owned = dialog is None
+    dialog = dialog or ProgressDialog(parent, text)
     closed = _finished(dialog)  # connected before it shows: a quick Stop is not missed
     QDialog.open(dialog)
     try:
@@ -356,7 +365,8 @@ async def with_progress(parent: QWidget | None, work: Awaitable[T], text: str) -
     finally:
         closed.cancel()
         dialog.done(0)
-        dialog.deleteLater()  # one per wait: a long day must not pile them up
+        if owned:
+            dialog.deleteLater()  # one per wait: a long day must not pile them up
         _give_back_keyboard(parent)
     if not task.done():
         task.add_done_callback(_forget)

@@ -159,6 +159,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <source>Stop waiting</source>
       <translation>Не ждать</translation>
     </message>
+    <message>
+      <location filename="../../pos_app/ui/support.py" />
+      <source>{done} of {total}</source>
+      <translation>{done} из {total}</translation>
+    </message>
   </context>
   <context>
     <name>Config</name>
@@ -862,6 +867,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <location filename="../../pos_app/core/export.py" />
       <source>The export could not be written to {path}: {error}</source>
       <translation>Выгрузку не удалось записать в {path}: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/export.py" />
+      <source>The export was stopped; no file was written.</source>
+      <translation>Выгрузка остановлена; файл не записан.</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/export.py" />
@@ -3509,6 +3519,11 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />
+      <source>Stop the export</source>
+      <translation>Остановить выгрузку</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
       <source>Store</source>
       <translation>Магазин</translation>
     </message>
@@ -3541,6 +3556,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/ui/shift.py" />
       <source>What was checked and what was done about it</source>
       <translation>Что проверили и что сделали</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Writing the payments to {path}…</source>
+      <translation>Платежи записываются в {path}…</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />

@@ -200,6 +200,10 @@ async def test_history_pages_and_search(tmp_path: Path) -> None:
     page2 = await journal.list_payments(limit=10, before=(page1[-1].created_at.isoformat(
         timespec="milliseconds"), page1[-1].id))
     assert len({p.id for p in page1} | {p.id for p in page2}) == 20
+    everything = [p.id for p in await journal.list_payments(limit=100)]
+    for offset in (0, 10, 13, 20, 25):  # read from the oldest end past the middle
+        assert [p.id for p in await journal.page_payments(
+            None, offset=offset, limit=10, total=26)] == everything[offset:offset + 10]
     assert page1[0].provider == "paymega"  # newest first
     assert [p.amount.minor for p in await journal.list_payments(
         PaymentFilter(text="10,05"))] == [1005]

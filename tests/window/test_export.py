@@ -69,3 +69,57 @@ def test_dates_are_typed_as_a_person_types_them(make_app: MakeApp) -> None:
     # Until 29.11.2025 is before since 01.11.2026: said, not "0 found".
     app.wait(lambda s: s.text("historyCount").startswith("Период кончается раньше"),
              what="the reversed period said")
+
+
+def a_year_of_payments(journal: Path, count: int) -> None:
+    """``count`` paid training payments of the last minutes, in the journal the app opens."""
+    import asyncio
+    import sqlite3
+    from datetime import timedelta
+
+    from pos_app.core.journal import Journal
+    from pos_app.core.money import Money
+    from pos_app.core.payments import utcnow
+    from pos_app.core.sale import Sale
+    from tests.core.test_journal import add_attempt
+
+    async def one() -> None:
+        opened = await Journal.open(journal)
+        sale = await opened.add_sale(Sale.single_amount(Money(10000)), training=True)
+        await add_attempt(opened, sale)
+        await opened.close()
+
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    asyncio.run(one())
+    db = sqlite3.connect(journal)
+    db.row_factory = sqlite3.Row
+    template = dict(db.execute("SELECT * FROM payments").fetchone())
+    now = utcnow()
+    rows = [dict(template, id=f"bulk{i:08d}", idem_key=f"bulk-key-{i}", state="PAID",
+                 training=1, created_at=(now - timedelta(milliseconds=i)).isoformat(
+                     timespec="milliseconds")) for i in range(count)]
+    columns = list(template)
+    db.executemany(f"INSERT INTO payments ({', '.join(columns)}) VALUES "  # noqa: S608
+                   f"({', '.join('?' * len(columns))})", [tuple(r[c] for c in columns)
+                                                           for r in rows])
+    db.commit()
+    db.close()
+
+
+def test_a_long_export_shows_its_progress_and_can_be_stopped(make_app: MakeApp,
+                                                              tmp_path: Path) -> None:
+    """Issue 17: an export of a year ran for 23 s with neither progress nor a way out."""
+    app = make_app(start=False)
+    a_year_of_payments(app.folder / "data" / "journal-training.sqlite3", 400_000)
+    app.start()
+    press(app, "shiftButton")
+    app.on_screen("shiftScreen")
+    target = tmp_path / "year.csv"
+    export_to(app, target)
+    app.wait(lambda s: s.has_window("progressDialog"), what="the export's progress",
+             timeout=30)
+    app.shot("export-progress")
+    press(app, "stopWaiting", window="progressDialog")
+    assert answer(app, "infoBox", "ok") == "The export was stopped; no file was written."
+    assert not target.exists()
+    assert not target.with_name("year.csv.part").exists()
