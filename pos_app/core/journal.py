@@ -219,13 +219,15 @@ CREATE INDEX payments_refund_of ON payments(refund_of) WHERE refund_of IS NOT NU
 
 # v6: the history at a year and more of payments (issue 17): one covering index walks it
 # newest first and filters by provider, state and training without reading the rows (it
-# replaces the two on created_at); searches by key prefix and amount, and the attention
-# count, each have an index of their own.
+# replaces the two on created_at); counting by state and provider reads a small index of
+# its own; searches by key prefix and amount, and the attention count, have theirs.
 _V6 = """
 DROP INDEX payments_created;
 DROP INDEX payments_newest;
 CREATE INDEX payments_history
     ON payments(created_at DESC, id DESC, provider, state, amount_minor, training);
+DROP INDEX payments_state;
+CREATE INDEX payments_state_provider ON payments(state, provider, training);
 CREATE INDEX payments_idem_key ON payments(idem_key);
 CREATE INDEX payments_amount ON payments(amount_minor);
 CREATE INDEX payments_attention ON payments(created_at DESC, id DESC)
@@ -966,12 +968,14 @@ def _history_sql(flt: PaymentFilter, columns: str, *,
     sorts and never reads a row it does not return (an unordered state index made "paid"
     sort 500 000 rows, 2 s).
     """
-    where, params = _filter_sql(flt)
+    searching = bool(flt.text.strip() or flt.needs_attention)
+    # A count has no order to keep: by state and provider it reads their small index.
+    counting = columns == "COUNT(*)" and not (flt.since or flt.until)
+    where, params = _filter_sql(flt, steer=not counting)
     if before is not None:
         where.append("(p.created_at, p.id) < (?, ?)")
         params.extend(before)
-    searching = flt.text.strip() or flt.needs_attention
-    walk = "" if searching else " INDEXED BY payments_history"
+    walk = "" if searching or counting else " INDEXED BY payments_history"
     sql = f"SELECT {columns} FROM payments p{walk}"  # noqa: S608 - no user text in it
     if where:
         sql += " WHERE " + " AND ".join(where)
@@ -986,18 +990,19 @@ def _prefix(column: str, text: str) -> tuple[str, list[str]]:
     return f"({column} >= ? AND {column} < ?)", [text, text[:-1] + chr(last + 1)]
 
 
-def _filter_sql(flt: PaymentFilter) -> tuple[list[str], list[Any]]:
-    # "+" keeps a term from choosing the index: with a search, the search's own indexes find
-    # the few rows (the provider's would read half the journal); without one, the walk of
-    # payments_history reads provider and state from the index anyway.
+def _filter_sql(flt: PaymentFilter, *, steer: bool = True) -> tuple[list[str], list[Any]]:
+    # "+" keeps a term from choosing the index (``steer``): with a search, the search's own
+    # indexes find the few rows (the provider's would read half the journal); without one,
+    # the walk of payments_history reads provider and state from the index anyway.
     where: list[str] = []
     params: list[Any] = []
     searching = bool(flt.text.strip() or flt.needs_attention)
+    plus = "+" if steer or searching else ""
     if flt.providers:
-        where.append(f"+p.provider IN ({','.join('?' * len(flt.providers))})")
+        where.append(f"{plus}p.provider IN ({','.join('?' * len(flt.providers))})")
         params.extend(flt.providers)
     if flt.states:
-        where.append(f"+p.state IN ({','.join('?' * len(flt.states))})")
+        where.append(f"{plus}p.state IN ({','.join('?' * len(flt.states))})")
         params.extend(str(s) for s in flt.states)
     created = "+p.created_at" if searching else "p.created_at"
     if flt.since:
@@ -1007,7 +1012,7 @@ def _filter_sql(flt: PaymentFilter) -> tuple[list[str], list[Any]]:
         where.append(f"{created} < ?")
         params.append(_iso(flt.until))
     if flt.training is not None:
-        where.append("+p.training = ?")
+        where.append(f"{plus}p.training = ?")
         params.append(int(flt.training))
     if flt.needs_attention:  # the very expression of the payments_attention index
         where.append("(p.state = 'UNKNOWN' OR p.attention_json IS NOT NULL)")

@@ -217,10 +217,6 @@ async def test_history_pages_and_search(tmp_path: Path) -> None:
     await journal.close()
 
 
-def filters_anything(flt: PaymentFilter) -> bool:
-    return flt != PaymentFilter()
-
-
 def _plan(conn: sqlite3.Connection, flt: PaymentFilter, columns: str, order: str) -> str:
     from pos_app.core.journal import _history_sql
 
@@ -249,9 +245,12 @@ async def test_every_history_query_is_answered_by_an_index(
                            ("COUNT(*)", "")):
         plan = await journal.read(functools.partial(_plan, flt=flt, columns=columns,
                                                     order=order))
-        # Counting everything: SQLite counts the smallest index, which is better still.
-        assert uses in plan or (not filters_anything(flt) and "COVERING INDEX" in plan), plan
         assert "SCAN p\n" not in plan + "\n", plan  # never the whole table, row by row
+        if columns == "COUNT(*)" and uses == "payments_history":
+            # No order to keep: counted in an index alone, without reading a row.
+            assert "COVERING INDEX" in plan, plan
+            continue
+        assert uses in plan, plan
         if uses == "payments_history":
             assert "TEMP B-TREE" not in plan, plan  # walked in order, never sorted
     await journal.close()
