@@ -29,7 +29,7 @@ from pos_app.core.config import (
     check_live_ready,
     load_config,
 )
-from pos_app.core.journal import Journal
+from pos_app.core.journal import Journal, Progress
 from pos_app.core.lock import JournalLock, TerminalBusy
 from pos_app.core.paths import config_path, journal_path, on_network_share
 from pos_app.core.payments import Payment
@@ -282,8 +282,10 @@ async def build_runtime(
     transport_factory: TransportFactory | None = None,
     lock: bool = True,
     reconcile_backoff: tuple[float, ...] | None = None,
+    journal_progress: Progress | None = None,
 ) -> Runtime:
-    """Assemble a terminal. In training mode without ``sandbox_url`` the sandboxes start here."""
+    """Assemble a terminal. In training mode without ``sandbox_url`` the sandboxes start here.
+    ``journal_progress``: see :meth:`Journal.open` (an upgrade of a large journal)."""
     path = config_path(config_file)
     config, problem = load_terminal_config(mode, path)
     cleanups: list[Callable[[], object]] = []
@@ -328,7 +330,7 @@ async def build_runtime(
             journal_lock = JournalLock(journal_file)
             journal_lock.acquire()
             cleanups.append(journal_lock.release)
-        journal = await Journal.open(journal_file)
+        journal = await Journal.open(journal_file, progress=journal_progress)
         if lock:
             try:
                 journal_lock.hold_journal()  # a journal made just now

@@ -119,6 +119,12 @@ def _say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
+def _journal_upgrade(done: int, total: int) -> None:
+    """An upgrade of a large journal takes seconds: said, step by step, on stderr."""
+    _say(f"Updating the journal for this version of pos-app: step {done} of {total}…"
+         if done < total else "The journal is up to date.")
+
+
 def _print_payment(payment: Payment, as_json: bool, *, reference: str = "") -> None:
     if as_json:
         extra = {"reference": reference} if reference else {}
@@ -188,7 +194,8 @@ async def _with_runtime(args: argparse.Namespace,
     asyncio.get_running_loop().set_default_executor(QuickExitExecutor())
     mode = Mode.TRAINING if args.demo else Mode.LIVE
     runtime = await build_runtime(mode, config_file=args.config, sandbox_url=args.sandbox_url,
-                                  lock=getattr(args, "needs_lock", True))
+                                  lock=getattr(args, "needs_lock", True),
+                                  journal_progress=_journal_upgrade)
     try:
         if before is not None:
             await before(runtime)

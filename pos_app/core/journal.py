@@ -239,20 +239,36 @@ MIGRATIONS: Sequence[str] = (_V1, _V2, _V3, _V4, _V5, _V6)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the schema to :data:`SCHEMA_VERSION`; returns the version found."""
+Progress = Callable[[int, int], None]
+
+
+def migrate(conn: sqlite3.Connection, progress: Progress | None = None) -> int:
+    """Bring the schema to :data:`SCHEMA_VERSION`; returns the version found.
+
+    ``progress(done, total)``, in statements, is called around each statement of an
+    upgrade of an existing journal (an index over a year of payments takes seconds: a
+    register upgraded after a year must not look frozen).  A new journal says nothing.
+    """
     found = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if found > SCHEMA_VERSION:
         raise JournalError(msg(C, "The journal was written by a newer version of the app "
                                   "(schema {found}, this version knows {known}). Update the app.",
                                found=found, known=SCHEMA_VERSION))
-    for version in range(found, SCHEMA_VERSION):
+    steps = [_statements(script) for script in MIGRATIONS[found:]]
+    total, done = sum(len(step) for step in steps), 0
+    report = progress if found and total else None
+    for version, statements in enumerate(steps, start=found):
         with conn:  # one transaction per step: a crash leaves a consistent older version
             conn.execute("BEGIN IMMEDIATE")
-            for statement in _statements(MIGRATIONS[version]):
+            for statement in statements:
+                if report:
+                    report(done, total)
                 conn.execute(statement)
+                done += 1
             conn.execute(f"PRAGMA user_version = {version + 1}")
         log.info("journal schema migrated to version %d", version + 1)
+    if report:
+        report(total, total)
     return found
 
 
@@ -461,10 +477,12 @@ class Journal:
         self._events_in_tx: list[str] = []  # what the current write transaction logged
 
     @classmethod
-    async def open(cls, path: Path) -> Journal:
+    async def open(cls, path: Path, *, progress: Progress | None = None) -> Journal:
+        """Open (or make) the journal at ``path``, upgrading its schema; ``progress`` is
+        called from the journal's thread during an upgrade (see :func:`migrate`)."""
         journal = cls(path)
         try:
-            await journal._run(journal._open)
+            await journal._run(journal._open, progress)
         except BaseException:
             journal._executor.shutdown(wait=False)
             raise
@@ -504,7 +522,7 @@ class Journal:
         log.error("journal error on %s: %s", self.path, exc)
         return JournalError(message)
 
-    def _open(self) -> None:
+    def _open(self, progress: Progress | None = None) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if not self.path.exists():
@@ -534,7 +552,7 @@ class Journal:
             check = conn.execute("PRAGMA quick_check").fetchone()[0]
             if check != "ok":
                 raise sqlite3.DatabaseError(f"integrity check failed: {check}")
-            migrate(conn)
+            migrate(conn, progress)
         except BaseException:
             conn.close()
             raise

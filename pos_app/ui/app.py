@@ -19,7 +19,14 @@ from pos_app.core.secrets import SecretStore, SecretsUnavailable
 from pos_app.i18n import UserError, tr
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.qt import QApplication, QMessageBox, QWidget
-from pos_app.ui.support import ask, cancel_actions, install_excepthook, settle, show_unexpected
+from pos_app.ui.support import (
+    ProgressDialog,
+    ask,
+    cancel_actions,
+    install_excepthook,
+    settle,
+    show_unexpected,
+)
 from pos_app.ui.translations import Translations, default_language, resources_dir
 from pos_app.ui.widgets import WheelGuard
 
@@ -120,23 +127,61 @@ async def _runtime(mode: Mode, args: Namespace, path: Path,
                    secrets: SecretStore) -> Runtime | None:
     """Build the terminal; live mode without a usable configuration goes to the setup."""
     while True:
+        upgrade = JournalUpgrade()
         try:
             return await build_runtime(mode, config_file=args.config,
-                                       sandbox_url=args.sandbox_url, secrets=secrets)
+                                       sandbox_url=args.sandbox_url, secrets=secrets,
+                                       journal_progress=upgrade.report)
         except ConfigMissing:
             problem = ""
         except (ConfigError, SecretsUnavailable) as exc:
             problem = exc.message.render()
         except UserError as exc:  # e.g. another pos-app holds the journal
+            upgrade.close()
             log.error("cannot start: %s", exc.message.english())
             if not args.exit_after_start:  # a smoke test must never wait for a person
                 await _message(exc.message.render())
             return None
+        finally:
+            upgrade.close()
         if args.exit_after_start:
             log.error("cannot start without a setup: %s", problem or "no configuration")
             return None
         if not await _setup(path, secrets, problem):
             return None
+
+
+class JournalUpgrade:
+    """What the register shows while its journal is upgraded to this version: indexes over
+    a year of payments take seconds, and a till that shows nothing looks frozen (issue 17).
+    Each step is its own transaction, so power lost meanwhile loses nothing."""
+
+    def __init__(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._dialog: ProgressDialog | None = None
+
+    def report(self, done: int, total: int) -> None:
+        """From the journal's thread."""
+        self._loop.call_soon_threadsafe(self._show, done, total)
+
+    def _show(self, done: int, total: int) -> None:
+        if done >= total:
+            self.close()
+            return
+        if self._dialog is None:
+            self._dialog = ProgressDialog(None, tr(
+                C, "Updating the journal for this version of the app. Every payment is kept, "
+                   "also if the power goes off meanwhile."))
+            self._dialog.setObjectName("journalUpgrade")
+            self._dialog.stop.hide()  # a step half done is undone anyway; closing waits
+            self._dialog.show()
+        self._dialog.set_progress(done, total)
+
+    def close(self) -> None:
+        if self._dialog is not None:
+            self._dialog.done(0)
+            self._dialog.deleteLater()
+            self._dialog = None
 
 
 async def _setup(path: Path, secrets: SecretStore, problem: str) -> bool:

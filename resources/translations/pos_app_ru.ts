@@ -23,6 +23,11 @@
     </message>
     <message>
       <location filename="../../pos_app/ui/app.py" />
+      <source>Updating the journal for this version of the app. Every payment is kept, also if the power goes off meanwhile.</source>
+      <translation>Журнал обновляется для этой версии программы. Все платежи сохраняются, даже если пропадёт питание.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/app.py" />
       <source>pos-app cannot start</source>
       <translation>pos-app не может запуститься</translation>
     </message>

@@ -71,29 +71,41 @@ def test_dates_are_typed_as_a_person_types_them(make_app: MakeApp) -> None:
              what="the reversed period said")
 
 
-def a_year_of_payments(journal: Path, count: int) -> None:
-    """``count`` paid training payments of the last minutes, in the journal the app opens."""
+def a_year_of_payments(journal: Path, count: int, *, schema: int | None = None) -> None:
+    """``count`` paid training payments of the last minutes, in the journal the app opens
+    (of an older ``schema`` version, for an upgrade)."""
     import asyncio
     import sqlite3
     from datetime import timedelta
 
-    from pos_app.core.journal import Journal
+    from pos_app.core.journal import MIGRATIONS, Journal, _statements
     from pos_app.core.money import Money
     from pos_app.core.payments import utcnow
     from pos_app.core.sale import Sale
     from tests.core.test_journal import add_attempt
 
+    first = journal.with_name("first.sqlite3")
+
     async def one() -> None:
-        opened = await Journal.open(journal)
+        opened = await Journal.open(first)
         sale = await opened.add_sale(Sale.single_amount(Money(10000)), training=True)
         await add_attempt(opened, sale)
         await opened.close()
 
     journal.parent.mkdir(parents=True, exist_ok=True)
     asyncio.run(one())
+    source = sqlite3.connect(first)
+    source.row_factory = sqlite3.Row
+    sale = dict(source.execute("SELECT * FROM sales").fetchone())
+    template = dict(source.execute("SELECT * FROM payments").fetchone())
+    source.close()
     db = sqlite3.connect(journal)
-    db.row_factory = sqlite3.Row
-    template = dict(db.execute("SELECT * FROM payments").fetchone())
+    for script in MIGRATIONS[:schema]:
+        for statement in _statements(script):
+            db.execute(statement)
+    db.execute(f"PRAGMA user_version = {schema or len(MIGRATIONS)}")
+    db.execute(f"INSERT INTO sales ({', '.join(sale)}) VALUES "  # noqa: S608
+               f"({', '.join('?' * len(sale))})", tuple(sale.values()))
     now = utcnow()
     rows = [dict(template, id=f"bulk{i:08d}", idem_key=f"bulk-key-{i}", state="PAID",
                  training=1, created_at=(now - timedelta(milliseconds=i)).isoformat(
@@ -123,3 +135,33 @@ def test_a_long_export_shows_its_progress_and_can_be_stopped(make_app: MakeApp,
     assert answer(app, "infoBox", "ok") == "The export was stopped; no file was written."
     assert not target.exists()
     assert not target.with_name("year.csv.part").exists()
+
+
+def test_a_journal_upgrade_shows_its_progress(make_app: MakeApp) -> None:
+    """Issue 17: the new indexes over a year of payments take seconds; the register showed
+    nothing meanwhile (it looked frozen)."""
+    import sqlite3
+    import subprocess
+    import threading
+
+    from pos_app.core.journal import SCHEMA_VERSION
+    from tests.window.app import wait_until
+
+    app = make_app(start=False)
+    journal = app.folder / "data" / "journal-training.sqlite3"
+    a_year_of_payments(journal, 300_000, schema=5)
+    starting = threading.Thread(target=app.start)
+    starting.start()
+
+    def upgrade_window() -> bool:
+        found = subprocess.run(["xdotool", "search", "--name", "Please wait"],
+                               env=app.x.env(), capture_output=True, check=False)
+        return found.returncode == 0
+    wait_until(upgrade_window, timeout=60, what="the journal upgrade's window")
+    app.x.screenshot(app.shots / "journal-upgrade.png")
+    starting.join(timeout=120)
+    assert app.snapshot().screen == "saleScreen"
+    db = sqlite3.connect(journal)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("SELECT COUNT(*) FROM payments").fetchone()[0] == 300_000
+    db.close()
