@@ -145,7 +145,7 @@ def test_a_journal_upgrade_shows_its_progress(make_app: MakeApp) -> None:
     import threading
 
     from pos_app.core.journal import SCHEMA_VERSION
-    from tests.window.app import wait_until
+    from tests.window.xsession import wait_until
 
     app = make_app(start=False)
     journal = app.folder / "data" / "journal-training.sqlite3"
