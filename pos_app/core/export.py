@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from pos_app.core.journal import Journal, unreadable_row
 from pos_app.core.money import minor_digits
@@ -85,7 +86,7 @@ def _plain(minor: int | None, digits: int, point: str) -> str:
     return f"{'-' if minor < 0 else ''}{whole}{point}{part:0{digits}d}"
 
 
-_STATES = {state.value: state for state in PaymentState}
+_STATES = frozenset(state.value for state in PaymentState)
 # Only what a row of the file needs: the whole payment (its request and receipt JSON) cost
 # 40 µs a row to read back, a fifth of the time of an export of a year.
 # The local time is SQLite's (the C library's zone rules, as Python's astimezone), in C.
@@ -100,22 +101,24 @@ _SELECT = (
 _WHERE = "WHERE p.created_at >= ? AND p.created_at < ? AND p.state != 'DRAFT'"
 
 
-def _row(row: sqlite3.Row, point: str) -> list[str]:
-    state = _STATES.get(row["state"])
-    if state is None:  # a damaged byte: say which row (issue 16 #14)
-        raise unreadable_row("payments", row, ValueError(f"{row['state']!r} is not a state"))
-    digits = minor_digits(row["currency"])
-    paid, refunded = row["paid_minor"], row["refunded_minor"]
-    arrived = paid is not None or state.is_paid or refunded
-    received = (paid if paid is not None else row["amount_minor"]) if arrived else None
+_PAID = frozenset(state.value for state in PaymentState if state.is_paid)
+
+
+def _row(row: tuple[Any, ...], point: str) -> list[str]:
+    """One line of the file from one row of :data:`_SELECT` (a tuple: a year of payments
+    is read at over 100 000 rows a second)."""
+    (payment_id, created, provider, kind, state, amount, paid, refunded, currency,
+     provider_ref, key, training, method, shift, sale, reference) = row
+    if state not in _STATES:  # a damaged byte: say which row (issue 16 #14)
+        raise unreadable_row("payments", payment_id, ValueError(f"{state!r} is not a state"))
+    digits = minor_digits(currency)
+    arrived = paid is not None or state in _PAID or refunded
+    received = (paid if paid is not None else amount) if arrived else None
     return [
-        row["created"],
-        str(row["shift_number"] or ""), str(row["sale_number"] or ""), row["provider"],
-        _safe_text(row["method"]), row["kind"], state.value,
-        _plain(row["amount_minor"], digits, point), _plain(received, digits, point),
-        _plain(refunded, digits, point), row["currency"],
-        _safe_text(row["provider_ref"] or ""), _safe_text(row["idem_key"]), row["id"],
-        "1" if row["training"] else "0", _safe_text(row["sale_reference"] or ""),
+        created, str(shift or ""), str(sale or ""), provider, _safe_text(method), kind, state,
+        _plain(amount, digits, point), _plain(received, digits, point),
+        _plain(refunded, digits, point), currency, _safe_text(provider_ref or ""),
+        _safe_text(key), payment_id, "1" if training else "0", _safe_text(reference or ""),
     ]
 
 
@@ -155,7 +158,9 @@ async def export_payments(journal: Journal, output: Path, period: Period, *,
         with temporary.open("w", encoding="utf-8-sig", newline="") as file:
             writer = csv.writer(file, delimiter=delimiter)
             writer.writerow(HEADER)
-            rows = conn.execute(_SELECT + where + " ORDER BY p.created_at, p.id", params)
+            rows = conn.cursor()
+            rows.row_factory = None  # plain tuples: the fastest way out of SQLite
+            rows.execute(_SELECT + where + " ORDER BY p.created_at, p.id", params)
             while batch := rows.fetchmany(PROGRESS_EVERY):
                 if stop is not None and stop.is_set():
                     raise ExportStopped(msg(C, "The export was stopped; no file was written."))

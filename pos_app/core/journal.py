@@ -359,14 +359,14 @@ def payment_from_row(row: sqlite3.Row) -> Payment:
     try:
         return _payment(row)
     except (ValueError, TypeError, KeyError, AssertionError, AmountError) as exc:
-        raise unreadable_row("payments", row, exc) from None
+        raise unreadable_row("payments", row["id"], exc) from None
 
 
-def unreadable_row(table: str, row: sqlite3.Row, exc: Exception) -> JournalError:
-    log.error("journal row %s/%s cannot be read: %r", table, row["id"], exc)
+def unreadable_row(table: str, row_id: str, exc: Exception) -> JournalError:
+    log.error("journal row %s/%s cannot be read: %r", table, row_id, exc)
     return JournalError(msg(C, "The journal's {table} row {id} is damaged and cannot be read "
                                "({error}). Nothing was changed; contact support.",
-                            table=table, id=row["id"], error=str(exc)[:80]))
+                            table=table, id=row_id, error=str(exc)[:80]))
 
 
 def _payment(row: sqlite3.Row) -> Payment:
@@ -408,7 +408,7 @@ def _operation(row: sqlite3.Row) -> Operation:
     try:
         return _read_operation(row)
     except (ValueError, TypeError, KeyError, AssertionError) as exc:
-        raise unreadable_row("operations", row, exc) from None
+        raise unreadable_row("operations", row["id"], exc) from None
 
 
 def _read_operation(row: sqlite3.Row) -> Operation:

@@ -88,6 +88,7 @@ async def _median(action: Callable[[], Awaitable[Any]]) -> float:
 
 async def _measure(journal_path: Path, count: int) -> list[tuple[str, float]]:
     from pos_app.core.journal import Journal, PaymentFilter
+    from pos_app.core.states import PaymentState
     from pos_app.ui.history import HistoryModel
     from pos_app.ui.qt import QTableView
     from tests.helpers import wait_until
@@ -116,6 +117,12 @@ async def _measure(journal_path: Path, count: int) -> list[tuple[str, float]]:
                     await _median(lambda: model.reload(PaymentFilter(text="ref-0005")))))
     results.append(("filter by provider",
                     await _median(lambda: model.reload(PaymentFilter(providers=("paymega",))))))
+    paid = (PaymentState.PAID, PaymentState.PARTIALLY_REFUNDED)
+    results.append(("filter by state (“paid”)",
+                    await _median(lambda: model.reload(PaymentFilter(states=paid)))))
+    results.append(("jump to the middle of “paid”",
+                    await _median(lambda: jump(model.total // 2))))
+    await model.reload(PaymentFilter())
     results.append(("count those needing attention",
                     await _median(lambda: journal.count_payments(
                         PaymentFilter(needs_attention=True)))))
@@ -143,7 +150,9 @@ async def _export_while_paying(journal: Journal) -> list[tuple[str, float]]:
     await journal.write(lambda conn: conn.execute("SELECT 1"))  # a payment's next step
     write_ms = (time.perf_counter() - write_began) * 1000
     rows = await exporting
-    return [(f"export all {rows} payments to CSV", (time.perf_counter() - began) * 1000),
+    took = time.perf_counter() - began
+    return [(f"export all {rows} payments to CSV", took * 1000),
+            ("  rows per second", round(rows / took)),
             ("a journal write while the export runs", write_ms)]
 
 
@@ -171,8 +180,9 @@ def main(argv: list[str] | None = None) -> int:
         path = loop.run_until_complete(_seed(scratch))
         began = time.perf_counter()
         _fill(path, args.payments)
+        size = path.stat().st_size
         sys.stdout.write(f"filled {args.payments} payments in {time.perf_counter() - began:.1f} s "
-              f"({path.stat().st_size / 1e6:.0f} MB)\n")
+                         f"({size / 1e6:.0f} MB, {size / args.payments:.0f} bytes a payment)\n")
         for name, value in loop.run_until_complete(_measure(path, args.payments)):
             unit = " ms" if isinstance(value, float) else ""
             sys.stdout.write(f"{name:55s} {value:8.1f}{unit}\n")

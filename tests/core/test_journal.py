@@ -5,11 +5,12 @@ import functools
 import sqlite3
 import threading
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
+from pos_app.core.export import Period, export_payments
 from pos_app.core.journal import (
     SCHEMA_VERSION,
     Journal,
@@ -106,6 +107,10 @@ async def test_a_damaged_row_is_named_not_an_internal_error(tmp_path: Path) -> N
             "UPDATE payments SET state = 'PAIE' WHERE id = ?", (payment.id,)))
         with pytest.raises(JournalError, match=f"payments row {payment.id} is damaged"):
             await journal.list_payments()
+        with pytest.raises(JournalError, match=f"payments row {payment.id} is damaged"):
+            await export_payments(journal, tmp_path / "out.csv", Period(date.today(),
+                                                                        date.today()))
+        assert not (tmp_path / "out.csv").exists()
     finally:
         await journal.close()
 
