@@ -283,9 +283,11 @@ async def build_runtime(
     lock: bool = True,
     reconcile_backoff: tuple[float, ...] | None = None,
     journal_progress: Progress | None = None,
+    check_journal: bool = True,
 ) -> Runtime:
     """Assemble a terminal. In training mode without ``sandbox_url`` the sandboxes start here.
-    ``journal_progress``: see :meth:`Journal.open` (an upgrade of a large journal)."""
+    ``journal_progress``, ``check_journal``: see :meth:`Journal.open` (an upgrade of a large
+    journal; the whole-file integrity check, which the window runs once it shows)."""
     path = config_path(config_file)
     config, problem = load_terminal_config(mode, path)
     cleanups: list[Callable[[], object]] = []
@@ -330,7 +332,8 @@ async def build_runtime(
             journal_lock = JournalLock(journal_file)
             journal_lock.acquire()
             cleanups.append(journal_lock.release)
-        journal = await Journal.open(journal_file, progress=journal_progress)
+        journal = await Journal.open(journal_file, progress=journal_progress,
+                                     check=check_journal)
         if lock:
             try:
                 journal_lock.hold_journal()  # a journal made just now

@@ -23,6 +23,11 @@
     </message>
     <message>
       <location filename="../../pos_app/ui/app.py" />
+      <source>The journal file {path} is damaged ({problem}). Every payment recorded so far is kept in it; take no more payments and contact support.</source>
+      <translation>Файл журнала {path} повреждён ({problem}). Все записанные платежи в нём сохранены; не принимайте больше платежей и обратитесь в поддержку.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/app.py" />
       <source>Updating the journal for this version of the app. Every payment is kept, also if the power goes off meanwhile.</source>
       <translation>Журнал обновляется для этой версии программы. Все платежи сохраняются, даже если пропадёт питание.</translation>
     </message>

@@ -157,6 +157,7 @@ class App:
         self._socket: socket.socket | None = None
         self._reader: Any = None
         self.env_extra: dict[str, str] = {}
+        self._allowed_errors: list[str] = []
         # Every enabled button seen on our windows, and those pressed (the walk's coverage).
         self.seen: dict[str, str] = {}
         self.pressed: set[str] = set()
@@ -238,8 +239,14 @@ class App:
         return httpx.Client(base_url=found.group(1), timeout=10)
 
     def log_errors(self) -> list[str]:
+        """Errors in the app's log, but those a test provoked (:meth:`allow_log_errors`)."""
         return [line for line in self.log().splitlines()
-                if re.match(r"\S+ \S+ (ERROR|CRITICAL) ", line)]
+                if re.match(r"\S+ \S+ (ERROR|CRITICAL) ", line)
+                and not any(allowed in line for allowed in self._allowed_errors)]
+
+    def allow_log_errors(self, text: str) -> None:
+        """An error line holding ``text`` is what the test provoked, not a defect."""
+        self._allowed_errors.append(text)
 
     # -- looking --
 

@@ -165,3 +165,19 @@ def test_a_journal_upgrade_shows_its_progress(make_app: MakeApp) -> None:
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert db.execute("SELECT COUNT(*) FROM payments").fetchone()[0] == 300_000
     db.close()
+
+
+def test_a_damaged_journal_is_said_once_the_window_shows(make_app: MakeApp) -> None:
+    """The integrity check moved after the window shows (it read the whole file before the
+    window, 1.6 s at a million payments): a damaged journal is still said at once."""
+    from tests.core.test_journal import damage_an_index
+
+    app = make_app(start=False)
+    journal = app.folder / "data" / "journal-training.sqlite3"
+    a_year_of_payments(journal, 2_000)
+    damage_an_index(journal)
+    app.start()
+    text = answer(app, "errorBox", "ok")
+    assert text.startswith(f"The journal file {journal} is damaged (")
+    assert "take no more payments and contact support" in text
+    app.allow_log_errors("failed its integrity check")
