@@ -7,8 +7,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-import tzlocal
-
 from pos_app.core.money import Money
 from pos_app.core.states import OperationKind, OperationState, PaymentState
 from pos_app.i18n import Message
@@ -27,6 +25,8 @@ def local_day_start(day: date) -> datetime:
     the last hour of the day before fell into this one.  zoneinfo's ``fold=0`` reading of
     a missing time uses the offset before the jump, which is exactly that first instant.
     """
+    import tzlocal  # here: only exports and date filters need it, not the start
+
     return datetime.combine(day, time(), tzinfo=tzlocal.get_localzone()).astimezone(UTC)
 
 
