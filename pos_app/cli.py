@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from pos_app import __version__
 from pos_app.core.config import ConfigError
-from pos_app.core.journal import JournalError, PaymentFilter
+from pos_app.core.journal import MIN_ID_PREFIX, JournalError, PaymentFilter
 from pos_app.core.lock import TerminalBusy
 from pos_app.core.logs import setup_logging
 from pos_app.core.money import AmountError, Money, parse_amount, parse_decimal
@@ -463,6 +463,10 @@ async def _find(runtime: Runtime, text: str, as_json: bool) -> Payment:
         attempts = by_reference[1]
         return _standing(attempts) or attempts[-1]
     matches = await runtime.journal.find_payments(text)
+    if not matches and len(text.strip()) < MIN_ID_PREFIX:
+        _fail(EXIT_USAGE, f"{text!r} is too short to name a payment: give at least "
+                          f"{MIN_ID_PREFIX} characters of its id, or its whole key or reference",
+              as_json)
     if not matches:
         _fail(EXIT_USAGE, f"no payment matches {text!r}", as_json)
     if len(matches) > 1 and not any(p.id == text for p in matches):
@@ -746,12 +750,16 @@ async def cmd_history(args: argparse.Namespace) -> int:
         states = tuple(PaymentState(s.upper()) for s in args.state) if args.state else ()
         flt = PaymentFilter(providers=tuple(args.provider or ()), states=states,
                             text=args.search or "")
-        for payment in await runtime.journal.list_payments(flt, limit=args.limit):
+        found = await runtime.journal.list_payments(flt, limit=args.limit)
+        for payment in found:
             if args.json:
                 print(json.dumps(payment_json(payment), ensure_ascii=False))
-            else:
-                print(f"{payment.created_at:%Y-%m-%d %H:%M:%S}  {payment.id}  "
-                      f"{payment.provider:<9} {payment.amount!s:>14}  {payment.state.value}")
+            else:  # the till's local time; money paid out said so
+                print(f"{payment.created_at.astimezone():%Y-%m-%d %H:%M:%S}  {payment.id}  "
+                      f"{payment.provider:<9} {payment.amount!s:>14}  {payment.state.value}"
+                      + ("  payout" if payment.kind == "withdrawal" else ""))
+        if not found:
+            _say("No payment matches.")  # stdout stays empty for a script that reads it
         return EXIT_OK
     return await _with_runtime(args, body, recover=False)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Coroutine, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,23 @@ def test_a_refund_of_an_empty_or_wildcard_id_exits_2(
     assert code == 2, data
     code, history, _ = run(capsys, "history", "--demo", "--json")
     assert history["refunded_minor"] == 0  # nothing was refunded
+
+
+def test_a_short_id_is_called_short_and_an_empty_search_is_said(
+        capsys: pytest.CaptureFixture[str], isolated_dirs: Path) -> None:
+    """Walks: `status ab` said "no payment matches" although payment ab… exists, and a
+    search that finds nothing printed nothing at all."""
+    code, paid, _ = run(capsys, "pay", "--demo", "--provider", "koshelek", "--amount", "30",
+                        "--json")
+    assert code == 0
+    code, data, _ = run(capsys, "status", "--demo", paid["payment_id"][:3], "--json")
+    assert code == 2
+    assert "too short to name a payment: give at least 4 characters" in data["error"]
+    code, out, err = run(capsys, "history", "--demo", "--search", "no-such-thing")
+    assert (code, out, err.strip()) == (0, "", "No payment matches.")
+    code, out, _ = run(capsys, "history", "--demo")
+    local = datetime.fromisoformat(paid["created_at"]).astimezone()  # the till's time, not UTC
+    assert out.startswith(f"{local:%Y-%m-%d %H:%M:%S}  {paid['payment_id']}  koshelek")
 
 
 # -- #3: amounts and currency --
