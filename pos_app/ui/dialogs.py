@@ -185,6 +185,7 @@ class ReasonDialog(FormDialog):
                  placeholder: str) -> None:
         super().__init__(parent, title)
         text = QLabel(summary)
+        text.setObjectName("summary")
         text.setWordWrap(True)
         self.form.addRow(text)
         self.reason = QPlainTextEdit()

@@ -686,9 +686,10 @@ class MainWindow(QMainWindow):
             show_info(self, tr(C, "This payment is settled already ({state}); there is nothing "
                                   "to resolve.", state=describe_state(payment.state).render()))
             return
-        summary = tr(C, "{amount}, {provider}, now: {state}.", amount=payment.amount.format(),
+        state = describe_state(payment.state).render()
+        summary = tr(C, "{amount}, {provider}, now: {state}", amount=payment.amount.format(),
                      provider=self.service.provider(payment.provider).display_name,
-                     state=describe_state(payment.state).render())
+                     state=state if state.endswith((".", "…")) else state + ".")
         payout = payment.kind == "withdrawal"
         dialog = ResolveDialog(self, summary=summary, payout=payout)
         if not await ask(dialog):

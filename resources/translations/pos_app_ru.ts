@@ -1510,8 +1510,8 @@ If you close the app now, these stay in the journal and are checked again at the
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
-      <source>{amount}, {provider}, now: {state}.</source>
-      <translation>{amount}, {provider}, сейчас: {state}.</translation>
+      <source>{amount}, {provider}, now: {state}</source>
+      <translation>{amount}, {provider}, сейчас: {state}</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />

@@ -106,6 +106,8 @@ def open_history_row(app: App, row: int = 0) -> Snapshot:
 def resolve_as_declined(app: App, *, reason: str, actor: str) -> None:
     """In the open resolve dialog: "Not paid: declined", why and who, OK, and Yes to the
     question of what that risks."""
+    summary = app.snapshot().text("summary")
+    assert not summary.endswith(("..", "….")), summary  # a walk: "Waiting for the customer…."
     app.click("outcome")
     app.wait(lambda s: bool(s.raw["popup"]), what="the outcomes")
     declined = next(c for c in app.items("popup") if c["text"] == "Not paid: declined")
