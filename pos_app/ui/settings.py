@@ -11,7 +11,7 @@ import shlex
 from dataclasses import replace
 from pathlib import Path
 
-from pos_app.app import probe
+from pos_app.app import needed_secrets, probe
 from pos_app.core.catalog import load_catalog
 from pos_app.core.config import (
     ConfigError,
@@ -24,7 +24,7 @@ from pos_app.core.config import (
     save_config,
 )
 from pos_app.core.pin import PinStore
-from pos_app.core.secrets import SECRET_NAMES, SecretStore
+from pos_app.core.secrets import SECRET_NAMES, SecretStore, SecretsUnavailable
 from pos_app.i18n import Message, UserError, tr
 from pos_app.ui.dialogs import NewPinDialog
 from pos_app.ui.qt import (
@@ -403,6 +403,7 @@ class SettingsScreen(Screen):
         self.setObjectName("settingsScreen")
         self._path = config_path
         self._pins = pins
+        self._secrets = secrets
         self._training = training
         self.form = SettingsForm(secrets, show_security=True)
         self.note = caption(points=11, name="settingsNote")
@@ -470,10 +471,24 @@ class SettingsScreen(Screen):
         if kept is not None:
             text += " " + tr(C, "The old file could not be read and was kept as {kept}.",
                              kept=str(kept))
+        not_ready = self._live_problem(config)
+        if not_ready:  # a walk: "Saved" for a file that live mode then refused to start with
+            text += "\n\n" + tr(C, "Live mode will not start until this is fixed: {problem}",
+                                problem=not_ready)
         self._loaded = config
+        self.retranslate()  # the note no longer says the file is missing or broken
         show_info(self, text)
         self.saved.emit(config)
         return config
+
+    def _live_problem(self, config: TerminalConfig) -> str:
+        """What live mode would refuse in ``config`` (empty when it would start)."""
+        try:
+            check_live_ready(config)
+            self._secrets.check_live(needed_secrets(config))
+        except (ConfigError, SecretsUnavailable) as exc:
+            return exc.message.render()
+        return ""
 
     async def _test(self, box: ProviderBox) -> None:
         box.result.setText(tr(C, "Connecting…"))

@@ -3088,6 +3088,11 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/ui/settings.py" />
+      <source>Live mode will not start until this is fixed: {problem}</source>
+      <translation>Рабочий режим не запустится, пока это не исправлено: {problem}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
       <source>Login</source>
       <translation>Логин</translation>
     </message>

@@ -432,7 +432,10 @@ def test_the_wheel_scrolls_settings_and_changes_nothing(make_app: MakeApp) -> No
     after = {w.name: w.text for w in app.snapshot().widgets if w.cls == "QComboBox"}
     assert after == before
     app.click("saveSettings")
-    app.message(contains="Saved")
+    saved = app.message(contains="Saved")
+    # A walk: "Saved" for a file that live mode then refused to start with.
+    assert "Live mode will not start until this is fixed" in saved
+    assert "terminal.store_id: is required" in saved
     assert 'api = "private"' in (app.folder / "config" / "terminal.toml").read_text()
     app.click("ok", window="infoBox")
     # Walked by a manager: Back dropped changes not saved without asking.
