@@ -18,6 +18,7 @@ import re
 import signal
 import sys
 import threading
+import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import timedelta
@@ -271,10 +272,12 @@ def _progress(as_json: bool) -> Callable[[PaymentUpdate], None]:
 class _Interrupts:
     """First Ctrl+C cancels the payment; the second stops waiting (the journal keeps it)."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, on_first: Callable[[], None]) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, on_first: Callable[[], None], *,
+                 says: str = "Cancelling the payment… (Ctrl+C again to stop waiting)") -> None:
         self.count = 0
         self._loop = loop
         self._on_first = on_first
+        self._says = says
         self.stop_waiting = asyncio.Event()
 
     def __call__(self, *_: object) -> None:
@@ -283,7 +286,7 @@ class _Interrupts:
     def _handle(self) -> None:
         self.count += 1
         if self.count == 1:
-            _say("Cancelling the payment… (Ctrl+C again to stop waiting)")
+            _say(self._says)
             self._on_first()
         else:
             self.stop_waiting.set()
@@ -722,25 +725,45 @@ def _print_differences(differences: Sequence[Any]) -> None:
 
 async def cmd_export(args: argparse.Namespace) -> int:
     from pos_app.core.backoffice import Backoffice
-    from pos_app.core.export import Period
+    from pos_app.core.export import ExportStopped, Period
 
     period = Period.parse(getattr(args, "from"), args.to)
     output = _output_file(args.output)
     args.needs_lock = False
 
     async def body(runtime: Runtime) -> int:
-        try:
-            count = await Backoffice(runtime.service).export(output, period,
-                                                             semicolon=args.semicolon)
-        except OSError as exc:  # e.g. a read-only file system: said, nothing left half
-            output.unlink(missing_ok=True)
-            raise _not_written(output, exc) from None
+        stop = threading.Event()
+        loop = asyncio.get_running_loop()
+        with _Interrupts(loop, stop.set, says="Stopping the export…").installed():
+            try:
+                count = await Backoffice(runtime.service).export(
+                    output, period, semicolon=args.semicolon, stop=stop,
+                    progress=_ExportProgress())
+            except ExportStopped as stopped:
+                return _report(EXIT_NOT_PAID, stopped, args.json)
+            except OSError as exc:  # e.g. a read-only file system: said, nothing left half
+                output.unlink(missing_ok=True)
+                raise _not_written(output, exc) from None
         if args.json:
             print(json.dumps({"output": args.output, "payments": count}))
         else:
             print(f"{args.output}: {count} payment(s)")
         return EXIT_OK
     return await _with_runtime(args, body, recover=False)
+
+
+class _ExportProgress:
+    """An export's progress on stderr, at most once a second (from the export's thread)."""
+
+    def __init__(self) -> None:
+        self._said = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        if done < total and time.monotonic() - self._said < 1:
+            return
+        self._said = time.monotonic()
+        _say(f"Exported {done} of {total} payment(s)…" if done < total
+             else f"Exported {done} payment(s).")
 
 
 async def cmd_history(args: argparse.Namespace) -> int:
@@ -1084,7 +1107,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     history = sub.add_parser("history", parents=[common], help="list recent payments")
     history.add_argument("--limit", type=_count(1, 10_000), default=20)
-    history.add_argument("--provider", action="append")
+    history.add_argument("--provider", action="append", type=str.lower,
+                         choices=("koshelek", "paymega", "pegas"))  # a typo found nothing
     history.add_argument("--state", action="append", type=str.lower,
                          choices=[state.value.lower() for state in PaymentState])
     history.add_argument("--search", help="id, transaction id, sale number or amount")

@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -464,3 +464,36 @@ def test_a_repeated_refund_reference_is_not_refunded_twice(
     code, next_one, _ = run(capsys, "refund", paid["payment_id"], *demo, "--amount", "50",
                             "--reference", "RET-2", "--json")
     assert (code, next_one["refunded_minor"]) == (0, 15000)
+
+
+def test_an_export_says_its_progress_and_stops_on_ctrl_c(isolated_dirs: Path) -> None:
+    """A walk: `export` of 300 000 payments printed nothing until the end and went on to the
+    end through Ctrl+C (the window's export had progress and Stop)."""
+    import signal
+
+    from tests.reliability.test_crash_matrix import _wait_for
+    from tests.window.test_export import a_year_of_payments
+
+    a_year_of_payments(isolated_dirs / "data" / "journal-training.sqlite3", 300_000)
+    output = isolated_dirs / "year.csv"
+    # The payments are of the last five minutes: yesterday's too, just after midnight.
+    period = ["--from", (date.today() - timedelta(days=1)).isoformat(),
+              "--to", date.today().isoformat()]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pos_app", "export", "--demo", *period, "--output", str(output)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _wait_for(lambda: output.with_name("year.csv.part").exists())
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 1, err
+    assert "The export was stopped; no file was written." in err
+    assert out == ""  # no "N payment(s)" line for a caller to take as done
+    assert not output.exists()
+    assert not output.with_name("year.csv.part").exists()
+
+    done = subprocess.run([sys.executable, "-m", "pos_app", "export", "--demo", *period,
+                           "--output", str(output)], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Exported 300000 payment(s)." in done.stderr
+    assert done.stdout.strip() == f"{output}: 300000 payment(s)"
