@@ -743,18 +743,26 @@ class Journal:
         return await self._run(do)
 
     async def find_payments(self, id_or_prefix: str) -> list[Payment]:
-        """Payments (newest first, at most 10) whose id is the text or starts with it (at least
-        :data:`MIN_ID_PREFIX` characters), or whose idempotency key or provider reference is
-        the text.  Characters match as themselves: no wildcards; an empty text matches none."""
+        """Payments (newest first, at most 10) whose id, idempotency key or provider
+        reference is the text; failing that, those where one of them starts with it (at least
+        :data:`MIN_ID_PREFIX` characters).  Characters match as themselves: no wildcards; an
+        empty text matches none."""
         text = id_or_prefix.strip()
         if not text:
             return []
+        columns = ("id", "idem_key", "provider_ref")
+
+        def matching(clauses: list[str], params: list[str]) -> list[sqlite3.Row]:
+            return self.conn.execute(
+                f"SELECT * FROM payments WHERE {' OR '.join(clauses)} "  # noqa: S608
+                "ORDER BY created_at DESC LIMIT 10", params).fetchall()
+
         def do() -> list[Payment]:
-            prefix = text if len(text) >= MIN_ID_PREFIX else None
-            rows = self.conn.execute(
-                "SELECT * FROM payments WHERE id = ? OR substr(id, 1, length(?)) = ? "
-                "OR idem_key = ? OR provider_ref = ? ORDER BY created_at DESC LIMIT 10",
-                (text, prefix, prefix, text, text)).fetchall()
+            rows = matching([f"{column} = ?" for column in columns], [text] * len(columns))
+            if not rows and len(text) >= MIN_ID_PREFIX:
+                ranges = [_prefix(column, text) for column in columns]
+                rows = matching([clause for clause, _ in ranges],
+                                [value for _, values in ranges for value in values])
             return [payment_from_row(r) for r in rows]
         return await self._run(do)
 

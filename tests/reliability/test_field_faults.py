@@ -115,6 +115,10 @@ def test_a_short_id_is_called_short_and_an_empty_search_is_said(
     code, data, _ = run(capsys, "status", "--demo", paid["payment_id"][:3], "--json")
     assert code == 2
     assert "too short to name a payment: give at least 4 characters" in data["error"]
+    # The beginning of the provider's transaction id names it too, as README says (a walk).
+    code, found, _ = run(capsys, "status", "--demo", paid["provider_transaction_id"][:8],
+                         "--json")
+    assert (code, found["payment_id"]) == (0, paid["payment_id"])
     code, out, err = run(capsys, "history", "--demo", "--search", "no-such-thing")
     assert (code, out, err.strip()) == (0, "", "No payment matches.")
     code, out, _ = run(capsys, "history", "--demo")
@@ -351,6 +355,7 @@ def exit_code(argv: list[str]) -> int | str | None:
     ("history", "--limit", "99999999999"),
     ("history", "--limit", "0"),
     ("history", "--state", "bogus"),
+    ("history", "--provider", "foo"),  # a typo listed nothing, exit 0 (a walk)
     ("report", "x", "--shift", "99999999999999999999"),
     ("receipt", "abcdef", "--output", ""),
     ("receipt", "abcdef", "--output", "/"),
