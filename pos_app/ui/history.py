@@ -206,6 +206,18 @@ def keep_selection(table: QTableView, model: HistoryModel, details: PaymentDetai
         table.selectRow(row)
 
 
+def show_rows_when_read(table: QTableView, model: HistoryModel,
+                        details: PaymentDetails) -> None:
+    """A row selected before its page was read (Ctrl+End over a year of payments) is shown
+    in ``details`` once it arrives; it said "choose a payment" with the row highlighted."""
+    def arrived(top: QModelIndex, bottom: QModelIndex) -> None:
+        current = table.currentIndex()
+        if current.isValid() and top.row() <= current.row() <= bottom.row() \
+                and details.payment is None:
+            details.show_payment(model.payment_at(current.row()))
+    model.dataChanged.connect(arrived)
+
+
 def _breakable(identifier: str) -> str:
     """An id as rich text that may wrap after its dashes (a UUID is wider than the panel)."""
     return html.escape(identifier).replace("-", "-\u200b").replace("_", "_\u200b")
@@ -389,6 +401,7 @@ class HistoryScreen(Screen):
         self.table = payments_table(self.model, "historyTable")
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.details = PaymentDetails(service)
+        show_rows_when_read(self.table, self.model, self.details)
         for signal, target in ((self.details.receipt, self.receipt),
                                (self.details.refund, self.refund),
                                (self.details.resolve, self.resolve),
@@ -512,6 +525,7 @@ class AttentionScreen(Screen):
         self.table = payments_table(self.model, "attentionTable")
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.details = PaymentDetails(service)
+        show_rows_when_read(self.table, self.model, self.details)
         self.details.refund_button.hide()
         self.details.resolve.connect(self.resolve.emit)
         self.details.acknowledge.connect(self.acknowledge.emit)

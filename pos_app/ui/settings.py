@@ -25,7 +25,7 @@ from pos_app.core.config import (
 )
 from pos_app.core.pin import PinStore
 from pos_app.core.secrets import SECRET_NAMES, SecretStore, SecretsUnavailable
-from pos_app.i18n import Message, UserError, tr
+from pos_app.i18n import Message, UserError, msg, tr
 from pos_app.ui.dialogs import NewPinDialog
 from pos_app.ui.qt import (
     QCheckBox,
@@ -463,8 +463,12 @@ class SettingsScreen(Screen):
             self.done.emit()
 
     async def _save(self) -> TerminalConfig:
-        config = self.form.to_config()
-        self.form.check_secrets()  # nothing is saved when a secret cannot be kept
+        try:
+            config = self.form.to_config()
+            self.form.check_secrets()  # nothing is saved when a secret cannot be kept
+        except UserError as exc:  # a walk: the reason alone left "was anything kept?" open
+            raise UserError(msg(C, "Nothing was saved. {reason}",
+                                reason=exc.message.render())) from None
         self.form.save_secrets()
         kept = save_config(config, self._path)
         text = tr(C, "Saved to {path}.", path=str(self._path))

@@ -3108,6 +3108,11 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/ui/settings.py" />
+      <source>Nothing was saved. {reason}</source>
+      <translation>Ничего не сохранено. {reason}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
       <source>PIN again</source>
       <translation>PIN ещё раз</translation>
     </message>

@@ -181,3 +181,19 @@ def test_a_damaged_journal_is_said_once_the_window_shows(make_app: MakeApp) -> N
     assert text.startswith(f"The journal file {journal} is damaged (")
     assert "take no more payments and contact support" in text
     app.allow_log_errors("failed its integrity check")
+
+
+def test_the_last_row_reached_at_once_shows_its_payment(make_app: MakeApp) -> None:
+    """A walk: Ctrl+End over rows not read yet highlighted the last row while the details
+    said "choose a payment" (and offered no receipt or refund)."""
+    app = make_app(start=False)
+    a_year_of_payments(app.folder / "data" / "journal-training.sqlite3", 20_000)
+    app.start()
+    press(app, "historyButton")
+    app.on_screen("historyScreen")
+    app.click_cell("historyTable", row=0, column=1)
+    app.key("ctrl+End")
+    snap = app.wait(lambda s: "bulk00019999" in s.text("detailsSummary")
+                    or "bulk00019999" in s.text("detailsEvents"), what="the oldest payment",
+                    timeout=20)
+    assert snap.get("detailsReceipt").enabled

@@ -783,3 +783,25 @@ def test_an_amount_typed_as_fast_as_a_scanner_is_an_amount(make_app: MakeApp) ->
     app.scan("12,5X7")  # not an amount: a code, looked up as one
     snap = app.wait(lambda s: "12,5X7" in s.text("saleMessage"), what="the scan's fate")
     assert "No product" in snap.text("saleMessage")
+
+
+def test_a_refused_save_says_nothing_was_saved(make_app: MakeApp) -> None:
+    """A walk: with no secret store, Save said only that there is none; the store and
+    terminal ids typed beside the secret were not kept either, and nothing said so."""
+    app = make_app(env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+    config = app.folder / "config" / "terminal.toml"
+    before = config.read_text(encoding="utf-8")
+    app.click("settingsButton")
+    flows.enter_pin(app)
+    app.on_screen("settingsScreen")
+    app.click("storeId")
+    app.type("S1")
+    app.click_tab("settingsTabs", 1)
+    login = app.scroll_to(app.snapshot().get("paymega_login"))
+    app.click(login)
+    app.type("login")
+    app.click("saveSettings")
+    text = app.message(contains="Nothing was saved")
+    assert text.startswith("Nothing was saved. This computer has no secret store"), text
+    assert "POS_APP_PAYMEGA_LOGIN" in text
+    assert config.read_text(encoding="utf-8") == before
