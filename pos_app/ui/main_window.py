@@ -741,6 +741,8 @@ class MainWindow(QMainWindow):
     def _show_payment_everywhere(self, payment: Payment) -> None:
         """The payment as it is now, in the lists that are built (the others read the journal
         when first opened)."""
+        if payment.attention is None and payment.state is not PaymentState.UNKNOWN:
+            self.alerts.settled(payment.id)  # a walk: the bar still said "complete the sale"
         if self._built("history"):
             self.history.payment_changed(payment)
         if self._built("attention"):

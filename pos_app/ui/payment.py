@@ -549,3 +549,8 @@ class AlertBar(QWidget):
         self._payment_id = payment_id
         self.text.setText(text)
         self.show()
+
+    def settled(self, payment_id: str) -> None:
+        """The payment's alert was dealt with: its bar no longer asks the cashier to act."""
+        if payment_id == self._payment_id:
+            self.hide()

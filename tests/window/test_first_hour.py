@@ -343,6 +343,21 @@ def test_a_late_payment_alert_says_what_can_be_done(make_app: MakeApp) -> None:
     snap = app.snapshot()
     assert not snap.get("detailsRefund").enabled
     assert "not available on this terminal" in snap.text("detailsSummary")
+    # Dealt with (the money returned in cash): the bar no longer asks to act (a walk).
+    app.click("attentionButton")
+    app.on_screen("attentionScreen")
+    app.wait(lambda s: len(app.items("attentionTable")) > 0, what="the late payment")
+    app.click_cell("attentionTable", row=0, column=1)
+    app.click("detailsAcknowledge", window="mainWindow")
+    flows.enter_pin(app)
+    app.modal("acknowledgeDialog")
+    app.click("reason")
+    app.type("75 returned in cash")
+    app.click("actor")
+    app.type("Manager")
+    app.click("ok", window="acknowledgeDialog")
+    app.wait(lambda s: "(0)" in s.text("attentionButton"), what="dealt with")
+    app.wait(lambda s: s.find("alertText") is None, what="the alert bar gone")
 
 
 def test_a_scan_after_a_touch_anywhere_lands_in_the_sale(make_app: MakeApp,
