@@ -20,6 +20,7 @@ from typing import Any
 from pos_app.core.events import state_label
 from pos_app.core.journal import Journal
 from pos_app.core.money import Money
+from pos_app.core.packed import unpack
 from pos_app.core.payments import utcnow
 from pos_app.core.receipt import html_row
 from pos_app.core.shifts import Shift
@@ -51,10 +52,15 @@ _PAID_STATES = tuple(s.value for s, b in _BUCKET_OF_STATE.items() if b == "paid"
 
 # How a payment was made within its provider: Pegas-kassa's deposit type, Paymega's service,
 # the payout method, or Koshelek's payment type from its slip.
-METHOD_SQL = ("COALESCE(json_extract(p.request_json, '$.options.type'), "
+# The way to pay: kept by the journal since schema 7 (payment_method; its JSON is packed),
+# read from the JSON of a row written before (text; a receipt packed later is not read).
+METHOD_SQL = ("CASE WHEN p.method != '' THEN p.method "
+              "WHEN typeof(p.request_json) = 'text' THEN COALESCE("
+              "json_extract(p.request_json, '$.options.type'), "
               "json_extract(p.request_json, '$.options.service'), "
               "json_extract(p.request_json, '$.options.method'), "
-              "json_extract(p.receipt_json, '$.paymentType'), '')")
+              "CASE WHEN typeof(p.receipt_json) = 'text' "
+              "THEN json_extract(p.receipt_json, '$.paymentType') END, '') ELSE '' END")
 
 
 @dataclass
@@ -172,7 +178,7 @@ def _notes(conn: sqlite3.Connection, shift: Shift) -> list[dict[str, Any]]:
             "JOIN payments p ON p.id = e.payment_id JOIN sales s ON s.id = p.sale_id "
             "WHERE p.shift_id = ? AND p.training = ? AND e.kind = 'attention_acknowledged' "
             "ORDER BY e.seq", (shift.id, int(shift.training))):
-        done = json.loads(data or "{}")  # an alert dealt with: what was done (cash back…)
+        done = json.loads(unpack(data) if data else "{}")  # an alert dealt with: what was done
         notes.append({"source": "alert", "provider": provider, "sale": number,
                       "amount_minor": minor, "currency": currency,
                       "alert": done.get("attention", ""), "actor": done.get("actor", ""),

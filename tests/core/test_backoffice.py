@@ -18,6 +18,7 @@ from pos_app.app import Runtime
 from pos_app.core.backoffice import Backoffice
 from pos_app.core.export import Period
 from pos_app.core.money import Money
+from pos_app.core.packed import unpack
 from pos_app.core.payments import Payment, utcnow
 from pos_app.core.reconcile import DiffKind
 from pos_app.core.reports import ShiftReport, note_texts, render_report
@@ -257,7 +258,7 @@ async def test_reconciliation_finds_each_kind_of_difference(
     events = await runtime.journal.read(lambda conn: conn.execute(
         "SELECT data_json FROM events WHERE kind = 'difference_resolved'").fetchall())
     assert len(events) == 1
-    assert "receipt 17" in events[0][0]
+    assert "receipt 17" in unpack(events[0][0])
 
 
 async def test_a_provider_that_cannot_be_asked_is_reported(
@@ -295,6 +296,8 @@ async def test_csv_export_opens_back(office: Backoffice, runtime: Runtime,
     assert (row["shift"], row["provider"], row["transaction"]) == (
         str(shift.number), "koshelek", paid.provider_ref)
     assert by_state["DECLINED"]["received"] == ""
+    # The way to pay: Koshelek's from its answer (kept as a column: the JSON is packed).
+    assert by_state["PARTIALLY_REFUNDED"]["method"] == "SBP"
 
     semicolons = tmp_path / "excel.csv"
     await office.export(semicolons, Period(today, today), semicolon=True)

@@ -61,7 +61,7 @@ async def test_migrates_a_new_file(tmp_path: Path) -> None:
     journal = await Journal.open(path)
     await journal.close()
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"sales", "payments", "operations", "events", "receipts", "shifts",
             "differences"} <= tables

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from pos_app.core.backoffice import Backoffice
 from pos_app.core.export import Period
 from pos_app.core.logs import setup_logging
 from pos_app.core.money import Money
+from pos_app.core.packed import pack
 from pos_app.core.paths import log_dir
 from pos_app.core.secrets import SecretStore
 from pos_app.core.service import PaymentUpdate
@@ -119,8 +121,32 @@ async def test_no_secret_anywhere(server: SandboxServer, isolated_dirs: Path) ->
 
 
 def files_below(root: Path, *folders: str) -> dict[str, bytes]:
-    return {str(path.relative_to(root)): path.read_bytes()
-            for folder in folders for path in (root / folder).rglob("*") if path.is_file()}
+    """Every file's bytes, and a journal's packed JSON unpacked (a secret inside it would
+    not show in the file's bytes)."""
+    found = {str(path.relative_to(root)): path.read_bytes()
+             for folder in folders for path in (root / folder).rglob("*") if path.is_file()}
+    for path in (root / folder for folder in folders):
+        for journal in path.rglob("*.sqlite3"):
+            found[f"{journal.relative_to(root)} (unpacked)"] = unpacked_cells(journal)
+    return found
+
+
+def unpacked_cells(journal: Path) -> bytes:
+    from pos_app.core.packed import FORMAT_1, unpack
+
+    db = sqlite3.connect(f"{journal.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        try:
+            tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master "
+                                                    "WHERE type = 'table'")]
+        except sqlite3.DatabaseError:  # not a database: its raw bytes are scanned anyway
+            return b""
+        return b"\n".join(
+            unpack(value).encode() for table in tables
+            for row in db.execute(f"SELECT * FROM {table}")  # noqa: S608 - names from SQLite
+            for value in row if isinstance(value, bytes) and value[:1] == FORMAT_1)
+    finally:
+        db.close()
 
 
 def leaks(places: dict[str, bytes]) -> list[tuple[str, str]]:
@@ -142,6 +168,14 @@ def test_the_scan_would_see_a_leak(tmp_path: Path) -> None:
         f"GET /deposit?token={SECRETS['pegas', 'token']}", encoding="utf-8")
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "journal.sqlite3").write_bytes(CARD.encode("utf-16-le"))
+    packed = sqlite3.connect(tmp_path / "data" / "journal-training.sqlite3")
+    packed.execute("CREATE TABLE payments (request_json)")
+    packed.execute("INSERT INTO payments VALUES (?)", (pack(json.dumps(
+        {"options": {"number": SECRETS["koshelek", "password"]}, "padding": "x" * 80})),))
+    packed.commit()
+    packed.close()
     found = leaks(files_below(tmp_path, "logs", "data"))
-    assert sorted(found) == [("data/journal.sqlite3", CARD),
+    assert sorted(found) == [("data/journal-training.sqlite3 (unpacked)",
+                              SECRETS["koshelek", "password"]),
+                             ("data/journal.sqlite3", CARD),
                              ("logs/pos-app.log", SECRETS["pegas", "token"])]
