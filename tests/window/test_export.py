@@ -80,6 +80,7 @@ def a_year_of_payments(journal: Path, count: int, *, schema: int | None = None) 
 
     from pos_app.core.journal import MIGRATIONS, Journal, _statements
     from pos_app.core.money import Money
+    from pos_app.core.packed import unpack
     from pos_app.core.payments import utcnow
     from pos_app.core.sale import Sale
     from tests.core.test_journal import add_attempt
@@ -104,6 +105,10 @@ def a_year_of_payments(journal: Path, count: int, *, schema: int | None = None) 
         for statement in _statements(script):
             db.execute(statement)
     db.execute(f"PRAGMA user_version = {schema or len(MIGRATIONS)}")
+    if schema is not None and schema < 7:  # before packed JSON: text, and no method column
+        sale, template = (
+            {name: unpack(value) if isinstance(value, bytes) else value
+             for name, value in row.items() if name != "method"} for row in (sale, template))
     db.execute(f"INSERT INTO sales ({', '.join(sale)}) VALUES "  # noqa: S608
                f"({', '.join('?' * len(sale))})", tuple(sale.values()))
     now = utcnow()

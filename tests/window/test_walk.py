@@ -332,14 +332,18 @@ def shift(app: App, tmp_path: Path) -> None:
     press(app, "xReport")
     press(app, "reconcileShift")
     app.wait(lambda s: s.find("differencesLabel") is not None
-             and s.text("differencesLabel") != "", what="the reconciliation", timeout=60)
+             and s.text("differencesLabel") != "", what="the reconciliation", timeout=60,
+             idle=True)
     stop(app, "reconciled")
-    if app.snapshot().find("resolveDifference") is not None:  # looked at, then resolved
+
+    def settled() -> Snapshot:  # the reconciliation and its table as they end up, not midway
+        return app.wait(lambda s: True, what="the shift screen settled", idle=True)
+    if settled().find("resolveDifference") is not None:  # looked at, then resolved
         app.click_cell("differencesTable", row=0, column=1)
         press(app, "resolveDifference")
         flows.enter_pin(app)
         dialog(app, "differenceDialog")
-    while app.snapshot().find("resolveDifference") is not None:
+    while settled().find("resolveDifference") is not None:
         app.click_cell("differencesTable", row=0, column=1)
         press(app, "resolveDifference")
         flows.enter_pin(app)
