@@ -20,6 +20,7 @@ from pos_app.providers.base import (
 from pos_app.providers.base import RemoteState as R
 from pos_app.providers.errors import (
     AuthFailed,
+    InvalidInput,
     MalformedResponse,
     NotFound,
     OutcomeUnknown,
@@ -375,3 +376,24 @@ async def test_logs_never_show_the_basic_credentials(paymega: PaymegaProvider,
     assert "/api/payment-invoices" in text
     assert "sk_training_api" not in text
     assert httpx.BasicAuth("coma_training", "sk_training_api")._auth_header not in text
+
+
+async def test_the_services_a_payment_may_use_are_read_once_and_classified(
+        sandbox: SandboxTransport) -> None:
+    """An unknown service is refused before anything is sent; an answer that lists no
+    services is malformed (not "none offered", which would refuse every service), and the
+    code then goes unchecked for Paymega itself to judge."""
+    provider = make(sandbox, api="public", auth=None)
+    with pytest.raises(InvalidInput, match="does not offer the service “payment_card_xyz_hpp”"):
+        await provider.prepare({"service": "payment_card_xyz_hpp"})
+    assert (await provider.prepare({}))["service"] == "payment_card_rub_hpp"
+    await provider.aclose()
+
+    provider = make(sandbox, api="public", auth=None)
+    fault(sandbox, kind="status", path="/paymega/public-api/payment-prerequest", method="POST",
+          status=200, body={"data": {"currency": "RUB"}}, count=-1)
+    with pytest.raises(MalformedResponse):
+        await provider.probe()
+    assert (await provider.prepare({"service": "payment_card_xyz_hpp"}))["service"] == \
+        "payment_card_xyz_hpp"  # unchecked: Paymega's own 422 refuses it, nothing charged
+    await provider.aclose()

@@ -39,10 +39,11 @@ from pos_app.providers.errors import (
     OutcomeUnknown,
     ProviderError,
     Rejected,
+    malformed,
     wait_before_resend,
 )
 from pos_app.providers.paymega import messages
-from pos_app.providers.paymega.client import DuplicateReference, PaymegaClient, Unclear
+from pos_app.providers.paymega.client import NAME, DuplicateReference, PaymegaClient, Unclear
 from pos_app.providers.paymega.models import Invoice
 
 log = logging.getLogger(__name__)
@@ -155,23 +156,27 @@ class PaymegaProvider:
         return {**options, "service": service}
 
     async def _offered_services(self) -> frozenset[str] | None:
-        """The service codes this account can take now (spec §5.1, §5.2), read once."""
+        """The service codes this account can take now, read once; None if unreadable."""
         if self._services is None:
             try:
-                if self._o.api == "public" and not self.client.has_credentials:
-                    data = (await self.client.public_prerequest("RUB")).get("data", {})
-                    found = data.get("services") if isinstance(data, dict) else None
-                    self._services = frozenset(found) if isinstance(found, dict) else None
-                else:
-                    self._services = frozenset(
-                        s.attributes.service for s in await self.client.services()
-                        if s.attributes.available and s.attributes.active
-                        and s.attributes.enabled)
+                self._services = await self._read_services()
             except ProviderError as exc:
                 log.warning("Paymega's services could not be read (%s); the service code is "
                             "sent unchecked", exc.code)
                 return None
         return self._services
+
+    async def _read_services(self) -> frozenset[str]:
+        """The account's service codes that can take a payment now (spec §5.1, §5.2)."""
+        if self._o.api == "public" and not self.client.has_credentials:
+            data = (await self.client.public_prerequest("RUB")).get("data", {})
+            found = data.get("services") if isinstance(data, dict) else None
+            if not isinstance(found, dict):
+                raise malformed(NAME, "pre-request: no services map")
+            return frozenset(found)
+        return frozenset(s.attributes.service for s in await self.client.services()
+                         if s.attributes.available and s.attributes.active
+                         and s.attributes.enabled)
 
     # -- create --
 
@@ -332,12 +337,7 @@ class PaymegaProvider:
             receipt_fields={"refundId": refund_id})
 
     async def probe(self) -> Message:
-        if self._o.api == "public" and not self.client.has_credentials:
-            services = (await self.client.public_prerequest("RUB")).get("data", {})
-            count = len(services.get("services") or {}) if isinstance(services, dict) else 0
-        else:
-            count = len(await self.client.services())
-        return messages.PROBE_OK.with_params(n=count)
+        return messages.PROBE_OK.with_params(n=len(await self._read_services()))
 
     async def aclose(self) -> None:
         await self.client.aclose()
