@@ -86,7 +86,6 @@ def _plain(minor: int | None, digits: int, point: str) -> str:
     return f"{'-' if minor < 0 else ''}{whole}{point}{part:0{digits}d}"
 
 
-_STATES = frozenset(state.value for state in PaymentState)
 # Only what a row of the file needs: the whole payment (its request and receipt JSON) cost
 # 40 µs a row to read back, a fifth of the time of an export of a year.
 # The local time is SQLite's (the C library's zone rules, as Python's astimezone), in C.
@@ -99,8 +98,7 @@ _SELECT = (
     "FROM payments p LEFT JOIN shifts s ON s.id = p.shift_id "
     "LEFT JOIN sales sa ON sa.id = p.sale_id ")
 _WHERE = "WHERE p.created_at >= ? AND p.created_at < ? AND p.state != 'DRAFT'"
-
-
+_STATES = frozenset(state.value for state in PaymentState)
 _PAID = frozenset(state.value for state in PaymentState if state.is_paid)
 
 

@@ -496,9 +496,9 @@ class ShiftScreen(Screen):
         task = asyncio.ensure_future(self.office.export(
             path, dialog.period, semicolon=dialog.semicolon.isChecked(), stop=stop,
             progress=report))
-        if await with_progress(self, task, "", dialog=progress) is None:
-            stop.set()  # the export ends within a batch of rows; its end is what is said
         try:
+            if await with_progress(self, task, "", dialog=progress) is None:
+                stop.set()  # the export ends within a batch of rows; its end is what is said
             count = await task
         except ExportStopped as stopped:
             show_info(self, stopped.message.render())

@@ -344,7 +344,7 @@ class DateField(QDateEdit):
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
-        QTimer.singleShot(0, self._select_here)  # after Qt has placed the cursor
+        QTimer.singleShot(0, self, self._select_here)  # after Qt has placed the cursor
 
     def _select_here(self) -> None:
         self.setSelectedSection(self.currentSection())

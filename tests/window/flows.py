@@ -103,6 +103,22 @@ def open_history_row(app: App, row: int = 0) -> Snapshot:
     return app.wait(lambda s: s.get("detailsRefund").text != "", what="the details")
 
 
+def open_attention_row(app: App) -> None:
+    """Needs attention, and its first payment selected."""
+    app.click("attentionButton")
+    app.on_screen("attentionScreen")
+    app.wait(lambda s: len(app.items("attentionTable")) > 0, what="a payment to look at")
+    app.click_cell("attentionTable", row=0, column=1)
+
+
+def manager_action(app: App, button: str, dialog: str) -> None:
+    """A manager's action on the payment shown (Resolve, Mark as dealt with): its button,
+    the PIN, and its dialog open."""
+    app.click(button, window="mainWindow")
+    enter_pin(app)
+    app.modal(dialog)
+
+
 def resolve_as_declined(app: App, *, reason: str, actor: str) -> None:
     """In the open resolve dialog: "Not paid: declined", why and who, OK, and Yes to the
     question of what that risks."""

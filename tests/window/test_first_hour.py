@@ -234,13 +234,8 @@ def test_a_resolved_payment_cannot_be_resolved_again_from_a_stale_panel(
     app.key("Escape")
     flows.open_history_row(app)  # the history's panel shows it, Resolve offered
     assert app.snapshot().get("detailsResolve").enabled
-    app.click("attentionButton")
-    app.on_screen("attentionScreen")
-    app.wait(lambda s: len(app.items("attentionTable")) > 0, what="the unknown payment")
-    app.click_cell("attentionTable", row=0, column=1)
-    app.click("detailsResolve", window="mainWindow")
-    flows.enter_pin(app)
-    app.modal("resolveDialog")
+    flows.open_attention_row(app)
+    flows.manager_action(app, "detailsResolve", "resolveDialog")
     app.click("ok", window="resolveDialog")  # nothing chosen: refused
     app.wait(lambda s: "Choose what happened" in s.text("dialogError"), what="no default")
     flows.resolve_as_declined(app, reason="Koshelek support: the checkout never arrived",
@@ -344,13 +339,8 @@ def test_a_late_payment_alert_says_what_can_be_done(make_app: MakeApp) -> None:
     assert not snap.get("detailsRefund").enabled
     assert "not available on this terminal" in snap.text("detailsSummary")
     # Dealt with (the money returned in cash): the bar no longer asks to act (a walk).
-    app.click("attentionButton")
-    app.on_screen("attentionScreen")
-    app.wait(lambda s: len(app.items("attentionTable")) > 0, what="the late payment")
-    app.click_cell("attentionTable", row=0, column=1)
-    app.click("detailsAcknowledge", window="mainWindow")
-    flows.enter_pin(app)
-    app.modal("acknowledgeDialog")
+    flows.open_attention_row(app)
+    flows.manager_action(app, "detailsAcknowledge", "acknowledgeDialog")
     app.click("reason")
     app.type("75 returned in cash")
     app.click("actor")
@@ -757,10 +747,7 @@ def answers_come_back_and_it_is_asked_again(app: App) -> None:
     needs attention (Needs attention → it → Ask the provider again)."""
     with app.sandbox() as sandbox:
         sandbox.delete("/_sandbox/faults").raise_for_status()
-    app.click("attentionButton")
-    app.on_screen("attentionScreen")
-    app.wait(lambda s: len(app.items("attentionTable")) > 0, what="the unknown payment")
-    app.click_cell("attentionTable", row=0, column=1)
+    flows.open_attention_row(app)
     app.click("askAgain")
 
 
