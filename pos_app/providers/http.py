@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import functools
-import ipaddress
 import logging
 import ssl
 import time
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from pos_app import crashpoints
-from pos_app.i18n import msg
-from pos_app.providers.errors import InsecureURL
+from pos_app.providers.urls import HttpSettings, check_url
 from pos_app.redact import redact_url
 
 log = logging.getLogger("pos_app.http")
@@ -23,38 +20,6 @@ log = logging.getLogger("pos_app.http")
 # logged redacted by the hooks below, so httpx's own are never needed.
 logging.getLogger("httpx").setLevel(logging.WARNING)
 logging.getLogger("httpcore").setLevel(logging.WARNING)
-
-
-@dataclass(frozen=True)
-class HttpSettings:
-    """Connection settings of one provider (seconds)."""
-
-    connect_timeout: float = 3.0
-    read_timeout: float = 10.0
-    ca_bundle: str | None = None
-    # Environment proxies and .netrc are ignored on purpose; a proxy is configured explicitly.
-    proxy: str | None = None
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def check_url(url: str, *, live: bool, what: str) -> None:
-    """Refuse URLs that would carry payments in the clear (live mode) or are not URLs at all."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InsecureURL(msg("Config", "{what}: “{url}” is not an http(s) URL.", what=what,
-                              url=redact_url(url)))
-    if live and parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise InsecureURL(msg(
-            "Config", "{what}: plain http to {host} is not allowed in live mode; use https.",
-            what=what, host=parts.hostname))
 
 
 def tls_context(ca_bundle: str | None = None) -> ssl.SSLContext:
@@ -99,25 +64,39 @@ async def _log_response(response: httpx.Response) -> None:
              redact_url(str(response.request.url)), response.status_code, elapsed)
 
 
-class Client(httpx.AsyncClient):
-    """An ``httpx.AsyncClient`` that skips closing when it never sent anything: there is
-    nothing open then, and httpcore's close still imports anyio (~20 ms at the end of a
-    start that took no payment)."""
+class _OnFirstRequest(httpx.AsyncBaseTransport):
+    """httpx's own transport, made when the first request is sent: making it imports httpcore
+    and h11, ~25 ms of every start, also of a till that takes no payment for an hour."""
 
-    sent_any = False
-    closed_unused = False
+    def __init__(self, *, verify: ssl.SSLContext, proxy: str | None) -> None:
+        self._verify = verify
+        self._proxy = proxy
+        self._transport: httpx.AsyncHTTPTransport | None = None
 
-    async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
-        if self.closed_unused:
-            raise RuntimeError("Cannot send a request, as the client has been closed.")
-        self.sent_any = True
-        return await super().send(request, **kwargs)
+    @property
+    def ssl_context(self) -> ssl.SSLContext:
+        """What every connection of this transport is made with."""
+        return self._verify
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._transport is None:
+            self._transport = httpx.AsyncHTTPTransport(verify=self._verify, proxy=self._proxy,
+                                                       trust_env=False)
+        return await self._transport.handle_async_request(request)
 
     async def aclose(self) -> None:
-        if self.sent_any:
-            await super().aclose()
-        else:
-            self.closed_unused = True
+        if self._transport is not None:
+            await self._transport.aclose()
+
+
+class Client(httpx.AsyncClient):
+    """An ``httpx.AsyncClient`` whose connections are set up at its first request
+    (``transport``: the tests' stand-in for the network; ``proxy`` carries every request)."""
+
+    def __init__(self, *, verify: ssl.SSLContext, proxy: str | None = None,
+                 transport: httpx.AsyncBaseTransport | None = None, **options: Any) -> None:
+        super().__init__(verify=verify, transport=transport or _OnFirstRequest(
+            verify=verify, proxy=proxy), **options)
 
 
 def build_client(
@@ -129,17 +108,18 @@ def build_client(
     auth: httpx.Auth | tuple[str, str] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> httpx.AsyncClient:
-    """One ``httpx.AsyncClient`` per provider; tests pass ``transport`` to run the sandbox."""
+    """One ``httpx.AsyncClient`` per provider; tests pass ``transport`` to run the sandbox.
+    ``settings.proxy``, when set, carries every request of this client."""
     check_url(base_url, live=live, what=what)
     return Client(
         base_url=base_url,
         auth=auth,
         timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
         verify=client_tls(base_url, settings.ca_bundle),
+        proxy=settings.proxy,
         transport=transport,
         follow_redirects=False,
         trust_env=False,
-        proxy=settings.proxy,
         event_hooks={"request": [_log_request], "response": [_log_response]},
         headers={"User-Agent": "pos-app"},
     )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import logging
 import ssl
 from pathlib import Path
@@ -8,13 +9,8 @@ import pytest
 
 from pos_app.core.logs import setup_logging
 from pos_app.providers.errors import InsecureURL
-from pos_app.providers.http import (
-    HttpSettings,
-    build_client,
-    check_url,
-    client_tls,
-    tls_context,
-)
+from pos_app.providers.http import build_client, client_tls, tls_context
+from pos_app.providers.urls import HttpSettings, check_url
 from pos_app.sandbox.testing import SandboxTransport
 from tests.helpers import SANDBOX_URL
 
@@ -71,6 +67,34 @@ async def test_a_client_is_closed_whether_it_was_used_or_not(sandbox: SandboxTra
     for client in (used, unused):
         with pytest.raises(RuntimeError, match="closed"):
             await client.get("/nowhere")
+
+
+async def test_a_configured_proxy_carries_the_requests() -> None:
+    """The client's own transport is made at its first request (not at the start); the
+    proxy set for the provider still carries every request."""
+    asked: list[bytes] = []
+
+    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        asked.append(await reader.readline())
+        while (await reader.readline()).strip():
+            pass  # the headers
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 2\r\nConnection: close\r\n\r\n{}")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(proxy, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    client = build_client(base_url="http://provider.invalid/api",
+                          settings=HttpSettings(proxy=f"http://127.0.0.1:{port}"),
+                          live=False, what="x")
+    try:
+        response = await client.get("/status")
+    finally:
+        await client.aclose()
+        server.close()
+    assert response.json() == {}
+    assert asked == [b"GET http://provider.invalid/api/status HTTP/1.1\r\n"]
 
 
 def test_live_client_refuses_plain_http() -> None:

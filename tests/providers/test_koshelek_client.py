@@ -21,11 +21,12 @@ from pos_app.providers.errors import (
     OutcomeUnknown,
     Rejected,
 )
-from pos_app.providers.http import HttpSettings, build_client
+from pos_app.providers.http import build_client
 from pos_app.providers.koshelek.client import KoshelekClient
 from pos_app.providers.koshelek.messages import CODE_MESSAGES, ERROR_CODE_MESSAGES
 from pos_app.providers.koshelek.provider import KoshelekOptions, KoshelekProvider
 from pos_app.providers.koshelek.tokens import SandboxTokenSource
+from pos_app.providers.urls import HttpSettings
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.koshelek import PAYMENT_ERROR_CODES, TRAINING_STORE
 from pos_app.sandbox.testing import SandboxTransport

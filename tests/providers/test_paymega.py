@@ -26,11 +26,12 @@ from pos_app.providers.errors import (
     OutcomeUnknown,
     Rejected,
 )
-from pos_app.providers.http import HttpSettings, build_client
+from pos_app.providers.http import build_client
 from pos_app.providers.paymega import callbacks, messages
 from pos_app.providers.paymega.client import PaymegaClient
 from pos_app.providers.paymega.models import Invoice
 from pos_app.providers.paymega.provider import PaymegaOptions, PaymegaProvider, invoice_state
+from pos_app.providers.urls import HttpSettings
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.paymega import PaymegaSandbox
 from pos_app.sandbox.testing import SandboxTransport

@@ -22,10 +22,11 @@ from pos_app.providers.errors import (
     OutcomeUnknown,
     Rejected,
 )
-from pos_app.providers.http import HttpSettings, build_client
+from pos_app.providers.http import build_client
 from pos_app.providers.pegas import messages
 from pos_app.providers.pegas.client import PegasClient
 from pos_app.providers.pegas.provider import PegasOptions, PegasProvider
+from pos_app.providers.urls import HttpSettings
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.pegas import PegasSandbox
 from pos_app.sandbox.testing import SandboxTransport

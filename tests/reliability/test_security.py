@@ -25,7 +25,7 @@ async def test_live_terminal_talks_tls_1_2_or_better_only(isolated_dirs: Path,
     runtime = await build_runtime(Mode.LIVE, lock=False)
     try:
         client = runtime.service.provider("koshelek").client._http  # type: ignore[attr-defined]
-        context = client._transport._pool._ssl_context
+        context = client._transport.ssl_context  # its connections' (made at the first request)
         assert context.minimum_version == ssl.TLSVersion.TLSv1_2
         assert context.verify_mode == ssl.CERT_REQUIRED
         assert context.check_hostname
