@@ -2,7 +2,7 @@
 
 import sys
 
-from pos_app.cli import main
+from pos_app.launch import main
 
 if __name__ == "__main__":
     sys.exit(main())

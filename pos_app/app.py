@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 
 from pos_app.core.config import (
+    TRAINING_TERMINAL,
     ConfigError,
     ConfigMissing,
     KoshelekSettings,
@@ -49,7 +50,6 @@ from pos_app.providers.pegas.provider import PegasOptions, PegasProvider
 
 log = logging.getLogger(__name__)
 
-TRAINING_TERMINAL = "TRAINING-01"
 PROBE_DEADLINE_S = 10.0  # "Test connection" answers within this
 
 # Tests pass a factory so providers reach an in-process sandbox instead of a socket.
@@ -284,10 +284,13 @@ async def build_runtime(
     reconcile_backoff: tuple[float, ...] | None = None,
     journal_progress: Progress | None = None,
     check_journal: bool = True,
+    sandbox_credentials: dict[str, dict[str, str]] | None = None,
 ) -> Runtime:
     """Assemble a terminal. In training mode without ``sandbox_url`` the sandboxes start here.
     ``journal_progress``, ``check_journal``: see :meth:`Journal.open` (an upgrade of a large
-    journal; the whole-file integrity check, which the window runs once it shows)."""
+    journal; the whole-file integrity check, which the window runs once it shows).
+    ``sandbox_credentials``: what the sandboxes at ``sandbox_url`` said at their start (else
+    they are asked)."""
     path = config_path(config_file)
     config, problem = load_terminal_config(mode, path)
     cleanups: list[Callable[[], object]] = []
@@ -296,7 +299,7 @@ async def build_runtime(
     trainer: Trainer | None = None
     try:
         if mode is Mode.TRAINING:
-            credentials: dict[str, dict[str, str]] = {}
+            credentials = sandbox_credentials or {}
             if sandbox_url is None:
                 from pos_app.sandbox.server import SandboxServer  # only training needs uvicorn
 

@@ -24,9 +24,10 @@ from pos_app.core.money import AmountError, parse_decimal, to_minor
 from pos_app.core.paths import data_dir, on_network_share
 from pos_app.i18n import Message, UserError, msg
 from pos_app.providers.errors import InsecureURL
-from pos_app.providers.http import HttpSettings, check_url
+from pos_app.providers.urls import HttpSettings, check_url
 
 C = "Config"
+TRAINING_TERMINAL = "TRAINING-01"  # training mode's terminal id when none is configured
 T = TypeVar("T")
 
 

@@ -7,14 +7,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from pos_app.core.clock import utcnow as utcnow  # where the rest of the app finds it
 from pos_app.core.money import Money
 from pos_app.core.states import OperationKind, OperationState, PaymentState
 from pos_app.i18n import Message
 from pos_app.providers.base import PaymentRequest
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def local_day_start(day: date) -> datetime:

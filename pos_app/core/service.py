@@ -37,6 +37,7 @@ from pos_app.core.states import (
     PaymentState,
     can_correct,
     can_move,
+    settled,
 )
 from pos_app.i18n import Message, UserError, msg
 from pos_app.providers.base import (
@@ -1461,12 +1462,6 @@ def payout_sale(amount: Money, reference: str = "") -> Sale:
     return replace(Sale.single_amount(amount, name="Выплата"), reference=reference)
 
 
-def settled(payment: Payment) -> bool:
-    """Nothing more will happen without a person or a long wait: final, UNKNOWN, or left."""
-    return (payment.state.is_final or payment.state is S.UNKNOWN
-            or (payment.abandoned and payment.state is S.PENDING))
-
-
 def _returned_lines(operation: Operation) -> list[refunds.ReturnedLine]:
     return [refunds.ReturnedLine.from_json(x) for x in operation.request.get("lines", [])]
 
@@ -1499,24 +1494,3 @@ def _remote_changes(payment: Payment, remote: RemotePayment, *,
         wanted["reason_code"] = remote.reason_code
     changes = {k: v for k, v in wanted.items() if getattr(payment, k) != v}
     return changes
-
-
-_STATE_TEXT = {
-    S.DRAFT: Message(C, "Preparing the payment…"),
-    S.CREATING: Message(C, "Sending the payment…"),
-    S.PENDING: Message(C, "Waiting for the customer…"),
-    S.UNKNOWN: Message(C, "No answer from the provider. The result is being checked."),
-    S.CANCELLING: Message(C, "Cancelling…"),
-    S.PAID: Message(C, "Paid."),
-    S.DECLINED: Message(C, "Declined."),
-    S.EXPIRED: Message(C, "Expired: the customer did not pay in time."),
-    S.CANCELLED: Message(C, "Cancelled."),
-    S.REFUNDING: Message(C, "Refunding…"),
-    S.PARTIALLY_REFUNDED: Message(C, "Partly refunded."),
-    S.REFUNDED: Message(C, "Refunded."),
-}
-
-
-def describe_state(state: PaymentState) -> Message:
-    """A short sentence for the cashier about where a payment is."""
-    return _STATE_TEXT[state]

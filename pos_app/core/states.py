@@ -18,6 +18,12 @@ A final state never moves backwards.  PAID and PARTIALLY_REFUNDED are final
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from pos_app.i18n import Message
+
+if TYPE_CHECKING:
+    from pos_app.core.payments import Payment
 
 
 class PaymentState(StrEnum):
@@ -114,3 +120,32 @@ class OperationState(StrEnum):
     @property
     def is_final(self) -> bool:
         return self in (OperationState.DONE, OperationState.REJECTED)
+
+
+_PAYMENT = "Payment"  # the translations' context (the service's)
+_STATE_TEXT = {
+    PaymentState.DRAFT: Message(_PAYMENT, "Preparing the payment…"),
+    PaymentState.CREATING: Message(_PAYMENT, "Sending the payment…"),
+    PaymentState.PENDING: Message(_PAYMENT, "Waiting for the customer…"),
+    PaymentState.UNKNOWN: Message(_PAYMENT, "No answer from the provider. The result is being "
+                                            "checked."),
+    PaymentState.CANCELLING: Message(_PAYMENT, "Cancelling…"),
+    PaymentState.PAID: Message(_PAYMENT, "Paid."),
+    PaymentState.DECLINED: Message(_PAYMENT, "Declined."),
+    PaymentState.EXPIRED: Message(_PAYMENT, "Expired: the customer did not pay in time."),
+    PaymentState.CANCELLED: Message(_PAYMENT, "Cancelled."),
+    PaymentState.REFUNDING: Message(_PAYMENT, "Refunding…"),
+    PaymentState.PARTIALLY_REFUNDED: Message(_PAYMENT, "Partly refunded."),
+    PaymentState.REFUNDED: Message(_PAYMENT, "Refunded."),
+}
+
+
+def describe_state(state: PaymentState) -> Message:
+    """A short sentence for the cashier about where a payment is."""
+    return _STATE_TEXT[state]
+
+
+def settled(payment: Payment) -> bool:
+    """Nothing more will happen without a person or a long wait: final, UNKNOWN, or left."""
+    return (payment.state.is_final or payment.state is PaymentState.UNKNOWN
+            or (payment.abandoned and payment.state is PaymentState.PENDING))

@@ -7,7 +7,12 @@ register's event loop (and so off the GUI thread).
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
+import signal
+import sys
+import threading
 from types import TracebackType
 from typing import Any
 
@@ -47,3 +52,29 @@ class SandboxServer:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
+
+
+def serve(*, host: str, port: int, until_stdin_closes: bool = False) -> int:
+    """``pos-app sandbox``: serve until interrupted (or, for a register that started this
+    process, until its standard input closes); first prints one JSON line with the training
+    credentials and ``base_url``."""
+    server = SandboxServer(host=host, port=port)
+    server.start()
+    try:
+        sys.stdout.write(json.dumps({"ready": True, **server.sandbox.credentials()}) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # the register that started this has ended already
+        server.stop()
+        return 0
+    stop = threading.Event()
+    if until_stdin_closes:
+        def watch_parent() -> None:
+            sys.stdin.buffer.read()  # until the register closes it, or ends
+            stop.set()
+
+        threading.Thread(target=watch_parent, name="parent-watch", daemon=True).start()
+    with contextlib.suppress(KeyboardInterrupt):
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        stop.wait()
+    server.stop()
+    return 0

@@ -1,4 +1,10 @@
-"""Starting the cashier window: one qasync loop drives Qt and all network I/O."""
+"""Starting the cashier window: one qasync loop drives Qt and all network I/O.
+
+The start has two steps (issue 17).  First the window with its sale screen is painted, with
+only Qt and the sale's own code imported: the cashier can build a sale at once.  Then the
+event loop, the journal and the providers; Pay says "Starting…" until they are ready.  In
+training mode the sandboxes start meanwhile in a process of their own, on the other core.
+"""
 
 from __future__ import annotations
 
@@ -7,33 +13,30 @@ import logging
 import os
 import sys
 from argparse import Namespace
+from collections.abc import Coroutine
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
-from pos_app.app import Mode, Runtime, build_runtime
-from pos_app.core.config import ConfigError, ConfigMissing, TerminalConfig, load_config
+from pos_app.core.config import TRAINING_TERMINAL, ConfigError, TerminalConfig, load_config
 from pos_app.core.paths import config_path
-from pos_app.core.pin import PinStore
-from pos_app.core.secrets import SecretStore, SecretsUnavailable
-from pos_app.i18n import UserError, tr
+from pos_app.i18n import tr
 from pos_app.ui.main_window import MainWindow
-from pos_app.ui.qt import QApplication, QMessageBox, QWidget
-from pos_app.ui.support import (
-    ProgressDialog,
-    ask,
-    cancel_actions,
-    install_excepthook,
-    settle,
-    show_error,
-    show_unexpected,
-    spawn,
-)
+from pos_app.ui.qt import QApplication, QEventLoop, QMessageBox, QTimer, QWidget
+from pos_app.ui.support import ProgressDialog, ask, settle, show_error
 from pos_app.ui.translations import Translations, default_language, resources_dir
 from pos_app.ui.widgets import WheelGuard
 
+if TYPE_CHECKING:
+    from pos_app.app import Mode, Runtime
+    from pos_app.core.secrets import SecretStore
+    from pos_app.sandbox.process import SandboxProcess
+
 log = logging.getLogger(__name__)
 C = "App"
+FIRST_PAINT_WAIT_MS = 2000  # a window the platform never paints (minimized) does not stop the start
 
 
 def apply_style(app: QApplication) -> None:
@@ -46,10 +49,10 @@ def apply_style(app: QApplication) -> None:
         app.installEventFilter(WheelGuard(app))
 
 
-# The journal, the training sandboxes and the callback listener run Python on threads of
-# their own.  CPython hands the GIL over every 5 ms by default, and bursts of their work kept
-# the GUI thread waiting 35–70 ms at a time (bench_loop_lag); handing over every 1 ms keeps
-# the window's lag under 16 ms, at no measurable cost to the payments.
+# The journal and the callback listener run Python on threads of their own.  CPython hands
+# the GIL over every 5 ms by default, and bursts of their work kept the GUI thread waiting
+# 35–70 ms at a time (bench_loop_lag); handing over every 1 ms keeps the window's lag under
+# 16 ms, at no measurable cost to the payments.
 GIL_SWITCH_INTERVAL = 0.001
 
 
@@ -58,11 +61,8 @@ def prepare_gui_process() -> None:
 
 
 def run_gui(args: Namespace) -> int:
-    import qasync
-
-    from pos_app.core.executor import QuickExitExecutor
-
     prepare_gui_process()
+    sandbox = _start_sandbox(args)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     # The journal and the payments close after the window does: Qt must not stop the loop.
@@ -70,44 +70,126 @@ def run_gui(args: Namespace) -> int:
     app.setOrganizationName("pos-app")
     app.setApplicationName("pos-app")
     apply_style(app)
+    cache = Path(platformdirs.user_cache_dir("pos-app", appauthor=False)) / "translations"
+    translations = Translations(cache)
+    config = _first_config(args)
+    translations.use(default_language(config.language if config else ""))
+    window = None
+    if config is not None:
+        window = MainWindow(config, training=args.demo, translations=translations,
+                            kiosk=bool(args.kiosk or config.ui.kiosk))
+        window.start()
+        _wait_painted(window)
+        if args.exit_after_paint:
+            if sandbox is not None:
+                sandbox.stop()
+            return 0
+    try:
+        return _run_loop(app, gui_main(args, translations, window, sandbox))
+    finally:
+        if sandbox is not None:
+            sandbox.stop()
+
+
+def _run_loop(app: QApplication, main: Coroutine[Any, Any, int]) -> int:
+    import qasync
+
+    from pos_app.core.executor import QuickExitExecutor
+
     loop = qasync.QEventLoop(app)
     # Closing the window does not wait for a name lookup that hangs (it waited ~18 s).
     loop.set_default_executor(QuickExitExecutor())
     asyncio.set_event_loop(loop)
     with loop:
-        return int(loop.run_until_complete(gui_main(args)))
+        return int(loop.run_until_complete(main))
 
 
-async def gui_main(args: Namespace) -> int:
-    cache = Path(platformdirs.user_cache_dir("pos-app", appauthor=False)) / "translations"
-    translations = Translations(cache)
+def _start_sandbox(args: Namespace) -> SandboxProcess | None:
+    """Training mode without a given sandbox: start its process now, before Qt."""
+    if not args.demo or args.sandbox_url:
+        return None
+    from pos_app.sandbox.process import SandboxProcess, SandboxUnavailable
+
+    try:
+        return SandboxProcess.start()
+    except SandboxUnavailable as exc:
+        log.warning("the sandboxes run in this process: their own did not start (%s)", exc)
+        return None
+
+
+def _first_config(args: Namespace) -> TerminalConfig | None:
+    """What the window shows before the runtime is built: the configuration file (training
+    mode: its defaults where it is missing or bad); None when live mode goes to the setup."""
+    try:
+        config = load_config(config_path(args.config))
+    except ConfigError:
+        if not args.demo:
+            return None
+        config = TerminalConfig()
+    if args.demo:  # as training_config() will have it, so the top bar does not change
+        config = replace(config, terminal_id=config.terminal_id or TRAINING_TERMINAL)
+    return config
+
+
+def _wait_painted(window: MainWindow) -> None:
+    """Let Qt paint the window before the rest of the start is imported."""
+    if window.was_painted:
+        return
+    waiting = QEventLoop()
+    window.painted.connect(waiting.quit)
+    QTimer.singleShot(FIRST_PAINT_WAIT_MS, waiting.quit)
+    waiting.exec()
+
+
+async def gui_main(args: Namespace, translations: Translations, window: MainWindow | None,
+                   sandbox: SandboxProcess | None = None) -> int:
+    from pos_app.app import Mode
+    from pos_app.core.secrets import SecretStore
+    from pos_app.ui.support import cancel_actions, install_excepthook, show_unexpected, spawn
+
     install_excepthook(show_unexpected)
+    probe = os.environ.get("POS_APP_UI_PROBE")
+    if probe:  # the real-window tests only (tests/window): where things are on screen
+        from pos_app.ui.probe import serve
+
+        await serve(probe)
     secrets = SecretStore()
     mode = Mode.TRAINING if args.demo else Mode.LIVE
     path = config_path(args.config)
-    translations.use(default_language(_configured_language(path)))
-    runtime = await _runtime(mode, args, path, secrets)
-    if runtime is None:
-        return 2
-    window = MainWindow(runtime, secrets=secrets, translations=translations,
-                        kiosk=bool(args.kiosk or runtime.config.ui.kiosk))
-    closed = asyncio.get_running_loop().create_future()
-    window.destroyed.connect(lambda *_: settle(closed, None))
+    loop = asyncio.get_running_loop()
+    closed = loop.create_future()
     QApplication.instance().lastWindowClosed.connect(  # type: ignore[union-attr]
         lambda *_: settle(closed, None))
-    painted = asyncio.get_running_loop().create_future()
+    built = await _runtime(mode, args, path, secrets, sandbox, window)
+    if built is None:
+        if window is not None:
+            window.close_now()
+        return 2
+    runtime, set_up = built
+    if window is not None and set_up:  # the setup may have changed what the window shows
+        window.close_now()
+        window = None
+    if window is None:
+        window = MainWindow.ready(runtime, secrets=secrets, translations=translations,
+                                  kiosk=bool(args.kiosk or runtime.config.ui.kiosk))
+        window.start()
+    else:
+        window.attach(runtime, secrets=secrets)
+    window.destroyed.connect(lambda *_: settle(closed, None))
+    painted = loop.create_future()
     window.painted.connect(lambda *_: settle(painted, None))
-    window.start()
-    spawn(_check_journal(runtime, window))
+    if window.was_painted:
+        settle(painted, None)
     try:
+        if closed.done():  # closed before the journal and the providers were ready
+            return 0
         recovering = await runtime.service.start()
         if recovering:
             log.info("recovering %d payment(s) from the last session", len(recovering))
-        probe = os.environ.get("POS_APP_UI_PROBE")
-        if probe:  # the real-window tests only (tests/window): where things are on screen
-            from pos_app.ui.probe import serve
-
-            await serve(probe)
+        window.running = True
+        # After the recovery's queries: on the journal's one thread the check of a large
+        # file would hold them back for seconds.
+        spawn(_check_journal(runtime, window))
         if args.exit_after_start:
             await asyncio.wait_for(painted, 30)
             window.close_now()
@@ -131,22 +213,34 @@ async def _check_journal(runtime: Runtime, window: QWidget) -> None:
                               problem=found))
 
 
-def _configured_language(path: Path) -> str:
-    try:
-        return load_config(path).language
-    except ConfigError:
-        return ""
+async def _runtime(mode: Mode, args: Namespace, path: Path, secrets: SecretStore,
+                   sandbox: SandboxProcess | None,
+                   window: MainWindow | None) -> tuple[Runtime, bool] | None:
+    """Build the terminal; live mode without a usable configuration goes to the setup first
+    (the flag: it did).  None: the start was given up (said to the person)."""
+    from pos_app.app import build_runtime
+    from pos_app.core.config import ConfigMissing
+    from pos_app.core.secrets import SecretsUnavailable
+    from pos_app.i18n import UserError
+    from pos_app.sandbox.process import SandboxUnavailable
 
-
-async def _runtime(mode: Mode, args: Namespace, path: Path,
-                   secrets: SecretStore) -> Runtime | None:
-    """Build the terminal; live mode without a usable configuration goes to the setup."""
+    sandbox_url, credentials = args.sandbox_url, None
+    if sandbox is not None:
+        try:
+            credentials = await asyncio.get_running_loop().run_in_executor(None, sandbox.ready)
+            sandbox_url = credentials["base_url"]
+            log.info("sandbox-server listening on %s (a process of its own)", sandbox_url)
+        except SandboxUnavailable as exc:
+            log.warning("the sandboxes run in this process: their own did not start (%s)", exc)
+    set_up = False
     while True:
         upgrade = JournalUpgrade()
         try:
-            return await build_runtime(mode, config_file=args.config,
-                                       sandbox_url=args.sandbox_url, secrets=secrets,
-                                       journal_progress=upgrade.report, check_journal=False)
+            runtime = await build_runtime(
+                mode, config_file=args.config, sandbox_url=sandbox_url,
+                sandbox_credentials=credentials, secrets=secrets,
+                journal_progress=upgrade.report, check_journal=False)
+            return runtime, set_up
         except ConfigMissing:
             problem = ""
         except (ConfigError, SecretsUnavailable) as exc:
@@ -155,15 +249,18 @@ async def _runtime(mode: Mode, args: Namespace, path: Path,
             upgrade.close()
             log.error("cannot start: %s", exc.message.english())
             if not args.exit_after_start:  # a smoke test must never wait for a person
-                await _message(exc.message.render())
+                await _message(exc.message.render(), window)
             return None
         finally:
             upgrade.close()
         if args.exit_after_start:
             log.error("cannot start without a setup: %s", problem or "no configuration")
             return None
+        if window is not None:
+            window.hide()  # the configuration is not usable (e.g. a secret is missing)
         if not await _setup(path, secrets, problem):
             return None
+        set_up = True
 
 
 class JournalUpgrade:
@@ -201,6 +298,7 @@ class JournalUpgrade:
 
 async def _setup(path: Path, secrets: SecretStore, problem: str) -> bool:
     """The first-run setup (or a repair of a broken one); False if the manager gave up."""
+    from pos_app.core.pin import PinStore
     from pos_app.ui.settings import FirstRunScreen
 
     screen = FirstRunScreen(config_path=path, secrets=secrets,

@@ -7,27 +7,18 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from pos_app.app import Runtime
 from pos_app.core.catalog import Catalog, load_catalog
 from pos_app.core.config import TerminalConfig
-from pos_app.core.journal import PaymentFilter
 from pos_app.core.money import Money
-from pos_app.core.payments import Payment
-from pos_app.core.pin import PinStore
 from pos_app.core.sale import Sale, lines_left
-from pos_app.core.secrets import SecretStore
-from pos_app.core.service import PaymentUpdate, describe_state, settled
-from pos_app.core.shifts import Shift, Shifts
-from pos_app.core.states import OperationState, PaymentState, can_correct
-from pos_app.i18n import UserError, tr
-from pos_app.ui.customer import CustomerDisplay
-from pos_app.ui.dialogs import (
-    PayoutDialog,
-    PinDialog,
-    ReasonDialog,
-    RefundDialog,
-    ResolveDialog,
+from pos_app.core.states import (
+    OperationState,
+    PaymentState,
+    can_correct,
+    describe_state,
+    settled,
 )
+from pos_app.i18n import UserError, tr
 from pos_app.ui.payment import AlertBar, ChooseScreen, PaymentScreen, ResultScreen
 from pos_app.ui.qt import (
     QApplication,
@@ -61,8 +52,17 @@ from pos_app.ui.support import (
 from pos_app.ui.translations import Translations
 from pos_app.ui.widgets import DoubleTapGuard, ElidedLabel, caption
 
-if TYPE_CHECKING:  # imported when first opened (see the screens below)
+# The window shows before the journal and the providers are imported (issue 17): what only
+# the payments need is imported when they are ready (attach) or when a screen first opens.
+if TYPE_CHECKING:
+    from pos_app.app import Runtime
     from pos_app.core.backoffice import Backoffice
+    from pos_app.core.payments import Payment
+    from pos_app.core.pin import PinStore
+    from pos_app.core.secrets import SecretStore
+    from pos_app.core.service import PaymentService, PaymentUpdate
+    from pos_app.core.shifts import Shift, Shifts
+    from pos_app.ui.customer import CustomerDisplay
     from pos_app.ui.history import AttentionScreen, HistoryScreen
     from pos_app.ui.receipts import ReceiptScreen
     from pos_app.ui.settings import SettingsScreen
@@ -80,16 +80,30 @@ class MainWindow(QMainWindow):
     painted = Signal()
     language_changed = Signal(str)
 
-    def __init__(self, runtime: Runtime, *, secrets: SecretStore, translations: Translations,
+    # Set by attach(), once the journal and the providers are ready.
+    runtime: Runtime
+    service: PaymentService
+    secrets: SecretStore
+    pins: PinStore
+    bridge: Bridge
+    choose: ChooseScreen
+    payment_screen: PaymentScreen
+    result: ResultScreen
+    shifts: Shifts
+
+    def __init__(self, config: TerminalConfig, *, training: bool, translations: Translations,
                  kiosk: bool) -> None:
+        """The window with its sale screen, before the payments can start: a cashier builds
+        the sale while the journal and the providers start; Pay says "Starting…" until
+        :meth:`attach` (issue 17: usable in the time a bare window takes to show)."""
         super().__init__()
         self.setObjectName("mainWindow")
-        self.runtime = runtime
-        self.service = runtime.service
-        self.secrets = secrets
+        self.config = config
+        self.training = training
         self.translations = translations
-        self.pins = PinStore(secrets, training=runtime.training)
         self.kiosk = kiosk
+        self.attached = False
+        self.running = False  # attached, and the payments of the last session are followed
         self._unlocked = False
         self._leaving = False  # the cashier agreed to close (or nothing was in progress)
         self._result_waiting = False  # the sale's payment ended while another screen showed
@@ -99,32 +113,22 @@ class MainWindow(QMainWindow):
         self.options: dict[str, str] = {}
         self.payment_id: str | None = None
         self._receipt_return: Screen | None = None
-        config = runtime.config
         self.catalog = self._load_catalog(config)
-        self.bridge = Bridge(self.service)
-        self.bridge.updated.connect(self._updated)
         self.taps = DoubleTapGuard(self)
         QApplication.instance().installEventFilter(self.taps)  # type: ignore[union-attr]
 
-        # The checkout's screens now; the others (receipt, history, attention, settings,
-        # shift) when first opened — building them all took a sixth of the start.
+        # The sale screen now; the payment's screens once the runtime is ready (attach); the
+        # others (receipt, history, attention, settings, shift) when first opened.
         self.sale_screen = SaleScreen(currency=config.currency, catalog=self.catalog)
-        self.choose = ChooseScreen(dict(self.service.providers),
-                                   default_deposit=config.pegas.deposit_type)
-        self.payment_screen = PaymentScreen(training=runtime.training)
-        self.result = ResultScreen()
-        self.shifts = Shifts(self.service.journal, training=self.service.training)
+        self.sale_screen.set_ready(False)
         self.open_shift: Shift | None = None
         self._shift_known = False  # until the journal answered: no red "No shift" at start
         self._warned_long = ""  # the shift whose 24-hour warning was shown
         self.stack = QStackedWidget()
-        for screen in (self.sale_screen, self.choose, self.payment_screen, self.result):
-            self.stack.addWidget(screen)
+        self.stack.addWidget(self.sale_screen)
         self.customer: CustomerDisplay | None = None
-        if config.ui.customer_display:
-            self.customer = CustomerDisplay(training=runtime.training)
 
-        self._build_top_bar(config)
+        self._build_top_bar()
         self.alerts = AlertBar()
         self.alerts.show_payment.connect(self._show_in_attention)
         body = QWidget()
@@ -134,16 +138,61 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.alerts)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(body)
-        self._connect()
+        self._connect_top_bar()
         self.retranslate()
         if kiosk:
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+
+    @classmethod
+    def ready(cls, runtime: Runtime, *, secrets: SecretStore, translations: Translations,
+              kiosk: bool) -> MainWindow:
+        """A window whose payments work from the start (after a first-run setup; tests)."""
+        window = cls(runtime.config, training=runtime.training, translations=translations,
+                     kiosk=kiosk)
+        window.attach(runtime, secrets=secrets)
+        return window
+
+    def attach(self, runtime: Runtime, *, secrets: SecretStore) -> None:
+        """The journal and the providers are ready: payments, the top bar's screens and the
+        customer display start working."""
+        self.runtime = runtime
+        self.service = runtime.service
+        self.config = runtime.config  # training mode's has the sandboxes' store and terminal
+        self.secrets = secrets
+        from pos_app.core.pin import PinStore
+        from pos_app.core.shifts import Shifts
+        from pos_app.ui.customer import CustomerDisplay
+
+        self.pins = PinStore(secrets, training=runtime.training)
+        self.bridge = Bridge(self.service)
+        self.bridge.updated.connect(self._updated)
+        self.choose = ChooseScreen(dict(self.service.providers),
+                                   default_deposit=self.config.pegas.deposit_type)
+        self.payment_screen = PaymentScreen(training=runtime.training)
+        self.result = ResultScreen()
+        self.shifts = Shifts(self.service.journal, training=self.service.training)
+        for screen in (self.choose, self.payment_screen, self.result):
+            self.stack.addWidget(screen)
+        if self.config.ui.customer_display:
+            self.customer = CustomerDisplay(training=runtime.training)
+            self.customer.place()
+        self._connect()
+        self.attached = True
+        for button in self._waiting_buttons():
+            button.setEnabled(True)
+        self.sale_screen.set_ready(True)
+        self.retranslate()
         spawn(self._count_attention())
         spawn(self._learn_shift())
 
+    def _waiting_buttons(self) -> tuple[QPushButton, ...]:
+        """What waits for the runtime (the language can be switched at once)."""
+        return (self.attention_button, self.shift_button, self.history_button,
+                self.settings_button, self.exit_button)
+
     # -- building --
 
-    def _build_top_bar(self, config: TerminalConfig) -> None:
+    def _build_top_bar(self) -> None:
         self.top = QWidget()
         self.top.setObjectName("topBar")
         bar = QHBoxLayout(self.top)
@@ -165,7 +214,7 @@ class MainWindow(QMainWindow):
         self.training_mark = caption(points=14, bold=True, name="trainingMark")
         self.training_mark.setStyleSheet("background: #f0a500; color: black; padding: 4px 12px;"
                                          "font-size: 14pt; font-weight: bold;")
-        self.training_mark.setVisible(self.runtime.training)
+        self.training_mark.setVisible(self.training)
         self.attention_button = QPushButton()
         self.attention_button.setObjectName("attentionButton")
         self.shift_button = QPushButton()
@@ -186,6 +235,8 @@ class MainWindow(QMainWindow):
             button.setMinimumHeight(44)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             bar.addWidget(button)
+        for button in self._waiting_buttons():
+            button.setEnabled(False)
 
     def _connect(self) -> None:
         self.sale_screen.checkout.connect(self._checkout)
@@ -210,6 +261,8 @@ class MainWindow(QMainWindow):
         r.other_way.connect(lambda: self.go(self.choose))
         r.check_again.connect(lambda pid: spawn(self._check_again(pid), parent=self,
                                                 busy=self.result.check_button))
+
+    def _connect_top_bar(self) -> None:
         self.shift_button.clicked.connect(self._show_shift_screen)
         self.attention_button.clicked.connect(lambda: self.go(self.attention))
         self.history_button.clicked.connect(lambda: self.go(self.history))
@@ -284,9 +337,9 @@ class MainWindow(QMainWindow):
         return name in self.__dict__  # where cached_property keeps what it built
 
     def retranslate(self) -> None:
-        config = self.runtime.config
+        config = self.config
         self.setWindowTitle(tr(C, "pos-app — cashier") + (
-            " — " + tr(C, "TRAINING") if self.runtime.training else ""))
+            " — " + tr(C, "TRAINING") if self.training else ""))
         self.store.set_full_text(config.store_name or tr(C, "Store"))
         self.terminal.set_full_text(tr(C, "terminal {terminal}", terminal=config.terminal_id))
         # Short, so the top bar stays one line on a 1024 px kiosk; the tooltip says the rest.
@@ -327,6 +380,10 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
+    @property
+    def was_painted(self) -> bool:
+        return self._painted
+
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         if not self._painted:
@@ -344,8 +401,6 @@ class MainWindow(QMainWindow):
         else:
             self.restoreGeometry(geometry)  # as the cashier left it
             self.show()
-        if self.customer is not None:
-            self.customer.place()
         self.go(self.sale_screen)
         if self.catalog.problems:  # the good lines are used; the manager should fix the rest
             shown = "\n".join(p.render() for p in self.catalog.problems[:5])
@@ -359,13 +414,14 @@ class MainWindow(QMainWindow):
         return screen.width() < SMALL_SCREEN[0] or screen.height() < SMALL_SCREEN[1]
 
     def go(self, screen: Screen) -> None:
-        if screen is self.sale_screen and self._result_waiting:
-            screen = self.result  # what happened to the sale's payment meanwhile, first
-        elif screen is self.sale_screen and self._payment_waiting():
-            # Back from the top bar's screens to the payment, not to a basket that could be
-            # changed (or paid again) while the customer pays the old one.
-            screen = self.payment_screen
-        if screen is self.result:
+        if screen is self.sale_screen and self.attached:
+            if self._result_waiting:
+                screen = self.result  # what happened to the sale's payment meanwhile, first
+            elif self._payment_waiting():
+                # Back from the top bar's screens to the payment, not to a basket that could
+                # be changed (or paid again) while the customer pays the old one.
+                screen = self.payment_screen
+        if self.attached and screen is self.result:
             self._result_waiting = False
         if screen is not self.stack.currentWidget():
             self.taps.screen_changed()
@@ -591,9 +647,13 @@ class MainWindow(QMainWindow):
         spawn(show(), parent=self)
 
     async def _pin(self, purpose: str) -> bool:
+        from pos_app.ui.dialogs import PinDialog
+
         return bool(await ask(PinDialog(self, self.pins, purpose=purpose)))
 
     async def _refund(self, payment_id: str) -> None:
+        from pos_app.ui.dialogs import RefundDialog
+
         if not await self._pin(tr(C, "A refund needs the manager PIN.")):
             return
         payment = await self.service.get(payment_id)
@@ -636,6 +696,8 @@ class MainWindow(QMainWindow):
 
     async def _payout_refund(self, payment: Payment) -> None:
         """Providers without refunds (Pegas-kassa): pay the money out to the customer."""
+        from pos_app.ui.dialogs import PayoutDialog
+
         left = await self.service.left_to_pay_out(payment.id)
         if not left.minor:
             show_error(self, tr(C, "All of this payment was returned by payouts already; see "
@@ -675,6 +737,8 @@ class MainWindow(QMainWindow):
         self.history.reload()
 
     async def _resolve(self, payment_id: str) -> None:
+        from pos_app.ui.dialogs import ResolveDialog
+
         if not await self._pin(tr(C, "Resolving a payment by hand needs the manager PIN.")):
             return
         payment = await self.service.get(payment_id)  # as it is now, not as a panel showed it
@@ -716,6 +780,8 @@ class MainWindow(QMainWindow):
     async def _correct(self, payment: Payment) -> None:
         """A payment recorded as not paid, checked with its provider: if it says paid, the
         journal takes that (the money can then be refunded)."""
+        from pos_app.ui.dialogs import ReasonDialog
+
         provider = self.service.provider(payment.provider).display_name
         dialog = ReasonDialog(self, tr(C, "Check with the provider"), summary=tr(
             C, "{amount} by {provider} is recorded as {state}. {provider} is asked now; if it "
@@ -749,6 +815,8 @@ class MainWindow(QMainWindow):
             self.attention.payment_changed(payment)
 
     async def _acknowledge(self, payment_id: str) -> None:
+        from pos_app.ui.dialogs import ReasonDialog
+
         if not await self._pin(tr(C, "Clearing an alert needs the manager PIN.")):
             return
         payment = await self.service.get(payment_id)
@@ -770,12 +838,17 @@ class MainWindow(QMainWindow):
         self.go(self.attention)
 
     async def _count_attention(self) -> None:
+        from pos_app.core.journal import PaymentFilter
+
         self._attention_count = await self.service.journal.count_payments(
             PaymentFilter(needs_attention=True))
         self._show_attention_count()
 
     def _show_attention_count(self) -> None:
-        count = getattr(self, "_attention_count", 0)
+        count = getattr(self, "_attention_count", None)
+        if count is None:  # not counted yet (the journal is opening): no number is better
+            self.attention_button.setText(tr(C, "Needs attention"))
+            return
         self.attention_button.setText(tr(C, "Needs attention ({n})", n=count))
         self.attention_button.setProperty("role", "danger" if count else "")
         self.attention_button.style().unpolish(self.attention_button)
@@ -841,6 +914,9 @@ class MainWindow(QMainWindow):
         self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.kiosk and not self._unlocked and not self.attached:
+            event.ignore()  # the manager's PIN can be asked for once the till has started
+            return
         if self.kiosk and not self._unlocked:
             event.ignore()  # leaving a kiosk needs the manager PIN
             spawn(self._leave_kiosk(), parent=self)
@@ -855,12 +931,13 @@ class MainWindow(QMainWindow):
             settings.sync()  # written now: the process ends without tearing Qt down
         if self.customer is not None:
             self.customer.close()
-        self.bridge.close()
+        if self.attached:
+            self.bridge.close()
         super().closeEvent(event)
 
     async def _leave(self) -> None:
         """Close, unless the cashier keeps the window for a payment still being taken."""
-        followed = await self.service.followed()
+        followed = await self.service.followed() if self.attached else []
         if followed:
             names = {n: p.display_name for n, p in self.service.providers.items()}
             lines = "\n".join(f"• {p.amount.format()}, {names.get(p.provider, p.provider)}: "

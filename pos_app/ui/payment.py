@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
+from pos_app.core.clock import utcnow
 from pos_app.core.money import Money
-from pos_app.core.payments import Payment, utcnow
-from pos_app.core.service import describe_state
-from pos_app.core.states import PaymentState
+from pos_app.core.states import PaymentState, describe_state
 from pos_app.i18n import tr
-from pos_app.providers.base import Provider
 from pos_app.ui.qt import (
     QComboBox,
     QGridLayout,
@@ -26,6 +25,10 @@ from pos_app.ui.qt import (
 )
 from pos_app.ui.support import Screen, big_button, confirm, render, spawn
 from pos_app.ui.widgets import Countdown, QrWidget, WedgeDetector, caption, scanned_as_latin
+
+if TYPE_CHECKING:  # not before the window first shows (issue 17)
+    from pos_app.core.payments import Payment
+    from pos_app.providers.base import Provider
 
 C = "Payment"
 S = PaymentState

@@ -8,8 +8,10 @@ know where a button is and when the window has reacted — as an accessibility A
 Requests (JSON lines) and answers:
 
 - ``{"op": "snapshot"}``: ``{"screen", "focus", "active", "modal", "popup", "busy",
-  "windows": [...], "widgets": [...]}``; each widget ``{"name", "class", "text", "enabled",
-  "rect": [x, y, w, h], "seen": [x, y, w, h], "window", "checked", "focus", "tooltip"}``
+  "running", "windows": [...], "widgets": [...]}`` (``running``: the cashier window's
+  payments have started, see ``MainWindow.running``); each widget ``{"name", "class",
+  "text", "enabled", "rect": [x, y, w, h], "seen": [x, y, w, h], "window", "checked",
+  "focus", "tooltip"}``
   in global screen pixels (``seen``: the part not hidden by a scroll area), only the
   visible ones; each window with its X id (``xid``).
 - ``{"op": "tabs", "name": N}``: the tabs of the tab widget N, ``[{"index", "text",
@@ -123,6 +125,7 @@ def snapshot() -> dict[str, Any]:
     assert isinstance(app, QApplication)
     windows, widgets = [], []
     screen = ""
+    running = False
     for top in app.topLevelWidgets():
         if not top.isVisible():
             continue
@@ -133,6 +136,7 @@ def snapshot() -> dict[str, Any]:
         if isinstance(top, QMainWindow):
             stack = top.findChild(QStackedWidget)
             screen = _name(stack.currentWidget()) if stack is not None else ""
+            running = bool(getattr(top, "running", False))
         for widget in top.findChildren(QWidget):
             if not widget.isVisible() or widget.window() is not top:
                 continue
@@ -148,7 +152,8 @@ def snapshot() -> dict[str, Any]:
     return {"screen": screen, "focus": _name(app.focusWidget()),
             "active": _name(app.activeWindow()),
             "modal": _name(app.activeModalWidget()), "popup": _name(app.activePopupWidget()),
-            "busy": support.running_actions(), "windows": windows, "widgets": widgets}
+            "busy": support.running_actions(), "running": running, "windows": windows,
+            "widgets": widgets}
 
 
 def items(name: str) -> list[dict[str, Any]]:

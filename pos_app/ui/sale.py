@@ -10,7 +10,6 @@ from pos_app.core.catalog import Catalog, Product
 from pos_app.core.money import AmountError, Money, format_quantity, parse_amount
 from pos_app.core.sale import Measure, Sale, SaleLine
 from pos_app.i18n import UserError, tr
-from pos_app.ui.dialogs import LineDialog
 from pos_app.ui.qt import (
     QAbstractItemView,
     QAbstractTableModel,
@@ -109,6 +108,7 @@ class SaleScreen(Screen):
         super().__init__()
         self.setObjectName("saleScreen")
         self.catalog = catalog
+        self._ready = True
         # Set by the window: a sentence naming the sale's payment that may still be paid.
         self.open_payment: Callable[[], Awaitable[str | None]] | None = None
         self.model = BasketModel(currency)
@@ -211,7 +211,7 @@ class SaleScreen(Screen):
         self.field_label.setText(tr(C, "Amount or barcode"))
         self.field.setPlaceholderText(tr(C, "e.g. 149,90"))
         self.add_amount.setText(tr(C, "Add amount"))
-        self.pay.setText(tr(C, "Pay"))
+        self.pay.setText(tr(C, "Pay") if self._ready else tr(C, "Starting…"))
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 3)
         self._refresh()
 
@@ -295,6 +295,8 @@ class SaleScreen(Screen):
         self._append(_line(product, Decimal(1)))
 
     async def _weigh(self, product: Product) -> None:
+        from pos_app.ui.dialogs import LineDialog  # not before the window first shows
+
         dialog = LineDialog(self, currency=self.model.currency, line=_line(product, Decimal(1)))
         dialog.first_field = dialog.quantity  # the weight is what the cashier types now
         if await ask(dialog) and dialog.line is not None:
@@ -339,6 +341,8 @@ class SaleScreen(Screen):
             self._run(self._line_dialog(row))
 
     async def _line_dialog(self, row: int | None) -> None:
+        from pos_app.ui.dialogs import LineDialog
+
         line = self.model.lines[row] if row is not None else None
         dialog = LineDialog(self, currency=self.model.currency, line=line)
         if line is not None and line.measure is not Measure.PIECE:
@@ -365,7 +369,16 @@ class SaleScreen(Screen):
     def _run(self, coroutine: Any) -> None:
         spawn(coroutine, parent=self)
 
+    def set_ready(self, ready: bool) -> None:
+        """Whether payments can start: until the journal and the providers are ready the sale
+        can be built, and Pay says the till is starting (issue 17)."""
+        self._ready = ready
+        self.retranslate()
+
     def _checkout(self) -> None:
+        if not self._ready:
+            self.message.setText(tr(C, "The till is starting; Pay works in a moment."))
+            return
         if self.model.lines:
             self.checkout.emit(Sale(lines=tuple(self.model.lines), currency=self.model.currency))
 
@@ -384,7 +397,7 @@ class SaleScreen(Screen):
         has_lines = bool(self.model.lines)
         self._size_columns()
         self.total.setText(tr(C, "Total: {amount}", amount=self.model.total.format()))
-        self.pay.setEnabled(has_lines)
+        self.pay.setEnabled(has_lines and self._ready)
         for button in (self.edit_line, self.less, self.more, self.remove_line,
                        self.clear_sale):
             button.setEnabled(has_lines)

@@ -19,8 +19,8 @@ from pos_app.core.export import ExportStopped, Period
 from pos_app.core.payments import utcnow
 from pos_app.core.reconcile import KIND_LABELS, Difference
 from pos_app.core.reports import ShiftReport, render_report
-from pos_app.core.service import describe_state
 from pos_app.core.shifts import Shift
+from pos_app.core.states import describe_state
 from pos_app.i18n import Message, UserError, msg, tr
 from pos_app.ui.dialogs import FormDialog, ReasonDialog
 from pos_app.ui.qt import (

@@ -14,9 +14,8 @@ import traceback
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pos_app.core.service import PaymentService
 from pos_app.i18n import Message, UserError, tr
 from pos_app.ui.qt import (
     QApplication,
@@ -36,6 +35,9 @@ from pos_app.ui.qt import (
     QWidget,
     Signal,
 )
+
+if TYPE_CHECKING:
+    from pos_app.core.service import PaymentService
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -242,12 +242,12 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <translation>{key}: {path} находится в сетевой папке; там журнал SQLite может быть повреждён. Храните журнал на локальном диске.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/providers/http.py" />
+      <location filename="../../pos_app/providers/urls.py" />
       <source>{what}: plain http to {host} is not allowed in live mode; use https.</source>
       <translation>{what}: незащищённый http к {host} в рабочем режиме запрещён; используйте https.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/providers/http.py" />
+      <location filename="../../pos_app/providers/urls.py" />
       <source>{what}: “{url}” is not an http(s) URL.</source>
       <translation>{what}: «{url}» не является адресом http(s).</translation>
     </message>
@@ -1332,6 +1332,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
+      <source>Needs attention</source>
+      <translation>Требуют внимания</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
       <source>Needs attention ({n})</source>
       <translation>Требуют внимания ({n})</translation>
     </message>
@@ -1719,12 +1724,12 @@ Take a payment for the new sale anyway?</source>
       <translation>Отменён кассиром.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/states.py" />
       <source>Cancelled.</source>
       <translation>Отменён.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/states.py" />
       <source>Cancelling…</source>
       <translation>Отмена…</translation>
     </message>
@@ -1759,7 +1764,7 @@ Take a payment for the new sale anyway?</source>
       <translation>Отклонён</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/states.py" />
       <source>Declined.</source>
       <translation>Отклонён.</translation>
     </message>
@@ -1774,7 +1779,7 @@ Take a payment for the new sale anyway?</source>
       <translation>Истёк</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/states.py" />
       <source>Expired: the customer did not pay in time.</source>
       <translation>Истёк: покупатель не оплатил вовремя.</translation>
     </message>
@@ -1824,7 +1829,7 @@ Take a payment for the new sale anyway?</source>
       <translation>Новая продажа</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/states.py" />
       <source>No answer from the provider. The result is being checked.</source>
       <translation>Сервис не ответил. Результат проверяется.</translation>
     </message>
@@ -1864,12 +1869,12 @@ Take a payment for the new sale anyway?</source>
       <translation>Оплачено дважды: покупатель заплатил {amount} через {provider} за продажу {sale}, которая уже была оплачена ({other} через {other_provider}). Больше ничего не выдавайте и {advice}</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/states.py" />
       <source>Paid.</source>
       <translation>Оплачено.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/states.py" />
       <source>Partly refunded.</source>
       <translation>Частично возвращён.</translation>
     </message>
@@ -1879,7 +1884,7 @@ Take a payment for the new sale anyway?</source>
       <translation>Телефон плательщика, +79991234567</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/states.py" />
       <source>Preparing the payment…</source>
       <translation>Подготовка платежа…</translation>
     </message>
@@ -1889,12 +1894,12 @@ Take a payment for the new sale anyway?</source>
       <translation>Чек</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/states.py" />
       <source>Refunded.</source>
       <translation>Возвращён.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/states.py" />
       <source>Refunding…</source>
       <translation>Возврат…</translation>
     </message>
@@ -1929,7 +1934,7 @@ Take a payment for the new sale anyway?</source>
       <translation>Отсканируйте код или введите его и нажмите Enter</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/states.py" />
       <source>Sending the payment…</source>
       <translation>Отправка платежа…</translation>
     </message>
@@ -2079,7 +2084,7 @@ Take a payment for the new sale anyway?</source>
       <translation>Повторите или выберите другой способ оплаты.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/states.py" />
       <source>Waiting for the customer…</source>
       <translation>Ожидание покупателя…</translation>
     </message>
@@ -2926,6 +2931,11 @@ Take a payment for the new sale anyway?</source>
       <translation>Продажа</translation>
     </message>
     <message>
+      <location filename="../../pos_app/ui/sale.py" />
+      <source>Starting…</source>
+      <translation>Запуск…</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/core/sale.py" />
       <source>The discount on “{name}” is larger than the line.</source>
       <translation>Скидка на «{name}» больше суммы строки.</translation>
@@ -2949,6 +2959,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/core/sale.py" />
       <source>The sale has no lines.</source>
       <translation>В продаже нет строк.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/sale.py" />
+      <source>The till is starting; Pay works in a moment.</source>
+      <translation>Касса запускается; оплата будет доступна через мгновение.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/sale.py" />

@@ -49,8 +49,8 @@ async def _with_window(body: Callable[[Any], Awaitable[None]], scratch: Path) ->
 
     runtime = await build_runtime(Mode.TRAINING, lock=False)
     await Backoffice(runtime.service).shifts.open("bench")
-    window = MainWindow(runtime, secrets=SecretStore(), translations=Translations(scratch / "qm"),
-                        kiosk=False)
+    window = MainWindow.ready(runtime, secrets=SecretStore(),
+                              translations=Translations(scratch / "qm"), kiosk=False)
     window.start()
     await runtime.service.start()
     try:

@@ -81,8 +81,8 @@ async def make_window(sandbox: SandboxTransport, tmp_path: Path,
             await Backoffice(runtime.service).shifts.open("Test Cashier")
         translations = Translations(tmp_path / "qm")
         translations.use("en")
-        main = MainWindow(runtime, secrets=SecretStore(), translations=translations,
-                          kiosk=kiosk)
+        main = MainWindow.ready(runtime, secrets=SecretStore(), translations=translations,
+                                kiosk=kiosk)
         made.append(main)
         main.start()
         if not kiosk:  # a kiosk stays full screen

@@ -177,7 +177,8 @@ async def _screenshots(folder: Path, language: str, width: int, height: int) -> 
     await Backoffice(runtime.service).shifts.open("Анна Петрова")
     translations = Translations(folder / ".qm")
     translations.use(language)
-    window = MainWindow(runtime, secrets=SecretStore(), translations=translations, kiosk=False)
+    window = MainWindow.ready(runtime, secrets=SecretStore(), translations=translations,
+                              kiosk=False)
     window.start()
     window.resize(width, height)  # after start(): it restores the last session's geometry
     await runtime.service.start()

@@ -87,6 +87,11 @@ class Snapshot:
         return int(self.raw["busy"])
 
     @property
+    def running(self) -> bool:
+        """The window's payments have started (before that, Pay says "Starting…")."""
+        return bool(self.raw["running"])
+
+    @property
     def windows(self) -> list[dict[str, Any]]:
         return list(self.raw["windows"])
 
@@ -157,6 +162,7 @@ class App:
         self._socket: socket.socket | None = None
         self._reader: Any = None
         self.env_extra: dict[str, str] = {}
+        self.args_extra: list[str] = []
         self._allowed_errors: list[str] = []
         # Every enabled button seen on our windows, and those pressed (the walk's coverage).
         self.seen: dict[str, str] = {}
@@ -173,7 +179,9 @@ class App:
         path.write_text(tomli_w.dumps(config), encoding="utf-8")
         return path
 
-    def start(self) -> App:
+    def start(self, *, running: bool = True) -> App:
+        """Start the app; wait for its sale screen and, with ``running``, for its payments
+        (the sale screen takes keys before them, issue 17)."""
         config = self.write_config()
         env = {**self.x.env(), "QT_QPA_PLATFORM": "xcb",
                "POS_APP_CONFIG": str(config),
@@ -184,12 +192,13 @@ class App:
                "XDG_CACHE_HOME": str(self.folder / "cache"),
                "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", **self.env_extra}
         env.pop("QT_QPA_PLATFORMTHEME", None)
-        argv = [sys.executable, "-m", "pos_app", "--demo"] + (["--kiosk"] if self.kiosk else [])
+        argv = [sys.executable, "-m", "pos_app", "--demo", *self.args_extra] + (
+            ["--kiosk"] if self.kiosk else [])
         self.process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
                                         stderr=(self.folder / "stderr.log").open("wb"))
         wait_until(self._connect, timeout=60, what="the app's window and probe")
-        self.wait(lambda s: s.has_window("mainWindow") and s.screen == "saleScreen",
-                  what="the sale screen")
+        self.wait(lambda s: s.has_window("mainWindow") and s.screen == "saleScreen"
+                  and (s.running or not running), what="the sale screen")
         return self
 
     def _connect(self) -> bool:
