@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos_app.core.journal import Journal, JournalError, PaymentFilter
+from pos_app.core.journal import (
+    Journal,
+    JournalError,
+    PaymentFilter,
+    _request_from_row,
+    stored_request,
+)
+from pos_app.core.money import Money, round_minor
 from pos_app.core.packed import FORMAT_1, pack, unpack
+from pos_app.core.payments import Payment, utcnow
+from pos_app.core.states import PaymentState
+from pos_app.providers.base import LineItem, PaymentRequest
 from tests.core.test_journal import add
 
 REQUEST = json.dumps({
@@ -104,3 +116,57 @@ async def test_rows_written_as_text_before_are_read_and_keep_their_method(
         assert method == "invoice-card"  # read from the text JSON: no rewrite on upgrade
     finally:
         await upgraded.close()
+
+
+def _item(price: str, quantity: str, discount: int, subtotal: int) -> LineItem:
+    return LineItem(name="Яблоки", article="2100000012345", price_minor=Decimal(price),
+                    quantity=Decimal(quantity), measure="KILOGRAM", subtotal_minor=subtotal,
+                    total_minor=subtotal - discount, discount_minor=discount, vat="vat10")
+
+
+async def test_a_request_is_journaled_without_what_its_row_holds_and_read_back_exactly(
+        tmp_path: Path) -> None:
+    """The key, amount and currency are the row's columns; a line's totals follow from its
+    price, quantity and discount.  A total that does not follow (a refund's share of a
+    weighed line) is kept as it was."""
+    journal = await Journal.open(tmp_path / "j.sqlite3")
+    try:
+        draft = await add(journal)
+        follows = _item("20000", "1.125", 500, 22500)
+        share = _item("20000", "0.5", 0, 10001)  # not round(20000 × 0.5)
+        request = replace(draft.request, items=(follows, share))
+        added = await journal.add_payment(replace(draft, id="P2", key="key-P2",
+                                                  request=replace(request, key="key-P2")))
+        stored = json.loads(unpack(await journal.read(lambda conn: conn.execute(
+            "SELECT request_json FROM payments WHERE id = 'P2'").fetchone()[0])))
+        assert not {"key", "amount_minor", "currency"} & set(stored)
+        assert "subtotal_minor" not in stored["items"][0]
+        assert (stored["items"][1]["subtotal_minor"], stored["items"][1]["total_minor"]) \
+            == (10001, 10001)
+        assert added.request == replace(request, key="key-P2")
+        read = await journal.get_payment("P2")
+        assert read is not None
+        assert read.request == added.request
+    finally:
+        await journal.close()
+
+
+@given(price=st.decimals(min_value=0, max_value=10**7, places=2),
+       quantity=st.decimals(min_value=Decimal("0.001"), max_value=1000, places=3),
+       discount=st.integers(0, 1000), subtotal=st.integers(0, 10**9),
+       key=st.sampled_from(["k1", "k2"]), amount=st.integers(1, 10**9))
+def test_what_is_left_out_is_put_back_exactly(price: Decimal, quantity: Decimal, discount: int,
+                                              subtotal: int, key: str, amount: int) -> None:
+    item = _item(str(price), str(quantity), discount, subtotal)
+    derived = _item(str(price), str(quantity), discount,
+                    round_minor(price * quantity))
+    request = PaymentRequest(key=key, order_id="S1", amount_minor=amount, currency="RUB",
+                             description="", items=(item, derived))
+    payment = Payment(id="P", sale_id="S", provider="koshelek", state=PaymentState.DRAFT,
+                      amount=Money(10, "RUB"), key="k1", request=request,
+                      created_at=utcnow(), updated_at=utcnow())
+    row = {"request_json": pack(json.dumps(stored_request(payment), ensure_ascii=False)),
+           "idem_key": payment.key, "amount_minor": payment.amount.minor,
+           "currency": payment.amount.currency}
+    restored = PaymentRequest.from_json(_request_from_row(row))  # type: ignore[arg-type]
+    assert restored == request
