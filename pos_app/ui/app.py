@@ -9,6 +9,7 @@ training mode the sandboxes start meanwhile in a process of their own, on the ot
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import os
 import sys
@@ -20,8 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
-from pos_app.core.config import TRAINING_TERMINAL, ConfigError, TerminalConfig, load_config
-from pos_app.core.paths import config_path
+from pos_app.core.config import (
+    TRAINING_TERMINAL,
+    ConfigError,
+    TerminalConfig,
+    check_live_ready,
+    load_config,
+)
+from pos_app.core.paths import config_path, journal_path
 from pos_app.i18n import tr
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.qt import QApplication, QEventLoop, QMessageBox, QTimer, QWidget
@@ -36,6 +43,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 C = "App"
+SETUP_SIZE = (900, 800)
 FIRST_PAINT_WAIT_MS = 2000  # a window the platform never paints (minimized) does not stop the start
 
 
@@ -62,7 +70,9 @@ def prepare_gui_process() -> None:
 
 def run_gui(args: Namespace) -> int:
     prepare_gui_process()
-    sandbox = _start_sandbox(args)
+    config = _first_config(args)
+    busy = config is not None and _open_elsewhere(config, training=args.demo)
+    sandbox = None if busy else _start_sandbox(args)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     # The journal and the payments close after the window does: Qt must not stop the loop.
@@ -72,8 +82,13 @@ def run_gui(args: Namespace) -> int:
     apply_style(app)
     cache = Path(platformdirs.user_cache_dir("pos-app", appauthor=False)) / "translations"
     translations = Translations(cache)
-    config = _first_config(args)
     translations.use(default_language(config.language if config else ""))
+    if busy:
+        if not args.exit_after_start and not args.exit_after_paint:
+            QMessageBox(QMessageBox.Icon.Information, tr(C, "pos-app is already open"), tr(
+                C, "pos-app is already open on this till. Use the window that is open (it "
+                   "may be behind another window)."), QMessageBox.StandardButton.Ok).exec()
+        return 2
     window = None
     if config is not None:
         window = MainWindow(config, training=args.demo, translations=translations,
@@ -122,6 +137,8 @@ def _first_config(args: Namespace) -> TerminalConfig | None:
     mode: its defaults where it is missing or bad); None when live mode goes to the setup."""
     try:
         config = load_config(config_path(args.config))
+        if not args.demo:  # a file live mode cannot use yet: the setup, no sale screen first
+            check_live_ready(config)
     except ConfigError:
         if not args.demo:
             return None
@@ -129,6 +146,23 @@ def _first_config(args: Namespace) -> TerminalConfig | None:
     if args.demo:  # as training_config() will have it, so the top bar does not change
         config = replace(config, terminal_id=config.terminal_id or TRAINING_TERMINAL)
     return config
+
+
+def _open_elsewhere(config: TerminalConfig, *, training: bool) -> bool:
+    """Another pos-app holds this mode's journal: said before a sale screen is painted (a
+    second copy looked like a second, usable till, then refused)."""
+    from pos_app.core.lock import JournalLock, TerminalBusy
+    from pos_app.i18n import UserError
+
+    lock = JournalLock(journal_path(config.journal_dir, training=training))
+    try:
+        lock.acquire()
+    except TerminalBusy:
+        return True
+    except UserError:
+        return False  # the folder's own problem: the start says it, as before
+    lock.release()
+    return False
 
 
 def _wait_painted(window: MainWindow) -> None:
@@ -218,6 +252,10 @@ async def _runtime(mode: Mode, args: Namespace, path: Path, secrets: SecretStore
                    window: MainWindow | None) -> tuple[Runtime, bool] | None:
     """Build the terminal; live mode without a usable configuration goes to the setup first
     (the flag: it did).  None: the start was given up (said to the person)."""
+    # ~80 ms of imports (httpx, the journal, the payments, the providers) on a worker
+    # thread: the window shows what the cashier types meanwhile.
+    await asyncio.get_running_loop().run_in_executor(None, importlib.import_module,
+                                                     "pos_app.app")
     from pos_app.app import build_runtime
     from pos_app.core.config import ConfigMissing
     from pos_app.core.secrets import SecretsUnavailable
@@ -234,7 +272,7 @@ async def _runtime(mode: Mode, args: Namespace, path: Path, secrets: SecretStore
             log.warning("the sandboxes run in this process: their own did not start (%s)", exc)
     set_up = False
     while True:
-        upgrade = JournalUpgrade()
+        upgrade = JournalUpgrade(window if window is not None and window.isVisible() else None)
         try:
             runtime = await build_runtime(
                 mode, config_file=args.config, sandbox_url=sandbox_url,
@@ -266,10 +304,13 @@ async def _runtime(mode: Mode, args: Namespace, path: Path, secrets: SecretStore
 class JournalUpgrade:
     """What the register shows while its journal is upgraded to this version: indexes over
     a year of payments take seconds, and a till that shows nothing looks frozen (issue 17).
-    Each step is its own transaction, so power lost meanwhile loses nothing."""
+    Each step is its own transaction, so power lost meanwhile loses nothing.  Said on the
+    sale screen when the window shows (a dialog took the keys typed meanwhile, and Escape
+    closed it for good); else in a dialog that cannot be closed."""
 
-    def __init__(self) -> None:
+    def __init__(self, window: MainWindow | None = None) -> None:
         self._loop = asyncio.get_running_loop()
+        self._window = window
         self._dialog: ProgressDialog | None = None
 
     def report(self, done: int, total: int) -> None:
@@ -280,16 +321,23 @@ class JournalUpgrade:
         if done >= total:
             self.close()
             return
+        if self._window is not None:
+            self._window.sale_screen.show_status(tr(
+                C, "Updating the journal for this version of the app: step {done} of {total}. "
+                   "Every payment is kept, also if the power goes off meanwhile.",
+                done=done + 1, total=total))
+            return
         if self._dialog is None:
             self._dialog = ProgressDialog(None, tr(
                 C, "Updating the journal for this version of the app. Every payment is kept, "
-                   "also if the power goes off meanwhile."))
+                   "also if the power goes off meanwhile."), closable=False)
             self._dialog.setObjectName("journalUpgrade")
-            self._dialog.stop.hide()  # a step half done is undone anyway; closing waits
             self._dialog.show()
         self._dialog.set_progress(done, total)
 
     def close(self) -> None:
+        if self._window is not None:
+            self._window.sale_screen.show_status("")
         if self._dialog is not None:
             self._dialog.done(0)
             self._dialog.deleteLater()
@@ -307,13 +355,17 @@ async def _setup(path: Path, secrets: SecretStore, problem: str) -> bool:
         screen.form.load(load_config(path))
     except ConfigError:
         screen.form.load(TerminalConfig())
-    screen.resize(900, 800)
     done: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
     screen.finished.connect(lambda *_: settle(done, True))
     screen.destroyed.connect(lambda *_: settle(done, False))
     QApplication.instance().lastWindowClosed.connect(  # type: ignore[union-attr]
         lambda *_: settle(done, False))
-    screen.show()
+    available = screen.screen().availableGeometry()
+    if available.width() < SETUP_SIZE[0] or available.height() < SETUP_SIZE[1]:
+        screen.showMaximized()  # never past the screen's edge
+    else:
+        screen.resize(*SETUP_SIZE)
+        screen.show()
     result = await done
     screen.hide()
     screen.deleteLater()

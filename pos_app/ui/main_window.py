@@ -846,8 +846,8 @@ class MainWindow(QMainWindow):
 
     def _show_attention_count(self) -> None:
         count = getattr(self, "_attention_count", None)
-        if count is None:  # not counted yet (the journal is opening): no number is better
-            self.attention_button.setText(tr(C, "Needs attention"))
+        if count is None:  # not counted yet (the journal is opening); as wide as a count
+            self.attention_button.setText(tr(C, "Needs attention (…)"))
             return
         self.attention_button.setText(tr(C, "Needs attention ({n})", n=count))
         self.attention_button.setProperty("role", "danger" if count else "")
@@ -876,8 +876,8 @@ class MainWindow(QMainWindow):
 
     def _show_shift_button(self) -> None:
         shift = self.open_shift
-        if not self._shift_known:
-            self.shift_button.setText(tr(C, "Shift"))
+        if not self._shift_known:  # as wide as what comes, so the top bar does not jump
+            self.shift_button.setText(tr(C, "Shift …"))
             return
         if shift is None:
             self.shift_button.setText(tr(C, "No shift"))

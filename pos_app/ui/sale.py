@@ -109,6 +109,7 @@ class SaleScreen(Screen):
         self.setObjectName("saleScreen")
         self.catalog = catalog
         self._ready = True
+        self._status = ""  # what the message line says the till is doing
         # Set by the window: a sentence naming the sale's payment that may still be paid.
         self.open_payment: Callable[[], Awaitable[str | None]] | None = None
         self.model = BasketModel(currency)
@@ -373,11 +374,22 @@ class SaleScreen(Screen):
         """Whether payments can start: until the journal and the providers are ready the sale
         can be built, and Pay says the till is starting (issue 17)."""
         self._ready = ready
+        if ready:
+            self.show_status("")  # "starting" is no longer true
         self.retranslate()
+
+    def show_status(self, text: str) -> None:
+        """What the till is doing before it is ready, on the message line; "" takes it
+        away (unless the sale has said something since)."""
+        if text:
+            self.message.setText(text)
+        elif self.message.text() == self._status:
+            self.message.clear()
+        self._status = text
 
     def _checkout(self) -> None:
         if not self._ready:
-            self.message.setText(tr(C, "The till is starting; Pay works in a moment."))
+            self.show_status(tr(C, "The till is starting; Pay works in a moment."))
             return
         if self.model.lines:
             self.checkout.emit(Sale(lines=tuple(self.model.lines), currency=self.model.currency))

@@ -31,6 +31,7 @@ from pos_app.ui.qt import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -522,7 +523,7 @@ class FirstRunScreen(Screen):
         self._path = config_path
         self._pins = pins
         self.title = caption(points=22, bold=True)
-        self.intro = caption(points=13)
+        self.intro = caption(points=13, name="firstRunIntro")
         self.problem = caption(points=12, name="firstRunProblem")
         self.problem.setStyleSheet("color: #b00020;")
         self.problem.setText(problem)
@@ -541,20 +542,38 @@ class FirstRunScreen(Screen):
         self.start = big_button(role="primary")
         self.start.setObjectName("firstRunStart")
         self.start.clicked.connect(lambda: spawn(self._start(), parent=self, busy=self.start))
-        layout = QVBoxLayout(self)
+        # All but the button scrolls: on a 1024×768 till "Save and start" was below the
+        # screen's edge.
+        content = QWidget()
+        inner = QVBoxLayout(content)
         for widget in (self.title, self.intro, self.problem):
-            layout.addWidget(widget)
-        layout.addLayout(pin_form)
-        layout.addWidget(self.form, 1)
+            inner.addWidget(widget)
+        inner.addLayout(pin_form)
+        inner.addWidget(self.form, 1)
+        scroll = QScrollArea()
+        scroll.setObjectName("firstRunScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.error)
         layout.addWidget(self.start)
+        self._problem_given = bool(problem)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.title.setText(tr(C, "Set up this terminal"))
-        self.intro.setText(tr(C, "There is no configuration yet. The store manager sets the "
-                                 "manager PIN, the store and terminal ids and at least one "
-                                 "payment provider. Secrets go to the system's keyring."))
+        if self._problem_given:  # a file that cannot be used yet (see the red text)
+            self.intro.setText(tr(C, "The configuration cannot be used yet (see below). The "
+                                     "store manager completes it: the manager PIN, the store "
+                                     "and terminal ids and at least one payment provider. "
+                                     "Secrets go to the system's keyring."))
+        else:
+            self.intro.setText(tr(C, "There is no configuration yet. The store manager sets "
+                                     "the manager PIN, the store and terminal ids and at least "
+                                     "one payment provider. Secrets go to the system's "
+                                     "keyring."))
         self.pin_labels[0].setText(tr(C, "Manager PIN"))
         self.pin_labels[1].setText(tr(C, "PIN again"))
         self.start.setText(tr(C, "Save and start"))

@@ -320,9 +320,12 @@ def install_excepthook(show: Callable[[QWidget | None], object]) -> None:
 class ProgressDialog(QDialog):
     """"Waiting for …" with a bar (indeterminate until :meth:`set_progress`) and a way out."""
 
-    def __init__(self, parent: QWidget | None, text: str, *, stop_text: str = "") -> None:
+    def __init__(self, parent: QWidget | None, text: str, *, stop_text: str = "",
+                 closable: bool = True) -> None:
+        """``closable``: False for work that cannot be left (no Stop, Escape does nothing)."""
         super().__init__(parent)
         self.setObjectName("progressDialog")
+        self._closable = closable
         self.setWindowTitle(tr(C, "Please wait"))
         layout = QVBoxLayout(self)
         label = QLabel(text)
@@ -334,7 +337,12 @@ class ProgressDialog(QDialog):
         self.stop = QPushButton(stop_text or tr(C, "Stop waiting"))
         self.stop.setObjectName("stopWaiting")
         self.stop.clicked.connect(self.reject)
+        self.stop.setVisible(closable)
         layout.addWidget(self.stop)
+
+    def reject(self) -> None:
+        if self._closable:  # Escape and the window's close button come here too
+            super().reject()
 
     def set_progress(self, done: int, total: int) -> None:
         self.bar.setRange(0, max(total, 1))

@@ -33,8 +33,23 @@
     </message>
     <message>
       <location filename="../../pos_app/ui/app.py" />
+      <source>Updating the journal for this version of the app: step {done} of {total}. Every payment is kept, also if the power goes off meanwhile.</source>
+      <translation>Журнал обновляется для этой версии программы: шаг {done} из {total}. Все платежи сохраняются, даже если отключится питание.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/app.py" />
       <source>pos-app cannot start</source>
       <translation>pos-app не может запуститься</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/app.py" />
+      <source>pos-app is already open</source>
+      <translation>pos-app уже открыта</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/app.py" />
+      <source>pos-app is already open on this till. Use the window that is open (it may be behind another window).</source>
+      <translation>pos-app уже открыта на этой кассе. Работайте в открытом окне (оно может быть за другим окном).</translation>
     </message>
   </context>
   <context>
@@ -1332,13 +1347,13 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
-      <source>Needs attention</source>
-      <translation>Требуют внимания</translation>
+      <source>Needs attention ({n})</source>
+      <translation>Требуют внимания ({n})</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
-      <source>Needs attention ({n})</source>
-      <translation>Требуют внимания ({n})</translation>
+      <source>Needs attention (…)</source>
+      <translation>Требуют внимания (…)</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
@@ -1397,11 +1412,6 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
-      <source>Shift</source>
-      <translation>Смена</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/ui/main_window.py" />
       <source>Shift {number}</source>
       <translation>Смена {number}</translation>
     </message>
@@ -1409,6 +1419,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <location filename="../../pos_app/ui/main_window.py" />
       <source>Shift {number}: over 24 h</source>
       <translation>Смена {number}: более 24 ч</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>Shift …</source>
+      <translation>Смена …</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
@@ -3270,6 +3285,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/ui/settings.py" />
       <source>The TOTP bridge program is not a valid command line: {error}</source>
       <translation>Программа-мост TOTP задана некорректной командной строкой: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>The configuration cannot be used yet (see below). The store manager completes it: the manager PIN, the store and terminal ids and at least one payment provider. Secrets go to the system's keyring.</source>
+      <translation>Настройки пока нельзя использовать (см. ниже). Менеджер магазина дополняет их: PIN менеджера, ID магазина и терминала и хотя бы один платёжный сервис. Секреты сохраняются в системном хранилище (keyring).</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/settings.py" />

@@ -163,6 +163,7 @@ class App:
         self._reader: Any = None
         self.env_extra: dict[str, str] = {}
         self.args_extra: list[str] = []
+        self.training = True  # --demo; False: live mode (the first-run setup, here)
         self._allowed_errors: list[str] = []
         # Every enabled button seen on our windows, and those pressed (the walk's coverage).
         self.seen: dict[str, str] = {}
@@ -179,9 +180,10 @@ class App:
         path.write_text(tomli_w.dumps(config), encoding="utf-8")
         return path
 
-    def start(self, *, running: bool = True) -> App:
-        """Start the app; wait for its sale screen and, with ``running``, for its payments
-        (the sale screen takes keys before them, issue 17)."""
+    def start(self, *, running: bool = True, sale_screen: bool = True) -> App:
+        """Start the app; wait for its sale screen (unless not ``sale_screen``: the first-run
+        setup, say) and, with ``running``, for its payments (the sale screen takes keys
+        before them, issue 17)."""
         config = self.write_config()
         env = {**self.x.env(), "QT_QPA_PLATFORM": "xcb",
                "POS_APP_CONFIG": str(config),
@@ -192,13 +194,14 @@ class App:
                "XDG_CACHE_HOME": str(self.folder / "cache"),
                "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", **self.env_extra}
         env.pop("QT_QPA_PLATFORMTHEME", None)
-        argv = [sys.executable, "-m", "pos_app", "--demo", *self.args_extra] + (
-            ["--kiosk"] if self.kiosk else [])
+        argv = [sys.executable, "-m", "pos_app", *(["--demo"] if self.training else []),
+                *self.args_extra] + (["--kiosk"] if self.kiosk else [])
         self.process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
                                         stderr=(self.folder / "stderr.log").open("wb"))
         wait_until(self._connect, timeout=60, what="the app's window and probe")
-        self.wait(lambda s: s.has_window("mainWindow") and s.screen == "saleScreen"
-                  and (s.running or not running), what="the sale screen")
+        if sale_screen:
+            self.wait(lambda s: s.has_window("mainWindow") and s.screen == "saleScreen"
+                      and (s.running or not running), what="the sale screen")
         return self
 
     def _connect(self) -> bool:

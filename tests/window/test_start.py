@@ -4,15 +4,19 @@ the journal and the providers start; Pay says "Starting…" until they are ready
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from pos_app.localserver import LocalServer
 from pos_app.sandbox.app import build_app
 from tests.window import flows
 from tests.window.conftest import MakeApp
+from tests.window.xsession import XSession, wait_until
 
 CREDENTIALS = "/_sandbox/credentials"  # what a training start asks its sandboxes first
 
@@ -66,3 +70,61 @@ def test_a_sale_is_built_while_the_till_starts_and_paid_once_it_has(make_app: Ma
         assert "150,00" in flows.total(app)  # the sale typed meanwhile is kept
         flows.checkout(app)
         flows.pay_by_koshelek(app)
+
+
+def _windows_named(x: XSession, name: str) -> list[str]:
+    found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", name],
+                           env=x.env(), capture_output=True, text=True, timeout=30)
+    return found.stdout.split()
+
+
+def test_a_second_copy_says_the_till_is_open_and_shows_no_sale_screen(
+        make_app: MakeApp, tmp_path: Path) -> None:
+    """A second copy painted a whole sale screen over the first, then refused with advice
+    to try again "when it has finished" (the open window never finishes)."""
+    first = make_app()
+    flows.add_amount(first, "321")
+    second_home = tmp_path / "second"
+    env = {**first.x.env(), "QT_QPA_PLATFORM": "xcb",
+           "POS_APP_CONFIG": str(first.folder / "config" / "terminal.toml"),
+           "POS_APP_DATA_DIR": str(first.folder / "data"),  # the same till's journal
+           "POS_APP_LOG_DIR": str(second_home / "logs"),
+           "XDG_CONFIG_HOME": str(second_home / "xdg"),
+           "XDG_CACHE_HOME": str(second_home / "cache"),
+           "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    second = subprocess.Popen([sys.executable, "-m", "pos_app", "--demo"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: bool(_windows_named(first.x, "pos-app is already open")),
+                   timeout=30, what="the second copy's message")
+        first.shot("second-copy")
+        assert len(_windows_named(first.x, "pos-app — cashier")) == 1  # only the first's
+        first.x.key("Return")
+        assert second.wait(timeout=30) == 2
+    finally:
+        if second.poll() is None:
+            second.kill()
+    snap = first.wait(lambda s: s.running, what="the first window, untouched")
+    assert "321,00" in snap.text("saleTotal")
+
+
+def test_the_first_run_setup_fits_the_screen_and_says_what_stops_the_start(
+        make_app: MakeApp) -> None:
+    """Live mode with a configuration that cannot be used yet: on a 1024×768 till the setup
+    was 800 px tall ("Save and start" below the screen's edge) and said there was no
+    configuration at all."""
+    app = make_app(start=False)
+    app.training = False  # a configuration without providers or secrets
+    app.start(sale_screen=False)
+    snap = app.wait(lambda s: s.has_window("firstRunScreen"), what="the first-run setup")
+    app.shot("setup")
+    window = snap.window("firstRunScreen")
+    assert window is not None
+    x, y, width, height = window["rect"]
+    assert y + height <= 768, window["rect"]
+    assert x + width <= 1024, window["rect"]
+    start = snap.get("firstRunStart")
+    assert start.whole_on_screen, start
+    assert start.rect[1] + start.rect[3] <= 768
+    assert "cannot be used yet" in snap.text("firstRunIntro")
+    assert snap.text("firstRunProblem")  # the reason, in red
