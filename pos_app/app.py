@@ -285,19 +285,22 @@ async def build_runtime(
     journal_progress: Progress | None = None,
     check_journal: bool = True,
     sandbox_credentials: dict[str, dict[str, str]] | None = None,
+    held_lock: JournalLock | None = None,
 ) -> Runtime:
     """Assemble a terminal. In training mode without ``sandbox_url`` the sandboxes start here.
     ``journal_progress``, ``check_journal``: see :meth:`Journal.open` (an upgrade of a large
     journal; the whole-file integrity check, which the window runs once it shows).
     ``sandbox_credentials``: what the sandboxes at ``sandbox_url`` said at their start (else
-    they are asked)."""
+    they are asked).  ``held_lock``: this mode's journal lock, taken already (the window
+    takes it before it shows); it is released with the runtime, or if the start fails."""
     path = config_path(config_file)
-    config, problem = load_terminal_config(mode, path)
-    cleanups: list[Callable[[], object]] = []
+    # Released with the runtime, or at once if the start fails (release twice is harmless).
+    cleanups: list[Callable[[], object]] = [held_lock.release] if held_lock else []
     providers: dict[str, Provider] = {}
     transport = transport_factory or (lambda name: None)
     trainer: Trainer | None = None
     try:
+        config, problem = load_terminal_config(mode, path)
         if mode is Mode.TRAINING:
             credentials = sandbox_credentials or {}
             if sandbox_url is None:
@@ -332,9 +335,14 @@ async def build_runtime(
             log.warning("the journal %s is on a network share; SQLite can corrupt it there",
                         journal_file)
         if lock:
-            journal_lock = JournalLock(journal_file)
-            journal_lock.acquire()
-            cleanups.append(journal_lock.release)
+            if held_lock is not None and held_lock.journal == journal_file:
+                journal_lock = held_lock
+            else:
+                if held_lock is not None:  # the configuration moved the journal
+                    held_lock.release()
+                journal_lock = JournalLock(journal_file)
+                journal_lock.acquire()
+                cleanups.append(journal_lock.release)
         journal = await Journal.open(journal_file, progress=journal_progress,
                                      check=check_journal)
         if lock:

@@ -37,7 +37,8 @@ from pos_app.ui.translations import Translations, default_language, resources_di
 from pos_app.ui.widgets import WheelGuard
 
 if TYPE_CHECKING:
-    from pos_app.app import Mode, Runtime
+    from pos_app.app import Runtime
+    from pos_app.core.lock import JournalLock
     from pos_app.core.secrets import SecretStore
     from pos_app.sandbox.process import SandboxProcess
 
@@ -71,7 +72,7 @@ def prepare_gui_process() -> None:
 def run_gui(args: Namespace) -> int:
     prepare_gui_process()
     config = _first_config(args)
-    busy = config is not None and _open_elsewhere(config, training=args.demo)
+    lock, busy = _claim_journal(config, training=args.demo) if config else (None, False)
     sandbox = None if busy else _start_sandbox(args)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -86,8 +87,9 @@ def run_gui(args: Namespace) -> int:
     if busy:
         if not args.exit_after_start and not args.exit_after_paint:
             QMessageBox(QMessageBox.Icon.Information, tr(C, "pos-app is already open"), tr(
-                C, "pos-app is already open on this till. Use the window that is open (it "
-                   "may be behind another window)."), QMessageBox.StandardButton.Ok).exec()
+                C, "pos-app is already open on this till, or still closing. Use the window "
+                   "that is open (it may be behind another window), or start it again in a "
+                   "moment."), QMessageBox.StandardButton.Ok).exec()
         return 2
     window = None
     if config is not None:
@@ -100,7 +102,7 @@ def run_gui(args: Namespace) -> int:
                 sandbox.stop()
             return 0
     try:
-        return _run_loop(app, gui_main(args, translations, window, sandbox))
+        return _run_loop(app, gui_main(args, translations, window, sandbox, lock))
     finally:
         if sandbox is not None:
             sandbox.stop()
@@ -148,9 +150,12 @@ def _first_config(args: Namespace) -> TerminalConfig | None:
     return config
 
 
-def _open_elsewhere(config: TerminalConfig, *, training: bool) -> bool:
-    """Another pos-app holds this mode's journal: said before a sale screen is painted (a
-    second copy looked like a second, usable till, then refused)."""
+def _claim_journal(config: TerminalConfig, *, training: bool,
+                   ) -> tuple[JournalLock | None, bool]:
+    """This mode's journal lock, taken before a sale screen is painted, and whether another
+    pos-app holds it (a second copy looked like a second, usable till, then refused; two
+    started together both showed one).  No lock, not busy: the folder's own problem, which
+    the start then says."""
     from pos_app.core.lock import JournalLock, TerminalBusy
     from pos_app.i18n import UserError
 
@@ -158,11 +163,10 @@ def _open_elsewhere(config: TerminalConfig, *, training: bool) -> bool:
     try:
         lock.acquire()
     except TerminalBusy:
-        return True
+        return None, True
     except UserError:
-        return False  # the folder's own problem: the start says it, as before
-    lock.release()
-    return False
+        return None, False
+    return lock, False
 
 
 def _wait_painted(window: MainWindow) -> None:
@@ -176,8 +180,8 @@ def _wait_painted(window: MainWindow) -> None:
 
 
 async def gui_main(args: Namespace, translations: Translations, window: MainWindow | None,
-                   sandbox: SandboxProcess | None = None) -> int:
-    from pos_app.app import Mode
+                   sandbox: SandboxProcess | None = None, lock: JournalLock | None = None,
+                   ) -> int:
     from pos_app.core.secrets import SecretStore
     from pos_app.ui.support import cancel_actions, install_excepthook, show_unexpected, spawn
 
@@ -188,13 +192,12 @@ async def gui_main(args: Namespace, translations: Translations, window: MainWind
 
         await serve(probe)
     secrets = SecretStore()
-    mode = Mode.TRAINING if args.demo else Mode.LIVE
     path = config_path(args.config)
     loop = asyncio.get_running_loop()
     closed = loop.create_future()
     QApplication.instance().lastWindowClosed.connect(  # type: ignore[union-attr]
         lambda *_: settle(closed, None))
-    built = await _runtime(mode, args, path, secrets, sandbox, window)
+    built = await _runtime(args, path, secrets, sandbox, window, lock)
     if built is None:
         if window is not None:
             window.close_now()
@@ -247,21 +250,23 @@ async def _check_journal(runtime: Runtime, window: QWidget) -> None:
                               problem=found))
 
 
-async def _runtime(mode: Mode, args: Namespace, path: Path, secrets: SecretStore,
-                   sandbox: SandboxProcess | None,
-                   window: MainWindow | None) -> tuple[Runtime, bool] | None:
+async def _runtime(args: Namespace, path: Path, secrets: SecretStore,
+                   sandbox: SandboxProcess | None, window: MainWindow | None,
+                   lock: JournalLock | None) -> tuple[Runtime, bool] | None:
     """Build the terminal; live mode without a usable configuration goes to the setup first
-    (the flag: it did).  None: the start was given up (said to the person)."""
+    (the flag: it did).  None: the start was given up (said to the person).  ``lock``: the
+    journal's, taken before the window showed (used by the first try)."""
     # ~80 ms of imports (httpx, the journal, the payments, the providers) on a worker
     # thread: the window shows what the cashier types meanwhile.
     await asyncio.get_running_loop().run_in_executor(None, importlib.import_module,
                                                      "pos_app.app")
-    from pos_app.app import build_runtime
+    from pos_app.app import Mode, build_runtime
     from pos_app.core.config import ConfigMissing
     from pos_app.core.secrets import SecretsUnavailable
     from pos_app.i18n import UserError
     from pos_app.sandbox.process import SandboxUnavailable
 
+    mode = Mode.TRAINING if args.demo else Mode.LIVE
     sandbox_url, credentials = args.sandbox_url, None
     if sandbox is not None:
         try:
@@ -274,10 +279,11 @@ async def _runtime(mode: Mode, args: Namespace, path: Path, secrets: SecretStore
     while True:
         upgrade = JournalUpgrade(window if window is not None and window.isVisible() else None)
         try:
+            held, lock = lock, None  # a failed try releases it: the next takes its own
             runtime = await build_runtime(
                 mode, config_file=args.config, sandbox_url=sandbox_url,
                 sandbox_credentials=credentials, secrets=secrets,
-                journal_progress=upgrade.report, check_journal=False)
+                journal_progress=upgrade.report, check_journal=False, held_lock=held)
             return runtime, set_up
         except ConfigMissing:
             problem = ""

@@ -380,12 +380,10 @@ class SaleScreen(Screen):
 
     def show_status(self, text: str) -> None:
         """What the till is doing before it is ready, on the message line; "" takes it
-        away (unless the sale has said something since)."""
-        if text:
+        away.  What the sale said (a barcode not found) is not written over."""
+        if self.message.text() in ("", self._status):
             self.message.setText(text)
-        elif self.message.text() == self._status:
-            self.message.clear()
-        self._status = text
+            self._status = text
 
     def _checkout(self) -> None:
         if not self._ready:

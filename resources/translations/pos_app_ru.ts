@@ -48,8 +48,8 @@
     </message>
     <message>
       <location filename="../../pos_app/ui/app.py" />
-      <source>pos-app is already open on this till. Use the window that is open (it may be behind another window).</source>
-      <translation>pos-app уже открыта на этой кассе. Работайте в открытом окне (оно может быть за другим окном).</translation>
+      <source>pos-app is already open on this till, or still closing. Use the window that is open (it may be behind another window), or start it again in a moment.</source>
+      <translation>pos-app уже открыта на этой кассе или ещё закрывается. Работайте в открытом окне (оно может быть за другим окном) или запустите программу снова чуть позже.</translation>
     </message>
   </context>
   <context>

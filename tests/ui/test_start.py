@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,9 +49,24 @@ async def test_a_journal_upgrade_is_said_on_the_sale_screen_and_keys_stay_there(
     qtbot.keyClicks(sale.field, "250")
     qtbot.keyClick(sale.field, Qt.Key.Key_Return)
     assert "250,00" in sale.total.text()
+    sale.scan("4600000000000")  # what the sale says is not written over
+    upgrade.report(5, 9)
+    await reported()
+    assert sale.message.text() == "No product with the barcode 4600000000000."
+    sale.message.clear()
+    upgrade.report(7, 9)
+    await until(lambda: "step 8 of 9" in sale.message.text())
     upgrade.report(9, 9)
     await until(lambda: "step" not in sale.message.text())
     assert sale.pay.text() == "Starting…"
+
+
+async def reported() -> None:
+    """Until what the journal's thread reported before now has been shown (in order)."""
+    loop = asyncio.get_running_loop()
+    shown = loop.create_future()
+    loop.call_soon_threadsafe(shown.set_result, None)
+    await shown
 
 
 async def test_the_starting_notice_goes_when_the_till_is_ready(starting: MainWindow,

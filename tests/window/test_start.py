@@ -128,3 +128,38 @@ def test_the_first_run_setup_fits_the_screen_and_says_what_stops_the_start(
     assert start.rect[1] + start.rect[3] <= 768
     assert "cannot be used yet" in snap.text("firstRunIntro")
     assert snap.text("firstRunProblem")  # the reason, in red
+
+
+def test_two_copies_started_together_show_one_till(make_app: MakeApp, tmp_path: Path) -> None:
+    """A double click on the icon: both copies painted a sale screen, the one on top took
+    the sale, then refused and closed with it."""
+    app = make_app(start=False)
+    config = app.write_config()
+    env = {**app.x.env(), "QT_QPA_PLATFORM": "xcb", "POS_APP_CONFIG": str(config),
+           "POS_APP_DATA_DIR": str(tmp_path / "data"), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    copies = [subprocess.Popen(
+        [sys.executable, "-m", "pos_app", "--demo"],
+        env=env | {"POS_APP_LOG_DIR": str(tmp_path / f"logs{n}"),
+                   "XDG_CONFIG_HOME": str(tmp_path / f"xdg{n}"),
+                   "XDG_CACHE_HOME": str(tmp_path / f"cache{n}")},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for n in (1, 2)]
+    most = 0
+
+    def refused() -> bool:
+        nonlocal most
+        most = max(most, len(_windows_named(app.x, "pos-app — cashier")))
+        return bool(_windows_named(app.x, "pos-app is already open"))
+
+    try:
+        wait_until(refused, timeout=30, what="one copy saying the till is open")
+        app.x.key("Return")
+        wait_until(lambda: any(c.poll() is not None for c in copies), timeout=30,
+                   what="the refused copy to end")
+        assert [c.returncode for c in copies if c.poll() is not None] == [2]
+        wait_until(lambda: len(_windows_named(app.x, "pos-app — cashier")) == 1,
+                   timeout=30, what="the other copy's window")
+        assert most <= 1, "the refused copy showed a sale screen"
+    finally:
+        for copy in copies:
+            copy.kill()
+            copy.wait()
