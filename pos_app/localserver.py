@@ -19,6 +19,7 @@ import uvicorn
 from starlette.requests import Request
 
 log = logging.getLogger(__name__)
+KEEP_ALIVE_S = 30  # seconds an idle connection stays open: longer than any client keeps it
 
 
 class _Server(uvicorn.Server):
@@ -65,9 +66,12 @@ class LocalServer:
         # log_config=None: uvicorn's loggers go through ours (the log file); its own set-up
         # writes to the console, which the windowed Windows executable does not have (it
         # crashed the training start there).
+        # Idle connections are kept longer than clients keep them (httpx: 5 s): with equal
+        # times a client could send on a connection the server was closing ("Server
+        # disconnected without sending a response", seen once in bench_memory).
         config = uvicorn.Config(self._app, log_level="warning", lifespan="off",
                                 access_log=False, timeout_graceful_shutdown=1,
-                                log_config=None)
+                                log_config=None, timeout_keep_alive=KEEP_ALIVE_S)
         self.server = _Server(config)
         self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]},
                                         name=self._name, daemon=True)

@@ -11,7 +11,6 @@ import contextlib
 import json
 import logging
 import signal
-import sys
 import threading
 from types import TracebackType
 from typing import Any
@@ -61,15 +60,17 @@ def serve(*, host: str, port: int, until_stdin_closes: bool = False) -> int:
     server = SandboxServer(host=host, port=port)
     server.start()
     try:
-        sys.stdout.write(json.dumps({"ready": True, **server.sandbox.credentials()}) + "\n")
-        sys.stdout.flush()
-    except BrokenPipeError:  # the register that started this has ended already
+        # A windowed Windows executable has no sys.stdout, but the register's pipe is fd 1.
+        with open(1, "w", encoding="utf-8", closefd=False) as out:
+            out.write(json.dumps({"ready": True, **server.sandbox.credentials()}) + "\n")
+    except OSError:  # BrokenPipeError: the register that started this has ended already
         server.stop()
         return 0
     stop = threading.Event()
     if until_stdin_closes:
         def watch_parent() -> None:
-            sys.stdin.buffer.read()  # until the register closes it, or ends
+            with open(0, "rb", closefd=False) as parent:
+                parent.read()  # until the register closes it, or ends
             stop.set()
 
         threading.Thread(target=watch_parent, name="parent-watch", daemon=True).start()

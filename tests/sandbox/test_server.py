@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import socket
 
+import httpx
+
+from pos_app.localserver import KEEP_ALIVE_S
 from pos_app.sandbox.server import SandboxServer
 
 
@@ -19,3 +22,15 @@ def test_answers_leave_without_waiting_for_an_ack() -> None:
         assert running is not None
         [listener] = [s for srv in running.servers for s in srv.sockets]
         assert listener.proto == socket.IPPROTO_TCP  # so accepted connections get TCP_NODELAY
+
+
+def test_idle_connections_are_kept_longer_than_the_clients_keep_them() -> None:
+    """With equal times (5 s) a client could send on a connection the server was closing:
+    "Server disconnected without sending a response" (once in bench_memory)."""
+    client_keeps = httpx.Limits().keepalive_expiry
+    assert client_keeps is not None
+    assert client_keeps < KEEP_ALIVE_S
+    with SandboxServer() as server:
+        uvicorn_server = server._server
+        assert uvicorn_server is not None
+        assert uvicorn_server.config.timeout_keep_alive == KEEP_ALIVE_S
