@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 
+from pos_app.backoff import Backoff
 from pos_app.core.config import (
     TRAINING_TERMINAL,
     ConfigError,
@@ -281,7 +282,7 @@ async def build_runtime(
     sandbox_url: str | None = None,
     transport_factory: TransportFactory | None = None,
     lock: bool = True,
-    reconcile_backoff: tuple[float, ...] | None = None,
+    reconcile_backoff: Backoff | None = None,
     journal_progress: Progress | None = None,
     check_journal: bool = True,
     sandbox_credentials: dict[str, dict[str, str]] | None = None,

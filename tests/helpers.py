@@ -12,6 +12,7 @@ import httpx
 from keyring.backend import KeyringBackend
 
 from pos_app.app import Mode, Runtime, build_runtime
+from pos_app.backoff import Backoff
 from pos_app.core.money import Money
 from pos_app.core.payments import Payment
 from pos_app.core.sale import Measure, Sale, SaleLine, VatRate
@@ -62,7 +63,7 @@ def grocery_sale() -> Sale:
 
 async def training_runtime(transport: SandboxTransport, **kw: Any) -> Runtime:
     """A training terminal whose providers reach the in-process sandbox."""
-    kw.setdefault("reconcile_backoff", (0.05, 0.1, 0.2))
+    kw.setdefault("reconcile_backoff", Backoff(first_s=0.05, cap_s=0.2))
     return await build_runtime(Mode.TRAINING, sandbox_url=SANDBOX_URL,
                                transport_factory=lambda name: transport, lock=False, **kw)
 

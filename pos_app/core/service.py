@@ -24,6 +24,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any, NoReturn
 
+from pos_app.backoff import Backoff
 from pos_app.core import refunds
 from pos_app.core.events import state_label
 from pos_app.core.journal import Journal, StaleTransition, new_id
@@ -85,7 +86,8 @@ _REFUND_STATES = {S.REFUNDING, S.PARTIALLY_REFUNDED, S.REFUNDED}
 MIN_POLL_GAP = 0.25
 
 # When an answer was lost: wait this long (seconds) before each new attempt to learn the outcome.
-RECONCILE_BACKOFF = (1.0, 2.0, 5.0, 15.0, 30.0, 60.0)
+RECONCILE_BACKOFF = Backoff(first_s=1.0, cap_s=60.0)  # status re-reads after a failed one
+RECEIPT_TRIES = 7  # a provider's receipt file, while it says it is not ready yet
 # "Not known there" on this many status reads in a row, a backoff apart, before a person is
 # asked: one 404 (a replica behind, a gateway's hiccup) decides nothing about the money.
 NOT_FOUND_READS = 3
@@ -189,13 +191,13 @@ class PaymentService:
         providers: Mapping[str, Provider],
         training: bool,
         clock: Callable[[], float] = time.monotonic,
-        reconcile_backoff: Iterable[float] = RECONCILE_BACKOFF,
+        reconcile_backoff: Backoff = RECONCILE_BACKOFF,
     ) -> None:
         self.journal = journal
         self._providers = dict(providers)
         self.training = training
         self._clock = clock
-        self._backoff = tuple(reconcile_backoff)
+        self._backoff = reconcile_backoff
         self._drivers: dict[str, _Driver] = {}
         # Options that must not be journaled (a payout card number), by payment, in memory.
         self._private: dict[str, Mapping[str, str]] = {}
@@ -741,8 +743,9 @@ class PaymentService:
     async def _keep_receipts(self, payment: Payment) -> None:
         """After a payment: fetch the provider's receipt files, waiting while not ready."""
         for fmt in ("pdf", "jpeg"):
-            for delay in (0.0, *self._backoff):
-                await asyncio.sleep(delay)
+            for attempt in range(RECEIPT_TRIES):
+                if attempt:
+                    await asyncio.sleep(self._backoff.delay(attempt))
                 try:
                     await self.receipt_file(payment.id, fmt)
                     break
@@ -929,8 +932,8 @@ class PaymentService:
             await asyncio.wait_for(driver.wake.wait(), seconds)
 
     async def _backoff_sleep(self, driver: _Driver) -> None:
-        delay = self._backoff[min(driver.failures, len(self._backoff) - 1)]
-        delay, driver.retry_after = max(delay, driver.retry_after), 0.0
+        delay = self._backoff.delay(driver.failures + 1, asked_s=driver.retry_after)
+        driver.retry_after = 0.0
         driver.failures += 1
         await self._sleep(driver, delay)
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import email.utils
 import time
-from collections.abc import Sequence
 
+from pos_app.backoff import Backoff
 from pos_app.i18n import Message, UserError, msg
 from pos_app.redact import redact, redact_message
 
@@ -142,11 +142,8 @@ def rate_limited(provider: str, status: int, retry_after_header: str | None) -> 
         retry_after=parse_retry_after(retry_after_header), code=f"HTTP_{status}")
 
 
-def wait_before_resend(backoff: Sequence[float], attempt: int,
-                       last: ProviderError | None) -> float:
-    """Seconds before resend number ``attempt`` (1-based): the backoff step, or longer when the
+def wait_before_resend(backoff: Backoff, attempt: int, last: ProviderError | None) -> float:
+    """Seconds before resend number ``attempt`` (1-based): the backoff's, or longer when the
     provider's ``Retry-After`` asked for it."""
-    delay = backoff[min(attempt - 1, len(backoff) - 1)]
-    if isinstance(last, RateLimited) and last.retry_after is not None:
-        return max(delay, last.retry_after)
-    return delay
+    asked = last.retry_after if isinstance(last, RateLimited) else None
+    return backoff.delay(attempt, asked_s=asked)

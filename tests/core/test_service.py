@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from pos_app.app import Runtime
+from pos_app.backoff import Backoff
 from pos_app.core.journal import new_id
 from pos_app.core.money import AmountError, Money
 from pos_app.core.payments import Payment, utcnow
@@ -537,7 +538,7 @@ async def test_a_decision_on_a_payment_that_changed_meanwhile_is_refused(
 
 async def test_no_resend_reaches_the_provider_after_a_decision(
         sandbox: SandboxTransport) -> None:
-    runtime = await training_runtime(sandbox, reconcile_backoff=(0.05,))
+    runtime = await training_runtime(sandbox, reconcile_backoff=Backoff(first_s=0.05, cap_s=0.05))
     await runtime.service.start()
     try:
         fault(sandbox, kind="drop_before", path=CHECKOUT, count=-1)

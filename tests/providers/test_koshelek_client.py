@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from pos_app.backoff import Backoff
 from pos_app.core.refunds import sale_items
 from pos_app.providers.base import PaymentRef, PaymentRequest, RefundRequest, RemoteOperationState
 from pos_app.providers.base import RemoteState as R
@@ -42,7 +43,7 @@ def make_provider(sandbox: SandboxTransport, *, password: str = "training-passwo
                         what="test", auth=("pos-training", password), transport=sandbox)
     tokens = SandboxTokenSource(httpx.AsyncClient(base_url=SANDBOX_URL, transport=sandbox))
     client = KoshelekClient(http=http, tokens=tokens, store_id=TRAINING_STORE,
-                            terminal_id="POS-03", backoff=(0.01,))
+                            terminal_id="POS-03", backoff=Backoff(first_s=0.01, cap_s=0.01))
     return KoshelekProvider(client=client, tokens=tokens, options=options)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from pos_app.backoff import Backoff
 from pos_app.providers.base import (
     PaymentRef,
     PaymentRequest,
@@ -48,8 +49,8 @@ def make(sandbox: SandboxTransport, *, auth: tuple[str, str] | None = ("coma_tra
                         what="test", auth=auth, transport=sandbox)
     client = PaymegaClient(http=http, public_key="pk_test_training",
                            has_credentials=auth is not None)
-    defaults: dict[str, Any] = {"hpp_url": HPP, "terminal_id": "POS-03", "backoff": (0.01,),
-                                "refunds": True}
+    defaults: dict[str, Any] = {"hpp_url": HPP, "terminal_id": "POS-03", "refunds": True,
+                                "backoff": Backoff(first_s=0.01, cap_s=0.01)}
     return PaymegaProvider(client=client, options=PaymegaOptions(**{**defaults, **options}))
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from pos_app.backoff import Backoff
 from pos_app.core.logs import setup_logging
 from pos_app.providers.base import PaymentRef, PaymentRequest, RemoteOperationState
 from pos_app.providers.base import RemoteState as R
@@ -39,7 +40,8 @@ TOKEN = "pegas-training-token"
 def make(sandbox: SandboxTransport, *, token: str = TOKEN, **options: Any) -> PegasProvider:
     http = build_client(base_url=f"{SANDBOX_URL}{API}", settings=HttpSettings(), live=False,
                         what="test", transport=sandbox)
-    defaults: dict[str, Any] = {"terminal_id": "POS-03", "backoff": (0.01,)}
+    defaults: dict[str, Any] = {"terminal_id": "POS-03",
+                                "backoff": Backoff(first_s=0.01, cap_s=0.01)}
     return PegasProvider(client=PegasClient(http=http, token=token),
                          options=PegasOptions(**{**defaults, **options}))
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from pos_app.app import Runtime
+from pos_app.backoff import Backoff
 from pos_app.core.payments import Payment
 from pos_app.core.service import PaymentUpdate
 from pos_app.core.states import PaymentState
@@ -48,7 +49,7 @@ FAULTS["409 without the existing invoice"] = ({"kind": "status", "status": 409},
 
 @pytest.fixture
 async def terminal(sandbox: SandboxTransport) -> AsyncIterator[Runtime]:
-    runtime = await training_runtime(sandbox, reconcile_backoff=(0.05, 0.1, 0.2))
+    runtime = await training_runtime(sandbox, reconcile_backoff=Backoff(first_s=0.05, cap_s=0.2))
     await runtime.service.start()
     yield runtime
     await runtime.aclose()

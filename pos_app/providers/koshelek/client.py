@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import httpx
 import msgspec
 
+from pos_app.backoff import Backoff
 from pos_app.providers.errors import (
     InProgress,
     NotFound,
@@ -39,6 +40,7 @@ from pos_app.providers.koshelek.models import (
 )
 from pos_app.providers.koshelek.tokens import TokenSource
 
+RESEND_BACKOFF = Backoff(first_s=0.5, cap_s=2.0)  # a request resent after no answer
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -69,7 +71,7 @@ class KoshelekClient:
         terminal_id: str,
         status_timeout: float = 5.0,
         retries: int = 3,
-        backoff: Sequence[float] = (0.5, 1.0, 2.0),
+        backoff: Backoff = RESEND_BACKOFF,
     ) -> None:
         self._http = http
         self._tokens = tokens
@@ -77,7 +79,7 @@ class KoshelekClient:
         self.terminal_id = terminal_id
         self._status_timeout = status_timeout
         self._retries = retries
-        self._backoff = tuple(backoff) or (0.5,)
+        self._backoff = backoff
 
     async def aclose(self) -> None:
         await self._http.aclose()

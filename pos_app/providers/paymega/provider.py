@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from pos_app.backoff import Backoff
 from pos_app.i18n import Message
 from pos_app.providers.base import (
     Capabilities,
@@ -46,6 +47,7 @@ from pos_app.providers.paymega import messages
 from pos_app.providers.paymega.client import NAME, DuplicateReference, PaymegaClient, Unclear
 from pos_app.providers.paymega.models import Invoice
 
+RESEND_BACKOFF = Backoff(first_s=1.0, cap_s=4.0)  # a request resent after no answer
 log = logging.getLogger(__name__)
 
 MIN_LIFETIME = timedelta(minutes=14)
@@ -71,7 +73,7 @@ class PaymegaOptions:
     slow_interval: float = 15.0
     grace: float = 120.0
     retries: int = 3
-    backoff: tuple[float, ...] = (1.0, 2.0, 4.0)
+    backoff: Backoff = RESEND_BACKOFF
 
 
 def invoice_state(invoice: Invoice) -> tuple[RemoteState, Any]:

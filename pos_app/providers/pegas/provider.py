@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from pos_app.backoff import Backoff
 from pos_app.i18n import Message
 from pos_app.providers.base import (
     Capabilities,
@@ -32,11 +33,19 @@ from pos_app.providers.base import (
     RemotePayment,
     RemoteState,
 )
-from pos_app.providers.errors import InvalidInput, NeedsPerson, NotFound, OutcomeUnknown, Rejected
+from pos_app.providers.errors import (
+    InvalidInput,
+    NeedsPerson,
+    NotFound,
+    OutcomeUnknown,
+    Rejected,
+    wait_before_resend,
+)
 from pos_app.providers.pegas import messages
 from pos_app.providers.pegas.client import Duplicate, PegasClient, StatusUnavailable, rubles
 from pos_app.providers.pegas.models import DepositAnswer, TransactionAnswer
 
+RESEND_BACKOFF = Backoff(first_s=1.0, cap_s=4.0)  # a request resent after no answer
 log = logging.getLogger(__name__)
 
 DEPOSIT_TYPES = ("invoice-select", "invoice-card", "invoice-qw", "yandex", "wallet",
@@ -87,7 +96,7 @@ class PegasOptions:
     receipt_probe_interval: float = 10.0
     grace: float = 120.0
     retries: int = 3
-    backoff: tuple[float, ...] = (1.0, 2.0, 4.0)
+    backoff: Backoff = RESEND_BACKOFF
 
 
 def mask(number: str) -> str:
@@ -163,7 +172,7 @@ class PegasProvider:
         last: OutcomeUnknown | None = None
         for attempt in range(1 + self._o.retries):
             if attempt:
-                await asyncio.sleep(self._o.backoff[min(attempt - 1, len(self._o.backoff) - 1)])
+                await asyncio.sleep(wait_before_resend(self._o.backoff, attempt, last))
             try:
                 answer = await self._send(request)
                 return self._created(request, answer)
