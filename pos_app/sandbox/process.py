@@ -90,3 +90,7 @@ class SandboxProcess:
         if stdin is not None and not stdin.closed:
             with contextlib.suppress(OSError):  # it has ended already
                 stdin.close()
+
+    def wait(self, timeout: float) -> int:
+        """The child's exit code once it has ended (a register does not wait for it)."""
+        return self._process.wait(timeout)

@@ -155,14 +155,14 @@ class MainWindow(QMainWindow):
     def attach(self, runtime: Runtime, *, secrets: SecretStore) -> None:
         """The journal and the providers are ready: payments, the top bar's screens and the
         customer display start working."""
-        self.runtime = runtime
-        self.service = runtime.service
-        self.config = runtime.config  # training mode's has the sandboxes' store and terminal
-        self.secrets = secrets
         from pos_app.core.pin import PinStore
         from pos_app.core.shifts import Shifts
         from pos_app.ui.customer import CustomerDisplay
 
+        self.runtime = runtime
+        self.service = runtime.service
+        self.config = runtime.config  # training mode's has the sandboxes' store and terminal
+        self.secrets = secrets
         self.pins = PinStore(secrets, training=runtime.training)
         self.bridge = Bridge(self.service)
         self.bridge.updated.connect(self._updated)
