@@ -290,7 +290,8 @@ class Reconciler:
             expected = sum(_balance_effect(p) for p in payments if p.provider == name)
             if now - opening != expected:
                 found.append(_Found(name, DiffKind.BALANCE, "balance", None,
-                                    _money(expected, "RUB"), _money(now - opening, "RUB")))
+                                    _money(expected, provider.balance_currency),
+                                    _money(now - opening, provider.balance_currency)))
         return found
 
     def _store(self, conn: sqlite3.Connection, shift: Shift, found: Sequence[_Found]) -> None:

@@ -858,7 +858,7 @@ class PaymentService:
         if not isinstance(provider, BalanceSource):
             raise UserError(msg(C, "{provider} does not report a balance.",
                                 provider=provider.display_name))
-        return Money(await provider.balance_minor(), "RUB")
+        return Money(await provider.balance_minor(), provider.balance_currency)
 
     def notify(self, provider_ref: str) -> None:
         """A callback or postback arrived: it only makes the driver read the status now."""

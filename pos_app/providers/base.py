@@ -258,6 +258,11 @@ class ActivitySource(Protocol):
 
 @runtime_checkable
 class BalanceSource(Protocol):
+    """A provider that reports the site's balance: ``balance_minor`` in minor units of
+    ``balance_currency`` (ISO 4217, the provider's own, not necessarily the terminal's)."""
+
+    balance_currency: str
+
     async def balance_minor(self) -> int: ...
 
 

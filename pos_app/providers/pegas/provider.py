@@ -333,6 +333,9 @@ class PegasProvider:
         return await self.client.receipt(fmt=fmt, id=ref.provider_ref or None,
                                          order_id=None if ref.provider_ref else ref.request.key)
 
+    # ../shared/specs/pegas-kassa.md §5.4: the balance is in rubles (ASSUMPTION).
+    balance_currency = "RUB"
+
     async def balance_minor(self) -> int:
         balance = await self.client.balance()
         return int((balance * 100).to_integral_value())
