@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         self.open_shift: Shift | None = None
         self._shift_known = False  # until the journal answered: no red "No shift" at start
         self._warned_long = ""  # the shift whose 24-hour warning was shown
+        self._attention_count: int | None = None  # until the journal has counted them
         self.stack = QStackedWidget()
         self.stack.addWidget(self.sale_screen)
         self.customer: CustomerDisplay | None = None
@@ -845,7 +846,7 @@ class MainWindow(QMainWindow):
         self._show_attention_count()
 
     def _show_attention_count(self) -> None:
-        count = getattr(self, "_attention_count", None)
+        count = self._attention_count
         if count is None:  # not counted yet (the journal is opening); as wide as a count
             self.attention_button.setText(tr(C, "Needs attention (…)"))
             return

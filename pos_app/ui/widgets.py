@@ -396,8 +396,8 @@ class ElidedLabel(QLabel):
 def caption(text: str = "", *, points: int = 14, bold: bool = False,
             name: str = "") -> QLabel:
     label = QLabel(text)
-    # Sized by the application's style sheet (style.qss): a style sheet of its own made each
-    # label re-read the whole sheet, a fifth of the window's start.
+    # Sized by the application's style sheet (resources/style.qss), where the look is kept in
+    # one place; a size used here needs its rule there (tests/ui/test_qt_sanity.py checks).
     label.setProperty("points", points)
     label.setProperty("bold", bold)
     label.setWordWrap(True)
