@@ -35,8 +35,9 @@ from pos_app.core.journal import Journal, Progress
 from pos_app.core.lock import JournalLock, TerminalBusy
 from pos_app.core.paths import config_path, journal_path, on_network_share
 from pos_app.core.payments import Payment
+from pos_app.core.payments.clock import Clock
+from pos_app.core.payments.service import RECONCILE_BACKOFF, PaymentService
 from pos_app.core.secrets import SecretStore
-from pos_app.core.service import RECONCILE_BACKOFF, PaymentService
 from pos_app.i18n import Message, UserError, msg
 from pos_app.providers.base import Provider
 from pos_app.providers.errors import OutcomeUnknown
@@ -287,13 +288,15 @@ async def build_runtime(
     check_journal: bool = True,
     sandbox_credentials: dict[str, dict[str, str]] | None = None,
     held_lock: JournalLock | None = None,
+    clock: Clock | None = None,
 ) -> Runtime:
     """Assemble a terminal. In training mode without ``sandbox_url`` the sandboxes start here.
     ``journal_progress``, ``check_journal``: see :meth:`Journal.open` (an upgrade of a large
     journal; the whole-file integrity check, which the window runs once it shows).
     ``sandbox_credentials``: what the sandboxes at ``sandbox_url`` said at their start (else
     they are asked).  ``held_lock``: this mode's journal lock, taken already (the window
-    takes it before it shows); it is released with the runtime, or if the start fails."""
+    takes it before it shows); it is released with the runtime, or if the start fails.
+    ``clock``: what the payment drivers read and wait on (a fake in tests)."""
     path = config_path(config_file)
     # Released with the runtime, or at once if the start fails (release twice is harmless).
     cleanups: list[Callable[[], object]] = [held_lock.release] if held_lock else []
@@ -361,7 +364,8 @@ async def build_runtime(
                 await result
         raise
     service = PaymentService(journal=journal, providers=providers, training=training,
-                             reconcile_backoff=reconcile_backoff or RECONCILE_BACKOFF)
+                             reconcile_backoff=reconcile_backoff or RECONCILE_BACKOFF,
+                             clock=clock)
     if config.callbacks.enabled:
         getter = (lambda p, n: credentials.get(p, {}).get(n)) if training else (
             secrets or SecretStore()).get

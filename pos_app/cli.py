@@ -32,9 +32,10 @@ from pos_app.core.logs import setup_logging
 from pos_app.core.money import AmountError, Money, parse_amount, parse_decimal
 from pos_app.core.paths import log_dir
 from pos_app.core.payments import Operation, Payment, utcnow
+from pos_app.core.payments.recorder import PaymentUpdate
+from pos_app.core.payments.service import PaymentService, payout_sale
 from pos_app.core.sale import Sale
 from pos_app.core.secrets import SecretsUnavailable
-from pos_app.core.service import PaymentService, PaymentUpdate, payout_sale
 from pos_app.core.states import OperationState, PaymentState, describe_state
 from pos_app.i18n import UserError, msg
 from pos_app.providers.errors import (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from keyring.backend import KeyringBackend
 from pos_app.app import Mode, Runtime, build_runtime
 from pos_app.backoff import Backoff
 from pos_app.core.money import Money
-from pos_app.core.payments import Payment
+from pos_app.core.payments import Payment, utcnow
 from pos_app.core.sale import Measure, Sale, SaleLine, VatRate
 from pos_app.sandbox.koshelek import Behaviour
 from pos_app.sandbox.testing import SandboxTransport
@@ -144,3 +145,30 @@ enabled = true
 base_url = "{url}/pegas/api/v1"
 status_path = "/transaction"
 """)
+
+
+class FakeClock:
+    """Time that moves only when a payment driver waits (as qutebrowser's ``FakeTimer``):
+    a wait of ``s`` seconds returns at once, ``s`` seconds later; :meth:`advance` moves it
+    by hand.  ``now`` starts at the real time of day, so journaled times compare."""
+
+    def __init__(self) -> None:
+        self._start = utcnow()
+        self._elapsed = 0.0
+        self.waits: list[float] = []
+
+    def monotonic(self) -> float:
+        return self._elapsed
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=self._elapsed)
+
+    def advance(self, seconds: float) -> None:
+        self._elapsed += seconds
+
+    async def wait(self, wake: asyncio.Event, seconds: float) -> None:
+        wake.clear()
+        self.waits.append(seconds)
+        self._elapsed += max(seconds, 0.0)
+        await asyncio.sleep(0)
+

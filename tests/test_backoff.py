@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pos_app.backoff import Backoff
-from pos_app.core.service import RECONCILE_BACKOFF
+from pos_app.core.payments.service import RECONCILE_BACKOFF
 
 
 @pytest.mark.parametrize(("retry", "rand", "asked", "expected"), [

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from pos_app.core.export import Period, export_payments
 from pos_app.core.payments import Payment
+from pos_app.core.payments.service import PaymentService
 from pos_app.core.reconcile import Difference, Reconciler
 from pos_app.core.reports import ShiftReport, count_shift, shift_report
-from pos_app.core.service import PaymentService
 from pos_app.core.shifts import Shift, Shifts
 from pos_app.i18n import UserError, msg
 from pos_app.providers.base import BalanceSource

@@ -24,7 +24,7 @@ from pos_app.core.events import state_label
 from pos_app.core.journal import Journal, new_id, payment_from_row
 from pos_app.core.money import Money, parse_provider_amount
 from pos_app.core.payments import Payment, utcnow
-from pos_app.core.service import PaymentService
+from pos_app.core.payments.service import PaymentService
 from pos_app.core.shifts import Shift
 from pos_app.core.states import PaymentState
 from pos_app.i18n import Message, UserError, msg

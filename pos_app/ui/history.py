@@ -11,7 +11,7 @@ from pos_app.core.events import describe_event, state_word
 from pos_app.core.journal import Journal, PaymentFilter
 from pos_app.core.money import Money
 from pos_app.core.payments import Payment, local_day_start
-from pos_app.core.service import PaymentService
+from pos_app.core.payments.service import PaymentService
 from pos_app.core.states import PaymentState, can_correct, describe_state
 from pos_app.i18n import tr
 from pos_app.ui.qt import (

@@ -58,9 +58,10 @@ if TYPE_CHECKING:
     from pos_app.app import Runtime
     from pos_app.core.backoffice import Backoffice
     from pos_app.core.payments import Payment
+    from pos_app.core.payments.recorder import PaymentUpdate
+    from pos_app.core.payments.service import PaymentService
     from pos_app.core.pin import PinStore
     from pos_app.core.secrets import SecretStore
-    from pos_app.core.service import PaymentService, PaymentUpdate
     from pos_app.core.shifts import Shift, Shifts
     from pos_app.ui.customer import CustomerDisplay
     from pos_app.ui.history import AttentionScreen, HistoryScreen

@@ -6,8 +6,8 @@ import asyncio
 from pathlib import Path
 
 from pos_app.core.config import TerminalConfig
+from pos_app.core.payments.service import PaymentService, ReceiptData
 from pos_app.core.receipt import render_receipt
-from pos_app.core.service import PaymentService, ReceiptData
 from pos_app.i18n import tr
 from pos_app.providers.errors import ProviderError
 from pos_app.ui.qt import (

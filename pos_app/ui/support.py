@@ -37,7 +37,7 @@ from pos_app.ui.qt import (
 )
 
 if TYPE_CHECKING:
-    from pos_app.core.service import PaymentService
+    from pos_app.core.payments.service import PaymentService
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -1664,22 +1664,22 @@ Take a payment for the new sale anyway?</source>
   <context>
     <name>Payment</name>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>A payment can only be resolved as paid, declined, cancelled or expired.</source>
       <translation>Решение по платежу может быть только: оплачен, отклонён, отменён или истёк.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/driver.py" />
       <source>A refund is recorded without its details; check the payment with the provider.</source>
       <translation>Возврат записан без подробностей; проверьте платёж в сервисе.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/messages.py" />
       <source>A refund of this payment is under way: {provider} is asked about it again automatically, and its result is recorded when it answers. The payment itself is settled: nothing to resolve.</source>
       <translation>По этому платежу идёт возврат: {provider} опрашивается автоматически, результат будет записан, когда придёт ответ. Сам платёж завершён: решать нечего.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/messages.py" />
       <source>An internal error stopped the handling of this payment. It is kept in the journal and will be checked again on the next start.</source>
       <translation>Внутренняя ошибка остановила обработку платежа. Он сохранён в журнале и будет проверен снова при следующем запуске.</translation>
     </message>
@@ -1704,12 +1704,12 @@ Take a payment for the new sale anyway?</source>
       <translation>Попросите покупателя перевести ровно эту сумму на:</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>At most {left} can be returned for this payment: that is what was paid.</source>
       <translation>По этому платежу можно вернуть не больше {left}: столько было оплачено.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>At most {left} can be returned for this payment: {paid} was paid, {returned} returned by payouts already.</source>
       <translation>По этому платежу можно вернуть не больше {left}: оплачено {paid}, выплатами уже возвращено {returned}.</translation>
     </message>
@@ -1734,7 +1734,7 @@ Take a payment for the new sale anyway?</source>
       <translation>Отменён</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/messages.py" />
       <source>Cancelled by the cashier.</source>
       <translation>Отменён кассиром.</translation>
     </message>
@@ -1759,12 +1759,12 @@ Take a payment for the new sale anyway?</source>
       <translation>Копировать ссылку</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/messages.py" />
       <source>Corrected by {actor} from the provider's answer: {reason}</source>
       <translation>Исправлено по ответу провайдера ({actor}): {reason}</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>Correcting a payment needs a reason and who decided.</source>
       <translation>Для исправления платежа нужны причина и имя того, кто решил.</translation>
     </message>
@@ -1809,7 +1809,7 @@ Take a payment for the new sale anyway?</source>
       <translation>Как платит покупатель?</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/messages.py" />
       <source>Late payment: the customer paid {amount} after the cashier left the payment. Complete the sale (give the goods), or {advice}</source>
       <translation>Поздняя оплата: покупатель оплатил {amount} после того, как кассир оставил платёж. Завершите продажу (выдайте товар) или {advice}</translation>
     </message>
@@ -1849,22 +1849,22 @@ Take a payment for the new sale anyway?</source>
       <translation>Сервис не ответил. Результат проверяется.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/messages.py" />
       <source>No final answer within {seconds} seconds; the payment was cancelled.</source>
       <translation>Нет окончательного ответа за {seconds} с; платёж отменён.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>Only a paid payment can be refunded; this one is {state}.</source>
       <translation>Вернуть можно только оплаченный платёж; этот — {state}.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>Only a payment recorded as not paid can be corrected this way; this one is {state}.</source>
       <translation>Так можно исправить только платёж, записанный как не оплаченный; этот — «{state}».</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/rules.py" />
       <source>Only {left} can still be refunded.</source>
       <translation>Вернуть можно только {left}.</translation>
     </message>
@@ -1874,12 +1874,12 @@ Take a payment for the new sale anyway?</source>
       <translation>Оплачено</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/messages.py" />
       <source>Paid after its shift was closed: {amount} counts in no Z report. Give the goods and note it for the records, or {advice}</source>
       <translation>Оплачено после закрытия смены: {amount} не входит ни в один Z-отчёт. Выдайте товар и отметьте это для учёта или {advice}</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/messages.py" />
       <source>Paid twice: the customer paid {amount} by {provider} for sale {sale}, which was paid already ({other} by {other_provider}). Give nothing more, and {advice}</source>
       <translation>Оплачено дважды: покупатель заплатил {amount} через {provider} за продажу {sale}, которая уже была оплачена ({other} через {other_provider}). Больше ничего не выдавайте и {advice}</translation>
     </message>
@@ -1919,12 +1919,12 @@ Take a payment for the new sale anyway?</source>
       <translation>Возврат…</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/messages.py" />
       <source>Resolved by {actor}: {reason}</source>
       <translation>Решение принял(а) {actor}: {reason}</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>Resolving a payment needs a reason and who decided.</source>
       <translation>Для решения по платежу нужны причина и имя того, кто решил.</translation>
     </message>
@@ -1934,12 +1934,12 @@ Take a payment for the new sale anyway?</source>
       <translation>Результат пока неизвестен</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>Sale {number} is paid already.</source>
       <translation>Продажа {number} уже оплачена.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>Say what was done about it, and who did it.</source>
       <translation>Напишите, что сделано и кто это сделал.</translation>
     </message>
@@ -1974,12 +1974,12 @@ Take a payment for the new sale anyway?</source>
       <translation>Покупатель ещё может оплатить по ссылке; если оплатит, вы увидите предупреждение.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/messages.py" />
       <source>The customer paid only {paid} of {amount}. Return the {paid} as the store's rules say (e.g. in cash), resolve this payment as not paid, then take the whole sale again.</source>
       <translation>Покупатель оплатил только {paid} из {amount}. Верните {paid} по правилам магазина (например, наличными), решите этот платёж как неоплаченный, затем примите оплату всей продажи заново.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>The customer paid {paid} of sale {number} already, by {provider}: return it and resolve that payment before taking another.</source>
       <translation>Покупатель уже оплатил {paid} продажи {number} через {provider}: верните эти деньги и решите тот платёж, прежде чем принимать новый.</translation>
     </message>
@@ -1999,17 +1999,17 @@ Take a payment for the new sale anyway?</source>
       <translation>Покупатель показывает код в приложении Koshelek; вы его сканируете.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>The last payment for sale {number} is not settled yet ({state}). Check it again, or have the manager resolve it, before taking another: the customer could pay twice.</source>
       <translation>Последний платёж по продаже {number} ещё не завершён ({state}). Проверьте его ещё раз или попросите менеджера решить его, прежде чем принимать новый: покупатель может заплатить дважды.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>The payment changed meanwhile: it is now {state}.</source>
       <translation>Платёж тем временем изменился: сейчас он «{state}».</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>The payment changed while you decided: it is now {state}. Look at it again.</source>
       <translation>Пока вы решали, платёж изменился: теперь он «{state}». Посмотрите на него ещё раз.</translation>
     </message>
@@ -2019,47 +2019,47 @@ Take a payment for the new sale anyway?</source>
       <translation>Платёж сохранён и проверяется автоматически. Не принимайте другую оплату за эту продажу, пока он не решится.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/messages.py" />
       <source>The payment link was lost in a failure, so the payment is cancelled and cannot be paid twice. Start it again.</source>
       <translation>Ссылка на оплату потеряна из-за сбоя, поэтому платёж отменён и не может быть оплачен дважды. Начните оплату заново.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/recorder.py" />
       <source>The payment method “{name}” is not enabled on this terminal.</source>
       <translation>Способ оплаты «{name}» не включён на этом терминале.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>The payment of {amount} by {provider} for sale {sale} is not settled yet ({state}): the customer may have paid it. Taking another payment may charge them twice; if the first one turns out paid, an alert will say to return it.</source>
       <translation>Платёж {amount} через {provider} за продажу {sale} ещё не завершён ({state}): покупатель, возможно, уже заплатил. Новая оплата может списать деньги дважды; если первый платёж окажется оплаченным, появится предупреждение вернуть деньги.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>The terminal is shutting down.</source>
       <translation>Терминал завершает работу.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>There is no payment {id}.</source>
       <translation>Платежа {id} нет.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>This payment is not settled ({state}): resolve it instead.</source>
       <translation>Этот платёж не завершён ({state}): решите его итог вместо этого.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>This payment is still in progress at {provider}: the customer may still pay. Cancel it, or wait for its result.</source>
       <translation>Платёж ещё идёт в {provider}: покупатель может успеть оплатить. Отмените его или дождитесь результата.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>This payment is {state} already; it cannot be resolved as {outcome}.</source>
       <translation>Платёж уже в состоянии «{state}»; отметить его как «{outcome}» нельзя.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>This payout was made to {method} {number}; give that destination to finish it.</source>
       <translation>Эта выплата сделана на {method} {number}; укажите эти реквизиты, чтобы её завершить.</translation>
     </message>
@@ -2104,27 +2104,27 @@ Take a payment for the new sale anyway?</source>
       <translation>Ожидание покупателя…</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/messages.py" />
       <source>refund it: History → the payment → Refund.</source>
       <translation>сделайте возврат: История → платёж → Возврат.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/messages.py" />
       <source>return it by a payout: History → the payment → Refund.</source>
       <translation>верните деньги выплатой: История → платёж → Возврат.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/messages.py" />
       <source>return the money as the store's rules say (e.g. in cash): refunds through {provider} are not available on this terminal. Then mark the payment as dealt with.</source>
       <translation>верните деньги по правилам магазина (например, наличными): возвраты через {provider} на этой кассе недоступны. Затем нажмите у платежа «Отметить как решённое».</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/rules.py" />
       <source>{provider} can only refund the whole payment.</source>
       <translation>{provider} возвращает только весь платёж целиком.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/messages.py" />
       <source>{provider} cannot be asked about this payment without its transaction id: check it in the provider's cabinet.</source>
       <translation>О платеже без номера транзакции {provider} спросить нельзя: проверьте его в кабинете провайдера.</translation>
     </message>
@@ -2134,52 +2134,52 @@ Take a payment for the new sale anyway?</source>
       <translation>{provider} не умеет отменять платежи: по ссылке можно заплатить до {time}. Если покупатель оплатит позже, появится предупреждение, и эти деньги нужно будет вернуть. Перестать ждать этот платёж?</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>{provider} could not be asked: {why}</source>
       <translation>Не удалось запросить {provider}: {why}</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>{provider} does not know this payment: nothing to correct.</source>
       <translation>{provider} не знает этот платёж: исправлять нечего.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>{provider} does not make payouts.</source>
       <translation>{provider} не делает выплат.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>{provider} does not report a balance.</source>
       <translation>{provider} не сообщает баланс.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>{provider} does not support refunds from the register.</source>
       <translation>{provider} не поддерживает возвраты с кассы.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/recorder.py" />
       <source>{provider} issues no receipt files.</source>
       <translation>{provider} не выдаёт файлы чеков.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/rules.py" />
       <source>{provider} refunds amounts, not items.</source>
       <translation>{provider} возвращает суммы, а не товары.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/messages.py" />
       <source>{provider} reports this payment as paid, but it was recorded as {state} here. Do not take the money again: give the goods (History → the payment → Check with the provider… records it as paid), or return it.</source>
       <translation>{provider} сообщает, что этот платёж оплачен, хотя здесь он записан как «{state}». Не берите деньги повторно: выдайте товар (История → платёж → «Сверить с провайдером…» запишет его как оплаченный) или верните деньги.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>{provider} says this payment is {state}: nothing to correct.</source>
       <translation>{provider} сообщает, что платёж «{state}»: исправлять нечего.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/service.py" />
+      <location filename="../../pos_app/core/payments/messages.py" />
       <source>{provider} still reports the payment as in progress after it expired.</source>
       <translation>{provider} всё ещё сообщает, что платёж в процессе, хотя его срок истёк.</translation>
     </message>

@@ -15,7 +15,7 @@ import pytest
 
 from pos_app.app import Runtime
 from pos_app.core.money import Money
-from pos_app.core.service import PaymentUpdate
+from pos_app.core.payments.recorder import PaymentUpdate
 from pos_app.core.states import OperationState, PaymentState
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.testing import SandboxTransport

@@ -19,16 +19,17 @@ from pos_app.backoff import Backoff
 from pos_app.core.journal import new_id
 from pos_app.core.money import AmountError, Money
 from pos_app.core.payments import Payment, utcnow
-from pos_app.core.refunds import sale_items
-from pos_app.core.service import (
+from pos_app.core.payments.clock import SystemClock
+from pos_app.core.payments.messages import (
     AUTO_CANCEL,
     LATE_PAYMENT,
     RETURN_BY_PAYOUT,
     RETURN_BY_REFUND,
     RETURN_ELSEWHERE,
-    PaymentUpdate,
-    _Driver,
 )
+from pos_app.core.payments.recorder import PaymentUpdate, Recorder
+from pos_app.core.payments.service import RECONCILE_BACKOFF
+from pos_app.core.refunds import sale_items
 from pos_app.core.states import OperationState, PaymentState
 from pos_app.i18n import UserError
 from pos_app.providers.base import PaymentRequest, RemotePayment, RemoteState
@@ -36,7 +37,14 @@ from pos_app.providers.errors import Rejected
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.koshelek import KoshelekSandbox
 from pos_app.sandbox.testing import SandboxTransport
-from tests.helpers import customer, grocery_sale, simple_sale, training_runtime, wait_state
+from tests.helpers import (
+    FakeClock,
+    customer,
+    grocery_sale,
+    simple_sale,
+    training_runtime,
+    wait_state,
+)
 
 S = PaymentState
 CHECKOUT = "/koshelek/api/v1/merchant/checkout"
@@ -193,6 +201,21 @@ async def test_no_final_status_cancels_automatically(sandbox: SandboxTransport,
     await runtime.aclose()
 
 
+async def test_the_drivers_wait_on_the_clock_they_are_given(sandbox: SandboxTransport) -> None:
+    """Koshelek's 30 s without a final status (spec §4.4), in no real time: every wait of the
+    driver is the clock's, so a fake clock runs it through at once and exactly."""
+    clock = FakeClock()
+    runtime = await training_runtime(sandbox, clock=clock)
+    payment = await pay(runtime, sandbox, mode="never")
+    assert payment.state is S.CANCELLED
+    assert payment.reason == AUTO_CANCEL.with_params(seconds=30)
+    assert clock.monotonic() == pytest.approx(30.0)  # the cancel is due at 30 s, not later
+    policy = runtime.service.provider("koshelek").poll_policy
+    assert clock.waits[0] == pytest.approx(policy.first_delay)
+    assert all(wait <= policy.interval + 1e-9 for wait in clock.waits)
+    await runtime.aclose()
+
+
 async def test_full_and_partial_refunds(runtime: Runtime, sandbox: SandboxTransport) -> None:
     payment = await pay(runtime, sandbox, delay_ms=0)
     one_milk = await runtime.service.refund(payment.id, quantities={0: Decimal(1)})
@@ -306,7 +329,8 @@ async def test_lost_answer_after_commit_is_one_payment(runtime: Runtime,
 
 
 async def _journal_attempt(runtime: Runtime, sandbox: SandboxTransport, state: PaymentState,
-                           **behaviour: Any) -> tuple[Payment, PaymentRequest]:
+                           *, age_s: float = 2, **behaviour: Any,
+                           ) -> tuple[Payment, PaymentRequest]:
     """A payment as a crashed process left it: journaled, maybe sent, never answered."""
     provider = runtime.service.provider("koshelek")
     sale = await runtime.journal.add_sale(simple_sale())
@@ -314,7 +338,7 @@ async def _journal_attempt(runtime: Runtime, sandbox: SandboxTransport, state: P
     request = PaymentRequest(key=str(uuid.uuid4()), order_id=sale.order_id,
                              amount_minor=sale.total.minor, currency="RUB", description="",
                              items=sale_items(sale), options=options)
-    now = utcnow() - timedelta(seconds=2)
+    now = utcnow() - timedelta(seconds=age_s)
     payment = Payment(id=new_id(), sale_id=sale.id, provider="koshelek", state=S.DRAFT,
                       amount=sale.total, key=request.key, request=request, created_at=now,
                       updated_at=now)
@@ -360,14 +384,11 @@ async def test_recovery_discards_drafts(crashed: Runtime, sandbox: SandboxTransp
 
 async def test_recovered_pending_payment_is_cancelled_after_the_wait(
         crashed: Runtime, sandbox: SandboxTransport) -> None:
-    payment, request = await _journal_attempt(crashed, sandbox, S.CREATING, mode="never")
+    payment, request = await _journal_attempt(crashed, sandbox, S.CREATING, mode="never",
+                                              age_s=60)  # the crash was a minute ago
     remote = await crashed.service.provider("koshelek").create(request)
     await crashed.journal.update_payment(payment.id, to=S.PENDING, event="create_answered",
                                          provider_ref=remote.provider_ref)
-    old = utcnow() - timedelta(seconds=60)  # the crash happened a minute ago
-    await crashed.journal._run(crashed.journal.conn.execute,
-                               "UPDATE payments SET created_at = ? WHERE id = ?",
-                               (old.isoformat(timespec="milliseconds"), payment.id))
     await crashed.service.start()
     cancelled = await wait_state(crashed, payment.id, "CANCELLED")
     assert cancelled.reason is not None
@@ -377,13 +398,14 @@ async def test_recovered_pending_payment_is_cancelled_after_the_wait(
 async def test_final_states_never_move_back(runtime: Runtime, sandbox: SandboxTransport) -> None:
     payment = await pay(runtime, sandbox, delay_ms=0)
     service = runtime.service
-    same = await service._apply(payment, RemotePayment(state=RemoteState.PENDING,
+    recorder = Recorder(runtime.journal, service.providers, backoff=RECONCILE_BACKOFF)
+    same = await recorder.apply(payment, RemotePayment(state=RemoteState.PENDING,
                                                        raw_status="pending"), "late")
     assert same.state is S.PAID
     declined = await pay(runtime, sandbox, mode="decline", delay_ms=0)
     alerts: list[PaymentUpdate] = []
-    service.subscribe(lambda u: alerts.append(u) if u.alert else None)
-    await service._apply(declined, RemotePayment(state=RemoteState.PAID, raw_status="accepted"),
+    recorder.subscribe(lambda u: alerts.append(u) if u.alert else None)
+    await recorder.apply(declined, RemotePayment(state=RemoteState.PAID, raw_status="accepted"),
                          "late")
     after = await service.get(declined.id)
     assert after.state is S.DECLINED
@@ -401,10 +423,10 @@ async def test_late_payment_after_the_cashier_left_alerts(runtime: Runtime,
     payment = await runtime.service.start_payment(simple_sale(), "koshelek", {"barcode": barcode})
     await wait_state(runtime, payment.id, "PENDING")
     left = await runtime.journal.update_payment(payment.id, event="abandoned", abandoned=True)
-    service = runtime.service
+    recorder = Recorder(runtime.journal, runtime.service.providers, backoff=RECONCILE_BACKOFF)
     alerts: list[PaymentUpdate] = []
-    service.subscribe(lambda u: alerts.append(u) if u.alert else None)
-    paid = await service._apply(left, RemotePayment(state=RemoteState.PAID,
+    recorder.subscribe(lambda u: alerts.append(u) if u.alert else None)
+    paid = await recorder.apply(left, RemotePayment(state=RemoteState.PAID,
                                                     raw_status="accepted"), "status")
     assert paid.state is S.PAID
     assert alerts[0].alert == LATE_PAYMENT.with_params(amount=payment.amount,
@@ -465,7 +487,7 @@ async def test_a_transaction_the_provider_does_not_know_needs_a_person(
     assert stuck.state is S.PENDING
     assert stuck.attention is not None
     assert "does not know this payment" in stuck.attention.english()
-    assert payment.id not in crashed.service._drivers  # no endless retries
+    assert not crashed.service.following(payment.id)  # no endless retries
 
 
 async def test_in_processing_on_checkout_is_asked_again_not_declined(
@@ -493,7 +515,7 @@ async def test_a_journal_that_cannot_be_written_stops_before_sending(
     assert "cannot be written" in errors[-1].error.english()
 
 
-async def test_a_wait_that_is_already_due_starts_no_task(runtime: Runtime) -> None:
+async def test_a_wait_that_is_already_due_starts_no_task() -> None:
     """A task cancelled before it ran warns "coroutine … was never awaited" when the loop ends
     (seen in CI); a zero wait must not create one."""
     loop = asyncio.get_running_loop()
@@ -504,13 +526,13 @@ async def test_a_wait_that_is_already_due_starts_no_task(runtime: Runtime) -> No
         created.append(coro)
         return asyncio.Task(coro, loop=loop, **kw)
 
-    driver = _Driver("p")
+    clock, wake = SystemClock(), asyncio.Event()
     loop.set_task_factory(counting)
     try:
-        await runtime.service._sleep(driver, 0)
-        await runtime.service._sleep(driver, -1.5)  # overdue
+        await clock.wait(wake, 0)
+        await clock.wait(wake, -1.5)  # overdue
         assert created == []
-        await runtime.service._sleep(driver, 0.01)  # a real wait waits on the wake event
+        await clock.wait(wake, 0.01)  # a real wait waits on the wake event
         assert len(created) == 1
     finally:
         loop.set_task_factory(default)

@@ -15,7 +15,8 @@ import pytest
 from pos_app.app import Runtime
 from pos_app.core.money import Money
 from pos_app.core.payments import utcnow
-from pos_app.core.service import LATE_PAYMENT, RETURN_BY_REFUND, PaymentUpdate
+from pos_app.core.payments.messages import LATE_PAYMENT, RETURN_BY_REFUND
+from pos_app.core.payments.recorder import PaymentUpdate
 from pos_app.core.states import OperationState, PaymentState
 from pos_app.i18n import UserError
 from pos_app.providers.paymega import callbacks
@@ -103,7 +104,7 @@ async def test_cashier_leaves_then_the_customer_pays_late(terminal: Runtime,
     pending = await start(terminal)
     left = await terminal.service.cancel(pending.id)
     assert (left.state, left.abandoned) == (S.PENDING, True)  # no cancel in Paymega: watched
-    assert pending.id in terminal.service._drivers
+    assert terminal.service.following(pending.id)
     async with http_client(sandbox) as client:
         await client.post(f"/_sandbox/paymega/invoices/{pending.provider_ref}/pay")
     terminal.service.notify(pending.provider_ref)

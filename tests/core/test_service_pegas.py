@@ -162,7 +162,7 @@ async def test_an_orphan_is_handed_to_a_person(sandbox: SandboxTransport,
     assert stuck.state is S.UNKNOWN
     assert stuck.attention is not None
     assert "Check it in the Pegas-kassa cabinet" in stuck.attention.english()
-    assert payment.id not in runtime.service._drivers
+    assert not runtime.service.following(payment.id)
     await runtime.aclose()
 
 

@@ -16,7 +16,7 @@ import pytest
 from pos_app.app import Runtime
 from pos_app.backoff import Backoff
 from pos_app.core.payments import Payment
-from pos_app.core.service import PaymentUpdate
+from pos_app.core.payments.recorder import PaymentUpdate
 from pos_app.core.states import PaymentState
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.testing import SandboxTransport

@@ -22,8 +22,8 @@ from pos_app.core.logs import setup_logging
 from pos_app.core.money import Money
 from pos_app.core.packed import pack
 from pos_app.core.paths import log_dir
+from pos_app.core.payments.recorder import PaymentUpdate
 from pos_app.core.secrets import SecretStore
-from pos_app.core.service import PaymentUpdate
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.server import SandboxServer
 from tests.helpers import simple_sale, write_live_config_all_providers

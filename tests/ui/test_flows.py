@@ -7,7 +7,7 @@ from typing import Any, TypeVar, overload
 
 from pytestqt.qtbot import QtBot
 
-from pos_app.core.service import PaymentUpdate
+from pos_app.core.payments.recorder import PaymentUpdate
 from pos_app.core.states import PaymentState
 from pos_app.sandbox.testing import SandboxTransport
 from pos_app.ui.main_window import MainWindow

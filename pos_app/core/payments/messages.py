@@ -1,0 +1,48 @@
+"""What the payment drivers tell a person: alerts and reasons written with a payment.
+
+Each is a :class:`~pos_app.i18n.Message` in the "Payment" translation context; the
+parameters are filled where it is raised.
+"""
+
+from pos_app.i18n import Message
+
+C = "Payment"
+
+AUTO_CANCEL = Message(C, "No final answer within {seconds} seconds; the payment was cancelled.")
+CANCELLED_BY_CASHIER = Message(C, "Cancelled by the cashier.")
+LATE_PAYMENT = Message(C, "Late payment: the customer paid {amount} after the cashier left the "
+                          "payment. Complete the sale (give the goods), or {advice}")
+# Paid there, ended unpaid here (a cancel not honoured, a "not paid" decided by hand).
+PAID_AFTER_END = Message(C, "{provider} reports this payment as paid, but it was recorded as "
+                            "{state} here. Do not take the money again: give the goods "
+                            "(History → the payment → Check with the provider… records it as "
+                            "paid), or return it.")
+DRIVER_FAILED = Message(C, "An internal error stopped the handling of this payment. It is kept "
+                           "in the journal and will be checked again on the next start.")
+# The register cannot take "the rest" of a sale (another way asks for the whole amount: a
+# walk paid 160 for a 100 sale): the part paid goes back first, then the sale is paid whole.
+UNDERPAID = Message(C, "The customer paid only {paid} of {amount}. Return the {paid} as the "
+                       "store's rules say (e.g. in cash), resolve this payment as not paid, "
+                       "then take the whole sale again.")
+# How the money goes back, by what the provider allows on this terminal (an alert must never
+# send a person to a button that is off).
+PAID_TWICE = Message(C, "Paid twice: the customer paid {amount} by {provider} for sale {sale}, "
+                        "which was paid already ({other} by {other_provider}). Give nothing more, "
+                        "and {advice}")
+RETURN_BY_REFUND = Message(C, "refund it: History → the payment → Refund.")
+RETURN_BY_PAYOUT = Message(C, "return it by a payout: History → the payment → Refund.")
+RETURN_ELSEWHERE = Message(C, "return the money as the store's rules say (e.g. in cash): refunds "
+                              "through {provider} are not available on this terminal. Then mark "
+                              "the payment as dealt with.")
+LINK_LOST = Message(C, "The payment link was lost in a failure, so the payment is cancelled and "
+                       "cannot be paid twice. Start it again.")
+RESOLVED = Message(C, "Resolved by {actor}: {reason}")
+REFUND_UNDER_WAY = Message(C, "A refund of this payment is under way: {provider} is asked "
+                              "about it again automatically, and its result is recorded when "
+                              "it answers. The payment itself is settled: nothing to resolve.")
+PAID_AFTER_Z = Message(C, "Paid after its shift was closed: {amount} counts in no Z report. "
+                          "Give the goods and note it for the records, or {advice}")
+NO_TRANSACTION_ID = Message(C, "{provider} cannot be asked about this payment without its "
+                               "transaction id: check it in the provider's cabinet.")
+CORRECTED = Message(C, "Corrected by {actor} from the provider's answer: {reason}")
+STILL_PENDING = Message(C, "{provider} still reports the payment as in progress after it expired.")
