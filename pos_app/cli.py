@@ -33,7 +33,8 @@ from pos_app.core.money import AmountError, Money, parse_amount, parse_decimal
 from pos_app.core.paths import log_dir
 from pos_app.core.payments import Operation, Payment, utcnow
 from pos_app.core.payments.recorder import PaymentUpdate
-from pos_app.core.payments.service import PaymentService, payout_sale
+from pos_app.core.payments.rules import standing_attempt
+from pos_app.core.payments.service import PaidThere, PaymentService, payout_sale
 from pos_app.core.sale import Sale
 from pos_app.core.secrets import SecretsUnavailable
 from pos_app.core.states import OperationState, PaymentState, describe_state
@@ -390,39 +391,21 @@ def _reference(text: str | None, as_json: bool) -> str:
 
 async def _order_so_far(runtime: Runtime, sale: Sale, kind: str,
                         as_json: bool) -> tuple[Sale, Payment | None]:
-    """A ``pay --reference`` (or ``withdraw --reference``) seen before: its sale, and the
-    attempt that still stands for that order (paid, refunded or not finished), which must not
-    be made again.  None if every attempt ended unpaid: a new one is made for the same sale."""
-    earlier = await runtime.journal.sale_by_reference(sale.reference)
-    if earlier is None:
-        return sale, None
-    known, attempts = earlier
-    if known.total != sale.total or any(p.kind != kind for p in attempts):
-        used_by = _noun(attempts[0].kind if attempts else kind)  # one sale, one kind
-        _fail(EXIT_USAGE, f"reference {sale.reference!r} is already used by sale "
-                          f"{known.number}: a {used_by} of {known.total}", as_json)
-    payment = _standing(attempts)
-    if payment is None and (paid := await runtime.service.recheck_unpaid(attempts)):
-        # Ended unpaid here, paid there (a cancel not honoured): never charged again.
-        _fail(EXIT_UNKNOWN, UserError(msg(
-            "CLI", "Reference {reference}: payment {id} ended {state} here, but the provider "
-                   "says it was paid. It is not charged again; a person must check it.",
-            reference=sale.reference, id=paid[-1].id, state=paid[-1].state.value)), as_json)
-    if payment is not None:
-        _say(f"Reference {sale.reference!r} already has {_noun(kind)} {payment.id} "
-             f"({payment.state.value}); it is not made again.")
-        if payment.state is PaymentState.UNKNOWN:  # ask the provider once, as `status` does
-            [payment] = await runtime.service.reconcile([payment.id], timeout=30)
-    return known, payment
+    """``pay --reference`` / ``withdraw --reference``: the core's rule
+    (:meth:`PaymentService.order_for_reference`), said on the terminal; exit 2 for a
+    reference of another order, 3 for one paid there but not here."""
+    try:
+        known, standing = await runtime.service.order_for_reference(sale, kind)
+    except PaidThere as exc:
+        _fail(EXIT_UNKNOWN, exc, as_json)
+    if standing is not None:
+        _say(f"Reference {sale.reference!r} already has {_noun(kind)} {standing.id} "
+             f"({standing.state.value}); it is not made again.")
+    return known, standing
 
 
 def _noun(kind: str) -> str:
     return "payout" if kind == "withdrawal" else "payment"
-
-
-def _standing(attempts: Sequence[Payment]) -> Payment | None:
-    """The newest attempt that did not end unpaid (declined, cancelled, expired)."""
-    return next((p for p in reversed(attempts) if not p.state.ended_unpaid), None)
 
 
 async def _outcome(service: PaymentService, payment: Payment, args: argparse.Namespace,
@@ -463,7 +446,7 @@ async def _find(runtime: Runtime, text: str, as_json: bool) -> Payment:
     by_reference = await runtime.journal.sale_by_reference(text)
     if by_reference is not None and by_reference[1]:
         attempts = by_reference[1]
-        return _standing(attempts) or attempts[-1]
+        return standing_attempt(attempts) or attempts[-1]
     matches = await runtime.journal.find_payments(text)
     if not matches and len(text.strip()) < MIN_ID_PREFIX:
         _fail(EXIT_USAGE, f"{text!r} is too short to name a payment: give at least "
@@ -561,34 +544,18 @@ async def cmd_refund(args: argparse.Namespace) -> int:
         amount: Money | None = None
         if args.amount:
             amount = parse_amount(args.amount, payment.amount.currency)
-        if reference:
-            earlier = await _refund_so_far(runtime, payment, reference, amount, args.json)
-            if earlier is not None:
-                return await _refund_outcome(runtime, earlier, args)
+        earlier = await runtime.service.earlier_refund(payment.id, reference, amount) \
+            if reference else None
+        if earlier is not None:
+            _say(f"Reference {reference!r} already has refund {earlier.id} "
+                 f"({earlier.state.value}); it is not made again.")
+            return await _refund_outcome(runtime, earlier, args)
         quantities = _quantities(args.item) if args.item else None
         operation = await runtime.service.refund(payment.id, amount=amount,
                                                  quantities=quantities, reason=args.reason,
                                                  reference=reference)
         return await _refund_outcome(runtime, operation, args)
     return await _with_runtime(args, body)
-
-
-async def _refund_so_far(runtime: Runtime, payment: Payment, reference: str,
-                         amount: Money | None, as_json: bool) -> Operation | None:
-    """A ``refund --reference`` seen before: that refund (asked about again if its answer
-    was lost), which must not be made twice; None if the reference is new."""
-    operation = await runtime.journal.operation_by_reference(reference)
-    if operation is None:
-        return None
-    if operation.payment_id != payment.id or (
-            amount is not None and amount.minor != operation.amount_minor):
-        _fail(EXIT_USAGE, f"reference {reference!r} is already used by refund {operation.id} "
-                          f"of payment {operation.payment_id}", as_json)
-    _say(f"Reference {reference!r} already has refund {operation.id} "
-         f"({operation.state.value}); it is not made again.")
-    if operation.state is OperationState.SENT:  # its answer was lost: resent, same key
-        operation = await runtime.service.operation_answer(operation)
-    return operation
 
 
 async def _refund_outcome(runtime: Runtime, operation: Operation,

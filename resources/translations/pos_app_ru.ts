@@ -86,11 +86,6 @@
     </message>
     <message>
       <location filename="../../pos_app/cli.py" />
-      <source>Reference {reference}: payment {id} ended {state} here, but the provider says it was paid. It is not charged again; a person must check it.</source>
-      <translation>Ссылка {reference}: платёж {id} здесь завершён как {state}, но провайдер сообщает, что он оплачен. Повторно деньги не списываются; платёж должен проверить человек.</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/cli.py" />
       <source>This terminal takes payments in {mine}; --currency {asked} cannot be used.</source>
       <translation>Эта касса принимает платежи в {mine}; --currency {asked} использовать нельзя.</translation>
     </message>
@@ -1909,6 +1904,11 @@ Take a payment for the new sale anyway?</source>
       <translation>Чек</translation>
     </message>
     <message>
+      <location filename="../../pos_app/core/payments/service.py" />
+      <source>Reference {reference}: payment {id} ended {state} here, but the provider says it was paid. It is not charged again; a person must check it.</source>
+      <translation>Ссылка {reference}: платёж {id} здесь завершён как {state}, но платёжный сервис сообщает, что он оплачен. Повторно деньги не списываются; платёж должен проверить человек.</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/core/states.py" />
       <source>Refunded.</source>
       <translation>Возвращён.</translation>
@@ -2035,6 +2035,16 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/core/payments/service.py" />
+      <source>The reference {reference} is already used by refund {id} of payment {payment}.</source>
+      <translation>Ссылка {reference} уже использована возвратом {id} платежа {payment}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/payments/service.py" />
+      <source>The reference {reference} is already used by sale {number}: {what} of {amount}.</source>
+      <translation>Ссылка {reference} уже использована продажей {number}: {what} на {amount}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/payments/service.py" />
       <source>The terminal is shutting down.</source>
       <translation>Терминал завершает работу.</translation>
     </message>
@@ -2102,6 +2112,16 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/core/states.py" />
       <source>Waiting for the customer…</source>
       <translation>Ожидание покупателя…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/payments/service.py" />
+      <source>a payment</source>
+      <translation>платёж</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/payments/service.py" />
+      <source>a payout</source>
+      <translation>выплата</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/payments/messages.py" />

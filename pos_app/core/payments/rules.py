@@ -10,7 +10,7 @@ machine"); the providers' statuses: ``../shared/specs/koshelek-pay.md`` §6,
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -213,6 +213,12 @@ def next_poll_at(policy: PollPolicy, *, last_poll: float | None, acked_at: float
     if poll_now:
         due = min(due, (last_poll or 0.0) + MIN_POLL_GAP)
     return due
+
+
+def standing_attempt(attempts: Sequence[Payment]) -> Payment | None:
+    """The attempt that stands for an order: the newest that did not end unpaid (declined,
+    cancelled, expired) — paid, refunded or not finished.  None: all ended unpaid."""
+    return next((p for p in reversed(attempts) if not p.state.ended_unpaid), None)
 
 
 def refunds_so_far(operations: Iterable[Operation]) -> list[list[refunds.ReturnedLine]]:

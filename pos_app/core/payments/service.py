@@ -65,6 +65,19 @@ C = "Payment"
 RECONCILE_BACKOFF = Backoff(first_s=1.0, cap_s=60.0)  # status re-reads after a failed one
 
 
+_WHAT = {"payment": Message(C, "a payment"), "withdrawal": Message(C, "a payout")}
+
+
+class ReferenceInUse(UserError):
+    """A caller's reference names another order or refund (another amount, kind or payment):
+    nothing is made under it."""
+
+
+class PaidThere(UserError):
+    """Every attempt for a reference ended unpaid here, but a provider says one was paid:
+    nothing is charged again until a person has looked."""
+
+
 @dataclass
 class _Running:
     driver: PaymentDriver
@@ -214,6 +227,45 @@ class PaymentService:
         self._ensure_driver(payment_id)
         return payment
 
+    async def order_for_reference(self, sale: Sale, kind: str = "payment",
+                                  ) -> tuple[Sale, Payment | None]:
+        """The caller's idempotency rule for an order it names by ``sale.reference`` (the
+        command line's ``--reference``; the window's payouts): a second request for the
+        same order is never a second charge or payout.
+
+        Returns the journaled sale of the reference (``sale`` itself when the reference is
+        new or empty) and the attempt that still stands for it (paid, refunded, or not
+        finished; an UNKNOWN one asked about once more), which is to be reported, not made
+        again; None when a new attempt may be made for the returned sale (every earlier one
+        ended unpaid).  ``kind``: "payment" or "withdrawal".
+
+        Raises :class:`ReferenceInUse` when the reference names an order of another amount
+        or kind, :class:`PaidThere` when an attempt ended unpaid here but its provider says
+        it was paid (a cancel not honoured): never charged again, a person must look.
+        """
+        if not sale.reference:
+            return sale, None
+        earlier = await self.journal.sale_by_reference(sale.reference)
+        if earlier is None:
+            return sale, None
+        known, attempts = earlier
+        if known.total != sale.total or any(p.kind != kind for p in attempts):
+            used_by = attempts[0].kind if attempts else kind  # one sale, one kind
+            raise ReferenceInUse(msg(
+                C, "The reference {reference} is already used by sale {number}: "
+                   "{what} of {amount}.", reference=sale.reference, number=known.label,
+                what=_WHAT[used_by], amount=known.total))
+        standing = rules.standing_attempt(attempts)
+        if standing is None and (paid := await self.recheck_unpaid(attempts)):
+            raise PaidThere(msg(
+                C, "Reference {reference}: payment {id} ended {state} here, but the provider "
+                   "says it was paid. It is not charged again; a person must check it.",
+                reference=sale.reference, id=paid[-1].id,
+                state=state_label(paid[-1].state.value)))
+        if standing is not None and standing.state is S.UNKNOWN:
+            [standing] = await self.reconcile([standing.id], timeout=30)
+        return known, standing
+
     async def check_new_attempt(self, sale: Sale) -> None:
         """Refuse another payment for a sale that is paid, or whose last attempt may still be
         paid (in progress, or its outcome unknown): the customer could pay twice.  An attempt
@@ -322,8 +374,14 @@ class PaymentService:
 
         Returns the operation once the provider answered (DONE, REJECTED or PENDING),
         or still SENT if the answer was lost — the driver then keeps resending it.
-        ``reference``: the caller's own, unique per refund (the journal refuses a second).
+        ``reference``: the caller's idempotency key for this refund: a refund asked again
+        under it returns the first one as it is now (resent, same key, if its answer was
+        lost), never a second.  :class:`ReferenceInUse` when it names a refund of another
+        payment or amount.  UserError naming what the provider or the payment does not allow.
         """
+        if reference and (earlier := await self.earlier_refund(
+                payment_id, reference, amount)) is not None:
+            return earlier
         payment, provider, plan = await self._refund_plan(payment_id, amount, quantities)
         key = provider.new_operation_key(payment_id, "refund")
         request = RefundRequest(key=key, amount_minor=plan.amount.minor,
@@ -341,6 +399,24 @@ class PaymentService:
             operation, payment_to=S.REFUNDING, event="refund_sent")
         self._r.emit(PaymentUpdate(payment, operation))
         return await self.operation_answer(operation)
+
+    async def earlier_refund(self, payment_id: str, reference: str,
+                             amount: Money | None = None) -> Operation | None:
+        """The refund already made under ``reference`` for this payment (and ``amount``, if
+        given), as it is now — resent, same key, if its answer was lost; None if the reference
+        is new.  :class:`ReferenceInUse` when it names a refund of another payment or amount.
+        :meth:`refund` applies it itself; a caller asks first to say so."""
+        operation = await self.journal.operation_by_reference(reference)
+        if operation is None:
+            return None
+        if operation.payment_id != payment_id or (
+                amount is not None and amount.minor != operation.amount_minor):
+            raise ReferenceInUse(msg(C, "The reference {reference} is already used by refund "
+                                        "{id} of payment {payment}.", reference=reference,
+                                     id=operation.id, payment=operation.payment_id))
+        if operation.state is OperationState.SENT:  # its answer was lost: resent, same key
+            return await self.operation_answer(operation)
+        return operation
 
     async def refund_amount(self, payment_id: str, *, amount: Money | None = None,
                             quantities: Mapping[int, Decimal] | None = None) -> Money:
