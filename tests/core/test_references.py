@@ -25,7 +25,7 @@ async def pay_order(runtime: Runtime, sandbox: SandboxTransport, sale: Sale,
                     **behaviour: object) -> tuple[Sale, str]:
     known, standing = await runtime.service.order_for_reference(sale)
     assert standing is None
-    barcode = customer(sandbox, **behaviour)["barcode"]  # type: ignore[arg-type]
+    barcode = customer(sandbox, **behaviour)["barcode"]
     payment = await runtime.service.pay(known, "koshelek", {"barcode": barcode})
     return known, payment.id
 
