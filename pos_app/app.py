@@ -364,6 +364,7 @@ async def build_runtime(
                 await result
         raise
     service = PaymentService(journal=journal, providers=providers, training=training,
+                             currency=config.currency,
                              reconcile_backoff=reconcile_backoff or RECONCILE_BACKOFF,
                              clock=clock)
     if config.callbacks.enabled:

@@ -729,7 +729,7 @@ async def cmd_history(args: argparse.Namespace) -> int:
     async def body(runtime: Runtime) -> int:
         states = tuple(PaymentState(s.upper()) for s in args.state) if args.state else ()
         flt = PaymentFilter(providers=tuple(args.provider or ()), states=states,
-                            text=args.search or "")
+                            text=args.search or "", currency=runtime.config.currency)
         found = await runtime.journal.list_payments(flt, limit=args.limit)
         for payment in found:
             if args.json:

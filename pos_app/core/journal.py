@@ -530,7 +530,9 @@ def _json_default(value: object) -> object:
 
 @dataclass(frozen=True)
 class PaymentFilter:
-    """History search. ``text`` matches ids, order ids, provider references and amounts."""
+    """History search. ``text`` matches ids, keys, provider references, sale numbers and
+    order references — and amounts, when ``currency`` (the terminal's) says how to read one
+    ("1499", "10,05"; its minor digits)."""
 
     providers: tuple[str, ...] = ()
     states: tuple[PaymentState, ...] = ()
@@ -539,6 +541,7 @@ class PaymentFilter:
     text: str = ""
     training: bool | None = None
     needs_attention: bool = False  # UNKNOWN, or flagged for a person
+    currency: str | None = None
 
 
 # -- the journal -------------------------------------------------------------------------
@@ -1161,10 +1164,10 @@ def _filter_sql(flt: PaymentFilter, *, steer: bool = True) -> tuple[list[str], l
         if number:  # a sale number as printed on the receipt (S000042-…)
             clauses.append("p.sale_id IN (SELECT id FROM sales WHERE number = ?)")
             params.append(int(number.group(1)))
-        minor = _amount_minor(text)
+        minor = _amount_minor(text, flt.currency) if flt.currency else None
         if minor is not None:
-            clauses.append("p.amount_minor = ?")
-            params.append(minor)
+            clauses.append("(p.amount_minor = ? AND p.currency = ?)")
+            params.extend((minor, flt.currency))
         where.append("(" + " OR ".join(clauses) + ")")
     return where, params
 
@@ -1173,9 +1176,9 @@ def _filter_sql(flt: PaymentFilter, *, steer: bool = True) -> tuple[list[str], l
 _MAX_MINOR = 2**63 - 1
 
 
-def _amount_minor(text: str) -> int | None:
+def _amount_minor(text: str, currency: str) -> int | None:
     try:
-        minor = to_minor(parse_decimal(text), "RUB")
+        minor = to_minor(parse_decimal(text), currency)
     except AmountError:
         return None
     return minor if abs(minor) <= _MAX_MINOR else None

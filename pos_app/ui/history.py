@@ -474,7 +474,8 @@ class HistoryScreen(Screen):
         return PaymentFilter(providers=(self.provider.currentData(),)
                              if self.provider.currentData() else (),
                              states=STATE_GROUPS[self.state.currentData()],
-                             text=self.search.text().strip(), since=since, until=until)
+                             text=self.search.text().strip(), since=since, until=until,
+                             currency=self._service.currency)
 
     def reload(self) -> asyncio.Task[None] | None:
         return spawn(self.model.reload(self.current_filter()), parent=self)

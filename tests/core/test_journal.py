@@ -244,7 +244,7 @@ async def test_history_pages_and_search(tmp_path: Path) -> None:
             None, offset=offset, limit=10, total=26)] == everything[offset:offset + 10]
     assert page1[0].provider == "paymega"  # newest first
     assert [p.amount.minor for p in await journal.list_payments(
-        PaymentFilter(text="10,05"))] == [1005]
+        PaymentFilter(text="10,05", currency="RUB"))] == [1005]
     assert (await journal.list_payments(PaymentFilter(text=made[3].id[:8])))[0].id == made[3].id
     assert await journal.count_payments(PaymentFilter(providers=("paymega",))) == 1
     assert await journal.count_payments(PaymentFilter(states=(S.PENDING,))) == 25
@@ -270,7 +270,7 @@ def _plan(conn: sqlite3.Connection, flt: PaymentFilter, columns: str, order: str
     (PaymentFilter(providers=("pegas",), states=(S.DECLINED,), training=False),
      "payments_history"),
     (PaymentFilter(since=utcnow() - timedelta(days=1), until=utcnow()), "payments_history"),
-    (PaymentFilter(text="1499"), "MULTI-INDEX OR"),
+    (PaymentFilter(text="1499", currency="RUB"), "MULTI-INDEX OR"),
     (PaymentFilter(text="ref-0005", providers=("koshelek",)), "MULTI-INDEX OR"),
     (PaymentFilter(text="key-0005"), "(provider=? AND idem_key>? AND idem_key<?)"),
     (PaymentFilter(needs_attention=True), "payments_attention"),
@@ -302,8 +302,22 @@ async def test_a_search_is_a_prefix_never_a_pattern(tmp_path: Path) -> None:
     for text, found in ((paid.id[:4], [paid.id]), (paid.id, [paid.id]), ("%", []), ("_", []),
                         (paid.id[:3] + "%", []), ("14,99", [paid.id]),
                         (paid.key[:6], [paid.id]), ("\U0010ffff", [])):
-        assert [p.id for p in await journal.list_payments(PaymentFilter(text=text))] == found
-        assert await journal.count_payments(PaymentFilter(text=text)) == len(found)
+        flt = PaymentFilter(text=text, currency="RUB")
+        assert [p.id for p in await journal.list_payments(flt)] == found
+        assert await journal.count_payments(flt) == len(found)
+    await journal.close()
+
+
+async def test_an_amount_is_read_in_the_terminals_currency(tmp_path: Path) -> None:
+    """The search read "1499" in roubles whatever the terminal's currency: in one without
+    minor units (JPY) it found 14.99-style amounts that do not exist there."""
+    journal = await Journal.open(tmp_path / "j.sqlite3")
+    paid = await add(journal, 1499)
+    assert [p.id for p in await journal.list_payments(
+        PaymentFilter(text="14,99", currency="RUB"))] == [paid.id]
+    assert await journal.list_payments(PaymentFilter(text="14,99", currency="JPY")) == []
+    assert await journal.list_payments(PaymentFilter(text="1499", currency="JPY")) == []
+    assert await journal.list_payments(PaymentFilter(text="14,99")) == []  # no currency given
     await journal.close()
 
 

@@ -106,11 +106,13 @@ class PaymentService:
         journal: Journal,
         providers: Mapping[str, Provider],
         training: bool,
+        currency: str,
         clock: Clock | None = None,
         reconcile_backoff: Backoff = RECONCILE_BACKOFF,
     ) -> None:
         self.journal = journal
         self.training = training
+        self.currency = currency  # the terminal's: every amount here is in it
         self._clock = clock or SystemClock()
         self._backoff = reconcile_backoff
         self._r = Recorder(journal, providers, backoff=reconcile_backoff)
