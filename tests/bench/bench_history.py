@@ -111,8 +111,9 @@ async def _measure(journal_path: Path, count: int) -> list[tuple[str, float]]:
                     await _median(lambda: model.reload(PaymentFilter()))))
     results.append((f"jump to row {count // 2}", await _median(lambda: jump(count // 2))))
     results.append((f"jump to the last row {count - 1}", await _median(lambda: jump(count - 1))))
+    amount = PaymentFilter(text="1499", currency="RUB")
     results.append(("search an amount (“1499”)",
-                    await _median(lambda: model.reload(PaymentFilter(text="1499", currency="RUB")))))
+                    await _median(lambda: model.reload(amount))))
     results.append(("search a transaction id (“ref-0005”)",
                     await _median(lambda: model.reload(PaymentFilter(text="ref-0005")))))
     results.append(("filter by provider",
