@@ -421,10 +421,9 @@ async def test_a_day_whose_midnight_is_skipped_keeps_its_own_payments(
     early = await koshelek(runtime, sandbox, "20.00")
     # 23:30 on the 5th (UTC−4) and 01:30 on the 6th (UTC−3, the first hour of that day).
     stamps = {late.id: "2026-09-06T03:30:00.000+00:00", early.id: "2026-09-06T04:30:00.000+00:00"}
-    conn = runtime.journal._conn
-    assert conn is not None
-    for payment_id, stamp in stamps.items():
-        conn.execute("UPDATE payments SET created_at = ? WHERE id = ?", (stamp, payment_id))
+    await runtime.journal.write(lambda conn: conn.executemany(
+        "UPDATE payments SET created_at = ? WHERE id = ?",
+        [(stamp, payment_id) for payment_id, stamp in stamps.items()]))
 
     async def exported(day: date) -> list[tuple[str, str]]:
         output = tmp_path / f"{day}.csv"

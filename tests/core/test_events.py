@@ -30,7 +30,7 @@ def written_kinds() -> set[str]:
                 values += node.args
             kinds |= {v.value for v in values if isinstance(v, ast.Constant)
                       and isinstance(v.value, str) and KIND.fullmatch(v.value)}
-    # Operations journal "<kind>_<state>" (service._finish_operation).
+    # Operations journal "<kind>_<state>" (Recorder.finish_operation).
     kinds |= {f"{kind}_{state.value.lower()}" for kind in ("cancel", "refund")
               for state in OperationState}
     return kinds

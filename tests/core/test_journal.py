@@ -168,9 +168,8 @@ async def test_damaged_file_is_reported_and_not_touched(tmp_path: Path) -> None:
 
 async def test_settings_and_thread(tmp_path: Path) -> None:
     journal = await Journal.open(tmp_path / "j.sqlite3")
-    names = await journal._run(lambda: (
-        journal.conn.execute("PRAGMA synchronous").fetchone()[0],
-        threading.current_thread().name))
+    names = await journal.read(lambda conn: (
+        conn.execute("PRAGMA synchronous").fetchone()[0], threading.current_thread().name))
     assert names[0] == 2  # FULL
     assert names[1].startswith("journal")
     assert threading.current_thread().name != names[1]
@@ -183,8 +182,11 @@ async def test_event_log_is_append_only(tmp_path: Path) -> None:
     events = await journal.events_for(payment.id)
     assert [e.kind for e in events] == ["payment_created"]
     for sql in ("UPDATE events SET kind = 'x'", "DELETE FROM events"):
+        def change(conn: sqlite3.Connection, sql: str = sql) -> object:
+            return conn.execute(sql)
+
         with pytest.raises(JournalError, match="append-only"):
-            await journal._run(journal.conn.execute, sql)
+            await journal.write(change)
     await journal.close()
 
 

@@ -506,9 +506,9 @@ async def test_a_journal_that_cannot_be_written_stops_before_sending(
     runtime.service.subscribe(lambda u: errors.append(u) if u.stopped else None)
     payment = await runtime.service.start_payment(simple_sale(), "koshelek", {"barcode": barcode})
     # The disk fills up between the DRAFT and the CREATING write.
-    await runtime.journal._run(runtime.journal.conn.execute, "PRAGMA query_only = ON")
+    await runtime.journal.read(lambda conn: conn.execute("PRAGMA query_only = ON"))
     result = await runtime.service.wait(payment.id, timeout=10)
-    await runtime.journal._run(runtime.journal.conn.execute, "PRAGMA query_only = OFF")
+    await runtime.journal.read(lambda conn: conn.execute("PRAGMA query_only = OFF"))
     assert result.state is S.DRAFT
     assert requests_to(sandbox, "/checkout") == []
     assert errors[-1].error is not None
