@@ -40,7 +40,11 @@ class RemoteOperationState(StrEnum):
 
 @dataclass(frozen=True)
 class Capabilities:
-    """What a provider can do; the service and the UI offer only these actions."""
+    """What a provider can do; the service and the UI offer only these actions.
+
+    What a provider *has* beyond the :class:`Provider` protocol — its own receipt files, a
+    balance, a list of payments — is said by the optional protocols it implements
+    (:class:`ReceiptSource`, :class:`BalanceSource`, :class:`ActivitySource`), not here."""
 
     cancel: bool = False
     refund: bool = False
@@ -48,8 +52,6 @@ class Capabilities:
     refund_by_items: bool = False
     register_shows_qr: bool = False
     customer_barcode: bool = False
-    receipt_file: bool = False
-    balance: bool = False
     withdrawal: bool = False
     # ``recover`` only looks a payment up by its key (Paymega, Pegas-kassa); False: it finds
     # one by resending the create (Koshelek), so it is never used just to ask.
@@ -267,7 +269,25 @@ class BalanceSource(Protocol):
 
 
 class Provider(Protocol):
-    """What the payment service needs from a provider adapter."""
+    """What the payment service needs from a provider adapter — the app's central contract.
+
+    Every call answers in provider-neutral terms or raises one of the classes of
+    ``pos_app/providers/errors.py``, which the driver (``pos_app/core/payments/driver.py``)
+    acts on; an adapter maps *every* answer of its API (each HTTP code, a timeout, a cut or
+    malformed body) to exactly one of them:
+
+    - ``Rejected`` (and ``InvalidInput``, ``AuthFailed``, ``NotFound``): refused, nothing
+      changed there;
+    - ``OutcomeUnknown`` (and ``RateLimited`` with its Retry-After, ``MalformedResponse``):
+      the request may have acted — asked again with the same key, never made anew;
+    - ``InProgress``: still being processed there — asked again later;
+    - ``NeedsPerson``: nothing automatic can settle it — the payment is flagged.
+
+    Idempotency keys are made by :meth:`new_payment_key` / :meth:`new_operation_key` and
+    journaled before the first send; a resend uses the same key and body.  The contracts:
+    ``../shared/specs/koshelek-pay.md``, ``../shared/specs/paymega.md``,
+    ``../shared/specs/pegas-kassa.md``.
+    """
 
     id: str
     display_name: str
@@ -280,35 +300,68 @@ class Provider(Protocol):
     private_options: frozenset[str]
 
     def new_payment_key(self, payment_id: str) -> str:
-        """The idempotency key for a new payment attempt."""
+        """The idempotency key for a new payment attempt (the provider's own format: a
+        UUID for Koshelek's ``requestId``, koshelek-pay.md §3.7)."""
         ...
 
-    def new_operation_key(self, payment_id: str, kind: str) -> str: ...
+    def new_operation_key(self, payment_id: str, kind: str) -> str:
+        """The idempotency key of a cancel or refund (``kind``) of the payment."""
+        ...
 
     async def prepare(self, options: Mapping[str, str]) -> Mapping[str, str]:
-        """Check and enrich the cashier's input (e.g. read a barcode) before any journal write."""
+        """Check and enrich the cashier's input (e.g. read a barcode) before any journal
+        write.  Returns the options to send.  Raises ``InvalidInput`` (a sentence naming
+        what is wrong); makes no payment."""
         ...
 
-    async def create(self, request: PaymentRequest) -> RemotePayment: ...
+    async def create(self, request: PaymentRequest) -> RemotePayment:
+        """Send the payment (checkout, invoice, deposit) under ``request.key``.  Returns its
+        first state (PENDING with a link or QR, or final).  Raises ``Rejected`` (declined
+        before anything was made), ``OutcomeUnknown`` (the answer was lost: :meth:`recover`
+        finds out), ``InProgress`` (made, not answered yet), ``NeedsPerson``."""
+        ...
 
     async def recover(self, request: PaymentRequest) -> RemotePayment | None:
-        """Learn the outcome of a create whose answer was lost.
+        """Learn the outcome of a create whose answer was lost, by its key.
 
         ``None`` means the provider confirms nothing was created, so creating again
-        with the same key is safe.  Raises OutcomeUnknown while it cannot tell.
+        with the same key is safe.  Raises ``OutcomeUnknown`` or ``InProgress`` while it
+        cannot tell, ``NeedsPerson`` when no automatic way can (no lookup by key and no
+        safe resend), ``Rejected`` when the create is known to have been refused.
         """
         ...
 
-    async def status(self, ref: PaymentRef) -> RemotePayment: ...
-
-    async def cancel(self, ref: PaymentRef, key: str) -> RemoteOperation: ...
-
-    async def refund(self, ref: PaymentRef, request: RefundRequest) -> RemoteOperation: ...
-
-    async def operation_status(self, ref: PaymentRef, op_ref: str) -> RemoteOperation: ...
-
-    async def probe(self) -> Message:
-        """A cheap authenticated call: says the provider is reachable with these settings."""
+    async def status(self, ref: PaymentRef) -> RemotePayment:
+        """The payment's state there now.  Raises ``NotFound`` (not known there: a person is
+        asked only after several in a row), ``OutcomeUnknown`` (no answer this time; a 429
+        as ``RateLimited``), ``InProgress``, ``NeedsPerson``.  A failed read decides nothing
+        about the money."""
         ...
 
-    async def aclose(self) -> None: ...
+    async def cancel(self, ref: PaymentRef, key: str) -> RemoteOperation:
+        """Cancel a payment in progress under idempotency ``key``.  Returns the operation:
+        DONE (with the payment's state), PENDING (asked about by ``operation_status``) or
+        REJECTED (typically: paid meanwhile).  Raises ``Rejected`` (the payment moved on:
+        its state is read next), ``OutcomeUnknown`` (resent, same key), ``InProgress``."""
+        ...
+
+    async def refund(self, ref: PaymentRef, request: RefundRequest) -> RemoteOperation:
+        """Refund ``request.amount_minor`` (or its items) under ``request.key``; a resend
+        after a lost answer is the same body (koshelek-pay.md §4.7).  Returns DONE, PENDING
+        or REJECTED.  Raises ``Rejected`` (refused: nothing returned), ``OutcomeUnknown``
+        (resent, same key), ``InProgress``, ``NeedsPerson``."""
+        ...
+
+    async def operation_status(self, ref: PaymentRef, op_ref: str) -> RemoteOperation:
+        """A cancel's or refund's state there now (``op_ref``: the provider's id of it).
+        Raises as :meth:`status`; a failed read decides nothing about the operation."""
+        ...
+
+    async def probe(self) -> Message:
+        """A cheap authenticated call: says the provider is reachable with these settings.
+        Raises ``AuthFailed`` (credentials refused), ``OutcomeUnknown`` (unreachable)."""
+        ...
+
+    async def aclose(self) -> None:
+        """Close the provider's HTTP connections."""
+        ...

@@ -9,6 +9,7 @@ from pos_app.core.config import TerminalConfig
 from pos_app.core.payments.service import PaymentService, ReceiptData
 from pos_app.core.receipt import render_receipt
 from pos_app.i18n import tr
+from pos_app.providers.base import ReceiptSource
 from pos_app.providers.errors import ProviderError
 from pos_app.ui.qt import (
     QComboBox,
@@ -150,8 +151,8 @@ class ReceiptScreen(Screen):
         self.data = await self._service.receipt_data(payment_id)
         self.provider_area.hide()
         self.status.clear()
-        capabilities = self._service.provider(self.data.payment.provider).capabilities
-        self.provider_button.setVisible(capabilities.receipt_file)
+        provider = self._service.provider(self.data.payment.provider)
+        self.provider_button.setVisible(isinstance(provider, ReceiptSource))
         self._render()
 
     def _render(self) -> None:

@@ -121,7 +121,7 @@ class Recorder:
             await self.record_ignored(exc.current, to, to.value, event)
             return exc.current
         self.emit(PaymentUpdate(moved, operation, error=error.message if error else None))
-        if to is PaymentState.PAID and self.provider(moved.provider).capabilities.receipt_file:
+        if to is PaymentState.PAID and isinstance(self.provider(moved.provider), ReceiptSource):
             self.background(self._keep_receipts(moved), f"receipts-{moved.id}")
         return moved
 

@@ -107,8 +107,7 @@ def mask(number: str) -> str:
 class PegasProvider:
     id = "pegas"
     display_name = "Pegas-kassa"
-    capabilities = Capabilities(cancel=True, register_shows_qr=True, receipt_file=True,
-                                balance=True, withdrawal=True)
+    capabilities = Capabilities(cancel=True, register_shows_qr=True, withdrawal=True)
     private_options = frozenset({"number"})  # a payout card number never reaches the journal
 
     def __init__(self, *, client: PegasClient, options: PegasOptions | None = None) -> None:
