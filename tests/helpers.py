@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from keyring.backend import KeyringBackend
@@ -19,6 +19,10 @@ from pos_app.core.payments import Payment, utcnow
 from pos_app.core.sale import Measure, Sale, SaleLine, VatRate
 from pos_app.sandbox.koshelek import Behaviour
 from pos_app.sandbox.testing import SandboxTransport
+
+if TYPE_CHECKING:
+    from pos_app.ui.main_window import MainWindow
+    from pos_app.ui.qt import QComboBox
 
 SANDBOX_URL = "http://sandbox"
 
@@ -172,3 +176,11 @@ class FakeClock:
         self._elapsed += max(seconds, 0.0)
         await asyncio.sleep(0)
 
+
+def deposit_type(window: MainWindow) -> QComboBox:
+    """The choose screen's Pegas-kassa deposit type (its own inputs)."""
+    from pos_app.providers.pegas.widgets import DepositOptions
+
+    inputs = window.choose.inputs["pegas"]
+    assert isinstance(inputs, DepositOptions)
+    return inputs.deposit_type

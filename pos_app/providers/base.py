@@ -298,6 +298,13 @@ class Provider(Protocol):
     lifetime: timedelta | None
     # Options from prepare() that are sent but never journaled (see PaymentRequest.private).
     private_options: frozenset[str]
+    # What the cashier tells the customer beside its button on the choose screen.
+    payment_hint: Message
+    # "module:Class" of the inputs it asks for on the choose screen (a Qt widget, made with
+    # the provider: ``Class(provider)``, ``.options() -> dict[str, str]``,
+    # ``.retranslate()``), or None: nothing to ask before paying.  A path, so that neither
+    # the core nor the command line imports Qt.
+    options_widget: str | None
 
     def new_payment_key(self, payment_id: str) -> str:
         """The idempotency key for a new payment attempt (the provider's own format: a

@@ -168,8 +168,7 @@ class MainWindow(QMainWindow):
         self.pins = PinStore(secrets, training=runtime.training)
         self.bridge = Bridge(self.service)
         self.bridge.updated.connect(self._updated)
-        self.choose = ChooseScreen(dict(self.service.providers),
-                                   default_deposit=self.config.pegas.deposit_type)
+        self.choose = ChooseScreen(dict(self.service.providers))
         self.payment_screen = PaymentScreen(training=runtime.training)
         self.result = ResultScreen()
         self.shifts = Shifts(self.service.journal, training=self.service.training)

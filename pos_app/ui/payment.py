@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,6 @@ from pos_app.core.money import Money
 from pos_app.core.states import PaymentState, describe_state
 from pos_app.i18n import tr
 from pos_app.ui.qt import (
-    QComboBox,
     QGridLayout,
     QGuiApplication,
     QHBoxLayout,
@@ -24,7 +24,14 @@ from pos_app.ui.qt import (
     Signal,
 )
 from pos_app.ui.support import Screen, big_button, confirm, render, spawn
-from pos_app.ui.widgets import Countdown, QrWidget, WedgeDetector, caption, scanned_as_latin
+from pos_app.ui.widgets import (
+    Countdown,
+    ProviderInputs,
+    QrWidget,
+    WedgeDetector,
+    caption,
+    scanned_as_latin,
+)
 
 if TYPE_CHECKING:  # not before the window first shows (issue 17)
     from pos_app.core.payments import Payment
@@ -33,19 +40,13 @@ if TYPE_CHECKING:  # not before the window first shows (issue 17)
 C = "Payment"
 S = PaymentState
 
-DEPOSIT_TYPES = ("invoice-select", "invoice-card", "invoice-qw", "yandex", "wallet",
-                 "wallet-card")
-
-
-def _deposit_label(kind: str) -> str:
-    return {
-        "invoice-select": tr(C, "Link: card or wallet"),
-        "invoice-card": tr(C, "Link: bank card"),
-        "invoice-qw": tr(C, "Link: QIWI (needs a phone)"),
-        "yandex": tr(C, "Link: YooMoney"),
-        "wallet": tr(C, "Transfer to a wallet number"),
-        "wallet-card": tr(C, "Transfer to a card number"),
-    }[kind]
+def options_widget(provider: Provider) -> ProviderInputs:
+    """Make the provider's inputs from the "module:Class" path it names."""
+    assert provider.options_widget
+    module, _, name = provider.options_widget.partition(":")
+    widget = getattr(importlib.import_module(module), name)(provider)
+    assert isinstance(widget, ProviderInputs), provider.options_widget
+    return widget
 
 
 class ChooseScreen(Screen):
@@ -54,7 +55,7 @@ class ChooseScreen(Screen):
     chosen = Signal(str, object)  # provider id, options
     back = Signal()
 
-    def __init__(self, providers: dict[str, Provider], *, default_deposit: str) -> None:
+    def __init__(self, providers: dict[str, Provider]) -> None:
         super().__init__()
         self.setObjectName("chooseScreen")
         self._providers = providers
@@ -63,6 +64,8 @@ class ChooseScreen(Screen):
         grid = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
         self.hints: dict[str, QLabel] = {}
+        # Each provider's own inputs (Pegas-kassa: the deposit type), made from its module.
+        self.inputs: dict[str, ProviderInputs] = {}
         for row, (name, provider) in enumerate(providers.items()):
             # Numbered: the keys 1, 2, 3… choose too.
             button = big_button(f"{row + 1} · {provider.display_name}", role="primary",
@@ -73,24 +76,10 @@ class ChooseScreen(Screen):
             self.hints[name] = caption(points=12)
             grid.addWidget(button, row, 0)
             grid.addWidget(self.hints[name], row, 1)
-        self.deposit_type = QComboBox()
-        self.deposit_type.setObjectName("depositType")
-        self.deposit_type.setMinimumHeight(48)
-        for kind in DEPOSIT_TYPES:
-            self.deposit_type.addItem(kind, kind)
-        self.deposit_type.setCurrentIndex(max(self.deposit_type.findData(default_deposit), 0))
-        self.phone = QLineEdit()
-        self.phone.setObjectName("payerPhone")
-        self.phone.setMinimumHeight(44)
-        self.phone.setVisible(False)
-        self.deposit_type.currentIndexChanged.connect(
-            lambda _: self.phone.setVisible(self.deposit_type.currentData() == "invoice-qw"))
-        if "pegas" in providers:
-            pegas_row = list(providers).index("pegas")
-            options = QVBoxLayout()
-            options.addWidget(self.deposit_type)
-            options.addWidget(self.phone)
-            grid.addLayout(options, pegas_row, 2)
+            if provider.options_widget:
+                inputs = options_widget(provider)
+                self.inputs[name] = inputs
+                grid.addWidget(inputs, row, 2)
         self.back_button = big_button()
         self.back_button.setObjectName("chooseBack")
         self.back_button.clicked.connect(self.back.emit)
@@ -105,15 +94,10 @@ class ChooseScreen(Screen):
     def retranslate(self) -> None:
         self.title.setText(tr(C, "How does the customer pay?"))
         self.back_button.setText(tr(C, "Back to the sale"))
-        hints = {"koshelek": tr(C, "The customer shows the code in the Koshelek app; you scan "
-                                   "it."),
-                 "paymega": tr(C, "The customer scans a QR code and pays on their phone."),
-                 "pegas": tr(C, "The customer scans a QR code or pays to a number.")}
         for name, label in self.hints.items():
-            label.setText(hints.get(name, ""))
-        for i, kind in enumerate(DEPOSIT_TYPES):
-            self.deposit_type.setItemText(i, _deposit_label(kind))
-        self.phone.setPlaceholderText(tr(C, "Payer's phone, +79991234567"))
+            label.setText(self._providers[name].payment_hint.render())
+        for inputs in self.inputs.values():
+            inputs.retranslate()
 
     def set_amount(self, amount: Money) -> None:
         self.amount.setText(amount.format())
@@ -131,12 +115,8 @@ class ChooseScreen(Screen):
         super().keyPressEvent(event)
 
     def _choose(self, name: str) -> None:
-        options: dict[str, str] = {}
-        if name == "pegas":
-            options["type"] = str(self.deposit_type.currentData())
-            if options["type"] == "invoice-qw":
-                options["phone"] = self.phone.text()
-        self.chosen.emit(name, options)
+        inputs = self.inputs.get(name)
+        self.chosen.emit(name, inputs.options() if inputs else {})
 
 
 class PaymentScreen(Screen):
@@ -224,6 +204,7 @@ class PaymentScreen(Screen):
         self._mode = "scan"
         self._laid_out: tuple[str, bool] | None = None  # what _layout_mode last showed
         self._provider_name = ""
+        self._cancel_after: float | None = None
         self._can_cancel = True
         self._confirmed_in_app = True
         self.retranslate()
@@ -252,6 +233,7 @@ class PaymentScreen(Screen):
         """Whose payment this screen shows next: its name, and whether it can be cancelled
         (Paymega cannot: the cashier can only stop waiting, and the button says so)."""
         self._provider_name = provider.display_name
+        self._cancel_after = provider.poll_policy.cancel_after
         self._can_cancel = provider.capabilities.cancel
         # Confirmed in the customer's app (Koshelek), or paid by a link still being made.
         self._confirmed_in_app = provider.capabilities.customer_barcode
@@ -315,9 +297,10 @@ class PaymentScreen(Screen):
     def _deadline(self, payment: Payment) -> datetime | None:
         if payment.expires_at is not None:
             return payment.expires_at
-        if payment.provider == "koshelek":
-            # The customer has 30 s to confirm before the payment is cancelled (spec §4.4).
-            return utcnow() + timedelta(seconds=30)
+        if self._cancel_after is not None:
+            # Koshelek: the customer has 30 s to confirm before the payment is cancelled
+            # (../shared/specs/koshelek-pay.md §4.4).
+            return utcnow() + timedelta(seconds=self._cancel_after)
         return None
 
     def _layout_mode(self) -> None:

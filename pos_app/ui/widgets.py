@@ -404,3 +404,15 @@ def caption(text: str = "", *, points: int = 14, bold: bool = False,
     if name:
         label.setObjectName(name)
     return label
+
+
+class ProviderInputs(QWidget):
+    """A provider's own inputs on the choose screen, made from the module its
+    ``Provider.options_widget`` names (Pegas-kassa: the deposit type and a phone)."""
+
+    def options(self) -> dict[str, str]:
+        """What the payment is made with, as ``Provider.prepare`` reads it."""
+        raise NotImplementedError
+
+    def retranslate(self) -> None:
+        """Its texts again, in the language chosen now."""

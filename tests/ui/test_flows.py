@@ -20,7 +20,7 @@ from pos_app.ui.qt import (
     Qt,
     QWidget,
 )
-from tests.helpers import customer, wait_until
+from tests.helpers import customer, deposit_type, wait_until
 
 S = PaymentState
 LEFT = Qt.MouseButton.LeftButton
@@ -193,7 +193,7 @@ async def test_a_late_word_on_the_last_attempt_does_not_hide_the_next(
     declined = window.result.payment
     assert declined is not None
     click(qtbot, window.result.other_button)
-    window.choose.deposit_type.setCurrentIndex(window.choose.deposit_type.findData("wallet"))
+    deposit_type(window).setCurrentIndex(deposit_type(window).findData("wallet"))
     click(qtbot, window.choose.buttons["pegas"])
     # The declined attempt's driver reports once more (it stopped) before Pegas answers.
     window.bridge.updated.emit(PaymentUpdate(payment=declined, stopped=True))
@@ -280,7 +280,7 @@ async def test_paymega_cashier_leaves_then_late_payment_alerts(
 
 async def test_pegas_payment(window: MainWindow, qtbot: QtBot) -> None:
     await sell(qtbot, window, "1499")
-    window.choose.deposit_type.setCurrentIndex(window.choose.deposit_type.findData("wallet"))
+    deposit_type(window).setCurrentIndex(deposit_type(window).findData("wallet"))
     click(qtbot, window.choose.buttons["pegas"])
     screen = window.payment_screen
     await until(lambda: screen.payer_text.isVisible())

@@ -25,7 +25,7 @@ from pos_app.ui.main_window import MainWindow
 from pos_app.ui.qt import QApplication, QEvent, QWidget
 from pos_app.ui.settings import FirstRunScreen
 from pos_app.ui.shift import DifferenceDialog, ExportDialog, OpenShiftDialog
-from tests.helpers import customer, grocery_sale, simple_sale, wait_until
+from tests.helpers import customer, deposit_type, grocery_sale, simple_sale, wait_until
 
 Stop = tuple[str, QWidget]
 
@@ -65,7 +65,7 @@ async def _cashier(window: MainWindow, sandbox: SandboxTransport) -> AsyncIterat
     await wait_until(lambda: window.stack.currentWidget() is window.result)
     yield "result-declined", window
     window.result.other_button.click()
-    window.choose.deposit_type.setCurrentIndex(window.choose.deposit_type.findData("wallet-card"))
+    deposit_type(window).setCurrentIndex(deposit_type(window).findData("wallet-card"))
     window.choose.buttons["pegas"].click()
     await wait_until(lambda: window.payment_screen.payer_text.isVisible())
     yield "pegas-transfer", window

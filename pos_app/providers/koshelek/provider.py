@@ -68,6 +68,9 @@ class KoshelekProvider:
 
     id = "koshelek"
     display_name = "Koshelek Pay"
+    payment_hint = Message("Payment", "The customer shows the code in the Koshelek app; you "
+                                      "scan it.")
+    options_widget: str | None = None
     capabilities = Capabilities(cancel=True, refund=True, partial_refund=True,
                                 lookup_by_key=False,
                                 refund_by_items=True, customer_barcode=True)

@@ -114,13 +114,15 @@ class PaymegaProvider:
 
     id = "paymega"
     display_name = "Paymega"
+    payment_hint = Message("Payment", "The customer scans a QR code and pays on their phone.")
+    options_widget: str | None = None
     private_options: frozenset[str] = frozenset()
 
     def __init__(self, *, client: PaymegaClient, options: PaymegaOptions | None = None) -> None:
         self.client = client
-        self._o = options or PaymegaOptions()
+        self._options = options or PaymegaOptions()
         self._services: frozenset[str] | None = None
-        o = self._o
+        o = self._options
         self.capabilities = Capabilities(register_shows_qr=True, refund=o.refunds,
                                          partial_refund=o.refunds)
         self.limits = Limits(min_minor=o.min_minor, max_minor=o.max_minor)
@@ -136,7 +138,7 @@ class PaymegaProvider:
         return f"{self._till()}-{datetime.now(UTC):%Y%m%d}-{payment_id}"
 
     def _till(self) -> str:
-        return _KEY_UNSAFE.sub("", self._o.terminal_id)[:24] or "pos"
+        return _KEY_UNSAFE.sub("", self._options.terminal_id)[:24] or "pos"
 
     def new_operation_key(self, payment_id: str, kind: str) -> str:
         return f"{self.new_payment_key(payment_id)}-{kind}-{datetime.now(UTC):%H%M%S%f}"[:64]
@@ -147,7 +149,7 @@ class PaymegaProvider:
         Raises InvalidInput (exit 2).  When the list cannot be read the code goes as it is:
         Paymega then refuses an unknown one itself (422, spec §4), and nothing is charged.
         """
-        service = options.get("service") or self._o.service
+        service = options.get("service") or self._options.service
         if not re.fullmatch(r"[a-z0-9_]{3,64}", service):
             raise InvalidInput(messages.REJECTED.with_params(details=f"service {service!r}"),
                                code="SERVICE")
@@ -170,7 +172,7 @@ class PaymegaProvider:
 
     async def _read_services(self) -> frozenset[str]:
         """The account's service codes that can take a payment now (spec §5.1, §5.2)."""
-        if self._o.api == "public" and not self.client.has_credentials:
+        if self._options.api == "public" and not self.client.has_credentials:
             data = (await self.client.public_prerequest("RUB")).get("data", {})
             found = data.get("services") if isinstance(data, dict) else None
             if not isinstance(found, dict):
@@ -184,9 +186,9 @@ class PaymegaProvider:
 
     async def create(self, request: PaymentRequest) -> RemotePayment:
         last: OutcomeUnknown | None = None
-        for attempt in range(1 + self._o.retries):
+        for attempt in range(1 + self._options.retries):
             if attempt:
-                await asyncio.sleep(wait_before_resend(self._o.backoff, attempt, last))
+                await asyncio.sleep(wait_before_resend(self._options.backoff, attempt, last))
             try:
                 return self._remote(await self._send_create(request))
             except DuplicateReference as duplicate:
@@ -214,9 +216,9 @@ class PaymegaProvider:
         raise last
 
     async def _send_create(self, request: PaymentRequest) -> Invoice:
-        service = request.options.get("service", self._o.service)
+        service = request.options.get("service", self._options.service)
         amount = Decimal(request.amount_minor).scaleb(-2)
-        if self._o.api == "public":
+        if self._options.api == "public":
             return await self.client.public_create(
                 service=service, currency=request.currency, amount=amount,
                 reference_id=request.key, description=request.description)
@@ -225,16 +227,16 @@ class PaymegaProvider:
             "service": service,
             "currency": request.currency,
             "amount": amount,
-            "test_mode": self._o.test_mode,
+            "test_mode": self._options.test_mode,
             "description": request.description,
-            "metadata": {"till": self._o.terminal_id, "order": request.order_id},
+            "metadata": {"till": self._options.terminal_id, "order": request.order_id},
         }
         if request.expires_at is not None:
             # The same lifetime on Paymega's clock (it checks 14 min .. 2 days from its now).
             expires = request.expires_at + timedelta(seconds=self.client.clock_offset)
             attributes["expires"] = expires.astimezone(UTC).isoformat(timespec="seconds")
-        if self._o.callback_url:
-            attributes["callback_url"] = self._o.callback_url
+        if self._options.callback_url:
+            attributes["callback_url"] = self._options.callback_url
         return await self.client.create_invoice(attributes)
 
     def _clock_was_off(self, exc: Rejected) -> bool:
@@ -243,7 +245,7 @@ class PaymegaProvider:
         return "expir" in (exc.details or "").lower() and abs(self.client.clock_offset) > 30
 
     async def _lookup(self, reference_id: str) -> Invoice | None:
-        if self._o.api == "public" and not self._has_private_api():
+        if self._options.api == "public" and not self._has_private_api():
             raise OutcomeUnknown(messages.NO_LOOKUP, code="NO_LOOKUP")
         return await self.client.find_by_reference(reference_id)
 
@@ -283,7 +285,7 @@ class PaymegaProvider:
             if found is None:
                 raise NotFound(messages.NOT_FOUND, code="404")
             return self._remote(found)
-        if self._o.api == "public":
+        if self._options.api == "public":
             invoice = await self.client.public_get(ref.provider_ref)
         else:
             invoice = await self.client.get_invoice(ref.provider_ref)
@@ -367,8 +369,8 @@ class PaymegaProvider:
 
     def payer_url(self, invoice: Invoice) -> str | None:
         """What the QR code shows (spec §7): the hosted page, else a plain GET action."""
-        if self._o.hpp_url:
-            return f"{self._o.hpp_url}?cpi={invoice.id}"
+        if self._options.hpp_url:
+            return f"{self._options.hpp_url}?cpi={invoice.id}"
         if invoice.flow_action and invoice.flow_method in (None, "GET") and \
                 not invoice.flow_has_params:
             return invoice.flow_action

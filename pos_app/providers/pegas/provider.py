@@ -107,13 +107,15 @@ def mask(number: str) -> str:
 class PegasProvider:
     id = "pegas"
     display_name = "Pegas-kassa"
+    payment_hint = Message("Payment", "The customer scans a QR code or pays to a number.")
+    options_widget: str | None = "pos_app.providers.pegas.widgets:DepositOptions"
     capabilities = Capabilities(cancel=True, register_shows_qr=True, withdrawal=True)
     private_options = frozenset({"number"})  # a payout card number never reaches the journal
 
     def __init__(self, *, client: PegasClient, options: PegasOptions | None = None) -> None:
         self.client = client
-        self._o = options or PegasOptions()
-        o = self._o
+        self._options = options or PegasOptions()
+        o = self._options
         self.limits = Limits(min_minor=o.min_minor, max_minor=o.max_minor)
         self.lifetime: timedelta | None = o.ttl
         # Spec §8.4: every 3 s while the QR is shown, then every 15-30 s.
@@ -122,9 +124,14 @@ class PegasProvider:
                                       slow_after=o.ttl.total_seconds(), grace_after_expiry=o.grace)
         self._status_available: bool | None = {"on": True, "off": False}.get(o.status_channel)
 
+    @property
+    def deposit_type(self) -> str:
+        """The deposit type a payment takes unless the cashier chooses another (§5.1)."""
+        return self._options.deposit_type
+
     def new_payment_key(self, payment_id: str) -> str:
         """The ``order_id``: ``<till>-<yyyymmdd>-<payment id>`` (spec §8.1)."""
-        till = _KEY_UNSAFE.sub("", self._o.terminal_id)[:24] or "pos"
+        till = _KEY_UNSAFE.sub("", self._options.terminal_id)[:24] or "pos"
         return f"{till}-{datetime.now(UTC):%Y%m%d}-{payment_id}"
 
     def new_operation_key(self, payment_id: str, kind: str) -> str:
@@ -133,7 +140,7 @@ class PegasProvider:
     async def prepare(self, options: Mapping[str, str]) -> Mapping[str, str]:
         if options.get("operation") == "withdrawal":
             return self._prepare_withdrawal(options)
-        kind = options.get("type") or self._o.deposit_type
+        kind = options.get("type") or self._options.deposit_type
         if kind not in DEPOSIT_TYPES:
             raise InvalidInput(messages.BAD_TYPE.with_params(type=kind), code="type")
         prepared = {**options, "type": kind}
@@ -169,9 +176,9 @@ class PegasProvider:
             # it may never have left, so it is not "declined"; repeating it gives it back.
             raise NeedsPerson(messages.PAYOUT_NEEDS_DESTINATION, code="not_sent")
         last: OutcomeUnknown | None = None
-        for attempt in range(1 + self._o.retries):
+        for attempt in range(1 + self._options.retries):
             if attempt:
-                await asyncio.sleep(wait_before_resend(self._o.backoff, attempt, last))
+                await asyncio.sleep(wait_before_resend(self._options.backoff, attempt, last))
             try:
                 answer = await self._send(request)
                 return self._created(request, answer)
@@ -199,12 +206,12 @@ class PegasProvider:
                 params["comment"] = o["comment"]
             return await self.client.withdrawal(params)
         params["type"] = o["type"]
-        params["ttl"] = str(max(int(self._o.ttl.total_seconds() // 60), 1))
+        params["ttl"] = str(max(int(self._options.ttl.total_seconds() // 60), 1))
         for name in ("phone", "qiwi_account"):
             if o.get(name):
                 params[name] = o[name]
-        if self._o.success_url and o["type"] == "invoice-qw":
-            params["success_url"] = self._o.success_url
+        if self._options.success_url and o["type"] == "invoice-qw":
+            params["success_url"] = self._options.success_url
         return await self.client.deposit(params)
 
     def _created(self, request: PaymentRequest, answer: DepositAnswer) -> RemotePayment:
@@ -219,7 +226,8 @@ class PegasProvider:
         return RemotePayment(
             state=RemoteState.PENDING, provider_ref=str(answer.id) if answer.id else None,
             raw_status="created", payer_url=answer.url, payer_text=payer_text,
-            expires_at=datetime.now(UTC) + self._o.ttl if not _is_withdrawal(request) else None,
+            expires_at=None if _is_withdrawal(request)
+            else datetime.now(UTC) + self._options.ttl,
             receipt_fields=fields)
 
     async def _existing(self, request: PaymentRequest) -> RemotePayment:
@@ -352,7 +360,7 @@ class PegasProvider:
         return self._status_available is not False
 
     def _status_gone(self) -> None:
-        if self._o.status_channel == "on":
+        if self._options.status_channel == "on":
             return  # configured as present: keep asking, the 404 was about something else
         if self._status_available is not False:
             log.warning("Pegas-kassa has no status endpoint at %s; using the receipt probe",

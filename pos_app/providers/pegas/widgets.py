@@ -1,0 +1,61 @@
+"""Pegas-kassa's inputs on the choose screen: the deposit type, and the payer's phone for a
+QIWI link (``../shared/specs/pegas-kassa.md`` §5.1: ``type``, ``phone``)."""
+
+from __future__ import annotations
+
+from pos_app.i18n import tr
+from pos_app.providers.pegas.provider import DEPOSIT_TYPES, PegasProvider
+from pos_app.ui.qt import QComboBox, QLineEdit, QVBoxLayout
+from pos_app.ui.widgets import ProviderInputs
+
+C = "Payment"
+NEEDS_PHONE = "invoice-qw"
+
+
+def deposit_label(kind: str) -> str:
+    """A deposit type as the cashier reads it."""
+    return {
+        "invoice-select": tr(C, "Link: card or wallet"),
+        "invoice-card": tr(C, "Link: bank card"),
+        "invoice-qw": tr(C, "Link: QIWI (needs a phone)"),
+        "yandex": tr(C, "Link: YooMoney"),
+        "wallet": tr(C, "Transfer to a wallet number"),
+        "wallet-card": tr(C, "Transfer to a card number"),
+    }[kind]
+
+
+class DepositOptions(ProviderInputs):
+    """The deposit type (the configured one first chosen) and, for QIWI, the phone."""
+
+    def __init__(self, provider: PegasProvider) -> None:
+        super().__init__()
+        self.deposit_type = QComboBox()
+        self.deposit_type.setObjectName("depositType")
+        self.deposit_type.setMinimumHeight(48)
+        for kind in DEPOSIT_TYPES:
+            self.deposit_type.addItem(kind, kind)
+        self.deposit_type.setCurrentIndex(
+            max(self.deposit_type.findData(provider.deposit_type), 0))
+        self.phone = QLineEdit()
+        self.phone.setObjectName("payerPhone")
+        self.phone.setMinimumHeight(44)
+        self.phone.setVisible(False)
+        self.deposit_type.currentIndexChanged.connect(
+            lambda _: self.phone.setVisible(self.deposit_type.currentData() == NEEDS_PHONE))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.deposit_type)
+        layout.addWidget(self.phone)
+        self.retranslate()
+
+    def options(self) -> dict[str, str]:
+        """What the payment is made with: ``type``, and ``phone`` when the type needs one."""
+        chosen = {"type": str(self.deposit_type.currentData())}
+        if chosen["type"] == NEEDS_PHONE:
+            chosen["phone"] = self.phone.text()
+        return chosen
+
+    def retranslate(self) -> None:
+        for i, kind in enumerate(DEPOSIT_TYPES):
+            self.deposit_type.setItemText(i, deposit_label(kind))
+        self.phone.setPlaceholderText(tr(C, "Payer's phone, +79991234567"))
