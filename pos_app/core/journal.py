@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pos_app import crashpoints
+from pos_app.core.events import EventKind
 from pos_app.core.money import AmountError, Money, parse_decimal, round_minor, to_minor
 from pos_app.core.packed import pack, unpack
 from pos_app.core.payments import Event, Operation, Payment, utcnow
@@ -716,7 +717,7 @@ class Journal:
         crashpoints.journaled(self._events_in_tx)  # the reliability tests' step boundaries
         return result
 
-    def insert_event(self, conn: sqlite3.Connection, kind: str, *,
+    def insert_event(self, conn: sqlite3.Connection, kind: EventKind, *,
                      payment_id: str | None = None, operation_id: str | None = None,
                      from_state: str | None = None, to_state: str | None = None,
                      data: Mapping[str, Any] | None = None) -> None:
@@ -742,7 +743,7 @@ class Journal:
                  pack(json.dumps(stored.lines_json(), ensure_ascii=False)), stored.shift_id,
                  int(training), stored.reference or None),
             )
-            self.insert_event(conn, "sale_created", data={"sale_id": stored.id,
+            self.insert_event(conn, EventKind.SALE_CREATED, data={"sale_id": stored.id,
                                                            "number": number,
                                                            "total_minor": stored.total.minor})
             return stored
@@ -790,7 +791,7 @@ class Journal:
                  int(payment.training), _iso(payment.created_at), _iso(payment.updated_at),
                  payment.request.options.get("refund_of"), payment_method(payment)),
             )
-            self.insert_event(conn, "payment_created", payment_id=payment.id,
+            self.insert_event(conn, EventKind.PAYMENT_CREATED, payment_id=payment.id,
                                to_state=str(payment.state),
                                data={"provider": payment.provider, "key": payment.key,
                                      "amount_minor": payment.amount.minor})
@@ -856,7 +857,7 @@ class Journal:
         payment_id: str,
         *,
         to: PaymentState | None = None,
-        event: str,
+        event: EventKind,
         data: Mapping[str, Any] | None = None,
         correction: bool = False,
         **changes: Any,
@@ -910,7 +911,7 @@ class Journal:
             cursor = conn.execute("DELETE FROM payments WHERE id = ? AND state = ?",
                                   (payment_id, str(PaymentState.DRAFT)))
             if cursor.rowcount:
-                self.insert_event(conn, "draft_discarded", payment_id=payment_id,
+                self.insert_event(conn, EventKind.DRAFT_DISCARDED, payment_id=payment_id,
                                    from_state=str(PaymentState.DRAFT))
             return bool(cursor.rowcount)
         return await self._run(self._tx, do)
@@ -918,7 +919,8 @@ class Journal:
     # -- operations --
 
     async def add_operation(self, operation: Operation, *, payment_to: PaymentState | None,
-                            event: str, **payment_changes: Any) -> tuple[Operation, Payment]:
+                            event: EventKind, **payment_changes: Any,
+                            ) -> tuple[Operation, Payment]:
         """Record an operation and move its payment in the same transaction (write-ahead)."""
         def do(conn: sqlite3.Connection) -> tuple[Operation, Payment]:
             current = self._load_payment(conn, operation.payment_id)
@@ -951,7 +953,7 @@ class Journal:
                 conn, operation.payment_id)
         return await self._run(self._tx, do)
 
-    async def update_operation(self, operation_id: str, *, event: str,
+    async def update_operation(self, operation_id: str, *, event: EventKind,
                                data: Mapping[str, Any] | None = None,
                                **changes: Any) -> Operation:
         def do(conn: sqlite3.Connection) -> Operation:
@@ -1009,7 +1011,7 @@ class Journal:
             conn.execute("INSERT INTO receipts (payment_id, source, format, content, created_at)"
                          " VALUES (?, ?, ?, ?, ?)",
                          (payment_id, source, f"{fmt}|{content_type}", content, _iso(utcnow())))
-            self.insert_event(conn, "receipt_stored", payment_id=payment_id,
+            self.insert_event(conn, EventKind.RECEIPT_STORED, payment_id=payment_id,
                                data={"format": fmt, "bytes": len(content)})
         await self._run(self._tx, do)
 
@@ -1023,7 +1025,7 @@ class Journal:
 
     # -- events and history --
 
-    async def log_event(self, kind: str, *, payment_id: str | None = None,
+    async def log_event(self, kind: EventKind, *, payment_id: str | None = None,
                         data: Mapping[str, Any] | None = None) -> None:
         await self._run(self._tx, lambda conn: self.insert_event(
             conn, kind, payment_id=payment_id, data=data))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from pos_app.core.events import state_label
+from pos_app.core.events import EventKind, state_label
 from pos_app.core.journal import Journal, new_id, payment_from_row
 from pos_app.core.money import Money, parse_provider_amount
 from pos_app.core.payments import Payment, utcnow
@@ -194,8 +194,9 @@ class Reconciler:
             row = conn.execute("SELECT * FROM differences WHERE id = ?",
                                (difference_id,)).fetchone()
             difference = _difference(row)
-            self.journal.insert_event(conn, "difference_resolved", payment_id=difference.payment_id,
-                                 data={**difference.to_json(), "actor": actor, "reason": reason})
+            self.journal.insert_event(
+                conn, EventKind.DIFFERENCE_RESOLVED, payment_id=difference.payment_id,
+                data={**difference.to_json(), "actor": actor, "reason": reason})
             return difference
         return await self.journal.write(do)
 
@@ -304,7 +305,7 @@ class Reconciler:
                 "payment_id, ours, theirs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (new_id(), shift.id, now, item.provider, item.kind.value, item.ref,
                  item.payment_id, _side_column(item.ours), _side_column(item.theirs)))
-        self.journal.insert_event(conn, "shift_reconciled", data={
+        self.journal.insert_event(conn, EventKind.SHIFT_RECONCILED, data={
             "shift_id": shift.id, "differences": len(found),
             "kinds": sorted({item.kind.value for item in found})})
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from pos_app.core.events import EventKind
 from pos_app.core.journal import Journal, new_id, open_shift_id
 from pos_app.core.payments import utcnow
 from pos_app.i18n import UserError, msg
@@ -108,7 +109,7 @@ class Shifts:
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (shift_id, number, cashier, (at or utcnow()).isoformat(timespec="milliseconds"),
                  int(self.training), json.dumps(dict(balances or {}))))
-            self.journal.insert_event(conn, "shift_opened", data={
+            self.journal.insert_event(conn, EventKind.SHIFT_OPENED, data={
                 "shift_id": shift_id, "number": number, "cashier": cashier,
                 "balances": dict(balances or {})})
             return self._load(conn, shift_id)
@@ -129,7 +130,7 @@ class Shifts:
                 (at.isoformat(timespec="milliseconds"), actor, report, shift.id))
             if not cursor.rowcount:
                 raise UserError(msg(C, "Shift {number} is already closed.", number=shift.number))
-            self.journal.insert_event(conn, "shift_closed", data={
+            self.journal.insert_event(conn, EventKind.SHIFT_CLOSED, data={
                 "shift_id": shift.id, "number": shift.number, "actor": actor})
             return self._load(conn, shift.id)
         closed = await self.journal.write(do)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pos_app.core.events import EventKind
 from pos_app.core.export import Period, export_payments
 from pos_app.core.journal import (
     SCHEMA_VERSION,
@@ -35,9 +36,9 @@ async def add(journal: Journal, amount: int = 12345, *, state: S = S.DRAFT,
     sale = await journal.add_sale(Sale.single_amount(Money(amount)))
     pid = (await add_attempt(journal, sale, provider=provider, minutes_ago=minutes_ago)).id
     if state is not S.DRAFT:
-        await journal.update_payment(pid, to=S.CREATING, event="t")
+        await journal.update_payment(pid, to=S.CREATING, event=EventKind.STATUS)
         if state is not S.CREATING:
-            await journal.update_payment(pid, to=state, event="t")
+            await journal.update_payment(pid, to=state, event=EventKind.STATUS)
     result = await journal.get_payment(pid)
     assert result is not None
     return result
@@ -193,11 +194,12 @@ async def test_event_log_is_append_only(tmp_path: Path) -> None:
 async def test_transitions_follow_the_state_machine(tmp_path: Path) -> None:
     journal = await Journal.open(tmp_path / "j.sqlite3")
     payment = await add(journal, state=S.PENDING)
-    paid = await journal.update_payment(payment.id, to=S.PAID, event="status",
+    paid = await journal.update_payment(payment.id, to=S.PAID, event=EventKind.STATUS,
                                         provider_ref="txn-1", raw_status="accepted")
     assert (paid.state, paid.provider_ref) == (S.PAID, "txn-1")
     with pytest.raises(StaleTransition):
-        await journal.update_payment(payment.id, to=S.PENDING, event="late", raw_status="pending")
+        await journal.update_payment(payment.id, to=S.PENDING, event=EventKind.STATUS,
+                                     raw_status="pending")
     again = await journal.get_payment(payment.id)
     assert again is not None
     assert (again.state, again.raw_status) == (S.PAID, "accepted")  # nothing written
@@ -351,7 +353,7 @@ async def test_migrates_a_version_1_journal_keeping_its_payments(tmp_path: Path)
     payment = await journal.get_payment("p1")
     assert payment is not None
     assert (payment.state, payment.paid_minor) == (S.PAID, None)
-    await journal.update_payment("p1", event="t", paid_minor=500)
+    await journal.update_payment("p1", event=EventKind.STATUS, paid_minor=500)
     again = await journal.get_payment("p1")
     assert again is not None
     assert again.paid_minor == 500
@@ -408,13 +410,14 @@ async def test_one_refund_per_caller_reference(tmp_path: Path) -> None:
                          state=OperationState.SENT, key=new_id(), request={}, created_at=now,
                          updated_at=now, amount_minor=100, reference=reference)
 
-    made, _ = await journal.add_operation(refund("RET-1"), payment_to=None, event="t")
+    made, _ = await journal.add_operation(refund("RET-1"), payment_to=None, event=EventKind.STATUS)
     assert await journal.operation_by_reference("RET-1") == made
     assert made.reference == "RET-1"
     with pytest.raises(JournalError):  # the journal itself refuses a second refund for it
-        await journal.add_operation(refund("RET-1"), payment_to=None, event="t")
-    await journal.add_operation(refund(""), payment_to=None, event="t")  # no reference: many
-    await journal.add_operation(refund(""), payment_to=None, event="t")
+        await journal.add_operation(refund("RET-1"), payment_to=None, event=EventKind.STATUS)
+    # No reference: as many as there are.
+    await journal.add_operation(refund(""), payment_to=None, event=EventKind.STATUS)
+    await journal.add_operation(refund(""), payment_to=None, event=EventKind.STATUS)
     assert await journal.operation_by_reference("RET-2") is None
     await journal.close()
 

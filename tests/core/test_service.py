@@ -16,6 +16,7 @@ import pytest
 
 from pos_app.app import Runtime
 from pos_app.backoff import Backoff
+from pos_app.core.events import EventKind
 from pos_app.core.journal import new_id
 from pos_app.core.money import AmountError, Money
 from pos_app.core.payments import Payment, utcnow
@@ -179,7 +180,7 @@ async def test_cancel_before_anything_was_sent(runtime: Runtime,
     payment = await runtime.service.start_payment(
         simple_sale(), "koshelek", {"barcode": customer(sandbox)["barcode"]})
     # The cashier presses Cancel before the driver got to send.
-    await runtime.journal.update_payment(payment.id, event="cancel_requested",
+    await runtime.journal.update_payment(payment.id, event=EventKind.CANCEL_REQUESTED,
                                          cancel_requested=True)
     result = await runtime.service.wait(payment.id)
     assert result.state in (S.CANCELLED,)
@@ -344,7 +345,7 @@ async def _journal_attempt(runtime: Runtime, sandbox: SandboxTransport, state: P
                       updated_at=now)
     await runtime.journal.add_payment(payment)
     if state is not S.DRAFT:
-        await runtime.journal.update_payment(payment.id, to=S.CREATING, event="create_sent")
+        await runtime.journal.update_payment(payment.id, to=S.CREATING, event=EventKind.CREATE_SENT)
     return payment, request
 
 
@@ -387,7 +388,7 @@ async def test_recovered_pending_payment_is_cancelled_after_the_wait(
     payment, request = await _journal_attempt(crashed, sandbox, S.CREATING, mode="never",
                                               age_s=60)  # the crash was a minute ago
     remote = await crashed.service.provider("koshelek").create(request)
-    await crashed.journal.update_payment(payment.id, to=S.PENDING, event="create_answered",
+    await crashed.journal.update_payment(payment.id, to=S.PENDING, event=EventKind.CREATE_ANSWERED,
                                          provider_ref=remote.provider_ref)
     await crashed.service.start()
     cancelled = await wait_state(crashed, payment.id, "CANCELLED")
@@ -400,13 +401,13 @@ async def test_final_states_never_move_back(runtime: Runtime, sandbox: SandboxTr
     service = runtime.service
     recorder = Recorder(runtime.journal, service.providers, backoff=RECONCILE_BACKOFF)
     same = await recorder.apply(payment, RemotePayment(state=RemoteState.PENDING,
-                                                       raw_status="pending"), "late")
+                                                       raw_status="pending"), EventKind.STATUS)
     assert same.state is S.PAID
     declined = await pay(runtime, sandbox, mode="decline", delay_ms=0)
     alerts: list[PaymentUpdate] = []
     recorder.subscribe(lambda u: alerts.append(u) if u.alert else None)
     await recorder.apply(declined, RemotePayment(state=RemoteState.PAID, raw_status="accepted"),
-                         "late")
+                         EventKind.STATUS)
     after = await service.get(declined.id)
     assert after.state is S.DECLINED
     assert after.attention is not None
@@ -422,12 +423,13 @@ async def test_late_payment_after_the_cashier_left_alerts(runtime: Runtime,
     barcode = customer(sandbox, mode="never")["barcode"]
     payment = await runtime.service.start_payment(simple_sale(), "koshelek", {"barcode": barcode})
     await wait_state(runtime, payment.id, "PENDING")
-    left = await runtime.journal.update_payment(payment.id, event="abandoned", abandoned=True)
+    left = await runtime.journal.update_payment(payment.id, event=EventKind.ABANDONED,
+                                                abandoned=True)
     recorder = Recorder(runtime.journal, runtime.service.providers, backoff=RECONCILE_BACKOFF)
     alerts: list[PaymentUpdate] = []
     recorder.subscribe(lambda u: alerts.append(u) if u.alert else None)
     paid = await recorder.apply(left, RemotePayment(state=RemoteState.PAID,
-                                                    raw_status="accepted"), "status")
+                                                    raw_status="accepted"), EventKind.STATUS)
     assert paid.state is S.PAID
     assert alerts[0].alert == LATE_PAYMENT.with_params(amount=payment.amount,
                                                        advice=RETURN_BY_REFUND)
@@ -479,7 +481,7 @@ async def test_cancel_and_refund_are_journaled_before_they_are_sent(
 async def test_a_transaction_the_provider_does_not_know_needs_a_person(
         crashed: Runtime, sandbox: SandboxTransport) -> None:
     payment, _ = await _journal_attempt(crashed, sandbox, S.CREATING)
-    await crashed.journal.update_payment(payment.id, to=S.PENDING, event="create_answered",
+    await crashed.journal.update_payment(payment.id, to=S.PENDING, event=EventKind.CREATE_ANSWERED,
                                          provider_ref=str(uuid.uuid4()))
     await crashed.service.start()
     stuck = await crashed.service.wait(payment.id, timeout=10,

@@ -22,6 +22,7 @@ import logging
 from dataclasses import dataclass, field
 
 from pos_app.backoff import Backoff
+from pos_app.core.events import EventKind
 from pos_app.core.journal import StaleTransition, new_id
 from pos_app.core.payments import rules
 from pos_app.core.payments.clock import Clock
@@ -188,10 +189,10 @@ class PaymentDriver:
 
     async def _send_create(self, payment: Payment) -> None:
         if payment.cancel_requested:
-            await self._r.move(payment, PaymentState.CANCELLED, "cancelled_before_sending",
+            await self._r.move(payment, PaymentState.CANCELLED, EventKind.CANCELLED_BEFORE_SENDING,
                                reason=CANCELLED_BY_CASHIER)
             return
-        payment = await self._r.move(payment, PaymentState.CREATING, "create_sent")
+        payment = await self._r.move(payment, PaymentState.CREATING, EventKind.CREATE_SENT)
         if payment.state is not PaymentState.CREATING:
             return  # the intent is not on disk: send nothing
         provider = self._r.provider(payment.provider)
@@ -199,18 +200,18 @@ class PaymentDriver:
             remote = await provider.create(self._r.request(payment))
         except (OutcomeUnknown, InProgress) as exc:
             # InProgress without a transaction id: ask again later with the same key.
-            await self._r.move(payment, PaymentState.UNKNOWN, "create_unknown",
+            await self._r.move(payment, PaymentState.UNKNOWN, EventKind.CREATE_UNKNOWN,
                                reason=exc.message, reason_code=exc.code, error=exc)
             self._failed_once(exc)  # the client already resent; the next try waits a little
             return
         except NeedsPerson as exc:
             await self._r.hand_over(payment, exc)
         except Rejected as exc:
-            await self._r.move(payment, PaymentState.DECLINED, "create_rejected",
+            await self._r.move(payment, PaymentState.DECLINED, EventKind.CREATE_REJECTED,
                                reason=exc.message, reason_code=exc.code,
                                data={"details": exc.details})
             return
-        await self._created(payment, remote, "create_answered")
+        await self._created(payment, remote, EventKind.CREATE_ANSWERED)
 
     async def _recover_create(self, payment: Payment) -> None:
         """CREATING (crash mid-request) or UNKNOWN (no answer): find out, never create twice."""
@@ -224,21 +225,22 @@ class PaymentDriver:
                 remote = await provider.create(self._r.request(payment))
         except (OutcomeUnknown, InProgress) as exc:
             # Journaled each time: the resolution screen shows what the provider said last.
-            await self._r.move(payment, PaymentState.UNKNOWN, "reconcile_no_answer",
+            await self._r.move(payment, PaymentState.UNKNOWN, EventKind.RECONCILE_NO_ANSWER,
                                reason=exc.message, reason_code=exc.code, error=exc)
             self._failed_once(exc)
             return
         except NeedsPerson as exc:
             await self._r.hand_over(payment, exc)
         except Rejected as exc:
-            await self._r.move(payment, PaymentState.DECLINED, "create_rejected",
+            await self._r.move(payment, PaymentState.DECLINED, EventKind.CREATE_REJECTED,
                                reason=exc.message, reason_code=exc.code,
                                data={"details": exc.details})
             return
         self._memory.failures = 0
-        await self._created(payment, remote, "create_recovered")
+        await self._created(payment, remote, EventKind.CREATE_RECOVERED)
 
-    async def _created(self, payment: Payment, remote: RemotePayment, event: str) -> None:
+    async def _created(self, payment: Payment, remote: RemotePayment,
+                       event: EventKind) -> None:
         self._memory.acked_at = self._clock.monotonic()
         payment = await self._r.apply(payment, remote, event)
         if rules.link_lost(payment, self._r.provider(payment.provider).capabilities):
@@ -284,7 +286,7 @@ class PaymentDriver:
             await self._read_failed(payment, exc)
             return
         memory.not_found = 0
-        payment = await self._r.apply(payment, remote, "status")
+        payment = await self._r.apply(payment, remote, EventKind.STATUS)
         memory.asked.set()  # what the provider says now is in the journal
         if (payment.state is PaymentState.PENDING and not memory.warned_still_pending
                 and rules.past_expiry(payment, self._clock.now(),
@@ -301,7 +303,7 @@ class PaymentDriver:
         if not provider.capabilities.cancel:
             # Nothing to call: stop showing it, keep watching it until the provider ends it.
             payment = await self._r.journal.update_payment(
-                payment.id, event="abandoned", abandoned=True, cancel_requested=True,
+                payment.id, event=EventKind.ABANDONED, abandoned=True, cancel_requested=True,
                 data={"automatic": automatic})
             self._r.emit(PaymentUpdate(payment))
             return
@@ -314,7 +316,7 @@ class PaymentDriver:
         )
         try:
             operation, payment = await self._r.journal.add_operation(
-                operation, payment_to=PaymentState.CANCELLING, event="cancel_sent",
+                operation, payment_to=PaymentState.CANCELLING, event=EventKind.CANCEL_SENT,
                 reason=reason)
         except StaleTransition as exc:
             log.info("cancel of %s not started: %s", payment.id, exc)
@@ -370,7 +372,7 @@ class PaymentDriver:
         if result.state is RemoteOperationState.PENDING:
             if operation.state is not OperationState.PENDING:
                 operation = await self._r.journal.update_operation(
-                    operation.id, event="cancel_pending", state=OperationState.PENDING,
+                    operation.id, event=EventKind.CANCEL_PENDING, state=OperationState.PENDING,
                     op_ref=result.op_ref)
             await self._sleep(self._r.provider(payment.provider).poll_policy.interval)
             return
@@ -380,7 +382,7 @@ class PaymentDriver:
             remote = result.payment if result.payment and result.payment.state is not (
                 RemoteState.PENDING) else RemotePayment(state=RemoteState.CANCELLED,
                                                         raw_status="canceled")
-            await self._r.apply(payment, remote, "cancelled", operation=operation,
+            await self._r.apply(payment, remote, EventKind.CANCELLED, operation=operation,
                                 keep_reason=True)
             return
         operation = await self._r.finish_operation(operation, OperationState.REJECTED,
@@ -388,7 +390,8 @@ class PaymentDriver:
                                                    op_ref=result.op_ref)
         if result.payment is not None and result.payment.state is not RemoteState.PENDING:
             # Typically PAID: the customer confirmed before the cancel arrived.
-            await self._r.apply(payment, result.payment, "cancel_refused", operation=operation)
+            await self._r.apply(payment, result.payment, EventKind.CANCEL_REFUSED,
+                                operation=operation)
         else:
             await self._learn_state(payment)
 
@@ -406,9 +409,10 @@ class PaymentDriver:
         if remote.state is RemoteState.PENDING and payment.state is PaymentState.CANCELLING:
             # Still in progress although the cancel was refused: poll, and try again later.
             self._memory.failures += 1
-            await self._r.move(payment, PaymentState.PENDING, "cancel_refused_still_pending")
+            await self._r.move(payment, PaymentState.PENDING,
+                               EventKind.CANCEL_REFUSED_STILL_PENDING)
             return
-        await self._r.apply(payment, remote, "status_after_cancel")
+        await self._r.apply(payment, remote, EventKind.STATUS_AFTER_CANCEL)
 
     # -- refund --
 
@@ -451,7 +455,7 @@ class PaymentDriver:
         if result.state is RemoteOperationState.PENDING:
             if operation.state is not OperationState.PENDING or operation.op_ref != result.op_ref:
                 operation = await self._r.journal.update_operation(
-                    operation.id, event="refund_pending", state=OperationState.PENDING,
+                    operation.id, event=EventKind.REFUND_PENDING, state=OperationState.PENDING,
                     op_ref=result.op_ref)
                 self._r.emit(PaymentUpdate(payment, operation))
             await self._sleep(provider.poll_policy.interval)
@@ -472,7 +476,7 @@ class PaymentDriver:
                 target, PaymentState.REFUNDING):
             log.warning("refund of %s: provider says %s, our sums say %s", payment.id,
                         result.payment.raw_status, target)
-        await self._r.move(payment, target, "refund_done", refunded_minor=refunded,
+        await self._r.move(payment, target, EventKind.REFUND_DONE, refunded_minor=refunded,
                            operation=operation)
 
     async def _refund_rejected(self, payment: Payment, operation: Operation,
@@ -480,4 +484,4 @@ class PaymentDriver:
         operation = await self._r.finish_operation(operation, OperationState.REJECTED, reason,
                                                    code)
         back = operation.prev_state or PaymentState.PAID
-        await self._r.move(payment, back, "refund_rejected", operation=operation)
+        await self._r.move(payment, back, EventKind.REFUND_REJECTED, operation=operation)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any, NoReturn
 
 from pos_app.backoff import Backoff
-from pos_app.core.events import state_label
+from pos_app.core.events import EventKind, state_label
 from pos_app.core.journal import Journal, StaleTransition
 from pos_app.core.payments import rules
 from pos_app.core.payments.messages import PAID_AFTER_END, PAID_TWICE
@@ -109,7 +109,7 @@ class Recorder:
 
     # -- changes --
 
-    async def move(self, payment: Payment, to: PaymentState, event: str, *,
+    async def move(self, payment: Payment, to: PaymentState, event: EventKind, *,
                    operation: Operation | None = None, error: ProviderError | None = None,
                    data: Mapping[str, Any] | None = None, **changes: Any) -> Payment:
         """Move the payment to ``to`` (journal first); a move the journal refuses as stale is
@@ -125,7 +125,7 @@ class Recorder:
             self.background(self._keep_receipts(moved), f"receipts-{moved.id}")
         return moved
 
-    async def apply(self, payment: Payment, remote: RemotePayment, event: str, *,
+    async def apply(self, payment: Payment, remote: RemotePayment, event: EventKind, *,
                     operation: Operation | None = None, keep_reason: bool = False) -> Payment:
         """Take a provider's word about a payment (:mod:`.rules` says what it means), unless
         it is stale or would move a final state back: then it is recorded as ignored."""
@@ -184,11 +184,11 @@ class Recorder:
         return rules.return_advice(provider.capabilities, provider.display_name)
 
     async def record_ignored(self, payment: Payment, wanted: PaymentState, raw_status: str,
-                             event: str, *, stale: bool = False) -> None:
+                             event: EventKind, *, stale: bool = False) -> None:
         """A late, duplicate or impossible update: never applied, always recorded."""
         log.warning("ignored %s update %r (%s) for payment %s in state %s", event, raw_status,
                     wanted, payment.id, payment.state)
-        await self.journal.log_event("update_ignored", payment_id=payment.id,
+        await self.journal.log_event(EventKind.UPDATE_IGNORED, payment_id=payment.id,
                                      data={"event": event, "remote_status": raw_status,
                                            "wanted": wanted.value, "state": payment.state.value,
                                            "stale": stale})
@@ -199,14 +199,14 @@ class Recorder:
 
     async def flag(self, payment: Payment, message: Message) -> None:
         """Raise an alert for a person on the payment (the Needs-attention list)."""
-        payment = await self.journal.update_payment(payment.id, event="attention",
+        payment = await self.journal.update_payment(payment.id, event=EventKind.ATTENTION,
                                                     attention=message)
         self.emit(PaymentUpdate(payment, alert=message))
 
     async def hand_over(self, payment: Payment, exc: NeedsPerson) -> NoReturn:
         """Nothing automatic can settle it: flag it for a person and stop driving it."""
         if payment.state in (PaymentState.CREATING, PaymentState.DRAFT):
-            payment = await self.move(payment, PaymentState.UNKNOWN, "needs_person",
+            payment = await self.move(payment, PaymentState.UNKNOWN, EventKind.NEEDS_PERSON,
                                       reason=exc.message, reason_code=exc.code)
         await self.flag(payment, exc.message)
         raise StopDriving from exc
@@ -231,7 +231,7 @@ class Recorder:
         if receipt_fields:
             changes["receipt_fields"] = receipt_fields
         return await self.journal.update_operation(
-            operation.id, event=f"{operation.kind}_{state.value.lower()}", **changes)
+            operation.id, event=EventKind.of_operation(operation.kind, state.value), **changes)
 
     # -- the provider's receipt files --
 

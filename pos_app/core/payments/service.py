@@ -22,7 +22,7 @@ from typing import Any
 from pos_app.backoff import Backoff
 from pos_app.core import refunds
 from pos_app.core.clock import utcnow
-from pos_app.core.events import state_label
+from pos_app.core.events import EventKind, state_label
 from pos_app.core.journal import Journal, StaleTransition, new_id
 from pos_app.core.money import Money, check_limits
 from pos_app.core.payments import rules
@@ -305,7 +305,7 @@ class PaymentService:
         unknown outcome was paid again, and the first payment turning paid raised nothing."""
         left = []
         for payment in await self.unsettled_attempts(sale):
-            payment = await self.journal.update_payment(payment.id, event="left_by_cashier",
+            payment = await self.journal.update_payment(payment.id, event=EventKind.LEFT_BY_CASHIER,
                                                         abandoned=True)
             self._r.emit(PaymentUpdate(payment))
             left.append(payment)
@@ -355,7 +355,7 @@ class PaymentService:
         if payment.state.is_final or payment.state in rules.REFUND_STATES:
             return payment
         # The driver acts on the flag: before sending (DRAFT), or as soon as it can.
-        payment = await self.journal.update_payment(payment_id, event="cancel_requested",
+        payment = await self.journal.update_payment(payment_id, event=EventKind.CANCEL_REQUESTED,
                                                     cancel_requested=True)
         self._r.emit(PaymentUpdate(payment))
         self._ensure_driver(payment_id)
@@ -398,7 +398,7 @@ class PaymentService:
             prev_state=payment.state, reference=reference,
         )
         operation, payment = await self.journal.add_operation(
-            operation, payment_to=S.REFUNDING, event="refund_sent")
+            operation, payment_to=S.REFUNDING, event=EventKind.REFUND_SENT)
         self._r.emit(PaymentUpdate(payment, operation))
         return await self.operation_answer(operation)
 
@@ -585,7 +585,7 @@ class PaymentService:
             fields["confirmation"] = "manual"
         try:
             return await self.journal.update_payment(
-                payment.id, to=outcome, event="resolved_manually",
+                payment.id, to=outcome, event=EventKind.RESOLVED_MANUALLY,
                 data={"reason": reason, "actor": actor, "was": payment.state.value},
                 reason=RESOLVED.with_params(actor=actor, reason=reason), reason_code="MANUAL",
                 receipt_fields=fields, attention=None)
@@ -626,7 +626,7 @@ class PaymentService:
         alert = await self._r.paid_twice(payment)
         try:
             corrected = await self.journal.update_payment(
-                payment.id, to=target, correction=True, event="corrected_from_provider",
+                payment.id, to=target, correction=True, event=EventKind.CORRECTED_FROM_PROVIDER,
                 data={"actor": actor, "reason": reason, "was": payment.state.value,
                       "provider_says": remote.raw_status},
                 **{**changes, "reason": CORRECTED.with_params(actor=actor, reason=reason),
@@ -659,7 +659,7 @@ class PaymentService:
                     provider=self.provider(payment.provider).display_name,
                     state=state_label(payment.state.value))
                 payment = await self.journal.update_payment(
-                    payment.id, event="paid_there", attention=alert,
+                    payment.id, event=EventKind.PAID_THERE, attention=alert,
                     data={"provider_says": remote.raw_status})
                 self._r.emit(PaymentUpdate(payment, alert=alert))
             flagged.append(payment)
@@ -691,7 +691,7 @@ class PaymentService:
                                 state=state_label(current.state.value)))
         was = current.attention.english() if current.attention else ""
         payment = await self.journal.update_payment(
-            payment_id, event="attention_acknowledged", attention=None,
+            payment_id, event=EventKind.ATTENTION_ACKNOWLEDGED, attention=None,
             data={"actor": actor, "note": note, "attention": was})
         self._r.emit(PaymentUpdate(payment))
         return payment
@@ -709,11 +709,11 @@ class PaymentService:
         assert sale is not None
         operations = await self.journal.operations_for(payment_id)
         printed = sum(1 for e in await self.journal.events_for(payment_id)
-                      if e.kind == "receipt_printed")
+                      if e.kind == EventKind.RECEIPT_PRINTED)
         return ReceiptData(payment, sale, operations, printed)
 
     async def receipt_printed(self, payment_id: str, *, how: str) -> None:
-        await self.journal.log_event("receipt_printed", payment_id=payment_id,
+        await self.journal.log_event(EventKind.RECEIPT_PRINTED, payment_id=payment_id,
                                      data={"how": how})
 
     async def withdraw(self, provider_name: str, amount: Money, *, method: str, number: str,
@@ -749,8 +749,8 @@ class PaymentService:
             register_secret(value)
         self._r.keep_private(payment_id, private)
         if payment.attention is not None:  # "its destination is not kept": given now
-            payment = await self.journal.update_payment(payment_id, event="destination_given",
-                                                        attention=None)
+            payment = await self.journal.update_payment(
+                payment_id, event=EventKind.DESTINATION_GIVEN, attention=None)
             self._r.emit(PaymentUpdate(payment))
 
     async def check_withdrawal(self, provider_name: str, amount: Money, *, method: str,
