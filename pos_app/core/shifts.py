@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pos_app.core.events import EventKind
-from pos_app.core.journal import Journal, new_id, open_shift_id
+from pos_app.core.journal import Journal, new_id
+from pos_app.core.journal.shifts import open_shift_id
 from pos_app.core.payments import utcnow
 from pos_app.i18n import UserError, msg
 

@@ -260,9 +260,9 @@ async def test_history_pages_and_search(tmp_path: Path) -> None:
 
 
 def _plan(conn: sqlite3.Connection, flt: PaymentFilter, columns: str, order: str) -> str:
-    from pos_app.core.journal import _history_sql
+    from pos_app.core.journal.where import history_sql
 
-    sql, params = _history_sql(flt, columns)
+    sql, params = history_sql(flt, columns)
     rows = conn.execute("EXPLAIN QUERY PLAN " + sql + order, params).fetchall()
     return "\n".join(row[3] for row in rows)
 
@@ -326,11 +326,11 @@ async def test_an_amount_is_read_in_the_terminals_currency(tmp_path: Path) -> No
 
 
 async def test_migrates_a_version_1_journal_keeping_its_payments(tmp_path: Path) -> None:
-    from pos_app.core.journal import MIGRATIONS, _statements
+    from pos_app.core.journal.schema import MIGRATIONS, statements
 
     path = tmp_path / "j.sqlite3"
     conn = sqlite3.connect(path)
-    for statement in _statements(MIGRATIONS[0]):
+    for statement in statements(MIGRATIONS[0]):
         conn.execute(statement)
     conn.execute("PRAGMA user_version = 1")
     conn.execute("INSERT INTO sales VALUES ('s1', 1, '2026-01-01T00:00:00.000+00:00', 'RUB', 500,"

@@ -12,13 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos_app.core.journal import (
-    Journal,
-    JournalError,
-    PaymentFilter,
-    _request_from_row,
-    stored_request,
-)
+from pos_app.core.journal import Journal, JournalError, PaymentFilter
+from pos_app.core.journal.rows import request_from_row, stored_request
 from pos_app.core.money import Money, round_minor
 from pos_app.core.packed import FORMAT_1, pack, unpack
 from pos_app.core.payments import Payment, utcnow
@@ -77,7 +72,7 @@ async def test_a_damaged_packed_row_is_named(tmp_path: Path) -> None:
 async def test_rows_written_as_text_before_are_read_and_keep_their_method(
         tmp_path: Path) -> None:
     """A schema-6 journal's rows stay text after the upgrade, and their method is read."""
-    from pos_app.core.journal import MIGRATIONS, _statements
+    from pos_app.core.journal.schema import MIGRATIONS, statements
     from pos_app.core.reports import METHOD_SQL
 
     path = tmp_path / "j.sqlite3"
@@ -94,7 +89,7 @@ async def test_rows_written_as_text_before_are_read_and_keep_their_method(
     old_path = tmp_path / "old.sqlite3"
     old_db = sqlite3.connect(old_path)
     for script in MIGRATIONS[:6]:
-        for statement in _statements(script):
+        for statement in statements(script):
             old_db.execute(statement)
     old_db.execute("PRAGMA user_version = 6")
     sale = sqlite3.connect(path).execute("SELECT * FROM sales").fetchone()
@@ -168,5 +163,5 @@ def test_what_is_left_out_is_put_back_exactly(price: Decimal, quantity: Decimal,
     row = {"request_json": pack(json.dumps(stored_request(payment), ensure_ascii=False)),
            "idem_key": payment.key, "amount_minor": payment.amount.minor,
            "currency": payment.amount.currency}
-    restored = PaymentRequest.from_json(_request_from_row(row))  # type: ignore[arg-type]
+    restored = PaymentRequest.from_json(request_from_row(row))  # type: ignore[arg-type]
     assert restored == request

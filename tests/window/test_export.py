@@ -78,7 +78,8 @@ def a_year_of_payments(journal: Path, count: int, *, schema: int | None = None) 
     import sqlite3
     from datetime import timedelta
 
-    from pos_app.core.journal import MIGRATIONS, Journal, _statements
+    from pos_app.core.journal import Journal
+    from pos_app.core.journal.schema import MIGRATIONS, statements
     from pos_app.core.money import Money
     from pos_app.core.packed import unpack
     from pos_app.core.payments import utcnow
@@ -102,7 +103,7 @@ def a_year_of_payments(journal: Path, count: int, *, schema: int | None = None) 
     source.close()
     db = sqlite3.connect(journal)
     for script in MIGRATIONS[:schema]:
-        for statement in _statements(script):
+        for statement in statements(script):
             db.execute(statement)
     db.execute(f"PRAGMA user_version = {schema or len(MIGRATIONS)}")
     if schema is not None and schema < 7:  # before packed JSON: text, and no method column
