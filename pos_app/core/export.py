@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from pos_app.core.journal import Journal, unreadable_row
+from pos_app.core.journal.exports import count_period, period_rows
 from pos_app.core.money import minor_digits
 from pos_app.core.payments import local_day_start
-from pos_app.core.reports import METHOD_SQL
 from pos_app.core.states import PaymentState
 from pos_app.i18n import UserError, msg
 
@@ -86,25 +86,13 @@ def _plain(minor: int | None, digits: int, point: str) -> str:
     return f"{'-' if minor < 0 else ''}{whole}{point}{part:0{digits}d}"
 
 
-# Only what a row of the file needs: the whole payment (its request and receipt JSON) cost
-# 40 µs a row to read back, a fifth of the time of an export of a year.
-# The local time is SQLite's (the C library's zone rules, as Python's astimezone), in C.
-# No text from outside in it: METHOD_SQL is a constant.
-_SELECT = (
-    "SELECT p.id, strftime('%Y-%m-%d %H:%M:%S', p.created_at, 'localtime') AS created, "  # noqa: S608
-    "p.provider, p.kind, p.state, p.amount_minor, p.paid_minor, p.refunded_minor, "
-    f"p.currency, p.provider_ref, p.idem_key, p.training, {METHOD_SQL} AS method, "
-    "s.number AS shift_number, sa.number AS sale_number, sa.reference AS sale_reference "
-    "FROM payments p LEFT JOIN shifts s ON s.id = p.shift_id "
-    "LEFT JOIN sales sa ON sa.id = p.sale_id ")
-_WHERE = "WHERE p.created_at >= ? AND p.created_at < ? AND p.state != 'DRAFT'"
 _STATES = frozenset(state.value for state in PaymentState)
 _PAID = frozenset(state.value for state in PaymentState if state.is_paid)
 
 
 def _row(row: tuple[Any, ...], point: str) -> list[str]:
-    """One line of the file from one row of :data:`_SELECT` (a tuple: a year of payments
-    is read at over 100 000 rows a second)."""
+    """One line of the file from one row of the period (``journal.exports.COLUMNS``: a
+    tuple, so that a year of payments is read at over 100 000 rows a second)."""
     (payment_id, created, provider, kind, state, amount, paid, refunded, currency,
      provider_ref, key, training, method, shift, sale, reference) = row
     if state not in _STATES:  # a damaged byte: say which row (issue 16 #14)
@@ -144,22 +132,12 @@ async def export_payments(journal: Journal, output: Path, period: Period, *,
     temporary = output.with_name(output.name + ".part")
 
     def do(conn: sqlite3.Connection) -> int:
-        where = _WHERE
-        params: list[object] = [since.isoformat(timespec="milliseconds"),
-                                until.isoformat(timespec="milliseconds")]
-        if training is not None:
-            where += " AND p.training = ?"
-            params.append(int(training))
-        total = conn.execute(f"SELECT COUNT(*) FROM payments p {where}",  # noqa: S608
-                             params).fetchone()[0]
+        total = count_period(conn, since, until, training)
         count = 0
         with temporary.open("w", encoding="utf-8-sig", newline="") as file:
             writer = csv.writer(file, delimiter=delimiter)
             writer.writerow(HEADER)
-            rows = conn.cursor()
-            rows.row_factory = None  # plain tuples: the fastest way out of SQLite
-            rows.execute(_SELECT + where + " ORDER BY p.created_at, p.id", params)
-            while batch := rows.fetchmany(PROGRESS_EVERY):
+            for batch in period_rows(conn, since, until, training, batch=PROGRESS_EVERY):
                 if stop is not None and stop.is_set():
                     raise ExportStopped(msg(C, "The export was stopped; no file was written."))
                 writer.writerows([_row(row, point) for row in batch])

@@ -19,12 +19,12 @@ from typing import Any
 
 from pos_app.core.events import state_label
 from pos_app.core.journal import Journal
+from pos_app.core.journal.tallies import payment_tallies, refund_tallies, shift_notes
 from pos_app.core.money import Money
-from pos_app.core.packed import unpack
 from pos_app.core.payments import utcnow
 from pos_app.core.receipt import html_row
 from pos_app.core.shifts import Shift
-from pos_app.core.states import OperationKind, OperationState, PaymentState
+from pos_app.core.states import PaymentState
 from pos_app.i18n import Message
 
 C = "Report"
@@ -49,19 +49,6 @@ _BUCKET_OF_STATE = {
     S.CANCELLING: "in_progress",
 }
 _PAID_STATES = tuple(s.value for s, b in _BUCKET_OF_STATE.items() if b == "paid")
-
-# How a payment was made within its provider: Pegas-kassa's deposit type, Paymega's service,
-# the payout method, or Koshelek's payment type from its slip.
-# The way to pay: kept by the journal since schema 7 (payment_method; its JSON is packed),
-# read from the JSON of a row written before (text; a receipt packed later is not read).
-METHOD_SQL = ("CASE WHEN p.method != '' THEN p.method "
-              "WHEN typeof(p.request_json) = 'text' THEN COALESCE("
-              "json_extract(p.request_json, '$.options.type'), "
-              "json_extract(p.request_json, '$.options.service'), "
-              "json_extract(p.request_json, '$.options.method'), "
-              "CASE WHEN typeof(p.receipt_json) = 'text' "
-              "THEN json_extract(p.receipt_json, '$.paymentType') END, '') ELSE '' END")
-
 
 @dataclass
 class Tally:
@@ -153,37 +140,7 @@ def count_shift(conn: sqlite3.Connection, shift: Shift, kind: str, at: datetime)
     return ShiftReport(kind=kind, shift_number=shift.number, cashier=shift.cashier,
                        opened_at=shift.opened_at, closed_at=at if kind == "Z" else None,
                        made_at=at, training=shift.training, lines=_lines(conn, shift),
-                       notes=_notes(conn, shift))
-
-
-def _notes(conn: sqlite3.Connection, shift: Shift) -> list[dict[str, Any]]:
-    """The shift's differences and the payments a person decided (by hand, or corrected
-    from the provider's answer), as the report keeps them."""
-    notes: list[dict[str, Any]] = [
-        {"source": "difference", "provider": provider, "kind": kind, "ref": ref, "ours": ours,
-         "theirs": theirs, "resolved_by": by, "resolution": resolution}
-        for provider, kind, ref, ours, theirs, by, resolution in conn.execute(
-            "SELECT provider, kind, ref, ours, theirs, resolved_by, resolution FROM differences "
-            "WHERE shift_id = ? ORDER BY found_at", (shift.id,))]
-    notes += [
-        {"source": "decision", "provider": provider, "sale": number, "amount_minor": minor,
-         "currency": currency, "state": state, "reason": reason}
-        for provider, number, minor, currency, state, reason in conn.execute(
-            "SELECT p.provider, s.number, p.amount_minor, p.currency, p.state, p.reason_json "
-            "FROM payments p JOIN sales s ON s.id = p.sale_id WHERE p.shift_id = ? "
-            "AND p.training = ? AND p.reason_code IN ('MANUAL', 'CORRECTED') "
-            "ORDER BY p.created_at", (shift.id, int(shift.training)))]
-    for provider, number, minor, currency, data in conn.execute(
-            "SELECT p.provider, s.number, p.amount_minor, p.currency, e.data_json FROM events e "
-            "JOIN payments p ON p.id = e.payment_id JOIN sales s ON s.id = p.sale_id "
-            "WHERE p.shift_id = ? AND p.training = ? AND e.kind = 'attention_acknowledged' "
-            "ORDER BY e.seq", (shift.id, int(shift.training))):
-        done = json.loads(unpack(data) if data else "{}")  # an alert dealt with: what was done
-        notes.append({"source": "alert", "provider": provider, "sale": number,
-                      "amount_minor": minor, "currency": currency,
-                      "alert": done.get("attention", ""), "actor": done.get("actor", ""),
-                      "note": done.get("note", "")})
-    return notes
+                       notes=shift_notes(conn, shift.id, shift.training))
 
 
 def _lines(conn: sqlite3.Connection, shift: Shift) -> list[ReportLine]:
@@ -193,26 +150,15 @@ def _lines(conn: sqlite3.Connection, shift: Shift) -> list[ReportLine]:
         key = (provider, method, currency)
         return lines.setdefault(key, ReportLine(*key))
 
-    paid_marks = ",".join("?" * len(_PAID_STATES))
-    payments = conn.execute(
-        f"SELECT p.provider, {METHOD_SQL} AS method, p.currency, p.kind, p.state, COUNT(*), "  # noqa: S608
-        f"SUM(CASE WHEN p.state IN ({paid_marks}) THEN COALESCE(p.paid_minor, p.amount_minor) "
-        "ELSE p.amount_minor END) "
-        "FROM payments p WHERE p.shift_id = ? AND p.training = ? GROUP BY 1, 2, 3, 4, 5",
-        (*_PAID_STATES, shift.id, int(shift.training)))
-    for provider, method, currency, kind, state, count, minor in payments:
+    for provider, method, currency, kind, state, count, minor in payment_tallies(
+            conn, shift.id, shift.training, _PAID_STATES):
         bucket = _BUCKET_OF_STATE[PaymentState(state)]
         if kind == "withdrawal" and bucket == "paid":
             bucket = "payouts"
         line(provider, method, currency).tallies[bucket].add(count, minor)
-    refunds = conn.execute(
-        f"SELECT p.provider, {METHOD_SQL} AS method, p.currency, COUNT(*), "  # noqa: S608
-        "SUM(o.amount_minor) FROM operations o JOIN payments p ON p.id = o.payment_id "
-        "WHERE o.shift_id = ? AND o.kind = ? AND o.state = ? AND p.training = ? "
-        "GROUP BY 1, 2, 3",
-        (shift.id, str(OperationKind.REFUND), str(OperationState.DONE), int(shift.training)))
-    for provider, method, currency, count, minor in refunds:
-        line(provider, method, currency).tallies["refunded"].add(count, minor or 0)
+    for provider, method, currency, count, refunded in refund_tallies(conn, shift.id,
+                                                                       shift.training):
+        line(provider, method, currency).tallies["refunded"].add(count, refunded or 0)
     return [lines[key] for key in sorted(lines)]
 
 

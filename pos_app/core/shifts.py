@@ -8,57 +8,21 @@ reconciliation can compare the balance change with what the journal says moved.
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from pos_app.core.events import EventKind
-from pos_app.core.journal import Journal, new_id
-from pos_app.core.journal.shifts import open_shift_id
+from pos_app.core.journal import Journal
+from pos_app.core.journal import shifts as table
+from pos_app.core.journal.shifts import LONG_SHIFT as LONG_SHIFT
+from pos_app.core.journal.shifts import Shift as Shift
 from pos_app.core.payments import utcnow
 from pos_app.i18n import UserError, msg
 
 log = logging.getLogger(__name__)
 C = "Shift"
-
-# A shift open longer than this gets a warning: a day's takings belong in one Z report.
-LONG_SHIFT = timedelta(hours=24)
-
-
-@dataclass(frozen=True)
-class Shift:
-    id: str
-    number: int
-    cashier: str
-    opened_at: datetime
-    training: bool
-    closed_at: datetime | None = None
-    closed_by: str | None = None
-    # Provider balances (minor units) when the shift opened, where a provider reports one.
-    balances: Mapping[str, int] = field(default_factory=dict)
-    z_report: Mapping[str, Any] | None = None  # the Z report as printed, kept unchanged
-
-    @property
-    def is_open(self) -> bool:
-        return self.closed_at is None
-
-    def runs_long(self, now: datetime | None = None) -> bool:
-        return self.is_open and (now or utcnow()) - self.opened_at > LONG_SHIFT
-
-
-def _shift(row: sqlite3.Row) -> Shift:
-    closed = row["closed_at"]
-    z_report = row["z_report_json"]
-    return Shift(id=row["id"], number=row["number"], cashier=row["cashier"],
-                 opened_at=datetime.fromisoformat(row["opened_at"]),
-                 training=bool(row["training"]),
-                 closed_at=datetime.fromisoformat(closed) if closed else None,
-                 closed_by=row["closed_by"], balances=json.loads(row["balances_json"]),
-                 z_report=json.loads(z_report) if z_report else None)
 
 
 class Shifts:
@@ -70,24 +34,17 @@ class Shifts:
 
     async def current(self) -> Shift | None:
         def do(conn: sqlite3.Connection) -> Shift | None:
-            shift_id = open_shift_id(conn, self.training)
-            return self._load(conn, shift_id) if shift_id else None
+            shift_id = table.open_shift_id(conn, self.training)
+            return table.load_shift(conn, shift_id) if shift_id else None
         return await self.journal.read(do)
 
     async def by_number(self, number: int) -> Shift | None:
-        def do(conn: sqlite3.Connection) -> Shift | None:
-            row = conn.execute("SELECT * FROM shifts WHERE number = ? AND training = ?",
-                               (number, int(self.training))).fetchone()
-            return _shift(row) if row else None
-        return await self.journal.read(do)
+        return await self.journal.read(
+            lambda conn: table.shift_by_number(conn, number, self.training))
 
     async def latest(self) -> Shift | None:
         """The open shift, else the one closed last."""
-        def do(conn: sqlite3.Connection) -> Shift | None:
-            row = conn.execute("SELECT * FROM shifts WHERE training = ? ORDER BY number DESC "
-                               "LIMIT 1", (int(self.training),)).fetchone()
-            return _shift(row) if row else None
-        return await self.journal.read(do)
+        return await self.journal.read(lambda conn: table.latest_shift(conn, self.training))
 
     async def open(self, cashier: str, *, balances: Mapping[str, int] | None = None,
                    at: datetime | None = None) -> Shift:
@@ -98,22 +55,13 @@ class Shifts:
             raise UserError(msg(C, "The cashier's name is too long (60 characters at most)."))
 
         def do(conn: sqlite3.Connection) -> Shift:
-            existing = open_shift_id(conn, self.training)
+            existing = table.open_shift_id(conn, self.training)
             if existing:
-                number = self._load(conn, existing).number
+                number = table.load_shift(conn, existing).number
                 raise UserError(msg(C, "Shift {number} is still open; close it with the Z report "
                                        "first.", number=number))
-            number = conn.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM shifts").fetchone()[0]
-            shift_id = new_id()
-            conn.execute(
-                "INSERT INTO shifts (id, number, cashier, opened_at, training, balances_json) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (shift_id, number, cashier, (at or utcnow()).isoformat(timespec="milliseconds"),
-                 int(self.training), json.dumps(dict(balances or {}))))
-            self.journal.insert_event(conn, EventKind.SHIFT_OPENED, data={
-                "shift_id": shift_id, "number": number, "cashier": cashier,
-                "balances": dict(balances or {})})
-            return self._load(conn, shift_id)
+            return table.insert_shift(self.journal, conn, cashier=cashier, at=at or utcnow(),
+                                      training=self.training, balances=balances or {})
         shift = await self.journal.write(do)
         log.info("shift %d opened by %s", shift.number, cashier)
         return shift
@@ -124,30 +72,16 @@ class Shifts:
         so no payment can slip in between the count and the close."""
         def do(conn: sqlite3.Connection) -> Shift:
             at = utcnow()
-            report = json.dumps(dict(z_report(conn, at)), ensure_ascii=False)
-            cursor = conn.execute(
-                "UPDATE shifts SET closed_at = ?, closed_by = ?, z_report_json = ? "
-                "WHERE id = ? AND closed_at IS NULL",
-                (at.isoformat(timespec="milliseconds"), actor, report, shift.id))
-            if not cursor.rowcount:
+            closed = table.close_shift(self.journal, conn, shift, at=at, actor=actor,
+                                       z_report=z_report(conn, at))
+            if closed is None:
                 raise UserError(msg(C, "Shift {number} is already closed.", number=shift.number))
-            self.journal.insert_event(conn, EventKind.SHIFT_CLOSED, data={
-                "shift_id": shift.id, "number": shift.number, "actor": actor})
-            return self._load(conn, shift.id)
+            return closed
         closed = await self.journal.write(do)
         log.info("shift %d closed by %s", closed.number, actor)
         return closed
 
-    @staticmethod
-    def _load(conn: sqlite3.Connection, shift_id: str) -> Shift:
-        row = conn.execute("SELECT * FROM shifts WHERE id = ?", (shift_id,)).fetchone()
-        if row is None:
-            raise KeyError(shift_id)
-        return _shift(row)
-
 
 async def shift_closed(journal: Journal, shift_id: str) -> bool:
     """Whether the shift ``shift_id`` has its Z report (is closed)."""
-    row = await journal.read(lambda conn: conn.execute(
-        "SELECT closed_at FROM shifts WHERE id = ?", (shift_id,)).fetchone())
-    return row is not None and row[0] is not None
+    return await journal.read(lambda conn: table.is_closed(conn, shift_id))

@@ -443,3 +443,22 @@ async def test_a_long_read_apart_does_not_hold_up_writes(tmp_path: Path) -> None
     with pytest.raises(JournalError):  # read-only: an export can never change the journal
         await journal.read_apart(lambda conn: conn.execute("DELETE FROM events"))
     await journal.close()
+
+
+def test_no_sql_outside_the_journal() -> None:
+    """One owner per table: shifts, reconciliation, reports and export ran their own SQL on
+    the journal's tables; now only the journal package does (issue 18)."""
+    import ast
+
+    import pos_app
+
+    root = Path(pos_app.__file__).parent
+    outside = []
+    for path in root.rglob("*.py"):
+        if path.is_relative_to(root / "core" / "journal"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr in ("execute", "executemany", "executescript"):
+                outside.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert outside == []

@@ -73,7 +73,7 @@ async def test_rows_written_as_text_before_are_read_and_keep_their_method(
         tmp_path: Path) -> None:
     """A schema-6 journal's rows stay text after the upgrade, and their method is read."""
     from pos_app.core.journal.schema import MIGRATIONS, statements
-    from pos_app.core.reports import METHOD_SQL
+    from pos_app.core.journal.tallies import METHOD_SQL
 
     path = tmp_path / "j.sqlite3"
     journal = await Journal.open(path)

@@ -326,6 +326,15 @@ class Journal:
             return [payment_from_row(r) for r in rows]
         return await self._run(do)
 
+    async def shift_payments(self, shift_id: str, *, training: bool) -> list[Payment]:
+        """Every payment of the shift that was sent (no drafts), oldest first."""
+        def do() -> list[Payment]:
+            rows = self.conn.execute(
+                "SELECT * FROM payments WHERE shift_id = ? AND training = ? AND state != ? "
+                "ORDER BY created_at", (shift_id, int(training), str(PaymentState.DRAFT)))
+            return [payment_from_row(r) for r in rows]
+        return await self._run(do)
+
     async def find_payments(self, id_or_prefix: str) -> list[Payment]:
         """Payments (newest first, at most 10) whose id, idempotency key or provider
         reference is the text; failing that, those where one of them starts with it (at least
