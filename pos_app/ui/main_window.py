@@ -584,6 +584,7 @@ class MainWindow(QMainWindow):
             spawn(self.service.leave_sale(self.sale), parent=self)
         # What the cashier types next is a new sale; the old payment's news are alerts now.
         self.sale, self.payment_id = None, None
+        self.choose.new_customer()
         if self.customer is not None:
             self.customer.idle()
 
@@ -611,6 +612,7 @@ class MainWindow(QMainWindow):
                        "sale {sale} started.", sale=self.sale.label,
                     amount=self.sale_screen.model.total.format()))
         self.sale = None
+        self.choose.new_customer()
 
     async def _check_again(self, payment_id: str) -> None:
         asked = self.service.provider((await self.service.get(payment_id)).provider)

@@ -102,6 +102,11 @@ class ChooseScreen(Screen):
     def set_amount(self, amount: Money) -> None:
         self.amount.setText(amount.format())
 
+    def new_customer(self) -> None:
+        """A sale is over: each provider's inputs as for the next customer."""
+        for inputs in self.inputs.values():
+            inputs.reset()
+
     def escape_button(self) -> QPushButton:
         return self.back_button
 

@@ -416,3 +416,6 @@ class ProviderInputs(QWidget):
 
     def retranslate(self) -> None:
         """Its texts again, in the language chosen now."""
+
+    def reset(self) -> None:
+        """As for a new customer: nothing the last one gave stays (a payer's phone)."""

@@ -1095,27 +1095,27 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <translation>Журнал {path} занят другим процессом pos-app (открыто окно кассира?). Повторите, когда он завершится.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/journal.py" />
+      <location filename="../../pos_app/core/journal/store.py" />
       <source>Journal error: {error}</source>
       <translation>Ошибка журнала: {error}</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/journal.py" />
+      <location filename="../../pos_app/core/journal/store.py" />
       <source>The disk is full: the journal cannot be written, so no payment can start. Free disk space; everything recorded so far is kept.</source>
       <translation>Диск заполнен: журнал нельзя записать, поэтому платежи не начинаются. Освободите место на диске; всё уже записанное сохранено.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/journal.py" />
+      <location filename="../../pos_app/core/journal/store.py" />
       <source>The journal file {path} cannot be written ({error}).</source>
       <translation>В файл журнала {path} нельзя записать ({error}).</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/journal.py" />
+      <location filename="../../pos_app/core/journal/store.py" />
       <source>The journal file {path} is damaged ({error}). It was not changed. Contact support before deleting anything.</source>
       <translation>Файл журнала {path} повреждён ({error}). Он не изменён. Обратитесь в поддержку, прежде чем что-либо удалять.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/journal.py" />
+      <location filename="../../pos_app/core/journal/store.py" />
       <source>The journal file {path} is empty (0 bytes): the payments it held are not there. It was not changed; contact support before using this till.</source>
       <translation>Файл журнала {path} пуст (0 байт): записанных в нём платежей нет. Он не изменён; обратитесь в поддержку, прежде чем работать на этой кассе.</translation>
     </message>
@@ -1125,12 +1125,12 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <translation>Папку журнала {folder} нельзя использовать ({error}). Проверьте journal.dir в настройках.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/journal.py" />
+      <location filename="../../pos_app/core/journal/schema.py" />
       <source>The journal was written by a newer version of the app (schema {found}, this version knows {known}). Update the app.</source>
       <translation>Журнал записан более новой версией программы (схема {found}, эта версия знает {known}). Обновите программу.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/journal.py" />
+      <location filename="../../pos_app/core/journal/rows.py" />
       <source>The journal's {table} row {id} is damaged and cannot be read ({error}). Nothing was changed; contact support.</source>
       <translation>Строка {id} таблицы {table} журнала повреждена и не читается ({error}). Ничего не изменено; обратитесь в поддержку.</translation>
     </message>
@@ -1814,22 +1814,22 @@ Take a payment for the new sale anyway?</source>
       <translation>Оставлен до истечения</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/payment.py" />
+      <location filename="../../pos_app/providers/pegas/widgets.py" />
       <source>Link: QIWI (needs a phone)</source>
       <translation>Ссылка: QIWI (нужен телефон)</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/payment.py" />
+      <location filename="../../pos_app/providers/pegas/widgets.py" />
       <source>Link: YooMoney</source>
       <translation>Ссылка: ЮMoney</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/payment.py" />
+      <location filename="../../pos_app/providers/pegas/widgets.py" />
       <source>Link: bank card</source>
       <translation>Ссылка: банковская карта</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/payment.py" />
+      <location filename="../../pos_app/providers/pegas/widgets.py" />
       <source>Link: card or wallet</source>
       <translation>Ссылка: карта или кошелёк</translation>
     </message>
@@ -1889,7 +1889,7 @@ Take a payment for the new sale anyway?</source>
       <translation>Частично возвращён.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/payment.py" />
+      <location filename="../../pos_app/providers/pegas/widgets.py" />
       <source>Payer's phone, +79991234567</source>
       <translation>Телефон плательщика, +79991234567</translation>
     </message>
@@ -1984,17 +1984,17 @@ Take a payment for the new sale anyway?</source>
       <translation>Покупатель уже оплатил {paid} продажи {number} через {provider}: верните эти деньги и решите тот платёж, прежде чем принимать новый.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/payment.py" />
+      <location filename="../../pos_app/providers/paymega/provider.py" />
       <source>The customer scans a QR code and pays on their phone.</source>
       <translation>Покупатель сканирует QR-код и платит на телефоне.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/payment.py" />
+      <location filename="../../pos_app/providers/pegas/provider.py" />
       <source>The customer scans a QR code or pays to a number.</source>
       <translation>Покупатель сканирует QR-код или платит по номеру.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/payment.py" />
+      <location filename="../../pos_app/providers/koshelek/provider.py" />
       <source>The customer shows the code in the Koshelek app; you scan it.</source>
       <translation>Покупатель показывает код в приложении Koshelek; вы его сканируете.</translation>
     </message>
@@ -2089,12 +2089,12 @@ Take a payment for the new sale anyway?</source>
       <translation>Обучение: покупатель отказывается</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/payment.py" />
+      <location filename="../../pos_app/providers/pegas/widgets.py" />
       <source>Transfer to a card number</source>
       <translation>Перевод на номер карты</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/payment.py" />
+      <location filename="../../pos_app/providers/pegas/widgets.py" />
       <source>Transfer to a wallet number</source>
       <translation>Перевод на номер кошелька</translation>
     </message>

@@ -128,3 +128,42 @@ def test_kiosk_is_left_only_with_the_pin(make_app: MakeApp) -> None:
     app.key("Return")  # the right PIN: the kiosk closes
     assert app.process is not None
     assert app.process.wait(timeout=20) == 0
+
+
+def test_the_next_customer_is_not_given_the_last_payers_phone(make_app: MakeApp) -> None:
+    """A walk: the QIWI link's phone and type stayed for the next sale, so a rushed cashier
+    could send the next customer's link to the last one's phone."""
+    app = make_app()
+    flows.add_amount(app, "500")
+    flows.checkout(app)
+    app.choose_in("depositType", "Link: QIWI (needs a phone)")
+    app.click("payerPhone")
+    app.focus_on("payerPhone")
+    app.type("+79991234567")
+    app.shot("qiwi-phone")
+    app.click("pay_pegas")
+    app.wait(lambda s: s.find("trainingPays") is not None, what="the QIWI link")
+    app.click("trainingPays")
+    flows.paid(app)
+    app.click("newSale")
+    app.on_screen("saleScreen")
+    flows.add_amount(app, "321")
+    flows.checkout(app)
+    snap = app.wait(lambda s: s.find("depositType") is not None, what="the way to pay")
+    app.shot("next-customer")
+    assert snap.text("depositType") == "Link: card or wallet"  # the configured type again
+    assert snap.find("payerPhone") is None or snap.text("payerPhone") == ""
+
+
+def test_the_number_keys_choose_after_the_deposit_type_is_chosen(make_app: MakeApp) -> None:
+    """A walk: after a type was chosen in the list, 3 searched the list instead of paying."""
+    app = make_app()
+    flows.add_amount(app, "250")
+    flows.checkout(app)
+    app.choose_in("depositType", "Transfer to a wallet number")
+    app.focus_on("chooseScreen")
+    app.key("3")
+    snap = app.wait(lambda s: s.screen == "paymentScreen" and s.find("payerText") is not None
+                    and s.text("payerText") != "", what="the wallet number to pay to")
+    app.shot("wallet-number")
+    assert "RUB" in snap.text("payerText") or "₽" in snap.text("payerText")

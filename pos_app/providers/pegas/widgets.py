@@ -29,24 +29,34 @@ class DepositOptions(ProviderInputs):
 
     def __init__(self, provider: PegasProvider) -> None:
         super().__init__()
+        self._default = provider.deposit_type
         self.deposit_type = QComboBox()
         self.deposit_type.setObjectName("depositType")
         self.deposit_type.setMinimumHeight(48)
         for kind in DEPOSIT_TYPES:
             self.deposit_type.addItem(kind, kind)
-        self.deposit_type.setCurrentIndex(
-            max(self.deposit_type.findData(provider.deposit_type), 0))
+        self.deposit_type.setCurrentIndex(max(self.deposit_type.findData(self._default), 0))
         self.phone = QLineEdit()
         self.phone.setObjectName("payerPhone")
         self.phone.setMinimumHeight(44)
         self.phone.setVisible(False)
         self.deposit_type.currentIndexChanged.connect(
             lambda _: self.phone.setVisible(self.deposit_type.currentData() == NEEDS_PHONE))
+        self.deposit_type.activated.connect(self._chosen)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.deposit_type)
         layout.addWidget(self.phone)
         self.retranslate()
+
+    def _chosen(self) -> None:
+        """A type chosen: the phone next if it needs one, else the choose screen again, so
+        its number keys (1, 2, 3…) choose the way to pay — in the list they searched it."""
+        parent = self.parentWidget()
+        if self.phone.isVisible():
+            self.phone.setFocus()
+        elif parent is not None:
+            parent.setFocus()
 
     def options(self) -> dict[str, str]:
         """What the payment is made with: ``type``, and ``phone`` when the type needs one."""
@@ -54,6 +64,12 @@ class DepositOptions(ProviderInputs):
         if chosen["type"] == NEEDS_PHONE:
             chosen["phone"] = self.phone.text()
         return chosen
+
+    def reset(self) -> None:
+        """The configured deposit type again, and no phone: the last payer's phone once
+        stayed for the next customer's QIWI link."""
+        self.deposit_type.setCurrentIndex(max(self.deposit_type.findData(self._default), 0))
+        self.phone.clear()
 
     def retranslate(self) -> None:
         for i, kind in enumerate(DEPOSIT_TYPES):
