@@ -96,6 +96,7 @@ def _msg(value: str | None) -> Message | None:
 
 _Columns = dict[str, tuple[str, Callable[[Any], Any]]]
 
+
 PAYMENT_COLUMNS: _Columns = {
     # Payment field -> (column, to-db)
     "state": ("state", str),

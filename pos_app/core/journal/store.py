@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Unpack
 
 from pos_app import crashpoints
 from pos_app.core.events import EventKind
@@ -43,7 +43,14 @@ from pos_app.core.journal.schema import Progress, migrate, quick_check
 from pos_app.core.journal.shifts import open_shift_id
 from pos_app.core.journal.where import PaymentFilter, by_key, history_sql, prefix_clause
 from pos_app.core.packed import pack
-from pos_app.core.payments import Event, Operation, Payment, utcnow
+from pos_app.core.payments.model import (
+    Event,
+    Operation,
+    OperationChanges,
+    Payment,
+    PaymentChanges,
+    utcnow,
+)
 from pos_app.core.sale import Sale
 from pos_app.core.states import (
     OperationState,
@@ -382,7 +389,7 @@ class Journal:
         event: EventKind,
         data: Mapping[str, Any] | None = None,
         correction: bool = False,
-        **changes: Any,
+        **changes: Unpack[PaymentChanges],
     ) -> Payment:
         """Change a payment and log the event in one transaction.
 
@@ -441,7 +448,7 @@ class Journal:
     # -- operations --
 
     async def add_operation(self, operation: Operation, *, payment_to: PaymentState | None,
-                            event: EventKind, **payment_changes: Any,
+                            event: EventKind, **payment_changes: Unpack[PaymentChanges],
                             ) -> tuple[Operation, Payment]:
         """Record an operation and move its payment in the same transaction (write-ahead)."""
         def do(conn: sqlite3.Connection) -> tuple[Operation, Payment]:
@@ -477,7 +484,7 @@ class Journal:
 
     async def update_operation(self, operation_id: str, *, event: EventKind,
                                data: Mapping[str, Any] | None = None,
-                               **changes: Any) -> Operation:
+                               **changes: Unpack[OperationChanges]) -> Operation:
         def do(conn: sqlite3.Connection) -> Operation:
             current = self._load_operation(conn, operation_id)
             sets, params = ["updated_at = ?"], [iso(utcnow())]

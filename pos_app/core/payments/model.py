@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, TypedDict
 
 from pos_app.core.clock import utcnow as utcnow  # where the rest of the app finds it
 from pos_app.core.money import Money
@@ -101,3 +101,35 @@ class Event:
     from_state: str | None
     to_state: str | None
     data: Mapping[str, Any]
+
+
+class PaymentChanges(TypedDict, total=False):
+    """What a write may change of a payment (each a field of ``Payment``; one column each,
+    ``journal.rows.PAYMENT_COLUMNS``)."""
+
+    state: PaymentState
+    refunded_minor: int
+    paid_minor: int | None
+    provider_ref: str | None
+    payer_url: str | None
+    payer_text: str | None
+    expires_at: datetime | None
+    raw_status: str
+    reason_code: str | None
+    reason: Message | None
+    receipt_fields: Mapping[str, str]
+    cancel_requested: bool
+    abandoned: bool
+    attention: Message | None
+    remote_version: int | None
+    request: PaymentRequest
+
+
+class OperationChanges(TypedDict, total=False):
+    """What a write may change of a cancel or refund (``journal.rows.OPERATION_COLUMNS``)."""
+
+    state: OperationState
+    op_ref: str | None
+    reason_code: str | None
+    reason: Message | None
+    receipt_fields: Mapping[str, str]

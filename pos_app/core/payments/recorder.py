@@ -11,14 +11,14 @@ import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Unpack
 
 from pos_app.backoff import Backoff
 from pos_app.core.events import EventKind, state_label
 from pos_app.core.journal import Journal, StaleTransition
 from pos_app.core.payments import rules
 from pos_app.core.payments.messages import PAID_AFTER_END, PAID_TWICE
-from pos_app.core.payments.model import Operation, Payment
+from pos_app.core.payments.model import Operation, Payment, PaymentChanges
 from pos_app.core.shifts import shift_closed
 from pos_app.core.states import OperationKind, OperationState, PaymentState
 from pos_app.i18n import Message, UserError, msg
@@ -111,7 +111,8 @@ class Recorder:
 
     async def move(self, payment: Payment, to: PaymentState, event: EventKind, *,
                    operation: Operation | None = None, error: ProviderError | None = None,
-                   data: Mapping[str, Any] | None = None, **changes: Any) -> Payment:
+                   data: Mapping[str, Any] | None = None,
+                   **changes: Unpack[PaymentChanges]) -> Payment:
         """Move the payment to ``to`` (journal first); a move the journal refuses as stale is
         recorded as ignored and the current payment returned."""
         try:

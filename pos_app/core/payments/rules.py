@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import cast
 
 from pos_app.core import refunds
 from pos_app.core.money import AmountError, Money
@@ -28,7 +28,7 @@ from pos_app.core.payments.messages import (
     RETURN_ELSEWHERE,
     UNDERPAID,
 )
-from pos_app.core.payments.model import Operation, Payment
+from pos_app.core.payments.model import Operation, Payment, PaymentChanges
 from pos_app.core.sale import Sale
 from pos_app.core.states import OperationKind, OperationState, PaymentState, can_move
 from pos_app.i18n import Message, UserError, msg
@@ -90,13 +90,13 @@ def paid_first(state: PaymentState, target: PaymentState) -> bool:
 
 
 def answer_changes(payment: Payment, remote: RemotePayment, *,
-                   keep_reason: bool = False) -> dict[str, Any]:
+                   keep_reason: bool = False) -> PaymentChanges:
     """The payment's fields that ``remote`` changes (empty when nothing is new).
 
     ``keep_reason``: the payment keeps its own reason (a cancel's "by the cashier") over the
     provider's.  A payment that becomes paid loses the reason it was cancelled or unknown.
     """
-    wanted: dict[str, Any] = {
+    wanted: PaymentChanges = {
         "provider_ref": remote.provider_ref or payment.provider_ref,
         "raw_status": remote.raw_status or payment.raw_status,
         "payer_url": remote.payer_url or payment.payer_url,
@@ -113,10 +113,12 @@ def answer_changes(payment: Payment, remote: RemotePayment, *,
     if remote.reason is not None and not keep_reason:
         wanted["reason"] = remote.reason
         wanted["reason_code"] = remote.reason_code
-    changes = {k: v for k, v in wanted.items() if getattr(payment, k) != v}
+    # Only what differs: a TypedDict's keys cannot be deleted by a variable's name.
+    changes = cast(PaymentChanges, {k: v for k, v in wanted.items()
+                                    if getattr(payment, k) != v})
     if (STATE_OF[remote.state] is PaymentState.PAID and payment.reason is not None
             and "reason" not in changes and not payment.state.is_paid):
-        changes.update(reason=None, reason_code=None)
+        changes["reason"], changes["reason_code"] = None, None
     return changes
 
 

@@ -622,15 +622,15 @@ class PaymentService:
             raise UserError(msg(C, "{provider} says this payment is {state}: nothing to "
                                    "correct.", provider=provider.display_name,
                                 state=state_label(target.value)))
-        changes = rules.answer_changes(payment, remote, keep_reason=False)
         alert = await self._r.paid_twice(payment)
+        changes = rules.answer_changes(payment, remote, keep_reason=False)
+        changes["reason"] = CORRECTED.with_params(actor=actor, reason=reason)
+        changes["reason_code"], changes["attention"] = "CORRECTED", alert
         try:
             corrected = await self.journal.update_payment(
                 payment.id, to=target, correction=True, event=EventKind.CORRECTED_FROM_PROVIDER,
                 data={"actor": actor, "reason": reason, "was": payment.state.value,
-                      "provider_says": remote.raw_status},
-                **{**changes, "reason": CORRECTED.with_params(actor=actor, reason=reason),
-                   "reason_code": "CORRECTED", "attention": alert})
+                      "provider_says": remote.raw_status}, **changes)
         except StaleTransition as exc:
             raise UserError(msg(C, "The payment changed meanwhile: it is now {state}.",
                                 state=state_label(exc.current.state.value))) from None
