@@ -44,8 +44,6 @@ from pos_app.providers.errors import NotFound, ProviderError
 
 log = logging.getLogger(__name__)
 C = "Reconciliation"
-S = PaymentState
-R = RemoteState
 
 
 KIND_LABELS: dict[DiffKind, Message] = {
@@ -65,11 +63,18 @@ NO_TRANSACTION = Message(C, "cannot be asked without its transaction id: check i
 _PAID = "paid"
 _UNPAID = "unpaid"
 _OPEN = "open"
-_OURS = {S.PAID: _PAID, S.REFUNDING: _PAID, S.PARTIALLY_REFUNDED: _PAID, S.REFUNDED: _PAID,
-         S.DECLINED: _UNPAID, S.EXPIRED: _UNPAID, S.CANCELLED: _UNPAID}
-_THEIRS = {R.PAID: _PAID, R.REFUNDING: _PAID, R.PARTIALLY_REFUNDED: _PAID, R.REFUNDED: _PAID,
-           R.UNDERPAID: _PAID,  # money arrived, less than asked: an amount difference
-           R.DECLINED: _UNPAID, R.EXPIRED: _UNPAID, R.CANCELLED: _UNPAID}
+_OURS = {
+    **dict.fromkeys((PaymentState.PAID, PaymentState.REFUNDING, PaymentState.PARTIALLY_REFUNDED,
+                     PaymentState.REFUNDED), _PAID),
+    **dict.fromkeys((PaymentState.DECLINED, PaymentState.EXPIRED, PaymentState.CANCELLED), _UNPAID),
+}
+_THEIRS = {
+    **dict.fromkeys((RemoteState.PAID, RemoteState.REFUNDING, RemoteState.PARTIALLY_REFUNDED,
+                     RemoteState.REFUNDED,
+                     RemoteState.UNDERPAID),  # money arrived, less than asked: an amount differs
+                    _PAID),
+    **dict.fromkeys((RemoteState.DECLINED, RemoteState.EXPIRED, RemoteState.CANCELLED), _UNPAID),
+}
 
 
 def _money(minor: int | None, currency: str) -> str:
@@ -140,7 +145,7 @@ class Reconciler:
             if _OURS.get(payment.state) == _PAID:
                 return [Found(payment.provider, DiffKind.MISSING, ref, payment.id, ours,
                                Message(C, "not found"))]
-            if exc.code == "NO_TRANSACTION_ID" and (payment.state is S.UNKNOWN
+            if exc.code == "NO_TRANSACTION_ID" and (payment.state is PaymentState.UNKNOWN
                                                      or payment.reason_code == "MANUAL"):
                 # Its outcome was never learnt (or was decided by hand), and without a
                 # transaction id the provider cannot be asked: money may have moved unseen.
@@ -214,7 +219,7 @@ def _balance_effect(payment: Payment) -> int:
     commission; a payout debits its amount and commission from the moment it is sent."""
     commission = _commission_minor(payment)
     if payment.kind == "withdrawal":
-        if payment.state in (S.DECLINED, S.CANCELLED, S.EXPIRED):
+        if payment.state in (PaymentState.DECLINED, PaymentState.CANCELLED, PaymentState.EXPIRED):
             return 0  # the hold was released
         return -(payment.amount.minor + commission)
     if _OURS.get(payment.state) != _PAID:

@@ -61,31 +61,36 @@ class PaymentState(StrEnum):
         return self in _IN_FLIGHT
 
 
-S = PaymentState
 
-_FINAL = frozenset({S.PAID, S.PARTIALLY_REFUNDED, S.DECLINED, S.EXPIRED, S.CANCELLED, S.REFUNDED})
-_IN_FLIGHT = frozenset({S.CREATING, S.PENDING, S.UNKNOWN, S.CANCELLING, S.REFUNDING})
+_FINAL = frozenset({PaymentState.PAID, PaymentState.PARTIALLY_REFUNDED, PaymentState.DECLINED,
+                    PaymentState.EXPIRED, PaymentState.CANCELLED, PaymentState.REFUNDED})
+_IN_FLIGHT = frozenset({PaymentState.CREATING, PaymentState.PENDING, PaymentState.UNKNOWN,
+                        PaymentState.CANCELLING, PaymentState.REFUNDING})
 
-_UNPAID_ENDINGS = {S.DECLINED, S.EXPIRED, S.CANCELLED}
-_PAYMENT_OUTCOMES = {S.PENDING, S.PAID, *_UNPAID_ENDINGS}
+_UNPAID_ENDINGS = {PaymentState.DECLINED, PaymentState.EXPIRED, PaymentState.CANCELLED}
+_PAYMENT_OUTCOMES = {PaymentState.PENDING, PaymentState.PAID, *_UNPAID_ENDINGS}
+_REFUNDS = {PaymentState.REFUNDING, PaymentState.PARTIALLY_REFUNDED, PaymentState.REFUNDED}
 
 ALLOWED: dict[PaymentState, frozenset[PaymentState]] = {
     # A cashier may cancel before anything was sent.
-    S.DRAFT: frozenset({S.CREATING, S.CANCELLED}),
-    S.CREATING: frozenset({*_PAYMENT_OUTCOMES, S.UNKNOWN, S.CANCELLING}),
+    PaymentState.DRAFT: frozenset({PaymentState.CREATING, PaymentState.CANCELLED}),
+    PaymentState.CREATING: frozenset({*_PAYMENT_OUTCOMES, PaymentState.UNKNOWN,
+                                      PaymentState.CANCELLING}),
     # Reconciliation may find the payment anywhere, even already refunded.
-    S.UNKNOWN: frozenset({*_PAYMENT_OUTCOMES, S.CANCELLING, S.REFUNDING, S.PARTIALLY_REFUNDED,
-                          S.REFUNDED}),
-    S.PENDING: frozenset({S.PAID, *_UNPAID_ENDINGS, S.CANCELLING}),
+    PaymentState.UNKNOWN: frozenset({*_PAYMENT_OUTCOMES, PaymentState.CANCELLING, *_REFUNDS}),
+    PaymentState.PENDING: frozenset({PaymentState.PAID, *_UNPAID_ENDINGS,
+                                     PaymentState.CANCELLING}),
     # A refused cancel of a payment still in progress goes back to waiting.
-    S.CANCELLING: frozenset({S.PAID, *_UNPAID_ENDINGS, S.PENDING}),
-    S.PAID: frozenset({S.REFUNDING, S.PARTIALLY_REFUNDED, S.REFUNDED}),
-    S.REFUNDING: frozenset({S.PAID, S.PARTIALLY_REFUNDED, S.REFUNDED}),
-    S.PARTIALLY_REFUNDED: frozenset({S.REFUNDING, S.REFUNDED}),
-    S.DECLINED: frozenset(),
-    S.EXPIRED: frozenset(),
-    S.CANCELLED: frozenset(),
-    S.REFUNDED: frozenset(),
+    PaymentState.CANCELLING: frozenset({PaymentState.PAID, *_UNPAID_ENDINGS,
+                                        PaymentState.PENDING}),
+    PaymentState.PAID: frozenset(_REFUNDS),
+    PaymentState.REFUNDING: frozenset({PaymentState.PAID, PaymentState.PARTIALLY_REFUNDED,
+                                       PaymentState.REFUNDED}),
+    PaymentState.PARTIALLY_REFUNDED: frozenset({PaymentState.REFUNDING, PaymentState.REFUNDED}),
+    PaymentState.DECLINED: frozenset(),
+    PaymentState.EXPIRED: frozenset(),
+    PaymentState.CANCELLED: frozenset(),
+    PaymentState.REFUNDED: frozenset(),
 }
 
 
@@ -96,7 +101,8 @@ def can_move(current: PaymentState, new: PaymentState) -> bool:
 # The one way out of a final state: a person corrects an unpaid ending that the provider
 # contradicts (it says paid), with its answer as the evidence (service.take_provider_state).
 CORRECTIONS: dict[PaymentState, frozenset[PaymentState]] = dict.fromkeys(
-    _UNPAID_ENDINGS, frozenset({S.PAID, S.PARTIALLY_REFUNDED, S.REFUNDED}))
+    _UNPAID_ENDINGS, frozenset({PaymentState.PAID, PaymentState.PARTIALLY_REFUNDED,
+                                PaymentState.REFUNDED}))
 
 
 def can_correct(current: PaymentState, new: PaymentState) -> bool:

@@ -40,15 +40,15 @@ from pos_app.ui.support import Screen, big_button, render, spawn
 from pos_app.ui.widgets import DateField, caption
 
 C = "History"
-S = PaymentState
 _Index = QModelIndex | QPersistentModelIndex
 
 STATE_GROUPS: dict[str, tuple[PaymentState, ...]] = {
     "all": (),
-    "paid": (S.PAID, S.PARTIALLY_REFUNDED),
-    "refunded": (S.REFUNDED, S.PARTIALLY_REFUNDED, S.REFUNDING),
-    "not_paid": (S.DECLINED, S.CANCELLED, S.EXPIRED),
-    "open": (S.CREATING, S.PENDING, S.CANCELLING, S.UNKNOWN),
+    "paid": (PaymentState.PAID, PaymentState.PARTIALLY_REFUNDED),
+    "refunded": (PaymentState.REFUNDED, PaymentState.PARTIALLY_REFUNDED, PaymentState.REFUNDING),
+    "not_paid": (PaymentState.DECLINED, PaymentState.CANCELLED, PaymentState.EXPIRED),
+    "open": (PaymentState.CREATING, PaymentState.PENDING, PaymentState.CANCELLING,
+             PaymentState.UNKNOWN),
 }
 
 
@@ -314,7 +314,8 @@ class PaymentDetails(QWidget):
         if payment.attention:
             lines.append("<span style='color:#b00020'>⚠ "
                          f"{html.escape(render(payment.attention))}</span>")
-        paid = payment.state in (S.PAID, S.PARTIALLY_REFUNDED) and payment.kind == "payment"
+        paid = (payment.state in (PaymentState.PAID, PaymentState.PARTIALLY_REFUNDED)
+                and payment.kind == "payment")
         returnable = provider is not None and (provider.capabilities.refund
                                                or provider.capabilities.withdrawal)
         if paid and provider is not None and not returnable:  # say why Refund is off
@@ -327,11 +328,11 @@ class PaymentDetails(QWidget):
         self.receipt_button.setEnabled(payment.state.is_final or payment.state.is_paid)
         self.refund_button.setEnabled(paid and returnable)
         # Recorded as not paid: the provider may say otherwise (a wrong decision by hand).
-        correctable = can_correct(payment.state, S.PAID) and payment.kind == "payment"
+        correctable = can_correct(payment.state, PaymentState.PAID) and payment.kind == "payment"
         self.resolve_button.setText(tr(C, "Check with the provider…") if correctable
                                     else tr(C, "Resolve…"))
         # A refund under way is asked about automatically; the payment is settled.
-        resolvable = not payment.state.is_final and payment.state is not S.REFUNDING
+        resolvable = not payment.state.is_final and payment.state is not PaymentState.REFUNDING
         self.resolve_button.setEnabled(resolvable or correctable)
         # Only a settled payment's alert is cleared; one not settled is resolved instead.
         self.acknowledge_button.setVisible(payment.attention is not None
@@ -609,6 +610,6 @@ class AttentionScreen(Screen):
         if self.details.payment is not None and self.details.payment.id == payment.id:
             self.details.show_payment(payment)
             self.details.refund_button.hide()
-        needs = payment.state is S.UNKNOWN or payment.attention is not None
+        needs = payment.state is PaymentState.UNKNOWN or payment.attention is not None
         if needs or self.model.row_of(payment.id) is not None:
             self.reload()

@@ -38,7 +38,6 @@ if TYPE_CHECKING:  # not before the window first shows (issue 17)
     from pos_app.providers.base import Provider
 
 C = "Payment"
-S = PaymentState
 
 def options_widget(provider: Provider) -> ProviderInputs:
     """Make the provider's inputs from the "module:Class" path it names."""
@@ -446,8 +445,9 @@ class ResultScreen(Screen):
 
     def _sale_over(self) -> bool:
         payment = self.payment
-        return payment is not None and (payment.state.is_paid or payment.state is S.REFUNDED
-                                        or (payment.state is S.PENDING and payment.abandoned))
+        return payment is not None and (
+            payment.state.is_paid or payment.state is PaymentState.REFUNDED
+            or (payment.state is PaymentState.PENDING and payment.abandoned))
 
     def retranslate(self) -> None:
         self.receipt_button.setText(tr(C, "Receipt"))
@@ -461,8 +461,8 @@ class ResultScreen(Screen):
     def show_payment(self, payment: Payment) -> None:
         self.payment = payment
         state = payment.state
-        paid = state.is_paid or state in (S.REFUNDED,)
-        left = state is S.PENDING and payment.abandoned
+        paid = state.is_paid or state in (PaymentState.REFUNDED,)
+        left = state is PaymentState.PENDING and payment.abandoned
         if paid:
             headline, colour = tr(C, "Paid"), "#1b7f3b"
             advice = tr(C, "Give the customer the goods and the receipt.")
@@ -478,7 +478,7 @@ class ResultScreen(Screen):
         # second link while the first can still be paid.
         self.retry_button.setVisible(not paid and state.is_final)
         self.other_button.setVisible(not paid and (state.is_final or left))
-        self.check_button.setVisible(state is S.UNKNOWN)
+        self.check_button.setVisible(state is PaymentState.UNKNOWN)
         self.new_sale_button.setText(tr(C, "New sale") if paid or left else
                                      tr(C, "Back to the sale"))
 
@@ -487,12 +487,13 @@ class ResultScreen(Screen):
             return (tr(C, "Left to expire"), "#8a6d00",
                     tr(C, "The customer may still pay the link; if they do, you will see an "
                           "alert."))
-        if state is S.UNKNOWN:
+        if state is PaymentState.UNKNOWN:
             return (tr(C, "Result not known yet"), "#8a6d00",
                     tr(C, "The payment is kept and checked again automatically. Do not take "
                           "another payment for this sale until it is settled."))
-        titles = {S.DECLINED: tr(C, "Declined"), S.CANCELLED: tr(C, "Cancelled"),
-                  S.EXPIRED: tr(C, "Expired")}
+        titles = {PaymentState.DECLINED: tr(C, "Declined"),
+                  PaymentState.CANCELLED: tr(C, "Cancelled"),
+                  PaymentState.EXPIRED: tr(C, "Expired")}
         return (titles.get(state, describe_state(state).render()), "#b00020",
                 tr(C, "Try again, or take another way to pay."))
 

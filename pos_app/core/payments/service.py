@@ -58,7 +58,6 @@ from pos_app.providers.errors import NotFound, ProviderError
 from pos_app.redact import register_secret
 
 log = logging.getLogger(__name__)
-S = PaymentState
 C = "Payment"
 
 # When an answer was lost: wait this long (seconds) before each new attempt to learn the outcome.
@@ -137,11 +136,11 @@ class PaymentService:
 
     async def start(self) -> list[Payment]:
         """Recovery: discard never-sent drafts, then drive every unsettled payment to an end."""
-        for draft in await self.journal.payments_in([S.DRAFT]):
+        for draft in await self.journal.payments_in([PaymentState.DRAFT]):
             await self.journal.discard_draft(draft.id)
             log.info("discarded draft %s that was never sent", draft.id)
         unsettled = await self.journal.payments_in(
-            [S.CREATING, S.UNKNOWN, S.PENDING, S.CANCELLING, S.REFUNDING])
+            [state for state in PaymentState if state.needs_reconcile])
         for payment in unsettled:
             if payment.provider not in self.providers:
                 log.error("payment %s belongs to %s, which is not configured; it stays %s",
@@ -218,8 +217,8 @@ class PaymentService:
             private=private,
         )
         payment = Payment(
-            id=payment_id, sale_id=sale.id, provider=provider_name, state=S.DRAFT, kind=kind,
-            amount=sale.total, key=request.key, request=request, created_at=now,
+            id=payment_id, sale_id=sale.id, provider=provider_name, state=PaymentState.DRAFT,
+            kind=kind, amount=sale.total, key=request.key, request=request, created_at=now,
             updated_at=now, shift_id=sale.shift_id, training=self.training,
             expires_at=request.expires_at,
         )
@@ -264,7 +263,7 @@ class PaymentService:
                    "says it was paid. It is not charged again; a person must check it.",
                 reference=sale.reference, id=paid[-1].id,
                 state=state_label(paid[-1].state.value)))
-        if standing is not None and standing.state is S.UNKNOWN:
+        if standing is not None and standing.state is PaymentState.UNKNOWN:
             [standing] = await self.reconcile([standing.id], timeout=30)
         return known, standing
 
@@ -274,7 +273,7 @@ class PaymentService:
         the cashier left to expire does not block: a late payment of it raises an alert."""
         for attempt in await self.journal.attempts_for(sale.id):
             state = attempt.state
-            if state.is_paid or state is S.REFUNDED:
+            if state.is_paid or state is PaymentState.REFUNDED:
                 raise UserError(msg(C, "Sale {number} is paid already.", number=sale.label))
             if attempt.paid_minor and not state.is_final:  # part of it is paid (underpaid)
                 raise UserError(msg(
@@ -283,7 +282,7 @@ class PaymentService:
                     paid=Money(attempt.paid_minor, attempt.amount.currency),
                     number=sale.label,
                     provider=self.provider(attempt.provider).display_name))
-            if not state.is_final and not (state is S.PENDING and attempt.abandoned):
+            if not state.is_final and not (state is PaymentState.PENDING and attempt.abandoned):
                 raise UserError(msg(
                     C, "The last payment for sale {number} is not settled yet ({state}). Check "
                        "it again, or have the manager resolve it, before taking another: the "
@@ -398,7 +397,7 @@ class PaymentService:
             prev_state=payment.state, reference=reference,
         )
         operation, payment = await self.journal.add_operation(
-            operation, payment_to=S.REFUNDING, event=EventKind.REFUND_SENT)
+            operation, payment_to=PaymentState.REFUNDING, event=EventKind.REFUND_SENT)
         self._r.emit(PaymentUpdate(payment, operation))
         return await self.operation_answer(operation)
 
@@ -436,7 +435,7 @@ class PaymentService:
         if not provider.capabilities.refund:
             raise UserError(msg(C, "{provider} does not support refunds from the register.",
                                 provider=provider.display_name))
-        if payment.state not in (S.PAID, S.PARTIALLY_REFUNDED):
+        if payment.state not in (PaymentState.PAID, PaymentState.PARTIALLY_REFUNDED):
             raise UserError(msg(C, "Only a paid payment can be refunded; this one is {state}.",
                                 state=state_label(payment.state.value)))
         sale = await self.journal.get_sale(payment.sale_id)
@@ -487,7 +486,7 @@ class PaymentService:
 
         def answered(payment: Payment) -> bool:
             # UNKNOWN counts only once the provider was asked again after this call.
-            return settled(payment) and (payment.state is not S.UNKNOWN
+            return settled(payment) and (payment.state is not PaymentState.UNKNOWN
                                          or payment.updated_at > asked_at)
 
         for payment_id in ids:
@@ -498,7 +497,7 @@ class PaymentService:
             running = self._drivers.get(payment_id)
             if running:
                 running.driver.wake(read_status=True, fresh=True)
-            if running and payment.state is S.PENDING and payment.abandoned:
+            if running and payment.state is PaymentState.PENDING and payment.abandoned:
                 # "Settled" while left to the customer, not final: the provider is asked
                 # now, not answered from the journal (a link paid after Ctrl+C stayed PENDING).
                 waits.append(running.driver.asked(timeout))
@@ -527,7 +526,7 @@ class PaymentService:
         """
         if not reason.strip() or not actor.strip():
             raise UserError(msg(C, "Resolving a payment needs a reason and who decided."))
-        if outcome not in (S.PAID, S.DECLINED, S.CANCELLED, S.EXPIRED):
+        if outcome is not PaymentState.PAID and not outcome.ended_unpaid:
             raise UserError(msg(C, "A payment can only be resolved as paid, declined, cancelled "
                                    "or expired."))
         payment = await self.get(payment_id)
@@ -552,14 +551,15 @@ class PaymentService:
         if seen is not None and payment.state is not seen:
             raise UserError(msg(C, "The payment changed while you decided: it is now {state}. "
                                    "Look at it again.", state=state_label(payment.state.value)))
-        if payment.state is S.REFUNDING:
+        if payment.state is PaymentState.REFUNDING:
             # Its payment is settled; the open refund is asked about until the provider
             # answers.  Deciding the payment here dropped a refund Koshelek had made, and the
             # money went back twice.
             raise UserError(REFUND_UNDER_WAY.with_params(
                 provider=self.provider(payment.provider).display_name))
-        in_progress = payment.state in (S.CREATING, S.PENDING, S.CANCELLING)
-        if (outcome is not S.PAID and in_progress and not payment.abandoned
+        in_progress = payment.state in (PaymentState.CREATING, PaymentState.PENDING,
+                                        PaymentState.CANCELLING)
+        if (outcome is not PaymentState.PAID and in_progress and not payment.abandoned
                 and payment.attention is None and self.following(payment.id)):
             raise UserError(msg(C, "This payment is still in progress at {provider}: the "
                                    "customer may still pay. Cancel it, or wait for its result.",
@@ -581,7 +581,7 @@ class PaymentService:
     async def _write_resolution(self, payment: Payment, outcome: PaymentState, *, reason: str,
                                 actor: str) -> Payment:
         fields = dict(payment.receipt_fields)
-        if outcome is S.PAID:
+        if outcome is PaymentState.PAID:
             fields["confirmation"] = "manual"
         try:
             return await self.journal.update_payment(
@@ -604,7 +604,7 @@ class PaymentService:
         if not reason.strip() or not actor.strip():
             raise UserError(msg(C, "Correcting a payment needs a reason and who decided."))
         payment = await self.get(payment_id)
-        if not can_correct(payment.state, S.PAID):
+        if not can_correct(payment.state, PaymentState.PAID):
             raise UserError(msg(C, "Only a payment recorded as not paid can be corrected this "
                                    "way; this one is {state}.",
                                 state=state_label(payment.state.value)))
