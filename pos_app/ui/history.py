@@ -283,8 +283,17 @@ class PaymentDetails(QWidget):
         self.events_title.setText(tr(C, "What happened"))
         self.receipt_button.setText(tr(C, "Receipt / reprint"))
         self.refund_button.setText(tr(C, "Refund…"))
-        self.resolve_button.setText(tr(C, "Resolve…"))
+        self.resolve_button.setText(self._resolve_text())
         self.acknowledge_button.setText(tr(C, "Mark as dealt with"))
+
+    def _correctable(self) -> bool:
+        """Recorded as not paid: the provider may say otherwise (a wrong decision by hand)."""
+        payment = self.payment
+        return payment is not None and payment.kind == "payment" and can_correct(
+            payment.state, PaymentState.PAID)
+
+    def _resolve_text(self) -> str:
+        return tr(C, "Check with the provider…") if self._correctable() else tr(C, "Resolve…")
 
     def show_payment(self, payment: Payment | None) -> None:
         self.payment = payment
@@ -327,10 +336,8 @@ class PaymentDetails(QWidget):
         self._summary = lines
         self.receipt_button.setEnabled(payment.state.is_final or payment.state.is_paid)
         self.refund_button.setEnabled(paid and returnable)
-        # Recorded as not paid: the provider may say otherwise (a wrong decision by hand).
-        correctable = can_correct(payment.state, PaymentState.PAID) and payment.kind == "payment"
-        self.resolve_button.setText(tr(C, "Check with the provider…") if correctable
-                                    else tr(C, "Resolve…"))
+        correctable = self._correctable()
+        self.resolve_button.setText(self._resolve_text())
         # A refund under way is asked about automatically; the payment is settled.
         resolvable = not payment.state.is_final and payment.state is not PaymentState.REFUNDING
         self.resolve_button.setEnabled(resolvable or correctable)
@@ -363,26 +370,90 @@ class PaymentDetails(QWidget):
                 f"{event.at.astimezone():%d.%m %H:%M:%S}  {describe_event(event.kind)}{moved}")
 
 
-class HistoryScreen(Screen):
+class PaymentList(Screen):
+    """A list of payments beside one payment's details and its actions: the base of the
+    History and Needs-attention screens.  ``name`` makes the object names (``<name>Screen``,
+    ``<name>Table``, ``<name>Back``); ``refunds``: the details offer Refund."""
+
     receipt = Signal(str)
     refund = Signal(str)
     resolve = Signal(str)
     acknowledge = Signal(str)
     done = Signal()
 
-    def __init__(self, service: PaymentService) -> None:
+    def __init__(self, service: PaymentService, *, name: str, refunds: bool) -> None:
         super().__init__()
-        self.setObjectName("historyScreen")
+        self.setObjectName(f"{name}Screen")
         self._service = service
-        names = {name: p.display_name for name, p in service.providers.items()}
-        self.model = HistoryModel(service.journal, names)
+        self._refunds = refunds
+        self.names = {provider: p.display_name for provider, p in service.providers.items()}
+        self.model = HistoryModel(service.journal, self.names)
+        self.table = payments_table(self.model, f"{name}Table")
+        self.table.selectionModel().currentRowChanged.connect(self._selected)
+        self.details = PaymentDetails(service)
+        show_rows_when_read(self.table, self.model, self.details)
+        for signal, target in ((self.details.receipt, self.receipt),
+                               (self.details.refund, self.refund),
+                               (self.details.resolve, self.resolve),
+                               (self.details.acknowledge, self.acknowledge)):
+            signal.connect(target.emit)
+        self.back = big_button()
+        self.back.setObjectName(f"{name}Back")
+        self.back.clicked.connect(self.done.emit)
+        self.model.loaded.connect(self._loaded)
+
+    def _lay_out(self, left: QVBoxLayout, side_buttons: tuple[QWidget, ...] = ()) -> None:
+        """The list (``left``) and, in a side panel of fixed width, the details, these
+        buttons and Back."""
+        right = QVBoxLayout()
+        right.addWidget(self.details, 1)
+        for button in (*side_buttons, self.back):
+            right.addWidget(button)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 3)
+        side = QWidget()
+        side.setLayout(right)
+        side.setFixedWidth(SIDE_WIDTH)
+        layout.addWidget(side)
+
+    def escape_button(self) -> QPushButton:
+        return self.back
+
+    def retranslate(self) -> None:
+        """The list's headers, Back, and the details panel's buttons."""
+        self.back.setText(tr(C, "Back"))
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 5)
+        self.details.retranslate()
+
+    def _show(self, payment: Payment | None) -> None:
+        self.details.show_payment(payment)
+        if not self._refunds:
+            self.details.refund_button.hide()
+
+    def _selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show(self.model.payment_at(current.row()) if current.isValid() else None)
+
+    def _loaded(self) -> None:
+        keep_selection(self.table, self.model, self.details)
+
+    def payment_changed(self, payment: Payment) -> None:
+        """The payment shown follows the journal."""
+        if self.details.payment is not None and self.details.payment.id == payment.id:
+            self._show(payment)
+
+
+class HistoryScreen(PaymentList):
+    """Every payment, newest first: searched, filtered by provider, state and dates."""
+
+    def __init__(self, service: PaymentService) -> None:
+        super().__init__(service, name="history", refunds=True)
         self.search = QLineEdit()
         self.search.setObjectName("historySearch")
         self.search.setMinimumHeight(44)
         self.provider = QComboBox()
         self.provider.setObjectName("historyProvider")
         self.provider.addItem("", "")
-        for name, display in names.items():
+        for name, display in self.names.items():
             self.provider.addItem(display, name)
         self.state = QComboBox()
         self.state.setObjectName("historyState")
@@ -399,18 +470,6 @@ class HistoryScreen(Screen):
             edit.setEnabled(False)
         self.all_dates.toggled.connect(self._dates_toggled)
         self.count = caption(points=12, name="historyCount")
-        self.table = payments_table(self.model, "historyTable")
-        self.table.selectionModel().currentRowChanged.connect(self._selected)
-        self.details = PaymentDetails(service)
-        show_rows_when_read(self.table, self.model, self.details)
-        for signal, target in ((self.details.receipt, self.receipt),
-                               (self.details.refund, self.refund),
-                               (self.details.resolve, self.resolve),
-                               (self.details.acknowledge, self.acknowledge)):
-            signal.connect(target.emit)
-        self.back = big_button()
-        self.back.setObjectName("historyBack")
-        self.back.clicked.connect(self.done.emit)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(300)
@@ -419,7 +478,6 @@ class HistoryScreen(Screen):
                        self.state.currentIndexChanged, self.all_dates.toggled,
                        self.since.dateChanged, self.until.dateChanged):
             signal.connect(lambda *_: self._debounce.start())
-        self.model.loaded.connect(self._loaded)
 
         filters = QHBoxLayout()
         for combo in (self.provider, self.state):
@@ -439,19 +497,8 @@ class HistoryScreen(Screen):
         left.addLayout(filters)
         left.addWidget(self.table, 1)
         left.addWidget(self.count)
-        right = QVBoxLayout()
-        right.addWidget(self.details, 1)
-        right.addWidget(self.back)
-        layout = QHBoxLayout(self)
-        layout.addLayout(left, 3)
-        side = QWidget()
-        side.setLayout(right)
-        side.setFixedWidth(SIDE_WIDTH)
-        layout.addWidget(side)
+        self._lay_out(left)
         self.retranslate()
-
-    def escape_button(self) -> QPushButton:
-        return self.back
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(tr(C, "Search: amount, sale number, id, transaction"))
@@ -459,8 +506,7 @@ class HistoryScreen(Screen):
         for i, key in enumerate(STATE_GROUPS):
             self.state.setItemText(i, _state_group_label(key))
         self.all_dates.setText(tr(C, "All dates"))
-        self.back.setText(tr(C, "Back"))
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 5)
+        super().retranslate()
         self._loaded()
 
     def _dates_toggled(self, all_dates: bool) -> None:
@@ -492,72 +538,34 @@ class HistoryScreen(Screen):
             self.count.setText(tr(C, "Payments found: {n}", n=self.model.total))
         # After a refund or a new search the payment being looked at stays in view, if it
         # is still among the results.
-        keep_selection(self.table, self.model, self.details)
-
-    def _selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        payment = self.model.payment_at(current.row()) if current.isValid() else None
-        self.details.show_payment(payment)
+        super()._loaded()
 
     def payment_changed(self, payment: Payment) -> None:
         self.model.refresh_payment(payment)
-        if self.details.payment is not None and self.details.payment.id == payment.id:
-            self.details.show_payment(payment)
+        super().payment_changed(payment)
 
 
 def _midnight(day: QDate) -> datetime:
     return local_day_start(date(day.year(), day.month(), day.day()))
 
 
-class AttentionScreen(Screen):
+class AttentionScreen(PaymentList):
     """Payments a person must settle: outcome unknown, or flagged (late, underpaid, orphan)."""
 
-    resolve = Signal(str)
-    acknowledge = Signal(str)
-    receipt = Signal(str)
-    done = Signal()
-
     def __init__(self, service: PaymentService) -> None:
-        super().__init__()
-        self.setObjectName("attentionScreen")
-        self._service = service
-        names = {name: p.display_name for name, p in service.providers.items()}
-        self.model = HistoryModel(service.journal, names)
+        super().__init__(service, name="attention", refunds=False)
         self.title = caption(points=18, bold=True)
         self.explanation = caption(points=12)
-        self.table = payments_table(self.model, "attentionTable")
-        self.table.selectionModel().currentRowChanged.connect(self._selected)
-        self.details = PaymentDetails(service)
-        show_rows_when_read(self.table, self.model, self.details)
-        self.details.refund_button.hide()
-        self.details.resolve.connect(self.resolve.emit)
-        self.details.acknowledge.connect(self.acknowledge.emit)
-        self.details.receipt.connect(self.receipt.emit)
-        self.model.loaded.connect(self._loaded)
         self._wanted = ""  # a payment to select once the list is read
         self.ask_again = big_button(height=48)
         self.ask_again.setObjectName("askAgain")
         self.ask_again.clicked.connect(self._ask_again)
-        self.back = big_button()
-        self.back.setObjectName("attentionBack")
-        self.back.clicked.connect(self.done.emit)
         left = QVBoxLayout()
         left.addWidget(self.title)
         left.addWidget(self.explanation)
         left.addWidget(self.table, 1)
-        right = QVBoxLayout()
-        right.addWidget(self.details, 1)
-        right.addWidget(self.ask_again)
-        right.addWidget(self.back)
-        layout = QHBoxLayout(self)
-        layout.addLayout(left, 3)
-        side = QWidget()
-        side.setLayout(right)
-        side.setFixedWidth(SIDE_WIDTH)
-        layout.addWidget(side)
+        self._lay_out(left, (self.ask_again,))
         self.retranslate()
-
-    def escape_button(self) -> QPushButton:
-        return self.back
 
     def retranslate(self) -> None:
         self.title.setText(tr(C, "Needs attention"))
@@ -566,19 +574,13 @@ class AttentionScreen(Screen):
                                        "automatically; resolving one by hand needs the manager "
                                        "PIN and a reason, and is recorded."))
         self.ask_again.setText(tr(C, "Ask the provider again"))
-        self.back.setText(tr(C, "Back"))
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 5)
+        super().retranslate()
 
     def shown(self) -> None:
         self.reload()
 
     def reload(self) -> asyncio.Task[None] | None:
         return spawn(self.model.reload(PaymentFilter(needs_attention=True)), parent=self)
-
-    def _selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        payment = self.model.payment_at(current.row()) if current.isValid() else None
-        self.details.show_payment(payment)
-        self.details.refund_button.hide()
 
     def select(self, payment_id: str) -> None:
         """Show this payment's details as soon as the list has it (an alert's Show)."""
@@ -593,7 +595,7 @@ class AttentionScreen(Screen):
         if row is not None:
             self.table.selectRow(row)
             return
-        keep_selection(self.table, self.model, self.details)
+        super()._loaded()
 
     def _ask_again(self) -> None:
         payment = self.details.payment
@@ -607,9 +609,7 @@ class AttentionScreen(Screen):
     def payment_changed(self, payment: Payment) -> None:
         """Follow the journal: the panel shows the payment as it is now, and the list drops
         what no longer needs a person (or gains what newly does)."""
-        if self.details.payment is not None and self.details.payment.id == payment.id:
-            self.details.show_payment(payment)
-            self.details.refund_button.hide()
+        super().payment_changed(payment)
         needs = payment.state is PaymentState.UNKNOWN or payment.attention is not None
         if needs or self.model.row_of(payment.id) is not None:
             self.reload()

@@ -198,18 +198,8 @@ class PaymentDriver:
         provider = self._r.provider(payment.provider)
         try:
             remote = await provider.create(self._r.request(payment))
-        except (OutcomeUnknown, InProgress) as exc:
-            # InProgress without a transaction id: ask again later with the same key.
-            await self._r.move(payment, PaymentState.UNKNOWN, EventKind.CREATE_UNKNOWN,
-                               reason=exc.message, reason_code=exc.code, error=exc)
-            self._failed_once(exc)  # the client already resent; the next try waits a little
-            return
-        except NeedsPerson as exc:
-            await self._r.hand_over(payment, exc)
-        except Rejected as exc:
-            await self._r.move(payment, PaymentState.DECLINED, EventKind.CREATE_REJECTED,
-                               reason=exc.message, reason_code=exc.code,
-                               data={"details": exc.details})
+        except ProviderError as exc:
+            await self._create_failed(payment, exc, EventKind.CREATE_UNKNOWN)
             return
         await self._created(payment, remote, EventKind.CREATE_ANSWERED)
 
@@ -223,21 +213,29 @@ class PaymentDriver:
             if remote is None:
                 # The provider confirms nothing exists under this key: create it now, same key.
                 remote = await provider.create(self._r.request(payment))
-        except (OutcomeUnknown, InProgress) as exc:
-            # Journaled each time: the resolution screen shows what the provider said last.
-            await self._r.move(payment, PaymentState.UNKNOWN, EventKind.RECONCILE_NO_ANSWER,
-                               reason=exc.message, reason_code=exc.code, error=exc)
-            self._failed_once(exc)
+        except ProviderError as exc:
+            await self._create_failed(payment, exc, EventKind.RECONCILE_NO_ANSWER)
             return
-        except NeedsPerson as exc:
+        self._memory.failures = 0
+        await self._created(payment, remote, EventKind.CREATE_RECOVERED)
+
+    async def _create_failed(self, payment: Payment, exc: ProviderError,
+                             no_answer: EventKind) -> None:
+        """A create, or the search for one, without an answer to act on.  Refused: DECLINED.
+        Nothing automatic can settle it: a person.  Otherwise (no answer, still being
+        processed — an InProgress without a transaction id —, or an error of no known class):
+        UNKNOWN, journaled each time as ``no_answer`` (the resolution screen shows what the
+        provider said last), and asked again with the same key after a backoff."""
+        if isinstance(exc, NeedsPerson):
             await self._r.hand_over(payment, exc)
-        except Rejected as exc:
+        if isinstance(exc, Rejected):
             await self._r.move(payment, PaymentState.DECLINED, EventKind.CREATE_REJECTED,
                                reason=exc.message, reason_code=exc.code,
                                data={"details": exc.details})
             return
-        self._memory.failures = 0
-        await self._created(payment, remote, EventKind.CREATE_RECOVERED)
+        await self._r.move(payment, PaymentState.UNKNOWN, no_answer, reason=exc.message,
+                           reason_code=exc.code, error=exc)
+        self._failed_once(exc)  # the client already resent; the next try waits a little
 
     async def _created(self, payment: Payment, remote: RemotePayment,
                        event: EventKind) -> None:
