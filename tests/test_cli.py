@@ -330,12 +330,12 @@ def test_an_internal_error_after_money_moved_says_unknown(
     def broken(*_: object) -> None:
         raise RuntimeError("a bug in printing")
 
-    monkeypatch.setattr("pos_app.cli._print_payment", broken)
+    monkeypatch.setattr("pos_app.cli.commands.payments.print_payment", broken)
     code, _, err = run(capsys, "pay", "--demo", "--provider", "koshelek", "--amount", "5")
     assert code == 3  # outcome unknown: check, do not retry
     assert "internal error" in err
     assert "reconcile" in err
-    monkeypatch.setattr("pos_app.cli.cmd_history", broken)
+    monkeypatch.setattr("pos_app.cli.commands.office.cmd_history", broken)
     code, _, _ = run(capsys, "history", "--demo")
     assert code == 4  # nothing moved money: an error
 

@@ -55,42 +55,42 @@
   <context>
     <name>CLI</name>
     <message>
-      <location filename="../../pos_app/cli.py" />
+      <location filename="../../pos_app/cli/common.py" />
       <source>--item {item}: use LINE=QUANTITY, e.g. 1=2</source>
       <translation>--item {item}: укажите СТРОКА=КОЛИЧЕСТВО, например 1=2</translation>
     </message>
     <message>
-      <location filename="../../pos_app/cli.py" />
+      <location filename="../../pos_app/cli/common.py" />
       <source>--output is empty: give a file name.</source>
       <translation>--output пуст: укажите имя файла.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/cli.py" />
+      <location filename="../../pos_app/cli/common.py" />
       <source>--output {path} exists already: give another name, or delete it first.</source>
       <translation>--output {path} уже существует: укажите другое имя или сначала удалите файл.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/cli.py" />
+      <location filename="../../pos_app/cli/common.py" />
       <source>--output {path} is a folder: give a file name.</source>
       <translation>--output {path} — это папка: укажите имя файла.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/cli.py" />
+      <location filename="../../pos_app/cli/common.py" />
       <source>--output {path}: the folder {folder} cannot be written to.</source>
       <translation>--output {path}: в папку {folder} нельзя записывать.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/cli.py" />
+      <location filename="../../pos_app/cli/common.py" />
       <source>--output {path}: the folder {folder} does not exist.</source>
       <translation>--output {path}: папки {folder} нет.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/cli.py" />
+      <location filename="../../pos_app/cli/common.py" />
       <source>This terminal takes payments in {mine}; --currency {asked} cannot be used.</source>
       <translation>Эта касса принимает платежи в {mine}; --currency {asked} использовать нельзя.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/cli.py" />
+      <location filename="../../pos_app/cli/common.py" />
       <source>{path} could not be written: {why}.</source>
       <translation>Не удалось записать {path}: {why}.</translation>
     </message>
