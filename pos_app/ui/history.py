@@ -541,7 +541,13 @@ class HistoryScreen(PaymentList):
         super()._loaded()
 
     def payment_changed(self, payment: Payment) -> None:
-        self.model.refresh_payment(payment)
+        """The list follows the journal: a row changes in place; a payment newer than its
+        first row (a payout just made) brings a new search while the list is in view."""
+        newest = self.model.payment_at(0) if self.model.total else None
+        if self.model.row_of(payment.id) is not None:
+            self.model.refresh_payment(payment)
+        elif self.isVisible() and (newest is None or payment.created_at > newest.created_at):
+            self._debounce.start()  # it belongs at the top of the list
         super().payment_changed(payment)
 
 

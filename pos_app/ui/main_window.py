@@ -9,12 +9,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 from pos_app.core.catalog import Catalog, load_catalog
 from pos_app.core.config import TerminalConfig
-from pos_app.core.money import Money
 from pos_app.core.sale import Sale, lines_left
 from pos_app.core.states import (
-    OperationState,
     PaymentState,
-    can_correct,
     describe_state,
     settled,
 )
@@ -41,13 +38,9 @@ from pos_app.ui.sale import SaleScreen
 from pos_app.ui.support import (
     Bridge,
     Screen,
-    ask,
     confirm,
-    render,
     show_error,
-    show_info,
     spawn,
-    with_progress,
 )
 from pos_app.ui.translations import Translations
 from pos_app.ui.widgets import DoubleTapGuard, ElidedLabel, caption
@@ -160,12 +153,15 @@ class MainWindow(QMainWindow):
         from pos_app.core.pin import PinStore
         from pos_app.core.shifts import Shifts
         from pos_app.ui.customer import CustomerDisplay
+        from pos_app.ui.operations import Operations
 
         self.runtime = runtime
         self.service = runtime.service
         self.config = runtime.config  # training mode's has the sandboxes' store and terminal
         self.secrets = secrets
         self.pins = PinStore(secrets, training=runtime.training)
+        self.operations = Operations(parent=self, service=self.service, pins=self.pins,
+                                     changed=self._payment_now)
         self.bridge = Bridge(self.service)
         self.bridge.updated.connect(self._updated)
         self.choose = ChooseScreen(dict(self.service.providers))
@@ -287,11 +283,13 @@ class MainWindow(QMainWindow):
 
     @cached_property
     def history(self) -> HistoryScreen:
+        from pos_app.ui import operations
         from pos_app.ui.history import HistoryScreen
 
         screen = self._added(HistoryScreen(self.service))
         self._connect_payment_list(screen)
-        screen.refund.connect(lambda pid: spawn(self._refund(pid), parent=self))
+        screen.refund.connect(lambda pid: spawn(operations.refund(self.operations, pid),
+                                                parent=self))
         return screen
 
     @cached_property
@@ -303,9 +301,13 @@ class MainWindow(QMainWindow):
         return screen
 
     def _connect_payment_list(self, screen: HistoryScreen | AttentionScreen) -> None:
+        from pos_app.ui import operations
+
         screen.receipt.connect(lambda pid: self.open_receipt(pid, back_to=screen))
-        screen.resolve.connect(lambda pid: spawn(self._resolve(pid), parent=self))
-        screen.acknowledge.connect(lambda pid: spawn(self._acknowledge(pid), parent=self))
+        screen.resolve.connect(lambda pid: spawn(operations.resolve(self.operations, pid),
+                                                 parent=self))
+        screen.acknowledge.connect(lambda pid: spawn(
+            operations.acknowledge(self.operations, pid), parent=self))
         screen.done.connect(lambda: self.go(self.sale_screen))
 
     @cached_property
@@ -650,162 +652,12 @@ class MainWindow(QMainWindow):
         spawn(show(), parent=self)
 
     async def _pin(self, purpose: str) -> bool:
-        from pos_app.ui.dialogs import PinDialog
+        return await self.operations.pin(purpose)
 
-        return bool(await ask(PinDialog(self, self.pins, purpose=purpose)))
-
-    async def _refund(self, payment_id: str) -> None:
-        from pos_app.ui.dialogs import RefundDialog
-
-        if not await self._pin(tr(C, "A refund needs the manager PIN.")):
-            return
-        payment = await self.service.get(payment_id)
-        provider = self.service.provider(payment.provider)
-        if not provider.capabilities.refund:
-            await self._payout_refund(payment)
-            return
-        data = await self.service.receipt_data(payment_id)
-        dialog = RefundDialog(self, sale=data.sale, refundable=payment.refundable,
-                              by_items=provider.capabilities.refund_by_items,
-                              returned=data.returned())
-        planned: list[Money] = []
-
-        async def plan() -> None:  # the service's own checks, with the dialog still open
-            planned[:] = [await self.service.refund_amount(
-                payment_id, amount=dialog.money, quantities=dialog.quantities or None)]
-
-        dialog.validate = plan
-        if not await ask(dialog) or not planned:
-            return
-        if not await confirm(self, tr(C, "Return {amount} to the customer through {provider} "
-                                         "(sale {sale}, paid {paid})?",
-                                      amount=planned[0].format(), provider=provider.display_name,
-                                      sale=data.sale.label, paid=payment.amount.format())):
-            return
-        operation = await with_progress(self, self.service.refund(
-            payment_id, amount=dialog.money, quantities=dialog.quantities or None),
-            tr(C, "Waiting for {provider} to confirm the refund…",
-               provider=provider.display_name))
-        if operation is None or operation.state in (OperationState.SENT,
-                                                    OperationState.PENDING):
-            show_info(self, tr(C, "The refund is sent; its result will show in the history."))
-        elif operation.state is OperationState.DONE:
-            show_info(self, tr(C, "Refunded {amount}.", amount=Money(
-                operation.amount_minor or 0, payment.amount.currency).format()))
-        else:
-            show_error(self, tr(C, "The refund was refused: {reason}",
-                                reason=operation.reason.render() if operation.reason else "—"))
-        self.history.reload()
-
-    async def _payout_refund(self, payment: Payment) -> None:
-        """Providers without refunds (Pegas-kassa): pay the money out to the customer."""
-        from pos_app.ui.dialogs import PayoutDialog
-
-        left = await self.service.left_to_pay_out(payment.id)
-        if not left.minor:
-            show_error(self, tr(C, "All of this payment was returned by payouts already; see "
-                                   "them in the history."))
-            return
-        dialog = PayoutDialog(self, amount=left)
-
-        async def check() -> None:  # the service's own checks, with the dialog still open
-            assert dialog.money is not None
-            await self.service.check_withdrawal(
-                payment.provider, dialog.money, method=dialog.chosen_method,
-                number=dialog.number.text(), comment=dialog.comment.text(),
-                refund_of=payment.id)
-
-        dialog.validate = check
-        if not await ask(dialog) or dialog.money is None:
-            return
-        number = dialog.number.text().strip()
-        sale = (await self.service.receipt_data(payment.id)).sale
-        if not await confirm(self, tr(C, "Pay out {amount} to {method} {number} as a return of "
-                                         "sale {sale}?", amount=dialog.money.format(),
-                                      method=dialog.method.currentText(), sale=sale.label,
-                                      number=number if len(number) <= 6 else "…" + number[-4:])):
-            return
-        payout = await self.service.withdraw(
-            payment.provider, dialog.money, method=dialog.chosen_method,
-            number=dialog.number.text(), comment=dialog.comment.text(), refund_of=payment.id)
-        done = await with_progress(self, self.service.wait(payout.id),
-                                   tr(C, "Waiting for the payout…"))
-        if done is not None and done.state.is_paid:
-            show_info(self, tr(C, "Paid out {amount}.", amount=done.amount.format()))
-        elif done is not None and done.state.is_final:
-            show_error(self, tr(C, "The payout failed: {reason}",
-                                reason=done.reason.render() if done.reason else "—"))
-        else:
-            show_info(self, tr(C, "The payout is sent; its result will show in the history."))
-        self.history.reload()
-
-    async def _resolve(self, payment_id: str) -> None:
-        from pos_app.ui.dialogs import ResolveDialog
-
-        if not await self._pin(tr(C, "Resolving a payment by hand needs the manager PIN.")):
-            return
-        payment = await self.service.get(payment_id)  # as it is now, not as a panel showed it
-        if can_correct(payment.state, PaymentState.PAID):
-            await self._correct(payment)
-            return
-        if payment.state.is_final or payment.state is PaymentState.REFUNDING:
-            self._show_payment_everywhere(payment)
-            show_info(self, tr(C, "This payment is settled already ({state}); there is nothing "
-                                  "to resolve.", state=describe_state(payment.state).render()))
-            return
-        state = describe_state(payment.state).render()
-        summary = tr(C, "{amount}, {provider}, now: {state}", amount=payment.amount.format(),
-                     provider=self.service.provider(payment.provider).display_name,
-                     state=state if state.endswith((".", "…")) else state + ".")
-        payout = payment.kind == "withdrawal"
-        dialog = ResolveDialog(self, summary=summary, payout=payout)
-        if not await ask(dialog):
-            return
-        provider = self.service.provider(payment.provider).display_name
-        risk = tr(C, "Record the payout of {amount} by {provider} as not made? If it did go out, "
-                     "the same amount can be paid out again: twice. Do this only after checking "
-                     "with the provider.", amount=payment.amount.format(), provider=provider) \
-            if payout else tr(
-                C, "Record {amount} by {provider} as not paid? If the customer did pay, the sale "
-                   "can be paid again and they pay twice. Do this only after checking with the "
-                   "provider.", amount=payment.amount.format(), provider=provider)
-        if dialog.chosen is not PaymentState.PAID and not await confirm(self, risk):
-            return
-        try:
-            await self.service.resolve(payment_id, dialog.chosen,
-                                       reason=dialog.reason.toPlainText().strip(),
-                                       actor=dialog.actor.text().strip(),
-                                       seen=payment.state)  # what the manager decided on
-        finally:  # resolved, or refused because it was settled meanwhile: show it as it is
-            self._show_payment_everywhere(await self.service.get(payment_id))
-        await self._count_attention()
-
-    async def _correct(self, payment: Payment) -> None:
-        """A payment recorded as not paid, checked with its provider: if it says paid, the
-        journal takes that (the money can then be refunded)."""
-        from pos_app.ui.dialogs import ReasonDialog
-
-        provider = self.service.provider(payment.provider).display_name
-        dialog = ReasonDialog(self, tr(C, "Check with the provider"), summary=tr(
-            C, "{amount} by {provider} is recorded as {state}. {provider} is asked now; if it "
-               "says the customer paid, the payment becomes paid here, and can be refunded.",
-            amount=payment.amount.format(), provider=provider,
-            state=describe_state(payment.state).render()),
-            placeholder=tr(C, "Why (e.g. the customer shows the payment in their bank)"))
-        dialog.setObjectName("correctDialog")
-        if not await ask(dialog):
-            return
-        corrected = await with_progress(self, self.service.take_provider_state(
-            payment.id, actor=dialog.actor.text().strip(),
-            reason=dialog.reason.toPlainText().strip()),
-            tr(C, "Asking {provider}…", provider=provider))
-        if corrected is None:
-            return
-        self._show_payment_everywhere(corrected)
-        await self._count_attention()
-        show_info(self, tr(C, "{provider} says the customer paid: the payment is now {state}. "
-                              "Give the goods, or refund it.", provider=provider,
-                           state=describe_state(corrected.state).render()))
+    def _payment_now(self, payment: Payment) -> None:
+        """After a manager's action: the payment as it is, and the attention count."""
+        self._show_payment_everywhere(payment)
+        spawn(self._count_attention(), parent=self)
 
     def _show_payment_everywhere(self, payment: Payment) -> None:
         """The payment as it is now, in the lists that are built (the others read the journal
@@ -816,24 +668,6 @@ class MainWindow(QMainWindow):
             self.history.payment_changed(payment)
         if self._built("attention"):
             self.attention.payment_changed(payment)
-
-    async def _acknowledge(self, payment_id: str) -> None:
-        from pos_app.ui.dialogs import ReasonDialog
-
-        if not await self._pin(tr(C, "Clearing an alert needs the manager PIN.")):
-            return
-        payment = await self.service.get(payment_id)
-        dialog = ReasonDialog(self, tr(C, "Mark as dealt with"),
-                              summary=render(payment.attention),
-                              placeholder=tr(C, "What was done (e.g. the money returned in "
-                                                "cash, the goods given)"))
-        dialog.setObjectName("acknowledgeDialog")
-        if not await ask(dialog):
-            return
-        self._show_payment_everywhere(await self.service.acknowledge(
-            payment_id, actor=dialog.actor.text().strip(),
-            note=dialog.reason.toPlainText().strip()))
-        await self._count_attention()
 
     def _show_in_attention(self, payment_id: str) -> None:
         self.alerts.hide()

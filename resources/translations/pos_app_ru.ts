@@ -1291,12 +1291,12 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
   <context>
     <name>MainWindow</name>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>A refund needs the manager PIN.</source>
       <translation>Для возврата нужен PIN менеджера.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>All of this payment was returned by payouts already; see them in the history.</source>
       <translation>Вся сумма этого платежа уже возвращена выплатами; они видны в истории.</translation>
     </message>
@@ -1306,17 +1306,17 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <translation>Снова спрашиваем {provider}…</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>Asking {provider}…</source>
       <translation>Запрос в {provider}…</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>Check with the provider</source>
       <translation>Сверка с провайдером</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>Clearing an alert needs the manager PIN.</source>
       <translation>Чтобы снять предупреждение, нужен PIN менеджера.</translation>
     </message>
@@ -1336,7 +1336,7 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <translation>Для выхода из режима киоска нужен PIN менеджера.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>Mark as dealt with</source>
       <translation>Отметить как решённое</translation>
     </message>
@@ -1361,37 +1361,37 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <translation>Перед первой продажей откройте смену.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>Paid out {amount}.</source>
       <translation>Выплачено {amount}.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>Pay out {amount} to {method} {number} as a return of sale {sale}?</source>
       <translation>Выплатить {amount} ({method} {number}) в возврат продажи {sale}?</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>Record the payout of {amount} by {provider} as not made? If it did go out, the same amount can be paid out again: twice. Do this only after checking with the provider.</source>
       <translation>Записать выплату {amount} через {provider} как несостоявшуюся? Если она всё же ушла, ту же сумму можно будет выплатить снова — дважды. Делайте это только после проверки у провайдера.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>Record {amount} by {provider} as not paid? If the customer did pay, the sale can be paid again and they pay twice. Do this only after checking with the provider.</source>
       <translation>Записать {amount} через {provider} как не оплаченный? Если покупатель всё же заплатил, продажу можно будет оплатить снова, и он заплатит дважды. Делайте это только после проверки у провайдера.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>Refunded {amount}.</source>
       <translation>Возвращено {amount}.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>Resolving a payment by hand needs the manager PIN.</source>
       <translation>Для решения по платежу вручную нужен PIN менеджера.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>Return {amount} to the customer through {provider} (sale {sale}, paid {paid})?</source>
       <translation>Вернуть покупателю {amount} через {provider} (продажа {sale}, оплачено {paid})?</translation>
     </message>
@@ -1457,12 +1457,12 @@ If you close the app now, these stay in the journal and are checked again at the
       <translation>Платёж не удалось начать из-за ошибки в программе. Сервису ничего не отправлено. Попробуйте ещё раз или выберите другой способ оплаты.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>The payout failed: {reason}</source>
       <translation>Выплата не прошла: {reason}</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>The payout is sent; its result will show in the history.</source>
       <translation>Выплата отправлена; результат появится в истории.</translation>
     </message>
@@ -1474,37 +1474,37 @@ If you close the app now, these stay in the journal and are checked again at the
 {problems}</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>The refund is sent; its result will show in the history.</source>
       <translation>Возврат отправлен; результат появится в истории.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>The refund was refused: {reason}</source>
       <translation>В возврате отказано: {reason}</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>This payment is settled already ({state}); there is nothing to resolve.</source>
       <translation>Этот платёж уже завершён ({state}); решать нечего.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>Waiting for the payout…</source>
       <translation>Ожидание выплаты…</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>Waiting for {provider} to confirm the refund…</source>
       <translation>Ожидание подтверждения возврата от {provider}…</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>What was done (e.g. the money returned in cash, the goods given)</source>
       <translation>Что сделано (например, деньги возвращены наличными, товар выдан)</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>Why (e.g. the customer shows the payment in their bank)</source>
       <translation>Почему (например, покупатель показывает платёж в своём банке)</translation>
     </message>
@@ -1519,17 +1519,17 @@ If you close the app now, these stay in the journal and are checked again at the
       <translation>терминал {terminal}</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>{amount} by {provider} is recorded as {state}. {provider} is asked now; if it says the customer paid, the payment becomes paid here, and can be refunded.</source>
       <translation>{amount} через {provider} записан как «{state}». Сейчас будет запрос в {provider}; если там платёж оплачен, он станет оплаченным и здесь, и его можно будет вернуть.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>{amount}, {provider}, now: {state}</source>
       <translation>{amount}, {provider}, сейчас: {state}</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/operations.py" />
       <source>{provider} says the customer paid: the payment is now {state}. Give the goods, or refund it.</source>
       <translation>{provider} сообщает, что покупатель заплатил: платёж теперь «{state}». Выдайте товар или оформите возврат.</translation>
     </message>
