@@ -185,7 +185,7 @@ CREATE INDEX payments_attention ON payments(created_at, id)
 
 # v7: the journal's JSON packed (pos_app/core/packed.py; issue 17): the way to pay (the
 # reports' and the export's "method") becomes a column, as SQL cannot read packed JSON.
-# Rows written before stay text and are read as they are (reports.METHOD_SQL reads their
+# Rows written before stay text and are read as they are (tallies.METHOD_SQL reads their
 # JSON): no rewrite of a year of rows (15 s at a million) on the upgrade.
 _V7 = """
 ALTER TABLE payments ADD COLUMN method TEXT NOT NULL DEFAULT '';
