@@ -20,7 +20,6 @@ class CustomerDisplay(QWidget):
         self.setObjectName("customerDisplay")
         self.training = caption(points=16, bold=True, name="customerTraining")
         self.training.setVisible(training)
-        self.training.setStyleSheet("background: #f0a500; color: black; padding: 6px;")
         self.amount = caption(points=48, bold=True, name="customerAmount")
         self.status = caption(points=22, name="customerStatus")
         self.qr = QrWidget(minimum=320)

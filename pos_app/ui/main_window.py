@@ -39,6 +39,7 @@ from pos_app.ui.support import (
     Bridge,
     Screen,
     confirm,
+    restyle,
     show_error,
     spawn,
 )
@@ -198,10 +199,8 @@ class MainWindow(QMainWindow):
         # rather than wrapped, which pushed every screen down on a 1024 px kiosk.
         self.store = ElidedLabel()
         self.store.setObjectName("storeLabel")
-        self.store.setStyleSheet("font-size: 12pt; font-weight: bold;")
         self.terminal = ElidedLabel()
         self.terminal.setObjectName("terminalLabel")
-        self.terminal.setStyleSheet("font-size: 11pt;")
         place = QWidget()
         lines = QVBoxLayout(place)
         lines.setContentsMargins(0, 0, 0, 0)
@@ -209,8 +208,6 @@ class MainWindow(QMainWindow):
         lines.addWidget(self.store)
         lines.addWidget(self.terminal)
         self.training_mark = caption(points=14, bold=True, name="trainingMark")
-        self.training_mark.setStyleSheet("background: #f0a500; color: black; padding: 4px 12px;"
-                                         "font-size: 14pt; font-weight: bold;")
         self.training_mark.setVisible(self.training)
         self.attention_button = QPushButton()
         self.attention_button.setObjectName("attentionButton")
@@ -687,9 +684,7 @@ class MainWindow(QMainWindow):
             self.attention_button.setText(tr(C, "Needs attention (…)"))
             return
         self.attention_button.setText(tr(C, "Needs attention ({n})", n=count))
-        self.attention_button.setProperty("role", "danger" if count else "")
-        self.attention_button.style().unpolish(self.attention_button)
-        self.attention_button.style().polish(self.attention_button)
+        restyle(self.attention_button, "role", "danger" if count else "")
 
     # -- shifts --
 
@@ -723,10 +718,8 @@ class MainWindow(QMainWindow):
             self.shift_button.setToolTip(self._long_shift_warning(shift))
         else:
             self.shift_button.setText(tr(C, "Shift {number}", number=shift.number))
-        self.shift_button.setProperty(
-            "role", "danger" if shift is None or shift.runs_long() else "")
-        self.shift_button.style().unpolish(self.shift_button)
-        self.shift_button.style().polish(self.shift_button)
+        restyle(self.shift_button, "role",
+                "danger" if shift is None or shift.runs_long() else "")
 
     # -- settings, language, leaving --
 

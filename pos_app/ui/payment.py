@@ -23,7 +23,7 @@ from pos_app.ui.qt import (
     QWidget,
     Signal,
 )
-from pos_app.ui.support import Screen, big_button, confirm, render, spawn
+from pos_app.ui.support import Screen, big_button, confirm, render, restyle, spawn
 from pos_app.ui.widgets import (
     Countdown,
     ProviderInputs,
@@ -142,11 +142,9 @@ class PaymentScreen(Screen):
         self.amount.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.instructions = caption(points=16, name="paymentInstructions")
         self.state = caption(points=18, bold=True, name="paymentState")
-        self.error = caption(points=13, name="paymentError")
-        self.error.setStyleSheet("color: #b00020; font-size: 13pt;")
+        self.error = caption(points=13, name="paymentError", error=True)
         self.countdown = Countdown()
         self.countdown.setObjectName("countdown")
-        self.countdown.setStyleSheet("font-size: 18pt;")
         self.qr = QrWidget(minimum=300)
         self.qr.setObjectName("qr")
         self.link = QLineEdit()
@@ -160,7 +158,6 @@ class PaymentScreen(Screen):
         self.code = QLineEdit()
         self.code.setObjectName("barcodeField")
         self.code.setMinimumHeight(56)
-        self.code.setStyleSheet("font-size: 18pt;")
         self.wedge = WedgeDetector(self.code)
         self.wedge.scanned.connect(self.scanned.emit)
         # Typed by hand, too: the customer's code is Latin whatever the layout.
@@ -464,12 +461,12 @@ class ResultScreen(Screen):
         paid = state.is_paid or state in (PaymentState.REFUNDED,)
         left = state is PaymentState.PENDING and payment.abandoned
         if paid:
-            headline, colour = tr(C, "Paid"), "#1b7f3b"
+            headline, outcome = tr(C, "Paid"), "paid"
             advice = tr(C, "Give the customer the goods and the receipt.")
         else:
-            headline, colour, advice = self._not_paid(state, left)
+            headline, outcome, advice = self._not_paid(state, left)
         self.headline.setText(headline)
-        self.headline.setStyleSheet(f"font-size: 34pt; font-weight: bold; color: {colour};")
+        restyle(self.headline, "outcome", outcome)  # its colour: resources/style.qss
         self.amount.setText(payment.amount.format())
         self.reason.setText(render(payment.reason) if not paid else "")
         self.advice.setText(advice)
@@ -483,18 +480,19 @@ class ResultScreen(Screen):
                                      tr(C, "Back to the sale"))
 
     def _not_paid(self, state: PaymentState, left: bool) -> tuple[str, str, str]:
+        """(headline, outcome — the style sheet's colour —, advice)."""
         if left:
-            return (tr(C, "Left to expire"), "#8a6d00",
+            return (tr(C, "Left to expire"), "waiting",
                     tr(C, "The customer may still pay the link; if they do, you will see an "
                           "alert."))
         if state is PaymentState.UNKNOWN:
-            return (tr(C, "Result not known yet"), "#8a6d00",
+            return (tr(C, "Result not known yet"), "waiting",
                     tr(C, "The payment is kept and checked again automatically. Do not take "
                           "another payment for this sale until it is settled."))
         titles = {PaymentState.DECLINED: tr(C, "Declined"),
                   PaymentState.CANCELLED: tr(C, "Cancelled"),
                   PaymentState.EXPIRED: tr(C, "Expired")}
-        return (titles.get(state, describe_state(state).render()), "#b00020",
+        return (titles.get(state, describe_state(state).render()), "failed",
                 tr(C, "Try again, or take another way to pay."))
 
     def _receipt(self) -> None:
@@ -512,8 +510,6 @@ class AlertBar(QWidget):
         self.setObjectName("alertBar")
         # A plain QWidget paints a style-sheet background only when asked to.
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setStyleSheet("#alertBar { background: #fff3cd; border: 2px solid #f0a500;"
-                           " border-radius: 6px; }")
         self.text = caption(points=14, bold=True, name="alertText")
         self.open = QPushButton()
         self.open.setObjectName("alertOpen")

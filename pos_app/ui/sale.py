@@ -149,7 +149,6 @@ class SaleScreen(Screen):
         self.field = QLineEdit()
         self.field.setObjectName("amountField")
         self.field.setMinimumHeight(56)
-        self.field.setStyleSheet("font-size: 22pt;")
         self.field.installEventFilter(self)
         self.wedge = WedgeDetector(self.field)
         self.wedge.scanned.connect(self._burst)

@@ -524,8 +524,7 @@ class FirstRunScreen(Screen):
         self._pins = pins
         self.title = caption(points=22, bold=True)
         self.intro = caption(points=13, name="firstRunIntro")
-        self.problem = caption(points=12, name="firstRunProblem")
-        self.problem.setStyleSheet("color: #b00020;")
+        self.problem = caption(points=12, name="firstRunProblem", error=True)
         self.problem.setText(problem)
         self.pin, self.pin_again = QLineEdit(), QLineEdit()
         for field, name in ((self.pin, "firstPin"), (self.pin_again, "firstPinAgain")):
@@ -537,8 +536,7 @@ class FirstRunScreen(Screen):
         pin_form.addRow(self.pin_labels[1], self.pin_again)
         self.form = SettingsForm(secrets, show_security=False)
         self.form.load(TerminalConfig())
-        self.error = caption(points=12, name="firstRunError")
-        self.error.setStyleSheet("color: #b00020;")
+        self.error = caption(points=12, name="firstRunError", error=True)
         self.start = big_button(role="primary")
         self.start.setObjectName("firstRunStart")
         self.start.clicked.connect(lambda: spawn(self._start(), parent=self, busy=self.start))

@@ -174,8 +174,7 @@ class ShiftScreen(Screen):
         self._reconciled = False  # this screen asked the providers since the shift was shown
         self._busy = False  # an action runs: the others wait
         self.status = caption(points=14, bold=True, name="shiftStatus")
-        self.warning = caption(points=12, name="shiftWarning")
-        self.warning.setStyleSheet("color: #b00020;")
+        self.warning = caption(points=12, name="shiftWarning", error=True)
         self.view = QTextBrowser()
         self.view.setObjectName("reportView")
         self.table = QTableWidget(0, 5)

@@ -93,6 +93,14 @@ class Screen(QWidget):
         return None
 
 
+def restyle(widget: QWidget, name: str, value: str) -> None:
+    """Set a property the style sheet (resources/style.qss) selects on, and apply it now:
+    Qt reads a changed property only when the widget is polished again."""
+    widget.setProperty(name, value)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
 def big_button(text: str = "", *, role: str = "", height: int = 56) -> QPushButton:
     """A touch-friendly button; ``role`` ("primary", "danger") picks its colour in the style."""
     button = QPushButton(text)

@@ -394,8 +394,11 @@ class ElidedLabel(QLabel):
 
 
 def caption(text: str = "", *, points: int = 14, bold: bool = False,
-            name: str = "") -> QLabel:
+            name: str = "", error: bool = False) -> QLabel:
+    """A label of ``points`` size; ``error``: it says what is wrong (red)."""
     label = QLabel(text)
+    if error:
+        label.setProperty("role", "error")
     # Sized by the application's style sheet (resources/style.qss), where the look is kept in
     # one place; a size used here needs its rule there (tests/ui/test_qt_sanity.py checks).
     label.setProperty("points", points)

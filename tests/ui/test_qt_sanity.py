@@ -55,3 +55,44 @@ def test_every_caption_gets_its_size_from_the_style_sheet(qtbot: QtBot) -> None:
         qtbot.addWidget(label)
         label.ensurePolished()
         assert (label.font().pointSize(), label.font().bold()) == (points, True), points
+
+
+def test_no_widget_is_styled_in_the_code() -> None:
+    """The look is in resources/style.qss alone (issue 18: inline setStyleSheet calls were
+    scattered over seven modules, each its own shade of red)."""
+    import ast
+    from pathlib import Path
+
+    import pos_app
+
+    root = Path(pos_app.__file__).parent
+    styled = [f"{path.relative_to(root)}:{node.lineno}"
+              for path in root.rglob("*.py")
+              for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+              if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "setStyleSheet"]
+    assert styled == ["ui/app.py:56"]  # the application's own sheet, read from the file
+
+
+def test_the_style_sheet_colours_errors_and_outcomes(qtbot: QtBot) -> None:
+    from pos_app.ui.app import apply_style
+    from pos_app.ui.qt import QApplication, QLabel, QPalette
+    from pos_app.ui.support import restyle
+    from pos_app.ui.widgets import caption
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_style(app)
+
+    def colour(label: QLabel) -> str:
+        label.ensurePolished()
+        return str(label.palette().color(QPalette.ColorRole.WindowText).name())
+
+    error = caption("x", error=True)
+    qtbot.addWidget(error)
+    assert colour(error) == "#b00020"
+    headline = caption("x", points=34, bold=True, name="resultHeadline")
+    qtbot.addWidget(headline)
+    for outcome, expected in (("paid", "#1b7f3b"), ("waiting", "#8a6d00"),
+                              ("failed", "#b00020")):
+        restyle(headline, "outcome", outcome)
+        assert colour(headline) == expected, outcome
