@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import html
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from pos_app.core.events import describe_event, state_word
 from pos_app.core.journal import Journal, PaymentFilter
 from pos_app.core.money import Money
-from pos_app.core.payments import Payment, local_day_start
+from pos_app.core.payments import Event, Payment, local_day_start
 from pos_app.core.payments.service import PaymentService
 from pos_app.core.states import PaymentState, can_correct, describe_state
 from pos_app.i18n import tr
@@ -237,7 +238,7 @@ class PaymentDetails(QWidget):
         self._service = service
         self.payment: Payment | None = None
         self._shown = 0  # which show_payment the event log being read belongs to
-        self._summary: list[str] = []  # the lines shown above it
+        self._read: _Read | None = None
         self.summary = caption(points=12, name="detailsSummary")
         self.summary.setWordWrap(True)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -280,11 +281,13 @@ class PaymentDetails(QWidget):
         self.show_payment(None)
 
     def retranslate(self) -> None:
+        """Every text in the language chosen now, the payment's too (a walk: the panel
+        stayed in the old language until another payment was chosen)."""
         self.events_title.setText(tr(C, "What happened"))
         self.receipt_button.setText(tr(C, "Receipt / reprint"))
         self.refund_button.setText(tr(C, "Refund…"))
-        self.resolve_button.setText(self._resolve_text())
         self.acknowledge_button.setText(tr(C, "Mark as dealt with"))
+        self._render()
 
     def _correctable(self) -> bool:
         """Recorded as not paid: the provider may say otherwise (a wrong decision by hand)."""
@@ -296,15 +299,53 @@ class PaymentDetails(QWidget):
         return tr(C, "Check with the provider…") if self._correctable() else tr(C, "Resolve…")
 
     def show_payment(self, payment: Payment | None) -> None:
+        """Show ``payment`` (None: nothing chosen); its audit trail is read from the journal
+        and added when read."""
         self.payment = payment
+        self._read = None
         self._shown += 1
         for button in (self.receipt_button, self.refund_button, self.resolve_button,
                        self.acknowledge_button):
             button.setVisible(payment is not None)
+        self._render()
+        if payment is not None:
+            spawn(self._events(payment, self._shown))
+
+    def _render(self) -> None:
+        """The payment in the language chosen now, with what was read of it (no I/O: a
+        language switch redraws the panel from here)."""
+        payment = self.payment
         self.events.clear()
         if payment is None:
             self.summary.setText(tr(C, "Choose a payment to see its details."))
             return
+        self.summary.setText("<br>".join([*self._summary_lines(payment),
+                                          *self._read_lines()]))
+        paid = (payment.state in (PaymentState.PAID, PaymentState.PARTIALLY_REFUNDED)
+                and payment.kind == "payment")
+        self.receipt_button.setEnabled(payment.state.is_final or payment.state.is_paid)
+        self.refund_button.setEnabled(paid and self._returnable())
+        self.resolve_button.setText(self._resolve_text())
+        # A refund under way is asked about automatically; the payment is settled.
+        resolvable = not payment.state.is_final and payment.state is not PaymentState.REFUNDING
+        self.resolve_button.setEnabled(resolvable or self._correctable())
+        # Only a settled payment's alert is cleared; one not settled is resolved instead.
+        self.acknowledge_button.setVisible(payment.attention is not None
+                                           and payment.state.is_final)
+        for event in self._read.events if self._read else ():
+            moved = ""
+            if event.to_state:
+                moved = f": {state_word(event.to_state)}" if not event.from_state else (
+                    f": {state_word(event.from_state)} → {state_word(event.to_state)}")
+            self.events.addItem(
+                f"{event.at.astimezone():%d.%m %H:%M:%S}  {describe_event(event.kind)}{moved}")
+
+    def _returnable(self) -> bool:
+        provider = self._service.providers.get(self.payment.provider) if self.payment else None
+        return provider is not None and (provider.capabilities.refund
+                                         or provider.capabilities.withdrawal)
+
+    def _summary_lines(self, payment: Payment) -> list[str]:
         provider = self._service.providers.get(payment.provider)
         lines = [
             f"<b>{payment.amount.format()}</b> — {describe_state(payment.state).render()}",
@@ -325,26 +366,25 @@ class PaymentDetails(QWidget):
                          f"{html.escape(render(payment.attention))}</span>")
         paid = (payment.state in (PaymentState.PAID, PaymentState.PARTIALLY_REFUNDED)
                 and payment.kind == "payment")
-        returnable = provider is not None and (provider.capabilities.refund
-                                               or provider.capabilities.withdrawal)
-        if paid and provider is not None and not returnable:  # say why Refund is off
+        if paid and provider is not None and not self._returnable():  # say why Refund is off
             lines.append(html.escape(tr(C, "Refunds through {provider} are not available on "
                                            "this terminal: return the money as the store's "
                                            "rules say (e.g. in cash).",
                                         provider=provider.display_name)))
-        self.summary.setText("<br>".join(lines))
-        self._summary = lines
-        self.receipt_button.setEnabled(payment.state.is_final or payment.state.is_paid)
-        self.refund_button.setEnabled(paid and returnable)
-        correctable = self._correctable()
-        self.resolve_button.setText(self._resolve_text())
-        # A refund under way is asked about automatically; the payment is settled.
-        resolvable = not payment.state.is_final and payment.state is not PaymentState.REFUNDING
-        self.resolve_button.setEnabled(resolvable or correctable)
-        # Only a settled payment's alert is cleared; one not settled is resolved instead.
-        self.acknowledge_button.setVisible(payment.attention is not None
-                                           and payment.state.is_final)
-        spawn(self._events(payment, self._shown))
+        return lines
+
+    def _read_lines(self) -> list[str]:
+        """What the journal said besides the payment's row: payouts, the order reference."""
+        read = self._read
+        if read is None:
+            return []
+        lines = []
+        if read.paid_out.minor:  # returned by payouts (Pegas-kassa has no refunds)
+            lines.append(tr(C, "Returned by payout: {amount}", amount=read.paid_out.format()))
+        if read.reference:  # the integrator's order (`pay --reference`)
+            lines.append(tr(C, "Order reference: {reference}",
+                            reference=_breakable(read.reference)))
+        return lines
 
     async def _events(self, payment: Payment, shown: int) -> None:
         journal = self._service.journal
@@ -353,21 +393,17 @@ class PaymentDetails(QWidget):
         paid_out = await self._service.paid_out_for(payment)
         if shown != self._shown:
             return  # shown again meanwhile (a newer update): that read fills the list
-        more = []
-        if paid_out.minor:  # returned by payouts (Pegas-kassa has no refunds)
-            more.append(tr(C, "Returned by payout: {amount}", amount=paid_out.format()))
-        if sale is not None and sale.reference:  # the integrator's order (`pay --reference`)
-            more.append(tr(C, "Order reference: {reference}",
-                           reference=_breakable(sale.reference)))
-        if more:
-            self.summary.setText("<br>".join([*self._summary, *more]))
-        for event in events:
-            moved = ""
-            if event.to_state:
-                moved = f": {state_word(event.to_state)}" if not event.from_state else (
-                    f": {state_word(event.from_state)} → {state_word(event.to_state)}")
-            self.events.addItem(
-                f"{event.at.astimezone():%d.%m %H:%M:%S}  {describe_event(event.kind)}{moved}")
+        self._read = _Read(events, sale.reference if sale else "", paid_out)
+        self._render()
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What the details panel read from the journal about the payment it shows."""
+
+    events: list[Event]
+    reference: str
+    paid_out: Money
 
 
 class PaymentList(Screen):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from functools import cached_property
 from pathlib import Path
@@ -120,6 +121,8 @@ class MainWindow(QMainWindow):
         self._shift_known = False  # until the journal answered: no red "No shift" at start
         self._warned_long = ""  # the shift whose 24-hour warning was shown
         self._attention_count: int | None = None  # until the journal has counted them
+        self._counting: asyncio.Task[None] | None = None
+        self._count_again = False  # an update came while counting: count once more
         self.stack = QStackedWidget()
         self.stack.addWidget(self.sale_screen)
         self.customer: CustomerDisplay | None = None
@@ -528,11 +531,9 @@ class MainWindow(QMainWindow):
         payment = update.payment
         if update.alert is not None:
             self.alerts.alert(payment.id, update.alert.render())
-        # What can change the count: an alert or flag, UNKNOWN entered, or a final state
-        # (which may end an UNKNOWN).
-        if (update.alert is not None or payment.attention is not None or update.stopped
-                or payment.state is PaymentState.UNKNOWN or payment.state.is_final):
-            spawn(self._count_attention())
+        # Any update may change the count: an UNKNOWN asked again goes back to in progress
+        # (a walk: the bar said 1 for a list that was empty).  Counted once at a time.
+        self._count_attention_soon()
         # The lists and their detail panels follow the journal (a stale panel could offer
         # to resolve a payment that is settled already).
         self._show_payment_everywhere(payment)
@@ -654,7 +655,7 @@ class MainWindow(QMainWindow):
     def _payment_now(self, payment: Payment) -> None:
         """After a manager's action: the payment as it is, and the attention count."""
         self._show_payment_everywhere(payment)
-        spawn(self._count_attention(), parent=self)
+        self._count_attention_soon()
 
     def _show_payment_everywhere(self, payment: Payment) -> None:
         """The payment as it is now, in the lists that are built (the others read the journal
@@ -670,6 +671,20 @@ class MainWindow(QMainWindow):
         self.alerts.hide()
         self.attention.select(payment_id)  # the payment the alert is about, not just the list
         self.go(self.attention)
+
+    def _count_attention_soon(self) -> None:
+        """Count again; while a count runs, once more after it (a burst of updates makes
+        two counts, not one per update)."""
+        if self._counting is not None and not self._counting.done():
+            self._count_again = True
+            return
+        self._counting = spawn(self._count_until_current(), parent=self)
+
+    async def _count_until_current(self) -> None:
+        self._count_again = True
+        while self._count_again:
+            self._count_again = False
+            await self._count_attention()
 
     async def _count_attention(self) -> None:
         from pos_app.core.journal import PaymentFilter

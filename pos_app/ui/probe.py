@@ -36,8 +36,10 @@ from pos_app.ui.qt import (
     QComboBox,
     QLabel,
     QLineEdit,
+    QListWidget,
     QMainWindow,
     QMessageBox,
+    QModelIndex,
     QPlainTextEdit,
     QPoint,
     QStackedWidget,
@@ -171,8 +173,11 @@ def items(name: str) -> list[dict[str, Any]]:
     view = views[0]
     model, port = view.model(), view.viewport()
     cells = []
-    for row in range(min(model.rowCount(), 1000)):  # the tests' journals are small
-        for column in range(model.columnCount()):
+    top = QModelIndex()  # a list's model takes no call without it (QAbstractListModel)
+    # A list has one column; its model's columnCount is private in PySide6.
+    columns = 1 if isinstance(view, QListWidget) else model.columnCount(top)
+    for row in range(min(model.rowCount(top), 1000)):  # the tests' journals are small
+        for column in range(columns):
             index = model.index(row, column)
             rect = view.visualRect(index)
             if rect.isEmpty() or not port.rect().intersects(rect):

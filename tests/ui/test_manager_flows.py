@@ -277,6 +277,30 @@ async def test_resolve_an_unknown_payment(window: MainWindow, qtbot: QtBot,
     await until(lambda: "(0)" in window.attention_button.text())
 
 
+async def test_the_attention_count_follows_an_unknown_asked_again(
+        window: MainWindow, qtbot: QtBot, sandbox: SandboxTransport) -> None:
+    """A walk: "Ask the provider again" took an UNKNOWN back to in progress and emptied the
+    list, but the top bar kept saying (1): only alerts, UNKNOWN and final states recounted."""
+    from pos_app.sandbox.faults import Fault
+    assert sandbox.sandbox.faults is not None
+    sandbox.sandbox.faults.add(Fault(kind="drop_after", path="/paymega/api/payment-invoices",
+                                     method="POST", count=-1))
+    sandbox.sandbox.faults.add(Fault(kind="drop_before", path="/paymega/api/payment-invoices",
+                                     method="GET", count=-1))
+    payment = await window.service.start_payment(simple_sale("81"), "paymega")
+    await reaches(window.runtime, payment.id, "UNKNOWN")
+    await until(lambda: "(1)" in window.attention_button.text())
+    click(qtbot, window.attention_button)
+    await until(lambda: window.attention.model.total == 1)
+    window.attention.table.selectRow(0)
+    await until(lambda: window.attention.details.payment is not None)
+    sandbox.sandbox.faults.clear()  # the provider answers again: the invoice waits for payment
+    click(qtbot, window.attention.ask_again)
+    await reaches(window.runtime, payment.id, "PENDING")
+    await until(lambda: window.attention.model.total == 0)
+    await until(lambda: "(0)" in window.attention_button.text())
+
+
 async def test_scanner_burst_adds_a_product_and_typing_adds_an_amount(
         window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
     from pos_app.core.catalog import parse_catalog

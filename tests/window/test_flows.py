@@ -167,3 +167,24 @@ def test_the_number_keys_choose_after_the_deposit_type_is_chosen(make_app: MakeA
                     and s.text("payerText") != "", what="the wallet number to pay to")
     app.shot("wallet-number")
     assert "RUB" in snap.text("payerText") or "₽" in snap.text("payerText")
+
+
+def test_the_details_follow_a_language_switch(make_app: MakeApp) -> None:
+    """Two walks: after the language was switched on the History, the panel of the payment
+    looked at stayed in the old language (its summary and its events) until another was
+    chosen."""
+    app = make_app(language="ru")
+    flows.add_amount(app, "150")
+    flows.checkout(app)
+    flows.pay_by_koshelek(app)
+    app.click("newSale")
+    flows.open_history_row(app)
+    app.wait(lambda s: "Сервис:" in s.text("detailsSummary")
+             and any("Платёж создан" in c["text"] for c in app.items("detailsEvents")),
+             what="the details in Russian")
+    app.click("languageButton")
+    app.wait(lambda s: "Provider:" in s.text("detailsSummary")
+             and any("Payment created" in c["text"] for c in app.items("detailsEvents")),
+             what="the details in English")
+    app.shot("details-english")
+    assert app.snapshot().text("detailsRefund") == "Refund…"
