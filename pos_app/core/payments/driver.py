@@ -81,7 +81,7 @@ class PaymentDriver:
     def __init__(self, payment_id: str, *, recorder: Recorder, clock: Clock,
                  backoff: Backoff) -> None:
         self.payment_id = payment_id
-        self._r = recorder
+        self._recorder = recorder
         self._clock = clock
         self._backoff = backoff
         self._memory = _Memory()
@@ -110,7 +110,7 @@ class PaymentDriver:
         journal that cannot be written, an internal error: recovered on the next start)."""
         try:
             while True:
-                payment = await self._r.journal.get_payment(self.payment_id)
+                payment = await self._recorder.journal.get_payment(self.payment_id)
                 if payment is None or payment.state.is_final:
                     return None
                 await self._step(payment)
@@ -173,12 +173,12 @@ class PaymentDriver:
             if memory.not_found >= NOT_FOUND_READS:
                 log.error("%s does not know payment %s (%s)", payment.provider, payment.id,
                           exc.code)
-                await self._r.flag(payment, exc.message)
+                await self._recorder.flag(payment, exc.message)
                 raise StopDriving from exc
         self._asked_to_wait(exc)
         log.warning("status of %s not read this time: %s (%s)", payment.id,
                     exc.message.english(), exc.details)
-        self._r.emit(PaymentUpdate(payment, operation, error=exc.message))
+        self._recorder.emit(PaymentUpdate(payment, operation, error=exc.message))
         if backoff:
             await self._backoff_sleep()
         elif memory.retry_after:
@@ -189,15 +189,16 @@ class PaymentDriver:
 
     async def _send_create(self, payment: Payment) -> None:
         if payment.cancel_requested:
-            await self._r.move(payment, PaymentState.CANCELLED, EventKind.CANCELLED_BEFORE_SENDING,
-                               reason=CANCELLED_BY_CASHIER)
+            await self._recorder.move(payment, PaymentState.CANCELLED,
+                                      EventKind.CANCELLED_BEFORE_SENDING,
+                                      reason=CANCELLED_BY_CASHIER)
             return
-        payment = await self._r.move(payment, PaymentState.CREATING, EventKind.CREATE_SENT)
+        payment = await self._recorder.move(payment, PaymentState.CREATING, EventKind.CREATE_SENT)
         if payment.state is not PaymentState.CREATING:
             return  # the intent is not on disk: send nothing
-        provider = self._r.provider(payment.provider)
+        provider = self._recorder.provider(payment.provider)
         try:
-            remote = await provider.create(self._r.request(payment))
+            remote = await provider.create(self._recorder.request(payment))
         except ProviderError as exc:
             await self._create_failed(payment, exc, EventKind.CREATE_UNKNOWN)
             return
@@ -207,12 +208,12 @@ class PaymentDriver:
         """CREATING (crash mid-request) or UNKNOWN (no answer): find out, never create twice."""
         if self._memory.failures:
             await self._backoff_sleep()
-        provider = self._r.provider(payment.provider)
+        provider = self._recorder.provider(payment.provider)
         try:
-            remote = await provider.recover(self._r.request(payment))
+            remote = await provider.recover(self._recorder.request(payment))
             if remote is None:
                 # The provider confirms nothing exists under this key: create it now, same key.
-                remote = await provider.create(self._r.request(payment))
+                remote = await provider.create(self._recorder.request(payment))
         except ProviderError as exc:
             await self._create_failed(payment, exc, EventKind.RECONCILE_NO_ANSWER)
             return
@@ -227,28 +228,28 @@ class PaymentDriver:
         UNKNOWN, journaled each time as ``no_answer`` (the resolution screen shows what the
         provider said last), and asked again with the same key after a backoff."""
         if isinstance(exc, NeedsPerson):
-            await self._r.hand_over(payment, exc)
+            await self._recorder.hand_over(payment, exc)
         if isinstance(exc, Rejected):
-            await self._r.move(payment, PaymentState.DECLINED, EventKind.CREATE_REJECTED,
-                               reason=exc.message, reason_code=exc.code,
-                               data={"details": exc.details})
+            await self._recorder.move(payment, PaymentState.DECLINED, EventKind.CREATE_REJECTED,
+                                      reason=exc.message, reason_code=exc.code,
+                                      data={"details": exc.details})
             return
-        await self._r.move(payment, PaymentState.UNKNOWN, no_answer, reason=exc.message,
-                           reason_code=exc.code, error=exc)
+        await self._recorder.move(payment, PaymentState.UNKNOWN, no_answer, reason=exc.message,
+                                  reason_code=exc.code, error=exc)
         self._failed_once(exc)  # the client already resent; the next try waits a little
 
     async def _created(self, payment: Payment, remote: RemotePayment,
                        event: EventKind) -> None:
         self._memory.acked_at = self._clock.monotonic()
-        payment = await self._r.apply(payment, remote, event)
-        if rules.link_lost(payment, self._r.provider(payment.provider).capabilities):
+        payment = await self._recorder.apply(payment, remote, event)
+        if rules.link_lost(payment, self._recorder.provider(payment.provider).capabilities):
             await self._start_cancel(payment, LINK_LOST)
 
     # -- waiting for the customer --
 
     async def _poll(self, payment: Payment) -> None:
         memory = self._memory
-        provider = self._r.provider(payment.provider)
+        provider = self._recorder.provider(payment.provider)
         policy = provider.poll_policy
         now = self._clock.monotonic()
         age = (self._clock.now() - payment.created_at).total_seconds()
@@ -271,12 +272,12 @@ class PaymentDriver:
             return  # re-read the journal: a cancel may have been requested meanwhile
         memory.last_poll = self._clock.monotonic()
         try:
-            remote = await provider.status(self._r.ref(payment))
+            remote = await provider.status(self._recorder.ref(payment))
         except InProgress:
             memory.asked.set()
             return
         except NeedsPerson as exc:
-            await self._r.hand_over(payment, exc)
+            await self._recorder.hand_over(payment, exc)
         except OutcomeUnknown as exc:  # no answer this time: the next poll asks again
             await self._read_failed(payment, exc, backoff=False)
             return
@@ -284,26 +285,26 @@ class PaymentDriver:
             await self._read_failed(payment, exc)
             return
         memory.not_found = 0
-        payment = await self._r.apply(payment, remote, EventKind.STATUS)
+        payment = await self._recorder.apply(payment, remote, EventKind.STATUS)
         memory.asked.set()  # what the provider says now is in the journal
         if (payment.state is PaymentState.PENDING and not memory.warned_still_pending
                 and rules.past_expiry(payment, self._clock.now(),
                                       policy.grace_after_expiry)):
             memory.warned_still_pending = True
-            await self._r.flag(payment, STILL_PENDING.with_params(
+            await self._recorder.flag(payment, STILL_PENDING.with_params(
                 provider=provider.display_name))
 
     # -- cancel --
 
     async def _start_cancel(self, payment: Payment, reason: Message, *,
                             automatic: bool = False) -> None:
-        provider = self._r.provider(payment.provider)
+        provider = self._recorder.provider(payment.provider)
         if not provider.capabilities.cancel:
             # Nothing to call: stop showing it, keep watching it until the provider ends it.
-            payment = await self._r.journal.update_payment(
+            payment = await self._recorder.journal.update_payment(
                 payment.id, event=EventKind.ABANDONED, abandoned=True, cancel_requested=True,
                 data={"automatic": automatic})
-            self._r.emit(PaymentUpdate(payment))
+            self._recorder.emit(PaymentUpdate(payment))
             return
         now = self._clock.now()
         operation = Operation(
@@ -313,17 +314,17 @@ class PaymentDriver:
             created_at=now, updated_at=now, prev_state=payment.state,
         )
         try:
-            operation, payment = await self._r.journal.add_operation(
+            operation, payment = await self._recorder.journal.add_operation(
                 operation, payment_to=PaymentState.CANCELLING, event=EventKind.CANCEL_SENT,
                 reason=reason)
         except StaleTransition as exc:
             log.info("cancel of %s not started: %s", payment.id, exc)
             return
-        self._r.emit(PaymentUpdate(payment, operation))
+        self._recorder.emit(PaymentUpdate(payment, operation))
         await self._send_cancel(payment, operation)
 
     async def _resume_cancel(self, payment: Payment) -> None:
-        operation = await self._r.open_operation(payment, OperationKind.CANCEL)
+        operation = await self._recorder.open_operation(payment, OperationKind.CANCEL)
         if operation is None:  # cannot happen: the operation is written with the state
             log.error("payment %s is CANCELLING without a cancel operation", payment.id)
             await self._learn_state(payment)
@@ -336,11 +337,11 @@ class PaymentDriver:
             await self._send_cancel(payment, operation)
 
     async def _send_cancel(self, payment: Payment, operation: Operation) -> None:
-        provider = self._r.provider(payment.provider)
+        provider = self._recorder.provider(payment.provider)
         try:
-            result = await provider.cancel(self._r.ref(payment), operation.key)
+            result = await provider.cancel(self._recorder.ref(payment), operation.key)
         except OutcomeUnknown as exc:
-            self._r.emit(PaymentUpdate(payment, operation, error=exc.message))
+            self._recorder.emit(PaymentUpdate(payment, operation, error=exc.message))
             self._failed_once(exc)
             return
         except InProgress:
@@ -348,18 +349,18 @@ class PaymentDriver:
             return
         except ProviderError as exc:
             # E.g. WRONG_TRANSACTION_STATE_CHANGE: the payment moved on; ask what it is now.
-            await self._r.finish_operation(operation, OperationState.REJECTED, exc.message,
-                                           exc.code)
+            await self._recorder.finish_operation(operation, OperationState.REJECTED, exc.message,
+                                                  exc.code)
             await self._learn_state(payment)
             return
         self._memory.failures = 0
         await self._cancel_result(payment, operation, result)
 
     async def _cancel_progress(self, payment: Payment, operation: Operation) -> None:
-        provider = self._r.provider(payment.provider)
+        provider = self._recorder.provider(payment.provider)
         assert operation.op_ref
         try:
-            result = await provider.operation_status(self._r.ref(payment), operation.op_ref)
+            result = await provider.operation_status(self._recorder.ref(payment), operation.op_ref)
         except ProviderError:
             self._failed_once()
             return
@@ -369,37 +370,37 @@ class PaymentDriver:
                              result: RemoteOperation) -> None:
         if result.state is RemoteOperationState.PENDING:
             if operation.state is not OperationState.PENDING:
-                operation = await self._r.journal.update_operation(
+                operation = await self._recorder.journal.update_operation(
                     operation.id, event=EventKind.CANCEL_PENDING, state=OperationState.PENDING,
                     op_ref=result.op_ref)
-            await self._sleep(self._r.provider(payment.provider).poll_policy.interval)
+            await self._sleep(self._recorder.provider(payment.provider).poll_policy.interval)
             return
         if result.state is RemoteOperationState.DONE:
-            operation = await self._r.finish_operation(operation, OperationState.DONE, None,
-                                                       None, op_ref=result.op_ref)
+            operation = await self._recorder.finish_operation(operation, OperationState.DONE, None,
+                                                              None, op_ref=result.op_ref)
             remote = result.payment if result.payment and result.payment.state is not (
                 RemoteState.PENDING) else RemotePayment(state=RemoteState.CANCELLED,
                                                         raw_status="canceled")
-            await self._r.apply(payment, remote, EventKind.CANCELLED, operation=operation,
-                                keep_reason=True)
+            await self._recorder.apply(payment, remote, EventKind.CANCELLED, operation=operation,
+                                       keep_reason=True)
             return
-        operation = await self._r.finish_operation(operation, OperationState.REJECTED,
-                                                   result.reason, result.reason_code,
-                                                   op_ref=result.op_ref)
+        operation = await self._recorder.finish_operation(operation, OperationState.REJECTED,
+                                                          result.reason, result.reason_code,
+                                                          op_ref=result.op_ref)
         if result.payment is not None and result.payment.state is not RemoteState.PENDING:
             # Typically PAID: the customer confirmed before the cancel arrived.
-            await self._r.apply(payment, result.payment, EventKind.CANCEL_REFUSED,
-                                operation=operation)
+            await self._recorder.apply(payment, result.payment, EventKind.CANCEL_REFUSED,
+                                       operation=operation)
         else:
             await self._learn_state(payment)
 
     async def _learn_state(self, payment: Payment) -> None:
         """After a refused cancel: ask the provider what the payment is now and act on it."""
-        provider = self._r.provider(payment.provider)
+        provider = self._recorder.provider(payment.provider)
         try:
-            remote = await provider.status(self._r.ref(payment))
+            remote = await provider.status(self._recorder.ref(payment))
         except NeedsPerson as exc:
-            await self._r.hand_over(payment, exc)
+            await self._recorder.hand_over(payment, exc)
         except ProviderError as exc:
             await self._read_failed(payment, exc)
             return
@@ -407,40 +408,41 @@ class PaymentDriver:
         if remote.state is RemoteState.PENDING and payment.state is PaymentState.CANCELLING:
             # Still in progress although the cancel was refused: poll, and try again later.
             self._memory.failures += 1
-            await self._r.move(payment, PaymentState.PENDING,
-                               EventKind.CANCEL_REFUSED_STILL_PENDING)
+            await self._recorder.move(payment, PaymentState.PENDING,
+                                      EventKind.CANCEL_REFUSED_STILL_PENDING)
             return
-        await self._r.apply(payment, remote, EventKind.STATUS_AFTER_CANCEL)
+        await self._recorder.apply(payment, remote, EventKind.STATUS_AFTER_CANCEL)
 
     # -- refund --
 
     async def _resume_refund(self, payment: Payment) -> None:
-        operation = await self._r.open_operation(payment, OperationKind.REFUND)
+        operation = await self._recorder.open_operation(payment, OperationKind.REFUND)
         if operation is None:
             log.error("payment %s is REFUNDING without an open refund", payment.id)
-            await self._r.flag(payment, msg(C, "A refund is recorded without its details; "
+            await self._recorder.flag(payment, msg(C, "A refund is recorded without its details; "
                                                "check the payment with the provider."))
             return
         if self._memory.failures:
             await self._backoff_sleep()
-        provider = self._r.provider(payment.provider)
+        provider = self._recorder.provider(payment.provider)
         reading = operation.state is OperationState.PENDING and bool(operation.op_ref)
         try:
             if reading:
                 assert operation.op_ref
-                result = await provider.operation_status(self._r.ref(payment), operation.op_ref)
+                result = await provider.operation_status(self._recorder.ref(payment),
+                                                         operation.op_ref)
             else:
                 # First send or resend after a lost answer: same key, same body
                 # (../shared/specs/koshelek-pay.md §4.7).
-                result = await provider.refund(self._r.ref(payment),
+                result = await provider.refund(self._recorder.ref(payment),
                                                RefundRequest.from_json(operation.request))
         except InProgress:
             self._failed_once()
             return
         except NeedsPerson as exc:
-            await self._r.hand_over(payment, exc)
+            await self._recorder.hand_over(payment, exc)
         except OutcomeUnknown as exc:
-            self._r.emit(PaymentUpdate(payment, operation, error=exc.message))
+            self._recorder.emit(PaymentUpdate(payment, operation, error=exc.message))
             self._failed_once(exc)
             return
         except Rejected as exc:
@@ -452,10 +454,10 @@ class PaymentDriver:
         self._memory.failures = self._memory.not_found = 0
         if result.state is RemoteOperationState.PENDING:
             if operation.state is not OperationState.PENDING or operation.op_ref != result.op_ref:
-                operation = await self._r.journal.update_operation(
+                operation = await self._recorder.journal.update_operation(
                     operation.id, event=EventKind.REFUND_PENDING, state=OperationState.PENDING,
                     op_ref=result.op_ref)
-                self._r.emit(PaymentUpdate(payment, operation))
+                self._recorder.emit(PaymentUpdate(payment, operation))
             await self._sleep(provider.poll_policy.interval)
         elif result.state is RemoteOperationState.DONE:
             await self._refund_done(payment, operation, result)
@@ -464,9 +466,9 @@ class PaymentDriver:
 
     async def _refund_done(self, payment: Payment, operation: Operation,
                            result: RemoteOperation) -> None:
-        operation = await self._r.finish_operation(operation, OperationState.DONE, None, None,
-                                                   op_ref=result.op_ref,
-                                                   receipt_fields=result.receipt_fields)
+        operation = await self._recorder.finish_operation(
+            operation, OperationState.DONE, None, None, op_ref=result.op_ref,
+            receipt_fields=result.receipt_fields)
         refunded = payment.refunded_minor + (operation.amount_minor or 0)
         target = (PaymentState.REFUNDED if refunded >= payment.amount.minor
                   else PaymentState.PARTIALLY_REFUNDED)
@@ -474,12 +476,12 @@ class PaymentDriver:
                 target, PaymentState.REFUNDING):
             log.warning("refund of %s: provider says %s, our sums say %s", payment.id,
                         result.payment.raw_status, target)
-        await self._r.move(payment, target, EventKind.REFUND_DONE, refunded_minor=refunded,
-                           operation=operation)
+        await self._recorder.move(payment, target, EventKind.REFUND_DONE, refunded_minor=refunded,
+                                  operation=operation)
 
     async def _refund_rejected(self, payment: Payment, operation: Operation,
                                reason: Message | None, code: str | None) -> None:
-        operation = await self._r.finish_operation(operation, OperationState.REJECTED, reason,
-                                                   code)
+        operation = await self._recorder.finish_operation(operation, OperationState.REJECTED,
+                                                          reason, code)
         back = operation.prev_state or PaymentState.PAID
-        await self._r.move(payment, back, EventKind.REFUND_REJECTED, operation=operation)
+        await self._recorder.move(payment, back, EventKind.REFUND_REJECTED, operation=operation)

@@ -114,7 +114,7 @@ class PaymentService:
         self.currency = currency  # the terminal's: every amount here is in it
         self._clock = clock or SystemClock()
         self._backoff = reconcile_backoff
-        self._r = Recorder(journal, providers, backoff=reconcile_backoff)
+        self._recorder = Recorder(journal, providers, backoff=reconcile_backoff)
         self._drivers: dict[str, _Running] = {}
         self._resolving: set[str] = set()  # being settled by a person: not driven meanwhile
         self._closed = False
@@ -124,15 +124,15 @@ class PaymentService:
     @property
     def providers(self) -> Mapping[str, Provider]:
         """The providers enabled on this terminal, by name."""
-        return self._r.providers
+        return self._recorder.providers
 
     def provider(self, name: str) -> Provider:
         """The enabled provider ``name``; UserError when it is not enabled here."""
-        return self._r.provider(name)
+        return self._recorder.provider(name)
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener`` with every :class:`PaymentUpdate`; returns the unsubscribe."""
-        return self._r.subscribe(listener)
+        return self._recorder.subscribe(listener)
 
     async def start(self) -> list[Payment]:
         """Recovery: discard never-sent drafts, then drive every unsettled payment to an end."""
@@ -153,7 +153,7 @@ class PaymentService:
 
     async def close(self) -> None:
         self._closed = True
-        tasks = [r.task for r in self._drivers.values()] + self._r.background_tasks()
+        tasks = [r.task for r in self._drivers.values()] + self._recorder.background_tasks()
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -224,7 +224,7 @@ class PaymentService:
         )
         payment = await self.journal.add_payment(payment)
         if private:
-            self._r.keep_private(payment_id, private)
+            self._recorder.keep_private(payment_id, private)
         self._ensure_driver(payment_id)
         return payment
 
@@ -306,7 +306,7 @@ class PaymentService:
         for payment in await self.unsettled_attempts(sale):
             payment = await self.journal.update_payment(payment.id, event=EventKind.LEFT_BY_CASHIER,
                                                         abandoned=True)
-            self._r.emit(PaymentUpdate(payment))
+            self._recorder.emit(PaymentUpdate(payment))
             left.append(payment)
         return left
 
@@ -356,7 +356,7 @@ class PaymentService:
         # The driver acts on the flag: before sending (DRAFT), or as soon as it can.
         payment = await self.journal.update_payment(payment_id, event=EventKind.CANCEL_REQUESTED,
                                                     cancel_requested=True)
-        self._r.emit(PaymentUpdate(payment))
+        self._recorder.emit(PaymentUpdate(payment))
         self._ensure_driver(payment_id)
         if not wait:
             return payment
@@ -398,7 +398,7 @@ class PaymentService:
         )
         operation, payment = await self.journal.add_operation(
             operation, payment_to=PaymentState.REFUNDING, event=EventKind.REFUND_SENT)
-        self._r.emit(PaymentUpdate(payment, operation))
+        self._recorder.emit(PaymentUpdate(payment, operation))
         return await self.operation_answer(operation)
 
     async def earlier_refund(self, payment_id: str, reference: str,
@@ -543,7 +543,7 @@ class PaymentService:
             self._resolving.discard(payment_id)
             if resolved is None:
                 self._ensure_driver(payment_id)  # not decided: it is followed as before
-        self._r.emit(PaymentUpdate(resolved))
+        self._recorder.emit(PaymentUpdate(resolved))
         return resolved
 
     def _check_resolvable(self, payment: Payment, outcome: PaymentState,
@@ -622,7 +622,7 @@ class PaymentService:
             raise UserError(msg(C, "{provider} says this payment is {state}: nothing to "
                                    "correct.", provider=provider.display_name,
                                 state=state_label(target.value)))
-        alert = await self._r.paid_twice(payment)
+        alert = await self._recorder.paid_twice(payment)
         changes = rules.answer_changes(payment, remote, keep_reason=False)
         changes["reason"] = CORRECTED.with_params(actor=actor, reason=reason)
         changes["reason_code"], changes["attention"] = "CORRECTED", alert
@@ -634,7 +634,7 @@ class PaymentService:
         except StaleTransition as exc:
             raise UserError(msg(C, "The payment changed meanwhile: it is now {state}.",
                                 state=state_label(exc.current.state.value))) from None
-        self._r.emit(PaymentUpdate(corrected, alert=alert))
+        self._recorder.emit(PaymentUpdate(corrected, alert=alert))
         return corrected
 
     async def recheck_unpaid(self, payments: Iterable[Payment]) -> list[Payment]:
@@ -661,7 +661,7 @@ class PaymentService:
                 payment = await self.journal.update_payment(
                     payment.id, event=EventKind.PAID_THERE, attention=alert,
                     data={"provider_says": remote.raw_status})
-                self._r.emit(PaymentUpdate(payment, alert=alert))
+                self._recorder.emit(PaymentUpdate(payment, alert=alert))
             flagged.append(payment)
         return flagged
 
@@ -670,14 +670,15 @@ class PaymentService:
         found the way recovery finds it (same key), then asked by the id found."""
         provider = self.provider(payment.provider)
         if payment.provider_ref:
-            return await provider.status(self._r.ref(payment))
+            return await provider.status(self._recorder.ref(payment))
         if not provider.capabilities.lookup_by_key:  # it would resend the create: never
             raise NotFound(NO_TRANSACTION_ID.with_params(provider=provider.display_name),
                            code="NO_TRANSACTION_ID")
-        found = await provider.recover(self._r.request(payment))
+        found = await provider.recover(self._recorder.request(payment))
         if found is None or not found.provider_ref:
             return found
-        return await provider.status(PaymentRef(self._r.request(payment), found.provider_ref))
+        return await provider.status(PaymentRef(self._recorder.request(payment),
+                                                found.provider_ref))
 
     async def acknowledge(self, payment_id: str, *, actor: str, note: str) -> Payment:
         """A person has dealt with an alert on a settled payment (a late payment, paid twice):
@@ -693,14 +694,14 @@ class PaymentService:
         payment = await self.journal.update_payment(
             payment_id, event=EventKind.ATTENTION_ACKNOWLEDGED, attention=None,
             data={"actor": actor, "note": note, "attention": was})
-        self._r.emit(PaymentUpdate(payment))
+        self._recorder.emit(PaymentUpdate(payment))
         return payment
 
     async def receipt_file(self, payment_id: str, fmt: str) -> tuple[bytes, str]:
         """The provider's own receipt (``fmt`` "pdf" or "jpeg"), as (content, MIME type):
         from the journal, else fetched and kept.  UserError: the provider issues none;
         ProviderError as its client raises (NotFound: not ready yet)."""
-        return await self._r.receipt_file(await self.get(payment_id), fmt)
+        return await self._recorder.receipt_file(await self.get(payment_id), fmt)
 
     async def receipt_data(self, payment_id: str) -> ReceiptData:
         """What a receipt shows, and how often it was printed (a reprint is a DUPLICATE)."""
@@ -747,11 +748,11 @@ class PaymentService:
         private = {k: prepared[k] for k in provider.private_options if k in prepared}
         for value in private.values():
             register_secret(value)
-        self._r.keep_private(payment_id, private)
+        self._recorder.keep_private(payment_id, private)
         if payment.attention is not None:  # "its destination is not kept": given now
             payment = await self.journal.update_payment(
                 payment_id, event=EventKind.DESTINATION_GIVEN, attention=None)
-            self._r.emit(PaymentUpdate(payment))
+            self._recorder.emit(PaymentUpdate(payment))
 
     async def check_withdrawal(self, provider_name: str, amount: Money, *, method: str,
                                number: str, comment: str = "", refund_of: str | None = None,
@@ -816,7 +817,7 @@ class PaymentService:
     def return_advice(self, provider_name: str) -> Message:
         """How a payment's money can go back on this terminal (a refund, a payout, or
         outside the register): :func:`~pos_app.core.payments.rules.return_advice`."""
-        return self._r.return_advice(provider_name)
+        return self._recorder.return_advice(provider_name)
 
     # -- the drivers --
 
@@ -828,7 +829,7 @@ class PaymentService:
         if running and not running.task.done():
             running.driver.wake()
             return
-        driver = PaymentDriver(payment_id, recorder=self._r, clock=self._clock,
+        driver = PaymentDriver(payment_id, recorder=self._recorder, clock=self._clock,
                                backoff=self._backoff)
         task = asyncio.get_running_loop().create_task(self._drive(driver),
                                                       name=f"payment-{payment_id}")
@@ -842,14 +843,14 @@ class PaymentService:
             running = self._drivers.get(driver.payment_id)
             if running is not None and running.driver is driver:
                 del self._drivers[driver.payment_id]
-                self._r.forget_private(driver.payment_id)
+                self._recorder.forget_private(driver.payment_id)
             await self._emit_stopped(driver.payment_id, error)
 
     async def _emit_stopped(self, payment_id: str, error: Message | None) -> None:
         with contextlib.suppress(Exception):
             payment = await self.journal.get_payment(payment_id)
             if payment is not None:
-                self._r.emit(PaymentUpdate(payment, error=error, stopped=True))
+                self._recorder.emit(PaymentUpdate(payment, error=error, stopped=True))
 
 
 def payout_sale(amount: Money, reference: str = "") -> Sale:
