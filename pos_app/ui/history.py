@@ -231,6 +231,7 @@ class PaymentDetails(QWidget):
     refund = Signal(str)
     resolve = Signal(str)
     acknowledge = Signal(str)
+    shown = Signal(object)  # the payment now shown, or None
 
     def __init__(self, service: PaymentService) -> None:
         super().__init__()
@@ -308,6 +309,7 @@ class PaymentDetails(QWidget):
                        self.acknowledge_button):
             button.setVisible(payment is not None)
         self._render()
+        self.shown.emit(payment)
         if payment is not None:
             spawn(self._events(payment, self._shown))
 
@@ -427,6 +429,7 @@ class PaymentList(Screen):
         self.table = payments_table(self.model, f"{name}Table")
         self.table.selectionModel().currentRowChanged.connect(self._selected)
         self.details = PaymentDetails(service)
+        self.details.shown.connect(self.chosen)
         show_rows_when_read(self.table, self.model, self.details)
         for signal, target in ((self.details.receipt, self.receipt),
                                (self.details.refund, self.refund),
@@ -465,6 +468,9 @@ class PaymentList(Screen):
         self.details.show_payment(payment)
         if not self._refunds:
             self.details.refund_button.hide()
+
+    def chosen(self, payment: Payment | None) -> None:
+        """The payment the panel shows now (None: none): for a screen's own buttons."""
 
     def _selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._show(self.model.payment_at(current.row()) if current.isValid() else None)
@@ -607,6 +613,7 @@ class AttentionScreen(PaymentList):
         left.addWidget(self.explanation)
         left.addWidget(self.table, 1)
         self._lay_out(left, (self.ask_again,))
+        self.chosen(None)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -638,6 +645,10 @@ class AttentionScreen(PaymentList):
             self.table.selectRow(row)
             return
         super()._loaded()
+
+    def chosen(self, payment: Payment | None) -> None:
+        # A walk: enabled with nothing chosen, it did nothing.
+        self.ask_again.setEnabled(payment is not None)
 
     def _ask_again(self) -> None:
         payment = self.details.payment

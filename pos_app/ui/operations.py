@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pos_app.core.events import state_word
 from pos_app.core.money import Money
 from pos_app.core.states import OperationState, PaymentState, can_correct, describe_state
 from pos_app.i18n import tr
@@ -166,7 +167,11 @@ async def resolve(ops: Operations, payment_id: str) -> None:
             C, "Record {amount} by {provider} as not paid? If the customer did pay, the sale "
                "can be paid again and they pay twice. Do this only after checking with the "
                "provider.", amount=payment.amount.format(), provider=provider)
-    if dialog.chosen is not PaymentState.PAID and not await confirm(ops.parent, risk):
+    if dialog.chosen is PaymentState.PAID:  # the goods go as if paid: asked too (a walk)
+        risk = tr(C, "Record {amount} by {provider} as paid? The customer gets the goods for "
+                     "it: do this only when the provider shows the money arrived.",
+                  amount=payment.amount.format(), provider=provider)
+    if not await confirm(ops.parent, risk):
         return
     try:
         await ops.service.resolve(payment_id, dialog.chosen,
@@ -199,9 +204,11 @@ async def correct(ops: Operations, payment: Payment) -> None:
     if corrected is None:
         return
     ops.changed(corrected)
+    # Only what this terminal can do (a walk: "refund it" where refunds are off).
+    advice = ops.service.return_advice(payment.provider).render()
     show_info(ops.parent, tr(C, "{provider} says the customer paid: the payment is now {state}. "
-                                "Give the goods, or refund it.", provider=provider,
-                             state=describe_state(corrected.state).render()))
+                                "Give the goods, or {advice}", provider=provider, advice=advice,
+                             state=state_word(corrected.state.value)))
 
 async def acknowledge(ops: Operations, payment_id: str) -> None:
     """Clear the alert of a settled payment: PIN, what was done about it."""

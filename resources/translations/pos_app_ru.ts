@@ -1382,6 +1382,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/ui/operations.py" />
+      <source>Record {amount} by {provider} as paid? The customer gets the goods for it: do this only when the provider shows the money arrived.</source>
+      <translation>Записать {amount} через {provider} как оплаченный? Покупатель получит за него товар: делайте это, только если платёжный сервис показывает, что деньги пришли.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/operations.py" />
       <source>Refunded {amount}.</source>
       <translation>Возвращено {amount}.</translation>
     </message>
@@ -1530,8 +1535,8 @@ If you close the app now, these stay in the journal and are checked again at the
     </message>
     <message>
       <location filename="../../pos_app/ui/operations.py" />
-      <source>{provider} says the customer paid: the payment is now {state}. Give the goods, or refund it.</source>
-      <translation>{provider} сообщает, что покупатель заплатил: платёж теперь «{state}». Выдайте товар или оформите возврат.</translation>
+      <source>{provider} says the customer paid: the payment is now {state}. Give the goods, or {advice}</source>
+      <translation>{provider} сообщает, что покупатель заплатил: теперь платёж — {state}. Выдайте товар или {advice}</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />

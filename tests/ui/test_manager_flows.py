@@ -277,6 +277,34 @@ async def test_resolve_an_unknown_payment(window: MainWindow, qtbot: QtBot,
     await until(lambda: "(0)" in window.attention_button.text())
 
 
+async def test_resolving_as_paid_is_asked_first(window: MainWindow, qtbot: QtBot,
+                                                sandbox: SandboxTransport) -> None:
+    """A walk: "the customer paid" was recorded at once, with no question, although the
+    goods then go for it; every other outcome asked what it risks."""
+    from pos_app.sandbox.faults import Fault
+    assert sandbox.sandbox.faults is not None
+    sandbox.sandbox.faults.add(Fault(kind="drop_before", path="/koshelek/api/v1/merchant/checkout",
+                                     count=-1))
+    payment = await window.service.pay(simple_sale("50"), "koshelek",
+                                       {"barcode": customer(sandbox)["barcode"]})
+    assert payment.state is S.UNKNOWN
+    await open_in_history(window, qtbot, payment.id)
+    assert not window.attention.ask_again.isEnabled()  # nothing chosen there yet
+    click(qtbot, window.history.details.resolve_button)
+    await until(lambda: dialog("pinDialog"))
+    pin(qtbot)
+    box = await until(lambda: dialog("resolveDialog", ResolveDialog))
+    child(box, QComboBox, "outcome").setCurrentIndex(0)  # the customer paid
+    child(box, QPlainTextEdit, "reason").setPlainText("the cabinet shows it paid")
+    child(box, QLineEdit, "actor").setText("Manager Ivanova")
+    click(qtbot, box.buttons.button(box.buttons.StandardButton.Ok))
+    ask = await until(lambda: dialog("confirmBox", QMessageBox))
+    assert "as paid?" in ask.text()
+    click(qtbot, ask.button(QMessageBox.StandardButton.No))
+    await until(lambda: dialog("confirmBox") is None)
+    assert (await window.service.get(payment.id)).state is S.UNKNOWN  # nothing recorded
+
+
 async def test_the_attention_count_follows_an_unknown_asked_again(
         window: MainWindow, qtbot: QtBot, sandbox: SandboxTransport) -> None:
     """A walk: "Ask the provider again" took an UNKNOWN back to in progress and emptied the
