@@ -202,7 +202,7 @@ def build_paymega(settings: PaymegaSettings, *, config: TerminalConfig, live: bo
         callback_url=settings.callback_url, min_minor=settings.min_amount_minor,
         max_minor=settings.max_amount_minor, poll_interval=settings.poll_interval_s,
         slow_interval=settings.slow_poll_interval_s, grace=settings.grace_s,
-        retries=settings.retries)
+        retries=settings.retries, currency=config.currency)
     return PaymegaProvider(client=client, options=options)
 
 

@@ -336,6 +336,18 @@ async def test_public_api(sandbox: SandboxTransport) -> None:
     await provider.aclose()
 
 
+async def test_the_public_api_lists_the_services_of_the_terminals_currency(
+        sandbox: SandboxTransport) -> None:
+    """The services were read for RUB whatever the terminal's currency: a USD terminal was
+    told its own card service does not exist."""
+    provider = make(sandbox, api="public", auth=None, currency="USD")
+    assert await provider.prepare({"service": "payment_card_usd_hpp"})
+    with pytest.raises(InvalidInput) as refused:
+        await provider.prepare({"service": "payment_card_rub_hpp"})
+    assert refused.value.code == "SERVICE"
+    await provider.aclose()
+
+
 async def test_services_list(paymega: PaymegaProvider) -> None:
     services = await paymega.client.services()
     assert {s.attributes.service for s in services} >= {"payment_card_usd_hpp", "test_usd_test",

@@ -74,6 +74,7 @@ class PaymegaOptions:
     grace: float = 120.0
     retries: int = 3
     backoff: Backoff = RESEND_BACKOFF
+    currency: str = "RUB"  # the terminal's: the public API lists the services in it (§5.1)
 
 
 def invoice_state(invoice: Invoice) -> tuple[RemoteState, Any]:
@@ -173,7 +174,7 @@ class PaymegaProvider:
     async def _read_services(self) -> frozenset[str]:
         """The account's service codes that can take a payment now (spec §5.1, §5.2)."""
         if self._options.api == "public" and not self.client.has_credentials:
-            data = (await self.client.public_prerequest("RUB")).get("data", {})
+            data = (await self.client.public_prerequest(self._options.currency)).get("data", {})
             found = data.get("services") if isinstance(data, dict) else None
             if not isinstance(found, dict):
                 raise malformed(NAME, "pre-request: no services map")
