@@ -91,8 +91,8 @@ _PAID = frozenset(state.value for state in PaymentState if state.is_paid)
 
 
 def _row(row: tuple[Any, ...], point: str) -> list[str]:
-    """One line of the file from one row of the period (``journal.exports.COLUMNS``: a
-    tuple, so that a year of payments is read at over 100 000 rows a second)."""
+    """One line of the file from one row of ``journal.exports.period_rows`` (a tuple, so
+    that a year of payments is read at over 100 000 rows a second)."""
     (payment_id, created, provider, kind, state, amount, paid, refunded, currency,
      provider_ref, key, training, method, shift, sale, reference) = row
     if state not in _STATES:  # a damaged byte: say which row (issue 16 #14)

@@ -16,7 +16,6 @@ from typing import Any
 
 from pos_app.core.journal import Journal
 from pos_app.core.journal import shifts as table
-from pos_app.core.journal.shifts import LONG_SHIFT as LONG_SHIFT
 from pos_app.core.journal.shifts import Shift as Shift
 from pos_app.core.payments import utcnow
 from pos_app.i18n import UserError, msg

@@ -323,10 +323,8 @@ class PaymentDetails(QWidget):
             return
         self.summary.setText("<br>".join([*self._summary_lines(payment),
                                           *self._read_lines()]))
-        paid = (payment.state in (PaymentState.PAID, PaymentState.PARTIALLY_REFUNDED)
-                and payment.kind == "payment")
         self.receipt_button.setEnabled(payment.state.is_final or payment.state.is_paid)
-        self.refund_button.setEnabled(paid and self._returnable())
+        self.refund_button.setEnabled(_refundable_sale(payment) and self._returnable())
         self.resolve_button.setText(self._resolve_text())
         # A refund under way is asked about automatically; the payment is settled.
         resolvable = not payment.state.is_final and payment.state is not PaymentState.REFUNDING
@@ -366,9 +364,8 @@ class PaymentDetails(QWidget):
         if payment.attention:
             lines.append("<span style='color:#b00020'>⚠ "
                          f"{html.escape(render(payment.attention))}</span>")
-        paid = (payment.state in (PaymentState.PAID, PaymentState.PARTIALLY_REFUNDED)
-                and payment.kind == "payment")
-        if paid and provider is not None and not self._returnable():  # say why Refund is off
+        if _refundable_sale(payment) and provider is not None and not self._returnable():
+            # Say why Refund is off.
             lines.append(html.escape(tr(C, "Refunds through {provider} are not available on "
                                            "this terminal: return the money as the store's "
                                            "rules say (e.g. in cash).",
@@ -397,6 +394,12 @@ class PaymentDetails(QWidget):
             return  # shown again meanwhile (a newer update): that read fills the list
         self._read = _Read(events, sale.reference if sale else "", paid_out)
         self._render()
+
+
+def _refundable_sale(payment: Payment) -> bool:
+    """A sale's payment that still holds money to return (a payout is not refunded)."""
+    return (payment.state in (PaymentState.PAID, PaymentState.PARTIALLY_REFUNDED)
+            and payment.kind == "payment")
 
 
 @dataclass(frozen=True)

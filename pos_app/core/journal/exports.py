@@ -27,11 +27,6 @@ _SELECT = (
     "LEFT JOIN sales sa ON sa.id = p.sale_id ")
 _WHERE = "WHERE p.created_at >= ? AND p.created_at < ? AND p.state != 'DRAFT'"
 
-# The columns of each row, in order.
-COLUMNS = ("id", "created", "provider", "kind", "state", "amount_minor", "paid_minor",
-           "refunded_minor", "currency", "provider_ref", "idem_key", "training", "method",
-           "shift_number", "sale_number", "sale_reference")
-
 
 def _where(since: datetime, until: datetime, training: bool | None) -> tuple[str, list[Any]]:
     where = _WHERE
@@ -52,7 +47,8 @@ def count_period(conn: sqlite3.Connection, since: datetime, until: datetime,
 
 def period_rows(conn: sqlite3.Connection, since: datetime, until: datetime,
                 training: bool | None, *, batch: int) -> Iterator[list[tuple[Any, ...]]]:
-    """The payments of the period in batches of ``batch`` tuples (:data:`COLUMNS`)."""
+    """The payments of the period in batches of ``batch`` tuples, in :data:`_SELECT`'s
+    column order."""
     where, params = _where(since, until, training)
     rows = conn.cursor()
     rows.row_factory = None  # plain tuples: the fastest way out of SQLite
