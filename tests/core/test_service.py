@@ -680,3 +680,32 @@ async def test_a_refund_under_way_is_never_dropped_by_a_decision_on_its_payment(
     sandbox.sandbox.faults.clear()
     done = await wait_state(runtime, paid.id, "PARTIALLY_REFUNDED", timeout=30)
     assert done.refunded_minor == 5000  # the refund Koshelek made, recorded once
+
+
+async def test_an_error_of_no_known_class_on_create_is_an_unknown_outcome(
+        runtime: Runtime, sandbox: SandboxTransport, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A create that fails with a ProviderError of no known class (a new adapter's bug) may
+    have reached the provider: UNKNOWN, followed and asked again with the same key — never
+    the driver's crash, nor a decline."""
+    from pos_app.i18n import Message
+    from pos_app.providers.errors import ProviderError
+
+    provider = runtime.service.provider("koshelek")
+    create = provider.create
+    calls: list[str] = []
+
+    async def odd_then_real(request: PaymentRequest) -> RemotePayment:
+        calls.append(request.key)
+        if len(calls) == 1:
+            raise ProviderError(Message("Test", "something new"), code="ODD")
+        return await create(request)
+
+    monkeypatch.setattr(provider, "create", odd_then_real)
+    barcode = customer(sandbox, delay_ms=0)["barcode"]
+    started = await runtime.service.start_payment(simple_sale(), "koshelek", {"barcode": barcode})
+    unknown = await wait_state(runtime, started.id, "UNKNOWN")
+    assert unknown.reason_code == "ODD"
+    assert runtime.service.following(started.id)
+    paid = await wait_state(runtime, started.id, "PAID")
+    assert paid.provider_ref in k(sandbox).transactions
+    assert set(calls) == {started.key}  # asked again with the same key
