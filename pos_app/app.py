@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -23,10 +24,6 @@ from pos_app.core.config import (
     TRAINING_TERMINAL,
     ConfigError,
     ConfigMissing,
-    KoshelekSettings,
-    PaymegaSettings,
-    PegasSettings,
-    ProviderSettings,
     TerminalConfig,
     check_live_ready,
     load_config,
@@ -41,14 +38,8 @@ from pos_app.core.secrets import SecretStore
 from pos_app.i18n import Message, UserError, msg
 from pos_app.providers.base import Provider
 from pos_app.providers.errors import OutcomeUnknown
-from pos_app.providers.http import Client, build_client, client_tls
-from pos_app.providers.koshelek.client import KoshelekClient
-from pos_app.providers.koshelek.provider import KoshelekOptions, KoshelekProvider
-from pos_app.providers.koshelek.tokens import CommandTokenSource, SandboxTokenSource, TokenSource
-from pos_app.providers.paymega.client import PaymegaClient
-from pos_app.providers.paymega.provider import PaymegaOptions, PaymegaProvider
-from pos_app.providers.pegas.client import PegasClient
-from pos_app.providers.pegas.provider import PegasOptions, PegasProvider
+from pos_app.providers.http import Client, client_tls
+from pos_app.providers.registry import BuildContext, plugin, plugins
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +60,11 @@ class Trainer:
     def __init__(self, client: httpx.AsyncClient) -> None:
         self._client = client
 
-    async def koshelek_code(self, mode: str = "approve", delay_ms: int = 2500) -> str:
-        """A fresh code from a training customer's Koshelek app."""
-        response = await self._client.post("/_sandbox/koshelek/sessions", json={
+    async def customer_code(self, provider: str, mode: str = "approve",
+                            delay_ms: int = 2500) -> str:
+        """A fresh code from a training customer's wallet app, for a provider whose register
+        scans the customer's code (``Capabilities.customer_barcode``)."""
+        response = await self._client.post(f"/_sandbox/{provider}/sessions", json={
             "behaviour": {"mode": mode, "delay_ms": delay_ms}})
         response.raise_for_status()
         return str(response.json()["barcode"])
@@ -83,9 +76,8 @@ class Trainer:
 
     async def decide(self, payment: Payment, outcome: str) -> None:
         """The customer pays (``pay``) or refuses (``fail``) a QR payment."""
-        routes = {"paymega": "paymega/invoices", "pegas": "pegas/transactions"}
         response = await self._client.post(
-            f"/_sandbox/{routes[payment.provider]}/{payment.provider_ref}/{outcome}")
+            f"/_sandbox/{payment.provider}/payments/{payment.provider_ref}/{outcome}")
         response.raise_for_status()
 
 
@@ -138,126 +130,40 @@ def load_terminal_config(mode: Mode, path: Path) -> tuple[TerminalConfig, Config
 
 
 def training_config(config: TerminalConfig,
-                    credentials: dict[str, dict[str, str]]) -> TerminalConfig:
+                    credentials: Mapping[str, Any]) -> TerminalConfig:
     """The terminal's own settings, pointed at the sandboxes with every provider enabled."""
-    k, p = credentials["koshelek"], credentials["paymega"]
-    koshelek = replace(config.koshelek, enabled=True, base_url=k["base_url"])
-    paymega = replace(config.paymega, enabled=True, base_url=p["base_url"], api="private",
-                      hpp=True, hpp_url=p["hpp_url"], public_key=p["public_key"],
-                      test_mode=True)
-    pegas = replace(config.pegas, enabled=True, base_url=credentials["pegas"]["base_url"],
-                    status_path="/transaction")
+    providers = {each.name: each.for_training(config.providers[each.name],
+                                              credentials[each.name])
+                 for each in plugins()}
     return replace(config, terminal_id=config.terminal_id or TRAINING_TERMINAL,
-                   store_id=k["store_id"], koshelek=koshelek, paymega=paymega, pegas=pegas)
+                   store_id=credentials["store_id"], providers=providers)
 
 
 def needed_secrets(config: TerminalConfig) -> list[tuple[str, str]]:
-    """The secrets live mode must have for the enabled providers."""
-    needed: list[tuple[str, str]] = []
-    if config.koshelek.enabled:
-        needed += [("koshelek", "login"), ("koshelek", "password")]
-    if config.paymega.enabled and config.paymega.api == "private":
-        needed += [("paymega", "login"), ("paymega", "password")]
-    if config.pegas.enabled:
-        needed.append(("pegas", "token"))
-    return needed
+    """The secrets live mode must have for the enabled providers, as (provider, name)."""
+    return [(name, secret) for name, settings in config.enabled().items()
+            for secret in plugin(name).needed_secrets(settings)]
 
 
 SecretGetter = Callable[[str, str], str | None]
 
 
-def build_koshelek(settings: KoshelekSettings, *, config: TerminalConfig, live: bool,
-                   secret: SecretGetter, tokens: TokenSource,
-                   transport: httpx.AsyncBaseTransport | None) -> KoshelekProvider:
-    http = build_client(base_url=settings.base_url, settings=settings.http, live=live,
-                        what="providers.koshelek.base_url",
-                        auth=(secret("koshelek", "login") or "",
-                              secret("koshelek", "password") or ""),
-                        transport=transport)
-    client = KoshelekClient(http=http, tokens=tokens, store_id=config.store_id,
-                            terminal_id=config.terminal_id, status_timeout=settings.status_timeout,
-                            retries=settings.retries)
-    options = KoshelekOptions(
-        payment_type=settings.payment_type, check_availability=settings.check_availability,
-        min_minor=settings.min_amount_minor, max_minor=settings.max_amount_minor,
-        poll_first_delay=settings.poll_first_delay_ms / 1000,
-        poll_interval=settings.poll_interval_ms / 1000, status_wait=settings.status_wait_s)
-    return KoshelekProvider(client=client, tokens=tokens, options=options)
-
-
-def build_paymega(settings: PaymegaSettings, *, config: TerminalConfig, live: bool,
-                  secret: SecretGetter,
-                  transport: httpx.AsyncBaseTransport | None) -> PaymegaProvider:
-    login, password = secret("paymega", "login"), secret("paymega", "password")
-    http = build_client(base_url=settings.base_url, settings=settings.http, live=live,
-                        what="providers.paymega.base_url",
-                        auth=(login, password) if login and password else None,
-                        transport=transport)
-    client = PaymegaClient(http=http, public_key=settings.public_key,
-                           has_credentials=bool(login and password))
-    options = PaymegaOptions(
-        service=settings.service, api=settings.api, test_mode=settings.test_mode,
-        lifetime=timedelta(minutes=settings.lifetime_minutes), hpp_url=settings.payer_page,
-        refunds=settings.refunds, terminal_id=config.terminal_id,
-        callback_url=settings.callback_url, min_minor=settings.min_amount_minor,
-        max_minor=settings.max_amount_minor, poll_interval=settings.poll_interval_s,
-        slow_interval=settings.slow_poll_interval_s, grace=settings.grace_s,
-        retries=settings.retries, currency=config.currency)
-    return PaymegaProvider(client=client, options=options)
-
-
-def build_pegas(settings: PegasSettings, *, config: TerminalConfig, live: bool,
-                secret: SecretGetter,
-                transport: httpx.AsyncBaseTransport | None) -> PegasProvider:
-    http = build_client(base_url=settings.base_url, settings=settings.http, live=live,
-                        what="providers.pegas.base_url", transport=transport)
-    client = PegasClient(http=http, token=secret("pegas", "token") or "",
-                         status_path=settings.status_path)
-    options = PegasOptions(
-        deposit_type=settings.deposit_type, ttl=timedelta(minutes=settings.ttl_minutes),
-        success_url=settings.success_url, status_channel=settings.status_channel,
-        terminal_id=config.terminal_id, min_minor=settings.min_amount_minor,
-        max_minor=settings.max_amount_minor, poll_interval=settings.poll_interval_s,
-        slow_interval=settings.slow_poll_interval_s, grace=settings.grace_s,
-        retries=settings.retries)
-    return PegasProvider(client=client, options=options)
-
-
 def build_providers(config: TerminalConfig, *, live: bool, secret: SecretGetter,
-                    tokens: Callable[[], TokenSource],
-                    transport: TransportFactory) -> dict[str, Provider]:
-    """One adapter per enabled provider, in both modes."""
-    providers: dict[str, Provider] = {}
-    if config.koshelek.enabled:
-        providers["koshelek"] = build_koshelek(config.koshelek, config=config, live=live,
-                                               secret=secret, tokens=tokens(),
-                                               transport=transport("koshelek"))
-    if config.paymega.enabled:
-        providers["paymega"] = build_paymega(config.paymega, config=config, live=live,
-                                             secret=secret, transport=transport("paymega"))
-    if config.pegas.enabled:
-        providers["pegas"] = build_pegas(config.pegas, config=config, live=live,
-                                         secret=secret, transport=transport("pegas"))
-    return providers
-
-
-def base_url(config: TerminalConfig, name: str) -> str:
-    settings: dict[str, ProviderSettings] = {"koshelek": config.koshelek,
-                                             "paymega": config.paymega, "pegas": config.pegas}
-    return settings[name].base_url
+                    transport: TransportFactory,
+                    control: httpx.AsyncClient | None = None) -> dict[str, Provider]:
+    """One adapter per enabled provider, in both modes (``control``: training's sandboxes)."""
+    return {name: plugin(name).build(settings, BuildContext(
+        terminal_id=config.terminal_id, store_id=config.store_id, currency=config.currency,
+        live=live, secret=functools.partial(secret, name), transport=transport(name),
+        control=control)) for name, settings in config.enabled().items()}
 
 
 async def probe(config: TerminalConfig, name: str, *, live: bool,
                 secret: SecretGetter) -> Message:
     """Test one provider's connection with settings that are not saved yet."""
-    alone = replace(config, koshelek=replace(config.koshelek, enabled=name == "koshelek"),
-                    paymega=replace(config.paymega, enabled=name == "paymega"),
-                    pegas=replace(config.pegas, enabled=name == "pegas"))
-    providers = build_providers(
-        alone, live=live, secret=secret, transport=lambda _: None,
-        tokens=lambda: CommandTokenSource(config.koshelek.totp_command or ["-"],
-                                          timeout=config.koshelek.totp_timeout))
-    provider = providers[name]
+    settings = replace(config.providers[name], enabled=True)
+    provider = build_providers(replace(config, providers={name: settings}), live=live,
+                               secret=secret, transport=lambda _: None)[name]
     try:
         # A manager waits at the screen: an unreachable host (a name lookup that hangs, every
         # resend) must not keep them there for half a minute.
@@ -270,7 +176,7 @@ async def probe(config: TerminalConfig, name: str, *, live: bool,
     except OutcomeUnknown:  # no payment is at stake here: say what to check, not "checking"
         raise UserError(msg("App", "No connection to {provider} at {address}. Check the address "
                                    "and this till's network.", provider=provider.display_name,
-                            address=base_url(config, name))) from None
+                            address=settings.base_url)) from None
     finally:
         await provider.aclose()
 
@@ -323,16 +229,13 @@ async def build_runtime(
             config = training_config(config, credentials)
             trainer = Trainer(control)
             providers = build_providers(
-                config, live=False, transport=transport,
-                secret=lambda provider, name: credentials.get(provider, {}).get(name),
-                tokens=lambda: SandboxTokenSource(control))
+                config, live=False, transport=transport, control=control,
+                secret=lambda provider, name: credentials.get(provider, {}).get(name))
         else:
             store = secrets or SecretStore()
             store.check_live(needed_secrets(config))
-            providers = build_providers(
-                config, live=True, transport=transport, secret=store.get,
-                tokens=lambda: CommandTokenSource(config.koshelek.totp_command,
-                                                  timeout=config.koshelek.totp_timeout))
+            providers = build_providers(config, live=True, transport=transport,
+                                        secret=store.get)
         training = mode is Mode.TRAINING
         journal_file = journal_path(config.journal_dir, training=training)
         if on_network_share(journal_file.parent):
@@ -380,13 +283,9 @@ def _start_listener(config: TerminalConfig, service: PaymentService,
                     secret: SecretGetter) -> Callable[[], object]:
     from pos_app.callbacks import CallbackListener  # only when enabled: it is a server
 
-    login, password = secret("koshelek", "postback_login"), secret("koshelek",
-                                                                   "postback_password")
     listener = CallbackListener(
         service.notify, host=config.callbacks.host, port=config.callbacks.port,
-        max_body_bytes=config.callbacks.max_body_bytes,
-        koshelek=(login, password) if login and password else None,
-        paymega_secret=secret("paymega", "secret_key"), pegas_token=secret("pegas", "token"))
+        max_body_bytes=config.callbacks.max_body_bytes, secret=secret)
     try:
         log.info("callback listener on %s", listener.start())
     except (OSError, RuntimeError) as exc:

@@ -7,16 +7,12 @@ on the register's event loop, so never on the GUI thread.
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
-import hmac
 import logging
 import socket
 import threading
 from typing import Any
 
 import uvicorn
-from starlette.requests import Request
 
 log = logging.getLogger(__name__)
 KEEP_ALIVE_S = 30  # seconds an idle connection stays open: longer than any client keeps it
@@ -94,17 +90,3 @@ class LocalServer:
             self._thread.join(timeout=5)
         self.server = None
         self._thread = None
-
-
-def basic_auth_ok(request: Request, login: str, password: str) -> bool:
-    """Constant-time check of an ``Authorization: Basic`` header."""
-    header = request.headers.get("authorization", "")
-    scheme, _, encoded = header.partition(" ")
-    if scheme.lower() != "basic":
-        return False
-    try:
-        given = base64.b64decode(encoded, validate=True)
-    except (binascii.Error, ValueError):
-        return False
-    expected = f"{login}:{password}".encode()
-    return hmac.compare_digest(given, expected)

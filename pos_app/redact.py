@@ -8,10 +8,13 @@ record; :func:`redact` is for text built by hand (exception messages, reports).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
 import logging
 import re
 import threading
+from collections.abc import Mapping
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pos_app.i18n import Message
@@ -110,3 +113,18 @@ def install_log_redaction(logger: logging.Logger | None = None) -> None:
     for handler in target.handlers:
         if not any(isinstance(f, RedactingFilter) for f in handler.filters):
             handler.addFilter(RedactingFilter())
+
+
+def basic_auth_ok(headers: Mapping[str, str], login: str, password: str) -> bool:
+    """Constant-time check of an ``Authorization: Basic`` header (``headers``: a request's,
+    names in any case as Starlette's are)."""
+    header = headers.get("authorization", "")
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return False
+    try:
+        given = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    expected = f"{login}:{password}".encode()
+    return hmac.compare_digest(given, expected)

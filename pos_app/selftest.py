@@ -165,7 +165,7 @@ async def _pay(runtime: Runtime, provider: str) -> tuple[str, str]:
     sale = Sale.single_amount(Money(15000))
     options: dict[str, str] = {}
     if service.provider(provider).capabilities.customer_barcode:
-        options["barcode"] = await runtime.trainer.koshelek_code(delay_ms=100)
+        options["barcode"] = await runtime.trainer.customer_code(provider, delay_ms=100)
     payment = await service.start_payment(sale, provider, options)
     if not options:  # the register shows a QR: the training customer pays it
         pending = await service.wait(payment.id, until=lambda p: p.provider_ref is not None)

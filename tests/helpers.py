@@ -17,7 +17,7 @@ from pos_app.backoff import Backoff
 from pos_app.core.money import Money
 from pos_app.core.payments import Payment, utcnow
 from pos_app.core.sale import Measure, Sale, SaleLine, VatRate
-from pos_app.sandbox.koshelek import Behaviour
+from pos_app.providers.koshelek.sandbox import Behaviour, KoshelekSandbox
 from pos_app.sandbox.testing import SandboxTransport
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ async def training_runtime(transport: SandboxTransport, **kw: Any) -> Runtime:
 
 def customer(transport: SandboxTransport, **behaviour: Any) -> dict[str, str]:
     """A training customer with a fresh barcode; ``behaviour`` decides how they answer."""
-    return transport.sandbox.koshelek.new_session(
+    return transport.sandbox.of(KoshelekSandbox).new_session(
         behaviour=Behaviour(**behaviour) if behaviour else None)
 
 
@@ -131,7 +131,7 @@ terminal_id = "POS-03"
 [providers.koshelek]
 enabled = true
 base_url = "{base_url}/koshelek"
-totp_command = ["python", "-m", "pos_app.sandbox.totp_bridge", "--sandbox", "{base_url}"]
+totp_command = ["python", "-m", "pos_app.providers.koshelek.totp_bridge", "--sandbox", "{base_url}"]
 {extra}
 """, encoding="utf-8")
 

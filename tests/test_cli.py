@@ -15,6 +15,9 @@ from typing import Any
 import pytest
 
 from pos_app.cli import main
+from pos_app.providers.koshelek.sandbox import KoshelekSandbox
+from pos_app.providers.paymega.sandbox import PaymegaSandbox
+from pos_app.providers.pegas.sandbox import PegasSandbox
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.server import SandboxServer
 from tests.helpers import write_live_config
@@ -23,7 +26,7 @@ from tests.helpers import write_live_config
 @pytest.fixture
 def server() -> Iterator[SandboxServer]:
     with SandboxServer() as running:
-        running.sandbox.koshelek.behaviour.delay_ms = 200
+        running.sandbox.of(KoshelekSandbox).behaviour.delay_ms = 200
         yield running
 
 
@@ -117,7 +120,7 @@ def test_live_mode_against_the_sandbox(capsys: pytest.CaptureFixture[str], serve
     write_live_config(isolated_dirs / "config" / "terminal.toml", server.base_url)
     monkeypatch.setenv("POS_APP_KOSHELEK_LOGIN", "pos-training")
     monkeypatch.setenv("POS_APP_KOSHELEK_PASSWORD", "training-password")
-    barcode = server.sandbox.koshelek.new_session()["barcode"]
+    barcode = server.sandbox.of(KoshelekSandbox).new_session()["barcode"]
     code, paid, _ = run(capsys, "pay", "--provider", "koshelek", "--amount", "250",
                         "--barcode", barcode, "--json")
     assert (code, paid["state"], paid["training"]) == (0, "PAID", False)
@@ -151,7 +154,7 @@ def test_help(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_paymega_prints_the_link_and_a_qr(capsys: pytest.CaptureFixture[str],
                                           server: SandboxServer) -> None:
-    server.sandbox.paymega.auto = {"mode": "pay", "delay_ms": 100}
+    server.sandbox.of(PaymegaSandbox).auto = {"mode": "pay", "delay_ms": 100}
     code, data, err = run(capsys, "pay", "--demo", "--sandbox-url", server.base_url,
                           "--provider", "paymega", "--amount", "1499", "--service",
                           "payment_card_rub_hpp", "--json")
@@ -169,8 +172,8 @@ def test_paymega_customer_declines(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_pegas_commands(capsys: pytest.CaptureFixture[str], server: SandboxServer,
                         tmp_path: Path) -> None:
-    server.sandbox.pegas.auto = {"mode": "pay", "delay_ms": 100}
-    server.sandbox.pegas.withdrawal_delay_s = 0.1
+    server.sandbox.of(PegasSandbox).auto = {"mode": "pay", "delay_ms": 100}
+    server.sandbox.of(PegasSandbox).withdrawal_delay_s = 0.1
     demo = ("--demo", "--sandbox-url", server.base_url)
     code, paid, err = run(capsys, "pay", *demo, "--provider", "pegas", "--amount", "1499",
                           "--type", "invoice-card", "--json")
@@ -352,7 +355,7 @@ def test_a_repeated_reference_is_not_charged_twice(capsys: pytest.CaptureFixture
     assert (code, again["state"], again["payment_id"]) == (0, "PAID", first["payment_id"])
     assert again["reference"] == "ORDER-17"
     assert "already has payment" in err
-    assert len(server.sandbox.koshelek.transactions) == 1
+    assert len(server.sandbox.of(KoshelekSandbox).transactions) == 1
     code, status, _ = run(capsys, "status", "ORDER-17", "--demo", "--sandbox-url",
                           server.base_url, "--json")
     assert (code, status["payment_id"]) == (0, first["payment_id"])
@@ -380,7 +383,7 @@ def test_a_reference_declined_before_may_be_paid_again(capsys: pytest.CaptureFix
     code, other, _ = run(capsys, *pay[:-4], "81", "--reference", "ORDER-18", "--json")
     assert code == 2
     assert "already used by sale" in other["error"]
-    assert len(server.sandbox.koshelek.transactions) == 2
+    assert len(server.sandbox.of(KoshelekSandbox).transactions) == 2
 
 
 def test_a_reference_with_an_unknown_outcome_is_followed(capsys: pytest.CaptureFixture[str],
@@ -401,7 +404,7 @@ def test_a_reference_with_an_unknown_outcome_is_followed(capsys: pytest.CaptureF
     code, known, _ = run(capsys, *pay)
     assert (code, known["payment_id"]) == (0, unknown["payment_id"])
     assert known["state"] == "PAID"
-    assert len(server.sandbox.koshelek.transactions) == 1
+    assert len(server.sandbox.of(KoshelekSandbox).transactions) == 1
 
 
 @pytest.mark.parametrize("reference", ["", " ", "x" * 65, "line\nbreak"])
@@ -414,7 +417,7 @@ def test_a_bad_reference_exits_2(capsys: pytest.CaptureFixture[str], reference: 
 
 def test_a_repeated_payout_reference_is_not_paid_out_twice(
         capsys: pytest.CaptureFixture[str], server: SandboxServer) -> None:
-    server.sandbox.pegas.withdrawal_delay_s = 0.1
+    server.sandbox.of(PegasSandbox).withdrawal_delay_s = 0.1
     demo = ("--demo", "--sandbox-url", server.base_url)
     withdraw = ("withdraw", *demo, "--amount", "100", "--method", "card", "--number",
                 "4111 1111 1111 1111", "--reference", "REFUND-7", "--json")
@@ -423,7 +426,7 @@ def test_a_repeated_payout_reference_is_not_paid_out_twice(
     code, again, err = run(capsys, *withdraw)
     assert (code, again["payment_id"]) == (0, first["payment_id"])
     assert "already has payout" in err
-    payouts = [t for t in server.sandbox.pegas.transactions.values()
+    payouts = [t for t in server.sandbox.of(PegasSandbox).transactions.values()
                if t.operation == "withdrawal"]
     assert len(payouts) == 1
     code, mixed, _ = run(capsys, "pay", *demo, "--provider", "pegas", "--amount", "100",
@@ -438,7 +441,7 @@ def test_a_repeated_refund_reference_is_not_refunded_twice(
     code, paid, _ = run(capsys, "pay", *demo, "--provider", "koshelek", "--amount", "300",
                         "--json")
     assert code == 0
-    [sold] = server.sandbox.koshelek.transactions.values()
+    [sold] = server.sandbox.of(KoshelekSandbox).transactions.values()
     assert server.sandbox.faults is not None
     server.sandbox.faults.add(Fault(kind="error_after", path="/koshelek/api/v1/merchant/",
                                     count=1, status=503))  # refunded, the answer lost

@@ -9,8 +9,10 @@ from collections.abc import AsyncIterator
 import pytest
 
 from pos_app import app
-from pos_app.core.config import PaymegaSettings, PegasSettings, TerminalConfig
+from pos_app.core.config import TerminalConfig
 from pos_app.i18n import UserError
+from pos_app.providers.paymega.settings import PaymegaSettings
+from pos_app.providers.pegas.settings import PegasSettings
 
 
 @pytest.fixture
@@ -33,7 +35,7 @@ async def silent_server() -> AsyncIterator[str]:
 async def test_a_silent_provider_is_reported_within_the_deadline(
         silent_server: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(app, "PROBE_DEADLINE_S", 1.0)
-    config = TerminalConfig(paymega=PaymegaSettings(enabled=True, base_url=silent_server))
+    config = TerminalConfig().with_provider(PaymegaSettings(enabled=True, base_url=silent_server))
     started = time.monotonic()
     with pytest.raises(UserError, match=r"No answer from Paymega within 1 s\."):
         await app.probe(config, "paymega", live=False, secret=lambda *_: "x")
@@ -41,7 +43,8 @@ async def test_a_silent_provider_is_reported_within_the_deadline(
 
 
 async def test_a_refused_connection_names_the_address() -> None:
-    config = TerminalConfig(pegas=PegasSettings(enabled=True, base_url="http://127.0.0.1:9/pegas"))
+    config = TerminalConfig().with_provider(
+        PegasSettings(enabled=True, base_url="http://127.0.0.1:9/pegas"))
     with pytest.raises(UserError, match=r"No connection to Pegas-kassa at "
                                         r"http://127\.0\.0\.1:9/pegas\. Check the address"):
         await app.probe(config, "pegas", live=False, secret=lambda *_: "x")

@@ -11,8 +11,8 @@ import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -24,11 +24,14 @@ from pos_app.core.money import AmountError, parse_decimal, to_minor
 from pos_app.core.paths import data_dir, on_network_share
 from pos_app.i18n import Message, UserError, msg
 from pos_app.providers.errors import InsecureURL
-from pos_app.providers.urls import HttpSettings, check_url
+from pos_app.providers.registry import plugin, plugins
+from pos_app.providers.settings import ProviderSettings
+from pos_app.providers.urls import check_url
 
 C = "Config"
 TRAINING_TERMINAL = "TRAINING-01"  # training mode's terminal id when none is configured
 T = TypeVar("T")
+S = TypeVar("S", bound=ProviderSettings)
 
 
 class ConfigError(UserError):
@@ -64,69 +67,6 @@ class _ProblemList:
 
 
 @dataclass(frozen=True)
-class ProviderSettings:
-    """What every provider section has."""
-
-    enabled: bool = False
-    base_url: str = ""
-    http: HttpSettings = field(default_factory=HttpSettings)
-    retries: int = 3
-    min_amount_minor: int = 100
-    max_amount_minor: int = 9_999_999_999
-
-
-@dataclass(frozen=True)
-class KoshelekSettings(ProviderSettings):
-    min_amount_minor: int = 400  # TOTAL_AMOUNT_IS_TOO_SMALL below 4 roubles (spec §3.2)
-    status_timeout: float = 5.0
-    poll_first_delay_ms: int = 300
-    poll_interval_ms: int = 500
-    status_wait_s: int = 30
-    payment_type: str = "SBP"
-    check_availability: bool = False
-    totp_command: tuple[str, ...] = ()
-    totp_timeout: float = 5.0
-
-
-@dataclass(frozen=True)
-class PaymegaSettings(ProviderSettings):
-    base_url: str = "https://api.paymega.io"
-    api: str = "private"  # "private" (Basic auth) or "public" (public key)
-    service: str = "payment_card_rub_hpp"
-    test_mode: bool = False
-    lifetime_minutes: int = 15  # Paymega accepts 14 minutes … 2 days
-    hpp: bool = True  # QR shows the hosted payment page; false: the provider's own page
-    hpp_url: str = ""  # default: base_url + "/hpp/"
-    refunds: bool = False  # the refund endpoint is the white-label one (spec §5.10)
-    public_key: str = ""  # not a secret (spec §12.9)
-    callback_url: str = ""
-    poll_interval_s: float = 2.5
-    slow_poll_interval_s: float = 15.0
-    grace_s: int = 120
-
-    @property
-    def payer_page(self) -> str:
-        if not self.hpp:
-            return ""
-        return self.hpp_url or self.base_url.rstrip("/") + "/hpp/"
-
-
-@dataclass(frozen=True)
-class PegasSettings(ProviderSettings):
-    base_url: str = "https://pegas-kassa.com/api/v1"  # ASSUMPTION (spec §1)
-    min_amount_minor: int = 1000
-    max_amount_minor: int = 10_000_000
-    deposit_type: str = "invoice-select"
-    ttl_minutes: int = 15
-    success_url: str = ""
-    status_path: str = "/transaction"  # the assumed status endpoint (spec §6.1)
-    status_channel: str = "auto"  # auto: use it if it exists; on; off
-    poll_interval_s: float = 3.0
-    slow_poll_interval_s: float = 20.0
-    grace_s: int = 120
-
-
-@dataclass(frozen=True)
 class UiSettings:
     """The cashier window (UI state such as window geometry lives in QSettings instead)."""
 
@@ -158,12 +98,23 @@ class TerminalConfig:
     journal_dir: str = ""
     ui: UiSettings = field(default_factory=UiSettings)
     callbacks: CallbackSettings = field(default_factory=CallbackSettings)
-    koshelek: KoshelekSettings = field(default_factory=KoshelekSettings)
-    paymega: PaymegaSettings = field(default_factory=PaymegaSettings)
-    pegas: PegasSettings = field(default_factory=PegasSettings)
+    # Each provider's settings by its name, in the registry's order (read-only).
+    providers: Mapping[str, ProviderSettings] = field(default_factory=lambda: {
+        each.name: each.settings_type() for each in plugins()})
 
-    def providers(self) -> dict[str, ProviderSettings]:
-        return {"koshelek": self.koshelek, "paymega": self.paymega, "pegas": self.pegas}
+    def settings(self, kind: type[S]) -> S:
+        """One provider's settings, by its settings class (each provider's folder has one)."""
+        found = self.providers[kind.provider]
+        if not isinstance(found, kind):
+            raise TypeError(f"{kind.provider} has {type(found).__name__}, not {kind.__name__}")
+        return found
+
+    def with_provider(self, settings: ProviderSettings) -> TerminalConfig:
+        """This configuration with one provider's settings replaced."""
+        return replace(self, providers={**self.providers, settings.provider: settings})
+
+    def enabled(self) -> dict[str, ProviderSettings]:
+        return {name: s for name, s in self.providers.items() if s.enabled}
 
 
 # -- reading -----------------------------------------------------------------------------
@@ -275,96 +226,6 @@ class _Table:
                 self.problem(name, "unknown setting (a typo?)")
 
 
-def _read_http(t: _Table) -> HttpSettings:
-    return HttpSettings(
-        connect_timeout=t.number("connect_timeout", 3.0, lo=0.1, hi=120),
-        read_timeout=t.number("read_timeout", 10.0, lo=0.1, hi=300),
-        ca_bundle=t.text("ca_bundle") or None,
-        proxy=t.url("proxy", "", required=False) or None,
-    )
-
-
-def _read_common(t: _Table, *, currency: str, min_default: int, max_default: int,
-                 url_default: str = "") -> dict[str, Any]:
-    enabled = t.flag("enabled", False)
-    low = t.money("min_amount", min_default, currency)
-    high = t.money("max_amount", max_default, currency)
-    if low > high:
-        t.problem("max_amount", "is below min_amount: no payment could be taken")
-    return {
-        "enabled": enabled,
-        "base_url": t.url("base_url", url_default, required=enabled),
-        "http": _read_http(t),
-        "retries": t.whole("retries", 3, lo=0, hi=10),
-        "min_amount_minor": low,
-        "max_amount_minor": high,
-    }
-
-
-def _read_koshelek(t: _Table, currency: str) -> KoshelekSettings:
-    common = _read_common(t, currency=currency, min_default=400, max_default=9_999_999_999)
-    return KoshelekSettings(
-        **common,
-        status_timeout=t.number("status_timeout", 5.0, lo=0.1, hi=60),
-        poll_first_delay_ms=t.whole("poll_first_delay_ms", 300, lo=250, hi=500),
-        poll_interval_ms=t.whole("poll_interval_ms", 500, lo=250, hi=10_000),
-        status_wait_s=t.whole("status_wait_s", 30, lo=1, hi=600),
-        payment_type=t.text("payment_type", "SBP", choices=("SBP", "DOLYAME")),
-        check_availability=t.flag("check_availability", False),
-        totp_command=t.texts("totp_command"),
-        totp_timeout=t.number("totp_timeout", 5.0, lo=0.1, hi=60),
-    )
-
-
-def _read_paymega(t: _Table, currency: str) -> PaymegaSettings:
-    common = _read_common(t, currency=currency, min_default=100, max_default=9_999_999_999,
-                          url_default="https://api.paymega.io")
-    api = t.text("api", "private", choices=("private", "public"))
-    public_key = t.text("public_key", max_len=256)
-    if common["enabled"] and api == "public" and not public_key:
-        t.problem("public_key", "is required when api = \"public\"")
-    hpp_url = t.url("hpp_url", "", required=False)
-    return PaymegaSettings(
-        **common,
-        api=api,
-        service=t.text("service", "payment_card_rub_hpp", pattern=r"[a-z0-9_]{3,64}"),
-        test_mode=t.flag("test_mode", False),
-        lifetime_minutes=t.whole("lifetime_minutes", 15, lo=14, hi=2880),
-        hpp=t.flag("hpp", True),
-        hpp_url=hpp_url,
-        refunds=t.flag("refunds", False),
-        public_key=public_key,
-        callback_url=t.url("callback_url", "", required=False),
-        poll_interval_s=t.number("poll_interval_s", 2.5, lo=1.0, hi=10.0),
-        slow_poll_interval_s=t.number("slow_poll_interval_s", 15.0, lo=5.0, hi=60.0),
-        grace_s=t.whole("grace_s", 120, lo=0, hi=3600),
-    )
-
-
-def _read_pegas(t: _Table, currency: str) -> PegasSettings:
-    common = _read_common(t, currency=currency, min_default=1000, max_default=10_000_000,
-                          url_default="https://pegas-kassa.com/api/v1")
-    return PegasSettings(
-        **common,
-        deposit_type=t.text("deposit_type", "invoice-select", choices=(
-            "invoice-select", "invoice-card", "invoice-qw", "yandex", "wallet", "wallet-card")),
-        ttl_minutes=t.whole("ttl_minutes", 15, lo=1, hi=1440),
-        success_url=t.url("success_url", "", required=False),
-        status_path=t.text("status_path", "/transaction", pattern=r"/[A-Za-z0-9/_-]*"),
-        status_channel=t.text("status_channel", "auto", choices=("auto", "on", "off")),
-        poll_interval_s=t.number("poll_interval_s", 3.0, lo=1.0, hi=10.0),
-        slow_poll_interval_s=t.number("slow_poll_interval_s", 20.0, lo=5.0, hi=60.0),
-        grace_s=t.whole("grace_s", 120, lo=0, hi=3600),
-    )
-
-
-_PROVIDER_READERS: dict[str, Callable[[_Table, str], ProviderSettings]] = {
-    "koshelek": _read_koshelek,
-    "paymega": _read_paymega,
-    "pegas": _read_pegas,
-}
-
-
 def parse_config(data: Mapping[str, Any], *, path: Path | None = None) -> TerminalConfig:
     problems: list[Message] = []
     root = _Table(data, "", problems)
@@ -402,9 +263,10 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None) -> Termin
     )
     callbacks.finish()
     providers = root.table("providers")
-    for name, reader in _PROVIDER_READERS.items():
-        section = providers.table(name)
-        values[name] = reader(section, currency)
+    values["providers"] = {}
+    for each in plugins():
+        section = providers.table(each.name)
+        values["providers"][each.name] = each.read_settings(section, currency)
         section.finish()
     providers.finish()
     root.finish()
@@ -420,7 +282,7 @@ def check_live_ready(config: TerminalConfig, *, path: Path | None = None) -> Non
         problems.append(msg(C, "{key}: is required", key="terminal.store_id"))
     if not config.terminal_id:
         problems.append(msg(C, "{key}: is required", key="terminal.terminal_id"))
-    enabled = {name: s for name, s in config.providers().items() if s.enabled}
+    enabled = config.enabled()
     if not enabled:
         problems.append(msg(C, "no payment provider is enabled (providers.*.enabled)"))
     for name, settings in enabled.items():
@@ -436,9 +298,8 @@ def check_live_ready(config: TerminalConfig, *, path: Path | None = None) -> Non
             and not Path(config.journal_dir).is_dir():
         problems.append(msg(C, "{key}: {path} is a file, not a folder", key="journal.dir",
                             path=config.journal_dir))
-    if config.koshelek.enabled and not config.koshelek.totp_command:
-        problems.append(msg(C, "{key}: is required for Koshelek Pay in live mode",
-                            key="providers.koshelek.totp_command"))
+    for name, settings in enabled.items():
+        problems += plugin(name).live_problems(settings)
     if problems:
         raise ConfigError(path, problems)
 
@@ -504,7 +365,7 @@ def config_to_toml(config: TerminalConfig) -> dict[str, Any]:
     data["ui"] = dict(vars(config.ui))
     if config.callbacks != CallbackSettings():
         data["callbacks"] = dict(vars(config.callbacks))
-    data["providers"] = {name: _provider_table(s) for name, s in config.providers().items()}
+    data["providers"] = {name: _provider_table(s) for name, s in config.providers.items()}
     return data
 
 

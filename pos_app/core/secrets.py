@@ -14,22 +14,21 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pos_app.i18n import Message, UserError, msg
+from pos_app.providers.registry import plugins
 from pos_app.redact import register_secret
 
 log = logging.getLogger(__name__)
 
 SERVICE = "pos-app"
-# Every secret the terminal may use, by provider (names as in the keyring: "provider.name").
-SECRET_NAMES: dict[str, tuple[str, ...]] = {
-    "koshelek": ("login", "password"),
-    "paymega": ("login", "password", "secret_key"),
-    "pegas": ("token",),
-}
-# Only for the optional callback listener (set with `pos-app config set-secret`).
-LISTENER_SECRETS: dict[str, tuple[str, ...]] = {
-    "koshelek": ("postback_login", "postback_password"),
-}
 C = "Secrets"
+
+
+def secret_names(*, listener: bool = False) -> list[tuple[str, str]]:
+    """Every secret the terminal may use, as (provider, name) (in the keyring:
+    "provider.name"), from each provider's plugin; ``listener``: also those only the optional
+    callback listener uses."""
+    return [(each.name, name) for each in plugins()
+            for name in each.secrets + (each.listener_secrets if listener else ())]
 
 
 

@@ -19,7 +19,7 @@ import json
 import logging
 import random
 import threading
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -100,7 +100,8 @@ class FaultInjector:
     """ASGI middleware around all provider sandboxes (control routes are never faulted)."""
 
     def __init__(self, app: ASGIApp, *, in_process: bool = False,
-                 error_bodies: dict[str, Any] | None = None, seed: int | None = None) -> None:
+                 error_bodies: Mapping[str, Callable[[int], Any]] | None = None,
+                 seed: int | None = None) -> None:
         self.app = app
         self.in_process = in_process
         if not in_process and not any(isinstance(f, _DroppedOnPurpose)
@@ -197,9 +198,10 @@ class FaultInjector:
     def _error_body(self, path: str, fault: Fault) -> Any:
         if fault.body is not None:
             return fault.body
-        for prefix, body in self._error_bodies.items():
-            if path.startswith(prefix):
-                return body(fault.status) if callable(body) else body
+        for prefix, body_for in self._error_bodies.items():
+            body = body_for(fault.status) if path.startswith(prefix) else None
+            if body is not None:  # as that provider's server would answer
+                return body
         return {"error": "injected fault", "status": fault.status}
 
     async def _drop(self, send: Send) -> None:

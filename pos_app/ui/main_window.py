@@ -623,7 +623,7 @@ class MainWindow(QMainWindow):
 
     async def _training_customer(self) -> None:
         assert self.runtime.trainer is not None
-        code = await self.runtime.trainer.koshelek_code()
+        code = await self.runtime.trainer.customer_code(self.provider_name)
         self.payment_screen.code.setText(code)
         self._scanned(code)
 

@@ -7,7 +7,6 @@ shown masked; an empty secret field keeps what is stored.
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,15 +23,15 @@ from pos_app.core.config import (
     save_config,
 )
 from pos_app.core.pin import PinStore
-from pos_app.core.secrets import SECRET_NAMES, SecretStore, SecretsUnavailable
+from pos_app.core.secrets import SecretStore, SecretsUnavailable
 from pos_app.i18n import Message, UserError, msg, tr
+from pos_app.providers.registry import plugins
 from pos_app.ui.dialogs import NewPinDialog
 from pos_app.ui.qt import (
     QCheckBox,
     QComboBox,
     QFormLayout,
     QFrame,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -44,6 +43,7 @@ from pos_app.ui.qt import (
     QWidget,
     Signal,
 )
+from pos_app.ui.settings_box import ProviderBox, combo
 from pos_app.ui.support import (
     Screen,
     ask,
@@ -56,80 +56,6 @@ from pos_app.ui.support import (
 from pos_app.ui.widgets import caption
 
 C = "Settings"
-
-
-def _secret_label(name: str) -> str:
-    return {"login": tr(C, "Login"), "password": tr(C, "Password"),
-            "secret_key": tr(C, "Callback secret key"), "token": tr(C, "Site token")}[name]
-
-
-class ProviderBox(QGroupBox):
-    """One provider's settings: on/off, address, credentials, options, test connection."""
-
-    def __init__(self, name: str, title: str, secrets: SecretStore) -> None:
-        super().__init__(title)
-        self.name = name
-        self.setObjectName(f"provider_{name}")
-        self._secrets = secrets
-        self.form = QFormLayout(self)
-        self.enabled = QCheckBox()
-        self.enabled.setObjectName(f"{name}_enabled")
-        self.base_url = QLineEdit()
-        self.base_url.setObjectName(f"{name}_base_url")
-        self.form.addRow(self.enabled)
-        self.url_label = QLabel()
-        self.form.addRow(self.url_label, self.base_url)
-        self.secret_fields: dict[str, QLineEdit] = {}
-        self.secret_labels: dict[str, QLabel] = {}
-        # What the keyring holds, read when the form is loaded: asking the keyring at start
-        # would make every start wait for its backend (about 0.1 s).
-        self.stored: dict[str, str] = {}
-        for secret in SECRET_NAMES[name]:
-            field = QLineEdit()
-            field.setObjectName(f"{name}_{secret}")
-            field.setEchoMode(QLineEdit.EchoMode.Password)
-            self.secret_fields[secret] = field
-            self.secret_labels[secret] = QLabel()
-            self.form.addRow(self.secret_labels[secret], field)
-        self.options: dict[str, QWidget] = {}
-        self.option_labels: dict[str, QLabel] = {}
-        self.test = QPushButton()
-        self.test.setObjectName(f"{name}_test")
-        self.result = caption(points=11, name=f"{name}_test_result")
-        self.form.addRow(self.test, self.result)
-
-    def add_option(self, key: str, widget: QWidget) -> None:
-        widget.setObjectName(f"{self.name}_{key}")
-        label = QLabel()
-        self.options[key] = widget
-        self.option_labels[key] = label
-        self.form.insertRow(self.form.rowCount() - 1, label, widget)
-
-    def retranslate(self) -> None:
-        self.enabled.setText(tr(C, "Enabled on this terminal"))
-        self.url_label.setText(tr(C, "Address (base URL)"))
-        self.test.setText(tr(C, "Test connection"))
-        for secret, label in self.secret_labels.items():
-            label.setText(_secret_label(secret))
-            stored = self.stored.get(secret, "")
-            self.secret_fields[secret].setPlaceholderText(
-                tr(C, "{mask} (stored; type to replace)", mask=stored) if stored
-                else tr(C, "not set"))
-
-    def read_stored(self) -> None:
-        self.stored = {secret: self._secrets.masked(self.name, secret)
-                       for secret in self.secret_fields}
-
-    def secret_values(self) -> dict[str, str]:
-        return {k: f.text() for k, f in self.secret_fields.items() if f.text()}
-
-
-def _combo(values: tuple[str, ...], current: str) -> QComboBox:
-    combo = QComboBox()
-    for value in values:
-        combo.addItem(value, value)
-    combo.setCurrentIndex(max(combo.findData(current), 0))
-    return combo
 
 
 class SettingsForm(QWidget):
@@ -160,24 +86,12 @@ class SettingsForm(QWidget):
         for label, field in zip(self.terminal_labels, fields, strict=True):
             self.terminal_form.addRow(label, field)
         # Providers
-        self.koshelek = ProviderBox("koshelek", "Koshelek Pay", secrets)
-        self.koshelek.add_option("payment_type", _combo(("SBP", "DOLYAME"), "SBP"))
-        self.koshelek.add_option("totp_command", QLineEdit())
-        self.paymega = ProviderBox("paymega", "Paymega", secrets)
-        self.paymega.add_option("api", _combo(("private", "public"), "private"))
-        self.paymega.add_option("service", QLineEdit())
-        self.paymega.add_option("public_key", QLineEdit())
-        self.paymega.add_option("refunds", QCheckBox())
-        self.paymega.add_option("test_mode", QCheckBox())
-        self.pegas = ProviderBox("pegas", "Pegas-kassa", secrets)
-        self.pegas.add_option("deposit_type", _combo((
-            "invoice-select", "invoice-card", "invoice-qw", "yandex", "wallet", "wallet-card"),
-            "invoice-select"))
-        self.pegas.add_option("status_channel", _combo(("auto", "on", "off"), "auto"))
+        # Each provider's own box, from its folder.
+        self.boxes: dict[str, ProviderBox] = {
+            each.name: each.settings_box()(each, secrets) for each in plugins()}
         providers = QWidget()
         providers_layout = QVBoxLayout(providers)
-        self.boxes = (self.koshelek, self.paymega, self.pegas)
-        for box in self.boxes:
+        for box in self.boxes.values():
             providers_layout.addWidget(box)
         providers_scroll = QScrollArea()
         providers_scroll.setWidget(providers)
@@ -188,7 +102,7 @@ class SettingsForm(QWidget):
         self.printer.addItem("", "")
         for name in QPrinterInfo.availablePrinterNames():
             self.printer.addItem(name, name)
-        self.paper = _combo(("80", "58"), "80")
+        self.paper = combo(("80", "58"))
         self.paper.setObjectName("paperWidthSetting")
         self.catalog = QLineEdit()
         self.catalog.setObjectName("catalogFile")
@@ -235,17 +149,8 @@ class SettingsForm(QWidget):
             label.setText(text)
         for i, text in enumerate((tr(C, "Automatic"), "Русский", "English")):
             self.language.setItemText(i, text)
-        for box in self.boxes:
+        for box in self.boxes.values():
             box.retranslate()
-        option_texts = {"payment_type": tr(C, "Payment type"),
-                        "totp_command": tr(C, "TOTP bridge program"),
-                        "api": tr(C, "API"), "service": tr(C, "Service"),
-                        "public_key": tr(C, "Public key"), "refunds": tr(C, "Refunds"),
-                        "test_mode": tr(C, "Test mode"), "deposit_type": tr(C, "Deposit type"),
-                        "status_channel": tr(C, "Status endpoint")}
-        for box in self.boxes:
-            for key, label in box.option_labels.items():
-                label.setText(option_texts[key])
         self.printer.setItemText(0, tr(C, "System default"))
         for label, text in zip(self.other_labels, (tr(C, "Printer"), tr(C, "Paper width, mm"),
                                                    tr(C, "Product catalog (CSV)")), strict=True):
@@ -268,23 +173,8 @@ class SettingsForm(QWidget):
         self.store_name.setText(config.store_name)
         self.store_address.setText(config.store_address)
         self.language.setCurrentIndex(max(self.language.findData(config.language), 0))
-        for box, settings in ((self.koshelek, config.koshelek), (self.paymega, config.paymega),
-                              (self.pegas, config.pegas)):
-            box.enabled.setChecked(settings.enabled)
-            box.base_url.setText(settings.base_url)
-            box.read_stored()
-            for field in box.secret_fields.values():
-                field.clear()
-        k, p, g = config.koshelek, config.paymega, config.pegas
-        _set(self.koshelek.options["payment_type"], k.payment_type)
-        _set(self.koshelek.options["totp_command"], shlex.join(k.totp_command))
-        _set(self.paymega.options["api"], p.api)
-        _set(self.paymega.options["service"], p.service)
-        _set(self.paymega.options["public_key"], p.public_key)
-        _set(self.paymega.options["refunds"], p.refunds)
-        _set(self.paymega.options["test_mode"], p.test_mode)
-        _set(self.pegas.options["deposit_type"], g.deposit_type)
-        _set(self.pegas.options["status_channel"], g.status_channel)
+        for name, box in self.boxes.items():
+            box.load(config.providers[name])
         self.printer.setCurrentIndex(max(self.printer.findData(config.ui.printer), 0))
         self.paper.setCurrentIndex(max(self.paper.findData(str(config.ui.paper_width_mm)), 0))
         self.catalog.setText(config.ui.catalog_file)
@@ -297,12 +187,6 @@ class SettingsForm(QWidget):
     def to_config(self) -> TerminalConfig:
         """The form as a configuration, validated exactly as a file would be."""
         base = self._base
-        try:
-            totp = tuple(shlex.split(_get(self.koshelek.options["totp_command"])))
-        except ValueError as exc:
-            raise UserError(Message(C, "The TOTP bridge program is not a valid command line: "
-                                       "{error}").with_params(error=str(exc))) from None
-        k, p, g = self.koshelek, self.paymega, self.pegas
         config = replace(
             base, store_id=self.store_id.text().strip(),
             terminal_id=self.terminal_id.text().strip(),
@@ -314,31 +198,20 @@ class SettingsForm(QWidget):
                           catalog_file=self.catalog.text().strip(),
                           printer=str(self.printer.currentData()),
                           paper_width_mm=int(self.paper.currentData())),
-            koshelek=replace(base.koshelek, enabled=k.enabled.isChecked(),
-                             base_url=k.base_url.text().strip(),
-                             payment_type=_get(k.options["payment_type"]), totp_command=totp),
-            paymega=replace(base.paymega, enabled=p.enabled.isChecked(),
-                            base_url=p.base_url.text().strip(), api=_get(p.options["api"]),
-                            service=_get(p.options["service"]),
-                            public_key=_get(p.options["public_key"]),
-                            refunds=_checked(p.options["refunds"]),
-                            test_mode=_checked(p.options["test_mode"])),
-            pegas=replace(base.pegas, enabled=g.enabled.isChecked(),
-                          base_url=g.base_url.text().strip(),
-                          deposit_type=_get(g.options["deposit_type"]),
-                          status_channel=_get(g.options["status_channel"])),
+            providers={name: box.read(base.providers[name])
+                       for name, box in self.boxes.items()},
         )
         return parse_config(config_to_toml(config))  # the same checks as loading a file
 
     def check_secrets(self) -> None:
         """SecretsUnavailable (a sentence) if a typed secret cannot be stored."""
-        for box in self.boxes:
+        for box in self.boxes.values():
             for name, value in box.secret_values().items():
                 self._secrets.check_storable(box.name, name, value)
 
     def save_secrets(self) -> None:
         """Typed secrets to the keyring; the fields then show them as stored (masked)."""
-        for box in self.boxes:
+        for box in self.boxes.values():
             for name, value in box.secret_values().items():
                 self._secrets.set(box.name, name, value)
             box.read_stored()
@@ -348,8 +221,7 @@ class SettingsForm(QWidget):
 
     def secret_getter(self, name: str, secret: str) -> str | None:
         """For a connection test: what was typed, else what is stored."""
-        box = next(b for b in self.boxes if b.name == name)
-        return box.secret_values().get(secret) or self._secrets.get(name, secret)
+        return self.boxes[name].secret_values().get(secret) or self._secrets.get(name, secret)
 
     async def _browse(self) -> None:
         path = await choose_file(self, tr(C, "Product catalog"),
@@ -369,27 +241,6 @@ class SettingsForm(QWidget):
         if catalog.problems:
             text += " " + "; ".join(p.render() for p in catalog.problems[:3])
         self.catalog_status.setText(text)
-
-
-def _set(widget: QWidget, value: object) -> None:
-    if isinstance(widget, QComboBox):
-        widget.setCurrentIndex(max(widget.findData(value), 0))
-    elif isinstance(widget, QCheckBox):
-        widget.setChecked(bool(value))
-    elif isinstance(widget, QLineEdit):
-        widget.setText(str(value))
-
-
-def _get(widget: QWidget) -> str:
-    if isinstance(widget, QComboBox):
-        return str(widget.currentData())
-    assert isinstance(widget, QLineEdit)
-    return widget.text().strip()
-
-
-def _checked(widget: QWidget) -> bool:
-    assert isinstance(widget, QCheckBox)
-    return widget.isChecked()
 
 
 class SettingsScreen(Screen):
@@ -416,7 +267,7 @@ class SettingsScreen(Screen):
         self.back.clicked.connect(lambda: spawn(self._leave(), parent=self))
         self._loaded: TerminalConfig | None = None  # as read, to see what was changed
         self.form.change_pin.clicked.connect(lambda: spawn(self._change_pin(), parent=self))
-        for box in self.form.boxes:
+        for box in self.form.boxes.values():
             box.test.clicked.connect(
                 lambda _=False, b=box: spawn(self._test(b), parent=self, busy=b.test))
         buttons = QHBoxLayout()
@@ -455,7 +306,8 @@ class SettingsScreen(Screen):
             edited = self.form.to_config()
         except UserError:
             return True  # edited into something that cannot be saved as it is
-        return edited != self._loaded or any(box.secret_values() for box in self.form.boxes)
+        return edited != self._loaded or any(box.secret_values()
+                                             for box in self.form.boxes.values())
 
     async def _leave(self) -> None:
         """Back: changes not saved are not dropped without asking."""

@@ -237,7 +237,7 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <translation>{key}: обязательный параметр</translation>
     </message>
     <message>
-      <location filename="../../pos_app/core/config.py" />
+      <location filename="../../pos_app/providers/koshelek/plugin.py" />
       <source>{key}: is required for Koshelek Pay in live mode</source>
       <translation>{key}: обязателен для Koshelek Pay в рабочем режиме</translation>
     </message>
@@ -3062,12 +3062,7 @@ Take a payment for the new sale anyway?</source>
   <context>
     <name>Settings</name>
     <message>
-      <location filename="../../pos_app/ui/settings.py" />
-      <source>API</source>
-      <translation>API</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/ui/settings.py" />
+      <location filename="../../pos_app/ui/settings_box.py" />
       <source>Address (base URL)</source>
       <translation>Адрес (базовый URL)</translation>
     </message>
@@ -3092,7 +3087,7 @@ Take a payment for the new sale anyway?</source>
       <translation>Файлы CSV (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/settings.py" />
+      <location filename="../../pos_app/ui/settings_box.py" />
       <source>Callback secret key</source>
       <translation>Секретный ключ уведомлений</translation>
     </message>
@@ -3117,12 +3112,7 @@ Take a payment for the new sale anyway?</source>
       <translation>Экран покупателя (второе окно)</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/settings.py" />
-      <source>Deposit type</source>
-      <translation>Тип пополнения</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/ui/settings.py" />
+      <location filename="../../pos_app/ui/settings_box.py" />
       <source>Enabled on this terminal</source>
       <translation>Включён на этом терминале</translation>
     </message>
@@ -3147,7 +3137,7 @@ Take a payment for the new sale anyway?</source>
       <translation>Рабочий режим не запустится, пока это не исправлено: {problem}</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/settings.py" />
+      <location filename="../../pos_app/ui/settings_box.py" />
       <source>Login</source>
       <translation>Логин</translation>
     </message>
@@ -3177,7 +3167,7 @@ Take a payment for the new sale anyway?</source>
       <translation>Ширина бумаги, мм</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/settings.py" />
+      <location filename="../../pos_app/ui/settings_box.py" />
       <source>Password</source>
       <translation>Пароль</translation>
     </message>
@@ -3185,11 +3175,6 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/ui/settings.py" />
       <source>Payment providers</source>
       <translation>Платёжные сервисы</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/ui/settings.py" />
-      <source>Payment type</source>
-      <translation>Тип оплаты</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/settings.py" />
@@ -3208,18 +3193,8 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/ui/settings.py" />
-      <source>Public key</source>
-      <translation>Публичный ключ</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/ui/settings.py" />
       <source>Receipts and display</source>
       <translation>Чеки и экран</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/ui/settings.py" />
-      <source>Refunds</source>
-      <translation>Возвраты</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/settings.py" />
@@ -3243,23 +3218,13 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/ui/settings.py" />
-      <source>Service</source>
-      <translation>Сервис</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/ui/settings.py" />
       <source>Set up this terminal</source>
       <translation>Настройка терминала</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/settings.py" />
+      <location filename="../../pos_app/ui/settings_box.py" />
       <source>Site token</source>
       <translation>Токен сайта</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/ui/settings.py" />
-      <source>Status endpoint</source>
-      <translation>Запрос статуса</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/settings.py" />
@@ -3283,11 +3248,6 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/ui/settings.py" />
-      <source>TOTP bridge program</source>
-      <translation>Программа-мост TOTP</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/ui/settings.py" />
       <source>Terminal</source>
       <translation>Терминал</translation>
     </message>
@@ -3297,19 +3257,9 @@ Take a payment for the new sale anyway?</source>
       <translation>ID терминала</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/settings.py" />
+      <location filename="../../pos_app/ui/settings_box.py" />
       <source>Test connection</source>
       <translation>Проверить связь</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/ui/settings.py" />
-      <source>Test mode</source>
-      <translation>Тестовый режим</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/ui/settings.py" />
-      <source>The TOTP bridge program is not a valid command line: {error}</source>
-      <translation>Программа-мост TOTP задана некорректной командной строкой: {error}</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/settings.py" />
@@ -3347,12 +3297,12 @@ Take a payment for the new sale anyway?</source>
       <translation>В режиме обучения всегда используются встроенные песочницы; настройки сервисов здесь — для рабочего режима.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/settings.py" />
+      <location filename="../../pos_app/ui/settings_box.py" />
       <source>not set</source>
       <translation>не задан</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/settings.py" />
+      <location filename="../../pos_app/ui/settings_box.py" />
       <source>{mask} (stored; type to replace)</source>
       <translation>{mask} (сохранён; введите, чтобы заменить)</translation>
     </message>

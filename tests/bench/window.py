@@ -67,7 +67,8 @@ async def training_payment(window: Any, provider: str, amount_minor: int = 15000
     options = {}
     if provider == "koshelek":
         mode = "approve" if outcome == "pay" else "decline"
-        options["barcode"] = await trainer.koshelek_code(mode=mode, delay_ms=customer_delay_ms)
+        options["barcode"] = await trainer.customer_code(provider, mode=mode,
+                                                          delay_ms=customer_delay_ms)
     payment = await service.start_payment(Sale.single_amount(Money(amount_minor)), provider,
                                           options)
     if provider != "koshelek":

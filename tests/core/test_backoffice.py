@@ -24,6 +24,9 @@ from pos_app.core.reconcile import DiffKind
 from pos_app.core.reports import ShiftReport, note_texts, render_report
 from pos_app.core.states import PaymentState
 from pos_app.i18n import UserError, set_translator
+from pos_app.providers.koshelek.sandbox import KoshelekSandbox
+from pos_app.providers.paymega.sandbox import PaymegaSandbox
+from pos_app.providers.pegas.sandbox import PegasSandbox
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.testing import SandboxTransport
 from tests.helpers import customer, http_client, simple_sale, wait_state
@@ -55,9 +58,9 @@ async def pegas(runtime: Runtime, sandbox: SandboxTransport, amount: str = "300.
     payment = await runtime.service.start_payment(simple_sale(amount), "pegas",
                                                   {"type": "invoice-card"})
     pending = await wait_state(runtime, payment.id, "PENDING")
-    txn = next(t for t in sandbox.sandbox.pegas.transactions.values()
+    txn = next(t for t in sandbox.sandbox.of(PegasSandbox).transactions.values()
                if t.order_id == pending.key)
-    sandbox.sandbox.pegas.pay(txn)
+    sandbox.sandbox.of(PegasSandbox).pay(txn)
     runtime.service.notify(pending.provider_ref or "")
     return await wait_state(runtime, payment.id, "PAID", timeout=15)
 
@@ -137,7 +140,7 @@ async def test_reports_count_refunds_in_the_shift_they_were_made(
 async def test_payouts_and_unknown_outcomes_are_reported(
         office: Backoffice, runtime: Runtime, sandbox: SandboxTransport) -> None:
     await office.open_shift("Анна")
-    sandbox.sandbox.pegas.withdrawal_delay_s = 0.2
+    sandbox.sandbox.of(PegasSandbox).withdrawal_delay_s = 0.2
     payout = await runtime.service.withdraw("pegas", Money(10000), method="card",
                                             number="4111111111111111", comment="возврат")
     runtime.service.notify(payout.id)
@@ -185,10 +188,10 @@ async def test_reconciliation_finds_each_kind_of_difference(
     await office.open_shift("Анна")
     # Missing: paid here, the provider has forgotten the transaction.
     forgotten = await koshelek(runtime, sandbox)
-    del sandbox.sandbox.koshelek.transactions[forgotten.provider_ref or ""]
+    del sandbox.sandbox.of(KoshelekSandbox).transactions[forgotten.provider_ref or ""]
     # Amount: the provider reports another amount received.
     changed = await paymega(runtime, sandbox, "200.00")
-    invoice = sandbox.sandbox.paymega.invoices[changed.provider_ref or ""]
+    invoice = sandbox.sandbox.of(PaymegaSandbox).invoices[changed.provider_ref or ""]
     invoice.processed_amount = Decimal("150.00")
     # State: a manager settled an unknown payment as declined, but the customer paid.
     faults = sandbox.sandbox.faults
@@ -202,9 +205,9 @@ async def test_reconciliation_finds_each_kind_of_difference(
     await runtime.service.resolve(lost.id, S.DECLINED, reason="customer left", actor="boss",
                                   seen=S.UNKNOWN)
     faults.clear()
-    lost_invoice = next(i for i in sandbox.sandbox.paymega.invoices.values()
-                        if i.reference_id == lost.key)
-    sandbox.sandbox.paymega.pay(lost_invoice)
+    invoices = sandbox.sandbox.of(PaymegaSandbox)
+    lost_invoice = next(i for i in invoices.invoices.values() if i.reference_id == lost.key)
+    invoices.pay(lost_invoice)
     # Orphan: an invoice of this till paid at Paymega that the journal never saw; another
     # till's invoice in the same account is not ours to report.
     prefix = lost.key.rsplit("-", 1)[0]
@@ -214,12 +217,12 @@ async def test_reconciliation_finds_each_kind_of_difference(
                 "type": "payment-invoices", "attributes": {
                     "reference_id": reference, "service": "payment_card_rub_hpp",
                     "currency": "RUB", "amount": 80}}},
-                auth=(sandbox.sandbox.paymega.login, sandbox.sandbox.paymega.password))
+                auth=(invoices.login, invoices.password))
             assert created.status_code == 201, created.text
             await client.post(f"/_sandbox/paymega/invoices/{created.json()['data']['id']}/pay")
     # Balance: Pegas-kassa's balance moved by more than the journal explains.
     await pegas(runtime, sandbox, "300.00")
-    sandbox.sandbox.pegas.balance += Decimal("12.34")
+    sandbox.sandbox.of(PegasSandbox).balance += Decimal("12.34")
 
     found = {(d.kind, d.provider): d for d in await office.reconcile()}
     assert set(found) == {(DiffKind.MISSING, "koshelek"), (DiffKind.AMOUNT, "paymega"),
@@ -356,7 +359,7 @@ async def test_a_z_report_lists_resolved_differences_with_who_and_why(
         office: Backoffice, runtime: Runtime, sandbox: SandboxTransport) -> None:
     await office.open_shift("Анна")
     forgotten = await koshelek(runtime, sandbox)
-    del sandbox.sandbox.koshelek.transactions[forgotten.provider_ref or ""]
+    del sandbox.sandbox.of(KoshelekSandbox).transactions[forgotten.provider_ref or ""]
     [missing] = await office.reconcile()
     await office.reconciler.resolve(missing.id, actor="Boris", reason="checked in the cabinet")
     z = await office.close_shift(actor="manager")

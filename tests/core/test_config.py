@@ -14,6 +14,8 @@ from pos_app.core.config import (
     parse_config,
     save_config,
 )
+from pos_app.providers.koshelek.settings import KoshelekSettings
+from pos_app.providers.pegas.settings import PegasSettings
 
 GOOD = """
 [terminal]
@@ -47,11 +49,12 @@ def problems(text: str) -> list[str]:
 def test_good_file(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, GOOD))
     assert config.terminal_id == "POS-03"
-    assert config.koshelek.enabled
-    assert config.koshelek.http.read_timeout == 12.5
-    assert config.koshelek.poll_interval_ms == 400
-    assert config.koshelek.min_amount_minor == 400
-    assert config.koshelek.totp_command == ("C:/koshelek/bridge.exe",)
+    koshelek = config.settings(KoshelekSettings)
+    assert koshelek.enabled
+    assert koshelek.http.read_timeout == 12.5
+    assert koshelek.poll_interval_ms == 400
+    assert koshelek.min_amount_minor == 400
+    assert koshelek.totp_command == ("C:/koshelek/bridge.exe",)
     check_live_ready(config)
 
 
@@ -155,4 +158,4 @@ def test_the_readme_example_is_a_valid_configuration(tmp_path: Path) -> None:
     config = load_config(path)  # raises, naming each key, if the README went stale
     assert config.terminal_id == "POS-03"
     assert config.ui.paper_width_mm == 80
-    assert config.pegas.deposit_type == "invoice-select"
+    assert config.settings(PegasSettings).deposit_type == "invoice-select"

@@ -11,6 +11,7 @@ from pos_app.core.money import Money
 from pos_app.core.receipt import render_receipt
 from pos_app.core.sale import Sale, SaleLine
 from pos_app.core.states import PaymentState
+from pos_app.providers.pegas.sandbox import PegasSandbox
 from pos_app.sandbox.testing import SandboxTransport
 from tests.helpers import customer, grocery_sale, simple_sale, wait_state
 
@@ -67,7 +68,7 @@ async def test_pegas_commission_is_printed_as_money(runtime: Runtime,
     payment = await runtime.service.start_payment(simple_sale("500"), "pegas",
                                                   {"deposit_type": "wallet"})
     pending = await wait_state(runtime, payment.id, "PENDING")
-    pegas = sandbox.sandbox.pegas
+    pegas = sandbox.sandbox.of(PegasSandbox)
     with pegas._lock:
         pegas.pay(pegas.transactions[int(pending.provider_ref or 0)])
     runtime.service.notify(payment.id)

@@ -11,6 +11,7 @@ from pos_app.app import Runtime
 from pos_app.core.payments.service import PaidThere, ReferenceInUse
 from pos_app.core.sale import Sale
 from pos_app.core.states import OperationState, PaymentState
+from pos_app.providers.koshelek.sandbox import KoshelekSandbox
 from pos_app.sandbox.testing import SandboxTransport
 from tests.helpers import customer, http_client, rub, wait_state
 
@@ -37,7 +38,7 @@ async def test_an_order_asked_again_is_reported_not_charged(
     assert standing is not None
     assert (standing.id, standing.state) == (paid_id, S.PAID)
     assert known.id == standing.sale_id  # the journaled sale, not a new one
-    assert len(sandbox.sandbox.koshelek.transactions) == 1
+    assert len(sandbox.sandbox.of(KoshelekSandbox).transactions) == 1
 
 
 async def test_a_declined_order_may_be_paid_again_as_the_same_sale(

@@ -35,8 +35,9 @@ from pos_app.core.states import OperationState, PaymentState
 from pos_app.i18n import UserError
 from pos_app.providers.base import PaymentRequest, RemotePayment, RemoteState
 from pos_app.providers.errors import Rejected
+from pos_app.providers.koshelek.sandbox import KoshelekSandbox
+from pos_app.providers.paymega.sandbox import PaymegaSandbox
 from pos_app.sandbox.faults import Fault
-from pos_app.sandbox.koshelek import KoshelekSandbox
 from pos_app.sandbox.testing import SandboxTransport
 from tests.helpers import (
     FakeClock,
@@ -54,7 +55,7 @@ REFUND = "/koshelek/api/v1/merchant/transaction/refund"
 
 
 def k(sandbox: SandboxTransport) -> KoshelekSandbox:
-    return sandbox.sandbox.koshelek
+    return sandbox.sandbox.of(KoshelekSandbox)
 
 
 def fault(sandbox: SandboxTransport, **kw: Any) -> None:
@@ -575,7 +576,7 @@ async def test_no_resend_reaches_the_provider_after_a_decision(
         assert sandbox.sandbox.faults is not None
         sandbox.sandbox.faults.clear()
         await runtime.service.reconcile()  # nothing unsettled: nothing is sent again
-        assert sandbox.sandbox.koshelek.transactions == {}
+        assert sandbox.sandbox.of(KoshelekSandbox).transactions == {}
     finally:
         await runtime.aclose()
 
@@ -621,7 +622,7 @@ async def test_a_wrong_not_paid_decision_is_corrected_from_the_provider(
                                   actor="Ivanova")
     assert sandbox.sandbox.faults is not None
     sandbox.sandbox.faults.clear()
-    invoices = sandbox.sandbox.paymega
+    invoices = sandbox.sandbox.of(PaymegaSandbox)
     with invoices._lock:
         [invoice] = invoices.invoices.values()
         invoices.pay(invoice)

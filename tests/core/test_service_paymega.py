@@ -20,8 +20,8 @@ from pos_app.core.payments.recorder import PaymentUpdate
 from pos_app.core.states import OperationState, PaymentState
 from pos_app.i18n import UserError
 from pos_app.providers.paymega import callbacks
+from pos_app.providers.paymega.sandbox import PaymegaSandbox
 from pos_app.sandbox.faults import Fault
-from pos_app.sandbox.paymega import PaymegaSandbox
 from pos_app.sandbox.testing import SandboxTransport
 from tests.helpers import http_client, simple_sale, training_runtime, wait_state
 
@@ -30,7 +30,7 @@ API = "/paymega/api/payment-invoices"
 
 
 def pm(sandbox: SandboxTransport) -> PaymegaSandbox:
-    return sandbox.sandbox.paymega
+    return sandbox.sandbox.of(PaymegaSandbox)
 
 
 async def paymega_terminal(sandbox: SandboxTransport, folder: Path) -> Runtime:

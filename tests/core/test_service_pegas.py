@@ -15,8 +15,8 @@ from pos_app.core.payments import Payment
 from pos_app.core.states import PaymentState
 from pos_app.i18n import UserError
 from pos_app.providers.errors import Rejected
+from pos_app.providers.pegas.sandbox import PegasSandbox
 from pos_app.sandbox.faults import Fault
-from pos_app.sandbox.pegas import PegasSandbox
 from pos_app.sandbox.testing import SandboxTransport
 from tests.helpers import http_client, simple_sale, training_runtime, wait_state
 
@@ -25,7 +25,7 @@ API = "/pegas/api/v1"
 
 
 def g(sandbox: SandboxTransport) -> PegasSandbox:
-    return sandbox.sandbox.pegas
+    return sandbox.sandbox.of(PegasSandbox)
 
 
 async def make_terminal(sandbox: SandboxTransport, config_dir: Path, **extra: str) -> Runtime:

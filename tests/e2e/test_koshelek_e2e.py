@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from pos_app.providers.koshelek.sandbox import KoshelekSandbox
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.server import SandboxServer
 from tests.helpers import write_live_config
@@ -86,15 +87,16 @@ def test_sandbox_command_announces_itself() -> None:
 
 
 def test_ctrl_c_cancels_the_payment(server: SandboxServer, live: Path) -> None:
-    barcode = server.sandbox.koshelek.new_session()["barcode"]
-    server.sandbox.koshelek.behaviour.mode = "never"
+    barcode = server.sandbox.of(KoshelekSandbox).new_session()["barcode"]
+    server.sandbox.of(KoshelekSandbox).behaviour.mode = "never"
     process = pos_app("pay", "--provider", "koshelek", "--amount", "77", "--barcode", barcode,
                       "--json")
-    _wait_for(lambda: any(t["status"] == "pending" for t in server.sandbox.koshelek.snapshot()))
+    koshelek = server.sandbox.of(KoshelekSandbox)
+    _wait_for(lambda: any(t["status"] == "pending" for t in koshelek.snapshot()))
     process.send_signal(signal.SIGINT)
     code, result = finish(process)
     assert (code, result["state"]) == (1, "CANCELLED")
-    [txn] = server.sandbox.koshelek.snapshot()
+    [txn] = server.sandbox.of(KoshelekSandbox).snapshot()
     assert txn["status"] == "canceled"
     [(_, state, _, _)] = journal_rows(live)
     assert state == "CANCELLED"
@@ -103,7 +105,7 @@ def test_ctrl_c_cancels_the_payment(server: SandboxServer, live: Path) -> None:
 @pytest.mark.parametrize("fault", ["timeout_after_commit", "latency"])
 def test_kill_during_checkout_then_recover(server: SandboxServer, live: Path, fault: str) -> None:
     """SIGKILL while checkout is in flight: after the commit (answer pending) or before it."""
-    k = server.sandbox.koshelek
+    k = server.sandbox.of(KoshelekSandbox)
     k.behaviour.delay_ms = 300
     assert server.sandbox.faults is not None
     server.sandbox.faults.add(Fault(kind=fault, path=CHECKOUT, delay_ms=4000))

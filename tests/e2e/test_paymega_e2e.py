@@ -10,6 +10,7 @@ import time
 import httpx
 import pytest
 
+from pos_app.providers.paymega.sandbox import PaymegaSandbox
 from pos_app.sandbox.server import SandboxServer
 from tests.e2e.test_koshelek_e2e import finish
 
@@ -41,5 +42,5 @@ def test_pay_on_the_payer_page() -> None:
             assert "Оплата прошла успешно" in done.text
         code, result = finish(process)
         assert (code, result["state"], result["paid_minor"]) == (0, "PAID", 149900)
-        [invoice] = server.sandbox.paymega.invoices.values()
+        [invoice] = server.sandbox.of(PaymegaSandbox).invoices.values()
         assert invoice.status == "processed"

@@ -10,6 +10,7 @@ import time
 import httpx
 import pytest
 
+from pos_app.providers.pegas.sandbox import PegasSandbox
 from pos_app.sandbox.server import SandboxServer
 from tests.e2e.test_koshelek_e2e import finish
 
@@ -38,5 +39,5 @@ def test_pay_on_the_payer_page() -> None:
             browser.post(httpx.URL(link).join(action.group(1)), data={"action": "pay"})
         code, result = finish(process)
         assert (code, result["state"], result["paid_minor"]) == (0, "PAID", 149900)
-        [txn] = server.sandbox.pegas.transactions.values()
+        [txn] = server.sandbox.of(PegasSandbox).transactions.values()
         assert (txn.status, str(txn.id)) == ("paid", result["provider_transaction_id"])

@@ -25,11 +25,13 @@ from pos_app.providers.errors import (
 from pos_app.providers.http import build_client
 from pos_app.providers.koshelek.client import KoshelekClient
 from pos_app.providers.koshelek.messages import CODE_MESSAGES, ERROR_CODE_MESSAGES
-from pos_app.providers.koshelek.provider import KoshelekOptions, KoshelekProvider
+from pos_app.providers.koshelek.provider import KoshelekProvider
+from pos_app.providers.koshelek.sandbox import PAYMENT_ERROR_CODES, KoshelekSandbox
+from pos_app.providers.koshelek.settings import KoshelekSettings
 from pos_app.providers.koshelek.tokens import SandboxTokenSource
 from pos_app.providers.urls import HttpSettings
 from pos_app.sandbox.faults import Fault
-from pos_app.sandbox.koshelek import PAYMENT_ERROR_CODES, TRAINING_STORE
+from pos_app.sandbox.provider import TRAINING_STORE
 from pos_app.sandbox.testing import SandboxTransport
 from tests.helpers import SANDBOX_URL, customer, grocery_sale
 
@@ -38,13 +40,13 @@ STATUS = "/koshelek/api/v1/merchant/transaction/status"
 
 
 def make_provider(sandbox: SandboxTransport, *, password: str = "training-password",
-                  options: KoshelekOptions | None = None) -> KoshelekProvider:
+                  settings: KoshelekSettings | None = None) -> KoshelekProvider:
     http = build_client(base_url=f"{SANDBOX_URL}/koshelek", settings=HttpSettings(), live=False,
                         what="test", auth=("pos-training", password), transport=sandbox)
     tokens = SandboxTokenSource(httpx.AsyncClient(base_url=SANDBOX_URL, transport=sandbox))
     client = KoshelekClient(http=http, tokens=tokens, store_id=TRAINING_STORE,
                             terminal_id="POS-03", backoff=Backoff(first_s=0.01, cap_s=0.01))
-    return KoshelekProvider(client=client, tokens=tokens, options=options)
+    return KoshelekProvider(client=client, tokens=tokens, settings=settings)
 
 
 @pytest.fixture
@@ -64,14 +66,14 @@ async def request_for(provider: KoshelekProvider, sandbox: SandboxTransport,
 
 
 def sent(sandbox: SandboxTransport, path: str) -> list[dict[str, Any]]:
-    return [body for _, p, body in sandbox.sandbox.koshelek.requests if p.endswith(path)]
+    return [body for _, p, body in sandbox.sandbox.of(KoshelekSandbox).requests if p.endswith(path)]
 
 
 async def test_checkout_wire_format(koshelek: KoshelekProvider, sandbox: SandboxTransport) -> None:
     request = await request_for(koshelek, sandbox, mode="never")
     remote = await koshelek.create(request)
     assert remote.state is R.PENDING
-    assert remote.provider_ref in sandbox.sandbox.koshelek.transactions
+    assert remote.provider_ref in sandbox.sandbox.of(KoshelekSandbox).transactions
     [body] = sent(sandbox, "/checkout")
     assert body["requestId"] == request.key
     assert body["storeId"] == TRAINING_STORE
@@ -108,7 +110,7 @@ async def test_garbage_barcodes(koshelek: KoshelekProvider, barcode: str, code: 
 
 async def test_card_without_koshelek_pay(koshelek: KoshelekProvider,
                                          sandbox: SandboxTransport) -> None:
-    person = sandbox.sandbox.koshelek.new_session(pay_available=False)
+    person = sandbox.sandbox.of(KoshelekSandbox).new_session(pay_available=False)
     with pytest.raises(Rejected, match="not available for this customer"):
         await koshelek.prepare({"barcode": person["barcode"]})
 
@@ -166,7 +168,7 @@ async def test_real_422s_from_the_sandbox(koshelek: KoshelekProvider,
     with pytest.raises(Rejected) as error:
         await koshelek.create(PaymentRequest(**{**request.__dict__, "key": str(uuid.uuid4())}))
     assert error.value.code == "TRANSACTION_FOR_SESSION_ID_ALREADY_EXISTS"
-    unregistered = sandbox.sandbox.koshelek.new_session(registered=False)
+    unregistered = sandbox.sandbox.of(KoshelekSandbox).new_session(registered=False)
     options = await koshelek.prepare({"barcode": unregistered["barcode"]})
     with pytest.raises(Rejected) as error:
         await koshelek.create(PaymentRequest(**{**request.__dict__, "key": str(uuid.uuid4()),
@@ -191,8 +193,8 @@ async def test_lost_answer_resends_the_same_request(koshelek: KoshelekProvider,
     remote = await koshelek.create(request)
     bodies = sent(sandbox, "/checkout")
     assert {b["requestId"] for b in bodies} == {request.key}
-    assert len(sandbox.sandbox.koshelek.transactions) == 1
-    assert remote.provider_ref in sandbox.sandbox.koshelek.transactions
+    assert len(sandbox.sandbox.of(KoshelekSandbox).transactions) == 1
+    assert remote.provider_ref in sandbox.sandbox.of(KoshelekSandbox).transactions
 
 
 async def test_no_answer_at_all_is_unknown(koshelek: KoshelekProvider,
@@ -252,7 +254,7 @@ async def test_cancel_and_refunds(koshelek: KoshelekProvider, sandbox: SandboxTr
 
 async def test_refund_in_progress_then_done(koshelek: KoshelekProvider,
                                             sandbox: SandboxTransport) -> None:
-    sandbox.sandbox.koshelek.refund_delay_ms = 50
+    sandbox.sandbox.of(KoshelekSandbox).refund_delay_ms = 50
     paid = await koshelek.create(await request_for(koshelek, sandbox, delay_ms=0))
     ref = PaymentRef(request=await request_for(koshelek, sandbox), provider_ref=paid.provider_ref)
     items = sale_items(grocery_sale())
@@ -260,8 +262,8 @@ async def test_refund_in_progress_then_done(koshelek: KoshelekProvider,
                                                        currency="RUB", items=(items[2],)))
     assert started.state is RemoteOperationState.PENDING
     assert started.op_ref
-    sandbox.sandbox.koshelek.refund_delay_ms = 0
-    for txn in sandbox.sandbox.koshelek.transactions.values():
+    sandbox.sandbox.of(KoshelekSandbox).refund_delay_ms = 0
+    for txn in sandbox.sandbox.of(KoshelekSandbox).transactions.values():
         for r in txn.refs:
             r.completes_at = 0
     done = await koshelek.operation_status(ref, started.op_ref)
@@ -271,7 +273,7 @@ async def test_refund_in_progress_then_done(koshelek: KoshelekProvider,
 
 
 async def test_availability_and_receipt(sandbox: SandboxTransport) -> None:
-    provider = make_provider(sandbox, options=KoshelekOptions(check_availability=True,
+    provider = make_provider(sandbox, settings=KoshelekSettings(check_availability=True,
                                                              payment_type="DOLYAME"))
     sale_request = await request_for(provider, sandbox, delay_ms=0)
     paid = await provider.create(sale_request)  # 403.80 >= 40.00: Dolyame available

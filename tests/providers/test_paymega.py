@@ -31,10 +31,11 @@ from pos_app.providers.http import build_client
 from pos_app.providers.paymega import callbacks, messages
 from pos_app.providers.paymega.client import PaymegaClient
 from pos_app.providers.paymega.models import Invoice
-from pos_app.providers.paymega.provider import PaymegaOptions, PaymegaProvider, invoice_state
+from pos_app.providers.paymega.provider import PaymegaProvider, invoice_state
+from pos_app.providers.paymega.sandbox import PaymegaSandbox
+from pos_app.providers.paymega.settings import PaymegaSettings
 from pos_app.providers.urls import HttpSettings
 from pos_app.sandbox.faults import Fault
-from pos_app.sandbox.paymega import PaymegaSandbox
 from pos_app.sandbox.testing import SandboxTransport
 from tests.helpers import SANDBOX_URL
 
@@ -44,14 +45,15 @@ HPP = f"{SANDBOX_URL}/paymega/hpp/"
 
 def make(sandbox: SandboxTransport, *, auth: tuple[str, str] | None = ("coma_training",
                                                                        "sk_training_api"),
-         **options: Any) -> PaymegaProvider:
+         currency: str = "RUB", **settings: Any) -> PaymegaProvider:
     http = build_client(base_url=f"{SANDBOX_URL}/paymega", settings=HttpSettings(), live=False,
                         what="test", auth=auth, transport=sandbox)
     client = PaymegaClient(http=http, public_key="pk_test_training",
                            has_credentials=auth is not None)
-    defaults: dict[str, Any] = {"hpp_url": HPP, "terminal_id": "POS-03", "refunds": True,
-                                "backoff": Backoff(first_s=0.01, cap_s=0.01)}
-    return PaymegaProvider(client=client, options=PaymegaOptions(**{**defaults, **options}))
+    defaults: dict[str, Any] = {"hpp_url": HPP, "refunds": True}
+    return PaymegaProvider(client=client, settings=PaymegaSettings(**{**defaults, **settings}),
+                           terminal_id="POS-03", currency=currency,
+                           backoff=Backoff(first_s=0.01, cap_s=0.01))
 
 
 @pytest.fixture
@@ -62,7 +64,7 @@ async def paymega(sandbox: SandboxTransport) -> AsyncIterator[PaymegaProvider]:
 
 
 def pm(sandbox: SandboxTransport) -> PaymegaSandbox:
-    return sandbox.sandbox.paymega
+    return sandbox.sandbox.of(PaymegaSandbox)
 
 
 def fault(sandbox: SandboxTransport, **kw: Any) -> None:
@@ -98,8 +100,8 @@ async def test_create_shows_the_hosted_page(paymega: PaymegaProvider,
 
 
 def test_keys_are_safe_and_unique() -> None:
-    provider = PaymegaProvider(client=None, options=PaymegaOptions(  # type: ignore[arg-type]
-        terminal_id="Касса №3 / POS 03"))
+    provider = PaymegaProvider(client=None,  # type: ignore[arg-type]
+                               terminal_id="Касса №3 / POS 03")
     key = provider.new_payment_key("abc123")
     assert key.startswith("3POS03-")
     assert key.endswith("-abc123")
@@ -107,10 +109,10 @@ def test_keys_are_safe_and_unique() -> None:
 
 
 def test_lifetime_is_clamped_to_what_paymega_accepts() -> None:
-    short = PaymegaProvider(client=None, options=PaymegaOptions(  # type: ignore[arg-type]
-        lifetime=timedelta(minutes=5)))
-    long = PaymegaProvider(client=None, options=PaymegaOptions(  # type: ignore[arg-type]
-        lifetime=timedelta(days=9)))
+    short = PaymegaProvider(client=None,  # type: ignore[arg-type]
+                            settings=PaymegaSettings(lifetime_minutes=5))
+    long = PaymegaProvider(client=None,  # type: ignore[arg-type]
+                           settings=PaymegaSettings(lifetime_minutes=9 * 24 * 60))
     assert (short.lifetime, long.lifetime) == (timedelta(minutes=14), timedelta(days=2))
 
 
@@ -268,7 +270,7 @@ async def test_nonsense_is_a_typed_error(paymega: PaymegaProvider,
 
 
 async def test_payer_url_without_hpp(sandbox: SandboxTransport) -> None:
-    provider = make(sandbox, hpp_url="")
+    provider = make(sandbox, hpp=False)
     remote = await provider.create(request(provider))
     invoice = pm(sandbox).invoices[remote.provider_ref or ""]
     assert remote.payer_url == f"{SANDBOX_URL}/paymega/emulator/pay/{invoice.sid}"

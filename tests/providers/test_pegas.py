@@ -26,10 +26,11 @@ from pos_app.providers.errors import (
 from pos_app.providers.http import build_client
 from pos_app.providers.pegas import messages
 from pos_app.providers.pegas.client import PegasClient
-from pos_app.providers.pegas.provider import PegasOptions, PegasProvider
+from pos_app.providers.pegas.provider import PegasProvider
+from pos_app.providers.pegas.sandbox import PegasSandbox
+from pos_app.providers.pegas.settings import PegasSettings
 from pos_app.providers.urls import HttpSettings
 from pos_app.sandbox.faults import Fault
-from pos_app.sandbox.pegas import PegasSandbox
 from pos_app.sandbox.testing import SandboxTransport
 from tests.helpers import SANDBOX_URL
 
@@ -37,13 +38,12 @@ API = "/pegas/api/v1"
 TOKEN = "pegas-training-token"
 
 
-def make(sandbox: SandboxTransport, *, token: str = TOKEN, **options: Any) -> PegasProvider:
+def make(sandbox: SandboxTransport, *, token: str = TOKEN, **settings: Any) -> PegasProvider:
     http = build_client(base_url=f"{SANDBOX_URL}{API}", settings=HttpSettings(), live=False,
                         what="test", transport=sandbox)
-    defaults: dict[str, Any] = {"terminal_id": "POS-03",
-                                "backoff": Backoff(first_s=0.01, cap_s=0.01)}
     return PegasProvider(client=PegasClient(http=http, token=token),
-                         options=PegasOptions(**{**defaults, **options}))
+                         settings=PegasSettings(**settings), terminal_id="POS-03",
+                         backoff=Backoff(first_s=0.01, cap_s=0.01))
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ async def pegas(sandbox: SandboxTransport) -> AsyncIterator[PegasProvider]:
 
 
 def g(sandbox: SandboxTransport) -> PegasSandbox:
-    return sandbox.sandbox.pegas
+    return sandbox.sandbox.of(PegasSandbox)
 
 
 def fault(sandbox: SandboxTransport, **kw: Any) -> None:

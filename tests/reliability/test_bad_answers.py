@@ -32,7 +32,12 @@ from pos_app.providers.base import (
     RemotePayment,
 )
 from pos_app.providers.errors import ProviderError
+from pos_app.providers.http import build_client
+from pos_app.providers.koshelek.client import KoshelekClient
+from pos_app.providers.koshelek.provider import KoshelekProvider
+from pos_app.providers.koshelek.settings import KoshelekSettings
 from pos_app.providers.koshelek.tokens import BarcodeInfo
+from pos_app.providers.urls import HttpSettings
 
 EXAMPLES = int(os.environ.get("POS_APP_HYPOTHESIS_EXAMPLES", "120"))
 
@@ -85,8 +90,16 @@ def providers(answer: tuple[int, str, bytes]) -> dict[str, Provider]:
         for name in ("koshelek", "paymega", "pegas")} | {
         "paymega": {"enabled": True, "base_url": "http://paymega.test", "retries": 0,
                     "refunds": True}}})
-    return build_providers(config, live=False, secret=lambda provider, name: "secret",
-                           tokens=Tokens, transport=lambda name: httpx.MockTransport(reply))
+    built = build_providers(config, live=False, secret=lambda provider, name: "secret",
+                            transport=lambda name: httpx.MockTransport(reply))
+    # Koshelek's token library cannot run here: its adapter is made with the stand-in.
+    http = build_client(base_url="http://koshelek.test", settings=HttpSettings(), live=False,
+                        what="test", auth=("login", "secret"),
+                        transport=httpx.MockTransport(reply))
+    client = KoshelekClient(http=http, tokens=Tokens(), store_id="S1", terminal_id="T1",
+                            retries=0)
+    return {**built, "koshelek": KoshelekProvider(
+        client=client, tokens=Tokens(), settings=config.settings(KoshelekSettings))}
 
 
 REQUEST = PaymentRequest(key="T1-20261126-abc", order_id="S000001", amount_minor=149900,

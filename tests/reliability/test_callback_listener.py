@@ -18,6 +18,7 @@ from pos_app.app import Mode, build_runtime
 from pos_app.callbacks import CallbackApp
 from pos_app.core.states import PaymentState
 from pos_app.providers.paymega.callbacks import signature
+from pos_app.providers.paymega.sandbox import PaymegaSandbox
 from pos_app.sandbox.server import SandboxServer
 from tests.helpers import simple_sale
 
@@ -26,11 +27,16 @@ PAYMEGA_SECRET = "pm-secret-key"
 PEGAS_TOKEN = "pegas-site-token"
 
 
+# This register's secrets by (provider, name), as the listener asks for them.
+SECRETS = {("koshelek", "postback_login"): LOGIN, ("koshelek", "postback_password"): PASSWORD,
+           ("paymega", "secret_key"): PAYMEGA_SECRET, ("pegas", "token"): PEGAS_TOKEN}
+
+
 @pytest.fixture
 async def listener() -> AsyncIterator[tuple[httpx.AsyncClient, list[str]]]:
     notified: list[str] = []
-    app = CallbackApp(notified.append, max_body_bytes=2048, koshelek=(LOGIN, PASSWORD),
-                      paymega_secret=PAYMEGA_SECRET, pegas_token=PEGAS_TOKEN)
+    app = CallbackApp(notified.append, max_body_bytes=2048,
+                      secret=lambda provider, name: SECRETS.get((provider, name)))
     transport = httpx.ASGITransport(app=app.app)
     async with httpx.AsyncClient(transport=transport, base_url="http://register") as client:
         yield client, notified
@@ -84,8 +90,8 @@ async def test_anything_unauthenticated_is_refused(
 async def test_an_upload_cut_short_is_no_error(caplog: pytest.LogCaptureFixture) -> None:
     """Every aborted upload logged a full traceback: unauthenticated log flooding."""
     notified: list[str] = []
-    app = CallbackApp(notified.append, max_body_bytes=2048, koshelek=(LOGIN, PASSWORD),
-                      paymega_secret=PAYMEGA_SECRET, pegas_token=PEGAS_TOKEN)
+    app = CallbackApp(notified.append, max_body_bytes=2048,
+                      secret=lambda provider, name: SECRETS.get((provider, name)))
     messages: list[MutableMapping[str, Any]] = [
         {"type": "http.request", "body": b'{"data": {"id"', "more_body": True},
         {"type": "http.disconnect"}]
@@ -133,7 +139,8 @@ async def test_a_paymega_callback_settles_the_payment_at_once(isolated_dirs: Pat
             payment = await runtime.service.start_payment(simple_sale("150"), "paymega")
             pending = await runtime.service.wait(
                 payment.id, until=lambda p: p.provider_ref is not None)
-            server.sandbox.paymega.pay(server.sandbox.paymega.invoices[pending.provider_ref or ""])
+            paymega = server.sandbox.of(PaymegaSandbox)
+            paymega.pay(paymega.invoices[pending.provider_ref or ""])
             # The first poll is 2 s after the invoice appeared: only the callback is this quick.
             paid = await runtime.service.wait(payment.id, timeout=1.5)
             assert paid.state is PaymentState.PAID

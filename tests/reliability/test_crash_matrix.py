@@ -25,6 +25,9 @@ from typing import Any
 
 import pytest
 
+from pos_app.providers.koshelek.sandbox import KoshelekSandbox
+from pos_app.providers.paymega.sandbox import PaymegaSandbox
+from pos_app.providers.pegas.sandbox import PegasSandbox
 from pos_app.sandbox.server import SandboxServer
 
 pytestmark = pytest.mark.e2e
@@ -35,7 +38,7 @@ KILLED = -signal.SIGKILL
 @pytest.fixture
 def server() -> Iterator[SandboxServer]:
     with SandboxServer() as running:
-        running.sandbox.koshelek.behaviour.delay_ms = 300
+        running.sandbox.of(KoshelekSandbox).behaviour.delay_ms = 300
         yield running
 
 
@@ -86,21 +89,22 @@ def recover(server: SandboxServer, data_dir: Path, settled: Callable[[dict[str, 
 
 def koshelek_truth(server: SandboxServer) -> list[dict[str, Any]]:
     return [{"status": t["status"], "refunded": t["refunded"], "total": t["total"]}
-            for t in server.sandbox.koshelek.snapshot()]
+            for t in server.sandbox.of(KoshelekSandbox).snapshot()]
 
 
 def paymega_truth(server: SandboxServer) -> list[dict[str, Any]]:
-    return [{**i, "refunded": i["refunded_amount"]} for i in server.sandbox.paymega.snapshot()]
+    return [{**i, "refunded": i["refunded_amount"]}
+            for i in server.sandbox.of(PaymegaSandbox).snapshot()]
 
 
 def pegas_truth(server: SandboxServer) -> list[dict[str, Any]]:
-    return server.sandbox.pegas.snapshot()
+    return server.sandbox.of(PegasSandbox).snapshot()
 
 
 def qr_customer_pays(server: SandboxServer) -> Callable[[], None]:
     """The customer pays whatever Paymega invoice or Pegas-kassa deposit is waiting."""
     def pay() -> None:
-        paymega, pegas = server.sandbox.paymega, server.sandbox.pegas
+        paymega, pegas = server.sandbox.of(PaymegaSandbox), server.sandbox.of(PegasSandbox)
         for invoice in paymega.snapshot():
             if invoice["status"] == "process_pending":
                 paymega.pay(paymega.invoices[invoice["id"]])
@@ -218,7 +222,7 @@ def test_refund_killed_then_recovered(server: SandboxServer, isolated_dirs: Path
 def test_withdrawal_killed_then_recovered(server: SandboxServer, isolated_dirs: Path,
                                           crash: str) -> None:
     data = isolated_dirs / "data"
-    server.sandbox.pegas.withdrawal_delay_s = 0.2
+    server.sandbox.of(PegasSandbox).withdrawal_delay_s = 0.2
     killed = app(server, "withdraw", "--amount", "50", "--method", "card", "--number",
                  "4111111111111111", "--comment", "refund of sale 7", crash=crash)
     assert killed.returncode == KILLED, killed.stderr

@@ -18,6 +18,9 @@ from pos_app.backoff import Backoff
 from pos_app.core.payments import Payment
 from pos_app.core.payments.recorder import PaymentUpdate
 from pos_app.core.states import PaymentState
+from pos_app.providers.koshelek.sandbox import KoshelekSandbox
+from pos_app.providers.paymega.sandbox import PaymegaSandbox
+from pos_app.providers.pegas.sandbox import PegasSandbox
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.testing import SandboxTransport
 from tests.helpers import customer, simple_sale, training_runtime
@@ -58,21 +61,21 @@ async def terminal(sandbox: SandboxTransport) -> AsyncIterator[Runtime]:
 def remote_payments(sandbox: SandboxTransport, provider: str) -> list[dict[str, Any]]:
     """The provider's truth: every payment it holds."""
     if provider == "koshelek":
-        return sandbox.sandbox.koshelek.snapshot()
+        return sandbox.sandbox.of(KoshelekSandbox).snapshot()
     if provider == "paymega":
-        return sandbox.sandbox.paymega.snapshot()
-    return sandbox.sandbox.pegas.snapshot()
+        return sandbox.sandbox.of(PaymegaSandbox).snapshot()
+    return sandbox.sandbox.of(PegasSandbox).snapshot()
 
 
 def the_customer_pays(sandbox: SandboxTransport, provider: str) -> None:
     if provider == "paymega":
-        for invoice in sandbox.sandbox.paymega.snapshot():
+        for invoice in sandbox.sandbox.of(PaymegaSandbox).snapshot():
             if invoice["status"] == "process_pending":
-                sandbox.sandbox.paymega.pay(sandbox.sandbox.paymega.invoices[invoice["id"]])
+                sandbox.sandbox.of(PaymegaSandbox).pay(sandbox.sandbox.of(PaymegaSandbox).invoices[invoice["id"]])
     elif provider == "pegas":
-        for txn in sandbox.sandbox.pegas.snapshot():
+        for txn in sandbox.sandbox.of(PegasSandbox).snapshot():
             if txn["status"] == "waiting":
-                sandbox.sandbox.pegas.pay(sandbox.sandbox.pegas.transactions[txn["id"]])
+                sandbox.sandbox.of(PegasSandbox).pay(sandbox.sandbox.of(PegasSandbox).transactions[txn["id"]])
 
 
 async def settle(terminal: Runtime, sandbox: SandboxTransport, payment: Payment) -> Payment:
@@ -130,7 +133,7 @@ async def test_a_payment_through_a_fault(terminal: Runtime, sandbox: SandboxTran
 async def test_provider_clock_skew_changes_nothing(terminal: Runtime,
                                                    sandbox: SandboxTransport) -> None:
     """Paymega's clock an hour ahead: our countdown is our own, the payment goes through."""
-    sandbox.sandbox.paymega.clock_offset = 3600.0
+    sandbox.sandbox.of(PaymegaSandbox).clock_offset = 3600.0
     payment = await terminal.service.start_payment(simple_sale("150"), "paymega")
     final = await settle(terminal, sandbox, payment)
     assert final.state is S.PAID
@@ -150,7 +153,7 @@ async def test_duplicated_and_out_of_order_notifications(terminal: Runtime,
         terminal.service.notify(ref)
     final = await terminal.service.wait(payment.id, timeout=10)
     assert final.state is S.PAID
-    assert len(sandbox.sandbox.paymega.snapshot()) == 1
+    assert len(sandbox.sandbox.of(PaymegaSandbox).snapshot()) == 1
     kinds = [e.kind for e in await terminal.journal.events_for(payment.id)]
     assert kinds.count("status") >= 1
     assert "ignored_update" not in kinds or final.state is S.PAID

@@ -24,6 +24,9 @@ from pos_app.core.money import AmountError, parse_amount, parse_decimal
 from pos_app.core.payments import Payment
 from pos_app.core.states import PaymentState
 from pos_app.providers.errors import InvalidInput
+from pos_app.providers.koshelek.sandbox import KoshelekSandbox
+from pos_app.providers.paymega.sandbox import PaymegaSandbox
+from pos_app.providers.pegas.sandbox import PegasSandbox
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.server import SandboxServer
 from pos_app.sandbox.testing import SandboxTransport
@@ -68,7 +71,7 @@ async def test_an_account_the_method_does_not_allow_is_refused(
     with pytest.raises(InvalidInput):
         await provider.prepare({"operation": "withdrawal", "method": method, "number": typed})
     await provider.aclose()
-    assert sandbox.sandbox.pegas.transactions == {}
+    assert sandbox.sandbox.of(PegasSandbox).transactions == {}
 
 
 # -- #2: ids --
@@ -199,7 +202,7 @@ async def test_a_link_left_then_paid_is_asked_about_not_read_from_the_journal(
         left = await runtime.service.wait(left.id, until=lambda p: p.provider_ref is not None)
         await runtime.service.cancel(left.id)  # Paymega cannot cancel: left to expire
         assert (await runtime.service.get(left.id)).abandoned
-        invoices = sandbox.sandbox.paymega
+        invoices = sandbox.sandbox.of(PaymegaSandbox)
         with invoices._lock:
             invoices.pay(invoices.invoices[left.provider_ref or ""])
         asked = await runtime.service.reconcile([left.id] if how == "by id" else None,
@@ -223,11 +226,11 @@ def test_a_secret_echoed_by_a_provider_reaches_no_output_and_no_journal(
 
     token, password = SECRETS["pegas", "token"], SECRETS["paymega", "password"]
     with SandboxServer() as server:
-        server.sandbox.pegas.token = token
-        server.sandbox.paymega.login = SECRETS["paymega", "login"]
-        server.sandbox.paymega.password = password
-        server.sandbox.koshelek.login = SECRETS["koshelek", "login"]
-        server.sandbox.koshelek.password = SECRETS["koshelek", "password"]
+        server.sandbox.of(PegasSandbox).token = token
+        server.sandbox.of(PaymegaSandbox).login = SECRETS["paymega", "login"]
+        server.sandbox.of(PaymegaSandbox).password = password
+        server.sandbox.of(KoshelekSandbox).login = SECRETS["koshelek", "login"]
+        server.sandbox.of(KoshelekSandbox).password = SECRETS["koshelek", "password"]
         write_live_config_all_providers(isolated_dirs / "config" / "terminal.toml",
                                         server.base_url)
         store = SecretStore()
@@ -269,7 +272,7 @@ def test_a_payout_that_never_left_is_sent_by_the_repeat_not_declined(
         capsys: pytest.CaptureFixture[str], server: SandboxServer, isolated_dirs: Path) -> None:
     """`withdraw --reference R` ended before the payout reached Pegas-kassa: the repeat with
     R exited 1 DECLINED ("does not know this transaction"); only a third call paid out."""
-    server.sandbox.pegas.withdrawal_delay_s = 0.1
+    server.sandbox.of(PegasSandbox).withdrawal_delay_s = 0.1
     faults = server.sandbox.faults
     assert faults is not None
     faults.add(Fault(kind="drop_before", path="/pegas/api/v1/withdrawal", count=-1))
@@ -282,7 +285,7 @@ def test_a_payout_that_never_left_is_sent_by_the_repeat_not_declined(
     faults.clear()
     code, again, _ = run(capsys, *withdraw)
     assert (code, again["state"], again["payment_id"]) == (0, "PAID", first["payment_id"])
-    payouts = [t for t in server.sandbox.pegas.transactions.values()
+    payouts = [t for t in server.sandbox.of(PegasSandbox).transactions.values()
                if t.operation == "withdrawal"]
     assert len(payouts) == 1
     assert payouts[0].order_id == first["idempotency_key"]  # its own order id, sent once
@@ -290,7 +293,7 @@ def test_a_payout_that_never_left_is_sent_by_the_repeat_not_declined(
     wrong[wrong.index("4111 1111 1111 1111")] = "5555 5555 5555 4444"
     code, _, _ = run(capsys, *wrong)
     assert code == 0  # paid already: reported, nothing sent
-    assert len([t for t in server.sandbox.pegas.transactions.values()
+    assert len([t for t in server.sandbox.of(PegasSandbox).transactions.values()
                 if t.operation == "withdrawal"]) == 1
 
 
@@ -298,7 +301,7 @@ def test_a_payout_that_never_left_is_sent_by_the_repeat_not_declined(
 
 def test_the_pegas_sandbox_never_pays_a_deposit_it_cancelled(server: SandboxServer) -> None:
     """The simulated payer paid a deposit that had been cancelled meanwhile."""
-    pegas = server.sandbox.pegas
+    pegas = server.sandbox.of(PegasSandbox)
     pegas.auto = {"mode": "pay", "delay_ms": 60_000}
     with pegas._lock:
         answer = pegas.deposit({"amount": "90.00", "type": "invoice-card", "order_id": "o-1"})
@@ -328,7 +331,7 @@ def test_paid_there_after_an_unpaid_end_is_noticed_and_not_charged_again(
                      "--reason", "the customer left", "--actor", "Boris", "--json")
     assert code == 0  # recorded as not paid
     faults.clear()
-    paymega = server.sandbox.paymega
+    paymega = server.sandbox.of(PaymegaSandbox)
     with paymega._lock:
         [invoice] = paymega.invoices.values()
         paymega.pay(invoice)  # the customer paid the link after all

@@ -24,6 +24,9 @@ from pos_app.core.packed import pack
 from pos_app.core.paths import log_dir
 from pos_app.core.payments.recorder import PaymentUpdate
 from pos_app.core.secrets import SecretStore
+from pos_app.providers.koshelek.sandbox import KoshelekSandbox
+from pos_app.providers.paymega.sandbox import PaymegaSandbox
+from pos_app.providers.pegas.sandbox import PegasSandbox
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.server import SandboxServer
 from tests.helpers import simple_sale, write_live_config_all_providers
@@ -44,13 +47,13 @@ CARD = "4111111111111111"
 def server() -> Iterator[SandboxServer]:
     with SandboxServer() as running:
         sandbox = running.sandbox
-        sandbox.koshelek.login = SECRETS["koshelek", "login"]
-        sandbox.koshelek.password = SECRETS["koshelek", "password"]
-        sandbox.koshelek.behaviour.delay_ms = 0
-        sandbox.paymega.login = SECRETS["paymega", "login"]
-        sandbox.paymega.password = SECRETS["paymega", "password"]
-        sandbox.pegas.token = SECRETS["pegas", "token"]
-        sandbox.pegas.withdrawal_delay_s = 0.1
+        sandbox.of(KoshelekSandbox).login = SECRETS["koshelek", "login"]
+        sandbox.of(KoshelekSandbox).password = SECRETS["koshelek", "password"]
+        sandbox.of(KoshelekSandbox).behaviour.delay_ms = 0
+        sandbox.of(PaymegaSandbox).login = SECRETS["paymega", "login"]
+        sandbox.of(PaymegaSandbox).password = SECRETS["paymega", "password"]
+        sandbox.of(PegasSandbox).token = SECRETS["pegas", "token"]
+        sandbox.of(PegasSandbox).withdrawal_delay_s = 0.1
         yield running
 
 
@@ -72,13 +75,14 @@ async def test_no_secret_anywhere(server: SandboxServer, isolated_dirs: Path) ->
     await office.open_shift("Анна")
     try:
         # Koshelek: pay, refund part of it.
-        code = server.sandbox.koshelek.new_session()["barcode"]
+        code = server.sandbox.of(KoshelekSandbox).new_session()["barcode"]
         paid = await service.pay(simple_sale("150"), "koshelek", {"barcode": code})
         await service.refund(paid.id, amount=Money(1000))
         # Paymega: pay, refund.
         invoice = await service.start_payment(simple_sale("200"), "paymega")
         invoice = await service.wait(invoice.id, until=lambda p: p.provider_ref is not None)
-        server.sandbox.paymega.pay(server.sandbox.paymega.invoices[invoice.provider_ref or ""])
+        paymega = server.sandbox.of(PaymegaSandbox)
+        paymega.pay(paymega.invoices[invoice.provider_ref or ""])
         service.notify(invoice.provider_ref or "")
         await service.wait(invoice.id, timeout=10)
         await service.refund(invoice.id, amount=Money(500))

@@ -21,6 +21,9 @@ from pos_app.app import Runtime
 from pos_app.core.journal import PaymentFilter
 from pos_app.core.payments import Payment
 from pos_app.core.states import PaymentState
+from pos_app.providers.koshelek.sandbox import KoshelekSandbox
+from pos_app.providers.paymega.sandbox import PaymegaSandbox
+from pos_app.providers.pegas.sandbox import PegasSandbox
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.testing import SandboxTransport
 from tests.helpers import customer, simple_sale
@@ -76,15 +79,15 @@ def ledger(sandbox: SandboxTransport) -> tuple[Counter[str], Counter[str]]:
     """Per provider: how many payments the provider holds, and the minor units it took."""
     held: Counter[str] = Counter()
     taken: Counter[str] = Counter()
-    for txn in sandbox.sandbox.koshelek.snapshot():
+    for txn in sandbox.sandbox.of(KoshelekSandbox).snapshot():
         held["koshelek"] += 1
         if txn["status"] == "accepted":
             taken["koshelek"] += txn["total"]
-    for invoice in sandbox.sandbox.paymega.snapshot():
+    for invoice in sandbox.sandbox.of(PaymegaSandbox).snapshot():
         held["paymega"] += 1
         if invoice["status"] == "processed":
             taken["paymega"] += int(Decimal(str(invoice["processed_amount"])) * 100)
-    for txn in sandbox.sandbox.pegas.snapshot():
+    for txn in sandbox.sandbox.of(PegasSandbox).snapshot():
         held["pegas"] += 1
         if txn["status"] == "paid":
             taken["pegas"] += int(Decimal(str(txn["amount"])) * 100)

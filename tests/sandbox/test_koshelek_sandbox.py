@@ -9,8 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
+from pos_app.providers.koshelek.sandbox import KoshelekSandbox
 from pos_app.sandbox.faults import Fault
-from pos_app.sandbox.koshelek import TRAINING_STORE
+from pos_app.sandbox.provider import TRAINING_STORE
 from pos_app.sandbox.testing import SandboxTransport
 from tests.helpers import SANDBOX_URL, customer
 
@@ -56,7 +57,7 @@ async def post(api: httpx.AsyncClient, path: str, body: Any, *, token: bool = Tr
     headers = {}
     if token:
         assert sandbox is not None
-        headers["token"] = sandbox.sandbox.koshelek.token()
+        headers["token"] = sandbox.sandbox.of(KoshelekSandbox).token()
     return await api.post(API + path, json=body, headers=headers)
 
 
@@ -88,7 +89,7 @@ async def test_checkout_replay_and_one_transaction_per_session(
                        sandbox=sandbox)
     assert other.status_code == 422
     assert other.json()["code"] == "TRANSACTION_FOR_SESSION_ID_ALREADY_EXISTS"
-    assert len(sandbox.sandbox.koshelek.transactions) == 1
+    assert len(sandbox.sandbox.of(KoshelekSandbox).transactions) == 1
 
 
 async def test_session_already_paid(api: httpx.AsyncClient, sandbox: SandboxTransport) -> None:
@@ -195,7 +196,7 @@ async def test_status_model_and_refunds(api: httpx.AsyncClient, sandbox: Sandbox
 
 
 async def test_one_refund_at_a_time(api: httpx.AsyncClient, sandbox: SandboxTransport) -> None:
-    sandbox.sandbox.koshelek.refund_delay_ms = 60_000
+    sandbox.sandbox.of(KoshelekSandbox).refund_delay_ms = 60_000
     session = customer(sandbox, delay_ms=0)["cardSession"]
     txn = (await post(api, "/checkout", checkout_body(session), sandbox=sandbox)).json()
     body = {"requestId": str(uuid.uuid4()), "storeId": TRAINING_STORE, "terminalId": "POS-03",
@@ -218,7 +219,7 @@ async def test_refund_of_unpaid(api: httpx.AsyncClient, sandbox: SandboxTranspor
 
 
 async def test_cancel_states(api: httpx.AsyncClient, sandbox: SandboxTransport) -> None:
-    k = sandbox.sandbox.koshelek
+    k = sandbox.sandbox.of(KoshelekSandbox)
     session = customer(sandbox, mode="never")["cardSession"]
     txn = (await post(api, "/checkout", checkout_body(session), sandbox=sandbox)).json()
     body = {"requestId": str(uuid.uuid4()), "storeId": TRAINING_STORE, "terminalId": "POS-03",
@@ -291,7 +292,7 @@ async def test_after_commit_faults_hide_a_done_deed(api: httpx.AsyncClient,
         assert not readable or kind == "truncated"
     except httpx.TransportError:
         pass
-    assert len(sandbox.sandbox.koshelek.transactions) == 1  # committed all the same
+    assert len(sandbox.sandbox.of(KoshelekSandbox).transactions) == 1  # committed all the same
 
 
 @pytest.mark.parametrize("kind", ["drop_before", "error_before", "status"])
@@ -301,7 +302,7 @@ async def test_before_commit_faults_leave_no_trace(api: httpx.AsyncClient,
     body = checkout_body(customer(sandbox)["cardSession"])
     with pytest.raises(httpx.TransportError) if kind == "drop_before" else _nothing():
         await post(api, "/checkout", body, sandbox=sandbox)
-    assert sandbox.sandbox.koshelek.transactions == {}
+    assert sandbox.sandbox.of(KoshelekSandbox).transactions == {}
 
 
 class _nothing:  # a stand-in for contextlib.nullcontext that mypy accepts in a conditional

@@ -15,8 +15,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from pos_app.providers.paymega.sandbox import PaymegaSandbox
 from pos_app.sandbox.faults import Fault
-from pos_app.sandbox.paymega import PaymegaSandbox
 from pos_app.sandbox.testing import SandboxTransport
 from tests.helpers import SANDBOX_URL, wait_until
 
@@ -38,7 +38,7 @@ SPEC_EXAMPLE = {"data": {"type": "payment-invoices", "attributes": {
 
 
 def p(sandbox: SandboxTransport) -> PaymegaSandbox:
-    return sandbox.sandbox.paymega
+    return sandbox.sandbox.of(PaymegaSandbox)
 
 
 @pytest.fixture

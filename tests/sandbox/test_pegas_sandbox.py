@@ -14,8 +14,8 @@ import pypdfium2
 import pytest
 from PySide6.QtGui import QImage
 
+from pos_app.providers.pegas.sandbox import PegasSandbox
 from pos_app.sandbox.faults import Fault
-from pos_app.sandbox.pegas import PegasSandbox
 from pos_app.sandbox.testing import SandboxTransport
 from tests.helpers import SANDBOX_URL, wait_until
 from tests.sandbox.test_paymega_sandbox import Receiver
@@ -25,7 +25,7 @@ TOKEN = "pegas-training-token"
 
 
 def g(sandbox: SandboxTransport) -> PegasSandbox:
-    return sandbox.sandbox.pegas
+    return sandbox.sandbox.of(PegasSandbox)
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.core.payments.recorder import PaymentUpdate
 from pos_app.core.states import PaymentState
+from pos_app.providers.koshelek.sandbox import KoshelekSandbox
+from pos_app.providers.paymega.sandbox import PaymegaSandbox
 from pos_app.sandbox.testing import SandboxTransport
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.qt import (
@@ -86,9 +88,9 @@ async def test_koshelek_payment_with_a_scanned_code(window: MainWindow, qtbot: Q
     screen = window.payment_screen
     assert current(window) is screen
     assert screen.code.isVisible()
-    customer = sandbox.sandbox.koshelek.new_session()
-    from pos_app.sandbox.koshelek import Behaviour
-    sandbox.sandbox.koshelek.sessions[customer["cardSession"]].behaviour = Behaviour(
+    customer = sandbox.sandbox.of(KoshelekSandbox).new_session()
+    from pos_app.providers.koshelek.sandbox import Behaviour
+    sandbox.sandbox.of(KoshelekSandbox).sessions[customer["cardSession"]].behaviour = Behaviour(
         delay_ms=300)
     qtbot.keyClicks(screen.code, customer["barcode"])  # a scanner: a burst, then Enter
     qtbot.keyClick(screen.code, Qt.Key.Key_Return)
@@ -123,8 +125,8 @@ async def test_a_garbage_barcode_says_what_is_wrong(window: MainWindow, qtbot: Q
 
 async def test_koshelek_cancel_by_the_cashier(window: MainWindow, qtbot: QtBot,
                                               sandbox: SandboxTransport) -> None:
-    from pos_app.sandbox.koshelek import Behaviour
-    sandbox.sandbox.koshelek.behaviour = Behaviour(mode="never")
+    from pos_app.providers.koshelek.sandbox import Behaviour
+    sandbox.sandbox.of(KoshelekSandbox).behaviour = Behaviour(mode="never")
     await sell(qtbot, window, "75")
     click(qtbot, window.choose.buttons["koshelek"])
     click(qtbot, window.payment_screen.customer)  # training: a customer shows a code
@@ -139,8 +141,8 @@ async def test_koshelek_cancel_by_the_cashier(window: MainWindow, qtbot: QtBot,
 
 async def test_cancel_refused_because_the_customer_paid_shows_paid(
         window: MainWindow, qtbot: QtBot, sandbox: SandboxTransport) -> None:
-    from pos_app.sandbox.koshelek import Behaviour
-    sandbox.sandbox.koshelek.behaviour = Behaviour(mode="never")
+    from pos_app.providers.koshelek.sandbox import Behaviour
+    sandbox.sandbox.of(KoshelekSandbox).behaviour = Behaviour(mode="never")
     await sell(qtbot, window, "75")
     click(qtbot, window.choose.buttons["koshelek"])
     click(qtbot, window.payment_screen.customer)
@@ -148,7 +150,7 @@ async def test_cancel_refused_because_the_customer_paid_shows_paid(
                 and window.payment_screen.payment.provider_ref)
     payment = window.payment_screen.payment
     assert payment is not None
-    sandbox.sandbox.koshelek.force(payment.provider_ref or "", "approve")
+    sandbox.sandbox.of(KoshelekSandbox).force(payment.provider_ref or "", "approve")
     click(qtbot, window.payment_screen.cancel_button)
     await until(lambda: current(window) is window.result)
     assert window.result.headline.text() == "Paid"
@@ -246,7 +248,7 @@ async def test_paymega_expiry(window: MainWindow, qtbot: QtBot,
     await sell(qtbot, window, "1499")
     click(qtbot, window.choose.buttons["paymega"])
     await until(lambda: window.payment_screen.qr.payload)
-    sandbox.sandbox.paymega.clock_offset += 31 * 60
+    sandbox.sandbox.of(PaymegaSandbox).clock_offset += 31 * 60
     assert window.payment_screen.payment is not None
     window.service.notify(window.payment_screen.payment.id)
     await until(lambda: current(window) is window.result)
@@ -270,8 +272,9 @@ async def test_paymega_cashier_leaves_then_late_payment_alerts(
     assert window.result.other_button.isVisible()  # another way keeps the basket
     assert not window.result.retry_button.isVisible()  # not a second link beside the first
     click(qtbot, window.result.new_sale_button)
-    with sandbox.sandbox.paymega._lock:
-        sandbox.sandbox.paymega.pay(sandbox.sandbox.paymega.invoices[payment.provider_ref or ""])
+    paymega = sandbox.sandbox.of(PaymegaSandbox)
+    with paymega._lock:
+        paymega.pay(paymega.invoices[payment.provider_ref or ""])
     window.service.notify(payment.id)
     await until(lambda: window.alerts.isVisible())
     assert "Late payment" in window.alerts.text.text()

@@ -16,6 +16,8 @@ from pos_app.core.pin import PinError, PinStore
 from pos_app.core.sale import Sale
 from pos_app.core.secrets import SecretStore
 from pos_app.core.states import PaymentState
+from pos_app.providers.koshelek.sandbox import KoshelekSandbox
+from pos_app.providers.pegas.sandbox import PegasSandbox
 from pos_app.sandbox.testing import SandboxTransport
 from pos_app.ui.dialogs import PayoutDialog, PinDialog, RefundDialog, ResolveDialog
 from pos_app.ui.main_window import MainWindow
@@ -88,7 +90,7 @@ async def test_refund_items_from_history(window: MainWindow, qtbot: QtBot,
     click(qtbot, sure.button(QMessageBox.StandardButton.Yes))
     after = await reaches(window.runtime, payment_id, "PARTIALLY_REFUNDED")
     assert after.refunded_minor == 8490
-    [txn] = sandbox.sandbox.koshelek.transactions.values()
+    [txn] = sandbox.sandbox.of(KoshelekSandbox).transactions.values()
     assert txn.refunded == 8490
     # The details stay on the refunded payment, and its story reads in words.
     details = window.history.details
@@ -172,28 +174,28 @@ async def test_settings_need_the_pin_and_are_saved(window: MainWindow, qtbot: Qt
     form = window.settings.form
     form.terminal_id.setText("POS-07")
     form.store_name.setText("Ромашка")
-    form.paymega.enabled.setChecked(True)
-    form.paymega.base_url.setText("https://api.paymega.io")
-    form.paymega.secret_fields["password"].setText("pm-Secret-42")
+    form.boxes["paymega"].enabled.setChecked(True)
+    form.boxes["paymega"].base_url.setText("https://api.paymega.io")
+    form.boxes["paymega"].secret_fields["password"].setText("pm-Secret-42")
     click(qtbot, window.settings.save)
     config_file = isolated_dirs / "config" / "terminal.toml"
     await until(config_file.exists)
     saved = load_config(config_file)
-    assert (saved.terminal_id, saved.store_name, saved.paymega.enabled) == (
+    assert (saved.terminal_id, saved.store_name, saved.providers["paymega"].enabled) == (
         "POS-07", "Ромашка", True)
     assert "pm-Secret-42" not in config_file.read_text(encoding="utf-8")
     assert memory_keyring.store[("pos-app", "paymega.password")] == "pm-Secret-42"
     # Shown masked once saved (and not typed again: nothing is left to save).
-    assert form.paymega.secret_fields["password"].text() == ""
-    assert "stored" in form.paymega.secret_fields["password"].placeholderText()
+    assert form.boxes["paymega"].secret_fields["password"].text() == ""
+    assert "stored" in form.boxes["paymega"].secret_fields["password"].placeholderText()
 
 
 async def test_settings_reject_a_bad_value_with_its_key(window: MainWindow, qtbot: QtBot,
                                                         isolated_dirs: Path) -> None:
     window.settings.load()
     window.go(window.settings)
-    window.settings.form.pegas.enabled.setChecked(True)
-    window.settings.form.pegas.base_url.setText("ftp://nowhere")
+    window.settings.form.boxes["pegas"].enabled.setChecked(True)
+    window.settings.form.boxes["pegas"].base_url.setText("ftp://nowhere")
     click(qtbot, window.settings.save)
     box = await until(lambda: dialog("errorBox", QMessageBox))
     assert "providers.pegas.base_url" in box.text()
@@ -204,7 +206,7 @@ async def test_test_connection(window: MainWindow, qtbot: QtBot,
                                sandbox: SandboxTransport) -> None:
     window.settings.load()
     window.go(window.settings)
-    box = window.settings.form.pegas
+    box = window.settings.form.boxes["pegas"]
     box.enabled.setChecked(True)
     box.base_url.setText("http://127.0.0.1:9/pegas/api/v1")  # nothing listens there
     box.secret_fields["token"].setText("whatever")
@@ -368,11 +370,11 @@ async def test_bad_amount_is_explained(window: MainWindow, qtbot: QtBot) -> None
 
 async def test_pegas_refund_is_a_payout(window: MainWindow, qtbot: QtBot,
                                         sandbox: SandboxTransport) -> None:
-    sandbox.sandbox.pegas.withdrawal_delay_s = 0.1
+    sandbox.sandbox.of(PegasSandbox).withdrawal_delay_s = 0.1
     payment = await window.service.start_payment(simple_sale("500"), "pegas", {})
     pending = await wait_state(window.runtime, payment.id, "PENDING")
-    with sandbox.sandbox.pegas._lock:
-        pegas = sandbox.sandbox.pegas
+    with sandbox.sandbox.of(PegasSandbox)._lock:
+        pegas = sandbox.sandbox.of(PegasSandbox)
         pegas.pay(pegas.transactions[int(pending.provider_ref or 0)])
     window.service.notify(payment.id)
     await wait_state(window.runtime, payment.id, "PAID")
@@ -400,7 +402,7 @@ async def test_pegas_refund_is_a_payout(window: MainWindow, qtbot: QtBot,
     assert "returned by payouts already" in refused.text()
     assert dialog("pinDialog") is None
     assert dialog("payoutDialog") is None
-    payouts = [t for t in sandbox.sandbox.pegas.transactions.values()
+    payouts = [t for t in sandbox.sandbox.of(PegasSandbox).transactions.values()
                if t.operation == "withdrawal"]
     assert len(payouts) == 1
 

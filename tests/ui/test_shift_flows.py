@@ -11,6 +11,7 @@ import pypdfium2
 from pytestqt.qtbot import QtBot
 
 from pos_app.core.payments import utcnow
+from pos_app.providers.koshelek.sandbox import KoshelekSandbox
 from pos_app.sandbox.testing import SandboxTransport
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.qt import QDialogButtonBox, QLineEdit, QMessageBox, QPlainTextEdit
@@ -120,7 +121,7 @@ async def test_a_difference_is_resolved_with_the_pin_and_a_reason(
         window: MainWindow, qtbot: QtBot, sandbox: SandboxTransport) -> None:
     payment_id = await paid(window, sandbox)
     payment = await window.service.get(payment_id)
-    del sandbox.sandbox.koshelek.transactions[payment.provider_ref or ""]
+    del sandbox.sandbox.of(KoshelekSandbox).transactions[payment.provider_ref or ""]
     screen = window.shift_screen
     await open_shift_screen(window, qtbot)
     click(qtbot, screen.reconcile_button)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pos_app.core.money import Money
 from pos_app.core.states import PaymentState
+from pos_app.providers.koshelek.sandbox import KoshelekSandbox
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.testing import SandboxTransport
 from pos_app.ui.customer import CustomerDisplay
@@ -120,7 +121,8 @@ async def _shift(window: MainWindow, sandbox: SandboxTransport) -> AsyncIterator
     yield "shift-x-report", window
     paid = await window.service.pay(simple_sale("75"), "koshelek",
                                     {"barcode": customer(sandbox, delay_ms=0)["barcode"]})
-    del sandbox.sandbox.koshelek.transactions[paid.provider_ref or ""]  # the provider forgot it
+    koshelek = sandbox.sandbox.of(KoshelekSandbox)
+    del koshelek.transactions[paid.provider_ref or ""]  # the provider forgot it
     screen.reconcile_button.click()
     await wait_until(lambda: screen.differences and screen.reconcile_button.isEnabled())
     screen.table.selectRow(0)

@@ -65,11 +65,10 @@ def cmd_config_set_secret(args: argparse.Namespace) -> int:
     """Store one secret in the keyring; the value comes from standard input, never argv."""
     import getpass
 
-    from pos_app.core.secrets import LISTENER_SECRETS, SECRET_NAMES, SecretStore
+    from pos_app.core.secrets import SecretStore, secret_names
 
     provider, _, name = args.name.partition(".")
-    known_names = [f"{p}.{n}" for table in (SECRET_NAMES, LISTENER_SECRETS)
-                   for p, names in table.items() for n in names]
+    known_names = [f"{p}.{n}" for p, n in secret_names(listener=True)]
     if args.name not in known_names:
         known = ", ".join(known_names)
         fail(EXIT_USAGE, f"unknown secret {args.name!r}; one of: {known}", args.json)
@@ -98,7 +97,7 @@ def cmd_config_show(args: argparse.Namespace) -> int:
         load_config,
     )
     from pos_app.core.paths import config_path
-    from pos_app.core.secrets import SECRET_NAMES, SecretStore
+    from pos_app.core.secrets import SecretStore, secret_names
 
     path = config_path(args.config)
     try:
@@ -112,8 +111,7 @@ def cmd_config_show(args: argparse.Namespace) -> int:
         live = "ready"
     except (ConfigError, SecretsUnavailable) as exc:
         live = exc.message.render()
-    secrets = {f"{p}.{n}": store.source(p, n) or "not set"
-               for p, names in SECRET_NAMES.items() for n in names}
+    secrets = {f"{p}.{n}": store.source(p, n) or "not set" for p, n in secret_names()}
     warnings = [warning.render() for warning in config_warnings(config)]
     if args.json:
         print(json.dumps({"path": str(path), "found": found, "config": config_to_toml(config),

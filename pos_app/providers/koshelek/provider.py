@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -28,6 +27,7 @@ from pos_app.providers.errors import NotFound, Rejected
 from pos_app.providers.koshelek import messages
 from pos_app.providers.koshelek.client import KoshelekClient, money_json, new_request_id
 from pos_app.providers.koshelek.models import OperationResponse, Slip, StatusResponse
+from pos_app.providers.koshelek.settings import KoshelekSettings
 from pos_app.providers.koshelek.tokens import TokenSource
 
 log = logging.getLogger(__name__)
@@ -50,19 +50,6 @@ _REF_STATES = {
 }
 
 
-@dataclass(frozen=True)
-class KoshelekOptions:
-    """Koshelek settings the adapter needs beyond the HTTP client."""
-
-    payment_type: str = "SBP"
-    check_availability: bool = False
-    min_minor: int = 400
-    max_minor: int = 9_999_999_999
-    poll_first_delay: float = 0.3
-    poll_interval: float = 0.5
-    status_wait: float = 30.0
-
-
 class KoshelekProvider:
     """Checkout, status, cancel and refund through Koshelek Pay."""
 
@@ -79,19 +66,19 @@ class KoshelekProvider:
     private_options: frozenset[str] = frozenset()
 
     def __init__(self, *, client: KoshelekClient, tokens: TokenSource,
-                 options: KoshelekOptions | None = None) -> None:
+                 settings: KoshelekSettings | None = None) -> None:
         self.client = client
         self._tokens = tokens
-        self._options = options or KoshelekOptions()
-        o = self._options
-        self.limits = Limits(min_minor=o.min_minor, max_minor=o.max_minor)
+        self._settings = s = settings or KoshelekSettings()
+        self.limits = Limits(min_minor=s.min_amount_minor, max_minor=s.max_amount_minor)
         # Spec §4.4: first poll 250-500 ms after checkout, then >= 250 ms apart, 30 s at most.
+        interval = max(s.poll_interval_ms / 1000, 0.25)
         self.poll_policy = PollPolicy(
-            first_delay=min(max(o.poll_first_delay, 0.25), 0.5),
-            interval=max(o.poll_interval, 0.25),
-            slow_interval=max(o.poll_interval, 0.25),
-            slow_after=o.status_wait,
-            cancel_after=o.status_wait,
+            first_delay=min(max(s.poll_first_delay_ms / 1000, 0.25), 0.5),
+            interval=interval,
+            slow_interval=interval,
+            slow_after=s.status_wait_s,
+            cancel_after=s.status_wait_s,
             grace_after_expiry=0.0,
         )
 
@@ -117,14 +104,14 @@ class KoshelekProvider:
         invoice = checkout_invoice(request)
         card_session = request.options.get("card_session", "")
         loyalty_id = request.options.get("loyalty_id", "")
-        if self._options.check_availability:
+        if self._settings.check_availability:
             await self._check_availability(card_session, invoice, loyalty_id)
         answer = await self.client.checkout(
             request_id=request.key,
             card_session=card_session,
             invoice=invoice,
             loyalty_id=loyalty_id,
-            payment_methods=[{"type": self._options.payment_type}],
+            payment_methods=[{"type": self._settings.payment_type}],
         )
         return _payment(answer.status, answer.transaction_id, answer.slip, answer.error_code)
 
@@ -187,12 +174,12 @@ class KoshelekProvider:
             request_id=new_request_id(), card_session=card_session, invoice=invoice,
             loyalty_id=loyalty_id)
         for info in answer.payment_type_availability_info_list:
-            if info.payment_type == self._options.payment_type:
+            if info.payment_type == self._settings.payment_type:
                 if info.available:
                     return
                 raise Rejected(messages.NOT_AVAILABLE.with_params(details=info.message or "—"),
                                code="NOT_AVAILABLE")
-        raise Rejected(messages.NOT_AVAILABLE.with_params(details=self._options.payment_type),
+        raise Rejected(messages.NOT_AVAILABLE.with_params(details=self._settings.payment_type),
                        code="NOT_AVAILABLE")
 
 

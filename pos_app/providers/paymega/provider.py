@@ -14,7 +14,6 @@ import asyncio
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -46,6 +45,7 @@ from pos_app.providers.errors import (
 from pos_app.providers.paymega import messages
 from pos_app.providers.paymega.client import NAME, DuplicateReference, PaymegaClient, Unclear
 from pos_app.providers.paymega.models import Invoice
+from pos_app.providers.paymega.settings import PaymegaSettings
 
 RESEND_BACKOFF = Backoff(first_s=1.0, cap_s=4.0)  # a request resent after no answer
 log = logging.getLogger(__name__)
@@ -55,26 +55,6 @@ MAX_LIFETIME = timedelta(days=2)
 _PENDING = {"created", "processing", "process_pending", "process_error"}
 _REFUNDING = {"refunding", "refund_pending", "refund_error"}
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
-
-
-@dataclass(frozen=True)
-class PaymegaOptions:
-    service: str = "payment_card_rub_hpp"
-    api: str = "private"  # or "public"
-    test_mode: bool = False
-    lifetime: timedelta = timedelta(minutes=15)
-    hpp_url: str = ""  # "https://api.paymega.io/hpp/"; empty: use flow_data.action
-    refunds: bool = False
-    terminal_id: str = ""
-    callback_url: str = ""
-    min_minor: int = 100
-    max_minor: int = 9_999_999_999
-    poll_interval: float = 2.5
-    slow_interval: float = 15.0
-    grace: float = 120.0
-    retries: int = 3
-    backoff: Backoff = RESEND_BACKOFF
-    currency: str = "RUB"  # the terminal's: the public API lists the services in it (§5.1)
 
 
 def invoice_state(invoice: Invoice) -> tuple[RemoteState, Any]:
@@ -119,27 +99,34 @@ class PaymegaProvider:
     options_widget: str | None = None
     private_options: frozenset[str] = frozenset()
 
-    def __init__(self, *, client: PaymegaClient, options: PaymegaOptions | None = None) -> None:
+    def __init__(self, *, client: PaymegaClient, settings: PaymegaSettings | None = None,
+                 terminal_id: str = "", currency: str = "RUB",
+                 backoff: Backoff = RESEND_BACKOFF) -> None:
+        """``terminal_id`` goes into every key and the invoice's metadata; ``currency`` is the
+        terminal's: the public API lists the services in it (spec §5.1)."""
         self.client = client
-        self._options = options or PaymegaOptions()
+        self._settings = s = settings or PaymegaSettings()
+        self._terminal_id = terminal_id
+        self._currency = currency
+        self._backoff = backoff
         self._services: frozenset[str] | None = None
-        o = self._options
-        self.capabilities = Capabilities(register_shows_qr=True, refund=o.refunds,
-                                         partial_refund=o.refunds)
-        self.limits = Limits(min_minor=o.min_minor, max_minor=o.max_minor)
-        self.lifetime: timedelta | None = min(max(o.lifetime, MIN_LIFETIME), MAX_LIFETIME)
+        self.capabilities = Capabilities(register_shows_qr=True, refund=s.refunds,
+                                         partial_refund=s.refunds)
+        self.limits = Limits(min_minor=s.min_amount_minor, max_minor=s.max_amount_minor)
+        lifetime = timedelta(minutes=s.lifetime_minutes)
+        self.lifetime: timedelta | None = min(max(lifetime, MIN_LIFETIME), MAX_LIFETIME)
         # Spec §12.3: every 2-3 s while the QR is shown, then every 10-30 s until final.
         self.poll_policy = PollPolicy(
-            first_delay=min(o.poll_interval, 2.0), interval=o.poll_interval,
-            slow_interval=o.slow_interval, slow_after=self.lifetime.total_seconds(),
-            grace_after_expiry=o.grace)
+            first_delay=min(s.poll_interval_s, 2.0), interval=s.poll_interval_s,
+            slow_interval=s.slow_poll_interval_s, slow_after=self.lifetime.total_seconds(),
+            grace_after_expiry=s.grace_s)
 
     def new_payment_key(self, payment_id: str) -> str:
         """``<till>-<yyyymmdd>-<payment id>``: unique per account, safe in URLs (spec §12.1)."""
         return f"{self._till()}-{datetime.now(UTC):%Y%m%d}-{payment_id}"
 
     def _till(self) -> str:
-        return _KEY_UNSAFE.sub("", self._options.terminal_id)[:24] or "pos"
+        return _KEY_UNSAFE.sub("", self._terminal_id)[:24] or "pos"
 
     def new_operation_key(self, payment_id: str, kind: str) -> str:
         return f"{self.new_payment_key(payment_id)}-{kind}-{datetime.now(UTC):%H%M%S%f}"[:64]
@@ -150,7 +137,7 @@ class PaymegaProvider:
         Raises InvalidInput (exit 2).  When the list cannot be read the code goes as it is:
         Paymega then refuses an unknown one itself (422, spec §4), and nothing is charged.
         """
-        service = options.get("service") or self._options.service
+        service = options.get("service") or self._settings.service
         if not re.fullmatch(r"[a-z0-9_]{3,64}", service):
             raise InvalidInput(messages.REJECTED.with_params(details=f"service {service!r}"),
                                code="SERVICE")
@@ -173,8 +160,8 @@ class PaymegaProvider:
 
     async def _read_services(self) -> frozenset[str]:
         """The account's service codes that can take a payment now (spec §5.1, §5.2)."""
-        if self._options.api == "public" and not self.client.has_credentials:
-            data = (await self.client.public_prerequest(self._options.currency)).get("data", {})
+        if self._settings.api == "public" and not self.client.has_credentials:
+            data = (await self.client.public_prerequest(self._currency)).get("data", {})
             found = data.get("services") if isinstance(data, dict) else None
             if not isinstance(found, dict):
                 raise malformed(NAME, "pre-request: no services map")
@@ -187,9 +174,9 @@ class PaymegaProvider:
 
     async def create(self, request: PaymentRequest) -> RemotePayment:
         last: OutcomeUnknown | None = None
-        for attempt in range(1 + self._options.retries):
+        for attempt in range(1 + self._settings.retries):
             if attempt:
-                await asyncio.sleep(wait_before_resend(self._options.backoff, attempt, last))
+                await asyncio.sleep(wait_before_resend(self._backoff, attempt, last))
             try:
                 return self._remote(await self._send_create(request))
             except DuplicateReference as duplicate:
@@ -217,9 +204,9 @@ class PaymegaProvider:
         raise last
 
     async def _send_create(self, request: PaymentRequest) -> Invoice:
-        service = request.options.get("service", self._options.service)
+        service = request.options.get("service", self._settings.service)
         amount = Decimal(request.amount_minor).scaleb(-2)
-        if self._options.api == "public":
+        if self._settings.api == "public":
             return await self.client.public_create(
                 service=service, currency=request.currency, amount=amount,
                 reference_id=request.key, description=request.description)
@@ -228,16 +215,16 @@ class PaymegaProvider:
             "service": service,
             "currency": request.currency,
             "amount": amount,
-            "test_mode": self._options.test_mode,
+            "test_mode": self._settings.test_mode,
             "description": request.description,
-            "metadata": {"till": self._options.terminal_id, "order": request.order_id},
+            "metadata": {"till": self._terminal_id, "order": request.order_id},
         }
         if request.expires_at is not None:
             # The same lifetime on Paymega's clock (it checks 14 min .. 2 days from its now).
             expires = request.expires_at + timedelta(seconds=self.client.clock_offset)
             attributes["expires"] = expires.astimezone(UTC).isoformat(timespec="seconds")
-        if self._options.callback_url:
-            attributes["callback_url"] = self._options.callback_url
+        if self._settings.callback_url:
+            attributes["callback_url"] = self._settings.callback_url
         return await self.client.create_invoice(attributes)
 
     def _clock_was_off(self, exc: Rejected) -> bool:
@@ -246,7 +233,7 @@ class PaymegaProvider:
         return "expir" in (exc.details or "").lower() and abs(self.client.clock_offset) > 30
 
     async def _lookup(self, reference_id: str) -> Invoice | None:
-        if self._options.api == "public" and not self._has_private_api():
+        if self._settings.api == "public" and not self._has_private_api():
             raise OutcomeUnknown(messages.NO_LOOKUP, code="NO_LOOKUP")
         return await self.client.find_by_reference(reference_id)
 
@@ -286,7 +273,7 @@ class PaymegaProvider:
             if found is None:
                 raise NotFound(messages.NOT_FOUND, code="404")
             return self._remote(found)
-        if self._options.api == "public":
+        if self._settings.api == "public":
             invoice = await self.client.public_get(ref.provider_ref)
         else:
             invoice = await self.client.get_invoice(ref.provider_ref)
@@ -370,8 +357,8 @@ class PaymegaProvider:
 
     def payer_url(self, invoice: Invoice) -> str | None:
         """What the QR code shows (spec §7): the hosted page, else a plain GET action."""
-        if self._options.hpp_url:
-            return f"{self._options.hpp_url}?cpi={invoice.id}"
+        if self._settings.payer_page:
+            return f"{self._settings.payer_page}?cpi={invoice.id}"
         if invoice.flow_action and invoice.flow_method in (None, "GET") and \
                 not invoice.flow_has_params:
             return invoice.flow_action

@@ -15,7 +15,6 @@ import asyncio
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -44,12 +43,11 @@ from pos_app.providers.errors import (
 from pos_app.providers.pegas import messages
 from pos_app.providers.pegas.client import Duplicate, PegasClient, StatusUnavailable, rubles
 from pos_app.providers.pegas.models import DepositAnswer, TransactionAnswer
+from pos_app.providers.pegas.settings import DEPOSIT_TYPES, PegasSettings
 
 RESEND_BACKOFF = Backoff(first_s=1.0, cap_s=4.0)  # a request resent after no answer
 log = logging.getLogger(__name__)
 
-DEPOSIT_TYPES = ("invoice-select", "invoice-card", "invoice-qw", "yandex", "wallet",
-                 "wallet-card")
 LINK_TYPES = {"invoice-select", "invoice-card", "invoice-qw", "yandex"}
 PAYOUT_METHODS = ("card", "phone", "wallet", "yandex", "nickname")
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -82,23 +80,6 @@ _STATES = {
 }
 
 
-@dataclass(frozen=True)
-class PegasOptions:
-    deposit_type: str = "invoice-select"
-    ttl: timedelta = timedelta(minutes=15)
-    success_url: str = ""
-    status_channel: str = "auto"  # auto | on | off
-    terminal_id: str = ""
-    min_minor: int = 1000
-    max_minor: int = 10_000_000
-    poll_interval: float = 3.0
-    slow_interval: float = 20.0
-    receipt_probe_interval: float = 10.0
-    grace: float = 120.0
-    retries: int = 3
-    backoff: Backoff = RESEND_BACKOFF
-
-
 def mask(number: str) -> str:
     """What the journal keeps of a payout destination."""
     return number if len(number) <= 6 else f"{number[:4]}…{number[-4:]}"
@@ -112,26 +93,31 @@ class PegasProvider:
     capabilities = Capabilities(cancel=True, register_shows_qr=True, withdrawal=True)
     private_options = frozenset({"number"})  # a payout card number never reaches the journal
 
-    def __init__(self, *, client: PegasClient, options: PegasOptions | None = None) -> None:
+    def __init__(self, *, client: PegasClient, settings: PegasSettings | None = None,
+                 terminal_id: str = "", backoff: Backoff = RESEND_BACKOFF) -> None:
+        """``terminal_id`` goes into every order id (spec §5.1 ``order_id``)."""
         self.client = client
-        self._options = options or PegasOptions()
-        o = self._options
-        self.limits = Limits(min_minor=o.min_minor, max_minor=o.max_minor)
-        self.lifetime: timedelta | None = o.ttl
+        self._settings = s = settings or PegasSettings()
+        self._terminal_id = terminal_id
+        self._backoff = backoff
+        self._ttl = timedelta(minutes=s.ttl_minutes)
+        self.limits = Limits(min_minor=s.min_amount_minor, max_minor=s.max_amount_minor)
+        self.lifetime: timedelta | None = self._ttl
         # Spec §8.4: every 3 s while the QR is shown, then every 15-30 s.
-        self.poll_policy = PollPolicy(first_delay=o.poll_interval, interval=o.poll_interval,
-                                      slow_interval=o.slow_interval,
-                                      slow_after=o.ttl.total_seconds(), grace_after_expiry=o.grace)
-        self._status_available: bool | None = {"on": True, "off": False}.get(o.status_channel)
+        self.poll_policy = PollPolicy(first_delay=s.poll_interval_s, interval=s.poll_interval_s,
+                                      slow_interval=s.slow_poll_interval_s,
+                                      slow_after=self._ttl.total_seconds(),
+                                      grace_after_expiry=s.grace_s)
+        self._status_available: bool | None = {"on": True, "off": False}.get(s.status_channel)
 
     @property
     def deposit_type(self) -> str:
         """The deposit type a payment takes unless the cashier chooses another (§5.1)."""
-        return self._options.deposit_type
+        return self._settings.deposit_type
 
     def new_payment_key(self, payment_id: str) -> str:
         """The ``order_id``: ``<till>-<yyyymmdd>-<payment id>`` (spec §8.1)."""
-        till = _KEY_UNSAFE.sub("", self._options.terminal_id)[:24] or "pos"
+        till = _KEY_UNSAFE.sub("", self._terminal_id)[:24] or "pos"
         return f"{till}-{datetime.now(UTC):%Y%m%d}-{payment_id}"
 
     def new_operation_key(self, payment_id: str, kind: str) -> str:
@@ -140,7 +126,7 @@ class PegasProvider:
     async def prepare(self, options: Mapping[str, str]) -> Mapping[str, str]:
         if options.get("operation") == "withdrawal":
             return self._prepare_withdrawal(options)
-        kind = options.get("type") or self._options.deposit_type
+        kind = options.get("type") or self._settings.deposit_type
         if kind not in DEPOSIT_TYPES:
             raise InvalidInput(messages.BAD_TYPE.with_params(type=kind), code="type")
         prepared = {**options, "type": kind}
@@ -176,9 +162,9 @@ class PegasProvider:
             # it may never have left, so it is not "declined"; repeating it gives it back.
             raise NeedsPerson(messages.PAYOUT_NEEDS_DESTINATION, code="not_sent")
         last: OutcomeUnknown | None = None
-        for attempt in range(1 + self._options.retries):
+        for attempt in range(1 + self._settings.retries):
             if attempt:
-                await asyncio.sleep(wait_before_resend(self._options.backoff, attempt, last))
+                await asyncio.sleep(wait_before_resend(self._backoff, attempt, last))
             try:
                 answer = await self._send(request)
                 return self._created(request, answer)
@@ -206,12 +192,12 @@ class PegasProvider:
                 params["comment"] = o["comment"]
             return await self.client.withdrawal(params)
         params["type"] = o["type"]
-        params["ttl"] = str(max(int(self._options.ttl.total_seconds() // 60), 1))
+        params["ttl"] = str(max(int(self._ttl.total_seconds() // 60), 1))
         for name in ("phone", "qiwi_account"):
             if o.get(name):
                 params[name] = o[name]
-        if self._options.success_url and o["type"] == "invoice-qw":
-            params["success_url"] = self._options.success_url
+        if self._settings.success_url and o["type"] == "invoice-qw":
+            params["success_url"] = self._settings.success_url
         return await self.client.deposit(params)
 
     def _created(self, request: PaymentRequest, answer: DepositAnswer) -> RemotePayment:
@@ -227,7 +213,7 @@ class PegasProvider:
             state=RemoteState.PENDING, provider_ref=str(answer.id) if answer.id else None,
             raw_status="created", payer_url=answer.url, payer_text=payer_text,
             expires_at=None if _is_withdrawal(request)
-            else datetime.now(UTC) + self._options.ttl,
+            else datetime.now(UTC) + self._ttl,
             receipt_fields=fields)
 
     async def _existing(self, request: PaymentRequest) -> RemotePayment:
@@ -360,7 +346,7 @@ class PegasProvider:
         return self._status_available is not False
 
     def _status_gone(self) -> None:
-        if self._options.status_channel == "on":
+        if self._settings.status_channel == "on":
             return  # configured as present: keep asking, the 404 was about something else
         if self._status_available is not False:
             log.warning("Pegas-kassa has no status endpoint at %s; using the receipt probe",

@@ -4,8 +4,11 @@ QIWI link (``../shared/specs/pegas-kassa.md`` §5.1: ``type``, ``phone``)."""
 from __future__ import annotations
 
 from pos_app.i18n import tr
-from pos_app.providers.pegas.provider import DEPOSIT_TYPES, PegasProvider
+from pos_app.providers.pegas.provider import PegasProvider
+from pos_app.providers.pegas.settings import DEPOSIT_TYPES
 from pos_app.ui.qt import QComboBox, QLineEdit, QVBoxLayout
+from pos_app.ui.settings_box import C as C_SETTINGS
+from pos_app.ui.settings_box import ProviderBox, combo
 from pos_app.ui.widgets import ProviderInputs
 
 C = "Payment"
@@ -75,3 +78,15 @@ class DepositOptions(ProviderInputs):
         for i, kind in enumerate(DEPOSIT_TYPES):
             self.deposit_type.setItemText(i, deposit_label(kind))
         self.phone.setPlaceholderText(tr(C, "Payer's phone, +79991234567"))
+
+
+class PegasBox(ProviderBox):
+    """Pegas-kassa's box on the Settings screen."""
+
+    def add_options(self) -> None:
+        self.add_option("deposit_type", combo(DEPOSIT_TYPES))
+        self.add_option("status_channel", combo(("auto", "on", "off")))
+
+    def option_texts(self) -> dict[str, str]:
+        return {"deposit_type": tr(C_SETTINGS, "Deposit type"),
+                "status_channel": tr(C_SETTINGS, "Status endpoint")}

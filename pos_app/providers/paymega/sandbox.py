@@ -33,9 +33,9 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
-from pos_app.localserver import basic_auth_ok
+from pos_app.redact import basic_auth_ok
 from pos_app.sandbox.common import (
     JSONResponse,
     random_code,
@@ -174,6 +174,8 @@ class Delivery:
 
 class PaymegaSandbox:
     """In-memory Paymega account. Thread-safe for the server thread."""
+
+    name = "paymega"
 
     def __init__(self, *, login: str = "coma_training",
                  password: str = "sk_training_api",
@@ -518,6 +520,98 @@ class PaymegaSandbox:
                 delivery.due = self.now() + delay
                 self.deliveries.append(delivery)
 
+    # -- the training server --
+
+    def bind(self, base_url: str) -> None:
+        self.base_url = base_url
+
+    def credentials(self) -> dict[str, str]:
+        return {"base_url": self.base_url, "login": self.login, "password": self.password,
+                "public_key": self.public_key, "secret_key": self.secret_key,
+                "hpp_url": f"{self.base_url}/hpp/"}
+
+    def error_body(self, status: int) -> Any:
+        return {**INTERNAL_ERROR, "errors": [{**INTERNAL_ERROR["errors"][0],
+                                               "code": str(status)}]}
+
+    def control_routes(self) -> list[BaseRoute]:
+        """The training payer (``/payments/{id}/{outcome}``: pay, fail, expire), the
+        account's switches, its clock, and the callbacks it delivered."""
+        async def invoices(request: Request) -> Response:
+            with self._lock:
+                for invoice in self.invoices.values():
+                    self.advance(invoice)
+                return JSONResponse([
+                    {"id": i.id, "reference_id": i.reference_id, "status": i.status,
+                     "resolution": i.resolution, "amount": str(i.amount),
+                     "service": i.service.code, "refunded_amount": str(i.refunded_amount or 0),
+                     "payer_page": f"{self.base_url}/emulator/pay/{i.sid}"}
+                    for i in self.invoices.values()])
+
+        async def decide(request: Request) -> Response:
+            body, _ = await read_body(request)
+            body = body if isinstance(body, dict) else {}
+            outcome = request.path_params["outcome"]
+            with self._lock:
+                invoice = self.invoices.get(request.path_params["id"])
+                if invoice is None:
+                    return JSONResponse({"error": "no such invoice"}, status_code=404)
+                self.advance(invoice)
+                if invoice.status != "process_pending":
+                    return JSONResponse({"changed": False, "status": invoice.status})
+                if outcome == "pay":
+                    amount = Decimal(str(body["amount"])) if body.get("amount") else None
+                    self.pay(invoice, amount)
+                elif outcome == "fail":
+                    self.finish(invoice, "process_failed", str(body.get("resolution",
+                                                                        "declined")))
+                elif outcome == "expire":
+                    self.finish(invoice, self.expiry_status, "expired")
+                else:
+                    return JSONResponse({"error": "use pay, fail or expire"}, status_code=404)
+                status = invoice.status
+            self.ensure_worker()
+            return JSONResponse({"changed": True, "status": status})
+
+        async def behaviour(request: Request) -> Response:
+            body, _ = await read_body(request)
+            if isinstance(body, dict) and body.get("mode") in ("pay", "decline", "never"):
+                self.auto = {"mode": body["mode"], "delay_ms": int(body.get("delay_ms", 3000))}
+            elif request.method == "POST":
+                return JSONResponse({"error": "mode: pay, decline or never"}, status_code=400)
+            return JSONResponse(self.auto)
+
+        async def settings(request: Request) -> Response:
+            body, _ = await read_body(request)
+            allowed = {"expiry_status", "public_creation", "refunds_enabled", "refund_delay_s",
+                       "callback_url", "callback_mode", "time_scale", "test_delay_s"}
+            for key, value in (body if isinstance(body, dict) else {}).items():
+                if key not in allowed:
+                    return JSONResponse({"error": f"unknown setting {key}"}, status_code=400)
+                setattr(self, key, value)
+            return JSONResponse({key: getattr(self, key) for key in sorted(allowed)})
+
+        async def clock(request: Request) -> Response:
+            body, _ = await read_body(request)
+            body = body if isinstance(body, dict) else {}
+            if "now" in body:
+                self.clock_offset = float(body["now"]) - time.time()
+            self.clock_offset += float(body.get("advance_s", 0))
+            return JSONResponse({"now": self.now()})
+
+        async def callbacks(request: Request) -> Response:
+            return JSONResponse(self.delivered)
+
+        return [
+            Route("/invoices", invoices, methods=["GET"]),
+            Route("/invoices/{id}/{outcome:str}", decide, methods=["POST"]),
+            Route("/payments/{id}/{outcome:str}", decide, methods=["POST"]),
+            Route("/behaviour", behaviour, methods=["GET", "POST"]),
+            Route("/settings", settings, methods=["GET", "POST"]),
+            Route("/clock", clock, methods=["POST"]),
+            Route("/callbacks", callbacks, methods=["GET"]),
+        ]
+
     # -- HTTP --
 
     def app(self) -> Starlette:
@@ -544,7 +638,7 @@ class PaymegaSandbox:
         self.base_url = f"{request.url.scheme}://{request.url.netloc}{root}"
 
     def _authorized(self, request: Request) -> bool:
-        return basic_auth_ok(request, self.login, self.password)
+        return basic_auth_ok(request.headers, self.login, self.password)
 
     async def _private_invoices(self, request: Request) -> Response:
         self._base(request)

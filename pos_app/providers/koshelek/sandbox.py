@@ -29,14 +29,13 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import Route, Router
+from starlette.routing import BaseRoute, Route, Router
 
-from pos_app.localserver import basic_auth_ok
-from pos_app.redact import same_secret
+from pos_app.redact import basic_auth_ok, same_secret
 from pos_app.sandbox.common import JSONResponse, random_code, read_body, utc_millis
+from pos_app.sandbox.provider import TRAINING_STORE
 
 PREFIX = "/koshelek"
-TRAINING_STORE = "5b2e8c44-9a1f-4d0b-8f6e-1c3a7d9e2f10"
 MIN_AMOUNT = 400  # kopecks: TOTAL_AMOUNT_IS_TOO_SMALL below this (spec §3.2)
 MAX_AMOUNT = 9_999_999_999  # 10 digits
 STATUSES_FINAL = {"accepted", "rejected", "canceled", "refunded"}
@@ -130,6 +129,9 @@ class Unprocessable(Exception):
 
 class KoshelekSandbox:
     """In-memory Koshelek Pay. Thread-safe: the server may run it on another thread."""
+
+    name = "koshelek"
+    base_url = f"http://sandbox{PREFIX}"
 
     def __init__(self, *, login: str = "pos-training",
                  password: str = "training-password",
@@ -522,7 +524,78 @@ class KoshelekSandbox:
 
     # -- HTTP -----------------------------------------------------------------------------
 
-    def routes(self) -> Router:
+    def bind(self, base_url: str) -> None:
+        self.base_url = base_url
+
+    def credentials(self) -> dict[str, str]:
+        return {"base_url": self.base_url, "login": self.login, "password": self.password}
+
+    def error_body(self, status: int) -> Any:
+        return None
+
+    def control_routes(self) -> list[BaseRoute]:
+        """The training customer's app (``/sessions``, ``/verify``), the TOTP module
+        (``/token``), and a trainer's switches."""
+        async def session(request: Request) -> Response:
+            body, _ = await read_body(request)
+            body = body if isinstance(body, dict) else {}
+            try:
+                behaviour = Behaviour(**body["behaviour"]) if body.get("behaviour") else None
+            except (TypeError, ValueError) as exc:
+                return JSONResponse({"error": str(exc)}, status_code=400)
+            return JSONResponse(self.new_session(
+                registered=bool(body.get("register", True)),
+                pay_available=bool(body.get("pay_available", True)), behaviour=behaviour))
+
+        async def verify(request: Request) -> Response:
+            body, _ = await read_body(request)
+            barcode = body.get("barcode", "") if isinstance(body, dict) else ""
+            return JSONResponse(self.verify(str(barcode)))
+
+        async def token(request: Request) -> Response:
+            return JSONResponse({"token": self.token()})
+
+        async def behaviour(request: Request) -> Response:
+            body, _ = await read_body(request)
+            if request.method == "POST":
+                try:
+                    self.behaviour = Behaviour(**(body if isinstance(body, dict) else {}))
+                except (TypeError, ValueError) as exc:
+                    return JSONResponse({"error": str(exc)}, status_code=400)
+            return JSONResponse(vars(self.behaviour))
+
+        async def transactions(request: Request) -> Response:
+            return JSONResponse(self.snapshot())
+
+        async def force(request: Request) -> Response:
+            body, _ = await read_body(request)
+            error_code = body.get("errorCode") if isinstance(body, dict) else None
+            if request.path_params["outcome"] not in ("approve", "decline"):
+                return JSONResponse({"error": "use approve or decline"}, status_code=404)
+            try:
+                changed = self.force(request.path_params["id"], request.path_params["outcome"],
+                                     error_code)
+            except KeyError:
+                return JSONResponse({"error": "no such transaction"}, status_code=404)
+            return JSONResponse({"changed": changed})
+
+        async def stores(request: Request) -> Response:
+            body, _ = await read_body(request)
+            if isinstance(body, dict) and body.get("storeId"):
+                self.stores.add(str(body["storeId"]))
+            return JSONResponse(sorted(self.stores))
+
+        return [
+            Route("/sessions", session, methods=["POST"]),
+            Route("/verify", verify, methods=["POST"]),
+            Route("/token", token, methods=["GET"]),
+            Route("/behaviour", behaviour, methods=["GET", "POST"]),
+            Route("/transactions", transactions, methods=["GET"]),
+            Route("/transactions/{id}/{outcome:str}", force, methods=["POST"]),
+            Route("/stores", stores, methods=["GET", "POST"]),
+        ]
+
+    def app(self) -> Router:
         api = "/api/v1/merchant"
         # Handlers are looked up by name on each request, so a test can wrap one.
         endpoints = {
@@ -542,7 +615,7 @@ class KoshelekSandbox:
 
     def _endpoint(self, path: str, handler_name: str, needs_token: bool) -> Any:
         async def endpoint(request: Request) -> Response:
-            if not basic_auth_ok(request, self.login, self.password):
+            if not basic_auth_ok(request.headers, self.login, self.password):
                 return JSONResponse(
                     {"code": "UNAUTHORIZED", "details": "Неверный логин или пароль"},
                     status_code=401, headers={"WWW-Authenticate": "Basic"})
@@ -567,7 +640,7 @@ class KoshelekSandbox:
         return endpoint
 
     async def _get_availability(self, request: Request) -> Response:
-        if not basic_auth_ok(request, self.login, self.password):
+        if not basic_auth_ok(request.headers, self.login, self.password):
             return JSONResponse({"code": "UNAUTHORIZED"}, status_code=401)
         availability_id = request.path_params["availability_id"]
         with self._lock:

@@ -4,7 +4,7 @@ Real deployments configure ``providers.koshelek.totp_command`` to run a bridge
 around Koshelek's private library.  To run live mode against ``pos-app sandbox``,
 configure instead::
 
-    totp_command = ["python", "-m", "pos_app.sandbox.totp_bridge", "--sandbox", "http://127.0.0.1:PORT"]
+    totp_command = ["python", "-m", "pos_app.providers.koshelek.totp_bridge", "--sandbox", "http://127.0.0.1:PORT"]
 
 It speaks the same protocol: ``token`` prints a token, ``verify BARCODE`` prints
 the ``barcodeVerify`` result as JSON.

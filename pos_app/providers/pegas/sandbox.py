@@ -27,10 +27,10 @@ import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from pos_app.redact import same_secret
-from pos_app.sandbox.common import JSONResponse, random_code, read_form
+from pos_app.sandbox.common import JSONResponse, random_code, read_body, read_form
 from pos_app.sandbox.files import jpeg_receipt, pdf_receipt
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,10 @@ class Transaction:
 
 
 class PegasSandbox:
+    """In-memory Pegas-kassa site. Thread-safe for the server thread."""
+
+    name = "pegas"
+
     def __init__(self, *, token: str = "pegas-training-token") -> None:
         self.token = token
         self.transactions: dict[int, Transaction] = {}
@@ -339,6 +343,74 @@ class PegasSandbox:
                     if code != 200 and attempt <= len(CALLBACK_RETRIES):
                         delay = CALLBACK_RETRIES[attempt - 1] * 60 / self.time_scale
                         self._pending.append((time.time() + delay, attempt + 1, body, txn_id))
+
+    # -- the training server --
+
+    def bind(self, base_url: str) -> None:
+        self.base_url = base_url
+
+    def credentials(self) -> dict[str, str]:
+        return {"base_url": f"{self.base_url}/api/v1", "token": self.token}
+
+    def error_body(self, status: int) -> Any:
+        return {"errors": [{"code": "internal_error", "message": "Internal error"}]}
+
+    def control_routes(self) -> list[BaseRoute]:
+        """The training payer (``/payments/{id}/{outcome}``: pay, fail, expire) and the
+        site's switches (balance, commission, the assumed endpoints)."""
+        async def transactions(request: Request) -> Response:
+            with self._lock:
+                for txn in self.transactions.values():
+                    self.advance(txn)
+                return JSONResponse([{**txn.public(), "url": txn.url, "wallet": txn.wallet,
+                                      "card": txn.card} for txn in self.transactions.values()])
+
+        async def decide(request: Request) -> Response:
+            outcome = request.path_params["outcome"]
+            with self._lock:
+                txn = self.transactions.get(request.path_params["id"])
+                if txn is None:
+                    return JSONResponse({"error": "no such transaction"}, status_code=404)
+                if outcome == "pay":
+                    changed = self.pay(txn)
+                elif outcome in ("fail", "expire"):
+                    changed = self.fail(txn, expire=outcome == "expire")
+                else:
+                    return JSONResponse({"error": "use pay, fail or expire"}, status_code=404)
+                status = txn.status
+            self.ensure_worker()
+            return JSONResponse({"changed": changed, "status": status})
+
+        async def behaviour(request: Request) -> Response:
+            body, _ = await read_body(request)
+            if isinstance(body, dict) and body.get("mode") in ("pay", "decline", "never"):
+                self.auto = {"mode": body["mode"], "delay_ms": int(body.get("delay_ms", 3000))}
+            elif request.method == "POST":
+                return JSONResponse({"error": "mode: pay, decline or never"}, status_code=400)
+            return JSONResponse(self.auto)
+
+        async def settings(request: Request) -> Response:
+            body, _ = await read_body(request)
+            allowed = {"assumed_endpoints", "receipt_delay_s", "provider_error_types",
+                       "withdrawal_delay_s", "callback_url", "time_scale", "default_ttl_minutes"}
+            for key, value in (body if isinstance(body, dict) else {}).items():
+                if key in ("balance", "commission_rate"):
+                    setattr(self, key, Decimal(str(value)))
+                elif key in allowed:
+                    setattr(self, key, value)
+                else:
+                    return JSONResponse({"error": f"unknown setting {key}"}, status_code=400)
+            return JSONResponse({**{key: getattr(self, key) for key in sorted(allowed)},
+                                 "balance": str(self.balance),
+                                 "commission_rate": str(self.commission_rate)})
+
+        return [
+            Route("/transactions", transactions, methods=["GET"]),
+            Route("/transactions/{id:int}/{outcome:str}", decide, methods=["POST"]),
+            Route("/payments/{id:int}/{outcome:str}", decide, methods=["POST"]),
+            Route("/behaviour", behaviour, methods=["GET", "POST"]),
+            Route("/settings", settings, methods=["GET", "POST"]),
+        ]
 
     # -- HTTP --
 

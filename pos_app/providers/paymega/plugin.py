@@ -1,0 +1,77 @@
+"""Paymega in the registry (see :mod:`pos_app.providers.registry`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from pos_app.i18n import Message
+from pos_app.providers.paymega import callbacks
+from pos_app.providers.paymega.settings import PaymegaSettings, read_settings
+from pos_app.providers.registry import BuildContext, CallbackCheck, ProviderPlugin, Secret
+from pos_app.providers.settings import Section
+
+if TYPE_CHECKING:
+    from pos_app.providers.base import Provider
+    from pos_app.providers.paymega.sandbox import PaymegaSandbox
+    from pos_app.ui.settings_box import ProviderBox
+
+
+class PaymegaPlugin:
+    name = "paymega"
+    title = "Paymega"
+    settings_type = PaymegaSettings
+    # secret_key signs the callbacks (spec §10); login/password: the private API (spec §4).
+    secrets: tuple[str, ...] = ("login", "password", "secret_key")
+    listener_secrets: tuple[str, ...] = ()
+
+    def read_settings(self, section: Section, currency: str) -> PaymegaSettings:
+        return read_settings(section, currency)
+
+    def needed_secrets(self, settings: PaymegaSettings) -> tuple[str, ...]:
+        return ("login", "password") if settings.api == "private" else ()
+
+    def live_problems(self, settings: PaymegaSettings) -> list[Message]:
+        return []
+
+    def build(self, settings: PaymegaSettings, context: BuildContext) -> Provider:
+        from pos_app.providers.http import build_client
+        from pos_app.providers.paymega.client import PaymegaClient
+        from pos_app.providers.paymega.provider import PaymegaProvider
+
+        login, password = context.secret("login"), context.secret("password")
+        http = build_client(base_url=settings.base_url, settings=settings.http,
+                            live=context.live, what="providers.paymega.base_url",
+                            auth=(login, password) if login and password else None,
+                            transport=context.transport)
+        client = PaymegaClient(http=http, public_key=settings.public_key,
+                               has_credentials=bool(login and password))
+        return PaymegaProvider(client=client, settings=settings,
+                               terminal_id=context.terminal_id, currency=context.currency)
+
+    def for_training(self, settings: PaymegaSettings,
+                     credentials: Mapping[str, str]) -> PaymegaSettings:
+        return replace(settings, enabled=True, base_url=credentials["base_url"], api="private",
+                       hpp=True, hpp_url=credentials["hpp_url"],
+                       public_key=credentials["public_key"], test_mode=True)
+
+    def callback(self, secret: Secret) -> CallbackCheck:
+        key = secret("secret_key") or ""
+        return CallbackCheck(
+            authentic=lambda headers, body: callbacks.verify(key, body,
+                                                             headers.get("x-signature")),
+            reference=callbacks.invoice_id)
+
+    def sandbox(self) -> PaymegaSandbox:
+        from pos_app.providers.paymega.sandbox import PaymegaSandbox
+
+        return PaymegaSandbox()
+
+    def settings_box(self) -> type[ProviderBox]:
+        from pos_app.providers.paymega.widgets import PaymegaBox
+
+        return PaymegaBox
+
+
+PLUGIN: ProviderPlugin[PaymegaSettings] = PaymegaPlugin()
