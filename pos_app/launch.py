@@ -20,6 +20,7 @@ from pos_app import __version__
 from pos_app.core.logs import setup_logging
 from pos_app.core.paths import log_dir
 from pos_app.core.states import PaymentState
+from pos_app.providers.registry import names, plugins
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -71,9 +72,11 @@ def _common() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
+    providers = names()
     parser = argparse.ArgumentParser(
         prog="pos-app", parents=[common],
-        description="Cashier application for Koshelek Pay, Paymega and Pegas-kassa payments.",
+        description="Cashier application for "
+                    + ", ".join(each.title for each in plugins()) + " payments.",
         epilog="Exit codes: 0 done, 1 declined/cancelled/expired, 2 usage or configuration "
                "error, 3 outcome unknown, 4 provider or network error.")
     parser.add_argument("--version", action="version", version=f"pos-app {__version__}")
@@ -89,15 +92,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     pay = sub.add_parser("pay", parents=[common], help="take a payment and wait for its outcome")
-    pay.add_argument("--provider", required=True, help="koshelek, paymega or pegas")
+    pay.add_argument("--provider", required=True, help="one of: " + ", ".join(providers))
     pay.add_argument("--amount", required=True, help="e.g. 123.45")
     pay.add_argument("--currency", help="must be the terminal's currency ([terminal] "
                                         "currency; it is the default)")
-    pay.add_argument("--barcode", help="the customer's Koshelek code (scanned)")
-    pay.add_argument("--service", help="Paymega service code (default from the configuration)")
-    pay.add_argument("--type", help="Pegas-kassa deposit type: invoice-select, invoice-card, "
-                                    "invoice-qw, yandex, wallet, wallet-card")
-    pay.add_argument("--phone", help="the payer's phone (Pegas-kassa invoice-qw)")
+    pay.add_argument("--barcode", help="the customer's code, scanned (providers where the "
+                                       "register scans the customer's app)")
+    for each in plugins():
+        for option in each.pay_options:
+            pay.add_argument(option.flag, dest=f"option_{option.key}",
+                             help=f"{each.title}: {option.help}")
     pay.add_argument("--reference", metavar="REF",
                      help="your own order reference (up to 64 characters): a repeated pay with "
                           "the same reference is not charged again; it reports the payment "
@@ -163,19 +167,20 @@ def build_parser() -> argparse.ArgumentParser:
     history = sub.add_parser("history", parents=[common], help="list recent payments")
     history.add_argument("--limit", type=_count(1, 10_000), default=20)
     history.add_argument("--provider", action="append", type=str.lower,
-                         choices=("koshelek", "paymega", "pegas"))  # a typo found nothing
+                         choices=providers)  # a typo found nothing
     history.add_argument("--state", action="append", type=str.lower,
                          choices=[state.value.lower() for state in PaymentState])
     history.add_argument("--search", help="id, transaction id, sale number or amount")
     history.set_defaults(run="cmd_history")
 
     balance = sub.add_parser("balance", parents=[common], help="the provider's site balance")
-    balance.add_argument("--provider", default="pegas")
+    balance.add_argument("--provider", help="default: the one enabled provider that reports "
+                                            "a balance")
     balance.set_defaults(run="cmd_balance")
 
     withdraw = sub.add_parser("withdraw", parents=[common],
-                              help="pay money out to a customer (Pegas-kassa)")
-    withdraw.add_argument("--provider", default="pegas")
+                              help="pay money out to a customer")
+    withdraw.add_argument("--provider", help="default: the one enabled provider that pays out")
     withdraw.add_argument("--amount", required=True)
     withdraw.add_argument("--method", required=True,
                           choices=("card", "phone", "wallet", "yandex", "nickname"))

@@ -48,7 +48,7 @@ def test_demo_payment(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["payment_id"]
     assert data["provider_transaction_id"]
     assert data["training"] is True
-    assert "Training customer's Koshelek code: KP" in err
+    assert "Training customer's Koshelek Pay code: KP" in err
     code, history, _ = run(capsys, "history", "--demo", "--json")
     assert history["payment_id"] == data["payment_id"]
 

@@ -24,6 +24,7 @@ from pos_app.i18n import UserError, msg
 
 if TYPE_CHECKING:
     from pos_app.app import Runtime
+    from pos_app.providers.base import Provider
 
 
 REFERENCE_MAX = 64
@@ -189,7 +190,9 @@ async def training_payer(runtime: Runtime, provider: str, behaviour: str | None)
         response.raise_for_status()
 
 
-async def training_barcode(runtime: Runtime, behaviour: str | None) -> str:
+async def training_barcode(runtime: Runtime, provider: Provider, behaviour: str | None) -> str:
+    """A code from the training customer's app (``behaviour``: how they answer; None: as the
+    sandbox is set)."""
     import httpx
 
     body: dict[str, Any] = {}
@@ -197,11 +200,24 @@ async def training_barcode(runtime: Runtime, behaviour: str | None) -> str:
         body["behaviour"] = {"mode": behaviour}
     assert runtime.sandbox_url is not None, "training mode always has a sandbox"
     async with httpx.AsyncClient(base_url=runtime.sandbox_url, timeout=10) as client:
-        response = await client.post("/_sandbox/koshelek/sessions", json=body)
+        response = await client.post(f"/_sandbox/{provider.id}/sessions", json=body)
         response.raise_for_status()
         barcode = str(response.json()["barcode"])
-    say(f"Training customer's Koshelek code: {barcode}")
+    say(f"Training customer's {provider.display_name} code: {barcode}")
     return barcode
+
+
+def chosen_provider(runtime: Runtime, name: str | None, can: Callable[[Provider], bool],
+                    what: str, as_json: bool) -> str:
+    """``--provider``, or else the one enabled provider that ``can`` (exit 2 when none or
+    several do: ``what`` says what they would have to do)."""
+    if name:
+        return name
+    able = [each for each, provider in runtime.service.providers.items() if can(provider)]
+    if len(able) != 1:
+        fail(EXIT_USAGE, f"--provider is needed: {len(able)} enabled providers {what}"
+             + (f" ({', '.join(able)})" if able else ""), as_json)
+    return able[0]
 
 
 def parse_reference(text: str | None, as_json: bool) -> str:

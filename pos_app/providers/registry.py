@@ -66,6 +66,16 @@ class CallbackCheck:
     refusal_headers: Mapping[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class PayOption:
+    """One of a provider's own options of ``pos-app pay`` (``--flag VALUE``), passed to its
+    adapter as ``options[key]``.  Flags are unique across providers."""
+
+    flag: str
+    key: str
+    help: str
+
+
 class ProviderPlugin(Protocol[S]):
     """One provider's folder, as the rest of the app sees it."""
 
@@ -74,6 +84,7 @@ class ProviderPlugin(Protocol[S]):
     settings_type: type[S]
     secrets: tuple[str, ...]  # keyring names ("login", "token"…) the adapter may use
     listener_secrets: tuple[str, ...]  # only for the optional callback listener
+    pay_options: tuple[PayOption, ...]  # its own options of ``pos-app pay``
 
     def read_settings(self, section: Section, currency: str) -> S:
         """Its ``[providers.<name>]`` table; problems are recorded in ``section``."""

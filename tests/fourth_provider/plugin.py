@@ -32,7 +32,13 @@ from pos_app.providers.base import (
 )
 from pos_app.providers.errors import NotFound, OutcomeUnknown
 from pos_app.providers.http import build_client
-from pos_app.providers.registry import BuildContext, CallbackCheck, ProviderPlugin, Secret
+from pos_app.providers.registry import (
+    BuildContext,
+    CallbackCheck,
+    PayOption,
+    ProviderPlugin,
+    Secret,
+)
 from pos_app.providers.settings import ProviderSettings, Section, read_common
 from pos_app.redact import same_secret
 from pos_app.ui.qt import QSpinBox
@@ -203,6 +209,7 @@ class FourthPlugin:
     settings_type = FourthSettings
     secrets: tuple[str, ...] = ("api_key",)
     listener_secrets: tuple[str, ...] = ()
+    pay_options: tuple[PayOption, ...] = ()
 
     def read_settings(self, section: Section, currency: str) -> FourthSettings:
         return read_settings(section, currency)

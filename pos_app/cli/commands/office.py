@@ -11,7 +11,14 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from pos_app.cli.common import Interrupts, not_written, output_path, provider_names, with_runtime
+from pos_app.cli.common import (
+    Interrupts,
+    chosen_provider,
+    not_written,
+    output_path,
+    provider_names,
+    with_runtime,
+)
 from pos_app.cli.output import (
     EXIT_NOT_PAID,
     EXIT_OK,
@@ -193,12 +200,16 @@ async def cmd_history(args: argparse.Namespace) -> int:
 async def cmd_balance(args: argparse.Namespace) -> int:
     args.needs_lock = False
 
+    from pos_app.providers.base import BalanceSource
+
     async def body(runtime: Runtime) -> int:
-        balance = await runtime.service.balance(args.provider)
+        name = chosen_provider(runtime, args.provider, lambda p: isinstance(p, BalanceSource),
+                               "report a balance", args.json)
+        balance = await runtime.service.balance(name)
         if args.json:
-            print(json.dumps({"provider": args.provider, "balance": balance.plain(),
+            print(json.dumps({"provider": name, "balance": balance.plain(),
                               "balance_minor": balance.minor, "currency": balance.currency}))
         else:
-            print(f"{runtime.service.provider(args.provider).display_name}: {balance}")
+            print(f"{runtime.service.provider(name).display_name}: {balance}")
         return EXIT_OK
     return await with_runtime(args, body, recover=False)

@@ -13,6 +13,7 @@ from pos_app.cli.common import (
     CommandProgress,
     Interrupts,
     amount_text,
+    chosen_provider,
     find_payment,
     noun_of,
     output_path,
@@ -44,6 +45,7 @@ from pos_app.core.payments import Operation, Payment
 from pos_app.core.payments.service import PaidThere, PaymentService, payout_sale
 from pos_app.core.sale import Sale
 from pos_app.core.states import OperationState, PaymentState
+from pos_app.providers.registry import plugin
 
 if TYPE_CHECKING:
     from pos_app.app import Runtime
@@ -69,21 +71,19 @@ async def cmd_pay(args: argparse.Namespace) -> int:
         if provider.capabilities.customer_barcode:
             barcode = args.barcode
             if not barcode and runtime.training:
-                barcode = await training_barcode(runtime, args.customer)
+                barcode = await training_barcode(runtime, provider, args.customer)
             if not barcode and sys.stdin.isatty():
-                say("Scan the customer's Koshelek code and press Enter:")
+                say(f"Scan the customer's {provider.display_name} code and press Enter:")
                 barcode = await asyncio.to_thread(sys.stdin.readline)
             if not barcode:
-                fail(EXIT_USAGE, "--barcode is required for Koshelek Pay", args.json)
+                fail(EXIT_USAGE, f"--barcode is required for {provider.display_name}",
+                     args.json)
             options["barcode"] = barcode.strip()
         elif provider.capabilities.register_shows_qr and runtime.training:
             await training_payer(runtime, args.provider, args.customer)
-        if args.service:
-            options["service"] = args.service
-        if args.type:
-            options["type"] = args.type
-        if args.phone:
-            options["phone"] = args.phone
+        for option in plugin(args.provider).pay_options:
+            if value := getattr(args, f"option_{option.key}"):
+                options[option.key] = value
         await shift_for_payment(runtime, args.cashier)
         payment = await service.start_payment(sale, args.provider, options)
         say(f"Payment {payment.id} started ({provider.display_name}, {amount}).")
@@ -215,7 +215,9 @@ async def cmd_withdraw(args: argparse.Namespace) -> int:
             if standing is not None:
                 progress.adopt(standing.id)
                 return await _payout_outcome(service, standing, args, reference)
-        payout = await service.withdraw(args.provider, amount, method=args.method,
+        name = chosen_provider(runtime, args.provider, lambda p: p.capabilities.withdrawal,
+                               "pay out", args.json)
+        payout = await service.withdraw(name, amount, method=args.method,
                                         number=args.number, comment=args.comment or "",
                                         sale=sale)
         return await _payout_outcome(service, payout, args, reference)

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING
 
 from pos_app.i18n import Message, msg
 from pos_app.providers.koshelek.settings import KoshelekSettings, read_settings
-from pos_app.providers.registry import BuildContext, CallbackCheck, ProviderPlugin, Secret
+from pos_app.providers.registry import (
+    BuildContext,
+    CallbackCheck,
+    PayOption,
+    ProviderPlugin,
+    Secret,
+)
 from pos_app.providers.settings import Section
 from pos_app.redact import basic_auth_ok
 
@@ -25,6 +31,7 @@ class KoshelekPlugin:
     secrets: tuple[str, ...] = ("login", "password")
     # The partnerLogin/partnerPassword the merchant gave Koshelek for its postback (spec §7).
     listener_secrets: tuple[str, ...] = ("postback_login", "postback_password")
+    pay_options: tuple[PayOption, ...] = ()
 
     def read_settings(self, section: Section, currency: str) -> KoshelekSettings:
         return read_settings(section, currency)

@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING
 from pos_app.i18n import Message
 from pos_app.providers.paymega import callbacks
 from pos_app.providers.paymega.settings import PaymegaSettings, read_settings
-from pos_app.providers.registry import BuildContext, CallbackCheck, ProviderPlugin, Secret
+from pos_app.providers.registry import (
+    BuildContext,
+    CallbackCheck,
+    PayOption,
+    ProviderPlugin,
+    Secret,
+)
 from pos_app.providers.settings import Section
 
 if TYPE_CHECKING:
@@ -25,6 +31,8 @@ class PaymegaPlugin:
     # secret_key signs the callbacks (spec §10); login/password: the private API (spec §4).
     secrets: tuple[str, ...] = ("login", "password", "secret_key")
     listener_secrets: tuple[str, ...] = ()
+    pay_options: tuple[PayOption, ...] = (PayOption("--service", "service",
+                             "service code (default from the configuration)"),)
 
     def read_settings(self, section: Section, currency: str) -> PaymegaSettings:
         return read_settings(section, currency)

@@ -9,8 +9,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from pos_app.i18n import Message
-from pos_app.providers.pegas.settings import PegasSettings, read_settings
-from pos_app.providers.registry import BuildContext, CallbackCheck, ProviderPlugin, Secret
+from pos_app.providers.pegas.settings import DEPOSIT_TYPES, PegasSettings, read_settings
+from pos_app.providers.registry import (
+    BuildContext,
+    CallbackCheck,
+    PayOption,
+    ProviderPlugin,
+    Secret,
+)
 from pos_app.providers.settings import Section
 from pos_app.redact import same_secret
 
@@ -27,6 +33,9 @@ class PegasPlugin:
     # The site token: every request (spec §2), and the key of its callbacks.
     secrets: tuple[str, ...] = ("token",)
     listener_secrets: tuple[str, ...] = ()
+    pay_options: tuple[PayOption, ...] = (
+        PayOption("--type", "type", "deposit type: " + ", ".join(DEPOSIT_TYPES)),
+        PayOption("--phone", "phone", "the payer's phone (deposit type invoice-qw)"))
 
     def read_settings(self, section: Section, currency: str) -> PegasSettings:
         return read_settings(section, currency)
