@@ -1,4 +1,5 @@
-"""The cashier's window: the screens, the flows between them, and kiosk behaviour."""
+"""The cashier's window, a shell: top bar, navigation between the screens, kiosk, language.
+The checkout flow itself is :mod:`pos_app.ui.checkout`."""
 
 from __future__ import annotations
 
@@ -10,13 +11,12 @@ from typing import TYPE_CHECKING, TypeVar
 
 from pos_app.core.catalog import Catalog, load_catalog
 from pos_app.core.config import TerminalConfig
-from pos_app.core.sale import Sale, lines_left
 from pos_app.core.states import (
     PaymentState,
     describe_state,
-    settled,
 )
-from pos_app.i18n import UserError, tr
+from pos_app.i18n import tr
+from pos_app.ui.checkout import Checkout
 from pos_app.ui.payment import AlertBar, ChooseScreen, PaymentScreen, ResultScreen
 from pos_app.ui.qt import (
     QApplication,
@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
     payment_screen: PaymentScreen
     result: ResultScreen
     shifts: Shifts
+    checkout: Checkout
 
     def __init__(self, config: TerminalConfig, *, training: bool, translations: Translations,
                  kiosk: bool) -> None:
@@ -102,12 +103,7 @@ class MainWindow(QMainWindow):
         self.running = False  # attached, and the payments of the last session are followed
         self._unlocked = False
         self._leaving = False  # the cashier agreed to close (or nothing was in progress)
-        self._result_waiting = False  # the sale's payment ended while another screen showed
         self._painted = False
-        self.sale: Sale | None = None
-        self.provider_name = ""
-        self.options: dict[str, str] = {}
-        self.payment_id: str | None = None
         self._receipt_return: Screen | None = None
         self.catalog = self._load_catalog(config)
         self.taps = DoubleTapGuard(self)
@@ -177,7 +173,7 @@ class MainWindow(QMainWindow):
         if self.config.ui.customer_display:
             self.customer = CustomerDisplay(training=runtime.training)
             self.customer.place()
-        self._connect()
+        self.checkout = Checkout(self)
         self.attached = True
         for button in self._waiting_buttons():
             button.setEnabled(True)
@@ -234,30 +230,6 @@ class MainWindow(QMainWindow):
             bar.addWidget(button)
         for button in self._waiting_buttons():
             button.setEnabled(False)
-
-    def _connect(self) -> None:
-        self.sale_screen.checkout.connect(self._checkout)
-        self.sale_screen.cleared.connect(self._sale_cleared)
-        self.sale_screen.open_payment = self._open_payment_warning
-        self.choose.chosen.connect(self._chosen)
-        self.choose.back.connect(lambda: self.go(self.sale_screen))
-        p = self.payment_screen
-        p.scanned.connect(self._scanned)
-        p.cancel.connect(lambda pid: spawn(self.service.cancel(pid, wait=False), parent=self))
-        p.back.connect(lambda: self.go(self.choose))
-        p.training_customer.connect(lambda: spawn(self._training_customer(), parent=self,
-                                                  busy=p.customer))
-        p.training_decision.connect(lambda pid, outcome: spawn(
-            self._training_decide(pid, outcome), parent=self))
-        r = self.result
-        # The receipt of a paid sale is its last step: Done starts the next sale.
-        r.receipt.connect(lambda pid: self.open_receipt(pid, back_to=self.sale_screen))
-        r.new_sale.connect(self._new_or_back)
-        r.next_sale_key.connect(self._next_sale_typed)
-        r.retry.connect(lambda: self._chosen(self.provider_name, self.options))
-        r.other_way.connect(lambda: self.go(self.choose))
-        r.check_again.connect(lambda pid: spawn(self._check_again(pid), parent=self,
-                                                busy=self.result.check_button))
 
     def _connect_top_bar(self) -> None:
         self.shift_button.clicked.connect(self._show_shift_screen)
@@ -418,23 +390,17 @@ class MainWindow(QMainWindow):
 
     def go(self, screen: Screen) -> None:
         if screen is self.sale_screen and self.attached:
-            if self._result_waiting:
+            if self.checkout.result_waiting:
                 screen = self.result  # what happened to the sale's payment meanwhile, first
-            elif self._payment_waiting():
+            elif self.checkout.payment_waiting():
                 # Back from the top bar's screens to the payment, not to a basket that could
                 # be changed (or paid again) while the customer pays the old one.
                 screen = self.payment_screen
         if self.attached and screen is self.result:
-            self._result_waiting = False
+            self.checkout.result_waiting = False
         if screen is not self.stack.currentWidget():
             self.taps.screen_changed()
         self.stack.setCurrentWidget(screen)
-
-    def _payment_waiting(self) -> bool:
-        """The sale's payment is being taken (the payment screen follows it, not settled)."""
-        shown = self.payment_screen.payment
-        return (self.payment_id is not None and shown is not None
-                and shown.id == self.payment_id and not settled(shown))
 
     def _load_catalog(self, config: TerminalConfig) -> Catalog:
         if not config.ui.catalog_file:
@@ -443,89 +409,18 @@ class MainWindow(QMainWindow):
 
     # -- a sale and its payment --
 
-    def _checkout(self, sale: Sale) -> None:
-        spawn(self._checkout_in_shift(sale), parent=self)
-
-    async def _checkout_in_shift(self, sale: Sale) -> None:
-        """Every sale belongs to a shift: without an open one, the cashier opens it first.
-        The same basket paid again (after a decline, or "Back to the sale") is the same sale."""
-        previous = self.sale
-        if previous is not None and previous.id and previous.lines == sale.lines:
-            sale = previous  # the same basket again: another attempt for the same sale
-            try:  # not while the last attempt may still be paid
-                await self.service.check_new_attempt(sale)
-            except UserError as exc:
-                show_error(self, exc.message.render())
-                return
-        elif previous is not None and (warning := await self._open_payment_warning()):
-            # Another basket while the last sale's payment may still be paid.
-            if not await confirm(self, tr(C, "{warning}\n\nTake a payment for the new sale "
-                                             "anyway?", warning=warning)):
-                return
-            self.payment_id = None
-            await self.service.leave_sale(previous)
-        # Asked every time: the shift may have been closed from the command line meanwhile.
+    async def shift_for_sale(self) -> bool:
+        """Every sale belongs to a shift: without an open one, the cashier opens it first
+        (False: they did not).  Asked every time: the shift may have been closed from the
+        command line meanwhile."""
         self._shift_changed(await self.shifts.current())
         if self.open_shift is None:
-            opened = await self.shift_screen.open_shift(
-                reason=tr(C, "Open a shift before the first sale."))
-            if opened is None:
-                return  # the basket stays as it is
-        elif self.open_shift.runs_long() and self._warned_long != self.open_shift.id:
+            return await self.shift_screen.open_shift(
+                reason=tr(C, "Open a shift before the first sale.")) is not None
+        if self.open_shift.runs_long() and self._warned_long != self.open_shift.id:
             self._warned_long = self.open_shift.id  # once per shift, not at every sale
             show_error(self, self._long_shift_warning(self.open_shift))
-        self.sale = sale
-        self.choose.set_amount(sale.total)
-        if self.customer is not None:
-            self.customer.total(sale.total)
-        self.go(self.choose)
-
-    def _chosen(self, name: str, options: dict[str, str]) -> None:
-        assert self.sale is not None
-        self.provider_name, self.options = name, dict(options)
-        # From now on the screen follows the new payment only: a late update of the previous
-        # attempt (declined, then polled again) must not pull the cashier to its result.
-        self.payment_id = None
-        provider = self.service.provider(name)
-        self.payment_screen.set_provider(provider)
-        self.go(self.payment_screen)
-        if provider.capabilities.customer_barcode:
-            self.payment_screen.ask_for_code(provider.display_name, self.sale.total)
-            return
-        self.payment_screen.starting(provider.display_name, self.sale.total)
-        spawn(self._start(self.options), parent=self)
-
-    def _scanned(self, code: str) -> None:
-        self.payment_screen.code.setEnabled(False)
-        spawn(self._start({**self.options, "barcode": code}), parent=self)
-
-    async def _start(self, options: dict[str, str]) -> None:
-        assert self.sale is not None
-        try:
-            payment = await self.service.start_payment(self.sale, self.provider_name, options)
-        except UserError as exc:
-            self._not_started(exc.message.render())
-            return
-        except Exception:
-            # Nothing was sent: the payment service sends from its own task, after this.
-            log.exception("a payment could not be started")
-            self._not_started(tr(C, "The payment could not be started because of an error in "
-                                    "the app. Nothing was sent to the provider. Try again, or "
-                                    "take another way to pay."))
-            return
-        self.payment_id = payment.id
-        if not self.sale.id:
-            self.sale = await self.service.journal.get_sale(payment.sale_id) or self.sale
-        self.payment_screen.reset_cancel()
-        self.payment_screen.track(payment)
-
-    def _not_started(self, text: str) -> None:
-        """Back to where the cashier can act, with the reason: a scan can be retried on the
-        same screen; a QR payment goes back to the ways to pay."""
-        self.payment_screen.show_error(text)
-        if not self.service.provider(self.provider_name).capabilities.customer_barcode:
-            self.go(self.choose)
-            show_error(self, text)
+        return True
 
     def _updated(self, update: PaymentUpdate) -> None:
         payment = update.payment
@@ -537,106 +432,13 @@ class MainWindow(QMainWindow):
         # The lists and their detail panels follow the journal (a stale panel could offer
         # to resolve a payment that is settled already).
         self._show_payment_everywhere(payment)
-        if payment.id != self.payment_id:
-            return
-        if payment.state.is_paid:
-            self._finish_sale()  # whichever way the cashier leaves the result, it is over
-        if update.error is not None and not payment.state.is_final:
-            self.payment_screen.error.setText(update.error.render())
-        self.payment_screen.track(payment)
-        if self.customer is not None:
-            self.customer.payment(payment)
-        if settled(payment) and self._is_news(payment):
-            self._announce(payment)
-
-    def _is_news(self, payment: Payment) -> bool:
-        """A result the cashier has not seen (not the same state shown again)."""
-        seen = self.result.payment
-        return seen is None or (seen.id, seen.state, seen.abandoned) != (
-            payment.id, payment.state, payment.abandoned)
-
-    def _announce(self, payment: Payment) -> None:
-        """The sale's payment ended (or its end changed: an unknown one now paid): the result
-        screen says so now, or when the cashier comes back to the sale from another screen.
-        A payment paid while the cashier looked at the history once cleared the basket
-        without a word, and the customer was nearly asked to pay again."""
-        self.result.show_payment(payment)
-        if self.stack.currentWidget() in (self.payment_screen, self.sale_screen, self.choose):
-            self.go(self.result)
-        elif self.stack.currentWidget() is not self.result:
-            self._result_waiting = True
-
-    def _new_or_back(self) -> None:
-        payment = self.result.payment
-        if payment is not None and (payment.state.is_paid or payment.abandoned):
-            self._finish_sale()
-            self.payment_id = None
-            if self.customer is not None:
-                self.customer.idle()
-        self.go(self.sale_screen)
-
-    def _next_sale_typed(self, key: QKeyEvent) -> None:
-        self._new_or_back()
-        QApplication.sendEvent(self.sale_screen.field, key)
-
-    def _sale_cleared(self) -> None:
-        if self.sale is not None:  # its payment, if not settled, is followed as left
-            spawn(self.service.leave_sale(self.sale), parent=self)
-        # What the cashier types next is a new sale; the old payment's news are alerts now.
-        self.sale, self.payment_id = None, None
-        self.choose.new_customer()
-        if self.customer is not None:
-            self.customer.idle()
-
-    async def _open_payment_warning(self) -> str | None:
-        """Said before the sale is left while its payment may still be paid."""
-        if self.sale is None:
-            return None
-        waiting = await self.service.unsettled_attempts(self.sale)
-        return self.service.unsettled_warning(waiting[-1], self.sale).render() \
-            if waiting else None
-
-    def _finish_sale(self) -> None:
-        """The sale is paid (or left to the customer): its lines go and the next payment is
-        for a new sale.  What was added after its payment started is no part of it: it stays,
-        said to be unpaid.  (Once it vanished with the paid sale; once the whole basket stayed
-        and the next customer was asked for the paid lines again.)"""
-        if self.sale is not None:
-            left = lines_left(self.sale_screen.model.lines, self.sale.lines)
-            self.sale_screen.clear()
-            for line in left:
-                self.sale_screen.model.add(line)
-            if left:
-                self.sale_screen.message.setText(tr(
-                    C, "Still in the basket, not paid: {amount} added after the payment of "
-                       "sale {sale} started.", sale=self.sale.label,
-                    amount=self.sale_screen.model.total.format()))
-        self.sale = None
-        self.choose.new_customer()
-
-    async def _check_again(self, payment_id: str) -> None:
-        asked = self.service.provider((await self.service.get(payment_id)).provider)
-        self.result.advice.setText(tr(C, "Asking {provider} again…",
-                                      provider=asked.display_name))  # seen while it asks
-        [payment] = await self.service.reconcile([payment_id], timeout=20)
-        self.result.show_payment(payment)
-
-    async def _training_customer(self) -> None:
-        assert self.runtime.trainer is not None
-        code = await self.runtime.trainer.customer_code(self.provider_name)
-        self.payment_screen.code.setText(code)
-        self._scanned(code)
-
-    async def _training_decide(self, payment_id: str, outcome: str) -> None:
-        assert self.runtime.trainer is not None
-        await self.runtime.trainer.decide(await self.service.get(payment_id), outcome)
-        self.service.notify(payment_id)
+        self.checkout.payment_updated(update)
 
     # -- receipts, history, attention --
 
     def _receipt_done(self) -> None:
         if self._receipt_return in (None, self.sale_screen):
-            self._new_or_back()
+            self.checkout.new_or_back()
         else:
             self.go(self._receipt_return)
 

@@ -1301,7 +1301,7 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <translation>Вся сумма этого платежа уже возвращена выплатами; они видны в истории.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/checkout.py" />
       <source>Asking {provider} again…</source>
       <translation>Снова спрашиваем {provider}…</translation>
     </message>
@@ -1437,7 +1437,7 @@ If you close the app now, these stay in the journal and are checked again at the
 Если закрыть программу сейчас, эти платежи останутся в журнале и будут проверены при следующем запуске; оплата, сделанная за это время, тогда и обнаружится. Всё равно закрыть?</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/checkout.py" />
       <source>Still in the basket, not paid: {amount} added after the payment of sale {sale} started.</source>
       <translation>В корзине осталось неоплаченное: {amount}, добавленное после начала оплаты продажи {sale}.</translation>
     </message>
@@ -1457,7 +1457,7 @@ If you close the app now, these stay in the journal and are checked again at the
       <translation>ОБУЧЕНИЕ — НЕ НАСТОЯЩИЕ ДЕНЬГИ</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/checkout.py" />
       <source>The payment could not be started because of an error in the app. Nothing was sent to the provider. Try again, or take another way to pay.</source>
       <translation>Платёж не удалось начать из-за ошибки в программе. Сервису ничего не отправлено. Попробуйте ещё раз или выберите другой способ оплаты.</translation>
     </message>
@@ -1539,7 +1539,7 @@ If you close the app now, these stay in the journal and are checked again at the
       <translation>{provider} сообщает, что покупатель заплатил: теперь платёж — {state}. Выдайте товар или {advice}</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/main_window.py" />
+      <location filename="../../pos_app/ui/checkout.py" />
       <source>{warning}
 
 Take a payment for the new sale anyway?</source>

@@ -72,7 +72,7 @@ async def _clicks(window: Any, provider: str, runs: int) -> list[float]:
     times = []
     for _ in range(runs + 1):
         window._shift_changed(await window.office.shifts.current())
-        await window._checkout_in_shift(Sale.single_amount(Money(15000)))
+        await window.checkout.begin(Sale.single_amount(Money(15000)))
         before = set(painted)
         new_paint.clear()
         started = time.perf_counter()
@@ -80,8 +80,8 @@ async def _clicks(window: Any, provider: str, runs: int) -> list[float]:
         await new_paint.wait()
         [payload] = set(painted) - before
         times.append(painted[payload] - started)
-        if window.payment_id:  # settled before the next sale, as at a real till
-            await window.service.cancel(window.payment_id)
+        if window.checkout.payment_id:  # settled before the next sale, as at a real till
+            await window.service.cancel(window.checkout.payment_id)
         window.go(window.sale_screen)
     qr.removeEventFilter(watch)
     return times[1:]  # the first click warms up imports and connections
