@@ -157,7 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", parents=[common],
                             help="payments of a period as CSV (UTF-8 with BOM)")
-    export.add_argument("--from", required=True, metavar="YYYY-MM-DD", help="first day")
+    export.add_argument("--from", dest="first", required=True, metavar="YYYY-MM-DD",
+                        help="first day")
     export.add_argument("--to", required=True, metavar="YYYY-MM-DD", help="last day (included)")
     export.add_argument("--output", required=True, metavar="FILE")
     export.add_argument("--semicolon", action="store_true",

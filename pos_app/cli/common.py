@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import os
@@ -13,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pos_app.cli.options import Options
 from pos_app.cli.output import EXIT_USAGE, fail, journal_upgrade, say
 from pos_app.core.journal import MIN_ID_PREFIX
 from pos_app.core.money import AmountError, Money, parse_amount, parse_decimal
@@ -52,11 +52,13 @@ def terminal_amount(runtime: Runtime, text: str, currency: str | None, as_json: 
         fail(EXIT_USAGE, exc, as_json)
 
 
-async def with_runtime(args: argparse.Namespace,
+async def with_runtime(args: Options,
                         body: Callable[[Runtime], Awaitable[int]], *, recover: bool = True,
+                        lock: bool = True,
                         before: Callable[[Runtime], Awaitable[None]] | None = None) -> int:
     """``before`` runs before the recovery starts (what it needs, e.g. a payout's
-    destination, is there from its first step)."""
+    destination, is there from its first step).  ``lock``: False for a command that only
+    reads (the cashier window may be open meanwhile)."""
     from pos_app.app import Mode, build_runtime
     from pos_app.core.executor import QuickExitExecutor
 
@@ -64,7 +66,7 @@ async def with_runtime(args: argparse.Namespace,
     asyncio.get_running_loop().set_default_executor(QuickExitExecutor())
     mode = Mode.TRAINING if args.demo else Mode.LIVE
     runtime = await build_runtime(mode, config_file=args.config, sandbox_url=args.sandbox_url,
-                                  lock=getattr(args, "needs_lock", True),
+                                  lock=lock,
                                   journal_progress=journal_upgrade)
     try:
         if before is not None:

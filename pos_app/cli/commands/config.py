@@ -6,18 +6,28 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from pos_app.cli.options import Options
 from pos_app.cli.output import EXIT_OK, EXIT_USAGE, fail, say
 from pos_app.core.config import ConfigError
 from pos_app.core.secrets import SecretsUnavailable
 
-if TYPE_CHECKING:
-    pass
+
+@dataclass(frozen=True)
+class ImportOptions(Options):
+    file: str = ""  # the prepared configuration
+    machine: bool = False  # install it for the whole machine, not this user
 
 
-async def cmd_config_check(args: argparse.Namespace) -> int:
+@dataclass(frozen=True)
+class SecretOptions(Options):
+    name: str = ""  # "provider.name", e.g. koshelek.password
+
+
+async def cmd_config_check(line: argparse.Namespace) -> int:
+    args = Options.of(line)
     from pos_app.app import Mode, load_terminal_config, needed_secrets
     from pos_app.core.config import config_warnings
     from pos_app.core.paths import config_path
@@ -33,8 +43,9 @@ async def cmd_config_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_config_import(args: argparse.Namespace) -> int:
+def cmd_config_import(line: argparse.Namespace) -> int:
     """Install a prepared configuration: checked first, the previous one kept as a backup."""
+    args = ImportOptions.of(line)
     import shutil
     from datetime import datetime
 
@@ -61,8 +72,9 @@ def cmd_config_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_config_set_secret(args: argparse.Namespace) -> int:
+def cmd_config_set_secret(line: argparse.Namespace) -> int:
     """Store one secret in the keyring; the value comes from standard input, never argv."""
+    args = SecretOptions.of(line)
     import getpass
 
     from pos_app.core.secrets import SecretStore, secret_names
@@ -83,8 +95,9 @@ def cmd_config_set_secret(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_config_show(args: argparse.Namespace) -> int:
+def cmd_config_show(line: argparse.Namespace) -> int:
     """The configuration in effect and which secrets are set; secret values never shown."""
+    args = Options.of(line)
     import tomli_w
 
     from pos_app.app import needed_secrets

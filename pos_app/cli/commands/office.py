@@ -8,6 +8,7 @@ import json
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from pos_app.cli.common import (
     provider_names,
     with_runtime,
 )
+from pos_app.cli.options import Options
 from pos_app.cli.output import (
     EXIT_NOT_PAID,
     EXIT_OK,
@@ -41,7 +43,49 @@ if TYPE_CHECKING:
 RECHECK_UNPAID = timedelta(days=2)
 
 
-async def cmd_reconcile(args: argparse.Namespace) -> int:
+@dataclass(frozen=True)
+class ReconcileOptions(Options):
+    timeout: float = 45.0  # seconds for every payment to be asked again
+    shift: bool = False  # the open shift's reconciliation with the providers' lists
+
+
+@dataclass(frozen=True)
+class ShiftOptions(Options):
+    shift_command: str = "status"  # open or status
+    cashier: str = ""  # who opens it
+
+
+@dataclass(frozen=True)
+class ReportOptions(Options):
+    kind: str = "x"  # x or z (z closes the shift)
+    shift: int | None = None  # an X report of an earlier shift, by its number
+    actor: str = "integration"
+
+
+@dataclass(frozen=True)
+class ExportOptions(Options):
+    first: str = ""  # YYYY-MM-DD, the first day
+    to: str = ""  # YYYY-MM-DD, the last day
+    output: str = ""
+    semicolon: bool = False
+
+
+@dataclass(frozen=True)
+class HistoryOptions(Options):
+    limit: int = 20
+    provider: list[str] | None = None
+    state: list[str] | None = None
+    search: str | None = None
+
+
+@dataclass(frozen=True)
+class BalanceOptions(Options):
+    provider: str | None = None  # None: the one enabled provider that reports a balance
+
+
+
+async def cmd_reconcile(line: argparse.Namespace) -> int:
+    args = ReconcileOptions.of(line)
     async def body(runtime: Runtime) -> int:
         if args.shift:
             return await _reconcile_shift(runtime, args.json)
@@ -59,7 +103,8 @@ async def cmd_reconcile(args: argparse.Namespace) -> int:
     return await with_runtime(args, body, recover=False)
 
 
-async def cmd_shift(args: argparse.Namespace) -> int:
+async def cmd_shift(line: argparse.Namespace) -> int:
+    args = ShiftOptions.of(line)
     from pos_app.core.backoffice import Backoffice
 
     async def body(runtime: Runtime) -> int:
@@ -84,7 +129,8 @@ async def cmd_shift(args: argparse.Namespace) -> int:
     return await with_runtime(args, body, recover=False)
 
 
-async def cmd_report(args: argparse.Namespace) -> int:
+async def cmd_report(line: argparse.Namespace) -> int:
+    args = ReportOptions.of(line)
     from pos_app.core.backoffice import Backoffice
     from pos_app.core.reports import report_text
 
@@ -133,13 +179,13 @@ def _print_differences(differences: Sequence[Any]) -> None:
               f"here: {d.ours or '—'}  there: {d.theirs or '—'}")
 
 
-async def cmd_export(args: argparse.Namespace) -> int:
+async def cmd_export(line: argparse.Namespace) -> int:
+    args = ExportOptions.of(line)
     from pos_app.core.backoffice import Backoffice
     from pos_app.core.export import ExportStopped, Period
 
-    period = Period.parse(getattr(args, "from"), args.to)
+    period = Period.parse(args.first, args.to)
     output = output_path(args.output)
-    args.needs_lock = False
 
     async def body(runtime: Runtime) -> int:
         stop = threading.Event()
@@ -159,7 +205,8 @@ async def cmd_export(args: argparse.Namespace) -> int:
         else:
             print(f"{args.output}: {count} payment(s)")
         return EXIT_OK
-    return await with_runtime(args, body, recover=False)
+    # Reading only: the cashier window may be open meanwhile.
+    return await with_runtime(args, body, recover=False, lock=False)
 
 
 class _ExportProgress:
@@ -176,9 +223,8 @@ class _ExportProgress:
              else f"Exported {done} payment(s).")
 
 
-async def cmd_history(args: argparse.Namespace) -> int:
-    args.needs_lock = False  # reading only; the cashier window may be open meanwhile
-
+async def cmd_history(line: argparse.Namespace) -> int:
+    args = HistoryOptions.of(line)
     async def body(runtime: Runtime) -> int:
         states = tuple(PaymentState(s.upper()) for s in args.state) if args.state else ()
         flt = PaymentFilter(providers=tuple(args.provider or ()), states=states,
@@ -194,12 +240,12 @@ async def cmd_history(args: argparse.Namespace) -> int:
         if not found:
             say("No payment matches.")  # stdout stays empty for a script that reads it
         return EXIT_OK
-    return await with_runtime(args, body, recover=False)
+    # Reading only: the cashier window may be open meanwhile.
+    return await with_runtime(args, body, recover=False, lock=False)
 
 
-async def cmd_balance(args: argparse.Namespace) -> int:
-    args.needs_lock = False
-
+async def cmd_balance(line: argparse.Namespace) -> int:
+    args = BalanceOptions.of(line)
     from pos_app.providers.base import BalanceSource
 
     async def body(runtime: Runtime) -> int:
@@ -212,4 +258,5 @@ async def cmd_balance(args: argparse.Namespace) -> int:
         else:
             print(f"{runtime.service.provider(name).display_name}: {balance}")
         return EXIT_OK
-    return await with_runtime(args, body, recover=False)
+    # Reading only: the cashier window may be open meanwhile.
+    return await with_runtime(args, body, recover=False, lock=False)

@@ -6,8 +6,9 @@ import argparse
 import asyncio
 import json
 import sys
-from dataclasses import replace
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Self
 
 from pos_app.cli.common import (
     CommandProgress,
@@ -26,6 +27,7 @@ from pos_app.cli.common import (
     with_runtime,
     write_file,
 )
+from pos_app.cli.options import Options
 from pos_app.cli.output import (
     EXIT_FOR_STATE,
     EXIT_NOT_PAID,
@@ -45,13 +47,75 @@ from pos_app.core.payments import Operation, Payment
 from pos_app.core.payments.service import PaidThere, PaymentService, payout_sale
 from pos_app.core.sale import Sale
 from pos_app.core.states import OperationState, PaymentState
-from pos_app.providers.registry import plugin
 
 if TYPE_CHECKING:
     from pos_app.app import Runtime
 
 
-async def cmd_pay(args: argparse.Namespace) -> int:
+@dataclass(frozen=True)
+class PayOptions(Options):
+    provider: str = ""
+    amount: str = ""  # as typed: checked against the terminal's currency
+    currency: str | None = None
+    barcode: str | None = None
+    reference: str | None = None  # the caller's order reference: its idempotency key
+    cashier: str = "integration"
+    customer: str | None = None  # with demo: how the training customer answers
+    provider_options: Mapping[str, str] = field(default_factory=dict)  # its PayOption values
+
+    @classmethod
+    def of(cls, line: argparse.Namespace) -> Self:
+        given = {name.removeprefix("option_"): value for name, value in vars(line).items()
+                 if name.startswith("option_") and value}
+        return replace(super().of(line), provider_options=given)
+
+
+@dataclass(frozen=True)
+class WaitOptions(Options):
+    """status, cancel: one payment, and how long to wait for its outcome (s)."""
+
+    payment_id: str = ""
+    timeout: float = 60.0
+
+
+@dataclass(frozen=True)
+class RefundOptions(Options):
+    payment_id: str = ""
+    amount: str | None = None  # None: the whole remainder (or the items)
+    item: list[str] | None = None  # "LINE:QUANTITY"
+    reason: str = ""
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
+class WithdrawOptions(Options):
+    provider: str | None = None  # None: the one enabled provider that pays out
+    amount: str = ""
+    method: str = ""
+    number: str = ""
+    comment: str | None = None
+    reference: str | None = None
+    timeout: float = 120.0
+
+
+@dataclass(frozen=True)
+class ReceiptOptions(Options):
+    payment_id: str = ""
+    format: str = "pdf"
+    output: str = ""
+
+
+@dataclass(frozen=True)
+class ResolveOptions(Options):
+    payment_id: str = ""
+    outcome: str = ""
+    reason: str = ""
+    actor: str = ""
+
+
+
+async def cmd_pay(line: argparse.Namespace) -> int:
+    args = PayOptions.of(line)
     amount_text(args.amount, args.json)
     reference = parse_reference(args.reference, args.json)
 
@@ -81,9 +145,7 @@ async def cmd_pay(args: argparse.Namespace) -> int:
             options["barcode"] = barcode.strip()
         elif provider.capabilities.register_shows_qr and runtime.training:
             await training_payer(runtime, args.provider, args.customer)
-        for option in plugin(args.provider).pay_options:
-            if value := getattr(args, f"option_{option.key}"):
-                options[option.key] = value
+        options.update(args.provider_options)
         await shift_for_payment(runtime, args.cashier)
         payment = await service.start_payment(sale, args.provider, options)
         say(f"Payment {payment.id} started ({provider.display_name}, {amount}).")
@@ -107,7 +169,7 @@ async def _order_so_far(runtime: Runtime, sale: Sale, kind: str,
     return known, standing
 
 
-async def _outcome(service: PaymentService, payment: Payment, args: argparse.Namespace,
+async def _outcome(service: PaymentService, payment: Payment, args: Options,
                    reference: str) -> int:
     """Wait for the payment's outcome (Ctrl+C cancels it; a second one stops waiting), print
     it, and the exit code it means."""
@@ -141,7 +203,8 @@ async def _outcome(service: PaymentService, payment: Payment, args: argparse.Nam
     return EXIT_FOR_STATE.get(payment.state, EXIT_UNKNOWN)
 
 
-async def cmd_status(args: argparse.Namespace) -> int:
+async def cmd_status(line: argparse.Namespace) -> int:
+    args = WaitOptions.of(line)
     async def body(runtime: Runtime) -> int:
         payment = await find_payment(runtime, args.payment_id, args.json)
         if not payment.state.is_final:
@@ -153,7 +216,8 @@ async def cmd_status(args: argparse.Namespace) -> int:
     return await with_runtime(args, body, recover=False)
 
 
-async def cmd_cancel(args: argparse.Namespace) -> int:
+async def cmd_cancel(line: argparse.Namespace) -> int:
+    args = WaitOptions.of(line)
     async def body(runtime: Runtime) -> int:
         payment = await find_payment(runtime, args.payment_id, args.json)
         payment = await asyncio.wait_for(runtime.service.cancel(payment.id), args.timeout)
@@ -164,7 +228,8 @@ async def cmd_cancel(args: argparse.Namespace) -> int:
     return await with_runtime(args, body)
 
 
-async def cmd_refund(args: argparse.Namespace) -> int:
+async def cmd_refund(line: argparse.Namespace) -> int:
+    args = RefundOptions.of(line)
     reference = parse_reference(args.reference, args.json)
 
     async def body(runtime: Runtime) -> int:
@@ -187,7 +252,7 @@ async def cmd_refund(args: argparse.Namespace) -> int:
 
 
 async def _refund_outcome(runtime: Runtime, operation: Operation,
-                          args: argparse.Namespace) -> int:
+                          args: Options) -> int:
     payment = await runtime.service.get(operation.payment_id)
     if args.json:
         print(json.dumps({**payment_json(payment), "operation": operation_json(operation)},
@@ -200,7 +265,8 @@ async def _refund_outcome(runtime: Runtime, operation: Operation,
             OperationState.REJECTED: EXIT_NOT_PAID}.get(operation.state, EXIT_UNKNOWN)
 
 
-async def cmd_withdraw(args: argparse.Namespace) -> int:
+async def cmd_withdraw(line: argparse.Namespace) -> int:
+    args = WithdrawOptions.of(line)
     amount_text(args.amount, args.json)
     reference = parse_reference(args.reference, args.json)
 
@@ -227,7 +293,7 @@ async def cmd_withdraw(args: argparse.Namespace) -> int:
 
 
 async def _destination_back(runtime: Runtime, reference: str,
-                            args: argparse.Namespace) -> None:
+                            args: WithdrawOptions) -> None:
     """A repeated `withdraw --reference` gives its unfinished payout the destination a restart
     forgot: it is then sent with its own order id, not called declined (issue 16 #7)."""
     earlier = await runtime.journal.sale_by_reference(reference)
@@ -236,7 +302,7 @@ async def _destination_back(runtime: Runtime, reference: str,
                                                 number=args.number)
 
 
-async def _payout_outcome(service: PaymentService, payout: Payment, args: argparse.Namespace,
+async def _payout_outcome(service: PaymentService, payout: Payment, args: WithdrawOptions,
                           reference: str) -> int:
     try:
         payout = await service.wait(payout.id, timeout=args.timeout)
@@ -246,7 +312,8 @@ async def _payout_outcome(service: PaymentService, payout: Payment, args: argpar
     return EXIT_FOR_STATE.get(payout.state, EXIT_UNKNOWN)
 
 
-async def cmd_receipt(args: argparse.Namespace) -> int:
+async def cmd_receipt(line: argparse.Namespace) -> int:
+    args = ReceiptOptions.of(line)
     output = output_path(args.output)
 
     async def body(runtime: Runtime) -> int:
@@ -262,7 +329,8 @@ async def cmd_receipt(args: argparse.Namespace) -> int:
     return await with_runtime(args, body, recover=False)
 
 
-async def cmd_resolve(args: argparse.Namespace) -> int:
+async def cmd_resolve(line: argparse.Namespace) -> int:
+    args = ResolveOptions.of(line)
     async def body(runtime: Runtime) -> int:
         payment = await find_payment(runtime, args.payment_id, args.json)
         resolved = await runtime.service.resolve(payment.id, PaymentState(args.outcome.upper()),

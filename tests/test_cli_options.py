@@ -1,0 +1,63 @@
+"""Each command's typed options (``pos_app.cli.options``) and its parser say the same: every
+option the parser makes is a field, every field is an option (a field the parser never sets
+would silently keep its default)."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import fields
+
+import pytest
+
+from pos_app.cli.commands import config, office, payments, sandbox
+from pos_app.cli.options import Options
+from pos_app.launch import build_parser
+
+OPTIONS: dict[str, type] = {
+    "cmd_pay": payments.PayOptions, "cmd_status": payments.WaitOptions,
+    "cmd_cancel": payments.WaitOptions, "cmd_refund": payments.RefundOptions,
+    "cmd_withdraw": payments.WithdrawOptions, "cmd_receipt": payments.ReceiptOptions,
+    "cmd_resolve": payments.ResolveOptions, "cmd_reconcile": office.ReconcileOptions,
+    "cmd_shift": office.ShiftOptions, "cmd_report": office.ReportOptions,
+    "cmd_export": office.ExportOptions, "cmd_history": office.HistoryOptions,
+    "cmd_balance": office.BalanceOptions, "cmd_config_check": Options,
+    "cmd_config_import": config.ImportOptions, "cmd_config_set_secret": config.SecretOptions,
+    "cmd_config_show": Options, "cmd_sandbox": sandbox.SandboxOptions,
+}
+
+
+def leaves(parser: argparse.ArgumentParser,
+           above: frozenset[str] = frozenset()) -> list[tuple[argparse.ArgumentParser,
+                                                             frozenset[str]]]:
+    """Every parser that runs a command, with the dests its parent parsers set."""
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                found += leaves(child, above | {action.dest})
+    return found or [(parser, above)]
+
+
+def test_every_command_has_typed_options() -> None:
+    commands = {sub.get_default("run"): (sub, above) for sub, above in leaves(build_parser())
+                if sub.get_default("run")}
+    assert set(commands) == set(OPTIONS)
+
+
+@pytest.mark.parametrize("run", sorted(OPTIONS))
+def test_the_options_are_the_parsers(run: str) -> None:
+    made: set[str] = set()  # `shift open` and `shift status` share their options
+    for parser, above in leaves(build_parser()):
+        if parser.get_default("run") == run:
+            made |= {a.dest for a in parser._actions if a.dest != "help"} | above
+    made = {dest for dest in made if not dest.startswith("option_")}  # a provider's own
+    named = {f.name for f in fields(OPTIONS[run])} - {"provider_options"}
+    assert named == made - {"command", "config_command"}
+
+
+def test_a_providers_pay_options_reach_its_adapter() -> None:
+    line = build_parser().parse_args(["pay", "--demo", "--provider", "pegas", "--amount", "10",
+                                      "--type", "wallet-card", "--phone", "+79001234567"])
+    options = payments.PayOptions.of(line)
+    assert dict(options.provider_options) == {"type": "wallet-card", "phone": "+79001234567"}
+    assert (options.demo, options.provider, options.amount) == (True, "pegas", "10")
