@@ -6,12 +6,14 @@ import functools
 import logging
 import ssl
 import time
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
+import msgspec
 
 from pos_app import crashpoints
+from pos_app.providers.errors import malformed
 from pos_app.providers.urls import HttpSettings, check_url
 from pos_app.redact import redact_url
 
@@ -123,3 +125,20 @@ def build_client(
         event_hooks={"request": [_log_request], "response": [_log_response]},
         headers={"User-Agent": "pos-app"},
     )
+
+
+T = TypeVar("T")
+
+
+def decode_json(response: httpx.Response, model: type[T], provider: str) -> T:
+    """A successful answer's JSON body as ``model`` (msgspec, unknown fields ignored).
+
+    Raises MalformedResponse for another content type (a proxy's HTML page) or a body that
+    does not fit: the request may have been acted on, so the outcome is asked again."""
+    kind = response.headers.get("content-type", "")
+    if "json" not in kind:
+        raise malformed(provider, f"content-type {kind!r}")
+    try:
+        return msgspec.json.decode(response.content, type=model, strict=False)
+    except msgspec.DecodeError as exc:
+        raise malformed(provider, str(exc)[:200]) from None

@@ -6,11 +6,12 @@ import json
 import secrets
 import string
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 
 class JSONResponse(Response):
@@ -44,3 +45,23 @@ def utc_millis(moment: datetime | None = None) -> str:
 
 def random_code(length: int, alphabet: str = string.ascii_uppercase + string.digits) -> str:
     return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+class HasPayer(Protocol):
+    """A QR sandbox with a simulated payer (``auto``: what they do with every new payment)."""
+
+    auto: dict[str, Any]
+
+
+def payer_route(sandbox: HasPayer) -> Route:
+    """``GET/POST /behaviour``: the simulated payer, ``{"mode": "pay" | "decline" | "never",
+    "delay_ms": 3000}`` (a QR sandbox's control route)."""
+    async def behaviour(request: Request) -> Response:
+        body, _ = await read_body(request)
+        if isinstance(body, dict) and body.get("mode") in ("pay", "decline", "never"):
+            sandbox.auto = {"mode": body["mode"], "delay_ms": int(body.get("delay_ms", 3000))}
+        elif request.method == "POST":
+            return JSONResponse({"error": "mode: pay, decline or never"}, status_code=400)
+        return JSONResponse(sandbox.auto)
+
+    return Route("/behaviour", behaviour, methods=["GET", "POST"])

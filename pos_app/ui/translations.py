@@ -60,23 +60,37 @@ def _string(node: ast.AST, constants: dict[str, str]) -> str | None:
     return None
 
 
-def texts_in(path: Path, root: Path = PACKAGE.parent) -> Iterator[Text]:
+def _calls(path: Path) -> Iterator[tuple[ast.Call, str | None, str | None]]:
+    """Every ``tr``/``msg``/``Message`` call in ``path``, with its context and source when they
+    can be read without running the code (literals, or the module's own string constants)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     constants = {target.id: node.value.value for node in tree.body
                  if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
                  and isinstance(node.value.value, str)
                  for target in node.targets if isinstance(target, ast.Name)}
-    relative = path.relative_to(root).as_posix()
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or len(node.args) < 2:
             continue
         name = node.func.id if isinstance(node.func, ast.Name) else (
             node.func.attr if isinstance(node.func, ast.Attribute) else "")
-        if name not in CALLS:
-            continue
-        context, source = _string(node.args[0], constants), _string(node.args[1], constants)
+        if name in CALLS:
+            yield node, _string(node.args[0], constants), _string(node.args[1], constants)
+
+
+def texts_in(path: Path, root: Path = PACKAGE.parent) -> Iterator[Text]:
+    relative = path.relative_to(root).as_posix()
+    for node, context, source in _calls(path):
         if context and source:
             yield Text(context, source, f"{relative}:{node.lineno}")
+
+
+def texts_not_read(root: Path = PACKAGE) -> list[str]:
+    """Where a text's context or source cannot be read from the code (an imported context
+    constant, a text built at run time): such a text never reaches the .ts file and is shown
+    in English.  As ``file:line``."""
+    return [f"{path.relative_to(root.parent).as_posix()}:{node.lineno}"
+            for path in sorted(root.rglob("*.py"))
+            for node, context, source in _calls(path) if not (context and source)]
 
 
 def all_texts(root: Path = PACKAGE) -> list[Text]:

@@ -3062,6 +3062,11 @@ Take a payment for the new sale anyway?</source>
   <context>
     <name>Settings</name>
     <message>
+      <location filename="../../pos_app/providers/paymega/widgets.py" />
+      <source>API</source>
+      <translation>API</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/settings_box.py" />
       <source>Address (base URL)</source>
       <translation>Адрес (базовый URL)</translation>
@@ -3110,6 +3115,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/ui/settings.py" />
       <source>Customer display (a second window)</source>
       <translation>Экран покупателя (второе окно)</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/widgets.py" />
+      <source>Deposit type</source>
+      <translation>Тип пополнения</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/settings_box.py" />
@@ -3177,6 +3187,11 @@ Take a payment for the new sale anyway?</source>
       <translation>Платёжные сервисы</translation>
     </message>
     <message>
+      <location filename="../../pos_app/providers/koshelek/widgets.py" />
+      <source>Payment type</source>
+      <translation>Тип оплаты</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/settings.py" />
       <source>Printer</source>
       <translation>Принтер</translation>
@@ -3192,9 +3207,19 @@ Take a payment for the new sale anyway?</source>
       <translation>Каталог товаров (CSV)</translation>
     </message>
     <message>
+      <location filename="../../pos_app/providers/paymega/widgets.py" />
+      <source>Public key</source>
+      <translation>Публичный ключ</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/settings.py" />
       <source>Receipts and display</source>
       <translation>Чеки и экран</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/widgets.py" />
+      <source>Refunds</source>
+      <translation>Возвраты</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/settings.py" />
@@ -3217,6 +3242,11 @@ Take a payment for the new sale anyway?</source>
       <translation>Безопасность</translation>
     </message>
     <message>
+      <location filename="../../pos_app/providers/paymega/widgets.py" />
+      <source>Service</source>
+      <translation>Сервис</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/settings.py" />
       <source>Set up this terminal</source>
       <translation>Настройка терминала</translation>
@@ -3225,6 +3255,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/ui/settings_box.py" />
       <source>Site token</source>
       <translation>Токен сайта</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/widgets.py" />
+      <source>Status endpoint</source>
+      <translation>Запрос статуса</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/settings.py" />
@@ -3247,6 +3282,11 @@ Take a payment for the new sale anyway?</source>
       <translation>Как в системе</translation>
     </message>
     <message>
+      <location filename="../../pos_app/providers/koshelek/widgets.py" />
+      <source>TOTP bridge program</source>
+      <translation>Программа-мост TOTP</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/settings.py" />
       <source>Terminal</source>
       <translation>Терминал</translation>
@@ -3260,6 +3300,16 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/ui/settings_box.py" />
       <source>Test connection</source>
       <translation>Проверить связь</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/widgets.py" />
+      <source>Test mode</source>
+      <translation>Тестовый режим</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/widgets.py" />
+      <source>The TOTP bridge program is not a valid command line: {error}</source>
+      <translation>Программа-мост TOTP задана некорректной командной строкой: {error}</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/settings.py" />

@@ -27,6 +27,20 @@ def test_every_text_is_translated_and_the_ts_file_is_current(tmp_path: Path) -> 
         "the .ts file is out of date: run uv run python -m pos_app.ui.translations")
 
 
+# Texts passed on, not written here: the helpers that carry a Message further.
+PASSED_ON = {"pos_app/i18n.py", "pos_app/redact.py"}
+# Issue 20 (English in the Russian UI): texts built at run time, not translated yet.
+NOT_YET = {"pos_app/core/config.py", "pos_app/core/money.py"}
+
+
+def test_every_text_can_be_read_from_the_code() -> None:
+    """A context imported from another module made the Settings options English: the texts
+    were never found, and "0 untranslated" said nothing (a walk found it)."""
+    unread = [where for where in t.texts_not_read()
+              if where.rpartition(":")[0] not in PASSED_ON | NOT_YET]
+    assert unread == [], "give each tr()/msg() a literal or a module-level context constant"
+
+
 def test_translations_keep_every_placeholder() -> None:
     for (context, source), russian in read_ts(ts_path("ru")).items():
         assert sorted(PLACEHOLDER.findall(russian)) == sorted(PLACEHOLDER.findall(source)), (
@@ -39,9 +53,12 @@ def test_the_texts_are_found_in_the_code(tmp_path: Path) -> None:
     module.write_text('C = "Screen"\n'
                       'a = tr(C, "Hello {name}", name=x)\n'
                       'b = msg("Other", "Bye")\n'
-                      'c = tr(C, variable)\n', encoding="utf-8")
+                      'c = tr(C, variable)\n'
+                      'from pos_app.ui.settings_box import C as SETTINGS\n'
+                      'd = tr(SETTINGS, "Refunds")\n', encoding="utf-8")
     found = {(x.context, x.source) for x in t.texts_in(module, root=tmp_path)}
     assert found == {("Screen", "Hello {name}"), ("Other", "Bye")}
+    assert t.texts_not_read(module.parent) == ["pos_app/screen.py:4", "pos_app/screen.py:6"]
 
 
 def test_russian_is_built_and_loaded(qtbot: QtBot, tmp_path: Path) -> None:

@@ -86,6 +86,7 @@ class BalanceOptions(Options):
 
 async def cmd_reconcile(line: argparse.Namespace) -> int:
     args = ReconcileOptions.of(line)
+
     async def body(runtime: Runtime) -> int:
         if args.shift:
             return await _reconcile_shift(runtime, args.json)
@@ -225,6 +226,7 @@ class _ExportProgress:
 
 async def cmd_history(line: argparse.Namespace) -> int:
     args = HistoryOptions.of(line)
+
     async def body(runtime: Runtime) -> int:
         states = tuple(PaymentState(s.upper()) for s in args.state) if args.state else ()
         flt = PaymentFilter(providers=tuple(args.provider or ()), states=states,

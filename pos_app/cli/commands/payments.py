@@ -205,6 +205,7 @@ async def _outcome(service: PaymentService, payment: Payment, args: Options,
 
 async def cmd_status(line: argparse.Namespace) -> int:
     args = WaitOptions.of(line)
+
     async def body(runtime: Runtime) -> int:
         payment = await find_payment(runtime, args.payment_id, args.json)
         if not payment.state.is_final:
@@ -218,6 +219,7 @@ async def cmd_status(line: argparse.Namespace) -> int:
 
 async def cmd_cancel(line: argparse.Namespace) -> int:
     args = WaitOptions.of(line)
+
     async def body(runtime: Runtime) -> int:
         payment = await find_payment(runtime, args.payment_id, args.json)
         payment = await asyncio.wait_for(runtime.service.cancel(payment.id), args.timeout)
@@ -331,6 +333,7 @@ async def cmd_receipt(line: argparse.Namespace) -> int:
 
 async def cmd_resolve(line: argparse.Namespace) -> int:
     args = ResolveOptions.of(line)
+
     async def body(runtime: Runtime) -> int:
         payment = await find_payment(runtime, args.payment_id, args.json)
         resolved = await runtime.service.resolve(payment.id, PaymentState(args.outcome.upper()),

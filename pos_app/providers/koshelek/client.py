@@ -30,6 +30,7 @@ from pos_app.providers.errors import (
     rate_limited,
     wait_before_resend,
 )
+from pos_app.providers.http import decode_json
 from pos_app.providers.koshelek import messages
 from pos_app.providers.koshelek.models import (
     AvailabilityResponse,
@@ -230,12 +231,7 @@ class KoshelekClient:
         if status == 200:
             if model is None:
                 return None  # type: ignore[return-value]
-            if "json" not in response.headers.get("content-type", ""):
-                raise malformed(NAME, f"content-type {response.headers.get('content-type')!r}")
-            try:
-                return msgspec.json.decode(response.content, type=model, strict=False)
-            except msgspec.DecodeError as exc:
-                raise malformed(NAME, str(exc)[:200]) from None
+            return decode_json(response, model, NAME)
         if status == 422:
             raise self._error_from_422(response)
         if status in (401, 403):

@@ -8,7 +8,9 @@ from typing import Any
 from pos_app.i18n import Message, UserError, tr
 from pos_app.providers.koshelek.settings import KoshelekSettings
 from pos_app.ui.qt import QLineEdit
-from pos_app.ui.settings_box import C, ProviderBox, combo, value_of
+from pos_app.ui.settings_box import ProviderBox, combo, value_of
+
+C = "Settings"  # the Settings screen's translation context
 
 
 class KoshelekBox(ProviderBox):

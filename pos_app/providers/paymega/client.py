@@ -26,6 +26,7 @@ from pos_app.providers.errors import (
     network_error,
     rate_limited,
 )
+from pos_app.providers.http import decode_json
 from pos_app.providers.paymega import messages
 from pos_app.providers.paymega.models import (
     ErrorDocument,
@@ -193,12 +194,7 @@ class PaymegaClient:
     def _read(self, response: httpx.Response, model: type[T], ok: tuple[int, ...] = (200,)) -> T:
         status = response.status_code
         if status in ok:
-            if "json" not in response.headers.get("content-type", ""):
-                raise malformed(NAME, f"content-type {response.headers.get('content-type')!r}")
-            try:
-                return msgspec.json.decode(response.content, type=model, strict=False)
-            except msgspec.DecodeError as exc:
-                raise malformed(NAME, str(exc)[:200]) from None
+            return decode_json(response, model, NAME)
         code, text = _error(response)
         if status in (401, 403):
             raise auth_failed(NAME, status)

@@ -34,10 +34,12 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
+from stdnum import luhn
 
 from pos_app.redact import basic_auth_ok
 from pos_app.sandbox.common import (
     JSONResponse,
+    payer_route,
     random_code,
     read_body,
     read_form,
@@ -573,14 +575,6 @@ class PaymegaSandbox:
             self.ensure_worker()
             return JSONResponse({"changed": True, "status": status})
 
-        async def behaviour(request: Request) -> Response:
-            body, _ = await read_body(request)
-            if isinstance(body, dict) and body.get("mode") in ("pay", "decline", "never"):
-                self.auto = {"mode": body["mode"], "delay_ms": int(body.get("delay_ms", 3000))}
-            elif request.method == "POST":
-                return JSONResponse({"error": "mode: pay, decline or never"}, status_code=400)
-            return JSONResponse(self.auto)
-
         async def settings(request: Request) -> Response:
             body, _ = await read_body(request)
             allowed = {"expiry_status", "public_creation", "refunds_enabled", "refund_delay_s",
@@ -606,7 +600,7 @@ class PaymegaSandbox:
             Route("/invoices", invoices, methods=["GET"]),
             Route("/invoices/{id}/{outcome:str}", decide, methods=["POST"]),
             Route("/payments/{id}/{outcome:str}", decide, methods=["POST"]),
-            Route("/behaviour", behaviour, methods=["GET", "POST"]),
+            payer_route(self),
             Route("/settings", settings, methods=["GET", "POST"]),
             Route("/clock", clock, methods=["POST"]),
             Route("/callbacks", callbacks, methods=["GET"]),
@@ -935,7 +929,7 @@ class PaymegaSandbox:
                 return "Оплата отклонена."
             if action != "pay":
                 return ""
-            if card and not _luhn(card):
+            if card and not (12 <= len(card) <= 19 and luhn.is_valid(card)):
                 return "Неверный номер карты."
             succeeds, _ = TEST_CARDS.get(card, (True, False))
             if succeeds and expiry == "0777":
@@ -979,18 +973,6 @@ def _num(value: Decimal | None) -> int | float | None:
 
 def _num_text(value: Decimal) -> str:
     return f"{value:.2f}"
-
-
-def _luhn(number: str) -> bool:
-    if not 12 <= len(number) <= 19:
-        return False
-    total = 0
-    for i, digit in enumerate(reversed(number)):
-        d = int(digit)
-        if i % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
 
 
 def _unauthorized() -> Response:

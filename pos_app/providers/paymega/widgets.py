@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pos_app.i18n import tr
 from pos_app.ui.qt import QCheckBox, QLineEdit
-from pos_app.ui.settings_box import C, ProviderBox, combo
+from pos_app.ui.settings_box import ProviderBox, combo
+
+C = "Settings"  # the Settings screen's translation context
 
 
 class PaymegaBox(ProviderBox):

@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from stdnum import luhn
+
 from pos_app.backoff import Backoff
 from pos_app.i18n import Message
 from pos_app.providers.base import (
@@ -144,7 +146,8 @@ class PegasProvider:
         number = options.get("number", "").strip()
         if method in _GROUPING:
             number = _GROUPING[method].sub("", number)
-        if not _NUMBERS[method].fullmatch(number) or (method == "card" and not _luhn(number)):
+        bad_card = method == "card" and not luhn.is_valid(number)
+        if not _NUMBERS[method].fullmatch(number) or bad_card:
             raise InvalidInput(messages.BAD_NUMBER.with_params(number=mask(number),
                                                                method=method), code="number")
         comment = options.get("comment", "")
@@ -360,13 +363,3 @@ def _is_withdrawal(request: PaymentRequest) -> bool:
 
 def _minor(value: Decimal | None) -> int | None:
     return None if value is None else int((value * 100).to_integral_value())
-
-
-def _luhn(number: str) -> bool:
-    total = 0
-    for i, digit in enumerate(reversed(number)):
-        d = int(digit)
-        if i % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0

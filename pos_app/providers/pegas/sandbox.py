@@ -30,7 +30,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from pos_app.redact import same_secret
-from pos_app.sandbox.common import JSONResponse, random_code, read_body, read_form
+from pos_app.sandbox.common import JSONResponse, payer_route, random_code, read_body, read_form
 from pos_app.sandbox.files import jpeg_receipt, pdf_receipt
 
 log = logging.getLogger(__name__)
@@ -381,14 +381,6 @@ class PegasSandbox:
             self.ensure_worker()
             return JSONResponse({"changed": changed, "status": status})
 
-        async def behaviour(request: Request) -> Response:
-            body, _ = await read_body(request)
-            if isinstance(body, dict) and body.get("mode") in ("pay", "decline", "never"):
-                self.auto = {"mode": body["mode"], "delay_ms": int(body.get("delay_ms", 3000))}
-            elif request.method == "POST":
-                return JSONResponse({"error": "mode: pay, decline or never"}, status_code=400)
-            return JSONResponse(self.auto)
-
         async def settings(request: Request) -> Response:
             body, _ = await read_body(request)
             allowed = {"assumed_endpoints", "receipt_delay_s", "provider_error_types",
@@ -408,7 +400,7 @@ class PegasSandbox:
             Route("/transactions", transactions, methods=["GET"]),
             Route("/transactions/{id:int}/{outcome:str}", decide, methods=["POST"]),
             Route("/payments/{id:int}/{outcome:str}", decide, methods=["POST"]),
-            Route("/behaviour", behaviour, methods=["GET", "POST"]),
+            payer_route(self),
             Route("/settings", settings, methods=["GET", "POST"]),
         ]
 

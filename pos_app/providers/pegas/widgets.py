@@ -7,11 +7,11 @@ from pos_app.i18n import tr
 from pos_app.providers.pegas.provider import PegasProvider
 from pos_app.providers.pegas.settings import DEPOSIT_TYPES
 from pos_app.ui.qt import QComboBox, QLineEdit, QVBoxLayout
-from pos_app.ui.settings_box import C as C_SETTINGS
 from pos_app.ui.settings_box import ProviderBox, combo
 from pos_app.ui.widgets import ProviderInputs
 
 C = "Payment"
+SETTINGS = "Settings"  # the Settings screen's translation context
 NEEDS_PHONE = "invoice-qw"
 
 
@@ -88,5 +88,5 @@ class PegasBox(ProviderBox):
         self.add_option("status_channel", combo(("auto", "on", "off")))
 
     def option_texts(self) -> dict[str, str]:
-        return {"deposit_type": tr(C_SETTINGS, "Deposit type"),
-                "status_channel": tr(C_SETTINGS, "Status endpoint")}
+        return {"deposit_type": tr(SETTINGS, "Deposit type"),
+                "status_channel": tr(SETTINGS, "Status endpoint")}
