@@ -66,7 +66,8 @@ def _common() -> argparse.ArgumentParser:
                         help="with --demo: use a running `pos-app sandbox` instead of starting one")
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                         help="print one JSON object per result on stdout")
-    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS)
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="say on stderr what is sent and received (secrets hidden)")
     return common
 
 
@@ -100,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
                                        "register scans the customer's app)")
     for each in plugins():
         for option in each.pay_options:
-            pay.add_argument(option.flag, dest=f"option_{option.key}",
+            pay.add_argument(option.flag, dest=f"option_{option.key}", metavar=option.key.upper(),
                              help=f"{each.title}: {option.help}")
     pay.add_argument("--reference", metavar="REF",
                      help="your own order reference (up to 64 characters): a repeated pay with "

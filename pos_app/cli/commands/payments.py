@@ -47,6 +47,7 @@ from pos_app.core.payments import Operation, Payment
 from pos_app.core.payments.service import PaidThere, PaymentService, payout_sale
 from pos_app.core.sale import Sale
 from pos_app.core.states import OperationState, PaymentState
+from pos_app.providers.registry import names
 
 if TYPE_CHECKING:
     from pos_app.app import Runtime
@@ -116,6 +117,9 @@ class ResolveOptions(Options):
 
 async def cmd_pay(line: argparse.Namespace) -> int:
     args = PayOptions.of(line)
+    if args.provider not in names():
+        fail(EXIT_USAGE, f"unknown provider {args.provider!r}; one of: {', '.join(names())}",
+             args.json)
     amount_text(args.amount, args.json)
     reference = parse_reference(args.reference, args.json)
 

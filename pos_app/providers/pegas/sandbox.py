@@ -110,7 +110,9 @@ class PegasSandbox:
         self.delivered: list[dict[str, Any]] = []
         self.base_url = "http://sandbox/pegas"
         self._pending: list[tuple[float, int, bytes, int]] = []  # due, attempt, body, txn id
-        self._next_id = 184467
+        # Ids go on from the time it started: the training journal outlives the sandbox, and
+        # a second training day's transactions must not take the first day's ids.
+        self._next_id = 184467 + int(time.time()) % 10_000_000
         self._worker: asyncio.Task[None] | None = None
         self._lock = threading.RLock()
 
