@@ -22,8 +22,10 @@ PACKAGES = (
     "fonts-dejavu-core",
     # A real print queue that writes PDF files.
     "cups", "cups-client", "printer-driver-cups-pdf", "poppler-utils",
-    # The customer's phone: a headless browser.
+    # The customer's phone, and the head office's page: a headless browser.
     "chromium",
+    # The head office's database (tests/headoffice start a throwaway cluster of their own).
+    "postgresql",
 )
 
 

@@ -197,8 +197,19 @@ _V8 = """
 DROP INDEX payments_idem_key;
 """
 
+# v9: the journal's permanent identity (issue 19): the head office keeps each journal's events
+# by (journal_uuid, seq).  A copy restored from a backup keeps it, which is how the head office
+# knows it (its cursor is then ahead of the file).  A random version-4 UUID, made here.
+_V9 = """
+CREATE TABLE journal_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO journal_meta (key, value) SELECT 'journal_uuid', lower(
+    hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2)
+    || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2)
+    || '-' || hex(randomblob(6)));
+"""
+
 # Index i holds the script that takes the schema from version i to i + 1.
-MIGRATIONS: Sequence[str] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
+MIGRATIONS: Sequence[str] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

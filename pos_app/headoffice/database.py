@@ -1,0 +1,258 @@
+"""The head office's PostgreSQL: migrations, enrolment, and the ingest transaction.
+
+Exactly once, by ``(journal_uuid, seq)``: each batch is taken in one transaction holding the
+journal's row (``FOR UPDATE``), so two senders of one journal take turns; events at or below
+the cursor are compared by digest and otherwise ignored (a resend after a lost answer adds
+nothing); a gap is refused with the cursor to send from; a journal whose file is behind the
+cursor (a backup restored) or whose events changed is refused for good and reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from importlib import resources
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
+
+from pos_app.headoffice.wire import Answer, Batch
+
+log = logging.getLogger(__name__)
+
+MIGRATION_LOCK = 4_194_019  # pg_advisory_xact_lock key: one migrating server at a time
+EVENT_DAYS_AHEAD = 7  # daily event partitions made ahead of today (and as many behind)
+ROW_MONTHS_AHEAD = 2
+
+
+class Refused(Exception):
+    """The batch is not taken: ``status`` is the HTTP status, ``reason`` says why."""
+
+    def __init__(self, status: int, reason: str, cursor: int | None = None) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+        self.cursor = cursor
+
+
+@dataclass(frozen=True)
+class Terminal:
+    store_id: str
+    terminal_id: str
+
+
+# -- schema ---------------------------------------------------------------------------------
+
+
+def migrations() -> list[tuple[int, str]]:
+    """The numbered SQL files of ``schema/``, in order: ``(number, sql)``."""
+    found = []
+    for entry in resources.files("pos_app.headoffice.schema").iterdir():
+        if entry.name.endswith(".sql"):
+            found.append((int(entry.name.split("_", 1)[0]), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+async def migrate(conn: psycopg.AsyncConnection[Any]) -> int:
+    """Apply the migrations not applied yet, each in its own transaction; returns the
+    version.  Several servers starting at once take turns (an advisory lock)."""
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        await conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                           "version int PRIMARY KEY, applied_at timestamptz NOT NULL "
+                           "DEFAULT now())")
+        done = {row[0] for row in await (await conn.execute(
+            "SELECT version FROM schema_migrations")).fetchall()}
+        for number, script in migrations():
+            if number not in done:
+                await conn.execute(script.encode())  # our own files: no parameters
+                await conn.execute("INSERT INTO schema_migrations (version) VALUES (%s)",
+                                   (number,))
+                log.info("head office schema: migration %03d applied", number)
+        await ensure_partitions(conn, datetime.now(UTC).date())
+    return max(number for number, _ in migrations())
+
+
+async def ensure_partitions(conn: psycopg.AsyncConnection[Any], today: date) -> None:
+    """Daily partitions of the events around ``today``, monthly ones of the rows."""
+    for offset in range(-EVENT_DAYS_AHEAD, EVENT_DAYS_AHEAD + 1):
+        day = today + timedelta(days=offset)
+        await _partition(conn, "events", f"events_{day:%Y%m%d}", day, day + timedelta(days=1))
+    month = today.replace(day=1)
+    for _ in range(-1, ROW_MONTHS_AHEAD + 1):
+        following = (month + timedelta(days=32)).replace(day=1)
+        await _partition(conn, "register_rows", f"register_rows_{month:%Y%m}", month, following)
+        month = following
+    month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)  # and the one before
+    await _partition(conn, "register_rows", f"register_rows_{month:%Y%m}", month,
+                     today.replace(day=1))
+
+
+async def _partition(conn: psycopg.AsyncConnection[Any], parent: str, name: str,
+                     start: date, end: date) -> None:
+    exists = await (await conn.execute("SELECT to_regclass(%s)", (name,))).fetchone()
+    if exists and exists[0] is not None:
+        return
+    await conn.execute(sql.SQL(
+        "CREATE TABLE {} PARTITION OF {} FOR VALUES FROM ({}) TO ({})").format(
+        sql.Identifier(name), sql.Identifier(parent),
+        sql.Literal(f"{start.isoformat()} 00:00:00+00"),
+        sql.Literal(f"{end.isoformat()} 00:00:00+00")))
+
+
+# -- terminals ------------------------------------------------------------------------------
+
+
+def _sha256(credential: str) -> str:
+    return hashlib.sha256(credential.encode()).hexdigest()
+
+
+async def enrol(conn: psycopg.AsyncConnection[Any], store_id: str, terminal_id: str) -> str:
+    """A new credential for the terminal (shown once; only its hash is kept).  Enrolling
+    again replaces the old credential, which stops working at once."""
+    credential = "pos1." + secrets.token_urlsafe(32)
+    await conn.execute(
+        "INSERT INTO terminals (store_id, terminal_id, credential_sha256) VALUES (%s, %s, %s) "
+        "ON CONFLICT (store_id, terminal_id) DO UPDATE SET credential_sha256 = "
+        "excluded.credential_sha256, enrolled_at = now(), revoked_at = NULL",
+        (store_id, terminal_id, _sha256(credential)))
+    await conn.commit()
+    return credential
+
+
+async def revoke(conn: psycopg.AsyncConnection[Any], store_id: str, terminal_id: str) -> bool:
+    cur = await conn.execute("UPDATE terminals SET revoked_at = now() WHERE store_id = %s AND "
+                             "terminal_id = %s AND revoked_at IS NULL", (store_id, terminal_id))
+    await conn.commit()
+    return cur.rowcount == 1
+
+
+async def authenticate(conn: psycopg.AsyncConnection[Any], credential: str) -> Terminal:
+    """The terminal a credential belongs to.  Raises Refused(401) for an unknown, forged or
+    revoked one (the same answer for each: nothing to learn from it)."""
+    row = await (await conn.execute(
+        "SELECT store_id, terminal_id FROM terminals WHERE credential_sha256 = %s "
+        "AND revoked_at IS NULL", (_sha256(credential),))).fetchone()
+    await conn.rollback()
+    if row is None:
+        raise Refused(401, "unknown or revoked terminal credential")
+    return Terminal(store_id=row[0], terminal_id=row[1])
+
+
+# -- ingest ---------------------------------------------------------------------------------
+
+
+async def cursor_of(conn: psycopg.AsyncConnection[Any], terminal: Terminal,
+                    journal_uuid: str) -> Answer:
+    """Where the register sends from (a journal never seen: 0)."""
+    row = await (await conn.execute(
+        "SELECT store_id, terminal_id, cursor, refused FROM journals WHERE journal_uuid = %s",
+        (journal_uuid,))).fetchone()
+    await conn.rollback()
+    if row is None:
+        return Answer(cursor=0)
+    _check_owner(terminal, row[0], row[1])
+    return Answer(cursor=row[2], refused=row[3])
+
+
+def _check_owner(terminal: Terminal, store_id: str, terminal_id: str) -> None:
+    if (store_id, terminal_id) != (terminal.store_id, terminal.terminal_id):
+        raise Refused(403, "this journal belongs to another terminal")
+
+
+async def ingest(conn: psycopg.AsyncConnection[Any], terminal: Terminal, journal_uuid: str,
+                 batch: Batch, *, now: datetime | None = None) -> Answer:
+    """Take one batch in one transaction.  Raises Refused(403) for another terminal's
+    journal or a batch that names another terminal, Refused(409, cursor=…) for a gap."""
+    if (batch.store_id, batch.terminal_id) != (terminal.store_id, terminal.terminal_id):
+        raise Refused(403, "the batch names another terminal than its credential")
+    received = now or datetime.now(UTC)
+    async with conn.transaction():
+        journal = await _journal_for_update(conn, terminal, journal_uuid)
+        cursor, refused = journal
+        if refused:
+            return Answer(cursor=cursor, refused=refused)
+        if batch.last_seq < cursor:
+            return await _refuse(conn, terminal, journal_uuid, cursor, "restored")
+        kept = {e.seq for e in batch.events if e.seq <= cursor}
+        if kept and not await _same_as_kept(conn, terminal, journal_uuid, batch, kept):
+            return await _refuse(conn, terminal, journal_uuid, cursor, "diverged")
+        new = [e for e in batch.events if e.seq > cursor]
+        if new and [e.seq for e in new] != list(range(cursor + 1, cursor + 1 + len(new))):
+            raise Refused(409, "the events do not follow the cursor", cursor=cursor)
+        await _insert_events(conn, terminal, journal_uuid, new)
+        await _upsert_rows(conn, terminal, journal_uuid, batch)
+        cursor += len(new)
+        offset = (datetime.fromisoformat(batch.sent_at) - received).total_seconds()
+        await conn.execute(
+            "UPDATE journals SET cursor = %s, register_last_seq = %s, last_seen = %s, "
+            "clock_offset_s = %s WHERE store_id = %s AND journal_uuid = %s",
+            (cursor, batch.last_seq, received, offset, terminal.store_id, journal_uuid))
+    return Answer(cursor=cursor)
+
+
+async def _journal_for_update(conn: psycopg.AsyncConnection[Any], terminal: Terminal,
+                              journal_uuid: str) -> tuple[int, str | None]:
+    # A journal never seen is made here; two first batches at once: one makes it, both lock.
+    await conn.execute(
+        "INSERT INTO journals (store_id, journal_uuid, terminal_id) VALUES (%s, %s, %s) "
+        "ON CONFLICT DO NOTHING", (terminal.store_id, journal_uuid, terminal.terminal_id))
+    row = await (await conn.execute(
+        "SELECT store_id, terminal_id, cursor, refused FROM journals WHERE journal_uuid = %s "
+        "FOR UPDATE", (journal_uuid,))).fetchone()
+    assert row is not None
+    _check_owner(terminal, row[0], row[1])
+    return row[2], row[3]
+
+
+async def _refuse(conn: psycopg.AsyncConnection[Any], terminal: Terminal, journal_uuid: str,
+                  cursor: int, reason: str) -> Answer:
+    log.error("journal %s of %s/%s refused: %s", journal_uuid, terminal.store_id,
+              terminal.terminal_id, reason)
+    await conn.execute("UPDATE journals SET refused = %s, refused_at = now() "
+                       "WHERE store_id = %s AND journal_uuid = %s",
+                       (reason, terminal.store_id, journal_uuid))
+    return Answer(cursor=cursor, refused=reason)
+
+
+async def _same_as_kept(conn: psycopg.AsyncConnection[Any], terminal: Terminal,
+                        journal_uuid: str, batch: Batch, seqs: set[int]) -> bool:
+    rows = await (await conn.execute(
+        "SELECT seq, digest FROM events WHERE store_id = %s AND journal_uuid = %s "
+        "AND seq = ANY(%s)", (terminal.store_id, journal_uuid, sorted(seqs)))).fetchall()
+    kept = dict(rows)
+    return all(kept.get(e.seq) == e.digest() for e in batch.events if e.seq in seqs)
+
+
+async def _insert_events(conn: psycopg.AsyncConnection[Any], terminal: Terminal,
+                         journal_uuid: str, events: Sequence[Any]) -> None:
+    if not events:
+        return
+    async with conn.cursor().copy(
+            "COPY events (store_id, journal_uuid, seq, at, kind, payment_id, operation_id, "
+            "from_state, to_state, data, digest) FROM STDIN") as copy:
+        for e in events:
+            await copy.write_row((terminal.store_id, journal_uuid, e.seq, e.at, e.kind,
+                                  e.payment_id, e.operation_id, e.from_state, e.to_state,
+                                  Jsonb(e.data), e.digest()))
+
+
+async def _upsert_rows(conn: psycopg.AsyncConnection[Any], terminal: Terminal,
+                       journal_uuid: str, batch: Batch) -> None:
+    if not batch.rows:
+        return
+    async with conn.cursor() as cur:
+        await cur.executemany(
+            "INSERT INTO register_rows (store_id, journal_uuid, tbl, id, created_at, as_of, "
+            "data) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (store_id, journal_uuid, tbl, id, created_at) DO UPDATE "
+            "SET as_of = excluded.as_of, data = excluded.data "
+            "WHERE register_rows.as_of <= excluded.as_of",
+            [(terminal.store_id, journal_uuid, row.table, row.id, row.created_at,
+              batch.rows_as_of, Jsonb(row.data)) for row in batch.rows])

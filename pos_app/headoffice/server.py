@@ -1,0 +1,120 @@
+"""The head office's ASGI service (``pos-app office serve --database postgresql://…``).
+
+- ``GET /v1/journals/{journal_uuid}``: the cursor (where the register sends from);
+- ``POST /v1/journals/{journal_uuid}/batches``: one :class:`~pos_app.headoffice.wire.Batch`;
+  answered with the new cursor.
+
+Every request carries ``Authorization: Bearer <credential>`` (the terminal's, from
+``pos-app office enrol``).  Answers: 200 taken (or ``refused`` in the body: the journal is
+stopped and reported), 400 unreadable, 401 unknown/revoked credential, 403 another terminal's
+journal, 409 a gap (the body has the cursor), 413 too large, 503 the database is down.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import msgspec
+import psycopg
+from psycopg_pool import AsyncConnectionPool
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from pos_app.headoffice import database
+from pos_app.headoffice.database import Refused, Terminal
+from pos_app.headoffice.wire import Answer, Batch
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH_BYTES = 8 * 1024 * 1024
+
+
+def _error(status: int, reason: str, cursor: int | None = None) -> Response:
+    body: dict[str, Any] = {"error": reason}
+    if cursor is not None:
+        body["cursor"] = cursor
+    return JSONResponse(body, status_code=status)
+
+
+def _answer(answer: Answer) -> Response:
+    return Response(msgspec.json.encode(answer), media_type="application/json")
+
+
+class HeadOffice:
+    """The service over a connection pool (``pool``: opened by :meth:`app`'s lifespan)."""
+
+    def __init__(self, database_url: str, *, pool_size: int = 10) -> None:
+        self.pool = AsyncConnectionPool(database_url, min_size=1, max_size=pool_size,
+                                        open=False, kwargs={"autocommit": False})
+
+    async def start(self) -> None:
+        """Open the pool and bring the schema up to date."""
+        await self.pool.open()
+        async with self.pool.connection() as conn:
+            await database.migrate(conn)
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+    def app(self) -> Starlette:
+        @asynccontextmanager
+        async def lifespan(app: Starlette) -> AsyncIterator[None]:
+            await self.start()
+            try:
+                yield
+            finally:
+                await self.close()
+
+        return Starlette(lifespan=lifespan, routes=[
+            Route("/v1/journals/{journal_uuid}", self._cursor, methods=["GET"]),
+            Route("/v1/journals/{journal_uuid}/batches", self._batch, methods=["POST"]),
+        ])
+
+    async def _terminal(self, request: Request, conn: psycopg.AsyncConnection[Any]) -> Terminal:
+        scheme, _, credential = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not credential:
+            raise Refused(401, "a terminal credential is needed")
+        return await database.authenticate(conn, credential.strip())
+
+    @staticmethod
+    def _journal(request: Request) -> str:
+        try:
+            return str(uuid.UUID(request.path_params["journal_uuid"]))
+        except ValueError:
+            raise Refused(400, "not a journal id") from None
+
+    async def _cursor(self, request: Request) -> Response:
+        try:
+            async with self.pool.connection() as conn:
+                terminal = await self._terminal(request, conn)
+                return _answer(await database.cursor_of(conn, terminal, self._journal(request)))
+        except Refused as exc:
+            return _error(exc.status, exc.reason, exc.cursor)
+        except psycopg.OperationalError as exc:
+            log.warning("the database is unreachable: %s", exc)
+            return _error(503, "the database is unreachable")
+
+    async def _batch(self, request: Request) -> Response:
+        body = await request.body()
+        if len(body) > MAX_BATCH_BYTES:
+            return _error(413, "the batch is too large")
+        try:
+            batch = msgspec.json.decode(body, type=Batch)
+        except msgspec.DecodeError as exc:
+            return _error(400, f"unreadable batch: {exc}")
+        try:
+            async with self.pool.connection() as conn:
+                terminal = await self._terminal(request, conn)
+                answer = await database.ingest(conn, terminal, self._journal(request), batch)
+                return _answer(answer)
+        except Refused as exc:
+            return _error(exc.status, exc.reason, exc.cursor)
+        except psycopg.OperationalError as exc:
+            log.warning("the database is unreachable: %s", exc)
+            return _error(503, "the database is unreachable")

@@ -1,0 +1,150 @@
+"""The register's side: its live journal shipped to the head office, in batches, forever.
+
+The shipper reads the journal on a read-only connection of its own (``Journal.read_apart``)
+and never touches the payment service: a head office that is down, slow or refusing never
+slows a sale.  The head office owns the cursor; each batch starts at the last event it has
+(sent again, so a journal that went another way — a backup restored — is recognised) and
+the answer says where to go on.  Every answer maps to one of:
+
+- taken: go on at once while there is more, else wait for new events;
+- ``refused`` in the answer (restored, diverged): stop for good, and say so (the log, and
+  :attr:`Shipper.stopped`) — a person decides;
+- 401/403 (credential unknown, revoked, another terminal's journal): stop, and say so;
+- 409 (a gap): go on from the cursor the answer gives;
+- anything else (no connection, a timeout, a cut or unreadable answer, 5xx, 429): back off
+  with jitter and try again (:data:`BACKOFF`), the batch unchanged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import msgspec
+
+from pos_app.backoff import Backoff
+from pos_app.core.journal import Journal, shipping
+from pos_app.headoffice.wire import Answer, Batch, Event, Row
+
+log = logging.getLogger(__name__)
+
+BATCH_EVENTS = 500
+BACKOFF = Backoff(first_s=1.0, cap_s=300.0)  # an outage of hours: every 5 minutes at most
+IDLE_S = 5.0  # how often an idle register looks for new events
+
+
+class Stopped(Exception):
+    """The head office will take nothing more from this journal until a person acts."""
+
+
+class Shipper:
+    """Ships ``journal`` (a live one: training journals are never shipped) to ``client``'s
+    head office (``base_url`` and the terminal's credential set on the client)."""
+
+    def __init__(self, journal: Journal, client: httpx.AsyncClient, *, store_id: str,
+                 terminal_id: str, backoff: Backoff = BACKOFF, idle_s: float = IDLE_S,
+                 batch_events: int = BATCH_EVENTS,
+                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._journal = journal
+        self._client = client
+        self._store_id, self._terminal_id = store_id, terminal_id
+        self._backoff = backoff
+        self._idle_s = idle_s
+        self._batch_events = batch_events
+        self._now = now
+        self.cursor: int | None = None  # the head office's, once asked
+        self.backlog = 0  # events not shipped yet, as last seen
+        self.stopped: str | None = None  # why the head office takes nothing more
+
+    async def run(self) -> None:
+        """Ship until cancelled (or :class:`Stopped`, logged)."""
+        failures = 0
+        while True:
+            try:
+                more = await self.ship_once()
+                failures = 0
+            except Stopped as exc:
+                self.stopped = str(exc)
+                log.error("head office: shipping stopped: %s", exc)
+                return
+            except Retry as exc:
+                failures += 1
+                wait = self._backoff.delay(failures)
+                log.warning("head office: %s; trying again in %.0f s", exc, wait)
+                await asyncio.sleep(wait)
+                continue
+            if not more:
+                await asyncio.sleep(self._idle_s)
+
+    async def ship_once(self) -> bool:
+        """Send one batch; True when more events are waiting.  Raises Stopped, or Retry for
+        what a later try may get through."""
+        uuid = await self._journal.read_apart(shipping.journal_uuid)
+        if self.cursor is None:
+            self.cursor = (await self._call("GET", f"/v1/journals/{uuid}")).cursor
+        cursor = self.cursor
+        batch = await self._journal.read_apart(lambda conn: self._batch(conn, cursor))
+        if batch.last_seq == cursor:  # all there (a file behind the cursor is sent: refused)
+            self.backlog = 0
+            return False
+        answer = await self._call("POST", f"/v1/journals/{uuid}/batches",
+                                  content=msgspec.json.encode(batch))
+        self.cursor = answer.cursor
+        self.backlog = batch.last_seq - answer.cursor
+        return self.backlog > 0
+
+    def _batch(self, conn: Any, cursor: int) -> Batch:
+        # From the last event the head office has: it compares that one, and so knows a
+        # journal restored from a backup, or one that went another way.
+        events = shipping.events_after(conn, max(cursor - 1, 0), self._batch_events + 1)
+        last = shipping.last_seq(conn)
+        rows = shipping.rows_described(conn, (e for e in events if e["seq"] > cursor))
+        return Batch(store_id=self._store_id, terminal_id=self._terminal_id, last_seq=last,
+                     events=[Event(**e) for e in events],
+                     rows=[Row(**r) for r in rows], rows_as_of=last,
+                     sent_at=self._now().isoformat())
+
+    async def _call(self, method: str, path: str, content: bytes | None = None) -> Answer:
+        try:
+            response = await self._client.request(method, path, content=content, headers={
+                "content-type": "application/json"} if content else None)
+        except httpx.HTTPError as exc:  # no connection, a timeout, a cut answer
+            raise Retry(f"no answer ({type(exc).__name__})") from None
+        if response.status_code in (401, 403):
+            raise Stopped(_reason(response))
+        if response.status_code == 409:
+            cursor = _json(response).get("cursor")
+            if isinstance(cursor, int):
+                self.cursor = cursor
+            raise Retry("a gap: sending from the head office's cursor")
+        if response.status_code != 200:
+            raise Retry(f"HTTP {response.status_code}")
+        try:
+            answer = msgspec.json.decode(response.content, type=Answer)
+        except msgspec.DecodeError:
+            raise Retry("an unreadable answer") from None
+        if answer.refused:
+            raise Stopped(f"the head office refuses this journal ({answer.refused}): "
+                          "it is behind or unlike what was received (a backup restored?)")
+        return answer
+
+
+class Retry(Exception):
+    """Not taken this time; the same batch may get through later."""
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _reason(response: httpx.Response) -> str:
+    reason = _json(response).get("error")
+    return f"HTTP {response.status_code}: {reason if isinstance(reason, str) else 'refused'}"

@@ -1,0 +1,175 @@
+"""Who may talk to the head office, and what it refuses for good (issue 19): unknown, forged
+and revoked credentials, another terminal's journal, a journal restored from an old backup or
+gone another way; a register whose clock is in 2001 is taken, and flagged."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from pos_app.core.events import EventKind
+from pos_app.core.journal import Journal, shipping
+from pos_app.headoffice import database as db
+from pos_app.headoffice.shipper import Retry, Shipper, Stopped
+from pos_app.sandbox.testing import SandboxTransport
+from tests.headoffice.helpers import (
+    Register,
+    central_events,
+    enrol,
+    head_office,
+    live_register,
+    local_events,
+    shipper_for,
+)
+
+
+async def drain(shipper: Shipper) -> None:
+    for _ in range(200):
+        try:
+            if not await shipper.ship_once():
+                return
+        except Retry:
+            continue
+    raise AssertionError("the backlog never drained")
+
+
+async def events(register: Register, count: int, start: int = 0) -> None:
+    for i in range(start, start + count):
+        await register.journal.log_event(EventKind.RECEIPT_PRINTED, data={"copy": i})
+
+
+async def fetch(database: str, query: str, *params: object) -> list[tuple[object, ...]]:
+    async with await psycopg.AsyncConnection.connect(database) as conn:
+        return list(await (await conn.execute(query, params)).fetchall())
+
+
+@pytest.mark.parametrize("credential", ["pos1.never-enrolled", "", "pos1." + "A" * 43])
+async def test_an_unknown_or_forged_credential_is_refused(
+        tmp_path: Path, sandbox: SandboxTransport, database: str, credential: str) -> None:
+    register = await live_register(tmp_path / "journal.sqlite", sandbox)
+    try:
+        await events(register, 3)
+        async with head_office(database) as office:
+            await enrol(database)  # the terminal exists; this is not its credential
+            shipper, _ = shipper_for(register, office, credential)
+            with pytest.raises(Stopped, match="HTTP 401"):
+                await shipper.ship_once()
+        assert await fetch(database, "SELECT count(*) FROM events") == [(0,)]
+    finally:
+        await register.close()
+
+
+async def test_a_revoked_terminal_is_refused_from_the_next_batch(
+        tmp_path: Path, sandbox: SandboxTransport, database: str) -> None:
+    register = await live_register(tmp_path / "journal.sqlite", sandbox)
+    try:
+        await events(register, 3)
+        async with head_office(database) as office:
+            shipper, _ = shipper_for(register, office, await enrol(database))
+            await drain(shipper)
+            async with await psycopg.AsyncConnection.connect(database) as conn:
+                assert await db.revoke(conn, "S-1", "T-1")
+            await events(register, 2, start=3)
+            with pytest.raises(Stopped, match="HTTP 401"):
+                await shipper.ship_once()
+    finally:
+        await register.close()
+
+
+async def test_another_terminals_journal_is_refused(
+        tmp_path: Path, sandbox: SandboxTransport, database: str) -> None:
+    register = await live_register(tmp_path / "journal.sqlite", sandbox)
+    try:
+        await events(register, 3)
+        async with head_office(database) as office:
+            first, _ = shipper_for(register, office, await enrol(database))
+            await drain(first)
+            # Terminal T-2, enrolled properly, sends T-1's journal (a copied file).
+            other = Register(register.journal, register.service, "S-1", "T-2")
+            thief, _ = shipper_for(other, office, await enrol(database, "S-1", "T-2"))
+            with pytest.raises(Stopped, match="HTTP 403"):
+                await thief.ship_once()
+            # And a credential of T-2 with a batch that says T-1.
+            liar = Shipper(register.journal, thief._client, store_id="S-1", terminal_id="T-1")
+            with pytest.raises(Stopped, match="HTTP 403"):
+                await liar.ship_once()
+        uuid = await register.journal.read_apart(shipping.journal_uuid)
+        assert await fetch(database, "SELECT terminal_id FROM journals WHERE "
+                                     "journal_uuid = %s", uuid) == [("T-1",)]
+    finally:
+        await register.close()
+
+
+async def restore(register: Register, backup: Path) -> Register:
+    """The register's journal file replaced by an older copy, as after a disk failure."""
+    path = register.journal.path
+    await register.journal.close()
+
+    def put_back() -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        shutil.copy(backup, path)
+
+    await asyncio.to_thread(put_back)
+    register.journal = await Journal.open(path)
+    return register
+
+
+async def backup_of(register: Register, to: Path) -> Path:
+    await register.journal.read_apart(lambda conn: conn.execute(f"VACUUM INTO '{to}'"))
+    return to
+
+
+@pytest.mark.parametrize(("written_after", "refused"), [(0, "restored"), (80, "diverged")])
+async def test_a_journal_restored_from_an_old_backup_is_stopped_and_reported(
+        tmp_path: Path, sandbox: SandboxTransport, database: str, written_after: int,
+        refused: str) -> None:
+    """Restored as it was at event 40 after 70 were received: behind the cursor (nothing
+    new) or, once the register wrote on, gone another way — either way never merged."""
+    register = await live_register(tmp_path / "journal.sqlite", sandbox)
+    try:
+        await events(register, 40)
+        backup = await backup_of(register, tmp_path / "backup.sqlite")
+        await events(register, 30, start=40)
+        async with head_office(database) as office:
+            shipper, _ = shipper_for(register, office, await enrol(database))
+            await drain(shipper)
+            received = await central_events(database, await register.journal.read_apart(
+                shipping.journal_uuid))
+            await restore(register, backup)
+            await events(register, written_after, start=1000)
+            shipper, _ = shipper_for(register, office, await enrol(database))
+            with pytest.raises(Stopped, match=refused):
+                await drain(shipper)
+            uuid = await register.journal.read_apart(shipping.journal_uuid)
+            assert await central_events(database, uuid) == received  # nothing merged
+            assert await fetch(database, "SELECT refused FROM register_freshness "
+                                         "WHERE journal_uuid = %s", uuid) == [(refused,)]
+    finally:
+        await register.close()
+
+
+async def test_a_register_with_its_clock_in_2001_is_taken_and_flagged(
+        tmp_path: Path, sandbox: SandboxTransport, database: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    register = await live_register(tmp_path / "journal.sqlite", sandbox)
+    try:
+        await events(register, 3)
+        monkeypatch.setattr("pos_app.core.journal.store.utcnow",
+                            lambda: datetime(2001, 3, 4, 12, 0, tzinfo=UTC))
+        await events(register, 4, start=3)
+        async with head_office(database) as office:
+            await drain(shipper_for(register, office, await enrol(database))[0])
+        uuid = await register.journal.read_apart(shipping.journal_uuid)
+        assert len(await central_events(database, uuid)) == len(
+            await local_events(register.journal))
+        assert await fetch(database, "SELECT events, earliest::date::text FROM "
+                                     "wrong_clock_journals WHERE journal_uuid = %s",
+                           uuid) == [(4, "2001-03-04")]
+    finally:
+        await register.close()
