@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -38,8 +38,11 @@ from pos_app.core.secrets import SecretStore
 from pos_app.i18n import Message, UserError, msg
 from pos_app.providers.base import Provider
 from pos_app.providers.errors import OutcomeUnknown
-from pos_app.providers.http import Client, client_tls
+from pos_app.providers.http import Client, build_client, client_tls
 from pos_app.providers.registry import BuildContext, plugin, plugins
+
+if TYPE_CHECKING:
+    from pos_app.headoffice.shipper import Shipper
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +96,7 @@ class Runtime:
     sandbox_url: str | None = None
     config_problem: ConfigError | None = None
     trainer: Trainer | None = None
+    shipper: Shipper | None = None  # live mode with a head office: its state (backlog, stopped)
     _cleanups: list[Callable[[], object]] = field(default_factory=list)
 
     @property
@@ -100,6 +104,8 @@ class Runtime:
         return self.mode is Mode.TRAINING
 
     async def aclose(self) -> None:
+        if self.shipper is not None:  # first: it reads the journal
+            await self.shipper.stop()
         await self.service.close()
         for provider in self.service.providers.values():
             with contextlib.suppress(Exception):
@@ -274,9 +280,40 @@ async def build_runtime(
         getter = (lambda p, n: credentials.get(p, {}).get(n)) if training else (
             secrets or SecretStore()).get
         cleanups.append(_start_listener(config, service, getter))
+    shipper = None
+    if not training and config.head_office.url:  # a training journal is never shipped
+        shipper = _start_shipper(config, journal, secrets or SecretStore(),
+                                 transport("headoffice"))
     return Runtime(mode=mode, config=config, config_path=path, journal=journal, service=service,
                    sandbox_url=sandbox_url, config_problem=problem, trainer=trainer,
-                   _cleanups=cleanups)
+                   shipper=shipper, _cleanups=cleanups)
+
+
+def _start_shipper(config: TerminalConfig, journal: Journal, secrets: SecretStore,
+                   transport: httpx.AsyncBaseTransport | None) -> Shipper | None:
+    """Ship this live journal to the head office in the background (issue 19).  Without the
+    terminal's credential nothing is shipped, and the log says why: a register takes
+    payments whatever the head office's state."""
+    from pos_app.core.secrets import HEAD_OFFICE_CREDENTIAL
+    from pos_app.headoffice.shipper import Shipper
+    from pos_app.providers.urls import HttpSettings
+
+    credential = secrets.get(*HEAD_OFFICE_CREDENTIAL)
+    if not credential:
+        log.error("head_office.url is set but the secret headoffice.credential is not: this "
+                  "register's journal is not shipped (pos-app config set-secret "
+                  "headoffice.credential)")
+        return None
+    office = config.head_office
+    client = build_client(base_url=office.url, live=True, what="head_office.url",
+                          settings=HttpSettings(connect_timeout=office.connect_timeout,
+                                                read_timeout=office.read_timeout),
+                          transport=transport)
+    client.headers["authorization"] = f"Bearer {credential}"
+    shipper = Shipper(journal, client, store_id=config.store_id,
+                      terminal_id=config.terminal_id)
+    shipper.start()
+    return shipper
 
 
 def _start_listener(config: TerminalConfig, service: PaymentService,

@@ -217,6 +217,25 @@ def build_parser() -> argparse.ArgumentParser:
                          help=argparse.SUPPRESS)  # training mode's window starts it so
     sandbox.set_defaults(run="cmd_sandbox")
 
+    office = sub.add_parser("office", help="the head office: its service, its terminals")
+    office_sub = office.add_subparsers(dest="office_command", metavar="ACTION", required=True)
+    database = argparse.ArgumentParser(add_help=False)
+    database.add_argument("--database", metavar="URL", default=os.environ.get(
+        "POS_APP_OFFICE_DATABASE"), help="postgresql://… (default: $POS_APP_OFFICE_DATABASE)")
+    serve = office_sub.add_parser("serve", parents=[common, database],
+                                  help="run the head office's service (ingest)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8780)
+    serve.add_argument("--certfile", metavar="PEM", help="TLS certificate (needed off loopback)")
+    serve.add_argument("--keyfile", metavar="PEM", help="its private key")
+    serve.set_defaults(run="cmd_office_serve")
+    for action, text in (("enrol", "a new credential for a terminal (shown once)"),
+                         ("revoke", "stop a terminal's credential at once")):
+        terminal = office_sub.add_parser(action, parents=[common, database], help=text)
+        terminal.add_argument("--store", required=True, metavar="STORE_ID")
+        terminal.add_argument("--terminal", required=True, metavar="TERMINAL_ID")
+        terminal.set_defaults(run=f"cmd_office_{action}")
+
     config = sub.add_parser("config", help="terminal configuration")
     config_sub = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     check = config_sub.add_parser("check", parents=[common],

@@ -9,7 +9,7 @@ from dataclasses import fields
 
 import pytest
 
-from pos_app.cli.commands import config, office, payments, sandbox
+from pos_app.cli.commands import config, headoffice, office, payments, sandbox
 from pos_app.cli.options import Options
 from pos_app.launch import build_parser
 
@@ -23,6 +23,8 @@ OPTIONS: dict[str, type] = {
     "cmd_balance": office.BalanceOptions, "cmd_config_check": Options,
     "cmd_config_import": config.ImportOptions, "cmd_config_set_secret": config.SecretOptions,
     "cmd_config_show": Options, "cmd_sandbox": sandbox.SandboxOptions,
+    "cmd_office_serve": headoffice.ServeOptions, "cmd_office_enrol": headoffice.TerminalOptions,
+    "cmd_office_revoke": headoffice.TerminalOptions,
 }
 
 

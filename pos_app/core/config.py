@@ -88,6 +88,16 @@ class CallbackSettings:
 
 
 @dataclass(frozen=True)
+class HeadOfficeSettings:
+    """Where this register ships its journal (issue 19; off when ``url`` is empty).  The
+    terminal's credential is a secret (``headoffice.credential``), never in this file."""
+
+    url: str = ""  # https://…; plain http only to this machine
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+
+
+@dataclass(frozen=True)
 class TerminalConfig:
     store_id: str = ""
     terminal_id: str = ""
@@ -98,6 +108,7 @@ class TerminalConfig:
     journal_dir: str = ""
     ui: UiSettings = field(default_factory=UiSettings)
     callbacks: CallbackSettings = field(default_factory=CallbackSettings)
+    head_office: HeadOfficeSettings = field(default_factory=HeadOfficeSettings)
     # Each provider's settings by its name, in the registry's order (read-only).
     providers: Mapping[str, ProviderSettings] = field(default_factory=lambda: {
         each.name: each.settings_type() for each in plugins()})
@@ -262,6 +273,13 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None) -> Termin
         max_body_bytes=callbacks.whole("max_body_bytes", 65536, lo=1024, hi=10 * 1024 * 1024),
     )
     callbacks.finish()
+    office = root.table("head_office")
+    values["head_office"] = HeadOfficeSettings(
+        url=office.url("url", "", required=False),
+        connect_timeout=office.number("connect_timeout", 5.0, lo=0.1, hi=120),
+        read_timeout=office.number("read_timeout", 30.0, lo=0.1, hi=600),
+    )
+    office.finish()
     providers = root.table("providers")
     values["providers"] = {}
     for each in plugins():
@@ -300,6 +318,11 @@ def check_live_ready(config: TerminalConfig, *, path: Path | None = None) -> Non
                             path=config.journal_dir))
     for name, settings in enabled.items():
         problems += plugin(name).live_problems(settings)
+    if config.head_office.url:  # the journal travels: TLS, except to this machine
+        try:
+            check_url(config.head_office.url, live=True, what="head_office.url")
+        except InsecureURL as exc:
+            problems.append(exc.message)
     if problems:
         raise ConfigError(path, problems)
 
@@ -365,6 +388,8 @@ def config_to_toml(config: TerminalConfig) -> dict[str, Any]:
     data["ui"] = dict(vars(config.ui))
     if config.callbacks != CallbackSettings():
         data["callbacks"] = dict(vars(config.callbacks))
+    if config.head_office != HeadOfficeSettings():
+        data["head_office"] = dict(vars(config.head_office))
     data["providers"] = {name: _provider_table(s) for name, s in config.providers.items()}
     return data
 

@@ -23,12 +23,17 @@ SERVICE = "pos-app"
 C = "Secrets"
 
 
+# The terminal's credential at the head office (``pos-app office enrol`` prints it).
+HEAD_OFFICE_CREDENTIAL = ("headoffice", "credential")
+
+
 def secret_names(*, listener: bool = False) -> list[tuple[str, str]]:
-    """Every secret the terminal may use, as (provider, name) (in the keyring:
-    "provider.name"), from each provider's plugin; ``listener``: also those only the optional
-    callback listener uses."""
+    """Every secret the terminal may use, as (owner, name) (in the keyring: "owner.name"):
+    each provider's (from its plugin), and the head office's credential; ``listener``: also
+    those only the optional callback listener uses."""
     return [(each.name, name) for each in plugins()
-            for name in each.secrets + (each.listener_secrets if listener else ())]
+            for name in each.secrets + (each.listener_secrets if listener else ())] + [
+        HEAD_OFFICE_CREDENTIAL]
 
 
 

@@ -18,6 +18,7 @@ the answer says where to go on.  Every answer maps to one of:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 BATCH_EVENTS = 500
 BACKOFF = Backoff(first_s=1.0, cap_s=300.0)  # an outage of hours: every 5 minutes at most
 IDLE_S = 5.0  # how often an idle register looks for new events
+FLUSH_S = 2.0  # what is left is sent for this long when the register closes
 
 
 class Stopped(Exception):
@@ -59,6 +61,27 @@ class Shipper:
         self.cursor: int | None = None  # the head office's, once asked
         self.backlog = 0  # events not shipped yet, as last seen
         self.stopped: str | None = None  # why the head office takes nothing more
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """:meth:`run` in the background, until :meth:`stop`."""
+        self._task = asyncio.get_running_loop().create_task(self.run(), name="shipper")
+
+    async def stop(self, *, flush_s: float = FLUSH_S) -> None:
+        """Stop shipping, after sending what is left for up to ``flush_s`` (a command-line
+        register lives for one command); the rest goes at the next start."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if flush_s > 0 and self.stopped is None:
+            with contextlib.suppress(Retry, Stopped, TimeoutError):
+                await asyncio.wait_for(self._flush(), flush_s)
+        await self._client.aclose()
+
+    async def _flush(self) -> None:
+        while await self.ship_once():
+            pass
 
     async def run(self) -> None:
         """Ship until cancelled (or :class:`Stopped`, logged)."""

@@ -1,0 +1,98 @@
+"""``pos-app office``: the head office's service and its terminals (issue 19)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import dataclass
+
+from pos_app.cli.options import Options
+from pos_app.cli.output import EXIT_OK, EXIT_USAGE, fail, say
+
+
+@dataclass(frozen=True)
+class DatabaseOptions(Options):
+    office_command: str = ""
+    database: str | None = None  # postgresql://… (its password never printed)
+
+
+@dataclass(frozen=True)
+class ServeOptions(DatabaseOptions):
+    host: str = "127.0.0.1"
+    port: int = 8780
+    certfile: str | None = None
+    keyfile: str | None = None
+
+
+@dataclass(frozen=True)
+class TerminalOptions(DatabaseOptions):
+    store: str = ""
+    terminal: str = ""
+
+
+def _database(args: DatabaseOptions) -> str:
+    if not args.database:
+        fail(EXIT_USAGE, "--database postgresql://… is needed (or POS_APP_OFFICE_DATABASE)",
+             args.json)
+    return args.database or ""
+
+
+def cmd_office_serve(line: argparse.Namespace) -> int:
+    import uvicorn
+
+    from pos_app.headoffice.server import HeadOffice
+    from pos_app.providers.urls import is_loopback
+
+    args = ServeOptions.of(line)
+    url = _database(args)
+    if not is_loopback(args.host) and not (args.certfile and args.keyfile):
+        fail(EXIT_USAGE, f"serving on {args.host} needs TLS: give --certfile and --keyfile "
+                         "(plain http is only for this machine)", args.json)
+    say(f"Head office on {'https' if args.certfile else 'http'}://{args.host}:{args.port}")
+    uvicorn.run(HeadOffice(url).app(), host=args.host, port=args.port, log_level="warning",
+                ssl_certfile=args.certfile, ssl_keyfile=args.keyfile)
+    return EXIT_OK
+
+
+async def cmd_office_enrol(line: argparse.Namespace) -> int:
+    args = TerminalOptions.of(line)
+    credential = await _terminal_action(args, enrol=True)
+    if args.json:
+        print(json.dumps({"store_id": args.store, "terminal_id": args.terminal,
+                          "credential": credential}))
+    else:
+        say(f"Terminal {args.store}/{args.terminal} enrolled. Its credential (shown once; on "
+            "the register: pos-app config set-secret headoffice.credential):")
+        print(credential)
+    return EXIT_OK
+
+
+async def cmd_office_revoke(line: argparse.Namespace) -> int:
+    args = TerminalOptions.of(line)
+    revoked = await _terminal_action(args, enrol=False)
+    if not revoked:
+        fail(EXIT_USAGE, f"no enrolled terminal {args.store}/{args.terminal} to revoke",
+             args.json)
+    print(json.dumps({"revoked": True}) if args.json else
+          f"Terminal {args.store}/{args.terminal}: its credential no longer works.")
+    return EXIT_OK
+
+
+async def _terminal_action(args: TerminalOptions, *, enrol: bool) -> str:
+    import psycopg
+
+    from pos_app.headoffice import database
+
+    url = _database(args)
+    try:
+        async with await psycopg.AsyncConnection.connect(url) as conn:
+            await database.migrate(conn)
+            if enrol:
+                return await database.enrol(conn, args.store, args.terminal)
+            return "revoked" if await database.revoke(conn, args.store, args.terminal) else ""
+    except psycopg.OperationalError as exc:
+        fail(EXIT_USAGE, f"the head office's database cannot be reached: "
+                         f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
+             args.json)
+
+
