@@ -7,7 +7,7 @@ import asyncio
 import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from pos_app.core.payments.service import PaymentService
 from pos_app.headoffice import database
 from pos_app.headoffice.server import HeadOffice
 from pos_app.headoffice.shipper import Shipper
+from pos_app.providers.paymega.settings import PaymegaSettings
 from pos_app.sandbox.testing import SandboxTransport
 from tests.helpers import SANDBOX_URL, simple_sale
 
@@ -55,6 +56,7 @@ async def live_register(path: Path, transport: SandboxTransport, *, store_id: st
     in-process sandboxes."""
     credentials = transport.sandbox.credentials()
     config = training_config(TerminalConfig(terminal_id=terminal_id), credentials)
+    config = config.with_provider(replace(config.settings(PaymegaSettings), refunds=True))
     control = httpx.AsyncClient(base_url=SANDBOX_URL, transport=transport)
     providers = build_providers(config, live=False, control=control,
                                 transport=lambda name: transport,
@@ -80,12 +82,15 @@ class Faults(httpx.AsyncBaseTransport):
     plan: list[str | None] = field(default_factory=list)
     rate: float = 0.0
     seed: int = 7
+    down: bool = False  # the link is down: nothing gets through
     seen: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.down:
+            raise httpx.ConnectError("no route to the head office", request=request)
         fault = self.plan.pop(0) if self.plan else (
             self._random.choice(["drop", "commit_then_drop", "duplicate", "500"])
             if self._random.random() < self.rate else None)
