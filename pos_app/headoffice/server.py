@@ -1,5 +1,6 @@
 """The head office's ASGI service (``pos-app office serve --database postgresql://…``).
 
+- ``GET /?lang=ru|en``: the head office's page (:mod:`.page`);
 - ``GET /v1/journals/{journal_uuid}``: the cursor (where the register sends from);
 - ``POST /v1/journals/{journal_uuid}/batches``: one :class:`~pos_app.headoffice.wire.Batch`;
   answered with the new cursor.
@@ -23,10 +24,10 @@ import psycopg
 from psycopg_pool import AsyncConnectionPool
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from pos_app.headoffice import database
+from pos_app.headoffice import database, page
 from pos_app.headoffice.database import Refused, Terminal
 from pos_app.headoffice.wire import Answer, Batch
 
@@ -72,9 +73,22 @@ class HeadOffice:
                 await self.close()
 
         return Starlette(lifespan=lifespan, routes=[
+            Route("/", self._page, methods=["GET"]),
             Route("/v1/journals/{journal_uuid}", self._cursor, methods=["GET"]),
             Route("/v1/journals/{journal_uuid}/batches", self._batch, methods=["POST"]),
         ])
+
+    async def _page(self, request: Request) -> Response:
+        lang = page.language(request.query_params.get("lang"),
+                             request.headers.get("accept-language", ""))
+        try:
+            async with self.pool.connection() as conn:
+                text = await page.render(conn, lang)
+                await conn.rollback()
+        except psycopg.OperationalError as exc:
+            log.warning("the database is unreachable: %s", exc)
+            return HTMLResponse(f"<p>{page.TEXTS[lang]['unreachable']}</p>", status_code=503)
+        return HTMLResponse(text)
 
     async def _terminal(self, request: Request, conn: psycopg.AsyncConnection[Any]) -> Terminal:
         scheme, _, credential = request.headers.get("authorization", "").partition(" ")

@@ -129,13 +129,16 @@ class Chromium:
         self.startup_seconds = time.monotonic() - began
         return self
 
-    def open(self, url: str) -> BrowserPage:
-        """Open ``url`` in a new phone-sized page and wait until it has loaded."""
+    def open(self, url: str, *, desktop: bool = False) -> BrowserPage:
+        """Open ``url`` in a new phone-sized page (``desktop``: an office's screen) and wait
+        until it has loaded."""
         def open_page() -> BrowserPage:
             assert self._browser is not None, "Chromium.start() first"
             # A small phone, in Russian: what a customer holds up to the register.
+            phone = {"viewport": {"width": 412, "height": 860}, "is_mobile": True,
+                     "has_touch": True}
             context = self._browser.new_context(
-                viewport={"width": 412, "height": 860}, is_mobile=True, has_touch=True,
+                **({"viewport": {"width": 1280, "height": 900}} if desktop else phone),
                 locale="ru-RU")
             context.set_default_timeout(self.timeout * 1000)
             page = context.new_page()
