@@ -218,7 +218,16 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.set_defaults(run="cmd_sandbox")
 
     office = sub.add_parser("office", help="the head office: its service, its terminals")
-    office_sub = office.add_subparsers(dest="office_command", metavar="ACTION", required=True)
+    office.add_argument("--demo", action="store_true",
+                        help="a throwaway head office with simulated registers, to look at")
+    office.add_argument("--port", dest="demo_port", type=int, default=0,
+                        help="with --demo: its port")
+    office.add_argument("--payments", type=_count(1, 100_000), metavar="N",
+                        help="with --demo: end once the head office has N paid payments")
+    office.add_argument("--no-browser", action="store_true",
+                        help="with --demo: do not open the page")
+    office.set_defaults(run="cmd_office_demo")
+    office_sub = office.add_subparsers(dest="office_command", metavar="ACTION")
     database = argparse.ArgumentParser(add_help=False)
     database.add_argument("--database", metavar="URL", default=os.environ.get(
         "POS_APP_OFFICE_DATABASE"), help="postgresql://… (default: $POS_APP_OFFICE_DATABASE)")

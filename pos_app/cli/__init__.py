@@ -55,7 +55,8 @@ COMMANDS: dict[str, str] = {
     **dict.fromkeys(("cmd_config_check", "cmd_config_import", "cmd_config_set_secret",
                      "cmd_config_show"), "pos_app.cli.commands.config"),
     "cmd_sandbox": "pos_app.cli.commands.sandbox",
-    **dict.fromkeys(("cmd_office_serve", "cmd_office_enrol", "cmd_office_revoke"),
+    **dict.fromkeys(("cmd_office_serve", "cmd_office_enrol", "cmd_office_revoke",
+                     "cmd_office_demo"),
                     "pos_app.cli.commands.headoffice"),
 }
 MOVES_MONEY = ("cmd_pay", "cmd_cancel", "cmd_refund", "cmd_withdraw")

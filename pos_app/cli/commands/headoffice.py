@@ -30,6 +30,37 @@ class TerminalOptions(DatabaseOptions):
     terminal: str = ""
 
 
+@dataclass(frozen=True)
+class DemoOptions:
+    """``pos-app office --demo`` has none of the common options."""
+
+    demo: bool = False
+    office_command: str | None = None
+    demo_port: int = 0  # 0: any free port
+    payments: int | None = None  # end once the head office has this many paid payments
+    no_browser: bool = False
+    json: bool = False
+
+    @classmethod
+    def of(cls, line: argparse.Namespace) -> DemoOptions:
+        return cls(demo=line.demo, office_command=line.office_command, demo_port=line.demo_port,
+                   payments=line.payments, no_browser=line.no_browser)
+
+
+async def cmd_office_demo(line: argparse.Namespace) -> int:
+    from pos_app.headoffice import demo
+
+    args = DemoOptions.of(line)
+    if not args.demo:
+        fail(EXIT_USAGE, "pos-app office: give an action (serve, enrol, revoke) or --demo",
+             args.json)
+    try:
+        return await demo.run(say=say, port=args.demo_port, payments=args.payments,
+                              open_page=not args.no_browser)
+    except RuntimeError as exc:  # no PostgreSQL server: the message names the package
+        fail(EXIT_USAGE, str(exc), args.json)
+
+
 def _database(args: DatabaseOptions) -> str:
     if not args.database:
         fail(EXIT_USAGE, "--database postgresql://… is needed (or POS_APP_OFFICE_DATABASE)",
