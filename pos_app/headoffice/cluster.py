@@ -34,8 +34,9 @@ def _free_port() -> int:
 
 
 class Cluster:
-    def __init__(self, bin_dir: Path, root: Path) -> None:
+    def __init__(self, bin_dir: Path, root: Path, *, durable: bool = False) -> None:
         self.bin = bin_dir
+        self.durable = durable  # fsync on: commits survive a power cut (benchmarks)
         self.data = root / "data"
         self.port = _free_port()
         self._as_postgres = os.geteuid() == 0
@@ -53,8 +54,9 @@ class Cluster:
 
     def start(self) -> None:
         options = (f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories="
-                   f"{self.data} -c fsync=off -c synchronous_commit=off "
-                   "-c full_page_writes=off -c max_connections=200")
+                   f"{self.data} -c max_connections=200")
+        if not self.durable:  # a throwaway: speed over surviving a crash of the machine
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-w", "-t", "60", "-l",
                   str(self.data / "server.log"), "start")
 
@@ -68,14 +70,14 @@ class Cluster:
 
 
 @contextlib.contextmanager
-def cluster() -> Iterator[Cluster]:
+def cluster(*, durable: bool = False) -> Iterator[Cluster]:
     """A running cluster; raises RuntimeError naming the package when there is no server."""
     bin_dir = server_bin()
     if bin_dir is None:
         raise RuntimeError(f"PostgreSQL's server is not installed: apt-get install -y {PACKAGE}")
     root = Path(tempfile.mkdtemp(prefix="pos-pg-"))
     try:
-        running = Cluster(bin_dir, root)
+        running = Cluster(bin_dir, root, durable=durable)
         running.start()
         try:
             yield running
