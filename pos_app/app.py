@@ -97,6 +97,7 @@ class Runtime:
     config_problem: ConfigError | None = None
     trainer: Trainer | None = None
     shipper: Shipper | None = None  # live mode with a head office: its state (backlog, stopped)
+    releases: asyncio.Task[None] | None = None  # …and its releases, applied when idle
     _cleanups: list[Callable[[], object]] = field(default_factory=list)
 
     @property
@@ -104,7 +105,11 @@ class Runtime:
         return self.mode is Mode.TRAINING
 
     async def aclose(self) -> None:
-        if self.shipper is not None:  # first: it reads the journal
+        if self.releases is not None:  # first: they write to the journal and the files
+            self.releases.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.releases
+        if self.shipper is not None:  # it reads the journal
             await self.shipper.stop()
         await self.service.close()
         for provider in self.service.providers.values():
@@ -280,13 +285,29 @@ async def build_runtime(
         getter = (lambda p, n: credentials.get(p, {}).get(n)) if training else (
             secrets or SecretStore()).get
         cleanups.append(_start_listener(config, service, getter))
-    shipper = None
+    shipper, releases = None, None
     if not training and config.head_office.url:  # a training journal is never shipped
         shipper = _start_shipper(config, journal, secrets or SecretStore(),
                                  transport("headoffice"))
+        if shipper is not None:
+            releases = _start_releases(config, path, service, shipper)
     return Runtime(mode=mode, config=config, config_path=path, journal=journal, service=service,
                    sandbox_url=sandbox_url, config_problem=problem, trainer=trainer,
-                   shipper=shipper, _cleanups=cleanups)
+                   shipper=shipper, releases=releases, _cleanups=cleanups)
+
+
+def _start_releases(config: TerminalConfig, path: Path, service: PaymentService,
+                    shipper: Shipper) -> asyncio.Task[None]:
+    """Apply the head office's configuration and catalog releases when no payment is in
+    progress (issue 19); they take effect at the next start."""
+    from pos_app.headoffice.releases import ReleaseApplier
+
+    async def idle() -> bool:
+        return not await service.followed()
+
+    applier = ReleaseApplier(shipper.client, service.journal, config_path=path, idle=idle,
+                             currency=config.currency)
+    return asyncio.get_running_loop().create_task(applier.run(), name="head-office-releases")
 
 
 def _start_shipper(config: TerminalConfig, journal: Journal, secrets: SecretStore,

@@ -238,6 +238,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--certfile", metavar="PEM", help="TLS certificate (needed off loopback)")
     serve.add_argument("--keyfile", metavar="PEM", help="its private key")
     serve.set_defaults(run="cmd_office_serve")
+    release = office_sub.add_parser("release", parents=[common, database],
+                                    help="publish a configuration or catalog release (checked "
+                                         "first, as a register checks its file)")
+    release.add_argument("kind", choices=("config", "catalog"))
+    release.add_argument("file", metavar="FILE")
+    release.add_argument("--store", metavar="STORE_ID", help="only this store's registers")
+    release.add_argument("--terminal", metavar="TERMINAL_ID",
+                         help="only this register (with --store)")
+    release.add_argument("--by", default="head office", help="who publishes it")
+    release.set_defaults(run="cmd_office_release")
     for action, text in (("enrol", "a new credential for a terminal (shown once)"),
                          ("revoke", "stop a terminal's credential at once")):
         terminal = office_sub.add_parser(action, parents=[common, database], help=text)

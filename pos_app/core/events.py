@@ -56,6 +56,9 @@ class EventKind(StrEnum):
     SHIFT_OPENED = "shift_opened"
     SHIFT_CLOSED = "shift_closed"
     SHIFT_RECONCILED = "shift_reconciled"
+    # A head office's configuration or catalog release (issue 19): data {kind, version}.
+    RELEASE_APPLIED = "release_applied"
+    RELEASE_REFUSED = "release_refused"
 
     @classmethod
     def of_operation(cls, kind: str, state: str) -> EventKind:

@@ -256,3 +256,37 @@ async def _upsert_rows(conn: psycopg.AsyncConnection[Any], terminal: Terminal,
             "WHERE register_rows.as_of <= excluded.as_of",
             [(terminal.store_id, journal_uuid, row.table, row.id, row.created_at,
               batch.rows_as_of, Jsonb(row.data)) for row in batch.rows])
+
+
+# -- releases (down) ------------------------------------------------------------------------
+
+RELEASE_KINDS = ("config", "catalog")
+
+
+async def publish(conn: psycopg.AsyncConnection[Any], kind: str, content: str, *,
+                  store_id: str | None, terminal_id: str | None, by: str) -> int:
+    """A new release (checked by the caller as a register checks a file); its version."""
+    async with conn.transaction():
+        # One publisher at a time per kind: versions count up without a gap.
+        await conn.execute("LOCK TABLE releases IN SHARE ROW EXCLUSIVE MODE")
+        row = await (await conn.execute(
+            "SELECT coalesce(max(version), 0) + 1 FROM releases WHERE kind = %s",
+            (kind,))).fetchone()
+        version = int(row[0]) if row else 1
+        await conn.execute(
+            "INSERT INTO releases (kind, version, store_id, terminal_id, content, published_by) "
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            (kind, version, store_id, terminal_id, content, by))
+    return version
+
+
+async def release_for(conn: psycopg.AsyncConnection[Any], terminal: Terminal,
+                      kind: str) -> tuple[int, str] | None:
+    """The newest release of ``kind`` for the terminal (the chain's, its store's or its own)."""
+    row = await (await conn.execute(
+        "SELECT version, content FROM releases WHERE kind = %s "
+        "AND (store_id IS NULL OR store_id = %s) AND (terminal_id IS NULL OR terminal_id = %s) "
+        "ORDER BY version DESC LIMIT 1",
+        (kind, terminal.store_id, terminal.terminal_id))).fetchone()
+    await conn.rollback()
+    return (int(row[0]), str(row[1])) if row else None

@@ -2,6 +2,7 @@
 
 - ``GET /?lang=ru|en``: the head office's page (:mod:`.page`);
 - ``GET /v1/journals/{journal_uuid}``: the cursor (where the register sends from);
+- ``GET /v1/releases/{config|catalog}``: the newest release for the terminal (404: none);
 - ``POST /v1/journals/{journal_uuid}/batches``: one :class:`~pos_app.headoffice.wire.Batch`;
   answered with the new cursor.
 
@@ -76,6 +77,7 @@ class HeadOffice:
             Route("/", self._page, methods=["GET"]),
             Route("/v1/journals/{journal_uuid}", self._cursor, methods=["GET"]),
             Route("/v1/journals/{journal_uuid}/batches", self._batch, methods=["POST"]),
+            Route("/v1/releases/{kind}", self._release, methods=["GET"]),
         ])
 
     async def _page(self, request: Request) -> Response:
@@ -113,6 +115,23 @@ class HeadOffice:
         except psycopg.OperationalError as exc:
             log.warning("the database is unreachable: %s", exc)
             return _error(503, "the database is unreachable")
+
+    async def _release(self, request: Request) -> Response:
+        kind = request.path_params["kind"]
+        if kind not in database.RELEASE_KINDS:
+            return _error(404, "no such kind of release")
+        try:
+            async with self.pool.connection() as conn:
+                terminal = await self._terminal(request, conn)
+                found = await database.release_for(conn, terminal, kind)
+        except Refused as exc:
+            return _error(exc.status, exc.reason)
+        except psycopg.OperationalError as exc:
+            log.warning("the database is unreachable: %s", exc)
+            return _error(503, "the database is unreachable")
+        if found is None:
+            return _error(404, "no release")
+        return JSONResponse({"kind": kind, "version": found[0], "content": found[1]})
 
     async def _batch(self, request: Request) -> Response:
         body = await request.body()

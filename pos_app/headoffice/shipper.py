@@ -52,7 +52,7 @@ class Shipper:
                  batch_events: int = BATCH_EVENTS,
                  now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._journal = journal
-        self._client = client
+        self.client = client  # the head office's (releases are asked for on it too)
         self._store_id, self._terminal_id = store_id, terminal_id
         self._backoff = backoff
         self._idle_s = idle_s
@@ -77,7 +77,7 @@ class Shipper:
         if flush_s > 0 and self.stopped is None:
             with contextlib.suppress(Retry, Stopped, TimeoutError):
                 await asyncio.wait_for(self._flush(), flush_s)
-        await self._client.aclose()
+        await self.client.aclose()
 
     async def _flush(self) -> None:
         while await self.ship_once():
@@ -133,7 +133,7 @@ class Shipper:
 
     async def _call(self, method: str, path: str, content: bytes | None = None) -> Answer:
         try:
-            response = await self._client.request(method, path, content=content, headers={
+            response = await self.client.request(method, path, content=content, headers={
                 "content-type": "application/json"} if content else None)
         except httpx.HTTPError as exc:  # no connection, a timeout, a cut answer
             raise Retry(f"no answer ({type(exc).__name__})") from None

@@ -95,7 +95,7 @@ async def test_another_terminals_journal_is_refused(
             with pytest.raises(Stopped, match="HTTP 403"):
                 await thief.ship_once()
             # And a credential of T-2 with a batch that says T-1.
-            liar = Shipper(register.journal, thief._client, store_id="S-1", terminal_id="T-1")
+            liar = Shipper(register.journal, thief.client, store_id="S-1", terminal_id="T-1")
             with pytest.raises(Stopped, match="HTTP 403"):
                 await liar.ship_once()
         uuid = await register.journal.read_apart(shipping.journal_uuid)

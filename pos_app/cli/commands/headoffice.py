@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from pos_app.cli.options import Options
 from pos_app.cli.output import EXIT_OK, EXIT_USAGE, fail, say
@@ -59,6 +61,48 @@ async def cmd_office_demo(line: argparse.Namespace) -> int:
                               open_page=not args.no_browser)
     except RuntimeError as exc:  # no PostgreSQL server: the message names the package
         fail(EXIT_USAGE, str(exc), args.json)
+
+
+@dataclass(frozen=True)
+class ReleaseOptions(DatabaseOptions):
+    kind: str = ""  # config or catalog
+    file: str = ""
+    store: str | None = None  # None: the whole chain
+    terminal: str | None = None  # None: every register of the store
+    by: str = "head office"
+
+
+async def cmd_office_release(line: argparse.Namespace) -> int:
+    import psycopg
+
+    from pos_app.headoffice import database, releases
+
+    args = ReleaseOptions.of(line)
+    url = _database(args)
+    if args.terminal and not args.store:
+        fail(EXIT_USAGE, "--terminal needs --store", args.json)
+    try:
+        content = await asyncio.to_thread(Path(args.file).read_text, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(EXIT_USAGE, f"{args.file} cannot be read: {exc}", args.json)
+    found = releases.problems(args.kind, content)
+    if found:
+        fail(EXIT_USAGE, f"{args.file} is not published:\n" + "\n".join(
+            f"  • {p.render()}" for p in found), args.json)
+    try:
+        async with await psycopg.AsyncConnection.connect(url) as conn:
+            await database.migrate(conn)
+            version = await database.publish(conn, args.kind, content, store_id=args.store,
+                                             terminal_id=args.terminal, by=args.by)
+    except psycopg.OperationalError as exc:
+        fail(EXIT_USAGE, f"the head office's database cannot be reached: "
+                         f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
+             args.json)
+    scope = "/".join(x for x in (args.store, args.terminal) if x) or "the whole chain"
+    print(json.dumps({"kind": args.kind, "version": version}) if args.json else
+          f"{args.kind} release {version} published for {scope}; registers apply it when "
+          "no payment is in progress")
+    return EXIT_OK
 
 
 def _database(args: DatabaseOptions) -> str:

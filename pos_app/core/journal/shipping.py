@@ -105,3 +105,16 @@ def _rows(conn: sqlite3.Connection, table: str, ids: set[str]) -> list[dict[str,
         rows.append({"table": table, "id": data["id"], "created_at": data[_CREATED[table]],
                      "data": data})
     return rows
+
+
+def releases_recorded(conn: sqlite3.Connection) -> dict[str, int]:
+    """The newest head-office release of each kind this register applied or refused (its
+    ``release_applied``/``release_refused`` events): what not to fetch and check again."""
+    found: dict[str, int] = {}
+    for (data,) in conn.execute("SELECT data_json FROM events WHERE kind IN "
+                                "('release_applied', 'release_refused') ORDER BY seq"):
+        event = _value("data_json", data)
+        if isinstance(event, dict) and isinstance(event.get("version"), int):
+            found[str(event.get("kind"))] = max(found.get(str(event.get("kind")), 0),
+                                                event["version"])
+    return found
