@@ -258,6 +258,14 @@ async def _upsert_rows(conn: psycopg.AsyncConnection[Any], terminal: Terminal,
               batch.rows_as_of, Jsonb(row.data)) for row in batch.rows])
 
 
+async def paid_payments(conn: psycopg.AsyncConnection[Any]) -> int:
+    """How many paid payments the registers have sent (the demonstration's progress)."""
+    row = await (await conn.execute("SELECT count(*) FROM register_rows WHERE tbl = "
+                                    "'payments' AND data->>'state' = 'PAID'")).fetchone()
+    await conn.rollback()
+    return int(row[0]) if row else 0
+
+
 # -- releases (down) ------------------------------------------------------------------------
 
 RELEASE_KINDS = ("config", "catalog")

@@ -88,11 +88,8 @@ async def _until(url: str, payments: int | None, registers: list[asyncio.Task[No
         if payments is None:
             continue
         async with await psycopg.AsyncConnection.connect(url) as conn:
-            row = await (await conn.execute(
-                "SELECT count(*) FROM register_rows WHERE tbl = 'payments' AND "
-                "data->>'state' = 'PAID'")).fetchone()
-        if row is not None and row[0] >= payments:
-            return
+            if await database.paid_payments(conn) >= payments:
+                return
 
 
 @contextlib.asynccontextmanager
