@@ -407,9 +407,16 @@ def save_config(config: TerminalConfig, path: Path, *, now: datetime | None = No
             stamp = (now or datetime.now().astimezone()).strftime("%Y%m%d-%H%M%S")
             kept = path.with_name(f"{path.name}.broken-{stamp}")
             os.replace(path, kept)
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = "# Terminal configuration of pos-app. Secrets live in the OS keyring, not here.\n"
     text += tomli_w.dumps(config_to_toml(config))
+    write_atomically(path, text)
+    return kept
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """``text`` (UTF-8) replaces ``path`` whole or not at all: a power cut meanwhile leaves
+    the old file, never half of the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
@@ -420,4 +427,3 @@ def save_config(config: TerminalConfig, path: Path, *, now: datetime | None = No
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return kept

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import tempfile
 import tomllib
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -30,6 +28,7 @@ from pos_app.core.config import (
     load_config,
     parse_config,
     save_config,
+    write_atomically,
 )
 from pos_app.core.events import EventKind
 from pos_app.core.journal import Journal, shipping
@@ -135,22 +134,7 @@ class ReleaseApplier:
             return
         target = Path(local.ui.catalog_file) if local.ui.catalog_file else \
             data_dir() / "catalog.csv"
-        _write(target, content)
+        write_atomically(target, content)
         if not local.ui.catalog_file:  # the configuration now names it
             save_config(replace(local, ui=replace(local.ui, catalog_file=str(target))),
                         self._config_path)
-
-
-def _write(path: Path, content: str) -> None:
-    """Atomically: a register that dies meanwhile keeps the old catalog whole."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
