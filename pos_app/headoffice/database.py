@@ -2,9 +2,10 @@
 
 Exactly once, by ``(journal_uuid, seq)``: each batch is taken in one transaction holding the
 journal's row (``FOR UPDATE``), so two senders of one journal take turns; events at or below
-the cursor are compared by digest and otherwise ignored (a resend after a lost answer adds
-nothing); a gap is refused with the cursor to send from; a journal whose file is behind the
-cursor (a backup restored) or whose events changed is refused for good and reported.
+the cursor are compared by digest and otherwise ignored (a resend after a lost answer, or one
+that arrives late, adds nothing); a gap is refused with the cursor to send from; a journal
+whose file lacks the event at the cursor it was sent from (a backup restored) or whose events
+changed is refused for good and reported.
 """
 
 from __future__ import annotations
@@ -178,11 +179,16 @@ async def ingest(conn: psycopg.AsyncConnection[Any], terminal: Terminal, journal
         cursor, refused = journal
         if refused:
             return Answer(cursor=cursor, refused=refused)
-        if batch.last_seq < cursor:
-            return await _refuse(conn, terminal, journal_uuid, cursor, "restored")
+        if batch.from_cursor > cursor:
+            raise Refused(409, "the batch starts after the cursor", cursor=cursor)
         kept = {e.seq for e in batch.events if e.seq <= cursor}
         if kept and not await _same_as_kept(conn, terminal, journal_uuid, batch, kept):
             return await _refuse(conn, terminal, journal_uuid, cursor, "diverged")
+        if batch.from_cursor == cursor > 0 and cursor not in kept:
+            # Made from this very cursor, yet without its event: the file does not have it
+            # any more (restored from a backup).  A batch from an older cursor that arrives
+            # late (a delayed resend) is not this: it is only stale, and its events match.
+            return await _refuse(conn, terminal, journal_uuid, cursor, "restored")
         new = [e for e in batch.events if e.seq > cursor]
         if new and [e.seq for e in new] != list(range(cursor + 1, cursor + 1 + len(new))):
             raise Refused(409, "the events do not follow the cursor", cursor=cursor)
@@ -191,8 +197,8 @@ async def ingest(conn: psycopg.AsyncConnection[Any], terminal: Terminal, journal
         cursor += len(new)
         offset = (datetime.fromisoformat(batch.sent_at) - received).total_seconds()
         await conn.execute(
-            "UPDATE journals SET cursor = %s, register_last_seq = %s, last_seen = %s, "
-            "clock_offset_s = %s WHERE store_id = %s AND journal_uuid = %s",
+            "UPDATE journals SET cursor = %s, register_last_seq = greatest(register_last_seq, "
+            "%s), last_seen = %s, clock_offset_s = %s WHERE store_id = %s AND journal_uuid = %s",
             (cursor, batch.last_seq, received, offset, terminal.store_id, journal_uuid))
     return Answer(cursor=cursor)
 

@@ -127,6 +127,7 @@ class Shipper:
         last = shipping.last_seq(conn)
         rows = shipping.rows_described(conn, (e for e in events if e["seq"] > cursor))
         return Batch(store_id=self._store_id, terminal_id=self._terminal_id, last_seq=last,
+                     from_cursor=cursor,
                      events=[Event(**e) for e in events],
                      rows=[Row(**r) for r in rows], rows_as_of=last,
                      sent_at=self._now().isoformat())

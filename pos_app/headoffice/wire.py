@@ -46,8 +46,11 @@ class Row(msgspec.Struct, frozen=True):
 class Batch(msgspec.Struct, frozen=True):
     store_id: str
     terminal_id: str
-    last_seq: int  # the newest event in the register's journal (a restored copy: behind)
-    events: list[Event]  # consecutive, from the head office's cursor + 1
+    last_seq: int  # the newest event in the register's journal
+    # The head office's cursor the batch was made from; its events start with the event at
+    # that cursor (sent again: a file without it, or with another one, was restored).
+    from_cursor: int
+    events: list[Event]  # consecutive, from from_cursor (or 1)
     rows: list[Row]
     rows_as_of: int  # the newest event when the rows were read (newer rows win)
     sent_at: str  # the register's clock when it sent: the head office measures its offset

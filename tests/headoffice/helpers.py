@@ -84,6 +84,7 @@ class Faults(httpx.AsyncBaseTransport):
     seed: int = 7
     down: bool = False  # the link is down: nothing gets through
     seen: list[str] = field(default_factory=list)
+    held: list[httpx.Request] = field(default_factory=list)  # delayed, arriving later
 
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed)
@@ -92,7 +93,7 @@ class Faults(httpx.AsyncBaseTransport):
         if self.down:
             raise httpx.ConnectError("no route to the head office", request=request)
         fault = self.plan.pop(0) if self.plan else (
-            self._random.choice(["drop", "commit_then_drop", "duplicate", "500"])
+            self._random.choice(["drop", "commit_then_drop", "duplicate", "delay", "500"])
             if self._random.random() < self.rate else None)
         self.seen.append(fault or "ok")
         if fault == "before_sending":  # the register's process dies here
@@ -101,8 +102,15 @@ class Faults(httpx.AsyncBaseTransport):
             raise httpx.ConnectError("dropped", request=request)
         if fault == "500":
             return httpx.Response(500, json={"error": "proxy error"}, request=request)
+        if fault == "delay":  # stuck on the way: the register gives up, it arrives later
+            await request.aread()
+            self.held.append(request)
+            raise httpx.ReadTimeout("no answer in time", request=request)
         response = await self.inner.handle_async_request(request)
         await response.aread()
+        while self.held:  # what was delayed arrives now, after a newer request
+            late = await self.inner.handle_async_request(self.held.pop(0))
+            await late.aread()
         if fault == "commit_then_drop":  # taken there; the answer is lost on the way
             raise httpx.ReadError("answer lost", request=request)
         if fault == "after_commit":  # taken there; the register dies before the answer

@@ -76,7 +76,7 @@ async def test_a_clean_link_ships_everything_once(tmp_path: Path, sandbox: Sandb
         await register.close()
 
 
-@pytest.mark.parametrize("fault", ["drop", "commit_then_drop", "duplicate", "500"])
+@pytest.mark.parametrize("fault", ["drop", "commit_then_drop", "duplicate", "delay", "500"])
 async def test_each_fault_on_the_way_changes_nothing(tmp_path: Path, sandbox: SandboxTransport,
                                                      database: str, fault: str) -> None:
     register = await register_with_history(tmp_path, sandbox)
@@ -167,6 +167,29 @@ async def test_the_shipper_killed_at_every_step(tmp_path: Path, sandbox: Sandbox
                     await shipper.ship_once()
                 if shipper.cursor is not None and await shipper.ship_once() is False:
                     break
+            await assert_same(register, database)
+    finally:
+        await register.close()
+
+
+async def test_a_batch_that_arrives_late_is_only_stale(tmp_path: Path, sandbox: SandboxTransport,
+                                                       database: str) -> None:
+    """A batch stuck on the way arrives after the register, having written more meanwhile,
+    shipped everything again: it is older than the cursor, not a restored journal — taken
+    as a resend, and the journal goes on (it was once refused as restored for good)."""
+    register = await register_with_history(tmp_path, sandbox)
+    try:
+        async with head_office(database) as office:
+            faults = Faults(inner=None, plan=[None, "delay"])  # type: ignore[arg-type]
+            shipper, _ = shipper_for(register, office, await enrol(database), faults,
+                                     batch_events=5000)
+            with pytest.raises(Retry, match="no answer"):
+                await shipper.ship_once()
+            await register.pay("77.00")  # written while that batch is stuck
+            await drain(shipper)
+            assert faults.held == []  # it did arrive, after the newer one
+            await register.pay("12.00")
+            await drain(shipper)
             await assert_same(register, database)
     finally:
         await register.close()

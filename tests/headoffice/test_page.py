@@ -53,11 +53,13 @@ async def seed(url: str) -> None:
         events = [Event(seq=1, at=at(timedelta()), kind="status", payment_id="p-unknown",
                         operation_id=None, from_state=None, to_state=None, data={})]
         await db.ingest(conn, one, JOURNAL, Batch(
-            store_id=one.store_id, terminal_id=one.terminal_id, last_seq=5, events=events,
+            store_id=one.store_id, terminal_id=one.terminal_id, last_seq=5, from_cursor=0,
+            events=events,
             rows=rows, rows_as_of=5, sent_at=at(timedelta(seconds=3))))
         nine = db.Terminal("Магазин-2", "T-9")
         await db.ingest(conn, nine, OLD_CLOCK, Batch(
-            store_id=nine.store_id, terminal_id=nine.terminal_id, last_seq=1, events=[Event(
+            store_id=nine.store_id, terminal_id=nine.terminal_id, last_seq=1, from_cursor=0,
+            events=[Event(
                 seq=1, at="2001-03-04T12:00:00+00:00", kind="status", payment_id=None,
                 operation_id=None, from_state=None, to_state=None, data={})],
             rows=[], rows_as_of=1, sent_at="2001-03-04T12:00:00+00:00"))
