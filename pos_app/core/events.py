@@ -104,6 +104,8 @@ _LABELS: dict[str, Message] = {
     EventKind.DIFFERENCE_RESOLVED: Message(C, "Reconciliation difference resolved"),
     EventKind.RECEIPT_PRINTED: Message(C, "Receipt printed"),
     EventKind.RECEIPT_STORED: Message(C, "Provider's receipt saved"),
+    EventKind.RELEASE_APPLIED: Message(C, "Head office's release applied"),
+    EventKind.RELEASE_REFUSED: Message(C, "Head office's release refused"),
 }
 
 

@@ -232,6 +232,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <translation>файла нет</translation>
     </message>
     <message>
+      <location filename="../../pos_app/headoffice/releases.py" />
+      <source>{key}: is each register's own; a release may not set it</source>
+      <translation>{key}: у каждой кассы своё; обновление от головного офиса не может это задавать</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/core/config.py" />
       <source>{key}: is required</source>
       <translation>{key}: обязательный параметр</translation>
@@ -704,6 +709,16 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <location filename="../../pos_app/core/events.py" />
       <source>Handed over to a person</source>
       <translation>Передан человеку</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Head office's release applied</source>
+      <translation>Применено обновление от головного офиса</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/events.py" />
+      <source>Head office's release refused</source>
+      <translation>Обновление от головного офиса отклонено</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/events.py" />
