@@ -202,6 +202,9 @@ class Translations:
 
         self._cache = cache
         self._translator = QTranslator()
+        # Qt's own words (Yes/No, OK/Cancel, the file dialog): qtbase_<language>.qm, which
+        # ships with PySide6 and the bundle (issue 20: they stayed English in Russian).
+        self._qt = QTranslator()
         self._installed = False
         self._core = QCoreApplication
         self.language = "en"
@@ -211,6 +214,7 @@ class Translations:
         """Switch language; Qt tells every widget with a LanguageChange event."""
         if self._installed:
             self._core.removeTranslator(self._translator)
+            self._core.removeTranslator(self._qt)
             self._installed = False
         if language != "en":
             try:
@@ -223,8 +227,19 @@ class Translations:
                           language, self.language)
                 return
             self._core.installTranslator(self._translator)
+            if self._qt.load(f"qtbase_{language}", _qt_translations()):
+                self._core.installTranslator(self._qt)
+            else:
+                log.warning("Qt's own %s translation is missing: its dialogs stay English",
+                            language)
             self._installed = True
         self.language = language
+
+
+def _qt_translations() -> str:
+    from PySide6.QtCore import QLibraryInfo
+
+    return QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
 
 
 def main(argv: list[str] | None = None) -> int:

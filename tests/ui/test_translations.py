@@ -85,3 +85,26 @@ def test_a_missing_translation_keeps_english(qtbot: QtBot, tmp_path: Path,
     assert translations.language == "en"
     assert tr("Sale", "Pay") == "Pay"
     assert "could not be built" in caplog.text
+
+
+def test_qts_own_buttons_are_russian_too(qtbot: QtBot, tmp_path: Path) -> None:
+    """Issue 20: a Russian confirmation said "Yes" and "No" (Qt's qtbase_ru was never
+    loaded); and English again after switching back."""
+    from pos_app.ui.qt import QMessageBox
+
+    translations = Translations(tmp_path)
+    try:
+        translations.use("ru")
+        fresh = QMessageBox()
+        qtbot.addWidget(fresh)
+        fresh.setStandardButtons(QMessageBox.StandardButton.Yes |
+                                 QMessageBox.StandardButton.No)
+        assert [fresh.button(b).text() for b in (QMessageBox.StandardButton.Yes,
+                                                 QMessageBox.StandardButton.No)] == [
+            "&Да", "&Нет"]
+    finally:
+        translations.use("en")
+    again = QMessageBox()
+    qtbot.addWidget(again)
+    again.setStandardButtons(QMessageBox.StandardButton.Yes)
+    assert again.button(QMessageBox.StandardButton.Yes).text() == "&Yes"
