@@ -47,7 +47,6 @@ from pos_app.sandbox.common import (
 
 log = logging.getLogger(__name__)
 
-PREFIX = "/paymega"
 DEFAULT_LIFETIME = 1800  # seconds: the docs' examples expire 30 min after creation (§7 OBS)
 MIN_EXPIRES, MAX_EXPIRES = 14 * 60, 2 * 24 * 3600
 _ALNUM = string.ascii_letters + string.digits

@@ -35,7 +35,6 @@ from pos_app.sandbox.files import jpeg_receipt, pdf_receipt
 
 log = logging.getLogger(__name__)
 
-PREFIX = "/pegas"
 DEPOSIT_TYPES = ("wallet", "wallet-card", "invoice-qw", "invoice-card", "invoice-select",
                  "yandex")
 LINK_TYPES = {"invoice-qw", "invoice-card", "invoice-select", "yandex"}
