@@ -140,6 +140,8 @@ class ReceiptScreen(Screen):
 
     def retranslate(self) -> None:
         self.paper_label.setText(tr(C, "Paper"))
+        for i in range(self.paper.count()):  # issue 20: "80 mm" in the Russian window
+            self.paper.setItemText(i, tr(C, "{n} mm", n=self.paper.itemData(i)))
         self.print_button.setText(tr(C, "Print…"))
         self.pdf_button.setText(tr(C, "Save as PDF…"))
         self.provider_button.setText(tr(C, "Provider's receipt"))

@@ -151,6 +151,8 @@ class SettingsForm(QWidget):
             self.language.setItemText(i, text)
         for box in self.boxes.values():
             box.retranslate()
+        for i in range(self.paper.count()):
+            self.paper.setItemText(i, tr(C, "{n} mm", n=self.paper.itemData(i)))
         self.printer.setItemText(0, tr(C, "System default"))
         for label, text in zip(self.other_labels, (tr(C, "Printer"), tr(C, "Paper width, mm"),
                                                    tr(C, "Product catalog (CSV)")), strict=True):

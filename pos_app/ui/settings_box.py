@@ -108,6 +108,11 @@ class ProviderBox(QGroupBox):
         """Each option's label, translated."""
         return {}
 
+    def choice_texts(self) -> dict[str, dict[str, str]]:
+        """A choice option's codes in words, translated (the code stays the item's data: it
+        is what the file keeps); a code not named here is shown as it is."""
+        return {}
+
     def load_options(self, settings: Any) -> None:
         for key, widget in self.options.items():
             set_value(widget, getattr(settings, key))
@@ -151,6 +156,11 @@ class ProviderBox(QGroupBox):
         texts = self.option_texts()
         for key, label in self.option_labels.items():
             label.setText(texts[key])
+        for key, words in self.choice_texts().items():
+            choice = self.options[key]
+            assert isinstance(choice, QComboBox)
+            for i in range(choice.count()):
+                choice.setItemText(i, words.get(str(choice.itemData(i)), choice.itemData(i)))
 
     def read_stored(self) -> None:
         self.stored = {secret: self._secrets.masked(self.name, secret)

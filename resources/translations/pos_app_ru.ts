@@ -2668,6 +2668,11 @@ Take a payment for the new sale anyway?</source>
       <source>The provider's receipt file cannot be shown.</source>
       <translation>Файл чека сервиса нельзя показать.</translation>
     </message>
+    <message>
+      <location filename="../../pos_app/ui/receipts.py" />
+      <source>{n} mm</source>
+      <translation>{n} мм</translation>
+    </message>
   </context>
   <context>
     <name>Reconciliation</name>
@@ -3087,6 +3092,11 @@ Take a payment for the new sale anyway?</source>
       <translation>Адрес (базовый URL)</translation>
     </message>
     <message>
+      <location filename="../../pos_app/providers/pegas/widgets.py" />
+      <source>Always</source>
+      <translation>Всегда</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/settings.py" />
       <source>Automatic</source>
       <translation>Автоматически</translation>
@@ -3137,6 +3147,11 @@ Take a payment for the new sale anyway?</source>
       <translation>Тип пополнения</translation>
     </message>
     <message>
+      <location filename="../../pos_app/providers/koshelek/widgets.py" />
+      <source>Dolyame (pay in four parts)</source>
+      <translation>Долями (оплата частями)</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/settings_box.py" />
       <source>Enabled on this terminal</source>
       <translation>Включён на этом терминале</translation>
@@ -3170,6 +3185,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/ui/settings.py" />
       <source>Manager PIN</source>
       <translation>PIN менеджера</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/widgets.py" />
+      <source>Never (callbacks and expiry only)</source>
+      <translation>Никогда (только уведомления и срок)</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/settings.py" />
@@ -3212,6 +3232,11 @@ Take a payment for the new sale anyway?</source>
       <translation>Принтер</translation>
     </message>
     <message>
+      <location filename="../../pos_app/providers/paymega/widgets.py" />
+      <source>Private (login and password)</source>
+      <translation>Закрытый (логин и пароль)</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/settings.py" />
       <source>Product catalog</source>
       <translation>Каталог товаров</translation>
@@ -3220,6 +3245,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/ui/settings.py" />
       <source>Product catalog (CSV)</source>
       <translation>Каталог товаров (CSV)</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/widgets.py" />
+      <source>Public (public key only)</source>
+      <translation>Публичный (только публичный ключ)</translation>
     </message>
     <message>
       <location filename="../../pos_app/providers/paymega/widgets.py" />
@@ -3235,6 +3265,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/providers/paymega/widgets.py" />
       <source>Refunds</source>
       <translation>Возвраты</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/widgets.py" />
+      <source>SBP (Faster Payments System)</source>
+      <translation>СБП (Система быстрых платежей)</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/settings.py" />
@@ -3362,6 +3397,11 @@ Take a payment for the new sale anyway?</source>
       <translation>В режиме обучения всегда используются встроенные песочницы; настройки сервисов здесь — для рабочего режима.</translation>
     </message>
     <message>
+      <location filename="../../pos_app/providers/pegas/widgets.py" />
+      <source>Use it if the site has it</source>
+      <translation>Использовать, если есть на сайте</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/settings_box.py" />
       <source>not set</source>
       <translation>не задан</translation>
@@ -3370,6 +3410,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/ui/settings_box.py" />
       <source>{mask} (stored; type to replace)</source>
       <translation>{mask} (сохранён; введите, чтобы заменить)</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>{n} mm</source>
+      <translation>{n} мм</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/settings.py" />

@@ -108,3 +108,39 @@ def test_qts_own_buttons_are_russian_too(qtbot: QtBot, tmp_path: Path) -> None:
     qtbot.addWidget(again)
     again.setStandardButtons(QMessageBox.StandardButton.Yes)
     assert again.button(QMessageBox.StandardButton.Yes).text() == "&Yes"
+
+
+def test_settings_choices_are_words_not_codes(qtbot: QtBot, tmp_path: Path) -> None:
+    """Issue 20: Settings showed invoice-select, auto/on/off, private/public, SBP and "80 mm"
+    in the Russian window.  Shown in words now; the file keeps the codes."""
+    from pos_app.core.config import TerminalConfig
+    from pos_app.core.secrets import SecretStore
+    from pos_app.providers.pegas.settings import PegasSettings
+    from pos_app.ui.qt import QComboBox
+    from pos_app.ui.settings import SettingsForm
+
+    translations = Translations(tmp_path)
+    try:
+        translations.use("ru")
+        form = SettingsForm(SecretStore(environ={}), show_security=False)
+        qtbot.addWidget(form)
+        config = TerminalConfig().with_provider(PegasSettings(deposit_type="wallet-card"))
+        form.load(config)
+
+        def shown(name: str) -> list[str]:
+            widget = form.findChild(QComboBox, name)
+            assert widget is not None, name
+            return [widget.itemText(i) for i in range(widget.count())]
+
+        assert shown("koshelek_payment_type") == ["СБП (Система быстрых платежей)",
+                                                  "Долями (оплата частями)"]
+        assert shown("paymega_api") == ["Закрытый (логин и пароль)",
+                                        "Публичный (только публичный ключ)"]
+        assert "Перевод на номер карты" in shown("pegas_deposit_type")
+        assert shown("pegas_status_channel")[0] == "Использовать, если есть на сайте"
+        assert shown("paperWidthSetting") == ["80 мм", "58 мм"]
+        again = form.to_config()
+        assert again.settings(PegasSettings).deposit_type == "wallet-card"  # the code
+        assert again.ui.paper_width_mm == 80
+    finally:
+        translations.use("en")

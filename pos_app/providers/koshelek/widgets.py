@@ -22,6 +22,10 @@ class KoshelekBox(ProviderBox):
         return {"payment_type": tr(C, "Payment type"),
                 "totp_command": tr(C, "TOTP bridge program")}
 
+    def choice_texts(self) -> dict[str, dict[str, str]]:
+        return {"payment_type": {"SBP": tr(C, "SBP (Faster Payments System)"),
+                                 "DOLYAME": tr(C, "Dolyame (pay in four parts)")}}
+
     def load_options(self, settings: KoshelekSettings) -> None:
         super().load_options(settings)
         line = self.options["totp_command"]

@@ -21,3 +21,7 @@ class PaymegaBox(ProviderBox):
         return {"api": tr(C, "API"), "service": tr(C, "Service"),
                 "public_key": tr(C, "Public key"), "refunds": tr(C, "Refunds"),
                 "test_mode": tr(C, "Test mode")}
+
+    def choice_texts(self) -> dict[str, dict[str, str]]:
+        return {"api": {"private": tr(C, "Private (login and password)"),
+                        "public": tr(C, "Public (public key only)")}}

@@ -90,3 +90,9 @@ class PegasBox(ProviderBox):
     def option_texts(self) -> dict[str, str]:
         return {"deposit_type": tr(SETTINGS, "Deposit type"),
                 "status_channel": tr(SETTINGS, "Status endpoint")}
+
+    def choice_texts(self) -> dict[str, dict[str, str]]:
+        return {"deposit_type": {kind: deposit_label(kind) for kind in DEPOSIT_TYPES},
+                "status_channel": {"auto": tr(SETTINGS, "Use it if the site has it"),
+                                   "on": tr(SETTINGS, "Always"),
+                                   "off": tr(SETTINGS, "Never (callbacks and expiry only)")}}
