@@ -231,7 +231,7 @@ def note_texts(report: ShiftReport, provider_names: Mapping[str, str]) -> list[s
                                     "{note} ({alert})", {
                 "sale": f"S{note['sale']:06d}", "provider": name, "actor": note["actor"],
                 "amount": Money(note["amount_minor"], note["currency"]).format(),
-                "note": note["note"], "alert": note["alert"]}).render())
+                "note": note["note"], "alert": _said(note["alert"])}).render())
         else:
             reason = Message.from_json(json.loads(note["reason"])).render() \
                 if note["reason"] else ""
@@ -240,6 +240,11 @@ def note_texts(report: ShiftReport, provider_names: Mapping[str, str]) -> list[s
                 "amount": Money(note["amount_minor"], note["currency"]).format(),
                 "state": state_label(note["state"])}).render())
     return texts
+
+
+def _said(value: Any) -> str:
+    """A message kept as JSON, in the reader's language; older journals kept its English."""
+    return Message.from_json(value).render() if isinstance(value, dict) else str(value)
 
 
 def _section(heading: str, line: ReportLine, *, strong: bool = False) -> str:

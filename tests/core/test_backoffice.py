@@ -29,6 +29,7 @@ from pos_app.providers.paymega.sandbox import PaymegaSandbox
 from pos_app.providers.pegas.sandbox import PegasSandbox
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.testing import SandboxTransport
+from pos_app.ui.translations import read_ts, ts_path
 from tests.helpers import customer, http_client, simple_sale, wait_state
 
 S = PaymentState
@@ -386,6 +387,16 @@ async def test_a_z_report_says_how_an_alert_was_dealt_with(
     [text] = note_texts(z, {"paymega": "Paymega"})
     assert "377,00" in text
     assert "Boris: returned in cash" in text
+    # Read in Russian, the alert is Russian too (it once stayed English inside the
+    # Russian sentence: the journal kept its English).
+    russian = read_ts(ts_path("ru"))
+    set_translator(lambda context, source: russian.get((context, source), source))
+    try:
+        [text] = note_texts(z, {"paymega": "Paymega"})
+    finally:
+        set_translator(None)
+    assert "предупреждение разобрано (Boris): returned in cash (Поздняя оплата:" in text
+    assert "Late payment" not in text
 
 
 async def test_money_after_the_z_is_named_and_alerted(

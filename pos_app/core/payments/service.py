@@ -690,7 +690,9 @@ class PaymentService:
         if not current.state.is_final:
             raise UserError(msg(C, "This payment is not settled ({state}): resolve it instead.",
                                 state=state_label(current.state.value)))
-        was = current.attention.english() if current.attention else ""
+        # Kept as the message, not its English: a report reads it in its reader's language
+        # (a Russian Z said "(Late payment: the customer paid …)" in English).
+        was = current.attention.to_json() if current.attention else ""
         payment = await self.journal.update_payment(
             payment_id, event=EventKind.ATTENTION_ACKNOWLEDGED, attention=None,
             data={"actor": actor, "note": note, "attention": was})
