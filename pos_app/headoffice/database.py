@@ -76,8 +76,17 @@ async def migrate(conn: psycopg.AsyncConnection[Any]) -> int:
                 await conn.execute("INSERT INTO schema_migrations (version) VALUES (%s)",
                                    (number,))
                 log.info("head office schema: migration %03d applied", number)
-        await ensure_partitions(conn, datetime.now(UTC).date())
+    await keep_partitions(conn, datetime.now(UTC).date())
     return max(number for number, _ in migrations())
+
+
+async def keep_partitions(conn: psycopg.AsyncConnection[Any], today: date) -> None:
+    """The partitions around ``today`` exist (the service calls this at its start and every
+    few hours: an event on a day without its partition would land in the default one and be
+    taken for a register's wrong clock).  Servers take turns (the same advisory lock)."""
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        await ensure_partitions(conn, today)
 
 
 async def ensure_partitions(conn: psycopg.AsyncConnection[Any], today: date) -> None:
@@ -273,9 +282,6 @@ async def paid_payments(conn: psycopg.AsyncConnection[Any]) -> int:
 
 
 # -- releases (down) ------------------------------------------------------------------------
-
-RELEASE_KINDS = ("config", "catalog")
-
 
 async def publish(conn: psycopg.AsyncConnection[Any], kind: str, content: str, *,
                   store_id: str | None, terminal_id: str | None, by: str) -> int:

@@ -33,11 +33,11 @@ from pos_app.core.config import (
 from pos_app.core.events import EventKind
 from pos_app.core.journal import Journal, shipping
 from pos_app.core.paths import data_dir
+from pos_app.headoffice.wire import RELEASE_KINDS
 from pos_app.i18n import Message, msg
 
 log = logging.getLogger(__name__)
 
-KINDS = ("config", "catalog")
 CHECK_EVERY_S = 300.0  # how often a register asks for a newer release
 C = "Config"
 # What a release may not set: each register's own.
@@ -98,7 +98,7 @@ class ReleaseApplier:
         """Apply what is newer and applicable now; returns the versions applied."""
         recorded = await self._journal.read_apart(shipping.releases_recorded)
         applied: dict[str, int] = {}
-        for kind in KINDS:
+        for kind in RELEASE_KINDS:
             release = await self._fetch(kind)
             if release is None or release[0] <= recorded.get(kind, 0):
                 continue

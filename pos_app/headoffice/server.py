@@ -14,10 +14,13 @@ journal, 409 a gap (the body has the cursor), 413 too large, 503 the database is
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
@@ -30,11 +33,12 @@ from starlette.routing import Route
 
 from pos_app.headoffice import database, page
 from pos_app.headoffice.database import Refused, Terminal
-from pos_app.headoffice.wire import Answer, Batch
+from pos_app.headoffice.wire import RELEASE_KINDS, Answer, Batch
 
 log = logging.getLogger(__name__)
 
 MAX_BATCH_BYTES = 8 * 1024 * 1024
+PARTITIONS_EVERY_S = 6 * 3600  # partitions are made a week ahead: a few rounds a day
 
 
 def _error(status: int, reason: str, cursor: int | None = None) -> Response:
@@ -54,15 +58,31 @@ class HeadOffice:
     def __init__(self, database_url: str, *, pool_size: int = 10) -> None:
         self.pool = AsyncConnectionPool(database_url, min_size=1, max_size=pool_size,
                                         open=False, kwargs={"autocommit": False})
+        self._partitions: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        """Open the pool and bring the schema up to date."""
+        """Open the pool, bring the schema up to date, and keep making the coming days'
+        partitions while the service runs."""
         await self.pool.open()
         async with self.pool.connection() as conn:
             await database.migrate(conn)
+        self._partitions = asyncio.get_running_loop().create_task(self._keep_partitions())
 
     async def close(self) -> None:
+        if self._partitions is not None:
+            self._partitions.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._partitions
         await self.pool.close()
+
+    async def _keep_partitions(self) -> None:
+        while True:
+            await asyncio.sleep(PARTITIONS_EVERY_S)
+            try:
+                async with self.pool.connection() as conn:
+                    await database.keep_partitions(conn, datetime.now(UTC).date())
+            except psycopg.Error as exc:  # the next round makes them (a week ahead)
+                log.warning("the coming days' partitions were not made: %s", exc)
 
     def app(self) -> Starlette:
         @asynccontextmanager
@@ -118,7 +138,7 @@ class HeadOffice:
 
     async def _release(self, request: Request) -> Response:
         kind = request.path_params["kind"]
-        if kind not in database.RELEASE_KINDS:
+        if kind not in RELEASE_KINDS:
             return _error(404, "no such kind of release")
         try:
             async with self.pool.connection() as conn:
@@ -146,6 +166,8 @@ class HeadOffice:
                 terminal = await self._terminal(request, conn)
                 answer = await database.ingest(conn, terminal, self._journal(request), batch)
                 return _answer(answer)
+        except (ValueError, psycopg.DataError) as exc:  # a time or a value PostgreSQL refuses
+            return _error(400, f"unreadable batch: {str(exc).splitlines()[0][:200]}")
         except Refused as exc:
             return _error(exc.status, exc.reason, exc.cursor)
         except psycopg.OperationalError as exc:

@@ -9,10 +9,12 @@ the answer says where to go on.  Every answer maps to one of:
 - taken: go on at once while there is more, else wait for new events;
 - ``refused`` in the answer (restored, diverged): stop for good, and say so (the log, and
   :attr:`Shipper.stopped`) — a person decides;
-- 401/403 (credential unknown, revoked, another terminal's journal): stop, and say so;
+- 400/401/403 (a batch it cannot read, a credential unknown or revoked, another terminal's
+  journal): stop, and say so — the same request would be refused again;
 - 409 (a gap): go on from the cursor the answer gives;
+- 413 (too large): go on with batches half as large;
 - anything else (no connection, a timeout, a cut or unreadable answer, 5xx, 429): back off
-  with jitter and try again (:data:`BACKOFF`), the batch unchanged.
+  with jitter, at least as long as a Retry-After asks, and try again (:data:`BACKOFF`).
 """
 
 from __future__ import annotations
@@ -96,7 +98,7 @@ class Shipper:
                 return
             except Retry as exc:
                 failures += 1
-                wait = self._backoff.delay(failures)
+                wait = self._backoff.delay(failures, asked_s=exc.after_s)
                 log.warning("head office: %s; trying again in %.0f s", exc, wait)
                 await asyncio.sleep(wait)
                 continue
@@ -138,8 +140,13 @@ class Shipper:
                 "content-type": "application/json"} if content else None)
         except httpx.HTTPError as exc:  # no connection, a timeout, a cut answer
             raise Retry(f"no answer ({type(exc).__name__})") from None
-        if response.status_code in (401, 403):
+        if response.status_code in (400, 401, 403):  # sent again, it is refused again
             raise Stopped(_reason(response))
+        if response.status_code == 413 and self._batch_events > 1:
+            self._batch_events = max(self._batch_events // 2, 1)  # smaller batches
+            raise Retry(f"the batch is too large: {self._batch_events} events from now on")
+        if response.status_code in (429, 503):
+            raise Retry(f"HTTP {response.status_code}", after_s=_retry_after(response))
         if response.status_code == 409:
             cursor = _json(response).get("cursor")
             if isinstance(cursor, int):
@@ -158,7 +165,17 @@ class Shipper:
 
 
 class Retry(Exception):
-    """Not taken this time; the same batch may get through later."""
+    """Not taken this time; the same batch may get through later (``after_s``: not before,
+    as the head office asked)."""
+
+    def __init__(self, reason: str, *, after_s: float | None = None) -> None:
+        super().__init__(reason)
+        self.after_s = after_s
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after", "")
+    return float(value) if value.isascii() and value.isdigit() else None
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

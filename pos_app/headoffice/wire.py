@@ -13,6 +13,8 @@ from typing import Any
 
 import msgspec
 
+RELEASE_KINDS = ("config", "catalog")  # GET /v1/releases/{kind}: what can be pushed down
+
 
 class Event(msgspec.Struct, frozen=True):
     """One journal event (``pos_app.core.journal.shipping.events_after``)."""

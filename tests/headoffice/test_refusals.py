@@ -6,36 +6,31 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import httpx
+import msgspec
 import psycopg
 import pytest
 
 from pos_app.core.events import EventKind
 from pos_app.core.journal import Journal, shipping
 from pos_app.headoffice import database as db
-from pos_app.headoffice.shipper import Retry, Shipper, Stopped
+from pos_app.headoffice.shipper import Shipper, Stopped
+from pos_app.headoffice.wire import Batch, Event
 from pos_app.sandbox.testing import SandboxTransport
 from tests.headoffice.helpers import (
     Register,
     central_events,
+    drain,
     enrol,
     head_office,
     live_register,
     local_events,
     shipper_for,
 )
-
-
-async def drain(shipper: Shipper) -> None:
-    for _ in range(200):
-        try:
-            if not await shipper.ship_once():
-                return
-        except Retry:
-            continue
-    raise AssertionError("the backlog never drained")
 
 
 async def events(register: Register, count: int, start: int = 0) -> None:
@@ -173,3 +168,45 @@ async def test_a_register_with_its_clock_in_2001_is_taken_and_flagged(
                            uuid) == [(4, "2001-03-04")]
     finally:
         await register.close()
+
+
+@pytest.mark.parametrize("bad", [{"at": "2026-13-45T99:00"}, {"sent_at": "not a time"}])
+async def test_a_batch_with_a_value_the_database_refuses_is_a_400(
+        database: str, bad: dict[str, str]) -> None:
+    """Read as JSON, yet with a time PostgreSQL cannot take: 400 (the shipper stops and says
+    so), not a 500 it would send again forever; nothing is kept."""
+
+    event: dict[str, Any] = {
+        "seq": 1, "at": "2026-11-30T10:00:00+00:00", "kind": "status", "payment_id": None,
+        "operation_id": None, "from_state": None, "to_state": None, "data": {}}
+    event.update({k: v for k, v in bad.items() if k == "at"})
+    batch = Batch(store_id="S-1", terminal_id="T-1", last_seq=1, from_cursor=0,
+                  events=[Event(**event)], rows=[], rows_as_of=1,
+                  sent_at=bad.get("sent_at", "2026-11-30T10:00:00+00:00"))
+    async with head_office(database) as office:
+        credential = await enrol(database)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=office.app()),
+                                     base_url="http://office") as client:
+            answer = await client.post(
+                "/v1/journals/7f0c1c5e-2a4b-4c1d-9e8f-0a1b2c3d4e5f/batches",
+                content=msgspec.json.encode(batch),
+                headers={"authorization": f"Bearer {credential}"})
+    assert answer.status_code == 400
+    assert "unreadable batch" in answer.json()["error"]
+    assert await fetch(database, "SELECT count(*) FROM events") == [(0,)]
+
+
+async def test_the_coming_days_get_their_partitions(database: str) -> None:
+    """Partitions were made for a week around the service's start only: a service running
+    longer put every event in the default partition, flagged as a wrong clock."""
+    async with head_office(database):
+        pass
+    later = datetime.now(UTC).date() + timedelta(days=40)
+    async with await psycopg.AsyncConnection.connect(database) as conn:
+        await db.keep_partitions(conn, later)
+        names = {r[0] for r in await (await conn.execute(
+            "SELECT relname FROM pg_class WHERE relname LIKE 'events_2%' "
+            "OR relname LIKE 'register_rows_2%'")).fetchall()}
+    assert f"events_{later:%Y%m%d}" in names
+    assert f"events_{later + timedelta(days=7):%Y%m%d}" in names
+    assert f"register_rows_{later.replace(day=1):%Y%m}" in names
