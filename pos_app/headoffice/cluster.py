@@ -27,7 +27,8 @@ def server_bin() -> Path | None:
     return Path(initdb).parent if initdb else None
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port nobody listens on now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -38,7 +39,7 @@ class Cluster:
         self.bin = bin_dir
         self.durable = durable  # fsync on: commits survive a power cut (benchmarks)
         self.data = root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self._as_postgres = os.geteuid() == 0
         if self._as_postgres:
             shutil.chown(root, "postgres", "postgres")

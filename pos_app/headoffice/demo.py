@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import logging
 import random
-import socket
 import tempfile
 import webbrowser
 from collections.abc import AsyncIterator, Callable
@@ -31,7 +30,7 @@ from pos_app.core.money import Money
 from pos_app.core.payments.service import PaymentService
 from pos_app.core.sale import Sale
 from pos_app.headoffice import database
-from pos_app.headoffice.cluster import cluster
+from pos_app.headoffice.cluster import cluster, free_port
 from pos_app.headoffice.server import HeadOffice
 from pos_app.headoffice.shipper import Shipper
 from pos_app.sandbox.server import SandboxServer
@@ -43,17 +42,11 @@ STORES = (("Магазин на Лесной", ("1", "2")), ("Магазин у 
 PAYER = {"mode": "pay", "delay_ms": 1500}  # a QR provider's training customer pays on their own
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def run(*, say: Callable[[str], None], port: int = 0, payments: int | None = None,
               open_page: bool = True) -> int:
     """Until Ctrl+C, or until the head office has ``payments`` payments from the registers.
     Raises RuntimeError (naming the package) when PostgreSQL's server is not installed."""
-    port = port or _free_port()
+    port = port or free_port()
     with cluster() as pg, SandboxServer() as sandboxes:
         office = HeadOffice(pg.url(), pool_size=5)
         server = uvicorn.Server(uvicorn.Config(office.app(), host="127.0.0.1", port=port,

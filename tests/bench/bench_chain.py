@@ -27,6 +27,8 @@ from pathlib import Path
 
 import httpx
 
+from pos_app.headoffice.cluster import free_port
+
 OUTAGE_EVENTS = 14_000_000  # 1,000 stores × 2 hours at a busy chain's rate
 
 
@@ -98,12 +100,6 @@ async def _ship(paths: list[Path], office: str, database_url: str, senders: int)
     return took
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--registers", type=int, default=40)
@@ -113,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     from pos_app.headoffice.cluster import cluster
 
     with cluster(durable=True) as pg, tempfile.TemporaryDirectory() as folder:
-        port = _free_port()
+        port = free_port()
         server = subprocess.Popen([sys.executable, "-m", "pos_app", "office", "serve",
                                    "--database", pg.url(), "--port", str(port)],
                                   stderr=subprocess.DEVNULL, env={**os.environ})

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from pos_app.headoffice.cluster import Cluster, cluster
+from pos_app.headoffice.cluster import Cluster, cluster, free_port
 from tests.window import packages
 
 _numbers = itertools.count(1)
@@ -34,12 +34,6 @@ async def database(pg_cluster: Cluster) -> str:
     async with await psycopg.AsyncConnection.connect(pg_cluster.url(), autocommit=True) as conn:
         await conn.execute(f"CREATE DATABASE {name}")
     return pg_cluster.url(name)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 30) -> None:

@@ -20,7 +20,8 @@ from pos_app.core.journal import Journal, shipping
 from pos_app.core.payments.service import PaymentService
 from pos_app.headoffice import database
 from pos_app.headoffice.server import HeadOffice
-from pos_app.headoffice.shipper import Shipper
+from pos_app.headoffice.shipper import Retry, Shipper
+from pos_app.providers.paymega.sandbox import PaymegaSandbox
 from pos_app.providers.paymega.settings import PaymegaSettings
 from pos_app.sandbox.testing import SandboxTransport
 from tests.helpers import SANDBOX_URL, simple_sale
@@ -32,22 +33,25 @@ class Register:
     service: PaymentService
     store_id: str
     terminal_id: str
+    paymega: PaymegaSandbox | None = None  # its customers pay there
+    control: httpx.AsyncClient | None = None  # the sandboxes' control routes
 
-    async def pay(self, amount: str = "150.00", provider: str = "paymega") -> None:
-        """A payment the customer pays (a QR provider's training payer is told to)."""
-        payment = await self.service.start_payment(simple_sale(amount), provider, {})
+    async def pay(self, amount: str = "150.00") -> None:
+        """A Paymega payment its customer pays."""
+        assert self.paymega is not None
+        payment = await self.service.start_payment(simple_sale(amount), "paymega", {})
         pending = await self.service.wait(payment.id, until=lambda p: p.provider_ref is not None)
-        self.sandbox_pay(pending.provider_ref or "")
+        self.paymega.pay(self.paymega.invoices[pending.provider_ref or ""])
         self.service.notify(pending.provider_ref or "")
         await self.service.wait(payment.id, timeout=10)
-
-    sandbox_pay: Any = None
 
     async def close(self) -> None:
         await self.service.close()
         for provider in self.service.providers.values():
             await provider.aclose()
         await self.journal.close()
+        if self.control is not None:
+            await self.control.aclose()
 
 
 async def live_register(path: Path, transport: SandboxTransport, *, store_id: str = "S-1",
@@ -65,12 +69,8 @@ async def live_register(path: Path, transport: SandboxTransport, *, store_id: st
     service = PaymentService(journal=journal, providers=providers, training=False,
                              currency="RUB")
     await service.start()
-    register = Register(journal, service, store_id, terminal_id)
-    from pos_app.providers.paymega.sandbox import PaymegaSandbox
-
-    paymega = transport.sandbox.of(PaymegaSandbox)
-    register.sandbox_pay = lambda ref: paymega.pay(paymega.invoices[ref])
-    return register
+    return Register(journal, service, store_id, terminal_id,
+                    paymega=transport.sandbox.of(PaymegaSandbox), control=control)
 
 
 @dataclass
@@ -78,7 +78,7 @@ class Faults(httpx.AsyncBaseTransport):
     """Between the register and the head office: each request meets the next fault of
     ``plan`` (None: none), then ``random`` ones at ``rate``."""
 
-    inner: httpx.AsyncBaseTransport
+    inner: httpx.AsyncBaseTransport | None = None  # the head office (shipper_for sets it)
     plan: list[str | None] = field(default_factory=list)
     rate: float = 0.0
     seed: int = 7
@@ -90,6 +90,7 @@ class Faults(httpx.AsyncBaseTransport):
         self._random = random.Random(self.seed)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        assert self.inner is not None
         if self.down:
             raise httpx.ConnectError("no route to the head office", request=request)
         fault = self.plan.pop(0) if self.plan else (
@@ -136,11 +137,21 @@ async def enrol(database_url: str, store_id: str = "S-1", terminal_id: str = "T-
         return await database.enrol(conn, store_id, terminal_id)
 
 
+async def drain(shipper: Shipper, *, most: int = 500) -> None:
+    """Ship until nothing is left, trying again at once after a failure (no waiting)."""
+    for _ in range(most):
+        try:
+            if not await shipper.ship_once() and shipper.backlog == 0:
+                return
+        except Retry:  # what the shipper waits for and tries again after
+            continue
+    raise AssertionError("the backlog never drained")
+
+
 def shipper_for(register: Register, office: HeadOffice, credential: str,
                 faults: Faults | None = None, **kw: Any) -> tuple[Shipper, Faults]:
-    transport = faults or Faults(httpx.ASGITransport(app=office.app()))
-    if faults is not None:
-        faults.inner = httpx.ASGITransport(app=office.app())
+    transport = faults or Faults()
+    transport.inner = httpx.ASGITransport(app=office.app())
     client = httpx.AsyncClient(base_url="http://office", transport=transport,
                                headers={"authorization": f"Bearer {credential}"})
     return Shipper(register.journal, client, store_id=register.store_id,

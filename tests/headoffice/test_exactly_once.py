@@ -14,29 +14,19 @@ import pytest
 from pos_app.core.events import EventKind
 from pos_app.core.journal import shipping
 from pos_app.headoffice.cluster import Cluster
-from pos_app.headoffice.shipper import Retry, Shipper
+from pos_app.headoffice.shipper import Retry
 from pos_app.sandbox.testing import SandboxTransport
 from tests.headoffice.helpers import (
     Faults,
     Register,
     central_events,
+    drain,
     enrol,
     head_office,
     live_register,
     local_events,
     shipper_for,
 )
-
-
-async def drain(shipper: Shipper, *, most: int = 500) -> None:
-    """Ship until nothing is left, trying again at once after a failure (no waiting)."""
-    for _ in range(most):
-        try:
-            if not await shipper.ship_once() and shipper.backlog == 0:
-                return
-        except Retry:  # what the shipper waits for and tries again after
-            continue
-    raise AssertionError("the backlog never drained")
 
 
 async def register_with_history(tmp_path: Path, sandbox: SandboxTransport) -> Register:
@@ -82,7 +72,7 @@ async def test_each_fault_on_the_way_changes_nothing(tmp_path: Path, sandbox: Sa
     register = await register_with_history(tmp_path, sandbox)
     try:
         async with head_office(database) as office:
-            faults = Faults(inner=None, plan=[None, fault, fault, None, fault])  # type: ignore[arg-type]
+            faults = Faults(plan=[None, fault, fault, None, fault])
             shipper, _ = shipper_for(register, office, await enrol(database), faults,
                                      batch_events=200)
             await drain(shipper)
@@ -97,7 +87,7 @@ async def test_random_faults_while_the_register_keeps_paying(
     register = await register_with_history(tmp_path, sandbox)
     try:
         async with head_office(database) as office:
-            faults = Faults(inner=None, rate=0.5, seed=11)  # type: ignore[arg-type]
+            faults = Faults(rate=0.5, seed=11)
             shipper, _ = shipper_for(register, office, await enrol(database), faults,
                                      batch_events=100)
             for amount in ("10.00", "20.00", "30.00"):
@@ -160,7 +150,7 @@ async def test_the_shipper_killed_at_every_step(tmp_path: Path, sandbox: Sandbox
         async with head_office(database) as office:
             credential = await enrol(database)
             for _ in range(50):
-                faults = Faults(inner=None, plan=[None, killed])  # type: ignore[arg-type]
+                faults = Faults(plan=[None, killed])
                 shipper, _ = shipper_for(register, office, credential, faults,
                                          batch_events=150)
                 with contextlib.suppress(asyncio.CancelledError):
@@ -180,7 +170,7 @@ async def test_a_batch_that_arrives_late_is_only_stale(tmp_path: Path, sandbox: 
     register = await register_with_history(tmp_path, sandbox)
     try:
         async with head_office(database) as office:
-            faults = Faults(inner=None, plan=[None, "delay"])  # type: ignore[arg-type]
+            faults = Faults(plan=[None, "delay"])
             shipper, _ = shipper_for(register, office, await enrol(database), faults,
                                      batch_events=5000)
             with pytest.raises(Retry, match="no answer"):

@@ -52,7 +52,7 @@ async def test_the_link_down_all_day_and_back(tmp_path: Path, sandbox: SandboxTr
             shippers: list[Shipper] = []
             links: list[Faults] = []
             for register in (one, two):
-                link = Faults(inner=None, down=True)  # type: ignore[arg-type]
+                link = Faults(down=True)
                 shipper, _ = shipper_for(register, office,
                                          await enrol(database, "S-1", register.terminal_id),
                                          link, batch_events=80)

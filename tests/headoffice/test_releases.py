@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import httpx
 import psycopg
 import pytest
 
@@ -64,10 +65,11 @@ def test_a_bad_catalog_is_not_published(capsys: pytest.CaptureFixture[str], data
     assert "Line 2" in said or "line 2" in said
 
 
-async def applier(register: Register, client: object, config: Path) -> ReleaseApplier:
+async def applier(register: Register, client: httpx.AsyncClient,
+                  config: Path) -> ReleaseApplier:
     async def idle() -> bool:
         return not await register.service.followed()
-    return ReleaseApplier(client, register.journal, config_path=config,  # type: ignore[arg-type]
+    return ReleaseApplier(client, register.journal, config_path=config,
                           idle=idle)
 
 
