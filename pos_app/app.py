@@ -42,6 +42,7 @@ from pos_app.providers.http import Client, build_client, client_tls
 from pos_app.providers.registry import BuildContext, plugin, plugins
 
 if TYPE_CHECKING:
+    from pos_app.headoffice.releases import ReleaseApplier
     from pos_app.headoffice.shipper import Shipper
 
 log = logging.getLogger(__name__)
@@ -97,7 +98,7 @@ class Runtime:
     config_problem: ConfigError | None = None
     trainer: Trainer | None = None
     shipper: Shipper | None = None  # live mode with a head office: its state (backlog, stopped)
-    releases: asyncio.Task[None] | None = None  # …and its releases, applied when idle
+    releases: ReleaseApplier | None = None  # …and its releases, applied when idle
     _cleanups: list[Callable[[], object]] = field(default_factory=list)
 
     @property
@@ -106,9 +107,7 @@ class Runtime:
 
     async def aclose(self) -> None:
         if self.releases is not None:  # first: they write to the journal and the files
-            self.releases.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.releases
+            await self.releases.stop()
         if self.shipper is not None:  # it reads the journal
             await self.shipper.stop()
         await self.service.close()
@@ -297,9 +296,11 @@ async def build_runtime(
 
 
 def _start_releases(config: TerminalConfig, path: Path, service: PaymentService,
-                    shipper: Shipper) -> asyncio.Task[None]:
+                    shipper: Shipper) -> ReleaseApplier:
     """Apply the head office's configuration and catalog releases when no payment is in
-    progress (issue 19); they take effect at the next start."""
+    progress (issue 19).  A window also holds them while a sale is built or Settings are
+    open, and takes the new catalog and language at once (``on_applied``); the rest takes
+    effect at the next start, as when a manager saves Settings."""
     from pos_app.headoffice.releases import ReleaseApplier
 
     async def idle() -> bool:
@@ -307,7 +308,8 @@ def _start_releases(config: TerminalConfig, path: Path, service: PaymentService,
 
     applier = ReleaseApplier(shipper.client, service.journal, config_path=path, idle=idle,
                              currency=config.currency)
-    return asyncio.get_running_loop().create_task(applier.run(), name="head-office-releases")
+    applier.start(config.head_office.check_releases_every_s)
+    return applier
 
 
 def _start_shipper(config: TerminalConfig, journal: Journal, secrets: SecretStore,

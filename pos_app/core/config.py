@@ -95,6 +95,7 @@ class HeadOfficeSettings:
     url: str = ""  # https://…; plain http only to this machine
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
+    check_releases_every_s: float = 300.0  # how often newer releases are asked for
 
 
 @dataclass(frozen=True)
@@ -278,6 +279,8 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None) -> Termin
         url=office.url("url", "", required=False),
         connect_timeout=office.number("connect_timeout", 5.0, lo=0.1, hi=120),
         read_timeout=office.number("read_timeout", 30.0, lo=0.1, hi=600),
+        check_releases_every_s=office.number("check_releases_every_s", 300.0, lo=1,
+                                             hi=86400),
     )
     office.finish()
     providers = root.table("providers")

@@ -12,15 +12,18 @@ Secrets are never part of a release.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import tomllib
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import httpx
+import msgspec
 
+from pos_app.backoff import Backoff
 from pos_app.core.catalog import parse_catalog
 from pos_app.core.config import (
     ConfigError,
@@ -33,12 +36,14 @@ from pos_app.core.config import (
 from pos_app.core.events import EventKind
 from pos_app.core.journal import Journal, shipping
 from pos_app.core.paths import data_dir
+from pos_app.headoffice.shipper import BACKOFF, Retry, Stopped, refuse_or_retry, send
 from pos_app.headoffice.wire import RELEASE_KINDS
 from pos_app.i18n import Message, msg
 
 log = logging.getLogger(__name__)
 
 CHECK_EVERY_S = 300.0  # how often a register asks for a newer release
+IDLE_AGAIN_S = 15.0  # how soon a release that waits for the register to idle is tried again
 C = "Config"
 # What a release may not set: each register's own.
 OWN_TERMINAL_KEYS = ("store_id", "terminal_id")
@@ -73,59 +78,126 @@ def merged(local: TerminalConfig, content: str) -> TerminalConfig:
                    ui=replace(config.ui, catalog_file=local.ui.catalog_file))
 
 
+class Release(msgspec.Struct, frozen=True):
+    """``GET /v1/releases/{kind}``'s answer: the newest release for this register."""
+
+    version: int
+    content: str
+
+
 class ReleaseApplier:
     """Asks ``client``'s head office for newer releases and applies them to the files at
     ``config_path`` (and the catalog the configuration names, else ``catalog.csv`` in the data
-    folder) when ``idle()`` says no payment is in progress."""
+    folder) when ``idle()`` says no payment is in progress; ``on_applied(kind, version)``
+    then tells the register (a window loads the new catalog and language at once).
+
+    Every answer of ``GET /v1/releases/{kind}`` has its class: 200 with a version and a
+    content (a release), 404 (none for this register), 400/401/403 (Stopped: the credential
+    is refused, asked again after ``every_s``), anything else — no answer, 5xx, 429, an
+    unreadable body (Retry: backed off with jitter, not before a Retry-After)."""
 
     def __init__(self, client: httpx.AsyncClient, journal: Journal, *, config_path: Path,
-                 idle: Callable[[], Awaitable[bool]], currency: str = "RUB") -> None:
+                 idle: Callable[[], Awaitable[bool]], currency: str = "RUB",
+                 on_applied: Callable[[str, int], object] | None = None,
+                 backoff: Backoff = BACKOFF) -> None:
         self._client = client
         self._journal = journal
         self._config_path = config_path
         self._idle = idle
         self._currency = currency
+        self.on_applied = on_applied
+        # The register's own reason to wait besides a payment (a window: a sale being
+        # built, the Settings screen open), set by whoever shows the register.
+        self.held: Callable[[], bool] = lambda: False
+        self._backoff = backoff
+        self._task: asyncio.Task[None] | None = None
+        self.reached_at: datetime | None = None  # the head office's last answer understood
+        self.trouble: str | None = None  # why the last check did not get through (English)
+        self.waiting: dict[str, int] = {}  # newer releases waiting for the register to idle
+        self.applied: dict[str, int] = {}  # the releases applied since the start
+
+    def start(self, every_s: float = CHECK_EVERY_S) -> None:
+        """:meth:`run` in the background, until :meth:`stop`."""
+        self._task = asyncio.get_running_loop().create_task(self.run(every_s),
+                                                            name="releases")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
 
     async def run(self, every_s: float = CHECK_EVERY_S) -> None:
+        failures = 0
         while True:
+            wait = every_s
             try:
                 await self.check()
-            except httpx.HTTPError as exc:
-                log.info("head office releases: no answer (%s)", type(exc).__name__)
-            await asyncio.sleep(every_s)
+                failures, self.trouble = 0, None
+            except Retry as exc:
+                failures += 1
+                self.trouble = str(exc)
+                wait = min(self._backoff.delay(failures, asked_s=exc.after_s), every_s)
+                log.info("head office releases: %s; asking again in %.0f s", exc, wait)
+            except Stopped as exc:
+                failures, self.trouble = 0, str(exc)
+                log.error("head office releases refused: %s", exc)
+            if self.waiting:  # asked again soon: the register is usually idle again by then
+                wait = min(wait, IDLE_AGAIN_S)
+            await asyncio.sleep(wait)
 
     async def check(self) -> dict[str, int]:
-        """Apply what is newer and applicable now; returns the versions applied."""
+        """Apply what is newer and applicable now; returns the versions applied.  Raises
+        Retry or Stopped (see the class)."""
         recorded = await self._journal.read_apart(shipping.releases_recorded)
         applied: dict[str, int] = {}
         for kind in RELEASE_KINDS:
             release = await self._fetch(kind)
-            if release is None or release[0] <= recorded.get(kind, 0):
+            if release is None or release.version <= recorded.get(kind, 0):
+                self.waiting.pop(kind, None)
                 continue
-            version, content = release
-            found = problems(kind, content, currency=self._currency)
-            if found:
-                log.error("head office %s release %d refused: %s", kind, version,
-                          "; ".join(p.english() for p in found))
-                await self._journal.log_event(EventKind.RELEASE_REFUSED, data={
-                    "kind": kind, "version": version,
-                    "problems": [p.english() for p in found][:5]})
+            if await self._refused(kind, release):
                 continue
-            if not await self._idle():
-                continue  # a payment is in progress: next time
-            await asyncio.to_thread(self._apply, kind, content)
+            if self.held() or not await self._idle():
+                self.waiting[kind] = release.version  # the register is busy: next time
+                continue
+            await asyncio.to_thread(self._apply, kind, release.content)
             await self._journal.log_event(EventKind.RELEASE_APPLIED,
-                                          data={"kind": kind, "version": version})
-            log.info("head office %s release %d applied", kind, version)
-            applied[kind] = version
+                                          data={"kind": kind, "version": release.version})
+            log.info("head office %s release %d applied", kind, release.version)
+            self.waiting.pop(kind, None)
+            applied[kind] = self.applied[kind] = release.version
+            if self.on_applied is not None:
+                self.on_applied(kind, release.version)
         return applied
 
-    async def _fetch(self, kind: str) -> tuple[int, str] | None:
-        response = await self._client.get(f"/v1/releases/{kind}")
-        if response.status_code != 200:
+    async def _refused(self, kind: str, release: Release) -> bool:
+        found = problems(kind, release.content, currency=self._currency)
+        if not found:
+            return False
+        log.error("head office %s release %d refused: %s", kind, release.version,
+                  "; ".join(p.english() for p in found))
+        await self._journal.log_event(EventKind.RELEASE_REFUSED, data={
+            "kind": kind, "version": release.version,
+            "problems": [p.english() for p in found][:5],  # the head office reads these
+            "messages": [p.to_json() for p in found][:5]})  # a window, in its language
+        self.waiting.pop(kind, None)
+        return True
+
+    async def _fetch(self, kind: str) -> Release | None:
+        response = await send(self._client, "GET", f"/v1/releases/{kind}")
+        if response.status_code == 404:
+            self.reached_at = datetime.now(UTC)
             return None
-        data: dict[str, Any] = response.json()
-        return int(data["version"]), str(data["content"])
+        refuse_or_retry(response)
+        try:
+            release = msgspec.json.decode(response.content, type=Release)
+        except msgspec.DecodeError:
+            raise Retry("an unreadable answer") from None
+        if release.version < 1:
+            raise Retry("an unreadable answer (no version)")
+        self.reached_at = datetime.now(UTC)
+        return release
 
     def _apply(self, kind: str, content: str) -> None:
         local = load_config(self._config_path)

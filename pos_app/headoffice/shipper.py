@@ -39,10 +39,17 @@ BATCH_EVENTS = 500
 BACKOFF = Backoff(first_s=1.0, cap_s=300.0)  # an outage of hours: every 5 minutes at most
 IDLE_S = 5.0  # how often an idle register looks for new events
 FLUSH_S = 2.0  # what is left is sent for this long when the register closes
+STOPPED_CODES = {400: "unreadable", 401: "credential", 403: "another_terminal"}
 
 
 class Stopped(Exception):
-    """The head office will take nothing more from this journal until a person acts."""
+    """The head office will take nothing more from this journal until a person acts.
+    ``code``: ``restored`` or ``diverged`` (the journal), ``credential`` (401: unknown or
+    revoked), ``another_terminal`` (403), ``unreadable`` (400)."""
+
+    def __init__(self, reason: str, *, code: str) -> None:
+        super().__init__(reason)
+        self.code = code
 
 
 class Shipper:
@@ -62,7 +69,10 @@ class Shipper:
         self._now = now
         self.cursor: int | None = None  # the head office's, once asked
         self.backlog = 0  # events not shipped yet, as last seen
-        self.stopped: str | None = None  # why the head office takes nothing more
+        self.stopped: str | None = None  # why the head office takes nothing more (English)
+        self.stopped_code: str | None = None  # …as Stopped.code, for a window to say it
+        self.reached_at: datetime | None = None  # its last answer understood
+        self.trouble: str | None = None  # why the last try did not get through (English)
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -91,13 +101,14 @@ class Shipper:
         while True:
             try:
                 more = await self.ship_once()
-                failures = 0
+                failures, self.trouble = 0, None
             except Stopped as exc:
-                self.stopped = str(exc)
+                self.stopped, self.stopped_code = str(exc), exc.code
                 log.error("head office: shipping stopped: %s", exc)
                 return
             except Retry as exc:
                 failures += 1
+                self.trouble = str(exc)
                 wait = self._backoff.delay(failures, asked_s=exc.after_s)
                 log.warning("head office: %s; trying again in %.0f s", exc, wait)
                 await asyncio.sleep(wait)
@@ -135,33 +146,49 @@ class Shipper:
                      sent_at=self._now().isoformat())
 
     async def _call(self, method: str, path: str, content: bytes | None = None) -> Answer:
-        try:
-            response = await self.client.request(method, path, content=content, headers={
-                "content-type": "application/json"} if content else None)
-        except httpx.HTTPError as exc:  # no connection, a timeout, a cut answer
-            raise Retry(f"no answer ({type(exc).__name__})") from None
-        if response.status_code in (400, 401, 403):  # sent again, it is refused again
-            raise Stopped(_reason(response))
+        response = await send(self.client, method, path, content=content)
         if response.status_code == 413 and self._batch_events > 1:
             self._batch_events = max(self._batch_events // 2, 1)  # smaller batches
             raise Retry(f"the batch is too large: {self._batch_events} events from now on")
-        if response.status_code in (429, 503):
-            raise Retry(f"HTTP {response.status_code}", after_s=_retry_after(response))
         if response.status_code == 409:
             cursor = _json(response).get("cursor")
             if isinstance(cursor, int):
                 self.cursor = cursor
             raise Retry("a gap: sending from the head office's cursor")
-        if response.status_code != 200:
-            raise Retry(f"HTTP {response.status_code}")
+        refuse_or_retry(response)
         try:
             answer = msgspec.json.decode(response.content, type=Answer)
         except msgspec.DecodeError:
             raise Retry("an unreadable answer") from None
+        self.reached_at = self._now()
         if answer.refused:
             raise Stopped(f"the head office refuses this journal ({answer.refused}): "
-                          "it is behind or unlike what was received (a backup restored?)")
+                          "it is behind or unlike what was received (a backup restored?)",
+                          code=answer.refused)
         return answer
+
+
+async def send(client: httpx.AsyncClient, method: str, path: str, *,
+               content: bytes | None = None) -> httpx.Response:
+    """The head office's answer; Retry when there is none (no connection, a timeout, a cut
+    answer)."""
+    try:
+        return await client.request(method, path, content=content, headers={
+            "content-type": "application/json"} if content else None)
+    except httpx.HTTPError as exc:
+        raise Retry(f"no answer ({type(exc).__name__})") from None
+
+
+def refuse_or_retry(response: httpx.Response) -> None:
+    """Nothing for a 200.  Stopped for 400/401/403 (asked again, it is refused again: a
+    request it cannot read, a credential unknown or revoked, another terminal's journal);
+    Retry for anything else (429/503 not before their Retry-After)."""
+    code = response.status_code
+    if code == 200:
+        return
+    if code in (400, 401, 403):
+        raise Stopped(_reason(response), code=STOPPED_CODES[code])
+    raise Retry(f"HTTP {code}", after_s=_retry_after(response) if code in (429, 503) else None)
 
 
 class Retry(Exception):

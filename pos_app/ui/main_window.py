@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from pos_app.core.catalog import Catalog, load_catalog
-from pos_app.core.config import TerminalConfig
+from pos_app.core.config import ConfigError, TerminalConfig, load_config
 from pos_app.core.states import (
     PaymentState,
     describe_state,
@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
         self.translations = translations
         self.kiosk = kiosk
         self.attached = False
+        self._config_release_applied = False  # a head-office one, since the start
         self.running = False  # attached, and the payments of the last session are followed
         self._unlocked = False
         self._leaving = False  # the cashier agreed to close (or nothing was in progress)
@@ -174,6 +175,11 @@ class MainWindow(QMainWindow):
             self.customer = CustomerDisplay(training=runtime.training)
             self.customer.place()
         self.checkout = Checkout(self)
+        if runtime.releases is not None:
+            runtime.releases.held = self._busy_for_releases
+            runtime.releases.on_applied = self._release_applied
+            for kind, version in runtime.releases.applied.items():  # while the window waited
+                self._release_applied(kind, version)
         self.attached = True
         for button in self._waiting_buttons():
             button.setEnabled(True)
@@ -284,11 +290,14 @@ class MainWindow(QMainWindow):
 
     @cached_property
     def settings(self) -> SettingsScreen:
+        from pos_app.ui.head_office import HeadOfficePanel
         from pos_app.ui.settings import SettingsScreen
 
+        panel = HeadOfficePanel(self.runtime)
+        panel.restart_needed = self._config_release_applied
         screen = self._added(SettingsScreen(
             config_path=self.runtime.config_path, secrets=self.secrets, pins=self.pins,
-            training=self.runtime.training))
+            training=self.runtime.training, head_office=panel))
         screen.done.connect(lambda: self.go(self.sale_screen))
         screen.saved.connect(self._settings_saved)
         return screen
@@ -550,6 +559,27 @@ class MainWindow(QMainWindow):
             self.translations.use(config.language)
         self.catalog = self._load_catalog(config)
         self.sale_screen.catalog = self.catalog
+
+    def _busy_for_releases(self) -> bool:
+        """A head-office release waits while a sale is being built or paid, or the manager
+        has the Settings screen open (it would save over the release)."""
+        return (self.checkout.sale is not None or bool(self.sale_screen.model.lines)
+                or (self._built("settings") and self.stack.currentWidget() is self.settings))
+
+    def _release_applied(self, kind: str, version: int) -> None:
+        """The catalog and the language of a head-office release in use at once, as when the
+        manager saves Settings; the rest at the next start (the Head office tab says so)."""
+        try:
+            config = load_config(self.runtime.config_path)
+        except ConfigError as exc:  # checked before it was written: not expected
+            log.error("the configuration after release %s %d: %s", kind, version,
+                      exc.message.english())
+            return
+        if kind == "config":
+            self._config_release_applied = True
+            if self._built("settings") and self.settings.head_office is not None:
+                self.settings.head_office.restart_needed = True
+        self._settings_saved(config)
 
     def _switch_language(self) -> None:
         self.translations.use("en" if self.translations.language == "ru" else "ru")

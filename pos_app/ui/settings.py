@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pos_app.app import needed_secrets, probe
 from pos_app.core.catalog import load_catalog
@@ -54,6 +55,9 @@ from pos_app.ui.support import (
     spawn,
 )
 from pos_app.ui.widgets import caption
+
+if TYPE_CHECKING:
+    from pos_app.ui.head_office import HeadOfficePanel
 
 C = "Settings"
 
@@ -252,7 +256,7 @@ class SettingsScreen(Screen):
     saved = Signal(object)  # TerminalConfig
 
     def __init__(self, *, config_path: Path, secrets: SecretStore, pins: PinStore,
-                 training: bool) -> None:
+                 training: bool, head_office: HeadOfficePanel | None = None) -> None:
         super().__init__()
         self.setObjectName("settingsScreen")
         self._path = config_path
@@ -260,6 +264,9 @@ class SettingsScreen(Screen):
         self._secrets = secrets
         self._training = training
         self.form = SettingsForm(secrets, show_security=True)
+        self.head_office = head_office  # its state, read-only: a tab of its own
+        if head_office is not None:
+            self.form.tabs.addTab(head_office, "")
         self.note = caption(points=11, name="settingsNote")
         self.save = big_button(role="primary")
         self.save.setObjectName("saveSettings")
@@ -286,6 +293,10 @@ class SettingsScreen(Screen):
 
     def retranslate(self) -> None:
         self.form.retranslate()
+        if self.head_office is not None:
+            self.form.tabs.setTabText(self.form.tabs.indexOf(self.head_office),
+                                      tr(C, "Head office"))
+            self.head_office.refresh()
         self.save.setText(tr(C, "Save"))
         self.back.setText(tr(C, "Back"))
         note = tr(C, "Changes of providers and of the terminal take effect after a restart.")

@@ -925,6 +925,124 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
   </context>
   <context>
+    <name>HeadOffice</name>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
+      <source>A new configuration has been applied: the catalog and the language are already in use; changes of providers and of the terminal take effect after a restart.</source>
+      <translation>Применена новая конфигурация: каталог и язык уже используются; изменения сервисов оплаты и кассы вступят в силу после перезапуска.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
+      <source>Configuration</source>
+      <translation>Конфигурация</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
+      <source>Connecting to the head office…</source>
+      <translation>Подключение к головному офису…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
+      <source>Head office: {url}</source>
+      <translation>Головной офис: {url}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
+      <source>No head office is set up: this register works on its own.</source>
+      <translation>Головной офис не настроен: касса работает самостоятельно.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
+      <source>Payments go on as usual.</source>
+      <translation>Платежи принимаются как обычно.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
+      <source>Product catalog</source>
+      <translation>Каталог товаров</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
+      <source>Sending is stopped: the head office cannot read what this register sends. Call support.</source>
+      <translation>Передача остановлена: головной офис не может прочитать то, что отправляет касса. Обратитесь в поддержку.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
+      <source>Sending is stopped: the head office does not know this terminal's credential (revoked?). The terminal must be enrolled again.</source>
+      <translation>Передача остановлена: головной офис не знает учётные данные этой кассы (отозваны?). Кассу нужно зарегистрировать заново.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
+      <source>Sending is stopped: the head office has more of this journal than this register (was a backup restored?). Call the head office.</source>
+      <translation>Передача остановлена: в головном офисе этого журнала больше, чем на кассе (восстановлена резервная копия?). Позвоните в головной офис.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
+      <source>Sending is stopped: the head office says this journal belongs to another terminal. Call the head office.</source>
+      <translation>Передача остановлена: головной офис считает, что журнал принадлежит другой кассе. Позвоните в головной офис.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
+      <source>Sending is stopped: this journal differs from what the head office received. Call the head office.</source>
+      <translation>Передача остановлена: журнал отличается от полученного головным офисом. Позвоните в головной офис.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
+      <source>Sending the journal: {n} events to go.</source>
+      <translation>Передаётся журнал: осталось событий: {n}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
+      <source>The head office does not answer ({last}). Events wait here and are sent when it answers.</source>
+      <translation>Головной офис не отвечает ({last}). События ждут на кассе и будут переданы, когда он ответит.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
+      <source>The journal is all sent (last answer at {time}).</source>
+      <translation>Журнал передан полностью (последний ответ в {time}).</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
+      <source>This terminal's head-office credential is not stored, so nothing is sent. Store it with: pos-app config set-secret headoffice.credential</source>
+      <translation>Учётные данные кассы для головного офиса не сохранены, поэтому ничего не передаётся. Сохраните их командой: pos-app config set-secret headoffice.credential</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
+      <source>Training mode: nothing is sent to the head office.</source>
+      <translation>Учебный режим: в головной офис ничего не передаётся.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
+      <source>last answer at {time}</source>
+      <translation>последний ответ в {time}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
+      <source>no answer since the start</source>
+      <translation>ответа не было с момента запуска</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
+      <source>{what}: no release from the head office yet.</source>
+      <translation>{what}: из головного офиса ещё ничего не пришло.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
+      <source>{what}: version {version} has arrived and is applied when no sale is in progress.</source>
+      <translation>{what}: версия {version} получена и будет применена, когда не идёт продажа.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
+      <source>{what}: version {version} was refused by this register's checks and is not used: {problems}</source>
+      <translation>{what}: версия {version} не прошла проверки этой кассы и не используется: {problems}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
+      <source>{what}: version {version}, applied {time}.</source>
+      <translation>{what}: версия {version}, применена {time}.</translation>
+    </message>
+  </context>
+  <context>
     <name>History</name>
     <message>
       <location filename="../../pos_app/ui/history.py" />
@@ -3155,6 +3273,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/ui/settings_box.py" />
       <source>Enabled on this terminal</source>
       <translation>Включён на этом терминале</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Head office</source>
+      <translation>Головной офис</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/settings.py" />

@@ -110,11 +110,24 @@ def _rows(conn: sqlite3.Connection, table: str, ids: set[str]) -> list[dict[str,
 def releases_recorded(conn: sqlite3.Connection) -> dict[str, int]:
     """The newest head-office release of each kind this register applied or refused (its
     ``release_applied``/``release_refused`` events): what not to fetch and check again."""
-    found: dict[str, int] = {}
-    for (data,) in conn.execute("SELECT data_json FROM events WHERE kind IN "
-                                "('release_applied', 'release_refused') ORDER BY seq"):
+    return {kind: event["version"] for kind, event in releases_seen(conn).items()}
+
+
+def releases_seen(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+    """Per release kind, the newest release this register applied or refused: ``{"version":
+    int, "applied": bool, "at": ISO time, "problems": [English sentences], "messages":
+    [Message.to_json()]}`` (why a refused one was refused)."""
+    found: dict[str, dict[str, Any]] = {}
+    for at, kind, data in conn.execute(
+            "SELECT at, kind, data_json FROM events WHERE kind IN "
+            "('release_applied', 'release_refused') ORDER BY seq"):
         event = _value("data_json", data)
-        if isinstance(event, dict) and isinstance(event.get("version"), int):
-            found[str(event.get("kind"))] = max(found.get(str(event.get("kind")), 0),
-                                                event["version"])
+        if not isinstance(event, dict) or not isinstance(event.get("version"), int):
+            continue
+        known = found.get(str(event.get("kind")))
+        if known is None or event["version"] >= known["version"]:
+            found[str(event.get("kind"))] = {
+                "version": event["version"], "applied": kind == "release_applied", "at": at,
+                "problems": list(event.get("problems", [])),
+                "messages": list(event.get("messages", []))}
     return found

@@ -1,0 +1,150 @@
+"""What a manager sees of the head office (issue 19), on a tab of the Settings screen: whether
+this register's journal reaches it (sent, waiting, not answering, stopped and why), and which
+configuration and catalog releases it runs (applied, waiting for the register to be free,
+refused by its checks).  Payments never depend on any of it; the texts say so where a
+manager could fear otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from pos_app.core.journal import shipping
+from pos_app.headoffice.wire import RELEASE_KINDS
+from pos_app.i18n import Message, tr
+from pos_app.ui.support import spawn
+from pos_app.ui.widgets import caption
+
+if TYPE_CHECKING:
+    from pos_app.app import Runtime
+    from pos_app.headoffice.releases import ReleaseApplier
+    from pos_app.headoffice.shipper import Shipper
+
+C = "HeadOffice"
+REFRESH_MS = 2000  # while the tab is shown
+
+
+def _time(at: datetime | str | None) -> str:
+    if at is None:
+        return "—"
+    when = datetime.fromisoformat(at) if isinstance(at, str) else at
+    return f"{when.astimezone():%d.%m %H:%M}"
+
+
+def journal_line(shipper: Shipper) -> str:
+    """How this register's journal reaches the head office, in the reader's language."""
+    go_on = tr(C, "Payments go on as usual.")
+    stopped = {
+        "restored": tr(C, "Sending is stopped: the head office has more of this journal than "
+                          "this register (was a backup restored?). Call the head office."),
+        "diverged": tr(C, "Sending is stopped: this journal differs from what the head office "
+                          "received. Call the head office."),
+        "credential": tr(C, "Sending is stopped: the head office does not know this "
+                            "terminal's credential (revoked?). The terminal must be enrolled "
+                            "again."),
+        "another_terminal": tr(C, "Sending is stopped: the head office says this journal "
+                                  "belongs to another terminal. Call the head office."),
+        "unreadable": tr(C, "Sending is stopped: the head office cannot read what this "
+                            "register sends. Call support."),
+    }
+    if shipper.stopped_code is not None:
+        return f"{stopped.get(shipper.stopped_code, stopped['unreadable'])} {go_on}"
+    if shipper.trouble is not None:
+        last = (tr(C, "last answer at {time}", time=_time(shipper.reached_at))
+                if shipper.reached_at else tr(C, "no answer since the start"))
+        return tr(C, "The head office does not answer ({last}). Events wait here and are sent "
+                     "when it answers.", last=last) + " " + go_on
+    if shipper.cursor is None:
+        return tr(C, "Connecting to the head office…")
+    if shipper.backlog:
+        return tr(C, "Sending the journal: {n} events to go.", n=shipper.backlog)
+    return tr(C, "The journal is all sent (last answer at {time}).",
+              time=_time(shipper.reached_at))
+
+
+def release_line(kind: str, seen: Mapping[str, Any] | None, waiting: int | None) -> str:
+    """Which release of ``kind`` this register runs, in the reader's language."""
+    what = tr(C, "Configuration") if kind == "config" else tr(C, "Product catalog")
+    if waiting is not None:
+        return tr(C, "{what}: version {version} has arrived and is applied when no sale is in "
+                     "progress.", what=what, version=waiting)
+    if seen is None:
+        return tr(C, "{what}: no release from the head office yet.", what=what)
+    if seen["applied"]:
+        return tr(C, "{what}: version {version}, applied {time}.", what=what,
+                  version=seen["version"], time=_time(seen["at"]))
+    problems = "; ".join(Message.from_json(m).render() for m in seen.get("messages", [])[:3])
+    return tr(C, "{what}: version {version} was refused by this register's checks and is "
+                 "not used: {problems}", what=what, version=seen["version"],
+              problems=problems or "—")
+
+
+def state_lines(runtime: Runtime, seen: Mapping[str, Mapping[str, Any]], *,
+                restart_needed: bool) -> list[str]:
+    """The tab's paragraphs."""
+    if runtime.training:
+        return [tr(C, "Training mode: nothing is sent to the head office.")]
+    url = runtime.config.head_office.url
+    if not url:
+        return [tr(C, "No head office is set up: this register works on its own.")]
+    lines = [tr(C, "Head office: {url}", url=url)]
+    if runtime.shipper is None:
+        return [*lines, tr(C, "This terminal's head-office credential is not stored, so "
+                              "nothing is sent. Store it with: pos-app config set-secret "
+                              "headoffice.credential")]
+    lines.append(journal_line(runtime.shipper))
+    releases: ReleaseApplier | None = runtime.releases
+    waiting = releases.waiting if releases is not None else {}
+    lines += [release_line(kind, seen.get(kind), waiting.get(kind)) for kind in RELEASE_KINDS]
+    if restart_needed:
+        lines.append(tr(C, "A new configuration has been applied: the catalog and the language "
+                           "are already in use; changes of providers and of the terminal take "
+                           "effect after a restart."))
+    return lines
+
+
+class HeadOfficePanel(QWidget):
+    """The Settings screen's "Head office" tab; refreshed while shown."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__()
+        self.setObjectName("headOfficePanel")
+        self._runtime = runtime
+        self.restart_needed = False  # set when a configuration release arrives while running
+        self.state = caption(points=12, name="headOfficeState")
+        self.state.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.state)
+        layout.addStretch(1)
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self.refresh()
+        self._timer.start()
+
+    def hideEvent(self, event: Any) -> None:
+        self._timer.stop()
+        super().hideEvent(event)
+
+    def refresh(self) -> None:
+        spawn(self._refresh(), parent=self)
+
+    async def _refresh(self) -> None:
+        seen = (await self._runtime.journal.read_apart(shipping.releases_seen)
+                if self._runtime.releases is not None else {})
+        self.show_state(seen)
+
+    def show_state(self, seen: Mapping[str, Mapping[str, Any]]) -> None:
+        self.state.setText("\n\n".join(state_lines(self._runtime, seen,
+                                                   restart_needed=self.restart_needed)))
+
+    def retranslate(self) -> None:
+        self.refresh()
