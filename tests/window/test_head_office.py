@@ -9,52 +9,18 @@ stand-in (a file)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import psycopg
 
-from pos_app.app import needed_secrets, training_config
-from pos_app.core.config import TerminalConfig, config_to_toml
-from pos_app.core.pin import hash_pin
 from pos_app.headoffice import database as db
-from pos_app.localserver import LocalServer
-from pos_app.providers.koshelek.settings import KoshelekSettings
-from pos_app.sandbox.app import build_app
 from tests.headoffice.conftest import database, office, pg_cluster  # noqa: F401 (fixtures)
 from tests.headoffice.helpers import enrol
-from tests.window import file_keyring, flows
+from tests.window import flows
 from tests.window.conftest import MakeApp
+from tests.window.live_register import PIN, TERMINAL, live_config, live_sandboxes, write_keyring
 from tests.window.xsession import wait_until
-
-PIN = "2580"
-TERMINAL = "T-1"
-
-
-@contextmanager
-def live_sandboxes() -> Iterator[dict[str, Any]]:
-    """The providers' sandboxes at a loopback address, as live mode reaches a provider; their
-    credentials."""
-    app, sandbox = build_app(None)
-    server = LocalServer(app, host="127.0.0.1", port=0, name="live-sandboxes")
-    sandbox.base_url = server.start()
-    try:
-        yield sandbox.credentials()
-    finally:
-        server.stop()
-
-
-def live_config(credentials: dict[str, Any], office_url: str) -> tuple[dict[str, Any],
-                                                                        TerminalConfig]:
-    config = training_config(TerminalConfig(terminal_id=TERMINAL, language="ru"), credentials)
-    # Koshelek's live mode needs its private token library: not here.
-    config = config.with_provider(replace(config.settings(KoshelekSettings), enabled=False))
-    data = config_to_toml(config)
-    data["head_office"] = {"url": office_url, "check_releases_every_s": 1}
-    return data, config
 
 
 async def publish(database_url: str, kind: str, content: str) -> None:
@@ -83,16 +49,9 @@ def test_releases_reach_a_running_register_and_the_manager_sees_its_state(
         make_app: MakeApp, office: str, database: str, tmp_path: Path) -> None:  # noqa: F811
     with live_sandboxes() as credentials:
         data, config = live_config(credentials, office)
-        secrets = {("pos-app", f"{provider}.{name}"): credentials[provider][name]
-                   for provider, name in needed_secrets(config)}
-        secrets[("pos-app", "headoffice.credential")] = asyncio.run(
-            enrol(database, config.store_id, TERMINAL))
-        secrets[("pos-app", "manager.pin_hash")] = hash_pin(PIN)
-        keyring = tmp_path / "keyring.json"
-        file_keyring.write(keyring, secrets)
-        app = make_app(start=False, language="ru", config=data, env={
-            "PYTHON_KEYRING_BACKEND": "tests.window.file_keyring.FileKeyring",
-            "POS_TEST_KEYRING": str(keyring)})
+        env = write_keyring(tmp_path / "keyring.json", config, credentials,
+                            asyncio.run(enrol(database, config.store_id, TERMINAL)))
+        app = make_app(start=False, language="ru", config=data, env=env)
         app.training = False
         app.start()
         config_file = app.folder / "config" / "terminal.toml"
