@@ -248,6 +248,12 @@ def build_parser() -> argparse.ArgumentParser:
                          help="only this register (with --store)")
     release.add_argument("--by", default="head office", help="who publishes it")
     release.set_defaults(run="cmd_office_release")
+    user = office_sub.add_parser("user", parents=[common, database],
+                                 help="who may open the head office's page: add (the password "
+                                      "from standard input) or remove a login")
+    user.add_argument("action", choices=("add", "remove"))
+    user.add_argument("login", metavar="LOGIN")
+    user.set_defaults(run="cmd_office_user")
     for action, text in (("enrol", "a new credential for a terminal (shown once)"),
                          ("revoke", "stop a terminal's credential at once")):
         terminal = office_sub.add_parser(action, parents=[common, database], help=text)

@@ -25,7 +25,7 @@ OPTIONS: dict[str, type] = {
     "cmd_config_show": Options, "cmd_sandbox": sandbox.SandboxOptions,
     "cmd_office_serve": headoffice.ServeOptions, "cmd_office_enrol": headoffice.TerminalOptions,
     "cmd_office_revoke": headoffice.TerminalOptions, "cmd_office_demo": headoffice.DemoOptions,
-    "cmd_office_release": headoffice.ReleaseOptions,
+    "cmd_office_release": headoffice.ReleaseOptions, "cmd_office_user": headoffice.UserOptions,
 }
 
 

@@ -56,7 +56,7 @@ COMMANDS: dict[str, str] = {
                      "cmd_config_show"), "pos_app.cli.commands.config"),
     "cmd_sandbox": "pos_app.cli.commands.sandbox",
     **dict.fromkeys(("cmd_office_serve", "cmd_office_enrol", "cmd_office_revoke",
-                     "cmd_office_demo", "cmd_office_release"),
+                     "cmd_office_demo", "cmd_office_release", "cmd_office_user"),
                     "pos_app.cli.commands.headoffice"),
 }
 MOVES_MONEY = ("cmd_pay", "cmd_cancel", "cmd_refund", "cmd_withdraw")

@@ -44,6 +44,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "takings": "Выручка сегодня и в тот же день неделю назад", "today": "Сегодня",
         "week_ago": "Неделю назад", "change": "Разница", "none": "Нет.",
         "language": "English", "unreachable": "База данных головного офиса недоступна.",
+        "sign_in": "Вход", "login": "Имя", "password": "Пароль", "enter": "Войти",
+        "wrong": "Неверное имя или пароль.",
+        "locked": "Слишком много неверных паролей. Попробуйте через {n} мин.",
+        "sign_out": "Выйти", "signed_in": "Вы вошли как {login}",
+        "no_logins": "Входов ещё нет, поэтому страницу можно открыть только на этом "
+                     "компьютере. Добавьте вход: pos-app office user add ИМЯ",
+        "no_logins_remote": "Входов ещё нет: страница открывается только на компьютере "
+                            "головного офиса.",
     },
     "en": {
         "title": "Head office", "made": "As of {time} (UTC)",
@@ -65,6 +73,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "takings": "Takings today and on the same weekday last week", "today": "Today",
         "week_ago": "A week ago", "change": "Change", "none": "None.",
         "language": "Русский", "unreachable": "The head office's database is unreachable.",
+        "sign_in": "Sign in", "login": "Login", "password": "Password", "enter": "Sign in",
+        "wrong": "Wrong login or password.",
+        "locked": "Too many wrong passwords. Try again in {n} min.",
+        "sign_out": "Sign out", "signed_in": "Signed in as {login}",
+        "no_logins": "Nobody has a login yet, so only this computer can open this page. "
+                     "Add one: pos-app office user add NAME",
+        "no_logins_remote": "Nobody has a login yet: the page opens only on the head "
+                            "office's own computer.",
     },
 }
 _DIFFERENCE = {"orphan": "orphan", "missing": "missing", "state": "state_diff",
@@ -124,8 +140,9 @@ async def _rows(conn: psycopg.AsyncConnection[Any], query: str,
 
 
 async def render(conn: psycopg.AsyncConnection[Any], lang: str,
-                 now: datetime | None = None) -> str:
-    """The page as HTML in ``lang``."""
+                 now: datetime | None = None, *, who: str | None = None) -> str:
+    """The page as HTML in ``lang``; ``who``: the login signed in (None: nobody has a login
+    yet, and the page says so)."""
     t = TEXTS[lang]
     now = now or datetime.now(UTC)
     sections = [
@@ -137,12 +154,40 @@ async def render(conn: psycopg.AsyncConnection[Any], lang: str,
     ]
     other = "en" if lang == "ru" else "ru"
     body = "".join(f"<h2>{html.escape(t[key])}</h2>{content}" for key, content in sections)
+    if who is None:
+        account = f'<p class="notice" id="noLogins">{html.escape(t["no_logins"])}</p>'
+    else:
+        account = (f'<form method="post" action="/logout?lang={lang}" id="signOut">'
+                   f'{html.escape(t["signed_in"].format(login=who))} '
+                   f'<button type="submit">{html.escape(t["sign_out"])}</button></form>')
+    return _document(lang, t["title"], (
+        f"<h1>{html.escape(t['title'])}</h1>{account}"
+        f'<p>{html.escape(t["made"].format(time=now.strftime("%Y-%m-%d %H:%M")))} · '
+        f'<a id="language" href="?lang={other}">{html.escape(t["language"])}</a></p>'
+        f"{body}"))
+
+
+def _document(lang: str, title: str, body: str) -> str:
     return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
-            f"<title>{html.escape(t['title'])}</title><style>{STYLE}</style></head><body>"
-            f"<h1>{html.escape(t['title'])}</h1>"
-            f'<p>{html.escape(t["made"].format(time=now.strftime("%Y-%m-%d %H:%M")))} · '
-            f'<a id="language" href="?lang={other}">{html.escape(t["language"])}</a></p>'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>"
             f"{body}</body></html>")
+
+
+def sign_in_page(lang: str, *, problem: str = "", login: str = "") -> str:
+    """The sign-in form in ``lang`` (``problem``: why the last try failed, in ``lang``)."""
+    t = TEXTS[lang]
+    other = "en" if lang == "ru" else "ru"
+    error = f'<p class="error" id="problem">{html.escape(problem)}</p>' if problem else ""
+    return _document(lang, f"{t['sign_in']} · {t['title']}", (
+        f"<h1>{html.escape(t['title'])}</h1><h2>{html.escape(t['sign_in'])}</h2>{error}"
+        f'<form method="post" action="/login?lang={lang}" id="signIn">'
+        f'<p><label>{html.escape(t["login"])}<br><input name="login" id="login" '
+        f'autocomplete="username" required value="{html.escape(login)}"></label></p>'
+        f'<p><label>{html.escape(t["password"])}<br><input name="password" id="password" '
+        f'type="password" autocomplete="current-password" required></label></p>'
+        f'<p><button type="submit" id="enter">{html.escape(t["enter"])}</button></p></form>'
+        f'<p><a id="language" href="/login?lang={other}">{html.escape(t["language"])}</a></p>'))
 
 
 async def _registers(conn: psycopg.AsyncConnection[Any], t: dict[str, str],
@@ -224,4 +269,5 @@ body { font-family: sans-serif; margin: 1.5em; color: #222; }
 h1 { font-size: 1.6em; } h2 { font-size: 1.2em; margin-top: 1.6em; }
 table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 4px 8px; }
 th { background: #f3f3f3; text-align: left; } .none { color: #666; }
+.error { color: #a00; } .notice { background: #fff6d5; padding: 6px 10px; }
 """

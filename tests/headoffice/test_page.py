@@ -13,6 +13,7 @@ import psycopg
 import pytest
 
 from pos_app.headoffice import database as db
+from pos_app.headoffice import logins
 from pos_app.headoffice.page import TEXTS
 from pos_app.headoffice.wire import Batch, Event, Row
 from tests.window.browser import Chromium, ChromiumMissing
@@ -88,8 +89,9 @@ def test_the_page_in_both_languages(database: str, office: str, browser: Chromiu
                          "cpi_ORPHAN42", "Анна", "1 200,00 ₽", "1 000,00 ₽", "200,00 ₽",
                          "часы кассы неверны (2001-03-04)", "Магазин-1", "Магазин-2"):
             assert expected in text, expected
+        command = {"pos-app", "office", "user", "add"}  # a command, typed as it is
         english_words = {w for v in TEXTS["en"].values() for w in v.split() if len(w) > 3
-                         and w.isalpha() and w.isascii()} - {"English"}
+                         and w.isalpha() and w.isascii()} - {"English"} - command
         assert not {w for w in text.split() if w in english_words}, "English in Russian"
         page.click("#language")
         page.wait_for_text("Head office")
@@ -99,5 +101,41 @@ def test_the_page_in_both_languages(database: str, office: str, browser: Chromiu
                          "paid at the provider, not in the journal", "1,200.00 ₽",
                          "its clock is wrong (2001-03-04)", "Shifts open over a day"):
             assert expected in text, expected
+    finally:
+        page.close()
+
+
+def test_signing_in_in_both_languages(database: str, office: str, browser: Chromium,
+                                      tmp_path: Path) -> None:
+    """With a login made, the page asks for it: a wrong password is refused in the reader's
+    language, the right one opens the page, signing out closes it again."""
+    async def add() -> None:
+        async with await psycopg.AsyncConnection.connect(database) as conn:
+            await logins.add_user(conn, "anna", "correct horse battery")
+    asyncio.run(add())
+    page = browser.open(f"{office}/?lang=ru", desktop=True)
+    try:
+        page.wait_for_text("Вход")
+        assert "/login" in page.url
+        page.fill("#login", "anna")
+        page.fill("#password", "wrong password!")
+        page.click("#enter")
+        page.wait_for_text("Неверное имя или пароль.")
+        page.screenshot(tmp_path / "sign-in-ru.png")
+        page.fill("#password", "correct horse battery")
+        page.click("#enter")
+        page.wait_for_text("Вы вошли как anna")
+        assert "Деньги под вопросом" in page.text()
+        assert "Входов ещё нет" not in page.text()
+        page.click("#signOut button")
+        page.wait_for_text("Вход")
+        assert "/login" in page.url
+        page.click("#language")
+        page.wait_for_text("Sign in")
+        page.fill("#login", "nobody")
+        page.fill("#password", "correct horse battery")
+        page.click("#enter")
+        page.wait_for_text("Wrong login or password.")  # the same as a wrong password
+        page.screenshot(tmp_path / "sign-in-en.png")
     finally:
         page.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,9 +96,7 @@ async def cmd_office_release(line: argparse.Namespace) -> int:
             version = await database.publish(conn, args.kind, content, store_id=args.store,
                                              terminal_id=args.terminal, by=args.by)
     except psycopg.OperationalError as exc:
-        fail(EXIT_USAGE, f"the head office's database cannot be reached: "
-                         f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
-             args.json)
+        fail(EXIT_USAGE, _unreachable(exc), args.json)
     scope = "/".join(x for x in (args.store, args.terminal) if x) or "the whole chain"
     print(json.dumps({"kind": args.kind, "version": version}) if args.json else
           f"{args.kind} release {version} published for {scope}; registers apply it when "
@@ -153,6 +152,65 @@ async def cmd_office_revoke(line: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@dataclass(frozen=True)
+class UserOptions(DatabaseOptions):
+    action: str = ""  # add or remove
+    login: str = ""
+
+
+async def cmd_office_user(line: argparse.Namespace) -> int:
+    """Add a login to the head office's page (its password from standard input, twice at a
+    terminal, never on the command line) or remove one (its sessions end at once)."""
+    import psycopg
+
+    from pos_app.headoffice import database, logins
+
+    args = UserOptions.of(line)
+    url = _database(args)
+    login = args.login.strip()
+    if not login or not login.isprintable() or len(login) > 64:
+        fail(EXIT_USAGE, "a login is 1 to 64 printable characters", args.json)
+    password = _new_password(args) if args.action == "add" else ""
+    try:
+        async with await psycopg.AsyncConnection.connect(url) as conn:
+            await database.migrate(conn)
+            if args.action == "remove":
+                if not await logins.remove_user(conn, login):
+                    fail(EXIT_USAGE, f"there is no login {login!r}", args.json)
+                print(json.dumps({"removed": login}) if args.json else
+                      f"{login}: removed; its sessions are ended")
+                return EXIT_OK
+            made = await logins.add_user(conn, login, password)
+    except psycopg.OperationalError as exc:
+        fail(EXIT_USAGE, _unreachable(exc), args.json)
+    print(json.dumps({"login": login, "new": made}) if args.json else
+          f"{login}: {'added' if made else 'its password is replaced'}; it signs in at the "
+          "head office's page")
+    return EXIT_OK
+
+
+def _new_password(args: UserOptions) -> str:
+    import getpass
+
+    from pos_app.headoffice.logins import password_problem
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"Password for {args.login}: ")
+        if getpass.getpass("The same password again: ") != password:
+            fail(EXIT_USAGE, "the two passwords differ; nothing was changed", args.json)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    problem = password_problem(password)
+    if problem:
+        fail(EXIT_USAGE, f"{problem}; nothing was changed", args.json)
+    return password
+
+
+def _unreachable(exc: Exception) -> str:
+    return ("the head office's database cannot be reached: "
+            f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+
+
 async def _terminal_action(args: TerminalOptions, *, enrol: bool) -> str:
     import psycopg
 
@@ -166,8 +224,6 @@ async def _terminal_action(args: TerminalOptions, *, enrol: bool) -> str:
                 return await database.enrol(conn, args.store, args.terminal)
             return "revoked" if await database.revoke(conn, args.store, args.terminal) else ""
     except psycopg.OperationalError as exc:
-        fail(EXIT_USAGE, f"the head office's database cannot be reached: "
-                         f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
-             args.json)
+        fail(EXIT_USAGE, _unreachable(exc), args.json)
 
 
