@@ -4,7 +4,8 @@ documented views (``schema/*.sql``), in Russian (the default) or English.
 1. registers: last heard from, backlog, clock offset, stopped journals, wrong clocks;
 2. money at risk: payments unknown or flagged for over 15 minutes, by store, with amounts;
 3. reconciliation differences not resolved, orphans first;
-4. shift discipline: shifts open for over 24 hours (so no Z report for the day);
+4. shift discipline, the missing Z reports: shifts open for over 24 hours, and shifts closed
+   without their Z report;
 5. today's takings per store and provider against the same weekday last week.
 """
 
@@ -39,7 +40,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "found": "Найдено", "orphan": "оплачено у сервиса, нет в журнале",
         "missing": "в журнале оплачен, сервис не знает", "state_diff": "состояние разное",
         "amount_diff": "сумма разная", "balance": "баланс не сходится",
-        "unchecked": "не проверено", "shifts": "Смены открыты дольше суток (нет Z-отчёта)",
+        "unchecked": "не проверено", "shifts": "Нет Z-отчёта: смены открыты дольше суток или закрыты без него",
+        "open_long": "открыта дольше суток", "closed_no_z": "закрыта {when} без Z-отчёта",
         "shift": "Смена", "cashier": "Кассир", "opened": "Открыта",
         "takings": "Выручка сегодня и в тот же день неделю назад", "today": "Сегодня",
         "week_ago": "Неделю назад", "change": "Разница", "none": "Нет.",
@@ -68,7 +70,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "found": "Found", "orphan": "paid at the provider, not in the journal",
         "missing": "paid in the journal, unknown to the provider", "state_diff": "states differ",
         "amount_diff": "amounts differ", "balance": "balance does not match",
-        "unchecked": "not checked", "shifts": "Shifts open over a day (no Z report)",
+        "unchecked": "not checked", "shifts": "Missing Z reports: shifts open over a day or closed without one",
+        "open_long": "open over a day", "closed_no_z": "closed {when} without a Z report",
         "shift": "Shift", "cashier": "Cashier", "opened": "Opened",
         "takings": "Takings today and on the same weekday last week", "today": "Today",
         "week_ago": "A week ago", "change": "Change", "none": "None.",
@@ -238,12 +241,19 @@ async def _differences(conn: psycopg.AsyncConnection[Any], t: dict[str, str]) ->
 
 
 async def _shifts(conn: psycopg.AsyncConnection[Any], t: dict[str, str]) -> str:
-    rows = [[store, str(number), cashier, f"{opened:%Y-%m-%d %H:%M}"]
-            for store, number, cashier, opened in await _rows(
-                conn, "SELECT store_id, number, cashier, opened_at FROM long_open_shifts "
-                      "ORDER BY opened_at LIMIT %s", LIMIT)]
-    return _table([t["store"], t["shift"], t["cashier"], t["opened"]], rows, t["none"],
-                  "shifts")
+    rows = [[store, terminal or "", str(number), cashier, f"{opened:%Y-%m-%d %H:%M}",
+             t["open_long"] if closed is None else
+             t["closed_no_z"].format(when=f"{closed:%Y-%m-%d %H:%M}")]
+            for store, terminal, number, cashier, opened, closed in await _rows(
+                conn, "SELECT s.store_id, j.terminal_id, s.number, s.cashier, s.opened_at, "
+                      "s.closed_at FROM (SELECT store_id, journal_uuid, number, cashier, "
+                      "opened_at, NULL::timestamptz AS closed_at FROM long_open_shifts "
+                      "UNION ALL SELECT store_id, journal_uuid, number, cashier, opened_at, "
+                      "closed_at FROM shifts_without_z) s LEFT JOIN journals j "
+                      "ON (j.store_id, j.journal_uuid) = (s.store_id, s.journal_uuid) ORDER BY s.opened_at LIMIT %s",
+                LIMIT)]
+    return _table([t["store"], t["terminal"], t["shift"], t["cashier"], t["opened"],
+                   t["state"]], rows, t["none"], "shifts")
 
 
 async def _takings(conn: psycopg.AsyncConnection[Any], t: dict[str, str], lang: str,

@@ -50,7 +50,10 @@ async def seed(url: str) -> None:
                     "id": "d-1", "shift_id": "sh-1", "provider": "paymega", "kind": "orphan",
                     "ref": "cpi_ORPHAN42", "resolved_at": None}),
                 Row(table="shifts", id="sh-1", created_at=at(-timedelta(hours=30)), data={
-                    "id": "sh-1", "number": 7, "cashier": "Анна", "closed_at": None})]
+                    "id": "sh-1", "number": 7, "cashier": "Анна", "closed_at": None}),
+                Row(table="shifts", id="sh-0", created_at=at(-timedelta(hours=50)), data={
+                    "id": "sh-0", "number": 6, "cashier": "Борис", "z_report_json": None,
+                    "closed_at": "2026-01-02T21:00:00+00:00"})]
         events = [Event(seq=1, at=at(timedelta()), kind="status", payment_id="p-unknown",
                         operation_id=None, from_state=None, to_state=None, data={})]
         await db.ingest(conn, one, JOURNAL, Batch(
@@ -86,7 +89,8 @@ def test_the_page_in_both_languages(database: str, office: str, browser: Chromiu
         page.screenshot(tmp_path / "office-ru.png")
         for expected in ("Деньги под вопросом (дольше 15 минут)", "500,00 ₽", "p-unknown",
                          "исход неизвестен", "оплачено у сервиса, нет в журнале",
-                         "cpi_ORPHAN42", "Анна", "1 200,00 ₽", "1 000,00 ₽", "200,00 ₽",
+                         "cpi_ORPHAN42", "Анна", "открыта дольше суток", "Борис",
+                         "закрыта 2026-01-02 21:00 без Z-отчёта", "1 200,00 ₽", "1 000,00 ₽", "200,00 ₽",
                          "часы кассы неверны (2001-03-04)", "Магазин-1", "Магазин-2"):
             assert expected in text, expected
         command = {"pos-app", "office", "user", "add"}  # a command, typed as it is
@@ -99,7 +103,8 @@ def test_the_page_in_both_languages(database: str, office: str, browser: Chromiu
         page.screenshot(tmp_path / "office-en.png")
         for expected in ("Money at risk (over 15 minutes)", "500.00 ₽", "outcome unknown",
                          "paid at the provider, not in the journal", "1,200.00 ₽",
-                         "its clock is wrong (2001-03-04)", "Shifts open over a day"):
+                         "its clock is wrong (2001-03-04)", "open over a day",
+                         "closed 2026-01-02 21:00 without a Z report"):
             assert expected in text, expected
     finally:
         page.close()
