@@ -28,6 +28,7 @@ from pos_app.headoffice.wire import Answer, Batch
 log = logging.getLogger(__name__)
 
 MIGRATION_LOCK = 4_194_019  # pg_advisory_xact_lock key: one migrating server at a time
+EARLIEST_PLAUSIBLE = date(2020, 1, 1)  # an event dated before it: the register's clock is wrong
 EVENT_DAYS_AHEAD = 7  # daily event partitions made ahead of today (and as many behind)
 ROW_MONTHS_AHEAD = 2
 
@@ -104,10 +105,45 @@ async def ensure_partitions(conn: psycopg.AsyncConnection[Any], today: date) -> 
                      today.replace(day=1))
 
 
+async def partitions_for(conn: psycopg.AsyncConnection[Any], batch: Batch,
+                         today: date) -> None:
+    """The partitions for the days of ``batch``'s events and the months of its rows: a
+    register offline for weeks sends old days, and a refund today touches a payment of
+    months ago.  Only plausible dates (from EARLIEST_PLAUSIBLE to tomorrow): the others land
+    in the default partition, where ``wrong_clock_journals`` finds them (a clock in 2001)."""
+    latest = today + timedelta(days=1)
+    days = {d for d in (_day(e.at) for e in batch.events)
+            if d is not None and EARLIEST_PLAUSIBLE <= d <= latest}
+    months = {d.replace(day=1) for d in days} | {
+        d.replace(day=1) for d in (_day(r.created_at) for r in batch.rows)
+        if d is not None and EARLIEST_PLAUSIBLE <= d <= latest}
+    wanted = [("events", f"events_{d:%Y%m%d}", d, d + timedelta(days=1)) for d in days] + [
+        ("register_rows", f"register_rows_{m:%Y%m}", m, (m + timedelta(days=32)).replace(day=1))
+        for m in months]
+    missing = [w for w in wanted if not await _exists(conn, w[1])]
+    if not missing:
+        return
+    async with conn.transaction():  # its own, short: the parent is locked while it is made
+        await conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        for parent, name, start, end in missing:
+            await _partition(conn, parent, name, start, end)
+
+
+def _day(at: str) -> date | None:
+    try:
+        return datetime.fromisoformat(at).astimezone(UTC).date()
+    except (ValueError, OverflowError):
+        return None
+
+
+async def _exists(conn: psycopg.AsyncConnection[Any], name: str) -> bool:
+    row = await (await conn.execute("SELECT to_regclass(%s)", (name,))).fetchone()
+    return bool(row and row[0] is not None)
+
+
 async def _partition(conn: psycopg.AsyncConnection[Any], parent: str, name: str,
                      start: date, end: date) -> None:
-    exists = await (await conn.execute("SELECT to_regclass(%s)", (name,))).fetchone()
-    if exists and exists[0] is not None:
+    if await _exists(conn, name):
         return
     await conn.execute(sql.SQL(
         "CREATE TABLE {} PARTITION OF {} FOR VALUES FROM ({}) TO ({})").format(
@@ -183,6 +219,7 @@ async def ingest(conn: psycopg.AsyncConnection[Any], terminal: Terminal, journal
     if (batch.store_id, batch.terminal_id) != (terminal.store_id, terminal.terminal_id):
         raise Refused(403, "the batch names another terminal than its credential")
     received = now or datetime.now(UTC)
+    await partitions_for(conn, batch, received.date())
     async with conn.transaction():
         journal = await _journal_for_update(conn, terminal, journal_uuid)
         cursor, refused = journal

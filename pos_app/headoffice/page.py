@@ -40,7 +40,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "found": "Найдено", "orphan": "оплачено у сервиса, нет в журнале",
         "missing": "в журнале оплачен, сервис не знает", "state_diff": "состояние разное",
         "amount_diff": "сумма разная", "balance": "баланс не сходится",
-        "unchecked": "не проверено", "shifts": "Нет Z-отчёта: смены открыты дольше суток или закрыты без него",
+        "unchecked": "не проверено",
+        "shifts": "Нет Z-отчёта: смены открыты дольше суток или закрыты без него",
         "open_long": "открыта дольше суток", "closed_no_z": "закрыта {when} без Z-отчёта",
         "shift": "Смена", "cashier": "Кассир", "opened": "Открыта",
         "takings": "Выручка сегодня и в тот же день неделю назад", "today": "Сегодня",
@@ -70,7 +71,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "found": "Found", "orphan": "paid at the provider, not in the journal",
         "missing": "paid in the journal, unknown to the provider", "state_diff": "states differ",
         "amount_diff": "amounts differ", "balance": "balance does not match",
-        "unchecked": "not checked", "shifts": "Missing Z reports: shifts open over a day or closed without one",
+        "unchecked": "not checked",
+        "shifts": "Missing Z reports: shifts open over a day or closed without one",
         "open_long": "open over a day", "closed_no_z": "closed {when} without a Z report",
         "shift": "Shift", "cashier": "Cashier", "opened": "Opened",
         "takings": "Takings today and on the same weekday last week", "today": "Today",
@@ -250,7 +252,8 @@ async def _shifts(conn: psycopg.AsyncConnection[Any], t: dict[str, str]) -> str:
                       "opened_at, NULL::timestamptz AS closed_at FROM long_open_shifts "
                       "UNION ALL SELECT store_id, journal_uuid, number, cashier, opened_at, "
                       "closed_at FROM shifts_without_z) s LEFT JOIN journals j "
-                      "ON (j.store_id, j.journal_uuid) = (s.store_id, s.journal_uuid) ORDER BY s.opened_at LIMIT %s",
+                      "ON (j.store_id, j.journal_uuid) = (s.store_id, s.journal_uuid) "
+                      "ORDER BY s.opened_at LIMIT %s",
                 LIMIT)]
     return _table([t["store"], t["terminal"], t["shift"], t["cashier"], t["opened"],
                    t["state"]], rows, t["none"], "shifts")

@@ -170,6 +170,29 @@ async def test_a_register_with_its_clock_in_2001_is_taken_and_flagged(
         await register.close()
 
 
+async def test_a_register_offline_for_weeks_is_not_taken_for_a_wrong_clock(
+        tmp_path: Path, sandbox: SandboxTransport, database: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Partitions are made a week around today; a register back after 40 days sends days
+    older than that: they get partitions of their own, and the register is not flagged."""
+    register = await live_register(tmp_path / "journal.sqlite", sandbox)
+    weeks_ago = datetime.now(UTC) - timedelta(days=40)
+    try:
+        monkeypatch.setattr("pos_app.core.journal.store.utcnow", lambda: weeks_ago)
+        await events(register, 4)
+        monkeypatch.undo()
+        await events(register, 2, start=4)
+        async with head_office(database) as office:
+            await drain(shipper_for(register, office, await enrol(database))[0])
+        uuid = await register.journal.read_apart(shipping.journal_uuid)
+        assert await fetch(database, "SELECT count(*) FROM wrong_clock_journals") == [(0,)]
+        assert await fetch(database, "SELECT tableoid::regclass::text, count(*) FROM events "
+                                     "WHERE journal_uuid = %s GROUP BY 1 ORDER BY 1", uuid) == [
+            (f"events_{weeks_ago:%Y%m%d}", 4), (f"events_{datetime.now(UTC):%Y%m%d}", 2)]
+    finally:
+        await register.close()
+
+
 @pytest.mark.parametrize("bad", [{"at": "2026-13-45T99:00"}, {"sent_at": "not a time"}])
 async def test_a_batch_with_a_value_the_database_refuses_is_a_400(
         database: str, bad: dict[str, str]) -> None:
