@@ -78,6 +78,21 @@ class UiSettings:
 
 
 @dataclass(frozen=True)
+class ScannerSettings:
+    """How a barcode scanner (a keyboard "wedge") is told from a person typing (issue 20).
+    The usual scanner: keys under ``key_interval_ms`` apart, Enter at the end.  One stall of
+    up to ``stall_ms`` inside a burst (a busy USB hub, the window system) does not split it.
+    ``prefix``/``suffix``: what the scanner is programmed to send around a code (stripped);
+    with a prefix, a code is a scan however slowly it arrives (a remote desktop)."""
+
+    key_interval_ms: int = 40
+    stall_ms: int = 150
+    min_length: int = 6
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
 class CallbackSettings:
     """The optional local endpoint for provider notifications (off by default)."""
 
@@ -109,6 +124,7 @@ class TerminalConfig:
     journal_dir: str = ""
     ui: UiSettings = field(default_factory=UiSettings)
     callbacks: CallbackSettings = field(default_factory=CallbackSettings)
+    scanner: ScannerSettings = field(default_factory=ScannerSettings)
     head_office: HeadOfficeSettings = field(default_factory=HeadOfficeSettings)
     # Each provider's settings by its name, in the registry's order (read-only).
     providers: Mapping[str, ProviderSettings] = field(default_factory=lambda: {
@@ -266,6 +282,15 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None) -> Termin
     if values["ui"].paper_width_mm not in (58, 80):
         ui.problem("paper_width_mm", "must be 58 or 80")
     ui.finish()
+    scanner = root.table("scanner")
+    values["scanner"] = ScannerSettings(
+        key_interval_ms=scanner.whole("key_interval_ms", 40, lo=5, hi=200),
+        stall_ms=scanner.whole("stall_ms", 150, lo=0, hi=1000),
+        min_length=scanner.whole("min_length", 6, lo=3, hi=64),
+        prefix=scanner.text("prefix", max_len=8),
+        suffix=scanner.text("suffix", max_len=8),
+    )
+    scanner.finish()
     callbacks = root.table("callbacks")
     values["callbacks"] = CallbackSettings(
         enabled=callbacks.flag("enabled", False),
@@ -389,6 +414,8 @@ def config_to_toml(config: TerminalConfig) -> dict[str, Any]:
     if config.journal_dir:
         data["journal"] = {"dir": config.journal_dir}
     data["ui"] = dict(vars(config.ui))
+    if config.scanner != ScannerSettings():
+        data["scanner"] = dict(vars(config.scanner))
     if config.callbacks != CallbackSettings():
         data["callbacks"] = dict(vars(config.callbacks))
     if config.head_office != HeadOfficeSettings():

@@ -45,7 +45,7 @@ from pos_app.ui.support import (
     spawn,
 )
 from pos_app.ui.translations import Translations
-from pos_app.ui.widgets import DoubleTapGuard, ElidedLabel, caption
+from pos_app.ui.widgets import DoubleTapGuard, ElidedLabel, WedgeDetector, caption
 
 # The window shows before the journal and the providers are imported (issue 17): what only
 # the payments need is imported when they are ready (attach) or when a screen first opens.
@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("mainWindow")
         self.config = config
+        WedgeDetector.settings = config.scanner  # the terminal's scanner, for every field
         self.training = training
         self.translations = translations
         self.kiosk = kiosk
@@ -555,6 +556,7 @@ class MainWindow(QMainWindow):
             self.go(self.settings)
 
     def _settings_saved(self, config: TerminalConfig) -> None:
+        WedgeDetector.settings = config.scanner
         if config.language and config.language != self.translations.language:
             self.translations.use(config.language)
         self.catalog = self._load_catalog(config)

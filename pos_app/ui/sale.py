@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -251,8 +252,8 @@ class SaleScreen(Screen):
         if not text:
             self._checkout()
             return
-        if text.isascii() and text.isdigit() and len(text) >= 8:
-            self.scan(text)  # a barcode typed by hand
+        if self.catalog.find(text) is not None or _is_barcode(text):
+            self.scan(text)  # a barcode typed by hand (from a label the scanner cannot read)
             self.field.clear()
             return
         try:
@@ -292,7 +293,15 @@ class SaleScreen(Screen):
         if product.measure is not Measure.PIECE:
             self._run(self._weigh(product))
             return
-        self._append(_line(product, Decimal(1)))
+        line = _line(product, Decimal(1))
+        for row, there in enumerate(self.model.lines):
+            # The same product again: one more of it, as tills do (not a second line).
+            if there == replace(line, quantity=there.quantity):
+                self.model.replace(row, replace(there, quantity=there.quantity + 1))
+                self.table.selectRow(row)
+                self.message.clear()
+                return
+        self._append(line)
 
     async def _weigh(self, product: Product) -> None:
         from pos_app.ui.dialogs import LineDialog  # not before the window first shows
@@ -410,6 +419,14 @@ class SaleScreen(Screen):
         for button in (self.edit_line, self.less, self.more, self.remove_line,
                        self.clear_sale):
             button.setEnabled(has_lines)
+
+
+def _is_barcode(text: str) -> bool:
+    """EAN-8, UPC-A, EAN-13 or GTIN-14 with its check digit right.  Digits that cannot be a
+    barcode are an amount: "12345678" typed by hand was "no product", and the amount lost."""
+    from stdnum import ean
+
+    return len(text) in (8, 12, 13, 14) and bool(ean.is_valid(text))
 
 
 def _line(product: Product, quantity: Decimal) -> SaleLine:

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from pos_app.core.clock import utcnow
+from pos_app.core.config import ScannerSettings
 from pos_app.i18n import tr
 from pos_app.ui.qt import (
     QAbstractSpinBox,
@@ -203,17 +204,19 @@ def scanned_as_latin(code: str) -> str:
 class WedgeDetector(QObject):
     """Tells a barcode scanner (a keyboard "wedge") from a person typing.
 
-    A scanner types a whole code within milliseconds and ends it with Enter; a
-    person takes a tenth of a second or more per key.  On Enter after a fast burst
-    the field gets back the text it had before the burst and ``scanned`` carries the
-    code; any other Enter emits ``entered`` with the field's text.
+    A scanner types a whole code within milliseconds and ends it with Enter; a person takes
+    a tenth of a second or more per key.  One stall inside a scanner's burst (up to
+    ``stall_ms`` after at least two fast keys) does not split it: a code cut in two was
+    acted on as its tail, and its head was left in the field for the next Enter.  On Enter
+    after a burst the field gets back the text it had before it and ``scanned`` carries the
+    code (prefix and suffix stripped); any other Enter emits ``entered`` with the field's
+    text.  :attr:`settings` are the terminal's (``[scanner]``, set by the window).
     """
 
     scanned = Signal(str)
     entered = Signal(str)
 
-    FAST_MS = 40  # a scanner's keys come faster than this apart
-    MIN_LENGTH = 6
+    settings = ScannerSettings()  # the terminal's, for every field with a detector
 
     def __init__(self, field: QLineEdit, *, clock: Callable[[], float] = time.monotonic,
                  pass_enter: bool = False) -> None:
@@ -224,6 +227,7 @@ class WedgeDetector(QObject):
         self._burst_start_text = ""
         self._burst_span = (0, 0)  # where in that text the burst went: (from, to) replaced
         self._burst_length = 0
+        self._stalled = False  # the burst's one stall is spent
         self._last = 0.0
         field.installEventFilter(self)
 
@@ -236,34 +240,55 @@ class WedgeDetector(QObject):
         # 60 ms apart could arrive as one fast burst.  Synthesised events carry no time.
         now = event.timestamp() / 1000 if event.timestamp() else self._clock()
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            is_scan = self._burst_length >= self.MIN_LENGTH
-            text = self._field.text()
-            self._burst_length = 0
-            if is_scan:
-                # The burst replaced the selection (or went in at the cursor) it started at.
-                start, end = self._burst_span
-                code = text[start:len(text) - (len(self._burst_start_text) - end)]
-                self._field.setText(self._burst_start_text)
-                if self._pass_enter:  # a form's field: what is typed next replaces it
-                    self._field.selectAll()
-                self.scanned.emit(scanned_as_latin(code.strip()))
-                return True
-            if self._pass_enter:
-                return False
-            self.entered.emit(text)
-            return True
+            return self._enter()
         if event.text() and event.text().isprintable():
-            if now - self._last > self.FAST_MS / 1000:
-                # A pause: whatever comes now starts a new burst (or is typing).
-                self._burst_start_text = self._field.text()
-                field = self._field
-                start = field.selectionStart() if field.hasSelectedText() \
-                    else field.cursorPosition()
-                self._burst_span = (start, start + len(field.selectedText()))
-                self._burst_length = 0
-            self._burst_length += 1
-            self._last = now
+            self._key(now)
         return False
+
+    def _key(self, now: float) -> None:
+        gap_ms = (now - self._last) * 1000
+        self._last = now
+        if self._burst_length and gap_ms <= self.settings.key_interval_ms:
+            self._burst_length += 1
+        elif (self._burst_length >= 2 and not self._stalled
+              and gap_ms <= self.settings.stall_ms):
+            self._stalled = True  # one stall inside a scanner's burst
+            self._burst_length += 1
+        else:  # a pause: whatever comes now starts a new burst (or is typing)
+            field = self._field
+            self._burst_start_text = field.text()
+            start = field.selectionStart() if field.hasSelectedText() \
+                else field.cursorPosition()
+            self._burst_span = (start, start + len(field.selectedText()))
+            self._burst_length, self._stalled = 1, False
+
+    def _enter(self) -> bool:
+        text = self._field.text()
+        length, self._burst_length = self._burst_length, 0
+        prefix = self.settings.prefix
+        if prefix and prefix in text:  # programmed to mark its codes: however slow
+            before, _, code = text.rpartition(prefix)
+            return self._scanned(code, before)
+        if length >= self.settings.min_length:
+            # The burst replaced the selection (or went in at the cursor) it started at.
+            start, end = self._burst_span
+            code = text[start:len(text) - (len(self._burst_start_text) - end)]
+            return self._scanned(code, self._burst_start_text)
+        if self._pass_enter:
+            return False
+        self.entered.emit(text)
+        return True
+
+    def _scanned(self, code: str, field_text: str) -> bool:
+        self._field.setText(field_text)
+        if self._pass_enter:  # a form's field: what is typed next replaces it
+            self._field.selectAll()
+        suffix = self.settings.suffix
+        code = code.strip()
+        if suffix and code.endswith(suffix):
+            code = code[:-len(suffix)]
+        self.scanned.emit(scanned_as_latin(code.strip()))
+        return True
 
 
 class WheelGuard(QObject):

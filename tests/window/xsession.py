@@ -150,14 +150,17 @@ class XSession:
         with _Xlib(self.display) as x:
             x.lock_group(active)
 
-    def scanner(self, code: str, *, per_key_ms: int = 5) -> None:
+    def scanner(self, code: str, *, per_key_ms: int = 5,
+                stall: tuple[int, int] | None = None) -> None:
         """A hardware barcode scanner: it presses the keys of a US keyboard for ``code`` (and
         Enter), whatever layout is active — under the Russian one, Latin letters arrive as
-        the Cyrillic letters on those keys."""
+        the Cyrillic letters on those keys.  ``stall``: after that many keys, a pause of
+        that many ms (a busy USB hub)."""
         with _Xlib(self.display) as x:
-            for char in code:
+            for i, char in enumerate(code):
                 x.press_us_key(char)
-                time.sleep(per_key_ms / 1000)  # a scanner's pace between keys, not a wait
+                pause = stall[1] if stall and i + 1 == stall[0] else per_key_ms
+                time.sleep(pause / 1000)  # a scanner's pace between keys, not a wait
             x.press_us_key("\r")
 
 
