@@ -34,7 +34,7 @@ from pos_app.core.paths import config_path, journal_path, on_network_share
 from pos_app.core.payments import Payment
 from pos_app.core.payments.clock import Clock
 from pos_app.core.payments.service import RECONCILE_BACKOFF, PaymentService
-from pos_app.core.secrets import SecretStore
+from pos_app.core.secrets import SecretStore, SecretsUnavailable
 from pos_app.i18n import Message, UserError, msg
 from pos_app.providers.base import Provider
 from pos_app.providers.errors import OutcomeUnknown
@@ -289,14 +289,15 @@ async def build_runtime(
         shipper = _start_shipper(config, journal, secrets or SecretStore(),
                                  transport("headoffice"))
         if shipper is not None:
-            releases = _start_releases(config, path, service, shipper)
+            releases = _start_releases(config, path, service, shipper,
+                                       secrets or SecretStore())
     return Runtime(mode=mode, config=config, config_path=path, journal=journal, service=service,
                    sandbox_url=sandbox_url, config_problem=problem, trainer=trainer,
                    shipper=shipper, releases=releases, _cleanups=cleanups)
 
 
 def _start_releases(config: TerminalConfig, path: Path, service: PaymentService,
-                    shipper: Shipper) -> ReleaseApplier:
+                    shipper: Shipper, secrets: SecretStore) -> ReleaseApplier:
     """Apply the head office's configuration and catalog releases when no payment is in
     progress (issue 19).  A window also holds them while a sale is built or Settings are
     open, and takes the new catalog and language at once (``on_applied``); the rest takes
@@ -306,8 +307,18 @@ def _start_releases(config: TerminalConfig, path: Path, service: PaymentService,
     async def idle() -> bool:
         return not await service.followed()
 
+    def live_problems(candidate: TerminalConfig) -> list[Message]:
+        try:
+            check_live_ready(candidate)
+            secrets.check_live(needed_secrets(candidate))
+        except ConfigError as exc:
+            return list(exc.problems)
+        except SecretsUnavailable as exc:
+            return [exc.message]
+        return []
+
     applier = ReleaseApplier(shipper.client, service.journal, config_path=path, idle=idle,
-                             currency=config.currency)
+                             currency=config.currency, live_check=live_problems)
     applier.start(config.head_office.check_releases_every_s)
     return applier
 

@@ -70,7 +70,9 @@ class Message:
             return self.text.format(**self.params)
 
     def english(self) -> str:
-        return self.text.format(**self.params)
+        """The sentence in English (logs, the head office), nested messages too."""
+        return self.text.format(**{k: v.english() if isinstance(v, Message) else v
+                                   for k, v in self.params.items()})
 
     def to_json(self) -> dict[str, Any]:
         """A value may itself be a message (translated with the sentence around it)."""

@@ -160,62 +160,69 @@ class _Table:
     def key(self, name: str) -> str:
         return f"{self._prefix}{name}"
 
-    def problem(self, name: str, text: str, **params: Any) -> None:
-        self._problems.append(msg(C, "{key}: " + text, key=self.key(name), **params))
+    def problem(self, name: str, problem: Message) -> None:
+        """``problem`` under this setting's dotted key (both read in the reader's language)."""
+        self._problems.append(msg(C, "{key}: {problem}", key=self.key(name), problem=problem))
 
-    def _get(self, name: str, default: T, kind: type | tuple[type, ...], expected: str) -> Any:
+    def _get(self, name: str, default: T, kind: type | tuple[type, ...],
+             expected: Message) -> Any:
         self._used.add(name)
         if name not in self._data:
             return default
         value = self._data[name]
         if isinstance(value, bool) and kind is not bool:
-            self.problem(name, "expected {expected}, got {value!r}", expected=expected, value=value)
+            self.problem(name, msg(C, "expected {expected}, got {value!r}", expected=expected,
+                                   value=value))
             return default
         if not isinstance(value, kind):
-            self.problem(name, "expected {expected}, got {value!r}", expected=expected, value=value)
+            self.problem(name, msg(C, "expected {expected}, got {value!r}", expected=expected,
+                                   value=value))
             return default
         return value
 
     def text(self, name: str, default: str = "", *, max_len: int = 1024,
             pattern: str | None = None, choices: Iterable[str] | None = None) -> str:
-        value: str = self._get(name, default, str, "text")
+        value: str = self._get(name, default, str, msg(C, "text"))
         if len(value) > max_len:
-            self.problem(name, "is longer than {n} characters", n=max_len)
+            self.problem(name, msg(C, "is longer than {n} characters", n=max_len))
         elif pattern and value and not re.fullmatch(pattern, value):
-            self.problem(name, "{value!r} has characters that are not allowed", value=value)
+            self.problem(name, msg(C, "{value!r} has characters that are not allowed",
+                                   value=value))
         elif choices is not None and value not in set(choices):
-            self.problem(name, "{value!r} is not one of {choices}", value=value,
-                         choices=", ".join(sorted(choices)))
+            self.problem(name, msg(C, "{value!r} is not one of {choices}", value=value,
+                                   choices=", ".join(sorted(choices))))
         return value
 
     def whole(self, name: str, default: int, *, lo: int, hi: int) -> int:
-        value: int = self._get(name, default, int, "a whole number")
+        value: int = self._get(name, default, int, msg(C, "a whole number"))
         if not lo <= value <= hi:
-            self.problem(name, "{value} is outside {lo}…{hi}", value=value, lo=lo, hi=hi)
+            self.problem(name, msg(C, "{value} is outside {lo}…{hi}", value=value, lo=lo,
+                                   hi=hi))
             return default
         return value
 
     def number(self, name: str, default: float, *, lo: float, hi: float) -> float:
-        value = self._get(name, default, (int, float), "a number")
+        value = self._get(name, default, (int, float), msg(C, "a number"))
         if not lo <= value <= hi:
-            self.problem(name, "{value} is outside {lo}…{hi}", value=value, lo=lo, hi=hi)
+            self.problem(name, msg(C, "{value} is outside {lo}…{hi}", value=value, lo=lo,
+                                   hi=hi))
             return default
         return float(value)
 
     def flag(self, name: str, default: bool) -> bool:
-        value: bool = self._get(name, default, bool, "true or false")
+        value: bool = self._get(name, default, bool, msg(C, "true or false"))
         return value
 
     def texts(self, name: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
-        value = self._get(name, list(default), list, "a list of texts")
+        value = self._get(name, list(default), list, msg(C, "a list of texts"))
         if not all(isinstance(v, str) for v in value):
-            self.problem(name, "expected a list of texts")
+            self.problem(name, msg(C, "expected a list of texts"))
             return default
         return tuple(value)
 
     def money(self, name: str, default_minor: int, currency: str) -> int:
         """Amounts are written as text ("4.00") so TOML never turns them into floats."""
-        value = self._get(name, None, (str, int), "an amount as text, e.g. \"4.00\"")
+        value = self._get(name, None, (str, int), msg(C, 'an amount as text, e.g. "4.00"'))
         if value is None:
             return default_minor
         try:
@@ -224,7 +231,7 @@ class _Table:
                 raise AmountError(msg("Amount", "The amount must be greater than zero."))
             return to_minor(number, currency)
         except AmountError as exc:
-            self.problem(name, "{error}", error=exc.message)
+            self.problem(name, exc.message)
             return default_minor
 
     def url(self, name: str, default: str, *, required: bool) -> str:
@@ -232,11 +239,11 @@ class _Table:
         if any(c.isspace() or not c.isprintable() for c in value):
             # urlsplit drops a tab or a newline, so a check passed on another URL than the one
             # httpx then called (a tab before ".evil" passed the loopback check).
-            self.problem(name, "has a space, tab or control character")
+            self.problem(name, msg(C, "has a space, tab or control character"))
             return value
         if not value:
             if required:
-                self.problem(name, "is required")
+                self.problem(name, msg(C, "is required"))
             return value
         try:
             check_url(value, live=False, what=self.key(name))
@@ -245,13 +252,13 @@ class _Table:
         return value
 
     def table(self, name: str) -> _Table:
-        value = self._get(name, {}, dict, "a table")
+        value = self._get(name, {}, dict, msg(C, "a table"))
         return _Table(value, f"{self._prefix}{name}.", self._problems)
 
     def finish(self) -> None:
         for name in self._data:
             if name not in self._used:
-                self.problem(name, "unknown setting (a typo?)")
+                self.problem(name, msg(C, "unknown setting (a typo?)"))
 
 
 def parse_config(data: Mapping[str, Any], *, path: Path | None = None) -> TerminalConfig:
@@ -280,7 +287,7 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None) -> Termin
         paper_width_mm=ui.whole("paper_width_mm", 80, lo=58, hi=80),
     )
     if values["ui"].paper_width_mm not in (58, 80):
-        ui.problem("paper_width_mm", "must be 58 or 80")
+        ui.problem("paper_width_mm", msg(C, "must be 58 or 80"))
     ui.finish()
     scanner = root.table("scanner")
     values["scanner"] = ScannerSettings(

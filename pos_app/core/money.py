@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from pos_app.i18n import UserError, msg
 
+C = "Amount"
 # Digits after the point for the currencies we meet; anything else defaults to 2.
 _MINOR_DIGITS = {"RUB": 2, "USD": 2, "EUR": 2, "UAH": 2, "KZT": 2, "JPY": 0, "XTS": 2}
 _SYMBOLS = {"RUB": "₽", "USD": "$", "EUR": "€"}
@@ -84,21 +85,18 @@ def format_quantity(quantity: Decimal) -> str:
     return f"{quantity.normalize():f}".replace(".", ",")
 
 
-def _err(template: str, **params: object) -> AmountError:
-    return AmountError(msg("Amount", template, **params))
-
-
 def parse_decimal(text: str) -> Decimal:
     """Parse an amount typed by a person (comma or dot, grouping spaces allowed)."""
     cleaned = _GROUPING.sub("", text.strip())
     if not cleaned:
-        raise _err("Enter an amount.")
+        raise AmountError(msg(C, "Enter an amount."))
     if not _AMOUNT.match(cleaned):
-        raise _err("“{text}” is not an amount. Use digits and one decimal separator.", text=text)
+        raise AmountError(msg(C, "“{text}” is not an amount. Use digits and one decimal "
+                                 "separator.", text=text))
     try:
         return Decimal(cleaned.replace(",", "."))
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only valid numbers
-        raise _err("“{text}” is not an amount.", text=text) from exc
+        raise AmountError(msg(C, "“{text}” is not an amount.", text=text)) from exc
 
 
 def to_minor(value: Decimal, currency: str, *, source: str = "") -> int:
@@ -106,11 +104,8 @@ def to_minor(value: Decimal, currency: str, *, source: str = "") -> int:
     digits = minor_digits(currency)
     scaled = value.scaleb(digits)
     if scaled != scaled.to_integral_value():
-        raise _err(
-            "{amount} has more than {digits} digits after the decimal point.",
-            amount=source or str(value),
-            digits=digits,
-        )
+        raise AmountError(msg(C, "{amount} has more than {digits} digits after the decimal "
+                                 "point.", amount=source or str(value), digits=digits))
     return int(scaled)
 
 
@@ -124,9 +119,9 @@ def parse_amount(
     """Parse a positive amount a cashier typed; names exactly what is wrong with it."""
     value = parse_decimal(text)
     if value < 0:
-        raise _err("The amount cannot be negative.")
+        raise AmountError(msg(C, "The amount cannot be negative."))
     if value == 0:
-        raise _err("The amount must be greater than zero.")
+        raise AmountError(msg(C, "The amount must be greater than zero."))
     money = Money(to_minor(value, currency, source=text.strip()), currency)
     check_limits(money, minimum=minimum, maximum=maximum)
     return money
@@ -134,11 +129,11 @@ def parse_amount(
 
 def check_limits(money: Money, *, minimum: Money | None, maximum: Money | None) -> None:
     if minimum is not None and money.minor < minimum.minor:
-        raise _err("The amount {amount} is below the minimum of {limit}.", amount=money,
-                   limit=minimum)
+        raise AmountError(msg(C, "The amount {amount} is below the minimum of {limit}.",
+                              amount=money, limit=minimum))
     if maximum is not None and money.minor > maximum.minor:
-        raise _err("The amount {amount} is above the maximum of {limit}.", amount=money,
-                   limit=maximum)
+        raise AmountError(msg(C, "The amount {amount} is above the maximum of {limit}.",
+                              amount=money, limit=maximum))
 
 
 def parse_provider_amount(value: object, currency: str) -> Money:

@@ -1,12 +1,14 @@
 """Configuration and catalog releases from the head office (issue 19, the way down).
 
-A release is the file as a register keeps it: the configuration's TOML without what is the
-register's own (its store and terminal ids, its journal's folder, its head office), or the
-product catalog's CSV.  It is checked with the same checks as a local file — at publishing
-(``pos-app office release``) and again at the register, which applies it only when no payment
-is in progress and records it in its journal (``release_applied`` with the version; a release
-that fails the checks: ``release_refused``), so the head office sees what each register runs.
-Secrets are never part of a release.
+A configuration release is a TOML fragment: the settings it names, put over each register's
+own file (never what is each register's own: its store and terminal ids, its journal's
+folder, its head office).  A catalog release is the product catalog's CSV, whole.  It is
+checked with the same checks as a local file — at publishing (``pos-app office release``) and
+again at the register, over its own file and with live mode's checks (a release after which
+the register could not start is refused) — and applied only when the register is free, then
+recorded in its journal (``release_applied`` with the version and the keys it changed; a
+release that fails the checks: ``release_refused``), so the head office sees what each
+register runs.  Secrets are never part of a release.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import msgspec
@@ -28,6 +31,7 @@ from pos_app.core.catalog import parse_catalog
 from pos_app.core.config import (
     ConfigError,
     TerminalConfig,
+    config_to_toml,
     load_config,
     parse_config,
     save_config,
@@ -71,11 +75,40 @@ def problems(kind: str, content: str, *, currency: str = "RUB") -> list[Message]
 
 
 def merged(local: TerminalConfig, content: str) -> TerminalConfig:
-    """The release's settings with the register's own kept (``problems`` found none)."""
-    config = parse_config(tomllib.loads(content))
-    return replace(config, store_id=local.store_id, terminal_id=local.terminal_id,
-                   journal_dir=local.journal_dir, head_office=local.head_office,
-                   ui=replace(config.ui, catalog_file=local.ui.catalog_file))
+    """The register's own configuration with the release's settings over it: a release sets
+    only what it names.  A chain-wide ``[ui] paper_width_mm = 58`` once came back as a whole
+    file of defaults, and every register lost its providers at its next start (a walk).
+    Raises ConfigError when the result is not a configuration."""
+    data = config_to_toml(local)
+    _merge_into(data, tomllib.loads(content))
+    return parse_config(data)
+
+
+def changed_keys(local: TerminalConfig, config: TerminalConfig) -> list[str]:
+    """The dotted keys whose values differ between two configurations."""
+    before, after = _flat(config_to_toml(local)), _flat(config_to_toml(config))
+    return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
+def _merge_into(base: dict[str, Any], over: dict[str, Any]) -> None:
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge_into(base[key], value)
+        else:
+            base[key] = value
+
+
+def _flat(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            flat |= _flat(value, f"{prefix}{key}.")
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+LiveCheck = Callable[[TerminalConfig], list[Message]]
 
 
 class Release(msgspec.Struct, frozen=True):
@@ -93,13 +126,13 @@ class ReleaseApplier:
 
     Every answer of ``GET /v1/releases/{kind}`` has its class: 200 with a version and a
     content (a release), 404 (none for this register), 400/401/403 (Stopped: the credential
-    is refused, asked again after ``every_s``), anything else — no answer, 5xx, 429, an
+    is refused; asking stops until the next start), anything else — no answer, 5xx, 429, an
     unreadable body (Retry: backed off with jitter, not before a Retry-After)."""
 
     def __init__(self, client: httpx.AsyncClient, journal: Journal, *, config_path: Path,
                  idle: Callable[[], Awaitable[bool]], currency: str = "RUB",
                  on_applied: Callable[[str, int], object] | None = None,
-                 backoff: Backoff = BACKOFF) -> None:
+                 backoff: Backoff = BACKOFF, live_check: LiveCheck | None = None) -> None:
         self._client = client
         self._journal = journal
         self._config_path = config_path
@@ -110,6 +143,9 @@ class ReleaseApplier:
         # built, the Settings screen open), set by whoever shows the register.
         self.held: Callable[[], bool] = lambda: False
         self._backoff = backoff
+        # What live mode would refuse in a configuration (its checks and secrets): a release
+        # after which this register could not start is refused, not applied.
+        self._live_check = live_check
         self._task: asyncio.Task[None] | None = None
         self.reached_at: datetime | None = None  # the head office's last answer understood
         self.trouble: str | None = None  # why the last check did not get through (English)
@@ -139,9 +175,10 @@ class ReleaseApplier:
                 self.trouble = str(exc)
                 wait = min(self._backoff.delay(failures, asked_s=exc.after_s), every_s)
                 log.info("head office releases: %s; asking again in %.0f s", exc, wait)
-            except Stopped as exc:
-                failures, self.trouble = 0, str(exc)
-                log.error("head office releases refused: %s", exc)
+            except Stopped as exc:  # asked again, refused again: a person acts (a restart)
+                self.trouble = str(exc)
+                log.error("head office releases: stopped asking: %s", exc)
+                return
             if self.waiting:  # asked again soon: the register is usually idle again by then
                 wait = min(wait, IDLE_AGAIN_S)
             await asyncio.sleep(wait)
@@ -161,9 +198,9 @@ class ReleaseApplier:
             if self.held() or not await self._idle():
                 self.waiting[kind] = release.version  # the register is busy: next time
                 continue
-            await asyncio.to_thread(self._apply, kind, release.content)
-            await self._journal.log_event(EventKind.RELEASE_APPLIED,
-                                          data={"kind": kind, "version": release.version})
+            changed = await asyncio.to_thread(self._apply, kind, release.content)
+            await self._journal.log_event(EventKind.RELEASE_APPLIED, data={
+                "kind": kind, "version": release.version, "changed": changed})
             log.info("head office %s release %d applied", kind, release.version)
             self.waiting.pop(kind, None)
             applied[kind] = self.applied[kind] = release.version
@@ -173,6 +210,8 @@ class ReleaseApplier:
 
     async def _refused(self, kind: str, release: Release) -> bool:
         found = problems(kind, release.content, currency=self._currency)
+        if not found and kind == "config":
+            found = await asyncio.to_thread(self._problems_here, release.content)
         if not found:
             return False
         log.error("head office %s release %d refused: %s", kind, release.version,
@@ -199,14 +238,25 @@ class ReleaseApplier:
         self.reached_at = datetime.now(UTC)
         return release
 
-    def _apply(self, kind: str, content: str) -> None:
+    def _problems_here(self, content: str) -> list[Message]:
+        """What is wrong with this register's configuration once the release is over it."""
+        try:
+            config = merged(load_config(self._config_path), content)
+        except ConfigError as exc:
+            return list(exc.problems)
+        return self._live_check(config) if self._live_check is not None else []
+
+    def _apply(self, kind: str, content: str) -> list[str]:
+        """Write the release; the configuration keys it changed (a catalog: none)."""
         local = load_config(self._config_path)
         if kind == "config":
-            save_config(merged(local, content), self._config_path)
-            return
+            config = merged(local, content)
+            save_config(config, self._config_path)
+            return changed_keys(local, config)
         target = Path(local.ui.catalog_file) if local.ui.catalog_file else \
             data_dir() / "catalog.csv"
         write_atomically(target, content)
         if not local.ui.catalog_file:  # the configuration now names it
             save_config(replace(local, ui=replace(local.ui, catalog_file=str(target))),
                         self._config_path)
+        return []

@@ -127,6 +127,7 @@ class Shipper:
         if batch.last_seq == cursor:  # all there (a file behind the cursor is sent: refused)
             self.backlog = 0
             return False
+        self.backlog = batch.last_seq - cursor  # what waits, also while nothing is taken
         answer = await self._call("POST", f"/v1/journals/{uuid}/batches",
                                   content=msgspec.json.encode(batch))
         self.cursor = answer.cursor

@@ -12,7 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
+from pos_app.i18n import Message, msg
 from pos_app.providers.urls import HttpSettings
+
+C = "Config"  # the configuration's problems: one context
 
 
 @dataclass(frozen=True)
@@ -36,8 +39,8 @@ class Section(Protocol):
 
     def key(self, name: str) -> str: ...
 
-    def problem(self, name: str, text: str, **params: Any) -> None:
-        """``text`` is an English sentence in the "Config" translation context."""
+    def problem(self, name: str, problem: Message) -> None:
+        """``problem`` under the setting's dotted key."""
 
     def text(self, name: str, default: str = "", *, max_len: int = 1024,
              pattern: str | None = None, choices: tuple[str, ...] | None = None) -> str: ...
@@ -74,7 +77,7 @@ def read_common(section: Section, *, currency: str, min_default: int, max_defaul
     low = section.money("min_amount", min_default, currency)
     high = section.money("max_amount", max_default, currency)
     if low > high:
-        section.problem("max_amount", "is below min_amount: no payment could be taken")
+        section.problem("max_amount", msg(C, "is below min_amount: no payment could be taken"))
     return {
         "enabled": enabled,
         "base_url": section.url("base_url", url_default, required=enabled),

@@ -45,8 +45,10 @@ def journal_line(shipper: Shipper) -> str:
         "diverged": tr(C, "Sending is stopped: this journal differs from what the head office "
                           "received. Call the head office."),
         "credential": tr(C, "Sending is stopped: the head office does not know this "
-                            "terminal's credential (revoked?). The terminal must be enrolled "
-                            "again."),
+                            "terminal's credential. The head office enrols the terminal again "
+                            "(pos-app office enrol); the new credential is stored here with "
+                            "pos-app config set-secret headoffice.credential, then the "
+                            "application is restarted."),
         "another_terminal": tr(C, "Sending is stopped: the head office says this journal "
                                   "belongs to another terminal. Call the head office."),
         "unreadable": tr(C, "Sending is stopped: the head office cannot read what this "
@@ -57,8 +59,11 @@ def journal_line(shipper: Shipper) -> str:
     if shipper.trouble is not None:
         last = (tr(C, "last answer at {time}", time=_time(shipper.reached_at))
                 if shipper.reached_at else tr(C, "no answer since the start"))
-        return tr(C, "The head office does not answer ({last}). Events wait here and are sent "
-                     "when it answers.", last=last) + " " + go_on
+        if shipper.cursor is None:  # how much waits is not known before its first answer
+            return tr(C, "The head office does not answer ({last}). Events wait here and are "
+                         "sent when it answers.", last=last) + " " + go_on
+        return tr(C, "The head office does not answer ({last}). {n} events wait here and are "
+                     "sent when it answers.", last=last, n=shipper.backlog) + " " + go_on
     if shipper.cursor is None:
         return tr(C, "Connecting to the head office…")
     if shipper.backlog:
@@ -67,21 +72,29 @@ def journal_line(shipper: Shipper) -> str:
               time=_time(shipper.reached_at))
 
 
-def release_line(kind: str, seen: Mapping[str, Any] | None, waiting: int | None) -> str:
-    """Which release of ``kind`` this register runs, in the reader's language."""
+def release_lines(kind: str, seen: Mapping[str, Any] | None, waiting: int | None) -> list[str]:
+    """Which release of ``kind`` this register runs (what changed), which one waits, which
+    one its checks refused and why — in the reader's language."""
     what = tr(C, "Configuration") if kind == "config" else tr(C, "Product catalog")
+    applied = (seen or {}).get("applied")
+    refused = (seen or {}).get("refused")
+    if applied is None:
+        lines = [tr(C, "{what}: no release from the head office in use yet.", what=what)]
+    else:
+        lines = [tr(C, "{what}: version {version}, applied {time}.", what=what,
+                    version=applied["version"], time=_time(applied["at"]))]
+        if applied.get("changed"):
+            lines[0] += " " + tr(C, "Changed: {keys}.", keys=", ".join(applied["changed"]))
     if waiting is not None:
-        return tr(C, "{what}: version {version} has arrived and is applied when no sale is in "
-                     "progress.", what=what, version=waiting)
-    if seen is None:
-        return tr(C, "{what}: no release from the head office yet.", what=what)
-    if seen["applied"]:
-        return tr(C, "{what}: version {version}, applied {time}.", what=what,
-                  version=seen["version"], time=_time(seen["at"]))
-    problems = "; ".join(Message.from_json(m).render() for m in seen.get("messages", [])[:3])
-    return tr(C, "{what}: version {version} was refused by this register's checks and is "
-                 "not used: {problems}", what=what, version=seen["version"],
-              problems=problems or "—")
+        lines.append(tr(C, "{what}: version {version} has arrived and is applied when the "
+                           "register is free (no sale or payment in progress, Settings "
+                           "closed).", what=what, version=waiting))
+    if refused is not None:
+        problems = "; ".join(Message.from_json(m).render() for m in refused["messages"][:3])
+        lines.append(tr(C, "{what}: version {version} was refused by this register's checks "
+                           "and is not used: {problems}", what=what,
+                        version=refused["version"], problems=problems or "—"))
+    return lines
 
 
 def state_lines(runtime: Runtime, seen: Mapping[str, Mapping[str, Any]], *,
@@ -100,7 +113,8 @@ def state_lines(runtime: Runtime, seen: Mapping[str, Mapping[str, Any]], *,
     lines.append(journal_line(runtime.shipper))
     releases: ReleaseApplier | None = runtime.releases
     waiting = releases.waiting if releases is not None else {}
-    lines += [release_line(kind, seen.get(kind), waiting.get(kind)) for kind in RELEASE_KINDS]
+    for kind in RELEASE_KINDS:
+        lines += release_lines(kind, seen.get(kind), waiting.get(kind))
     if restart_needed:
         lines.append(tr(C, "A new configuration has been applied: the catalog and the language "
                            "are already in use; changes of providers and of the terminal take "

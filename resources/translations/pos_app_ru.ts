@@ -4,9 +4,44 @@
   <context>
     <name>Amount</name>
     <message>
+      <location filename="../../pos_app/core/money.py" />
+      <source>Enter an amount.</source>
+      <translation>Введите сумму.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/money.py" />
+      <source>The amount cannot be negative.</source>
+      <translation>Сумма не может быть отрицательной.</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/core/config.py" />
       <source>The amount must be greater than zero.</source>
       <translation>Сумма должна быть больше нуля.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/money.py" />
+      <source>The amount {amount} is above the maximum of {limit}.</source>
+      <translation>Сумма {amount} больше максимальной ({limit}).</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/money.py" />
+      <source>The amount {amount} is below the minimum of {limit}.</source>
+      <translation>Сумма {amount} меньше минимальной ({limit}).</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/money.py" />
+      <source>{amount} has more than {digits} digits after the decimal point.</source>
+      <translation>В {amount} больше {digits} знаков после запятой.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/money.py" />
+      <source>“{text}” is not an amount.</source>
+      <translation>«{text}» — не сумма.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/money.py" />
+      <source>“{text}” is not an amount. Use digits and one decimal separator.</source>
+      <translation>«{text}» — не сумма. Введите цифры и не больше одной запятой.</translation>
     </message>
   </context>
   <context>
@@ -208,8 +243,58 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/core/config.py" />
+      <source>a list of texts</source>
+      <translation>список строк</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>a number</source>
+      <translation>число</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>a table</source>
+      <translation>таблица</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>a whole number</source>
+      <translation>целое число</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>an amount as text, e.g. "4.00"</source>
+      <translation>сумма в виде строки, например "4.00"</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
       <source>cannot be read: {error}</source>
       <translation>не читается: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>expected a list of texts</source>
+      <translation>ожидается список строк</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>expected {expected}, got {value!r}</source>
+      <translation>ожидается {expected}, указано {value!r}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>has a space, tab or control character</source>
+      <translation>содержит пробел, табуляцию или управляющий символ</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/settings.py" />
+      <source>is below min_amount: no payment could be taken</source>
+      <translation>меньше min_amount: ни один платёж не мог бы пройти</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>is longer than {n} characters</source>
+      <translation>длиннее {n} символов</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/config.py" />
@@ -223,13 +308,43 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/core/config.py" />
+      <source>is required</source>
+      <translation>обязательно</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/settings.py" />
+      <source>is required when api = "public"</source>
+      <translation>обязательно при api = "public"</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>must be 58 or 80</source>
+      <translation>должно быть 58 или 80</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
       <source>no payment provider is enabled (providers.*.enabled)</source>
       <translation>не включён ни один платёжный сервис (providers.*.enabled)</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/config.py" />
+      <source>text</source>
+      <translation>строка</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
       <source>the file does not exist</source>
       <translation>файла нет</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>true or false</source>
+      <translation>true или false</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>unknown setting (a typo?)</source>
+      <translation>неизвестная настройка (опечатка?)</translation>
     </message>
     <message>
       <location filename="../../pos_app/headoffice/releases.py" />
@@ -255,6 +370,26 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <location filename="../../pos_app/core/config.py" />
       <source>{key}: {path} is on a network share; SQLite's journal can be corrupted there. Keep the journal on a local disk.</source>
       <translation>{key}: {path} находится в сетевой папке; там журнал SQLite может быть повреждён. Храните журнал на локальном диске.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>{key}: {problem}</source>
+      <translation>{key}: {problem}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>{value!r} has characters that are not allowed</source>
+      <translation>в {value!r} есть недопустимые символы</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>{value!r} is not one of {choices}</source>
+      <translation>{value!r} — не одно из: {choices}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
+      <source>{value} is outside {lo}…{hi}</source>
+      <translation>{value} вне пределов {lo}…{hi}</translation>
     </message>
     <message>
       <location filename="../../pos_app/providers/urls.py" />
@@ -933,6 +1068,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/ui/head_office.py" />
+      <source>Changed: {keys}.</source>
+      <translation>Изменено: {keys}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
       <source>Configuration</source>
       <translation>Конфигурация</translation>
     </message>
@@ -968,8 +1108,8 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/ui/head_office.py" />
-      <source>Sending is stopped: the head office does not know this terminal's credential (revoked?). The terminal must be enrolled again.</source>
-      <translation>Передача остановлена: головной офис не знает учётные данные этой кассы (отозваны?). Кассу нужно зарегистрировать заново.</translation>
+      <source>Sending is stopped: the head office does not know this terminal's credential. The head office enrols the terminal again (pos-app office enrol); the new credential is stored here with pos-app config set-secret headoffice.credential, then the application is restarted.</source>
+      <translation>Передача остановлена: головной офис не знает учётные данные этой кассы. Головной офис регистрирует кассу заново (pos-app office enrol); новые учётные данные сохраняются здесь командой pos-app config set-secret headoffice.credential, затем приложение перезапускается.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/head_office.py" />
@@ -998,6 +1138,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/ui/head_office.py" />
+      <source>The head office does not answer ({last}). {n} events wait here and are sent when it answers.</source>
+      <translation>Головной офис не отвечает ({last}). Ждут передачи на кассе: {n}; будут переданы, когда он ответит.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
       <source>The journal is all sent (last answer at {time}).</source>
       <translation>Журнал передан полностью (последний ответ в {time}).</translation>
     </message>
@@ -1023,13 +1168,13 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/ui/head_office.py" />
-      <source>{what}: no release from the head office yet.</source>
-      <translation>{what}: из головного офиса ещё ничего не пришло.</translation>
+      <source>{what}: no release from the head office in use yet.</source>
+      <translation>{what}: ещё не получено ничего из головного офиса.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/head_office.py" />
-      <source>{what}: version {version} has arrived and is applied when no sale is in progress.</source>
-      <translation>{what}: версия {version} получена и будет применена, когда не идёт продажа.</translation>
+      <source>{what}: version {version} has arrived and is applied when the register is free (no sale or payment in progress, Settings closed).</source>
+      <translation>{what}: версия {version} получена и будет применена, когда касса освободится (нет продажи и платежа, закрыты Настройки).</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/head_office.py" />

@@ -14,10 +14,11 @@ import httpx
 import pytest
 
 from pos_app.backoff import Backoff
-from pos_app.core.config import load_config
+from pos_app.core.config import ConfigError, TerminalConfig, check_live_ready, load_config
 from pos_app.core.journal import Journal, shipping
 from pos_app.headoffice.releases import ReleaseApplier
 from pos_app.headoffice.shipper import Retry, Stopped
+from pos_app.i18n import Message
 
 Answer = Callable[[httpx.Request], httpx.Response]
 RELEASE = {"kind": "config", "version": 3, "content": "[ui]\npaper_width_mm = 58\n"}
@@ -141,4 +142,75 @@ async def test_asking_goes_on_after_an_unreadable_answer_and_a_busy_register(
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         await client.aclose()
+        await journal.close()
+
+
+LIVE = '''[terminal]
+store_id = "S-1"
+terminal_id = "T-1"
+store_name = "Лесная, 5"
+language = "ru"
+
+[providers.paymega]
+enabled = true
+base_url = "https://paymega.example"
+'''
+
+
+def live_check(config: TerminalConfig) -> list[Message]:
+    try:
+        check_live_ready(config)
+    except ConfigError as exc:
+        return list(exc.problems)
+    return []
+
+
+async def apply_config(tmp_path: Path, *contents: str) -> tuple[Journal, Path]:
+    """The register's file LIVE, then each release in turn (versions 1, 2…)."""
+    config = tmp_path / "terminal.toml"
+    config.write_text(LIVE, encoding="utf-8")
+    journal = await Journal.open(tmp_path / "journal.sqlite")
+    for version, content in enumerate(contents, start=1):
+        def route(request: httpx.Request, content: str = content,
+                  version: int = version) -> httpx.Response:
+            if request.url.path.endswith("/catalog"):
+                return httpx.Response(404, json={"error": "no release"})
+            return httpx.Response(200, json={"version": version, "content": content})
+        async with httpx.AsyncClient(base_url="https://office.test",
+                                     transport=httpx.MockTransport(route)) as client:
+            await ReleaseApplier(client, journal, config_path=config, idle=_idle,
+                                 live_check=live_check).check()
+    return journal, config
+
+
+async def test_a_release_sets_only_what_it_names(tmp_path: Path) -> None:
+    """A walk: "[ui] paper_width_mm = 58" for the chain came back as a whole file of
+    defaults — language, provider addresses and the enabled provider gone at the next start."""
+    journal, config = await apply_config(tmp_path, "[ui]\npaper_width_mm = 58\n",
+                                         "[providers.pegas]\nenabled = false\n")
+    try:
+        applied = load_config(config)
+        assert applied.ui.paper_width_mm == 58
+        assert (applied.language, applied.store_name) == ("ru", "Лесная, 5")
+        paymega = applied.providers["paymega"]
+        assert (paymega.enabled, paymega.base_url) == (True, "https://paymega.example")
+        events = [e for e in await journal.read_apart(
+            lambda conn: shipping.events_after(conn, 0, 100)) if e["kind"] == "release_applied"]
+        assert [e["data"]["changed"] for e in events] == [["ui.paper_width_mm"], []]
+    finally:
+        await journal.close()
+
+
+async def test_a_release_after_which_the_register_could_not_start_is_refused(
+        tmp_path: Path) -> None:
+    journal, config = await apply_config(tmp_path, "[providers.paymega]\nenabled = false\n")
+    try:
+        assert load_config(config).providers["paymega"].enabled
+        seen = await journal.read_apart(shipping.releases_seen)
+        refused = seen["config"]["refused"]
+        assert refused is not None
+        assert refused["version"] == 1
+        assert seen["config"]["applied"] is None
+        assert "no payment provider is enabled" in refused["problems"][0]
+    finally:
         await journal.close()

@@ -12,9 +12,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from pos_app.core.config import ConfigError, parse_config
 from pos_app.headoffice.shipper import STOPPED_CODES
-from pos_app.i18n import msg
-from pos_app.ui.head_office import journal_line, release_line
+from pos_app.ui.head_office import journal_line, release_lines
 from pos_app.ui.translations import Translations
 
 AT = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
@@ -44,9 +44,11 @@ def test_every_stop_has_its_own_sentence(language: str) -> None:
 
 
 @pytest.mark.parametrize(("state", "ru", "en"), [
+    ({"trouble": "HTTP 503", "backlog": 42}, "Ждут передачи на кассе: 42",
+     "42 events wait here"),
     ({"trouble": "HTTP 503"}, "не отвечает (последний ответ в", "does not answer (last answer"),
-    ({"trouble": "no answer", "reached_at": None}, "ответа не было с момента запуска",
-     "no answer since the start"),
+    ({"trouble": "no answer", "reached_at": None, "cursor": None},
+     "ответа не было с момента запуска", "no answer since the start"),
     ({"cursor": None}, "Подключение к головному офису", "Connecting to the head office"),
     ({"backlog": 1200}, "осталось событий: 1200", "1200 events to go"),
     ({}, "Журнал передан полностью", "The journal is all sent"),
@@ -58,22 +60,25 @@ def test_the_journals_way(language: str, state: dict[str, object], ru: str, en: 
 
 
 def test_releases(language: str) -> None:
-    refused = {"version": 4, "applied": False, "at": AT.isoformat(), "messages": [
-        msg("Config", "{key}: {value} is outside {lo}…{hi}", key="ui.paper_width_mm", value=57,
-            lo=58, hi=80).to_json()]}
-    lines = [release_line("config", None, 5),
-             release_line("catalog", None, None),
-             release_line("config", {"version": 3, "applied": True, "at": AT.isoformat()},
-                           None),
-             release_line("config", refused, None)]
+    applied = {"version": 3, "at": AT.isoformat(), "changed": ["ui.paper_width_mm"],
+               "messages": []}
+    with pytest.raises(ConfigError) as wrong:  # the register's own check, as a release meets it
+        parse_config({"ui": {"paper_width_mm": 57}})
+    refused = {"version": 4, "at": AT.isoformat(), "changed": [],
+               "messages": [m.to_json() for m in wrong.value.problems]}
+    none_yet = release_lines("catalog", None, None)
+    waiting = release_lines("config", {"applied": applied, "refused": None}, 5)
+    both = release_lines("config", {"applied": applied, "refused": refused}, None)
     if language == "ru":
-        assert lines[0].startswith("Конфигурация: версия 5 получена")
-        assert lines[1] == "Каталог товаров: из головного офиса ещё ничего не пришло."
-        assert lines[2].startswith("Конфигурация: версия 3, применена 30.11 ")
-        assert "не прошла проверки" in lines[3]
-        assert "ui.paper_width_mm" in lines[3]
+        assert none_yet == ["Каталог товаров: ещё не получено ничего из головного офиса."]
+        assert waiting[0].startswith("Конфигурация: версия 3, применена 30.11 ")
+        assert waiting[0].endswith("Изменено: ui.paper_width_mm.")
+        assert waiting[1].startswith("Конфигурация: версия 5 получена")
+        assert "закрыты Настройки" in waiting[1]
+        assert both[0].startswith("Конфигурация: версия 3, применена")  # what it runs
+        assert "версия 4 не прошла проверки" in both[1]
+        assert "57 вне пределов 58…80" in both[1]  # the reason in Russian too
     else:
-        assert lines[0].startswith("Configuration: version 5 has arrived")
-        assert lines[1] == "Product catalog: no release from the head office yet."
-        assert lines[2].startswith("Configuration: version 3, applied 30.11 ")
-        assert "refused by this register's checks" in lines[3]
+        assert none_yet == ["Product catalog: no release from the head office in use yet."]
+        assert waiting[1].startswith("Configuration: version 5 has arrived")
+        assert "refused by this register's checks" in both[1]

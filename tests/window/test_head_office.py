@@ -70,7 +70,7 @@ def test_releases_reach_a_running_register_and_the_manager_sees_its_state(
         snap = app.wait(lambda s: "Журнал передан полностью" in s.text("headOfficeState")
                         and "Каталог товаров: версия 1, применена" in s.text("headOfficeState"),
                         what="the head office's state")
-        assert "Конфигурация: из головного офиса ещё ничего не пришло" in snap.text(
+        assert "Конфигурация: ещё не получено ничего из головного офиса" in snap.text(
             "headOfficeState")
 
         # A configuration pushed while Settings are open and a sale is being built: it waits.

@@ -110,24 +110,29 @@ def _rows(conn: sqlite3.Connection, table: str, ids: set[str]) -> list[dict[str,
 def releases_recorded(conn: sqlite3.Connection) -> dict[str, int]:
     """The newest head-office release of each kind this register applied or refused (its
     ``release_applied``/``release_refused`` events): what not to fetch and check again."""
-    return {kind: event["version"] for kind, event in releases_seen(conn).items()}
+    return {kind: max(seen["version"] for seen in both.values() if seen)
+            for kind, both in releases_seen(conn).items()}
 
 
-def releases_seen(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
-    """Per release kind, the newest release this register applied or refused: ``{"version":
-    int, "applied": bool, "at": ISO time, "problems": [English sentences], "messages":
-    [Message.to_json()]}`` (why a refused one was refused)."""
-    found: dict[str, dict[str, Any]] = {}
+def releases_seen(conn: sqlite3.Connection) -> dict[str, dict[str, dict[str, Any] | None]]:
+    """Per release kind, the newest release this register ``applied`` (what it runs) and the
+    newest it ``refused`` when that is newer, each ``{"version": int, "at": ISO time,
+    "changed": [keys], "problems": [English sentences], "messages": [Message.to_json()]}``
+    (None: none)."""
+    found: dict[str, dict[str, dict[str, Any] | None]] = {}
     for at, kind, data in conn.execute(
             "SELECT at, kind, data_json FROM events WHERE kind IN "
             "('release_applied', 'release_refused') ORDER BY seq"):
         event = _value("data_json", data)
         if not isinstance(event, dict) or not isinstance(event.get("version"), int):
             continue
-        known = found.get(str(event.get("kind")))
-        if known is None or event["version"] >= known["version"]:
-            found[str(event.get("kind"))] = {
-                "version": event["version"], "applied": kind == "release_applied", "at": at,
+        both = found.setdefault(str(event.get("kind")), {"applied": None, "refused": None})
+        seen = {"version": event["version"], "at": at,
+                "changed": list(event.get("changed", [])),
                 "problems": list(event.get("problems", [])),
                 "messages": list(event.get("messages", []))}
+        if kind == "release_applied":
+            both["applied"], both["refused"] = seen, None  # what it runs now
+        else:
+            both["refused"] = seen
     return found

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from pos_app.i18n import msg
 from pos_app.providers.settings import ProviderSettings, Section, read_common
+
+C = "Config"  # the configuration's problems: one context
 
 API_URL = "https://api.paymega.io"
 
@@ -42,7 +45,7 @@ def read_settings(section: Section, currency: str) -> PaymegaSettings:
     api = section.text("api", "private", choices=("private", "public"))
     public_key = section.text("public_key", max_len=256)
     if common["enabled"] and api == "public" and not public_key:
-        section.problem("public_key", "is required when api = \"public\"")
+        section.problem("public_key", msg(C, 'is required when api = "public"'))
     return PaymegaSettings(
         **common,
         api=api,

@@ -1,0 +1,20 @@
+"""Russian first (issue 20 #1): what the cashier mistypes is told in Russian, in the real
+window — the amount errors were English sentences in the Russian UI."""
+
+from __future__ import annotations
+
+from tests.window.conftest import MakeApp
+
+
+def test_a_mistyped_amount_is_told_in_russian(make_app: MakeApp) -> None:
+    app = make_app(language="ru")
+    app.focus_on("amountField")
+    for typed, said in (
+            ("abc", "«abc» — не сумма. Введите цифры и не больше одной запятой."),
+            ("12,345", "В 12,345 больше 2 знаков после запятой."),
+            ("0", "Сумма должна быть больше нуля.")):
+        app.type(typed)
+        app.key("Return")
+        app.wait(lambda s, said=said: s.text("saleMessage") == said, what=f"the error for {typed}")
+        app.key("ctrl+a", "BackSpace")
+    app.shot("amount-error-ru")
