@@ -3,7 +3,14 @@ window — the amount errors were English sentences in the Russian UI."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from tests.window.app import Snapshot
 from tests.window.conftest import MakeApp
+
+
+def message_is(said: str) -> Callable[[Snapshot], bool]:
+    return lambda snap: snap.text("saleMessage") == said
 
 
 def test_a_mistyped_amount_is_told_in_russian(make_app: MakeApp) -> None:
@@ -15,6 +22,6 @@ def test_a_mistyped_amount_is_told_in_russian(make_app: MakeApp) -> None:
             ("0", "Сумма должна быть больше нуля.")):
         app.type(typed)
         app.key("Return")
-        app.wait(lambda s, said=said: s.text("saleMessage") == said, what=f"the error for {typed}")
+        app.wait(message_is(said), what=f"the error for {typed}")
         app.key("ctrl+a", "BackSpace")
     app.shot("amount-error-ru")
