@@ -30,10 +30,10 @@ from pos_app.core.config import (
 )
 from pos_app.core.paths import config_path, journal_path
 from pos_app.i18n import tr
-from pos_app.ui.main_window import MainWindow
-from pos_app.ui.qt import QApplication, QEventLoop, QMessageBox, QTimer, QWidget
+from pos_app.ui.main_window import LANGUAGE_CHOICE, MainWindow
+from pos_app.ui.qt import QApplication, QEventLoop, QMessageBox, QSettings, QTimer, QWidget
 from pos_app.ui.support import ProgressDialog, ask, settle, show_error
-from pos_app.ui.translations import Translations, default_language, resources_dir
+from pos_app.ui.translations import LANGUAGES, Translations, default_language, resources_dir
 from pos_app.ui.widgets import WheelGuard
 
 if TYPE_CHECKING:
@@ -83,7 +83,9 @@ def run_gui(args: Namespace) -> int:
     apply_style(app)
     cache = Path(platformdirs.user_cache_dir("pos-app", appauthor=False)) / "translations"
     translations = Translations(cache)
-    translations.use(default_language(config.language if config else ""))
+    chosen = QSettings().value(LANGUAGE_CHOICE)  # the top bar's, else the configuration's
+    translations.use(chosen if chosen in LANGUAGES else
+                     default_language(config.language if config else ""))
     if busy:
         if not args.exit_after_start and not args.exit_after_paint:
             QMessageBox(QMessageBox.Icon.Information, tr(C, "pos-app is already open"), tr(

@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from pos_app.ui.shift import ShiftScreen
 
 log = logging.getLogger(__name__)
+LANGUAGE_CHOICE = "ui/language"  # QSettings: the top bar's language, kept across starts
 C = "MainWindow"
 SMALL_SCREEN = (1280, 900)  # below this the window starts maximized
 ScreenT = TypeVar("ScreenT", bound=QWidget)
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self.kiosk = kiosk
         self.attached = False
         self._config_release_applied = False  # a head-office one, since the start
+        self._configured_language = config.language
         self.running = False  # attached, and the payments of the last session are followed
         self._unlocked = False
         self._leaving = False  # the cashier agreed to close (or nothing was in progress)
@@ -555,9 +557,15 @@ class MainWindow(QMainWindow):
             self.settings.load()
             self.go(self.settings)
 
-    def _settings_saved(self, config: TerminalConfig) -> None:
+    def _settings_saved(self, config: TerminalConfig, *, from_release: bool = False) -> None:
+        """Settings saved by the manager (or a release applied): what takes effect at once.
+        The language saved in Settings wins over the top bar's; a release's only when it
+        changed the language."""
         WedgeDetector.settings = config.scanner
-        if config.language and config.language != self.translations.language:
+        chosen = config.language != self._configured_language if from_release else True
+        self._configured_language = config.language
+        if chosen and config.language and config.language != self.translations.language:
+            QSettings().remove(LANGUAGE_CHOICE)
             self.translations.use(config.language)
         self.catalog = self._load_catalog(config)
         self.sale_screen.catalog = self.catalog
@@ -581,10 +589,13 @@ class MainWindow(QMainWindow):
             self._config_release_applied = True
             if self._built("settings") and self.settings.head_office is not None:
                 self.settings.head_office.restart_needed = True
-        self._settings_saved(config)
+        self._settings_saved(config, from_release=True)
 
     def _switch_language(self) -> None:
         self.translations.use("en" if self.translations.language == "ru" else "ru")
+        settings = QSettings()  # kept for the next start (it was lost on restart)
+        settings.setValue(LANGUAGE_CHOICE, self.translations.language)
+        settings.sync()
         self.language_changed.emit(self.translations.language)
 
     def close_now(self) -> None:
