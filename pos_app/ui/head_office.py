@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from pos_app.core.journal import shipping
 from pos_app.headoffice.wire import RELEASE_KINDS
@@ -154,7 +155,8 @@ class HeadOfficePanel(QWidget):
     async def _refresh(self) -> None:
         seen = (await self._runtime.journal.read_apart(shipping.releases_seen)
                 if self._runtime.releases is not None else {})
-        self.show_state(seen)
+        if isValid(self.state):  # the window may have closed while the journal was read
+            self.show_state(seen)
 
     def show_state(self, seen: Mapping[str, Mapping[str, Any]]) -> None:
         self.state.setText("\n\n".join(state_lines(self._runtime, seen,

@@ -325,7 +325,7 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         config = self.config
-        self.setWindowTitle(tr(C, "pos-app — cashier") + (
+        self.setWindowTitle(tr(C, "Cashier") + (
             " — " + tr(C, "TRAINING") if self.training else ""))
         self.store.set_full_text(config.store_name or tr(C, "Store"))
         self.terminal.set_full_text(tr(C, "terminal {terminal}", terminal=config.terminal_id))
@@ -437,7 +437,7 @@ class MainWindow(QMainWindow):
     def _updated(self, update: PaymentUpdate) -> None:
         payment = update.payment
         if update.alert is not None:
-            self.alerts.alert(payment.id, update.alert.render())
+            self.alerts.alert(payment.id, update.alert)
         # Any update may change the count: an UNKNOWN asked again goes back to in progress
         # (a walk: the bar said 1 for a list that was empty).  Counted once at a time.
         self._count_attention_soon()

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 from pos_app.core.clock import utcnow
 from pos_app.core.money import Money
 from pos_app.core.states import PaymentState, describe_state
-from pos_app.i18n import tr
+from pos_app.i18n import Message, tr
 from pos_app.ui.qt import (
+    QEvent,
     QGridLayout,
     QGuiApplication,
     QHBoxLayout,
@@ -287,7 +288,7 @@ class PaymentScreen(Screen):
             self._mode = "wait"  # a QR provider's link is not there yet: still "starting"
         if first or self.countdown.seconds_left() == 0:
             self.countdown.start(self._deadline(payment))
-        self.qr.set_payload(payment.payer_url or payment.payer_text or "")
+        self.qr.set_payload(payment.payer_url or payer_number(payment.payer_text))
         self.link.setText(payment.payer_url or "")
         self.link.setCursorPosition(0)  # the address starts on screen, not its tail
         self.payer_text.setText(payment.payer_text or "")
@@ -500,6 +501,13 @@ class ResultScreen(Screen):
             self.receipt.emit(self.payment.id)
 
 
+def payer_number(payer_text: str | None) -> str:
+    """The number a customer pays to (``4276 0000 0620 0350 · 403,80 ₽``: the card's digits),
+    for the QR code: plain ASCII, which every reader decodes alike (the whole text, with
+    "·" and "₽" and no ECI marker, was read wrong)."""
+    return (payer_text or "").split(" · ")[0].replace(" ", "")
+
+
 class AlertBar(QWidget):
     """A strip under the top bar for things a person must see (a late payment)."""
 
@@ -524,18 +532,26 @@ class AlertBar(QWidget):
         layout.addWidget(self.open)
         layout.addWidget(self.dismiss)
         self._payment_id = ""
+        self._message: Message | None = None  # re-read when the language changes
         self.open.clicked.connect(lambda: self.show_payment.emit(self._payment_id))
         self.dismiss.clicked.connect(self.hide)
         self.retranslate()
         self.hide()
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:  # it stayed in the old language
+            self.retranslate()
+        super().changeEvent(event)
+
     def retranslate(self) -> None:
         self.open.setText(tr(C, "Show"))
         self.dismiss.setText(tr(C, "Dismiss"))
+        if self._message is not None:  # it stayed in the old language (issue 20 #3)
+            self.text.setText(self._message.render())
 
-    def alert(self, payment_id: str, text: str) -> None:
-        self._payment_id = payment_id
-        self.text.setText(text)
+    def alert(self, payment_id: str, message: Message) -> None:
+        self._payment_id, self._message = payment_id, message
+        self.text.setText(message.render())
         self.show()
 
     def settled(self, payment_id: str) -> None:

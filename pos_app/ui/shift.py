@@ -290,6 +290,8 @@ class ShiftScreen(Screen):
         self.print_button.setText(tr(C, "Print…"))
         self.pdf_button.setText(tr(C, "Save as PDF…"))
         self.export_button.setText(tr(C, "Export CSV…"))
+        for i in range(self.paper.count()):  # "80 mm" stayed Latin in Russian (issue 20 #1)
+            self.paper.setItemText(i, tr(C, "{n} mm", n=self.paper.itemData(i)))
         self.resolve_button.setText(tr(C, "Resolve the selected difference…"))
         self.back.setText(tr(C, "Back"))
         self.table.setHorizontalHeaderLabels([

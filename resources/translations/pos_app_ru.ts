@@ -1332,7 +1332,7 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     <message>
       <location filename="../../pos_app/ui/history.py" />
       <source>Search: amount, sale number, id, transaction</source>
-      <translation>Поиск: сумма, номер продажи, id, транзакция</translation>
+      <translation>Поиск: сумма, номер продажи, ID, транзакция</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/history.py" />
@@ -1589,6 +1589,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <translation>Запрос в {provider}…</translation>
     </message>
     <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>Cashier</source>
+      <translation>Касса</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/operations.py" />
       <source>Check with the provider</source>
       <translation>Сверка с провайдером</translation>
@@ -1790,11 +1795,6 @@ If you close the app now, these stay in the journal and are checked again at the
       <location filename="../../pos_app/ui/operations.py" />
       <source>Why (e.g. the customer shows the payment in their bank)</source>
       <translation>Почему (например, покупатель показывает платёж в своём банке)</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/ui/main_window.py" />
-      <source>pos-app — cashier</source>
-      <translation>pos-app — касса</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
@@ -3984,6 +3984,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/ui/shift.py" />
       <source>{amount} by {provider} ({state})</source>
       <translation>{amount} через {provider} ({state})</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>{n} mm</source>
+      <translation>{n} мм</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />

@@ -74,7 +74,7 @@ async def test_wallet_type_shows_the_number_and_amount(terminal: Runtime,
     pending = await start(terminal, type="wallet")
     assert pending.payer_url is None
     assert pending.payer_text is not None
-    assert pending.payer_text.endswith("1499.00 RUB")
+    assert pending.payer_text.endswith("1\xa0499,00\xa0₽")
 
 
 async def test_cancel_before_payment(terminal: Runtime, sandbox: SandboxTransport) -> None:

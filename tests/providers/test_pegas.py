@@ -74,7 +74,7 @@ async def request(provider: PegasProvider, *, amount: int = 149900,
 
 @pytest.mark.parametrize(("kind", "url", "text"), [
     ("invoice-select", True, None), ("invoice-card", True, None), ("yandex", True, None),
-    ("wallet", False, "+7999"), ("wallet-card", False, "4276"),
+    ("wallet", False, "+7999"), ("wallet-card", False, "4276 0000 "),  # a card in fours
 ])
 async def test_every_deposit_type(pegas: PegasProvider, sandbox: SandboxTransport, kind: str,
                                   url: bool, text: str | None) -> None:
@@ -84,7 +84,7 @@ async def test_every_deposit_type(pegas: PegasProvider, sandbox: SandboxTranspor
     if text:
         assert remote.payer_text is not None
         assert remote.payer_text.startswith(text)
-        assert remote.payer_text.endswith("1499.00 RUB")  # the exact amount matters here
+        assert remote.payer_text.endswith("1\xa0499,00\xa0₽")  # the exact amount matters here
     assert remote.expires_at is not None
     assert remote.receipt_fields["commission"] == "44.97"
     [txn] = g(sandbox).transactions.values()

@@ -287,7 +287,11 @@ async def test_pegas_payment(window: MainWindow, qtbot: QtBot) -> None:
     click(qtbot, window.choose.buttons["pegas"])
     screen = window.payment_screen
     await until(lambda: screen.payer_text.isVisible())
-    assert screen.payer_text.text().endswith("1499.00 RUB")
+    assert screen.payer_text.text().endswith("1\xa0499,00\xa0₽")
+    # The QR carries the number alone, in ASCII (issue 20 #16: "·" and "₽" were misread).
+    number = screen.payer_text.text().split(" · ")[0]
+    assert screen.qr._payload == number.replace(" ", "")
+    assert screen.qr._payload.isascii()
     click(qtbot, screen.customer_pays)
     await until(lambda: current(window) is window.result)
     assert window.result.headline.text() == "Paid"

@@ -16,7 +16,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from pos_app.core.money import Money
-from pos_app.core.states import PaymentState
+from pos_app.core.payments.messages import LATE_PAYMENT
+from pos_app.core.payments.rules import return_advice
+from pos_app.core.reconcile import KIND_LABELS, DiffKind
+from pos_app.core.states import PaymentState, describe_state
+from pos_app.i18n import tr
 from pos_app.providers.koshelek.sandbox import KoshelekSandbox
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.testing import SandboxTransport
@@ -79,8 +83,9 @@ async def _cashier(window: MainWindow, sandbox: SandboxTransport) -> AsyncIterat
     yield "receipt", window
     window.receipt.done_button.click()
     window.result.new_sale_button.click()
-    window.alerts.alert("demo", "Late payment: the customer paid 1 499,00 ₽ after the cashier "
-                                "left the payment. Complete the sale or refund it.")
+    paymega = window.service.provider("paymega")
+    window.alerts.alert("demo", LATE_PAYMENT.with_params(
+        amount=Money(149900), advice=return_advice(paymega.capabilities, paymega.display_name)))
     yield "alert", window
     window.alerts.hide()
 
@@ -135,17 +140,21 @@ async def _shift(window: MainWindow, sandbox: SandboxTransport) -> AsyncIterator
 async def _dialogs(window: MainWindow) -> AsyncIterator[Stop]:
     sale = grocery_sale()
     widgets: list[tuple[str, QWidget]] = [
-        ("dialog-pin", PinDialog(window, window.pins, purpose="A refund needs the manager PIN.")),
+        ("dialog-pin", PinDialog(window, window.pins, purpose=tr(
+            "MainWindow", "A refund needs the manager PIN."))),
         ("dialog-refund", RefundDialog(window, sale=sale, refundable=sale.total,
                                        by_items=True)),
         ("dialog-payout", PayoutDialog(window, amount=Money(149900))),
-        ("dialog-resolve", ResolveDialog(window, summary="150,00 ₽, Koshelek Pay, UNKNOWN")),
-        ("dialog-open-shift", OpenShiftDialog(window, reason="Open a shift before the first "
-                                                             "sale.")),
-        ("dialog-difference", DifferenceDialog(window, summary="Recorded here, unknown to the "
-                                                               "provider: 7f3e…. Here: PAID "
-                                                               "75,00 ₽. At the provider: not "
-                                                               "found.")),
+        # As the app words them (tests/ui/test_russian_words.py reads every word).
+        ("dialog-resolve", ResolveDialog(window, summary=tr(
+            "MainWindow", "{amount}, {provider}, now: {state}", amount="150,00 ₽",
+            provider="Koshelek Pay", state=describe_state(PaymentState.UNKNOWN).render()))),
+        ("dialog-open-shift", OpenShiftDialog(window, reason=tr(
+            "MainWindow", "Open a shift before the first sale."))),
+        ("dialog-difference", DifferenceDialog(window, summary=tr(
+            "ShiftScreen", "{what}: {ref}. Here: {ours}. At the provider: {theirs}.",
+            what=KIND_LABELS[DiffKind.MISSING].render(), ref="7f3e…", ours="75,00 ₽",
+            theirs="—"))),
         ("dialog-export", ExportDialog(window, folder=Path.home())),
     ]
     display = CustomerDisplay(training=True)

@@ -21,6 +21,7 @@ from decimal import Decimal
 from stdnum import luhn
 
 from pos_app.backoff import Backoff
+from pos_app.core.money import Money
 from pos_app.i18n import Message
 from pos_app.providers.base import (
     Capabilities,
@@ -204,14 +205,15 @@ class PegasProvider:
         return await self.client.deposit(params)
 
     def _created(self, request: PaymentRequest, answer: DepositAnswer) -> RemotePayment:
-        amount = rubles(request.amount_minor)
         fields = {"orderId": request.key}
         if answer.commission is not None:
             fields["commission"] = f"{answer.commission:.2f}"
         payer_text = None
         if answer.wallet or answer.card:
-            # Wallet types: the customer pays to a number; the exact amount matters.
-            payer_text = f"{answer.wallet or answer.card} · {amount} RUB"
+            # Wallet types: the customer pays to a number; the exact amount matters.  As a
+            # cashier reads them: a card in fours, the amount as on the sale's screen.
+            number = answer.wallet or " ".join(re.findall(".{1,4}", answer.card or ""))
+            payer_text = f"{number} · {Money(request.amount_minor, 'RUB').format()}"
         return RemotePayment(
             state=RemoteState.PENDING, provider_ref=str(answer.id) if answer.id else None,
             raw_status="created", payer_url=answer.url, payer_text=payer_text,

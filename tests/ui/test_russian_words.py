@@ -1,0 +1,96 @@
+"""Russian first (issue 20): every screen and dialog of the tour, in Russian, shows no Latin
+word outside an allow-list — brands, codes a person reads as they are, ids.  The next
+English string cannot slip in: it fails here."""
+
+from __future__ import annotations
+
+import re
+
+from pos_app.sandbox.testing import SandboxTransport
+from pos_app.ui.qt import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QModelIndex,
+    Qt,
+    QTabWidget,
+    QWidget,
+)
+from tests.ui.conftest import MakeWindow
+from tests.ui.tour import tour
+
+# Read as they are in a Russian shop: brands, codes printed on cards, receipts and screens,
+# and the technical names a manager looks up (the Settings' addresses, the OS keyring).
+ALLOWED = {
+    "Koshelek", "Pay", "Paymega", "Pegas", "kassa", "QIWI", "Excel", "QR", "PIN", "ID",
+    "CSV", "PDF", "English", "URL", "API", "TOTP", "keyring", "Enter",  # as on the key
+}
+ALLOWED_TOKENS = {"ЮMoney"}  # a brand in two alphabets
+DATA = ("Test Cashier",)  # the tour's cashier, as typed into the app: data, not its words
+WORD = re.compile(r"[A-Za-z]{2,}")
+TAG = re.compile(r"<[^>]+>")
+
+
+def _texts(top: QWidget) -> list[tuple[str, str]]:
+    """(widget, text) for every text a person can see in ``top``."""
+    found: list[tuple[str, str]] = [("title", top.windowTitle())]
+    for widget in [top, *top.findChildren(QWidget)]:
+        if not widget.isVisibleTo(top) and widget is not top:
+            continue
+        name = f"{type(widget).__name__} {widget.objectName()!r}"
+        if isinstance(widget, QLabel | QAbstractButton):
+            found.append((name, TAG.sub(" ", widget.text())))
+        elif isinstance(widget, QLineEdit):
+            found.append((name, widget.text() or widget.placeholderText()))
+        elif isinstance(widget, QComboBox):
+            found += [(name, widget.itemText(i)) for i in range(widget.count())]
+        elif isinstance(widget, QTabWidget):
+            found += [(name, widget.tabText(i)) for i in range(widget.count())]
+        elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            model = widget.model()
+            try:
+                columns = model.columnCount()
+            except TypeError:  # a list model: one column, its count not public
+                columns = 1
+            for column in range(columns):
+                found.append((name, str(model.headerData(
+                    column, Qt.Orientation.Horizontal) or "")))
+                for row in range(min(model.rowCount(), 20)):
+                    value = model.data(model.index(row, column, QModelIndex()))
+                    found.append((name, str(value or "")))
+        if widget.toolTip():
+            found.append((name, TAG.sub(" ", widget.toolTip())))
+    return found
+
+
+def latin_words(text: str) -> list[str]:
+    """Latin words a person would read as English: not in ALLOWED, not part of an id, a
+    file, an address or a code with digits."""
+    words = []
+    for data in DATA:
+        text = text.replace(data, "")
+    for token in text.split():
+        if token.strip("«»“”(),.:;") in ALLOWED_TOKENS:
+            continue
+        if any(c.isdigit() for c in token) or (any(c in token for c in "/@_\\:=.") and \
+                not token.endswith((".", ":"))):
+            continue
+        words += [w for w in WORD.findall(token) if w not in ALLOWED]
+    return words
+
+
+async def test_every_screen_speaks_russian(make_window: MakeWindow,
+                                           sandbox: SandboxTransport) -> None:
+    window = await make_window()
+    window.translations.use("ru")
+    QApplication.sendPostedEvents()  # the language change reaches every widget first
+    found = []
+    async for name, widget in tour(window, sandbox):
+        for where, text in _texts(widget):
+            words = latin_words(text)
+            if words:
+                found.append(f"{name}: {where}: {' '.join(words)} in “{text[:80]}”")
+    assert found == [], "\n".join(found)
