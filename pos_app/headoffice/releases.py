@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import tomllib
-from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,6 @@ from pos_app.core.config import (
     config_to_toml,
     load_config,
     parse_config,
-    save_config,
     write_atomically,
 )
 from pos_app.core.events import EventKind
@@ -62,6 +61,8 @@ def problems(kind: str, content: str, *, currency: str = "RUB") -> list[Message]
         data = tomllib.loads(content)
     except tomllib.TOMLDecodeError as exc:
         return [msg(C, "is not valid TOML: {error}", error=str(exc))]
+    if not data:
+        return [msg(C, "The release sets nothing.")]
     own = [f"terminal.{key}" for key in OWN_TERMINAL_KEYS if key in data.get("terminal", {})]
     own += [table for table in OWN_TABLES if table in data]
     if own:
@@ -74,14 +75,19 @@ def problems(kind: str, content: str, *, currency: str = "RUB") -> list[Message]
     return []
 
 
-def merged(local: TerminalConfig, content: str) -> TerminalConfig:
-    """The register's own configuration with the release's settings over it: a release sets
-    only what it names.  A chain-wide ``[ui] paper_width_mm = 58`` once came back as a whole
-    file of defaults, and every register lost its providers at its next start (a walk).
-    Raises ConfigError when the result is not a configuration."""
-    data = config_to_toml(local)
-    _merge_into(data, tomllib.loads(content))
-    return parse_config(data)
+def merged(local_text: str, content: str) -> tuple[str, TerminalConfig]:
+    """The register's configuration file with the release's settings written over it, and
+    that file as read.  Only the keys the release names change; the rest of the file — its
+    other values, the manager's comments, its order — stays as it was (tomlkit).  A
+    chain-wide ``[ui] paper_width_mm = 58`` once came back as a whole file of defaults, and
+    every register lost its providers at its next start (a walk).  Raises ConfigError when
+    the result is not a configuration."""
+    import tomlkit
+
+    document = tomlkit.parse(local_text)
+    _merge_into(document, tomllib.loads(content))
+    text = tomlkit.dumps(document)
+    return text, parse_config(tomllib.loads(text))
 
 
 def changed_keys(local: TerminalConfig, config: TerminalConfig) -> list[str]:
@@ -90,9 +96,9 @@ def changed_keys(local: TerminalConfig, config: TerminalConfig) -> list[str]:
     return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
 
 
-def _merge_into(base: dict[str, Any], over: dict[str, Any]) -> None:
+def _merge_into(base: MutableMapping[str, Any], over: Mapping[str, Any]) -> None:
     for key, value in over.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
+        if isinstance(value, dict) and isinstance(base.get(key), MutableMapping):
             _merge_into(base[key], value)
         else:
             base[key] = value
@@ -121,8 +127,9 @@ class Release(msgspec.Struct, frozen=True):
 class ReleaseApplier:
     """Asks ``client``'s head office for newer releases and applies them to the files at
     ``config_path`` (and the catalog the configuration names, else ``catalog.csv`` in the data
-    folder) when ``idle()`` says no payment is in progress; ``on_applied(kind, version)``
-    then tells the register (a window loads the new catalog and language at once).
+    folder) when ``idle()`` says no payment is in progress; ``on_applied(kind, version,
+    changed keys)`` then tells the register (a window loads the new catalog and language at
+    once).
 
     Every answer of ``GET /v1/releases/{kind}`` has its class: 200 with a version and a
     content (a release), 404 (none for this register), 400/401/403 (Stopped: the credential
@@ -131,7 +138,7 @@ class ReleaseApplier:
 
     def __init__(self, client: httpx.AsyncClient, journal: Journal, *, config_path: Path,
                  idle: Callable[[], Awaitable[bool]], currency: str = "RUB",
-                 on_applied: Callable[[str, int], object] | None = None,
+                 on_applied: Callable[[str, int, list[str]], object] | None = None,
                  backoff: Backoff = BACKOFF, live_check: LiveCheck | None = None) -> None:
         self._client = client
         self._journal = journal
@@ -150,7 +157,9 @@ class ReleaseApplier:
         self.reached_at: datetime | None = None  # the head office's last answer understood
         self.trouble: str | None = None  # why the last check did not get through (English)
         self.waiting: dict[str, int] = {}  # newer releases waiting for the register to idle
-        self.applied: dict[str, int] = {}  # the releases applied since the start
+        self.stopped = False  # the head office refused the credential: not asked any more
+        # The releases applied since the start: their versions and the keys they changed.
+        self.applied: dict[str, tuple[int, list[str]]] = {}
 
     def start(self, every_s: float = CHECK_EVERY_S) -> None:
         """:meth:`run` in the background, until :meth:`stop`."""
@@ -176,7 +185,7 @@ class ReleaseApplier:
                 wait = min(self._backoff.delay(failures, asked_s=exc.after_s), every_s)
                 log.info("head office releases: %s; asking again in %.0f s", exc, wait)
             except Stopped as exc:  # asked again, refused again: a person acts (a restart)
-                self.trouble = str(exc)
+                self.trouble, self.stopped = str(exc), True
                 log.error("head office releases: stopped asking: %s", exc)
                 return
             if self.waiting:  # asked again soon: the register is usually idle again by then
@@ -203,9 +212,10 @@ class ReleaseApplier:
                 "kind": kind, "version": release.version, "changed": changed})
             log.info("head office %s release %d applied", kind, release.version)
             self.waiting.pop(kind, None)
-            applied[kind] = self.applied[kind] = release.version
+            applied[kind] = release.version
+            self.applied[kind] = (release.version, changed)
             if self.on_applied is not None:
-                self.on_applied(kind, release.version)
+                self.on_applied(kind, release.version, changed)
         return applied
 
     async def _refused(self, kind: str, release: Release) -> bool:
@@ -241,22 +251,26 @@ class ReleaseApplier:
     def _problems_here(self, content: str) -> list[Message]:
         """What is wrong with this register's configuration once the release is over it."""
         try:
-            config = merged(load_config(self._config_path), content)
+            _, config = merged(self._config_path.read_text(encoding="utf-8"), content)
         except ConfigError as exc:
             return list(exc.problems)
+        except (OSError, UnicodeDecodeError) as exc:
+            return [msg(C, "The configuration file cannot be read: {error}",
+                        error=exc.strerror if isinstance(exc, OSError) else str(exc))]
         return self._live_check(config) if self._live_check is not None else []
 
     def _apply(self, kind: str, content: str) -> list[str]:
         """Write the release; the configuration keys it changed (a catalog: none)."""
         local = load_config(self._config_path)
         if kind == "config":
-            config = merged(local, content)
-            save_config(config, self._config_path)
+            text, config = merged(self._config_path.read_text(encoding="utf-8"), content)
+            write_atomically(self._config_path, text)
             return changed_keys(local, config)
         target = Path(local.ui.catalog_file) if local.ui.catalog_file else \
             data_dir() / "catalog.csv"
         write_atomically(target, content)
         if not local.ui.catalog_file:  # the configuration now names it
-            save_config(replace(local, ui=replace(local.ui, catalog_file=str(target))),
-                        self._config_path)
+            text, _ = merged(self._config_path.read_text(encoding="utf-8"),
+                             f"[ui]\ncatalog_file = {json.dumps(str(target))}\n")
+            write_atomically(self._config_path, text)
         return []

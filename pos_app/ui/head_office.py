@@ -45,18 +45,22 @@ def journal_line(shipper: Shipper) -> str:
                           "this register (was a backup restored?). Call the head office."),
         "diverged": tr(C, "Sending is stopped: this journal differs from what the head office "
                           "received. Call the head office."),
-        "credential": tr(C, "Sending is stopped: the head office does not know this "
-                            "terminal's credential. The head office enrols the terminal again "
-                            "(pos-app office enrol); the new credential is stored here with "
-                            "pos-app config set-secret headoffice.credential, then the "
-                            "application is restarted."),
+        "credential": tr(C, "Sending is stopped: the head office refuses this terminal's "
+                            "credential (it was revoked or replaced). To resume, ask the head "
+                            "office to enrol the terminal again (pos-app office enrol) and to "
+                            "give you the new credential; store it on this register with "
+                            "«pos-app config set-secret headoffice.credential» and restart the "
+                            "application."),
         "another_terminal": tr(C, "Sending is stopped: the head office says this journal "
                                   "belongs to another terminal. Call the head office."),
         "unreadable": tr(C, "Sending is stopped: the head office cannot read what this "
                             "register sends. Call support."),
     }
     if shipper.stopped_code is not None:
-        return f"{stopped.get(shipper.stopped_code, stopped['unreadable'])} {go_on}"
+        waiting = tr(C, "Events waiting to be sent: {n}.", n=shipper.backlog) \
+            if shipper.cursor is not None else ""
+        return " ".join(filter(None, (stopped.get(shipper.stopped_code, stopped["unreadable"]),
+                                      waiting, go_on)))
     if shipper.trouble is not None:
         last = (tr(C, "last answer at {time}", time=_time(shipper.reached_at))
                 if shipper.reached_at else tr(C, "no answer since the start"))
@@ -79,27 +83,28 @@ def release_lines(kind: str, seen: Mapping[str, Any] | None, waiting: int | None
     what = tr(C, "Configuration") if kind == "config" else tr(C, "Product catalog")
     applied = (seen or {}).get("applied")
     refused = (seen or {}).get("refused")
-    if applied is None:
-        lines = [tr(C, "{what}: no release from the head office in use yet.", what=what)]
-    else:
-        lines = [tr(C, "{what}: version {version}, applied {time}.", what=what,
-                    version=applied["version"], time=_time(applied["at"]))]
+    lines = []
+    if applied is not None:
+        lines.append(tr(C, "{what}: version {version}, applied {time}.", what=what,
+                        version=applied["version"], time=_time(applied["at"])))
         if applied.get("changed"):
             lines[0] += " " + tr(C, "Changed: {keys}.", keys=", ".join(applied["changed"]))
-    if waiting is not None:
-        lines.append(tr(C, "{what}: version {version} has arrived and is applied when the "
-                           "register is free (no sale or payment in progress, Settings "
-                           "closed).", what=what, version=waiting))
     if refused is not None:
         problems = "; ".join(Message.from_json(m).render() for m in refused["messages"][:3])
         lines.append(tr(C, "{what}: version {version} was refused by this register's checks "
                            "and is not used: {problems}", what=what,
                         version=refused["version"], problems=problems or "—"))
+    if waiting is not None:
+        lines.append(tr(C, "{what}: version {version} has arrived and is applied when the "
+                           "register is free (no sale or payment in progress, Settings "
+                           "closed).", what=what, version=waiting))
+    if not lines:
+        lines.append(tr(C, "{what}: no release from the head office in use yet.", what=what))
     return lines
 
 
 def state_lines(runtime: Runtime, seen: Mapping[str, Mapping[str, Any]], *,
-                restart_needed: bool) -> list[str]:
+                restart_for: tuple[int, list[str]] | None) -> list[str]:
     """The tab's paragraphs."""
     if runtime.training:
         return [tr(C, "Training mode: nothing is sent to the head office.")]
@@ -116,10 +121,13 @@ def state_lines(runtime: Runtime, seen: Mapping[str, Mapping[str, Any]], *,
     waiting = releases.waiting if releases is not None else {}
     for kind in RELEASE_KINDS:
         lines += release_lines(kind, seen.get(kind), waiting.get(kind))
-    if restart_needed:
-        lines.append(tr(C, "A new configuration has been applied: the catalog and the language "
-                           "are already in use; changes of providers and of the terminal take "
-                           "effect after a restart."))
+    if releases is not None and releases.stopped:
+        lines.append(tr(C, "New releases are not asked for either, until the terminal is "
+                           "enrolled again and the application restarted."))
+    if restart_for is not None:
+        lines.append(tr(C, "Configuration version {version} changed settings that take effect "
+                           "after a restart of the application: {keys}.",
+                        version=restart_for[0], keys=", ".join(restart_for[1])))
     return lines
 
 
@@ -130,7 +138,8 @@ class HeadOfficePanel(QWidget):
         super().__init__()
         self.setObjectName("headOfficePanel")
         self._runtime = runtime
-        self.restart_needed = False  # set when a configuration release arrives while running
+        # A configuration release's settings that wait for a restart: (version, keys).
+        self.restart_for: tuple[int, list[str]] | None = None
         self.state = caption(points=12, name="headOfficeState")
         self.state.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -160,7 +169,7 @@ class HeadOfficePanel(QWidget):
 
     def show_state(self, seen: Mapping[str, Mapping[str, Any]]) -> None:
         self.state.setText("\n\n".join(state_lines(self._runtime, seen,
-                                                   restart_needed=self.restart_needed)))
+                                                   restart_for=self.restart_for)))
 
     def retranslate(self) -> None:
         self.refresh()

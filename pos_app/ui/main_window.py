@@ -66,6 +66,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 LANGUAGE_CHOICE = "ui/language"  # QSettings: the top bar's language, kept across starts
+# A release's settings a running window takes at once (the rest: at the next start).
+AT_ONCE = ("terminal.language", "ui.catalog_file", "scanner.")
 C = "MainWindow"
 SMALL_SCREEN = (1280, 900)  # below this the window starts maximized
 ScreenT = TypeVar("ScreenT", bound=QWidget)
@@ -102,7 +104,8 @@ class MainWindow(QMainWindow):
         self.translations = translations
         self.kiosk = kiosk
         self.attached = False
-        self._config_release_applied = False  # a head-office one, since the start
+        # A head-office configuration release's settings that wait for a restart.
+        self._restart_for: tuple[int, list[str]] | None = None
         self._configured_language = config.language
         self.running = False  # attached, and the payments of the last session are followed
         self._unlocked = False
@@ -181,8 +184,8 @@ class MainWindow(QMainWindow):
         if runtime.releases is not None:
             runtime.releases.held = self._busy_for_releases
             runtime.releases.on_applied = self._release_applied
-            for kind, version in runtime.releases.applied.items():  # while the window waited
-                self._release_applied(kind, version)
+            for kind, (version, changed) in runtime.releases.applied.items():
+                self._release_applied(kind, version, changed)  # while the window waited
         self.attached = True
         for button in self._waiting_buttons():
             button.setEnabled(True)
@@ -297,7 +300,7 @@ class MainWindow(QMainWindow):
         from pos_app.ui.settings import SettingsScreen
 
         panel = HeadOfficePanel(self.runtime)
-        panel.restart_needed = self._config_release_applied
+        panel.restart_for = self._restart_for
         screen = self._added(SettingsScreen(
             config_path=self.runtime.config_path, secrets=self.secrets, pins=self.pins,
             training=self.runtime.training, head_office=panel))
@@ -576,19 +579,21 @@ class MainWindow(QMainWindow):
         return (self.checkout.sale is not None or bool(self.sale_screen.model.lines)
                 or (self._built("settings") and self.stack.currentWidget() is self.settings))
 
-    def _release_applied(self, kind: str, version: int) -> None:
-        """The catalog and the language of a head-office release in use at once, as when the
-        manager saves Settings; the rest at the next start (the Head office tab says so)."""
+    def _release_applied(self, kind: str, version: int, changed: list[str]) -> None:
+        """The catalog, the language and the scanner of a head-office release in use at
+        once, as when the manager saves Settings; the Head office tab names what waits for
+        a restart."""
         try:
             config = load_config(self.runtime.config_path)
         except ConfigError as exc:  # checked before it was written: not expected
             log.error("the configuration after release %s %d: %s", kind, version,
                       exc.message.english())
             return
-        if kind == "config":
-            self._config_release_applied = True
+        later = [key for key in changed if not key.startswith(AT_ONCE)]
+        if later:
+            self._restart_for = (version, later)
             if self._built("settings") and self.settings.head_office is not None:
-                self.settings.head_office.restart_needed = True
+                self.settings.head_office.restart_for = self._restart_for
         self._settings_saved(config, from_release=True)
 
     def _switch_language(self) -> None:

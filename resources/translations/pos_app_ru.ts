@@ -223,6 +223,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
   <context>
     <name>Config</name>
     <message>
+      <location filename="../../pos_app/headoffice/releases.py" />
+      <source>The configuration file cannot be read: {error}</source>
+      <translation>Файл конфигурации не читается: {error}</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/core/config.py" />
       <source>The configuration has problems:
 {problems}</source>
@@ -235,6 +240,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
 {problems}</source>
       <translation>В настройках {path} есть ошибки:
 {problems}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/headoffice/releases.py" />
+      <source>The release sets nothing.</source>
+      <translation>Выпуск ничего не задаёт.</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/config.py" />
@@ -1063,11 +1073,6 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     <name>HeadOffice</name>
     <message>
       <location filename="../../pos_app/ui/head_office.py" />
-      <source>A new configuration has been applied: the catalog and the language are already in use; changes of providers and of the terminal take effect after a restart.</source>
-      <translation>Применена новая конфигурация: каталог и язык уже используются; изменения сервисов оплаты и кассы вступят в силу после перезапуска.</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/ui/head_office.py" />
       <source>Changed: {keys}.</source>
       <translation>Изменено: {keys}.</translation>
     </message>
@@ -1078,13 +1083,28 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/ui/head_office.py" />
+      <source>Configuration version {version} changed settings that take effect after a restart of the application: {keys}.</source>
+      <translation>Конфигурация версии {version} изменила настройки, которые вступят в силу после перезапуска приложения: {keys}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
       <source>Connecting to the head office…</source>
       <translation>Подключение к головному офису…</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/head_office.py" />
+      <source>Events waiting to be sent: {n}.</source>
+      <translation>Ждут передачи событий: {n}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
       <source>Head office: {url}</source>
       <translation>Головной офис: {url}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/head_office.py" />
+      <source>New releases are not asked for either, until the terminal is enrolled again and the application restarted.</source>
+      <translation>Новые выпуски тоже не запрашиваются, пока кассу не зарегистрируют заново и приложение не перезапустят.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/head_office.py" />
@@ -1108,13 +1128,13 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/ui/head_office.py" />
-      <source>Sending is stopped: the head office does not know this terminal's credential. The head office enrols the terminal again (pos-app office enrol); the new credential is stored here with pos-app config set-secret headoffice.credential, then the application is restarted.</source>
-      <translation>Передача остановлена: головной офис не знает учётные данные этой кассы. Головной офис регистрирует кассу заново (pos-app office enrol); новые учётные данные сохраняются здесь командой pos-app config set-secret headoffice.credential, затем приложение перезапускается.</translation>
+      <source>Sending is stopped: the head office has more of this journal than this register (was a backup restored?). Call the head office.</source>
+      <translation>Передача остановлена: в головном офисе этого журнала больше, чем на кассе (восстановлена резервная копия?). Позвоните в головной офис.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/head_office.py" />
-      <source>Sending is stopped: the head office has more of this journal than this register (was a backup restored?). Call the head office.</source>
-      <translation>Передача остановлена: в головном офисе этого журнала больше, чем на кассе (восстановлена резервная копия?). Позвоните в головной офис.</translation>
+      <source>Sending is stopped: the head office refuses this terminal's credential (it was revoked or replaced). To resume, ask the head office to enrol the terminal again (pos-app office enrol) and to give you the new credential; store it on this register with «pos-app config set-secret headoffice.credential» and restart the application.</source>
+      <translation>Передача остановлена: головной офис не принимает учётные данные этой кассы (их отозвали или заменили). Чтобы возобновить, попросите головной офис заново зарегистрировать кассу (pos-app office enrol) и сообщить новые учётные данные; сохраните их на кассе командой «pos-app config set-secret headoffice.credential» и перезапустите приложение.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/head_office.py" />
@@ -1139,7 +1159,7 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     <message>
       <location filename="../../pos_app/ui/head_office.py" />
       <source>The head office does not answer ({last}). {n} events wait here and are sent when it answers.</source>
-      <translation>Головной офис не отвечает ({last}). Ждут передачи на кассе: {n}; будут переданы, когда он ответит.</translation>
+      <translation>Головной офис не отвечает ({last}). Ждут передачи событий: {n}; они будут переданы, когда он ответит.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/head_office.py" />

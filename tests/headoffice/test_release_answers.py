@@ -84,7 +84,7 @@ async def test_each_answer_has_its_class_and_end_state(
                                transport=httpx.MockTransport(route))
     told: list[tuple[str, int]] = []
     applier = ReleaseApplier(client, journal, config_path=config, idle=_idle,
-                             on_applied=lambda kind, version: told.append((kind, version)))
+                             on_applied=lambda kind, version, _: told.append((kind, version)))
     try:
         caught: Exception | None = None
         try:
@@ -128,7 +128,7 @@ async def test_asking_goes_on_after_an_unreadable_answer_and_a_busy_register(
                                transport=httpx.MockTransport(route))
     applier = ReleaseApplier(client, journal, config_path=config, idle=idle,
                              backoff=Backoff(first_s=0.001, cap_s=0.001),
-                             on_applied=lambda kind, version: applied.set())
+                             on_applied=lambda *_: applied.set())
 
     task = asyncio.get_running_loop().create_task(applier.run(every_s=0.01))
     try:
@@ -145,10 +145,11 @@ async def test_asking_goes_on_after_an_unreadable_answer_and_a_busy_register(
         await journal.close()
 
 
-LIVE = '''[terminal]
+LIVE = '''# The manager's notes stay.
+[terminal]
 store_id = "S-1"
 terminal_id = "T-1"
-store_name = "Лесная, 5"
+store_name = "Лесная, 5"  # у входа
 language = "ru"
 
 [providers.paymega]
@@ -194,6 +195,9 @@ async def test_a_release_sets_only_what_it_names(tmp_path: Path) -> None:
         assert (applied.language, applied.store_name) == ("ru", "Лесная, 5")
         paymega = applied.providers["paymega"]
         assert (paymega.enabled, paymega.base_url) == (True, "https://paymega.example")
+        # Only the line it names changed: the comments, the order and the rest as they were.
+        assert config.read_text(encoding="utf-8") == (
+            LIVE + "\n[providers.pegas]\nenabled = false\n[ui]\npaper_width_mm = 58\n")
         events = [e for e in await journal.read_apart(
             lambda conn: shipping.events_after(conn, 0, 100)) if e["kind"] == "release_applied"]
         assert [e["data"]["changed"] for e in events] == [["ui.paper_width_mm"], []]

@@ -45,6 +45,8 @@ def publish(capsys: pytest.CaptureFixture[str], database: str, kind: str, path: 
     ('[terminal]\nterminal_id = "T-9"\n', "terminal.terminal_id: is each register's own"),
     ("[head_office]\nurl = 'https://elsewhere'\n", "head_office: is each register's own"),
     ("[ui\n", "is not valid TOML"),
+    ("", "The release sets nothing."),
+    ("# only a comment\n", "The release sets nothing."),
 ])
 def test_a_bad_configuration_is_not_published(capsys: pytest.CaptureFixture[str],
                                               database: str, tmp_path: Path, text: str,

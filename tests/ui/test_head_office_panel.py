@@ -44,7 +44,7 @@ def test_every_stop_has_its_own_sentence(language: str) -> None:
 
 
 @pytest.mark.parametrize(("state", "ru", "en"), [
-    ({"trouble": "HTTP 503", "backlog": 42}, "Ждут передачи на кассе: 42",
+    ({"trouble": "HTTP 503", "backlog": 42}, "Ждут передачи событий: 42",
      "42 events wait here"),
     ({"trouble": "HTTP 503"}, "не отвечает (последний ответ в", "does not answer (last answer"),
     ({"trouble": "no answer", "reached_at": None, "cursor": None},

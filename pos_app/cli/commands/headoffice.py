@@ -84,8 +84,10 @@ async def cmd_office_release(line: argparse.Namespace) -> int:
         fail(EXIT_USAGE, "--terminal needs --store", args.json)
     try:
         content = await asyncio.to_thread(Path(args.file).read_text, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(EXIT_USAGE, f"{args.file} cannot be read: {exc}", args.json)
+    except OSError as exc:  # "No such file or directory", not "[Errno 2] …"
+        fail(EXIT_USAGE, f"{args.file} cannot be read: {exc.strerror or 'error'}", args.json)
+    except UnicodeDecodeError:
+        fail(EXIT_USAGE, f"{args.file} cannot be read: it is not UTF-8 text", args.json)
     found = releases.problems(args.kind, content)
     if found:
         fail(EXIT_USAGE, f"{args.file} is not published:\n" + "\n".join(
@@ -99,8 +101,9 @@ async def cmd_office_release(line: argparse.Namespace) -> int:
         fail(EXIT_USAGE, _unreachable(exc), args.json)
     scope = "/".join(x for x in (args.store, args.terminal) if x) or "the whole chain"
     print(json.dumps({"kind": args.kind, "version": version}) if args.json else
-          f"{args.kind} release {version} published for {scope}; registers apply it when "
-          "no payment is in progress")
+          f"{args.kind} release {version} published for {scope}; each register checks it "
+          "again over its own settings (refusing what would stop it) and applies it when it "
+          "is free: no sale or payment in progress, Settings closed")
     return EXIT_OK
 
 
