@@ -1,21 +1,27 @@
 """Our receipt, rendered once as HTML for the screen, the printer and PDF.
 
-It carries the store, terminal, sale lines and totals, the payment and its
-provider's identifiers (the slip fields Koshelek asks to print, spec §5.6), the
-refunds, and the TRAINING and DUPLICATE marks.  Labels are translated when it is
-rendered.  The HTML keeps to what QTextDocument understands.
+It carries the store, terminal, sale lines and totals with the VAT they include, the
+payment and its provider's identifiers (the slip fields Koshelek asks to print, spec §5.6;
+not the provider's commission: that is the store's cost, not the customer's business), the
+refunds, and the TRAINING and DUPLICATE marks.  Labels are translated when it is rendered;
+times are local.  On a 58 mm roll (about 17 characters a line) a label and its value that
+do not fit one line take two, and ids break only after a dash or every eight characters,
+never inside a word.  The HTML keeps to what QTextDocument understands.
 """
 
 from __future__ import annotations
 
+import functools
 import html
+import re
 from collections.abc import Sequence
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from pos_app.core.config import TerminalConfig
-from pos_app.core.money import Money, format_quantity, parse_provider_amount
+from pos_app.core.money import Money, format_quantity
 from pos_app.core.payments import Operation, Payment
-from pos_app.core.sale import Measure, Sale
+from pos_app.core.sale import Measure, Sale, VatRate
 from pos_app.core.states import OperationKind, OperationState, PaymentState
 from pos_app.i18n import Message
 
@@ -36,7 +42,6 @@ FIELD_LABELS: dict[str, Message] = {
     "card": Message(C, "Card"),
     "rrn": Message(C, "RRN"),
     "approvalCode": Message(C, "Approval code"),
-    "commission": Message(C, "Commission"),
 }
 STATE_LABELS: dict[PaymentState, Message] = {
     PaymentState.PAID: Message(C, "PAID"),
@@ -47,6 +52,18 @@ STATE_LABELS: dict[PaymentState, Message] = {
     PaymentState.CANCELLED: Message(C, "NOT PAID: CANCELLED"),
     PaymentState.EXPIRED: Message(C, "NOT PAID: EXPIRED"),
 }
+# The VAT a line's price includes (rate, its label); NONE: no VAT is due.
+VAT: dict[VatRate, tuple[Decimal, Message]] = {
+    VatRate.VAT20: (Decimal(20), Message(C, "incl. VAT 20%")),
+    VatRate.VAT10: (Decimal(10), Message(C, "incl. VAT 10%")),
+    VatRate.VAT0: (Decimal(0), Message(C, "incl. VAT 0%")),
+    VatRate.VAT120: (Decimal(20), Message(C, "incl. VAT 20/120")),
+    VatRate.VAT110: (Decimal(10), Message(C, "incl. VAT 10/110")),
+}
+NARROW_MM = 58  # the narrow roll: its rows that do not fit one line take two
+NARROW_CHARS = 16  # characters a 58 mm line holds at the receipt's size (measured in a PDF)
+BOLD_WIDER = 1.3  # a bold capital's width against a regular letter's
+ZERO_WIDTH_SPACE = "\u200b"  # where a line may break, unseen
 _MEASURE_UNITS = {Measure.KILOGRAM: Message(C, "kg"), Measure.GRAM: Message(C, "g"),
                   Measure.METER: Message(C, "m")}
 
@@ -55,15 +72,36 @@ def _e(text: object) -> str:
     return html.escape(str(text))
 
 
-def html_row(label: str, value: str, *, strong: bool = False) -> str:
+def html_row(label: str, value: str, *, strong: bool = False, narrow: bool = False) -> str:
+    """A label and its value on one line; on a ``narrow`` roll on two when they do not fit
+    (side by side, "ОПЛАЧЕНО" broke as "ОПЛАЧЕ/НО"), and a long id breakable."""
     tag = "b" if strong else "span"
-    return (f'<tr><td>{_e(label)}</td><td align="right"><{tag}>{_e(value)}</{tag}></td>'
-            "</tr>")
+    if not narrow:
+        return f'<tr><td>{_e(label)}</td><td align="right"><{tag}>{_e(value)}</{tag}></td></tr>'
+    shown = f"<{tag}>{_breakable(value)}</{tag}>"
+    # Bold capitals are wider: "Статус ОПЛАЧЕНО" (15 characters) broke as "ОПЛАЧЕ/НО".
+    if len(label) + 1 + len(value) * (BOLD_WIDER if strong else 1) > NARROW_CHARS:
+        return (f'<tr><td colspan="2">{_e(label)}</td></tr>'
+                f'<tr><td colspan="2" align="right">{shown}</td></tr>')
+    return f'<tr><td>{_e(label)}</td><td align="right">{shown}</td></tr>'
+
+
+def _breakable(value: str) -> str:
+    """``value`` escaped, breakable after a dash or an underscore, and every eight
+    characters inside a long run of letters and digits (an id's) — never inside a word."""
+    parts = []
+    for part in re.split(r"([-_])", value):
+        if len(part) > 12 and part.isalnum() and not part.isalpha():
+            part = ZERO_WIDTH_SPACE.join(part[i:i + 8] for i in range(0, len(part), 8))
+        parts.append(_e(part) + (ZERO_WIDTH_SPACE if part in ("-", "_") else ""))
+    return "".join(parts)
 
 
 def render_receipt(*, payment: Payment, sale: Sale, operations: Sequence[Operation],
                    terminal: TerminalConfig, provider_name: str, duplicate: bool = False,
-                   printed_at: datetime | None = None) -> str:
+                   printed_at: datetime | None = None, width_mm: int = 80) -> str:
+    """The receipt as HTML for a ``width_mm`` roll (58 or 80)."""
+    narrow = width_mm <= NARROW_MM
     parts = ['<html><body style="font-family: sans-serif; font-size: 10pt;">']
     marks = []
     if payment.training:
@@ -72,10 +110,10 @@ def render_receipt(*, payment: Payment, sale: Sale, operations: Sequence[Operati
         marks.append(Message(C, "DUPLICATE").render())
     for mark in marks:
         parts.append(f'<p align="center"><b>*** {_e(mark)} ***</b></p>')
-    parts.append(_header(terminal, sale, payment))
-    parts.append(_lines(sale, payment))
-    parts.append(_payment(payment, provider_name))
-    parts.append(_refunds(payment, operations))
+    parts.append(_header(terminal, sale, payment, narrow))
+    parts.append(_lines(sale, payment, narrow))
+    parts.append(_payment(payment, provider_name, narrow))
+    parts.append(_refunds(payment, operations, narrow))
     if duplicate:
         when = (printed_at or datetime.now().astimezone()).strftime("%d.%m.%Y %H:%M")
         again = Message(C, "Printed again on {when}").with_params(when=when)
@@ -84,7 +122,7 @@ def render_receipt(*, payment: Payment, sale: Sale, operations: Sequence[Operati
     return "\n".join(parts)
 
 
-def _header(terminal: TerminalConfig, sale: Sale, payment: Payment) -> str:
+def _header(terminal: TerminalConfig, sale: Sale, payment: Payment, narrow: bool) -> str:
     title = terminal.store_name or Message(C, "Store").render()
     out = [f'<p align="center"><b>{_e(title)}</b>']
     if terminal.store_address:
@@ -92,74 +130,95 @@ def _header(terminal: TerminalConfig, sale: Sale, payment: Payment) -> str:
     out.append("</p><table width=\"100%\">")
     when = payment.created_at.astimezone().strftime("%d.%m.%Y %H:%M")
     kind = Message(C, "Payout") if payment.kind == "withdrawal" else Message(C, "Sale")
-    out.append(html_row(f"{kind.render()} {sale.label}", when))
-    out.append(html_row(Message(C, "Terminal").render(), terminal.terminal_id))
+    out.append(html_row(f"{kind.render()} {sale.label}", when, narrow=narrow))
+    out.append(html_row(Message(C, "Terminal").render(), terminal.terminal_id, narrow=narrow))
     if terminal.store_id:
-        out.append(html_row(Message(C, "Store id").render(), terminal.store_id))
+        out.append(html_row(Message(C, "Store id").render(), terminal.store_id, narrow=narrow))
     out.append("</table>")
     return "".join(out)
 
 
-def _field_text(key: str, value: str, currency: str) -> str:
-    """A provider's field as printed; amounts (Pegas' commission) as money."""
-    if key == "commission":
+def _field_text(key: str, value: str) -> str:
+    """A provider's field as printed; its time (UTC ISO 8601) as the local time."""
+    if key == "operationDateTime":
         try:
-            return parse_provider_amount(value, currency).format()
+            return datetime.fromisoformat(value).astimezone().strftime("%d.%m.%Y %H:%M:%S")
         except ValueError:
             pass  # printed as the provider sent it
     return str(value)
 
 
-def _lines(sale: Sale, payment: Payment) -> str:
+def _lines(sale: Sale, payment: Payment, narrow: bool) -> str:
     out = ["<hr><table width=\"100%\">"]
     for line in sale.lines:
         unit = _MEASURE_UNITS.get(line.measure)
         quantity = format_quantity(line.quantity) + (f" {unit.render()}" if unit else "")
         out.append(f'<tr><td colspan="2">{_e(line.name)}</td></tr>')
         out.append(html_row(f"  {quantity} × {line.unit_price.format(symbol=False)}",
-                        line.total.format(symbol=False)))
+                            line.total.format(symbol=False), narrow=narrow))
         if line.discount_minor:
-            out.append(html_row("  " + Message(C, "Discount").render(),
-                            "−" + Money(line.discount_minor, sale.currency).format(symbol=False)))
+            out.append(html_row("  " + Message(C, "Discount").render(), "−" + Money(
+                line.discount_minor, sale.currency).format(symbol=False), narrow=narrow))
     out.append("</table><hr><table width=\"100%\">")
     if sale.discount.minor:
         out.append(html_row(Message(C, "Subtotal").render(), sale.subtotal.format()))
         out.append(html_row(Message(C, "Discount").render(), "−" + sale.discount.format()))
     label = Message(C, "PAYOUT") if payment.kind == "withdrawal" else Message(C, "TOTAL")
-    out.append(html_row(label.render(), sale.total.format(), strong=True))
+    out.append(html_row(label.render(), sale.total.format(), strong=True, narrow=narrow))
+    for text, amount in vat_lines(sale):
+        out.append(html_row(text, amount.format(), narrow=narrow))
     out.append("</table>")
     return "".join(out)
 
 
-def _payment(payment: Payment, provider_name: str) -> str:
+def vat_lines(sale: Sale) -> list[tuple[str, Money]]:
+    """The VAT the sale's total includes, per rate, as (label, amount): the rate's lines'
+    totals (after their discounts) × rate / (100 + rate), rounded half up to the kopeck;
+    "without VAT" with the total of lines that have none (catalog ``vat``)."""
+    by_rate: dict[VatRate, int] = {}
+    for line in sale.lines:
+        by_rate[line.vat] = by_rate.get(line.vat, 0) + line.total_minor
+    found = []
+    for rate, base in by_rate.items():
+        if rate is VatRate.NONE:
+            found.append((Message(C, "Without VAT").render(), Money(base, sale.currency)))
+            continue
+        percent, label = VAT[rate]
+        tax = (Decimal(base) * percent / (100 + percent)).to_integral_value(ROUND_HALF_UP)
+        found.append((label.render(), Money(int(tax), sale.currency)))
+    return found
+
+
+def _payment(payment: Payment, provider_name: str, narrow: bool) -> str:
     out = ["<hr><table width=\"100%\">"]
-    out.append(html_row(Message(C, "Paid with").render(), provider_name))
+    row = functools.partial(html_row, narrow=narrow)
+    out.append(row(Message(C, "Paid with").render(), provider_name))
     state = STATE_LABELS.get(payment.state)
-    out.append(html_row(Message(C, "Status").render(),
-                    state.render() if state else payment.state.value, strong=True))
+    out.append(row(Message(C, "Status").render(),
+                   state.render() if state else payment.state.value, strong=True))
     if payment.paid_minor is not None and payment.paid_minor != payment.amount.minor:
-        out.append(html_row(Message(C, "Received").render(),
-                        Money(payment.paid_minor, payment.amount.currency).format()))
+        out.append(row(Message(C, "Received").render(),
+                       Money(payment.paid_minor, payment.amount.currency).format()))
     if payment.provider_ref and "paymentTransactionId" not in payment.receipt_fields:
-        out.append(html_row(Message(C, "Transaction").render(), payment.provider_ref))
+        out.append(row(Message(C, "Transaction").render(), payment.provider_ref))
     for key, label in FIELD_LABELS.items():
         value = payment.receipt_fields.get(key)
         if value:
-            out.append(html_row(label.render(), _field_text(key, value, payment.amount.currency)))
+            out.append(row(label.render(), _field_text(key, value)))
     if payment.request.options.get("number_masked"):
-        out.append(html_row(Message(C, "To").render(), payment.request.options["number_masked"]))
+        out.append(row(Message(C, "To").render(), payment.request.options["number_masked"]))
     confirmation = payment.receipt_fields.get("confirmation")
     if confirmation == "manual":
-        out.append(html_row(Message(C, "Confirmed").render(),
-                        Message(C, "manually by the manager").render(), strong=True))
+        out.append(row(Message(C, "Confirmed").render(),
+                       Message(C, "manually by the manager").render(), strong=True))
     elif confirmation == "receipt":
-        out.append(html_row(Message(C, "Confirmed").render(),
-                        Message(C, "by the provider's receipt").render()))
+        out.append(row(Message(C, "Confirmed").render(),
+                       Message(C, "by the provider's receipt").render()))
     out.append("</table>")
     return "".join(out)
 
 
-def _refunds(payment: Payment, operations: Sequence[Operation]) -> str:
+def _refunds(payment: Payment, operations: Sequence[Operation], narrow: bool) -> str:
     done = [op for op in operations
             if op.kind is OperationKind.REFUND and op.state is OperationState.DONE]
     if not done:
@@ -169,9 +228,10 @@ def _refunds(payment: Payment, operations: Sequence[Operation]) -> str:
         amount = Money(op.amount_minor or 0, payment.amount.currency)
         out.append(html_row(Message(C, "Refund {time}").with_params(
             time=op.updated_at.astimezone().strftime("%d.%m.%Y %H:%M")).render(),
-            "−" + amount.format()))
+            "−" + amount.format(), narrow=narrow))
         reference = op.receipt_fields.get("refundTransactionId") or op.op_ref
         if reference:
-            out.append(html_row("  " + Message(C, "Refund transaction").render(), reference))
+            out.append(html_row("  " + Message(C, "Refund transaction").render(), reference,
+                                narrow=narrow))
     out.append("</table>")
     return "".join(out)

@@ -100,6 +100,8 @@ class ReceiptScreen(Screen):
         self.paper.addItem("58 mm", 58)
         self.paper.setCurrentIndex(0 if config.ui.paper_width_mm == 80 else 1)
         self.paper.setMinimumHeight(44)
+        # The receipt as it will come out of this roll (a 58 mm one lays rows out narrower).
+        self.paper.currentIndexChanged.connect(self._paper_changed)
         self.print_button = big_button(role="primary")
         self.print_button.setObjectName("printReceipt")
         self.pdf_button = big_button()
@@ -163,8 +165,13 @@ class ReceiptScreen(Screen):
         self.html = render_receipt(
             payment=data.payment, sale=data.sale, operations=data.operations,
             terminal=self._config, provider_name=self._service.provider(
-                data.payment.provider).display_name, duplicate=data.times_printed > 0)
+                data.payment.provider).display_name, duplicate=data.times_printed > 0,
+            width_mm=self.width_mm)
         self.view.setHtml(self.html)
+
+    def _paper_changed(self, _: int) -> None:
+        if self.data is not None:
+            self._render()
 
     @property
     def width_mm(self) -> int:

@@ -2690,11 +2690,6 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/core/receipt.py" />
-      <source>Commission</source>
-      <translation>Комиссия</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/core/receipt.py" />
       <source>Confirmed</source>
       <translation>Подтверждено</translation>
     </message>
@@ -2880,6 +2875,11 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/core/receipt.py" />
+      <source>Without VAT</source>
+      <translation>Без НДС</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
       <source>by the provider's receipt</source>
       <translation>по чеку сервиса</translation>
     </message>
@@ -2887,6 +2887,31 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/core/receipt.py" />
       <source>g</source>
       <translation>г</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>incl. VAT 0%</source>
+      <translation>в т.ч. НДС 0%</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>incl. VAT 10%</source>
+      <translation>в т.ч. НДС 10%</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>incl. VAT 10/110</source>
+      <translation>в т.ч. НДС 10/110</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>incl. VAT 20%</source>
+      <translation>в т.ч. НДС 20%</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>incl. VAT 20/120</source>
+      <translation>в т.ч. НДС 20/120</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/receipt.py" />

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from pos_app.app import Runtime
 from pos_app.core.money import Money
-from pos_app.core.receipt import render_receipt
+from pos_app.core.receipt import render_receipt, vat_lines
 from pos_app.core.sale import Sale, SaleLine
 from pos_app.core.states import PaymentState
 from pos_app.providers.pegas.sandbox import PegasSandbox
@@ -63,8 +63,9 @@ async def test_a_reprint_after_a_refund(runtime: Runtime, sandbox: SandboxTransp
     assert "Refund transaction" in text
 
 
-async def test_pegas_commission_is_printed_as_money(runtime: Runtime,
-                                                    sandbox: SandboxTransport) -> None:
+async def test_the_providers_commission_is_not_on_the_customers_receipt(
+        runtime: Runtime, sandbox: SandboxTransport) -> None:
+    """It is the store's cost (issue 20 #11); the journal and the history keep it."""
     payment = await runtime.service.start_payment(simple_sale("500"), "pegas",
                                                   {"deposit_type": "wallet"})
     pending = await wait_state(runtime, payment.id, "PENDING")
@@ -74,8 +75,8 @@ async def test_pegas_commission_is_printed_as_money(runtime: Runtime,
     runtime.service.notify(payment.id)
     paid = await wait_state(runtime, payment.id, "PAID")
     text = _text(await _render(runtime, paid.id))
-    commission = Money(int(Decimal(paid.receipt_fields["commission"]) * 100))
-    assert f"Commission {commission.format()}".replace("\u00a0", " ") in text
+    assert paid.receipt_fields["commission"]
+    assert "Commission" not in text
     assert "Paid with Pegas-kassa" in text
 
 
@@ -88,3 +89,45 @@ async def test_names_are_escaped_and_unpaid_is_said(runtime: Runtime,
     html = await _render(runtime, payment.id)
     assert "&lt;b&gt;Торт&lt;/b&gt; &amp; чай" in html
     assert "Status NOT PAID: DECLINED" in _text(html)
+
+
+async def test_the_vat_the_total_includes(runtime: Runtime, sandbox: SandboxTransport) -> None:
+    """Issue 20 #10: the rates were known (catalog ``vat``) and no VAT line was printed."""
+    payment = await runtime.service.pay(grocery_sale(), "koshelek",
+                                        {"barcode": customer(sandbox, delay_ms=0)["barcode"]})
+    text = _text(await _render(runtime, payment.id))
+    # 10 %: milk 169,80 + apples 225,00 = 394,80 × 10/110 = 35,89; 20 %: the bag 9,00 → 1,50.
+    assert "TOTAL 403,80 ₽ incl. VAT 10% 35,89 ₽ incl. VAT 20% 1,50 ₽" in text
+    plain = Sale(lines=(SaleLine(name="Услуга", unit_price=Money(10000)),))
+    assert vat_lines(plain) == [("Without VAT", Money(10000))]
+
+
+async def test_a_narrow_roll_breaks_between_words_and_prints_local_times(
+        runtime: Runtime, sandbox: SandboxTransport) -> None:
+    """Issue 20 #9: on 58 mm "ОПЛАЧЕНО" broke as "ОПЛАЧЕ/НО", ids ran over lines anyhow, and
+    the provider's time was UTC ISO."""
+    payment = await runtime.service.pay(grocery_sale(), "koshelek",
+                                        {"barcode": customer(sandbox, delay_ms=0)["barcode"]})
+    html = await _render(runtime, payment.id, width_mm=58)
+    # A label and a value too long for one line: two rows, the value whole on its own.
+    assert ('<tr><td colspan="2">Paid with</td></tr>'
+            '<tr><td colspan="2" align="right"><span>Koshelek Pay</span></td></tr>') in html
+    # An id breaks after its dashes only.
+    store = runtime.config.store_id
+    assert store.replace("-", "-\u200b") in html
+    wide = await _render(runtime, payment.id, width_mm=80)
+    assert "<tr><td>Paid with</td>" in wide
+    when = payment.receipt_fields["operationDateTime"]
+    local = datetime.fromisoformat(when).astimezone().strftime("%d.%m.%Y %H:%M:%S")
+    assert f"Operation time {local}" in _text(wide)
+    assert when not in wide
+
+
+async def test_a_pdf_saved_is_no_print(runtime: Runtime, sandbox: SandboxTransport) -> None:
+    """Issue 20 #11: the next paper copy said DUPLICATE after a PDF was saved."""
+    payment = await runtime.service.pay(grocery_sale(), "koshelek",
+                                        {"barcode": customer(sandbox, delay_ms=0)["barcode"]})
+    await runtime.service.receipt_printed(payment.id, how="pdf")
+    assert (await runtime.service.receipt_data(payment.id)).times_printed == 0
+    await runtime.service.receipt_printed(payment.id, how="printer")
+    assert (await runtime.service.receipt_data(payment.id)).times_printed == 1

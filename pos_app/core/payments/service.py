@@ -706,13 +706,15 @@ class PaymentService:
         return await self._recorder.receipt_file(await self.get(payment_id), fmt)
 
     async def receipt_data(self, payment_id: str) -> ReceiptData:
-        """What a receipt shows, and how often it was printed (a reprint is a DUPLICATE)."""
+        """What a receipt shows, and how often it was printed on paper (a reprint is a
+        DUPLICATE)."""
         payment = await self.get(payment_id)
         sale = await self.journal.get_sale(payment.sale_id)
         assert sale is not None
         operations = await self.journal.operations_for(payment_id)
+        # On paper: a PDF saved is no print (the next paper copy said DUPLICATE, issue 20).
         printed = sum(1 for e in await self.journal.events_for(payment_id)
-                      if e.kind == EventKind.RECEIPT_PRINTED)
+                      if e.kind == EventKind.RECEIPT_PRINTED and e.data.get("how") != "pdf")
         return ReceiptData(payment, sale, operations, printed)
 
     async def receipt_printed(self, payment_id: str, *, how: str) -> None:

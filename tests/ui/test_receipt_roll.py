@@ -1,0 +1,50 @@
+"""The receipt printed to a 58 mm roll as the printer gets it (a PDF through Qt's print
+path, read back with pdfium), in Russian: every word whole on its line (issue 20 #9:
+"ОПЛАЧЕ/НО", "Транзакц/ия", an id over five lines)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdfium2
+
+from pos_app.core.receipt import render_receipt
+from pos_app.sandbox.testing import SandboxTransport
+from pos_app.ui.receipts import save_pdf
+from tests.helpers import customer, grocery_sale
+from tests.ui.conftest import MakeWindow
+
+
+def printed_lines(html: str, width_mm: int, path: Path) -> list[str]:
+    save_pdf(html, path, width_mm)
+    document = pypdfium2.PdfDocument(str(path))
+    try:
+        text = "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+    return [line.strip() for line in re.split(r"[\r\n]+", text)]
+
+
+def words(html: str) -> set[str]:
+    """The receipt's words a line must never cut: letters only, as a person reads them."""
+    text = re.sub(r"<[^>]+>", " ", html).replace("\u200b", "")
+    return {w.strip(",.:;()*") for w in text.split() if w.strip(",.:;()*").isalpha()}
+
+
+async def test_a_58_mm_receipt_keeps_every_word_whole(
+        make_window: MakeWindow, sandbox: SandboxTransport, tmp_path: Path) -> None:
+    window = await make_window()
+    window.translations.use("ru")
+    service = window.runtime.service
+    payment = await service.pay(grocery_sale(), "koshelek",
+                                {"barcode": customer(sandbox, delay_ms=0)["barcode"]})
+    data = await service.receipt_data(payment.id)
+    html = render_receipt(payment=data.payment, sale=data.sale, operations=data.operations,
+                          terminal=window.runtime.config, provider_name="Koshelek Pay",
+                          width_mm=58)
+    lines = printed_lines(html, 58, tmp_path / "receipt.pdf")
+    assert any("ОПЛАЧЕНО" in line for line in lines), "\n".join(lines)
+    cut = sorted(w for w in words(html) if not any(w in line.split() or w in line
+                                                   for line in lines))
+    assert cut == [], lines
