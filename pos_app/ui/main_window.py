@@ -167,8 +167,9 @@ class MainWindow(QMainWindow):
         self.config = runtime.config  # training mode's has the sandboxes' store and terminal
         self.secrets = secrets
         self.pins = PinStore(secrets, training=runtime.training)
-        self.operations = Operations(parent=self, service=self.service, pins=self.pins,
-                                     changed=self._payment_now)
+        self.operations = Operations(
+            parent=self, service=self.service, pins=self.pins, changed=self._payment_now,
+            show_receipt=self._refund_receipt)
         self.bridge = Bridge(self.service)
         self.bridge.updated.connect(self._updated)
         self.choose = ChooseScreen(dict(self.service.providers))
@@ -457,7 +458,12 @@ class MainWindow(QMainWindow):
         else:
             self.go(self._receipt_return)
 
-    def open_receipt(self, payment_id: str, *, back_to: Screen) -> None:
+    def _refund_receipt(self, payment_id: str) -> None:
+        """After a refund: the receipt, then back where the refund was made from."""
+        here = self.stack.currentWidget()
+        self.open_receipt(payment_id, back_to=here if isinstance(here, Screen) else None)
+
+    def open_receipt(self, payment_id: str, *, back_to: Screen | None) -> None:
         self._receipt_return = back_to
 
         async def show() -> None:

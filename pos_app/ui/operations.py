@@ -36,6 +36,7 @@ class Operations:
     service: PaymentService
     pins: PinStore
     changed: Callable[[Payment], None]
+    show_receipt: Callable[[str], None] = lambda payment_id: None  # the receipt screen
 
     async def pin(self, purpose: str) -> bool:
         """The manager's PIN, asked with ``purpose`` said; False when not given."""
@@ -82,8 +83,11 @@ async def refund(ops: Operations, payment_id: str) -> None:
                                                 OperationState.PENDING):
         show_info(ops.parent, tr(C, "The refund is sent; its result will show in the history."))
     elif operation.state is OperationState.DONE:
-        show_info(ops.parent, tr(C, "Refunded {amount}.", amount=Money(
-            operation.amount_minor or 0, payment.amount.currency).format()))
+        # The customer takes a receipt of the refund (none was offered, issue 20 #11).
+        if await confirm(ops.parent, tr(C, "Refunded {amount}. Print the receipt with the "
+                                           "refund for the customer?", amount=Money(
+                operation.amount_minor or 0, payment.amount.currency).format())):
+            ops.show_receipt(payment_id)
     else:
         show_error(ops.parent, tr(C, "The refund was refused: {reason}",
                                   reason=operation.reason.render() if operation.reason else "—"))

@@ -1690,8 +1690,8 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/ui/operations.py" />
-      <source>Refunded {amount}.</source>
-      <translation>Возвращено {amount}.</translation>
+      <source>Refunded {amount}. Print the receipt with the refund for the customer?</source>
+      <translation>Возвращено {amount}. Напечатать чек с возвратом для покупателя?</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/operations.py" />

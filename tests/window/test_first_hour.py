@@ -681,7 +681,7 @@ def test_a_double_tap_on_yes_does_not_tap_what_is_behind(make_app: MakeApp) -> N
     app.x.double_click(*yes.center)
     app.message(contains="Refunded 60,00")  # still there to be read
     app.shot("double-tap-yes")
-    app.click("ok", window="infoBox")
+    app.click("no", window="confirmBox")  # no receipt of the refund this time
     snap = app.no_modal()
     assert "60,00" in snap.text("detailsSummary")  # the same payment, not the one behind
 

@@ -97,6 +97,13 @@ def test_refund_by_amount(make_app: MakeApp) -> None:
     app.click("yes", window="confirmBox")
     app.message(contains="Refunded 50,00")
     app.shot("refunded")
+    # Issue 20 #11: the customer's receipt of the refund is offered, then back to History.
+    app.click("yes", window="confirmBox")
+    snap = app.on_screen("receiptScreen")
+    assert "Refund" in snap.text("receiptView")
+    assert "−50,00" in snap.text("receiptView")
+    app.click("receiptDone")
+    app.on_screen("historyScreen")
 
 
 def test_kiosk_is_left_only_with_the_pin(make_app: MakeApp) -> None:
