@@ -259,7 +259,9 @@ def test_shift_reports_and_export(capsys: pytest.CaptureFixture[str], server: Sa
                         str(output), "--semicolon", "--json")
     assert (code, done["payments"]) == (0, 1)
     [row] = csv.DictReader(output.read_text(encoding="utf-8-sig").splitlines(), delimiter=";")
-    assert (row["amount"], row["state"], row["shift"]) == ("120,50", "PAID", "1")
+    # For people in Excel: the state in words, the sale as on its receipt (issue 20 #21).
+    assert (row["amount"], row["state"], row["shift"], row["sale"]) == (
+        "120,50", "paid", "1", "S000001")
     code, _, err = run(capsys, "export", *demo, "--from", "yesterday", "--to", today,
                        "--output", str(output))
     assert code == 2

@@ -19,18 +19,28 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from pos_app.core.events import state_word
 from pos_app.core.journal import Journal, unreadable_row
 from pos_app.core.journal.exports import count_period, period_rows
 from pos_app.core.money import minor_digits
 from pos_app.core.payments import local_day_start
 from pos_app.core.states import PaymentState
-from pos_app.i18n import UserError, msg
+from pos_app.i18n import Message, UserError, msg
 
 C = "Export"
 
 HEADER = ("created", "shift", "sale", "provider", "method", "kind", "state", "amount",
           "received", "refunded", "currency", "transaction", "order_id", "payment_id",
           "training", "reference")
+# The file for Russian Excel is read by people: its headers, states and kinds in their
+# language (issue 20 #21); the standard file keeps the codes above for programs.
+EXCEL_HEADER = (
+    Message(C, "created"), Message(C, "shift"), Message(C, "sale"), Message(C, "provider"),
+    Message(C, "method"), Message(C, "kind"), Message(C, "state"), Message(C, "amount"),
+    Message(C, "received"), Message(C, "refunded"), Message(C, "currency"),
+    Message(C, "transaction"), Message(C, "order_id"), Message(C, "payment_id"),
+    Message(C, "training"), Message(C, "reference"))
+KINDS = {"payment": Message(C, "payment"), "withdrawal": Message(C, "payout")}
 
 
 @dataclass(frozen=True)
@@ -90,9 +100,10 @@ _STATES = frozenset(state.value for state in PaymentState)
 _PAID = frozenset(state.value for state in PaymentState if state.is_paid)
 
 
-def _row(row: tuple[Any, ...], point: str) -> list[str]:
+def _row(row: tuple[Any, ...], point: str, words: dict[str, str] | None = None) -> list[str]:
     """One line of the file from one row of ``journal.exports.period_rows`` (a tuple, so
-    that a year of payments is read at over 100 000 rows a second)."""
+    that a year of payments is read at over 100 000 rows a second); ``words``: states and
+    kinds as people read them (the file for Excel), else their codes."""
     (payment_id, created, provider, kind, state, amount, paid, refunded, currency,
      provider_ref, key, training, method, shift, sale, reference) = row
     if state not in _STATES:  # a damaged byte: say which row (issue 16 #14)
@@ -101,7 +112,9 @@ def _row(row: tuple[Any, ...], point: str) -> list[str]:
     arrived = paid is not None or state in _PAID or refunded
     received = (paid if paid is not None else amount) if arrived else None
     return [
-        created, str(shift or ""), str(sale or ""), provider, _safe_text(method), kind, state,
+        created, str(shift or ""), f"S{sale:06d}" if sale else "", provider,
+        _safe_text(method), words.get(kind, kind) if words else kind,
+        words.get(state, state) if words else state,
         _plain(amount, digits, point), _plain(received, digits, point),
         _plain(refunded, digits, point), currency, _safe_text(provider_ref or ""),
         _safe_text(key), payment_id, "1" if training else "0", _safe_text(reference or ""),
@@ -130,17 +143,21 @@ async def export_payments(journal: Journal, output: Path, period: Period, *,
     delimiter = ";" if semicolon else ","
     point = "," if semicolon else "."
     temporary = output.with_name(output.name + ".part")
+    # Rendered here, in the reader's language, before the export's own thread runs.
+    header = [h.render() for h in EXCEL_HEADER] if semicolon else list(HEADER)
+    words = ({**{k: m.render() for k, m in KINDS.items()},
+              **{s.value: state_word(s.value) for s in PaymentState}} if semicolon else None)
 
     def do(conn: sqlite3.Connection) -> int:
         total = count_period(conn, since, until, training)
         count = 0
         with temporary.open("w", encoding="utf-8-sig", newline="") as file:
             writer = csv.writer(file, delimiter=delimiter)
-            writer.writerow(HEADER)
+            writer.writerow(header)
             for batch in period_rows(conn, since, until, training, batch=PROGRESS_EVERY):
                 if stop is not None and stop.is_set():
                     raise ExportStopped(msg(C, "The export was stopped; no file was written."))
-                writer.writerows([_row(row, point) for row in batch])
+                writer.writerows([_row(row, point, words) for row in batch])
                 count += len(batch)
                 if progress is not None:
                     progress(count, max(total, count))

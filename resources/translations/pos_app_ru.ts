@@ -1060,6 +1060,96 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/core/export.py" />
+      <source>amount</source>
+      <translation>Сумма</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/export.py" />
+      <source>created</source>
+      <translation>Создан</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/export.py" />
+      <source>currency</source>
+      <translation>Валюта</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/export.py" />
+      <source>kind</source>
+      <translation>Вид</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/export.py" />
+      <source>method</source>
+      <translation>Способ</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/export.py" />
+      <source>order_id</source>
+      <translation>Номер заказа</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/export.py" />
+      <source>payment</source>
+      <translation>оплата</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/export.py" />
+      <source>payment_id</source>
+      <translation>ID платежа</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/export.py" />
+      <source>payout</source>
+      <translation>выплата</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/export.py" />
+      <source>provider</source>
+      <translation>Сервис</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/export.py" />
+      <source>received</source>
+      <translation>Получено</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/export.py" />
+      <source>reference</source>
+      <translation>Внешний номер</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/export.py" />
+      <source>refunded</source>
+      <translation>Возвращено</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/export.py" />
+      <source>sale</source>
+      <translation>Продажа</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/export.py" />
+      <source>shift</source>
+      <translation>Смена</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/export.py" />
+      <source>state</source>
+      <translation>Состояние</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/export.py" />
+      <source>training</source>
+      <translation>Учебный</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/export.py" />
+      <source>transaction</source>
+      <translation>Транзакция</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/export.py" />
       <source>“{text}” is not a date; write it as YYYY-MM-DD, e.g. 2026-11-26.</source>
       <translation>«{text}» — не дата; пишите в виде ГГГГ-ММ-ДД, например 2026-11-26.</translation>
     </message>

@@ -4,8 +4,13 @@ English string cannot slip in: it fails here."""
 
 from __future__ import annotations
 
+import csv
 import re
+from datetime import date
+from pathlib import Path
 
+from pos_app.core.backoffice import Backoffice
+from pos_app.core.export import Period
 from pos_app.sandbox.testing import SandboxTransport
 from pos_app.ui.qt import (
     QAbstractButton,
@@ -19,6 +24,7 @@ from pos_app.ui.qt import (
     QTabWidget,
     QWidget,
 )
+from tests.helpers import customer, simple_sale
 from tests.ui.conftest import MakeWindow
 from tests.ui.tour import tour
 
@@ -94,3 +100,19 @@ async def test_every_screen_speaks_russian(make_window: MakeWindow,
             if words:
                 found.append(f"{name}: {where}: {' '.join(words)} in “{text[:80]}”")
     assert found == [], "\n".join(found)
+
+
+async def test_the_csv_for_russian_excel_reads_in_russian(
+        make_window: MakeWindow, sandbox: SandboxTransport, tmp_path: Path) -> None:
+    """Issue 20 #21: its headers were English and the sale was "1", not "S000001"."""
+    window = await make_window()
+    window.translations.use("ru")
+    await window.runtime.service.pay(simple_sale("120.50"), "koshelek", {
+        "barcode": customer(sandbox, delay_ms=0)["barcode"]})
+    output = tmp_path / "excel.csv"
+    today = date.today()
+    await Backoffice(window.runtime.service).export(output, Period(today, today),
+                                                    semicolon=True)
+    [row] = csv.DictReader(output.read_text(encoding="utf-8-sig").splitlines(), delimiter=";")
+    assert (row["Продажа"], row["Сумма"], row["Вид"], row["Состояние"]) == (
+        "S000001", "120,50", "оплата", "оплачен")
