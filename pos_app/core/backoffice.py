@@ -89,7 +89,7 @@ class Backoffice:
         if shift is None:
             raise UserError(msg(C, "No shift is open."))
         closed = await self.shifts.close(shift, actor=actor, z_report=lambda conn, at: count_shift(
-            conn, shift, "Z", at).to_json())
+            conn, shift, "Z", at, closed_by=actor).to_json())
         assert closed.z_report is not None
         return ShiftReport.from_json(closed.z_report)
 

@@ -99,6 +99,7 @@ class ShiftReport:
     # What the totals alone hide: reconciliation's differences (open or resolved, and how)
     # and payments decided by a person.  JSON-shaped dicts, see :func:`_notes`.
     notes: Sequence[Mapping[str, Any]] = ()
+    closed_by: str = ""  # a Z report's: who closed the shift (the journal's actor)
 
     def totals(self) -> list[ReportLine]:
         """One line per currency summing every provider."""
@@ -116,7 +117,7 @@ class ShiftReport:
                 "made_at": self.made_at.isoformat(), "training": self.training,
                 "lines": [line.to_json() for line in self.lines],
                 "totals": [line.to_json() for line in self.totals()],
-                "notes": [dict(note) for note in self.notes]}
+                "notes": [dict(note) for note in self.notes], "closed_by": self.closed_by}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ShiftReport:
@@ -128,7 +129,8 @@ class ShiftReport:
                    made_at=datetime.fromisoformat(data["made_at"]),
                    training=bool(data["training"]),
                    lines=[ReportLine.from_json(line) for line in data["lines"]],
-                   notes=list(data.get("notes", ())))  # Z reports kept before notes: none
+                   notes=list(data.get("notes", ())),  # Z reports kept before notes: none
+                   closed_by=str(data.get("closed_by") or ""))
 
 
 async def shift_report(journal: Journal, shift: Shift) -> ShiftReport:
@@ -136,11 +138,12 @@ async def shift_report(journal: Journal, shift: Shift) -> ShiftReport:
     return await journal.read(lambda conn: count_shift(conn, shift, "X", utcnow()))
 
 
-def count_shift(conn: sqlite3.Connection, shift: Shift, kind: str, at: datetime) -> ShiftReport:
+def count_shift(conn: sqlite3.Connection, shift: Shift, kind: str, at: datetime, *,
+                closed_by: str = "") -> ShiftReport:
     return ShiftReport(kind=kind, shift_number=shift.number, cashier=shift.cashier,
                        opened_at=shift.opened_at, closed_at=at if kind == "Z" else None,
                        made_at=at, training=shift.training, lines=_lines(conn, shift),
-                       notes=shift_notes(conn, shift.id, shift.training))
+                       notes=shift_notes(conn, shift.id, shift.training), closed_by=closed_by)
 
 
 def _lines(conn: sqlite3.Connection, shift: Shift) -> list[ReportLine]:
@@ -189,8 +192,10 @@ def render_report(report: ShiftReport, *, provider_names: Mapping[str, str], sto
             (Message(C, "Cashier"), report.cashier),
             (Message(C, "Opened"), _when(report.opened_at)),
             (Message(C, "Closed"), _when(report.closed_at)),
+            (Message(C, "Closed by"), report.closed_by),
             (Message(C, "Made"), _when(report.made_at))):
-        parts.append(html_row(label.render(), value))
+        if value:
+            parts.append(html_row(label.render(), value))
     parts.append("</table>")
     for line in report.lines:
         name = provider_names.get(line.provider, line.provider)
@@ -265,6 +270,7 @@ def report_text(report: ShiftReport, *, provider_names: Mapping[str, str]) -> st
     title = "Z" if report.kind == "Z" else "X"
     out = [f"{title} report, shift {report.shift_number} ({report.cashier}), "
            f"opened {_when(report.opened_at)}, closed {_when(report.closed_at)}"
+           + (f" by {report.closed_by}" if report.closed_by else "")
            + (" [TRAINING]" if report.training else "")]
     sections = [(f"{provider_names.get(line.provider, line.provider)}"
                  + (f" · {line.method}" if line.method else ""), line) for line in report.lines]

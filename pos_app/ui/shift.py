@@ -84,6 +84,23 @@ class OpenShiftDialog(FormDialog):
             raise UserError(Message(C, "Enter the cashier's name."))
 
 
+class CloseShiftDialog(FormDialog):
+    """Who closes the shift: their name goes into the Z report and the journal (it said "by
+    manager", and nobody could tell which one, issue 20 #19)."""
+
+    def __init__(self, parent: QWidget | None) -> None:
+        super().__init__(parent, tr(C, "Close the shift"))
+        self.setObjectName("closeShiftDialog")
+        self.closer = QLineEdit()
+        self.closer.setObjectName("closerName")
+        self.closer.setMinimumHeight(44)
+        self.form.addRow(tr(C, "Closed by"), self.closer)
+
+    def check(self) -> None:
+        if not self.closer.text().strip():
+            raise UserError(Message(C, "Enter the name of whoever closes the shift."))
+
+
 class DifferenceDialog(ReasonDialog):
     """A manager settles a reconciliation difference: why, and who (audited)."""
 
@@ -413,6 +430,9 @@ class ShiftScreen(Screen):
     async def _close_shift(self) -> None:
         if not await self._ask_pin(tr(C, "Closing the shift needs the manager PIN.")):
             return
+        who = CloseShiftDialog(self)
+        if not await ask(who):
+            return
         await self._reconcile()
         unresolved = sum(not d.resolved for d in self.differences)
         if unresolved and not await confirm(self, tr(
@@ -430,8 +450,7 @@ class ShiftScreen(Screen):
                                       state=describe_state(p.state).render())
                                    for p in waiting))):
             return
-        manager = tr(C, "manager")
-        self.report = await self.office.close_shift(actor=manager)
+        self.report = await self.office.close_shift(actor=who.closer.text().strip())
         self.shift = await self.office.shifts.latest()
         self._reconciled = False
         self._show_shift()

@@ -3197,6 +3197,11 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/core/reports.py" />
+      <source>Closed by</source>
+      <translation>Кто закрыл</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
       <source>Declined</source>
       <translation>Отклонено</translation>
     </message>
@@ -3907,6 +3912,16 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />
+      <source>Close the shift</source>
+      <translation>Закрытие смены</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Closed by</source>
+      <translation>Закрывает</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
       <source>Closing the shift needs the manager PIN.</source>
       <translation>Для закрытия смены нужен PIN менеджера.</translation>
     </message>
@@ -3914,6 +3929,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/ui/shift.py" />
       <source>Enter the cashier's name.</source>
       <translation>Введите имя кассира.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Enter the name of whoever closes the shift.</source>
+      <translation>Введите имя того, кто закрывает смену.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />
@@ -4109,11 +4129,6 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/ui/shift.py" />
       <source>X report</source>
       <translation>X-отчёт</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/ui/shift.py" />
-      <source>manager</source>
-      <translation>менеджер</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />

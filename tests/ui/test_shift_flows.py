@@ -15,7 +15,13 @@ from pos_app.providers.koshelek.sandbox import KoshelekSandbox
 from pos_app.sandbox.testing import SandboxTransport
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.qt import QDialogButtonBox, QLineEdit, QMessageBox, QPlainTextEdit
-from pos_app.ui.shift import DifferenceDialog, ExportDialog, OpenShiftDialog, ShiftScreen
+from pos_app.ui.shift import (
+    CloseShiftDialog,
+    DifferenceDialog,
+    ExportDialog,
+    OpenShiftDialog,
+    ShiftScreen,
+)
 from tests.helpers import customer, simple_sale
 from tests.ui.conftest import MakeWindow
 from tests.ui.test_flows import child, click, current, dialog, pin, sell, until
@@ -87,6 +93,15 @@ async def test_a_shift_over_24_hours_is_flagged_once(make_window: MakeWindow,
     assert "over 24 hours" in window.shift_screen.warning.text()
 
 
+async def closed_by(qtbot: QtBot, name: str) -> None:
+    """Who closes the shift: asked, and refused without a name (issue 20 #19)."""
+    box = await until(lambda: dialog("closeShiftDialog", CloseShiftDialog))
+    click(qtbot, box.buttons.button(OK))
+    assert "closes the shift" in box.error.text()
+    qtbot.keyClicks(child(box, QLineEdit, "closerName"), name)
+    click(qtbot, box.buttons.button(OK))
+
+
 async def test_x_then_z_report_closes_the_shift(window: MainWindow, qtbot: QtBot,
                                                 sandbox: SandboxTransport,
                                                 tmp_path: Path) -> None:
@@ -99,12 +114,14 @@ async def test_x_then_z_report_closes_the_shift(window: MainWindow, qtbot: QtBot
     click(qtbot, screen.z_button)
     await until(lambda: dialog("pinDialog"))
     pin(qtbot)
+    await closed_by(qtbot, "Irina Petrova")
     ask = await until(lambda: dialog("confirmBox", QMessageBox))
     assert "Shift 1 is closed. Print the Z report" in ask.text()
     ask.reject()  # later (printing: tests/window)
     await until(lambda: screen.open_button.isEnabled())
     assert "Z REPORT" in screen.html
     assert "75,00" in screen.html
+    assert "Irina Petrova" in screen.html  # who closed it, not "manager"
     assert screen.differences_label.text() == (
         "Reconciliation: everything matches what the providers say.")
     assert window.shift_button.text() == "No shift"
@@ -132,6 +149,7 @@ async def test_a_difference_is_resolved_with_the_pin_and_a_reason(
     click(qtbot, screen.z_button)
     await until(lambda: dialog("pinDialog"))
     pin(qtbot)
+    await closed_by(qtbot, "Irina Petrova")
     question = await until(lambda: dialog("confirmBox", QMessageBox))
     assert "1 difference(s)" in question.text()
     question.button(QMessageBox.StandardButton.No).click()
@@ -173,4 +191,4 @@ async def test_export_csv_through_the_dialog(window: MainWindow, qtbot: QtBot,
     assert "1 payment(s) written" in info.text()
     rows = list(csv.DictReader((tmp_path / "day.csv").read_text(encoding="utf-8-sig")
                                .splitlines(), delimiter=";"))
-    assert [(r["amount"], r["state"]) for r in rows] == [("1234,50", "PAID")]
+    assert [(r["amount"], r["state"]) for r in rows] == [("1234,50", "paid")]  # for people

@@ -94,6 +94,14 @@ def enter_pin(app: App, pin: str = TRAINING_PIN) -> None:
     app.wait(lambda s: not s.has_window("pinDialog"), what="the PIN accepted")
 
 
+def closed_by(app: App, name: str = "Ирина Петрова") -> None:
+    """The Z report's dialog: who closes the shift."""
+    app.modal("closeShiftDialog")
+    app.focus_on("closerName")
+    app.type(name)
+    app.click("ok", window="closeShiftDialog")
+
+
 def open_history_row(app: App, row: int = 0) -> Snapshot:
     """History, the newest payment (or ``row``) selected, its details shown."""
     app.click("historyButton")

@@ -204,6 +204,7 @@ def test_receipt_and_z_report_are_printed_on_a_real_queue(make_app: MakeApp,
     app.on_screen("shiftScreen")
     app.click("zReport")
     flows.enter_pin(app)
+    flows.closed_by(app)
     app.message(contains="Print the Z report", timeout=60)
     app.shot("z-closed")
     before = print_queue.pdfs()
@@ -545,6 +546,7 @@ def test_the_next_shift_starts_cleanly_after_a_z_with_a_difference_selected(
     app.click_cell("differencesTable", row=0, column=1)
     app.click("zReport")
     flows.enter_pin(app)
+    flows.closed_by(app)
     app.message(contains="not resolved", timeout=60)
     app.click("yes", window="confirmBox")
     app.message(contains="Print the Z report")
@@ -734,6 +736,7 @@ def test_a_z_report_names_the_payments_still_waiting(make_app: MakeApp) -> None:
     app.on_screen("shiftScreen")
     app.click("zReport")
     flows.enter_pin(app)
+    flows.closed_by(app)
     text = app.message(contains="Not settled yet", timeout=60)
     assert "150,00" in text
     app.shot("z-with-a-waiting-payment")

@@ -383,6 +383,7 @@ def shift(app: App, tmp_path: Path) -> None:
     assert (tmp_path / "payments.csv").exists()
     press(app, "zReport")
     flows.enter_pin(app)
+    flows.closed_by(app)
     answer(app, "confirmBox", "no")  # print the Z now? (every difference is resolved)
     app.wait(lambda s: s.get("openShift").enabled, what="the shift closed", timeout=60)
     stop(app, "z-report")
