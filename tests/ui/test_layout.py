@@ -11,9 +11,12 @@ from pos_app.sandbox.testing import SandboxTransport
 from pos_app.ui.qt import (
     QAbstractButton,
     QAbstractScrollArea,
+    QAbstractSpinBox,
+    QComboBox,
     QApplication,
     QEvent,
     QLabel,
+    QLineEdit,
     QPoint,
     QPushButton,
     QRect,
@@ -132,3 +135,31 @@ def test_an_elided_label_shows_all_it_can(qtbot: QtBot) -> None:
     assert (label.text(), label.toolTip()) == ("a store with a rather long name", "")
     label.set_full_text("short")
     assert (label.text(), label.toolTip()) == ("short", "")
+
+
+FINGER = 44  # px: what a finger presses, at the smallest kiosk's size (issue 20 #13)
+
+
+def small_targets(top: QWidget) -> list[str]:
+    """What a finger presses, smaller than FINGER: buttons, check boxes, choices, fields."""
+    found = []
+    for widget in top.findChildren(QWidget):
+        if not widget.isVisibleTo(top) or not widget.isEnabled() \
+                or isinstance(widget.parentWidget(), QAbstractSpinBox):  # measured as a whole
+            continue
+        if isinstance(widget, QAbstractButton | QComboBox | QLineEdit | QAbstractSpinBox) \
+                and widget.height() < FINGER:
+            text = widget.text() if isinstance(widget, QAbstractButton) else ""
+            found.append(f"{type(widget).__name__} {widget.objectName()!r} “{text[:30]}”: "
+                         f"{widget.height()} px high")
+    return found
+
+
+async def test_every_target_is_big_enough_for_a_finger(make_window: MakeWindow,
+                                                      sandbox: SandboxTransport) -> None:
+    window = await make_window()
+    window.resize(*SMALLEST)
+    found = []
+    async for name, widget in tour(window, sandbox):
+        found += [f"{name}: {problem}" for problem in small_targets(widget)]
+    assert found == [], "\n".join(found)
