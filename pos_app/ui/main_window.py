@@ -181,6 +181,10 @@ class MainWindow(QMainWindow):
         if self.config.ui.customer_display:
             self.customer = CustomerDisplay(training=runtime.training)
             self.customer.place()
+            model = self.sale_screen.model  # the sale, shown as it is rung up
+            for signal in (model.rowsInserted, model.rowsRemoved, model.dataChanged,
+                           model.modelReset):
+                signal.connect(self._basket_changed)
         self.checkout = Checkout(self)
         if runtime.releases is not None:
             runtime.releases.held = self._busy_for_releases
@@ -578,6 +582,10 @@ class MainWindow(QMainWindow):
             self.translations.use(config.language)
         self.catalog = self._load_catalog(config)
         self.sale_screen.catalog = self.catalog
+
+    def _basket_changed(self, *_: object) -> None:
+        if self.customer is not None and self.checkout.sale is None:  # not while paying
+            self.customer.basket(self.sale_screen.model.lines, self.sale_screen.model.total)
 
     def _busy_for_releases(self) -> bool:
         """A head-office release waits while a sale is being built or paid, or the manager

@@ -139,6 +139,12 @@ class XSession:
         found = self._run(["xdotool", "getwindowfocus"], check=False)
         return int(found.stdout) if found.returncode == 0 and found.stdout.strip() else None
 
+    def topmost_window_name(self) -> str:
+        """The name of the window on top of the others (the window manager's stacking)."""
+        found = self._run(["xprop", "-root", "_NET_CLIENT_LIST_STACKING"])
+        top = found.stdout.rsplit(",", 1)[-1].split()[-1]  # bottom to top: the last
+        return self._run(["xdotool", "getwindowname", str(int(top, 16))]).stdout.strip()
+
     def screenshot(self, path: Path) -> Path:
         self._run(["import", "-window", "root", str(path)])
         return path
