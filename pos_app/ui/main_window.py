@@ -575,6 +575,9 @@ class MainWindow(QMainWindow):
         The language saved in Settings wins over the top bar's; a release's only when it
         changed the language."""
         WedgeDetector.settings = config.scanner
+        for name in ("receipt", "shift_screen"):  # the printer and the paper at once
+            if self._built(name):
+                getattr(self, name).use_ui(config.ui)
         chosen = config.language != self._configured_language if from_release else True
         self._configured_language = config.language
         if chosen and config.language and config.language != self.translations.language:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
-from pos_app.core.config import TerminalConfig
+from pos_app.core.config import TerminalConfig, UiSettings
 from pos_app.core.payments.service import PaymentService, ReceiptData
 from pos_app.core.receipt import render_receipt
 from pos_app.i18n import tr
@@ -139,6 +140,12 @@ class ReceiptScreen(Screen):
 
     def escape_button(self) -> QPushButton:
         return self.done_button
+
+    def use_ui(self, ui: UiSettings) -> None:
+        """Settings saved: the printer and the paper from now on (they waited for a
+        restart, issue 20 #18)."""
+        self._config = replace(self._config, ui=ui)
+        self.paper.setCurrentIndex(max(self.paper.findData(ui.paper_width_mm), 0))
 
     def retranslate(self) -> None:
         self.paper_label.setText(tr(C, "Paper"))

@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
 from pos_app.core.backoffice import Backoffice
-from pos_app.core.config import TerminalConfig
+from pos_app.core.config import TerminalConfig, UiSettings
 from pos_app.core.export import ExportStopped, Period
 from pos_app.core.payments import utcnow
 from pos_app.core.reconcile import KIND_LABELS, Difference
@@ -298,6 +299,12 @@ class ShiftScreen(Screen):
 
     def escape_button(self) -> QPushButton:
         return self.back
+
+    def use_ui(self, ui: UiSettings) -> None:
+        """Settings saved: the printer and the paper from now on (they waited for a
+        restart, issue 20 #18)."""
+        self._config = replace(self._config, ui=ui)
+        self.paper.setCurrentIndex(max(self.paper.findData(ui.paper_width_mm), 0))
 
     def retranslate(self) -> None:
         self.open_button.setText(tr(C, "Open shift…"))
