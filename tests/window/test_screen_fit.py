@@ -17,8 +17,9 @@ def inside_the_screen(snap: Snapshot) -> None:
     window = snap.window("mainWindow")
     assert window is not None
     x, y, width, height = window["rect"]
-    assert (min(x, y), x + width <= SCREEN[0], y + height <= SCREEN[1]) >= (0, True, True), \
-        window["rect"]
+    assert min(x, y) >= 0, window["rect"]
+    assert x + width <= SCREEN[0], window["rect"]
+    assert y + height <= SCREEN[1], window["rect"]
     assert snap.get("languageButton").whole_on_screen  # the top bar's last button
 
 
@@ -33,7 +34,7 @@ def test_the_qr_screen_fits_a_small_till(make_app: MakeApp, language: str) -> No
         assert qr.whole_on_screen, qr  # its quiet zone too: the widget draws it inside
         app.shot(f"qr-{provider}-{language}")
         app.click("cancelPayment")
-        app.wait(lambda s: s.screen != "paymentScreen" or s.modal, what="leaving the QR")
+        app.wait(lambda s: s.screen != "paymentScreen" or bool(s.modal), what="leaving the QR")
         if app.snapshot().modal:
             app.click("yes", window="confirmBox")
         app.wait(lambda s: s.screen in ("resultScreen", "saleScreen") and not s.modal,
