@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from pos_app.core.catalog import Catalog, load_catalog
-from pos_app.core.config import ConfigError, TerminalConfig, load_config
+from pos_app.core.config import ConfigError, ConfigMissing, TerminalConfig, load_config
 from pos_app.core.states import (
     PaymentState,
     describe_state,
@@ -198,6 +198,11 @@ class MainWindow(QMainWindow):
         self.retranslate()
         spawn(self._count_attention())
         spawn(self._learn_shift())
+        problem = runtime.config_problem
+        if problem is not None and not isinstance(problem, ConfigMissing):
+            from pos_app.ui.settings import broken_file_text
+
+            show_error(self, broken_file_text(problem))
 
     def _waiting_buttons(self) -> tuple[QPushButton, ...]:
         """What waits for the runtime (the language can be switched at once)."""

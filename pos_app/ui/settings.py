@@ -15,6 +15,7 @@ from pos_app.app import needed_secrets, probe
 from pos_app.core.catalog import load_catalog
 from pos_app.core.config import (
     ConfigError,
+    ConfigMissing,
     TerminalConfig,
     UiSettings,
     check_live_ready,
@@ -51,6 +52,7 @@ from pos_app.ui.support import (
     big_button,
     choose_file,
     confirm,
+    show_error,
     show_info,
     spawn,
 )
@@ -249,6 +251,14 @@ class SettingsForm(QWidget):
         self.catalog_status.setText(text)
 
 
+def broken_file_text(exc: ConfigError) -> str:
+    """What a broken configuration file means for the manager (it was used silently as
+    defaults, and saving Settings would have replaced the values it had, issue 20 #17)."""
+    return tr(C, "{problem}\n\nThe file was not used: these settings are the built-in ones. "
+                 "Fix the file, or save Settings here: the broken file is then kept beside "
+                 "the new one.", problem=exc.message.render())
+
+
 class SettingsScreen(Screen):
     """Settings behind the PIN; saving writes the file (keeping a broken one) and the keyring."""
 
@@ -311,6 +321,8 @@ class SettingsScreen(Screen):
         except ConfigError as exc:
             config = TerminalConfig()
             self.note.setText(exc.message.render())
+            if not isinstance(exc, ConfigMissing):  # said loudly: the form shows defaults
+                show_error(self, broken_file_text(exc))
         self.form.load(config)
         self._loaded = self.form.to_config()
 

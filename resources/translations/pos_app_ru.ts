@@ -3829,6 +3829,15 @@ Take a payment for the new sale anyway?</source>
       <source>{n} products.</source>
       <translation>Товаров: {n}.</translation>
     </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>{problem}
+
+The file was not used: these settings are the built-in ones. Fix the file, or save Settings here: the broken file is then kept beside the new one.</source>
+      <translation>{problem}
+
+Файл не использован: здесь встроенные настройки. Исправьте файл или сохраните Настройки здесь — тогда испорченный файл останется рядом с новым.</translation>
+    </message>
   </context>
   <context>
     <name>Shift</name>

@@ -3,6 +3,8 @@ shift screen and the receipt kept the old paper width until a restart."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.window import flows
 from tests.window.conftest import MakeApp
 
@@ -27,3 +29,27 @@ def test_a_new_paper_width_is_used_at_once(make_app: MakeApp) -> None:
     app.click("shiftButton")
     snap = app.on_screen("shiftScreen")
     assert snap.text("reportPaper") == "58 mm"
+
+
+def test_a_broken_configuration_is_said_loudly_and_kept(make_app: MakeApp, tmp_path: Path) -> None:
+    """Issue 20 #17: training started silently on defaults, and Settings showed empty fields
+    that would have replaced the manager's values when saved."""
+    broken = tmp_path / "terminal.toml"
+    broken.write_text('[terminal]\nstore_name = "Лесная, 5"\n[ui\n', encoding="utf-8")
+    app = make_app(start=False, env={"POS_APP_CONFIG": str(broken)})
+    app.start()
+    text = app.message(contains="was not used")
+    assert str(broken) in text
+    app.click("ok", window="errorBox")
+    app.click("settingsButton")
+    flows.enter_pin(app)
+    assert "was not used" in app.message(contains="was not used")
+    app.click("ok", window="errorBox")
+    app.on_screen("settingsScreen")
+    app.click("saveSettings")
+    saved = app.message(contains="Saved")
+    assert "kept as" in saved  # the broken file beside the new one
+    app.click("ok", window="infoBox")
+    kept = [p for p in tmp_path.iterdir() if ".broken-" in p.name]
+    assert len(kept) == 1
+    assert "Лесная, 5" in kept[0].read_text(encoding="utf-8")
