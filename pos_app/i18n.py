@@ -5,9 +5,9 @@ translation context, an English source text with ``{named}`` placeholders, and
 the values.  The UI (and the CLI, when Qt translations are loaded) installs a
 translator with :func:`set_translator`; until then messages render in English.
 ``pos_app.ui.translations`` finds the texts because every one is written as a
-``Message("Context", "text")``, ``msg("Context", "text")`` or
-``tr("Context", "text")`` call with literal strings (or a module-level constant
-for the context).
+``Message("Context", "text")``, ``msg("Context", "text")``, ``tr("Context", "text")``
+or ``trn("Context", "%n thing(s)", n)`` (a count: Qt's plural forms) call with literal
+strings (or a module-level constant for the context).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-Translator = Callable[[str, str], str]
+Translator = Callable[[str, str, int], str]  # (context, text, n: a count, else -1)
 
 
-def _identity(context: str, text: str) -> str:
-    return text
+def _identity(context: str, text: str, n: int = -1) -> str:
+    return text.replace("%n", str(n)) if n >= 0 else text
 
 
 _translator: Translator = _identity
@@ -32,8 +32,21 @@ def set_translator(translator: Translator | None) -> None:
     _translator = translator or _identity
 
 
-def translate(context: str, text: str) -> str:
-    return _translator(context, text)
+def translate(context: str, text: str, n: int = -1) -> str:
+    return _translator(context, text, n)
+
+
+def trn(context: str, text: str, n: int, /, **params: Any) -> str:
+    """A UI string whose words follow the count ``n`` (``%n`` in ``text``): Russian's three
+    plural forms from the translation (Qt's numerus forms), English's two from "(s)" in the
+    source ("%n difference(s)": "1 difference", "5 differences")."""
+    template = translate(context, text, n)
+    if template == _identity(context, text, n):  # not translated: the English source
+        template = template.replace("(s)", "" if n == 1 else "s")
+    try:
+        return template.format(**params) if params else template
+    except (KeyError, IndexError, ValueError):
+        return text.replace("%n", str(n)).format(**params)
 
 
 def tr(context: str, text: str, /, **params: Any) -> str:

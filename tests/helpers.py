@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +17,7 @@ from pos_app.backoff import Backoff
 from pos_app.core.money import Money
 from pos_app.core.payments import Payment, utcnow
 from pos_app.core.sale import Measure, Sale, SaleLine, VatRate
+from pos_app.i18n import Translator
 from pos_app.providers.koshelek.sandbox import Behaviour, KoshelekSandbox
 from pos_app.sandbox.testing import SandboxTransport
 
@@ -184,3 +185,11 @@ def deposit_type(window: MainWindow) -> QComboBox:
     inputs = window.choose.inputs["pegas"]
     assert isinstance(inputs, DepositOptions)
     return inputs.deposit_type
+
+
+def translator(table: Mapping[str, str] | Mapping[tuple[str, str], str]) -> Translator:
+    """A stand-in for Qt's translator: ``table`` by source text, or by (context, text)."""
+    def translate(context: str, text: str, n: int = -1) -> str:
+        found = table.get(text) or table.get((context, text))  # type: ignore[call-overload]
+        return str(found) if found else text
+    return translate

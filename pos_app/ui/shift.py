@@ -22,7 +22,7 @@ from pos_app.core.reconcile import KIND_LABELS, Difference
 from pos_app.core.reports import ShiftReport, render_report
 from pos_app.core.shifts import Shift
 from pos_app.core.states import describe_state
-from pos_app.i18n import Message, UserError, msg, tr
+from pos_app.i18n import Message, UserError, msg, tr, trn
 from pos_app.ui.dialogs import FormDialog, ReasonDialog
 from pos_app.ui.qt import (
     QAbstractItemView,
@@ -395,8 +395,8 @@ class ShiftScreen(Screen):
         if self.shift is None or (not rows and not self._reconciled):
             self.differences_label.setText("")
         elif unresolved:
-            self.differences_label.setText(tr(C, "Reconciliation: {n} difference(s) to resolve.",
-                                              n=unresolved))
+            self.differences_label.setText(trn(C, "Reconciliation: %n difference(s) to resolve.",
+                                               unresolved))
         elif rows:
             self.differences_label.setText(tr(C, "Reconciliation: every difference is resolved."))
         else:
@@ -442,9 +442,9 @@ class ShiftScreen(Screen):
             return
         await self._reconcile()
         unresolved = sum(not d.resolved for d in self.differences)
-        if unresolved and not await confirm(self, tr(
-                C, "The reconciliation found {n} difference(s) that are not resolved. They "
-                   "stay listed with this shift. Close the shift anyway?", n=unresolved)):
+        if unresolved and not await confirm(self, trn(
+                C, "The reconciliation left %n difference(s) unresolved. They stay listed "
+                   "with this shift. Close the shift anyway?", unresolved)):
             return
         waiting = await self.office.unsettled()
         if waiting and not await confirm(self, tr(
@@ -532,7 +532,7 @@ class ShiftScreen(Screen):
             return
         finally:
             progress.deleteLater()  # every report of the export has reached it by now
-        show_info(self, tr(C, "{n} payment(s) written to {path}", n=count, path=str(path)))
+        show_info(self, trn(C, "%n payment(s) written to {path}", count, path=str(path)))
 
 
 def _day(value: QDate) -> date:

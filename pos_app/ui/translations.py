@@ -28,7 +28,9 @@ log = logging.getLogger(__name__)
 
 PACKAGE = Path(__file__).resolve().parents[1]
 LANGUAGES = ("ru", "en")  # English is the source language: it needs no translation
-CALLS = {"tr", "msg", "Message"}
+CALLS = {"tr", "msg", "Message", "trn"}
+NUMERUS = "trn"  # its texts have plural forms (Qt's numerus forms)
+FORMS = "\x1e"  # between a numerus translation's forms where one string holds them
 
 
 @dataclass(frozen=True, order=True)
@@ -36,6 +38,7 @@ class Text:
     context: str
     source: str
     location: str
+    numerus: bool = False  # "%n" forms: one, few, many in Russian
 
 
 def resources_dir() -> Path:
@@ -81,7 +84,8 @@ def texts_in(path: Path, root: Path = PACKAGE.parent) -> Iterator[Text]:
     relative = path.relative_to(root).as_posix()
     for node, context, source in _calls(path):
         if context and source:
-            yield Text(context, source, f"{relative}:{node.lineno}")
+            name = node.func.id if isinstance(node.func, ast.Name) else ""
+            yield Text(context, source, f"{relative}:{node.lineno}", numerus=name == NUMERUS)
 
 
 def texts_not_read(root: Path = PACKAGE) -> list[str]:
@@ -104,7 +108,8 @@ def all_texts(root: Path = PACKAGE) -> list[Text]:
 # -- the .ts files ------------------------------------------------------------------------
 
 def read_ts(path: Path) -> dict[tuple[str, str], str]:
-    """(context, source) -> translation, for finished translations."""
+    """(context, source) -> translation, for finished translations (a numerus one: its
+    forms joined by FORMS)."""
     if not path.exists():
         return {}
     translations = {}
@@ -113,9 +118,13 @@ def read_ts(path: Path) -> dict[tuple[str, str], str]:
         name = context.findtext("name", "")
         for message in context.iter("message"):
             translation = message.find("translation")
-            if translation is not None and translation.get("type") not in (
-                    "unfinished", "obsolete", "vanished") and translation.text:
-                translations[(name, message.findtext("source", ""))] = translation.text
+            if translation is None or translation.get("type") in (
+                    "unfinished", "obsolete", "vanished"):
+                continue
+            forms = [form.text or "" for form in translation.iter("numerusform")]
+            text = FORMS.join(forms) if forms else translation.text
+            if text:
+                translations[(name, message.findtext("source", ""))] = text
     return translations
 
 
@@ -132,13 +141,18 @@ def write_ts(path: Path, language: str, texts: Iterable[Text],
         ET.SubElement(context, "name").text = name
         for text in by_context[name]:
             message = ET.SubElement(context, "message")
+            if text.numerus:
+                message.set("numerus", "yes")
             # The file only: line numbers would change the .ts on every edit of the code.
             file = text.location.rpartition(":")[0]
             ET.SubElement(message, "location", filename=f"../../{file}")
             ET.SubElement(message, "source").text = text.source
             translated = translations.get((text.context, text.source))
             element = ET.SubElement(message, "translation")
-            if translated:
+            if translated and text.numerus:
+                for form in translated.split(FORMS):
+                    ET.SubElement(element, "numerusform").text = form
+            elif translated:
                 element.text = translated
             else:
                 element.set("type", "unfinished")
@@ -208,7 +222,10 @@ class Translations:
         self._installed = False
         self._core = QCoreApplication
         self.language = "en"
-        set_translator(lambda context, text: QCoreApplication.translate(context, text))
+        def qt_translate(context: str, text: str, n: int = -1) -> str:
+            return QCoreApplication.translate(context, text, None, n)
+
+        set_translator(qt_translate)
 
     def use(self, language: str) -> None:
         """Switch language; Qt tells every widget with a LanguageChange event."""

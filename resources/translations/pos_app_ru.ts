@@ -3879,6 +3879,15 @@ The file was not used: these settings are the built-in ones. Fix the file, or sa
   </context>
   <context>
     <name>ShiftScreen</name>
+    <message numerus="yes">
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>%n payment(s) written to {path}</source>
+      <translation>
+        <numerusform>%n платёж записан в {path}</numerusform>
+        <numerusform>%n платежа записано в {path}</numerusform>
+        <numerusform>%n платежей записано в {path}</numerusform>
+      </translation>
+    </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />
       <source>Asking the providers about every payment of the shift…</source>
@@ -4019,6 +4028,15 @@ The file was not used: these settings are the built-in ones. Fix the file, or sa
       <source>Reconcile</source>
       <translation>Сверка</translation>
     </message>
+    <message numerus="yes">
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Reconciliation: %n difference(s) to resolve.</source>
+      <translation>
+        <numerusform>Сверка: %n расхождение требует решения.</numerusform>
+        <numerusform>Сверка: %n расхождения требуют решения.</numerusform>
+        <numerusform>Сверка: %n расхождений требуют решения.</numerusform>
+      </translation>
+    </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />
       <source>Reconciliation: every difference is resolved.</source>
@@ -4028,11 +4046,6 @@ The file was not used: these settings are the built-in ones. Fix the file, or sa
       <location filename="../../pos_app/ui/shift.py" />
       <source>Reconciliation: everything matches what the providers say.</source>
       <translation>Сверка: всё совпадает с данными сервисов.</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/ui/shift.py" />
-      <source>Reconciliation: {n} difference(s) to resolve.</source>
-      <translation>Сверка: расхождений, требующих решения: {n}.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />
@@ -4104,10 +4117,14 @@ The file was not used: these settings are the built-in ones. Fix the file, or sa
       <source>The folder {folder} does not exist.</source>
       <translation>Папки {folder} нет.</translation>
     </message>
-    <message>
+    <message numerus="yes">
       <location filename="../../pos_app/ui/shift.py" />
-      <source>The reconciliation found {n} difference(s) that are not resolved. They stay listed with this shift. Close the shift anyway?</source>
-      <translation>Сверка нашла расхождения без решения: {n}. Они останутся в списке этой смены. Всё равно закрыть смену?</translation>
+      <source>The reconciliation left %n difference(s) unresolved. They stay listed with this shift. Close the shift anyway?</source>
+      <translation>
+        <numerusform>После сверки осталось %n расхождение без решения. Оно останется в списке этой смены. Всё равно закрыть смену?</numerusform>
+        <numerusform>После сверки осталось %n расхождения без решения. Они останутся в списке этой смены. Всё равно закрыть смену?</numerusform>
+        <numerusform>После сверки осталось %n расхождений без решения. Они останутся в списке этой смены. Всё равно закрыть смену?</numerusform>
+      </translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />
@@ -4148,11 +4165,6 @@ The file was not used: these settings are the built-in ones. Fix the file, or sa
       <location filename="../../pos_app/ui/shift.py" />
       <source>{n} mm</source>
       <translation>{n} мм</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/ui/shift.py" />
-      <source>{n} payment(s) written to {path}</source>
-      <translation>Платежей записано: {n}, файл {path}</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />

@@ -30,7 +30,7 @@ from pos_app.providers.pegas.sandbox import PegasSandbox
 from pos_app.sandbox.faults import Fault
 from pos_app.sandbox.testing import SandboxTransport
 from pos_app.ui.translations import read_ts, ts_path
-from tests.helpers import customer, http_client, simple_sale, wait_state
+from tests.helpers import customer, http_client, simple_sale, translator, wait_state
 
 S = PaymentState
 
@@ -238,7 +238,7 @@ async def test_reconciliation_finds_each_kind_of_difference(
     assert found[DiffKind.BALANCE, "pegas"].ours == "291,00\u00a0₽"  # 300 less 3 % commission
     assert found[DiffKind.BALANCE, "pegas"].theirs == "303,34\u00a0₽"
     # Kept untranslated: read in the language of whoever looks, not of who reconciled.
-    set_translator(lambda context, text: {"paid": "оплачен"}.get(text, text))
+    set_translator(translator({"paid": "оплачен"}))
     try:
         shift = await office.current_or_latest()
         again = {(d.kind, d.provider): d for d in await office.reconciler.differences(shift)}
@@ -390,7 +390,7 @@ async def test_a_z_report_says_how_an_alert_was_dealt_with(
     # Read in Russian, the alert is Russian too (it once stayed English inside the
     # Russian sentence: the journal kept its English).
     russian = read_ts(ts_path("ru"))
-    set_translator(lambda context, source: russian.get((context, source), source))
+    set_translator(translator(russian))
     try:
         [text] = note_texts(z, {"paymega": "Paymega"})
     finally:

@@ -6,6 +6,7 @@ from pos_app.core.events import EventKind, describe_event, known_event, state_wo
 from pos_app.core.states import OperationState, PaymentState
 from pos_app.i18n import set_translator
 from pos_app.providers.base import RemoteState
+from tests.helpers import translator
 
 
 def test_every_kind_has_words() -> None:
@@ -25,8 +26,7 @@ def test_every_operation_answer_is_a_kind() -> None:
 def test_words_follow_the_language_and_unknown_kinds_still_read() -> None:
     assert describe_event("refund_done") == "Refund done"
     assert describe_event("something_new") == "something new"  # written by a newer version
-    set_translator(lambda context, text: {"Refund done": "Возврат выполнен",
-                                          "paid": "оплачен"}.get(text, text))
+    set_translator(translator({"Refund done": "Возврат выполнен", "paid": "оплачен"}))
     try:
         assert describe_event("refund_done") == "Возврат выполнен"
         assert state_word("PAID") == "оплачен"

@@ -143,7 +143,7 @@ async def test_a_difference_is_resolved_with_the_pin_and_a_reason(
     await open_shift_screen(window, qtbot)
     click(qtbot, screen.reconcile_button)
     await until(lambda: screen.table.rowCount() == 1 and screen.reconcile_button.isEnabled())
-    assert screen.differences_label.text() == "Reconciliation: 1 difference(s) to resolve."
+    assert screen.differences_label.text() == "Reconciliation: 1 difference to resolve."
     assert cell(screen, 0, 1) == "Recorded here, unknown to the provider"
     # Closing now asks whether to close with the difference open; "No" keeps the shift.
     click(qtbot, screen.z_button)
@@ -151,7 +151,7 @@ async def test_a_difference_is_resolved_with_the_pin_and_a_reason(
     pin(qtbot)
     await closed_by(qtbot, "Irina Petrova")
     question = await until(lambda: dialog("confirmBox", QMessageBox))
-    assert "1 difference(s)" in question.text()
+    assert "left 1 difference unresolved" in question.text()
     question.button(QMessageBox.StandardButton.No).click()
     await until(lambda: screen.z_button.isEnabled())
     assert (await window.office.shifts.current()) is not None
@@ -188,7 +188,7 @@ async def test_export_csv_through_the_dialog(window: MainWindow, qtbot: QtBot,
     path.setText(str(tmp_path / "day.csv"))
     click(qtbot, box.buttons.button(OK))
     info = await until(lambda: dialog("infoBox", QMessageBox))
-    assert "1 payment(s) written" in info.text()
+    assert "1 payment written" in info.text()
     rows = list(csv.DictReader((tmp_path / "day.csv").read_text(encoding="utf-8-sig")
                                .splitlines(), delimiter=";"))
     assert [(r["amount"], r["state"]) for r in rows] == [("1234,50", "paid")]  # for people

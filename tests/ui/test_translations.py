@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.i18n import msg, tr
 from pos_app.ui import translations as t
-from pos_app.ui.translations import Translations, all_texts, read_ts, ts_path, write_ts
+from pos_app.ui.translations import FORMS, Translations, all_texts, read_ts, ts_path, write_ts
 
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
@@ -43,8 +43,10 @@ def test_every_text_can_be_read_from_the_code() -> None:
 
 def test_translations_keep_every_placeholder() -> None:
     for (context, source), russian in read_ts(ts_path("ru")).items():
-        assert sorted(PLACEHOLDER.findall(russian)) == sorted(PLACEHOLDER.findall(source)), (
-            context, source, russian)
+        for form in russian.split(FORMS):  # each plural form keeps them all, %n too
+            assert sorted(PLACEHOLDER.findall(form)) == sorted(PLACEHOLDER.findall(source)), (
+                context, source, form)
+            assert ("%n" in form) == ("%n" in source), (context, source, form)
 
 
 def test_the_texts_are_found_in_the_code(tmp_path: Path) -> None:
@@ -165,3 +167,26 @@ def test_a_configuration_problem_reads_in_russian(qapp: object, tmp_path: Path) 
                     "ui.colour: неизвестная настройка (опечатка?)"]
     assert english == ["ui.paper_width_mm: expected a whole number, got 'wide'",
                        "ui.colour: unknown setting (a typo?)"]
+
+
+@pytest.mark.parametrize(("n", "russian", "english"), [
+    (1, "Сверка: 1 расхождение требует решения.", "Reconciliation: 1 difference to resolve."),
+    (3, "Сверка: 3 расхождения требуют решения.", "Reconciliation: 3 differences to resolve."),
+    (5, "Сверка: 5 расхождений требуют решения.", "Reconciliation: 5 differences to resolve."),
+    (21, "Сверка: 21 расхождение требует решения.",
+     "Reconciliation: 21 differences to resolve."),
+])
+def test_plurals_follow_the_count(qapp: object, tmp_path: Path, n: int, russian: str,
+                                  english: str) -> None:
+    """Issue 20 #4: "{n} difference(s)" by hand; Russian has three forms (Qt's %n)."""
+    from pos_app.i18n import trn
+    from pos_app.ui.translations import Translations
+
+    text = "Reconciliation: %n difference(s) to resolve."
+    translations = Translations(tmp_path / "qm")
+    translations.use("ru")
+    try:
+        said = trn("ShiftScreen", text, n)
+    finally:
+        translations.use("en")
+    assert (said, trn("ShiftScreen", text, n)) == (russian, english)

@@ -45,7 +45,7 @@ def test_an_export_asks_before_replacing_a_file_and_names_a_missing_folder(
     assert kept.read_text(encoding="utf-8") == "the accountant's file"
     press(app, "ok", window="exportDialog")
     answer(app, "confirmBox", "yes")
-    assert answer(app, "infoBox", "ok") == f"0 payment(s) written to {kept}"
+    assert answer(app, "infoBox", "ok") == f"0 payments written to {kept}"
     assert kept.read_text(encoding="utf-8-sig").startswith("created")
 
 
