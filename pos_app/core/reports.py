@@ -231,6 +231,12 @@ def note_texts(report: ShiftReport, provider_names: Mapping[str, str]) -> list[s
                 "what": KIND_LABELS[DiffKind(note["kind"])].render(),
                 "ours": side_text(note["ours"]), "theirs": side_text(note["theirs"]),
                 "decided": decided.render()}).render())
+        elif note["source"] == "open":
+            texts.append(Message(C, "{sale} {amount} {provider}: STILL NEEDS ATTENTION ({state})"
+                                    " — see Needs attention", {
+                "sale": f"S{note['sale']:06d}", "provider": name,
+                "amount": Money(note["amount_minor"], note["currency"]).format(),
+                "state": state_label(note["state"])}).render())
         elif note["source"] == "alert":
             texts.append(Message(C, "{sale} {amount} {provider}: alert dealt with by {actor}: "
                                     "{note} ({alert})", {

@@ -3307,6 +3307,11 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/core/reports.py" />
+      <source>{sale} {amount} {provider}: STILL NEEDS ATTENTION ({state}) — see Needs attention</source>
+      <translation>{sale} {amount} {provider}: ВСЁ ЕЩЁ ТРЕБУЕТ ВНИМАНИЯ ({state}) — см. «Требуют внимания»</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
       <source>{sale} {amount} {provider}: alert dealt with by {actor}: {note} ({alert})</source>
       <translation>{sale} {amount} {provider}: предупреждение разобрано ({actor}): {note} ({alert})</translation>
     </message>

@@ -155,6 +155,11 @@ async def test_payouts_and_unknown_outcomes_are_reported(
     assert tally(report, "payouts") == (1, 10000)
     assert tally(report, "paid") == (0, 0)
     assert [t.net_minor for t in report.totals()] == [-10000]
+    # Issue 20 #19: the report names what still needs a person, not only its count.
+    said = note_texts(report, {"koshelek": "Koshelek Pay"})
+    assert [t for t in said if "STILL NEEDS ATTENTION" in t] == [
+        "S000002 70,00\xa0₽ Koshelek Pay: STILL NEEDS ATTENTION (outcome unknown) — see "
+        "Needs attention"]
 
 
 async def test_training_payments_never_count_in_a_live_report(

@@ -58,7 +58,8 @@ def refund_tallies(conn: sqlite3.Connection, shift_id: str, training: bool,
 def shift_notes(conn: sqlite3.Connection, shift_id: str, training: bool,
                 ) -> list[dict[str, Any]]:
     """The shift's differences, the payments a person decided (by hand, or corrected from
-    the provider's answer) and the alerts dealt with, as the report keeps them."""
+    the provider's answer), the alerts dealt with, and the payments still needing attention,
+    as the report keeps them."""
     notes: list[dict[str, Any]] = [
         {"source": "difference", "provider": provider, "kind": kind, "ref": ref, "ours": ours,
          "theirs": theirs, "resolved_by": by, "resolution": resolution}
@@ -81,4 +82,14 @@ def shift_notes(conn: sqlite3.Connection, shift_id: str, training: bool,
                       "amount_minor": minor, "currency": currency,
                       "alert": done.get("attention", ""), "actor": done.get("actor", ""),
                       "note": done.get("note", "")})
+    # Still waiting for a person when the report was made (Needs attention): a Z report
+    # said nothing of them (issue 20 #19).
+    notes += [
+        {"source": "open", "provider": provider, "sale": number, "amount_minor": minor,
+         "currency": currency, "state": state}
+        for provider, number, minor, currency, state in conn.execute(
+            "SELECT p.provider, s.number, p.amount_minor, p.currency, p.state FROM payments p "
+            "JOIN sales s ON s.id = p.sale_id WHERE p.shift_id = ? AND p.training = ? "
+            "AND (p.state = 'UNKNOWN' OR p.attention_json IS NOT NULL) ORDER BY p.created_at",
+            (shift_id, int(training)))]
     return notes
