@@ -19,7 +19,7 @@ from typing import Any
 
 from pos_app.core.events import state_label
 from pos_app.core.journal import Journal
-from pos_app.core.journal.tallies import payment_tallies, refund_tallies, shift_notes
+from pos_app.core.journal.tallies import REFUSED, payment_tallies, refund_tallies, shift_notes
 from pos_app.core.money import Money
 from pos_app.core.payments import utcnow
 from pos_app.core.receipt import html_row
@@ -37,6 +37,7 @@ BUCKETS: dict[str, Message] = {
     "payouts": Message(C, "Payouts"),
     "cancelled": Message(C, "Cancelled"),
     "declined": Message(C, "Declined"),
+    "refused": Message(C, "Refused by the provider, nothing created"),
     "expired": Message(C, "Expired"),
     "unknown": Message(C, "Unknown outcome"),
     "in_progress": Message(C, "In progress"),
@@ -82,7 +83,8 @@ class ReportLine:
     def from_json(cls, data: Mapping[str, Any]) -> ReportLine:
         line = cls(str(data["provider"]), str(data["method"]), str(data["currency"]))
         for name in BUCKETS:
-            line.tallies[name] = Tally(int(data[name]["count"]), int(data[name]["minor"]))
+            if name in data:  # a Z report kept before a bucket was added has none of it
+                line.tallies[name] = Tally(int(data[name]["count"]), int(data[name]["minor"]))
         return line
 
 
@@ -155,7 +157,7 @@ def _lines(conn: sqlite3.Connection, shift: Shift) -> list[ReportLine]:
 
     for provider, method, currency, kind, state, count, minor in payment_tallies(
             conn, shift.id, shift.training, _PAID_STATES):
-        bucket = _BUCKET_OF_STATE[PaymentState(state)]
+        bucket = "refused" if state == REFUSED else _BUCKET_OF_STATE[PaymentState(state)]
         if kind == "withdrawal" and bucket == "paid":
             bucket = "payouts"
         line(provider, method, currency).tallies[bucket].add(count, minor)

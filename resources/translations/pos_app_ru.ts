@@ -3262,6 +3262,11 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/core/reports.py" />
+      <source>Refused by the provider, nothing created</source>
+      <translation>Отклонено сервисом до создания</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reports.py" />
       <source>Shift</source>
       <translation>Смена</translation>
     </message>

@@ -29,15 +29,22 @@ METHOD_SQL = ("CASE WHEN p.method != '' THEN p.method "
               "THEN json_extract(p.receipt_json, '$.paymentType') END, '') ELSE '' END")
 
 
+REFUSED = "REFUSED"  # not a payment state: a report's word for a create the provider refused
+
+
 def payment_tallies(conn: sqlite3.Connection, shift_id: str, training: bool,
                     paid_states: Iterable[str]) -> Iterator[tuple[str, str, str, str, str,
                                                                   int, int]]:
     """(provider, method, currency, kind, state, count, minor) of the shift's payments; a
-    paid one counts what arrived (``paid_minor``), the others what was asked."""
+    paid one counts what arrived (``paid_minor``), the others what was asked.  A payment the
+    provider refused before creating anything (declined without its reference) has the
+    state REFUSED: no customer was declined (issue 20 #19)."""
     paid = tuple(paid_states)
     marks = ",".join("?" * len(paid))
     yield from conn.execute(
-        f"SELECT p.provider, {METHOD_SQL} AS method, p.currency, p.kind, p.state, COUNT(*), "  # noqa: S608
+        f"SELECT p.provider, {METHOD_SQL} AS method, p.currency, p.kind, "  # noqa: S608
+        f"CASE WHEN p.state = 'DECLINED' AND p.provider_ref IS NULL THEN '{REFUSED}' "
+        "ELSE p.state END, COUNT(*), "
         f"SUM(CASE WHEN p.state IN ({marks}) THEN COALESCE(p.paid_minor, p.amount_minor) "
         "ELSE p.amount_minor END) "
         "FROM payments p WHERE p.shift_id = ? AND p.training = ? GROUP BY 1, 2, 3, 4, 5",
