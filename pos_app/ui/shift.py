@@ -65,41 +65,48 @@ SIDE_WIDTH = 260
 AskPin = Callable[[str], Awaitable[bool]]
 
 
-class OpenShiftDialog(FormDialog):
-    """Who works the till: asked before the first sale when no shift is open."""
+class NameDialog(FormDialog):
+    """A person's name, required (``missing``: what is said without one)."""
 
-    def __init__(self, parent: QWidget | None, *, reason: str = "") -> None:
-        super().__init__(parent, tr(C, "Open a shift"))
-        self.setObjectName("openShiftDialog")
+    def __init__(self, parent: QWidget | None, title: str, *, label: str, field: str,
+                 missing: Message, reason: str = "") -> None:
+        super().__init__(parent, title)
         if reason:
             hint = QLabel(reason)
             hint.setWordWrap(True)
             self.form.addRow(hint)
-        self.cashier = QLineEdit()
-        self.cashier.setObjectName("cashierName")
-        self.cashier.setMinimumHeight(44)
-        self.form.addRow(tr(C, "Cashier"), self.cashier)
+        self.name = QLineEdit()
+        self.name.setObjectName(field)
+        self.name.setMinimumHeight(44)
+        self.form.addRow(label, self.name)
+        self._missing = missing
 
     def check(self) -> None:
-        if not self.cashier.text().strip():
-            raise UserError(Message(C, "Enter the cashier's name."))
+        if not self.name.text().strip():
+            raise UserError(self._missing)
 
 
-class CloseShiftDialog(FormDialog):
+class OpenShiftDialog(NameDialog):
+    """Who works the till: asked before the first sale when no shift is open."""
+
+    def __init__(self, parent: QWidget | None, *, reason: str = "") -> None:
+        super().__init__(parent, tr(C, "Open a shift"), label=tr(C, "Cashier"),
+                         field="cashierName", reason=reason,
+                         missing=Message(C, "Enter the cashier's name."))
+        self.setObjectName("openShiftDialog")
+        self.cashier = self.name
+
+
+class CloseShiftDialog(NameDialog):
     """Who closes the shift: their name goes into the Z report and the journal (it said "by
     manager", and nobody could tell which one, issue 20 #19)."""
 
     def __init__(self, parent: QWidget | None) -> None:
-        super().__init__(parent, tr(C, "Close the shift"))
+        super().__init__(parent, tr(C, "Close the shift"), label=tr(C, "Closed by"),
+                         field="closerName",
+                         missing=Message(C, "Enter the name of whoever closes the shift."))
         self.setObjectName("closeShiftDialog")
-        self.closer = QLineEdit()
-        self.closer.setObjectName("closerName")
-        self.closer.setMinimumHeight(44)
-        self.form.addRow(tr(C, "Closed by"), self.closer)
-
-    def check(self) -> None:
-        if not self.closer.text().strip():
-            raise UserError(Message(C, "Enter the name of whoever closes the shift."))
+        self.closer = self.name
 
 
 class DifferenceDialog(ReasonDialog):
