@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from pos_app.core.catalog import Catalog, load_catalog
-from pos_app.core.config import ConfigError, ConfigMissing, TerminalConfig, load_config
+from pos_app.core.config import (
+    ConfigError,
+    ConfigMissing,
+    TerminalConfig,
+    UiSettings,
+    load_config,
+)
 from pos_app.core.states import (
     PaymentState,
     describe_state,
@@ -67,7 +74,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 LANGUAGE_CHOICE = "ui/language"  # QSettings: the top bar's language, kept across starts
 # A release's settings a running window takes at once (the rest: at the next start).
-AT_ONCE = ("terminal.language", "ui.catalog_file", "scanner.")
+AT_ONCE = ("terminal.language", "ui.catalog_file", "ui.paper_width_mm", "ui.printer",
+           "scanner.")
 C = "MainWindow"
 SMALL_SCREEN = (1280, 900)  # below this the window starts maximized
 ScreenT = TypeVar("ScreenT", bound=QWidget)
@@ -107,6 +115,7 @@ class MainWindow(QMainWindow):
         # A head-office configuration release's settings that wait for a restart.
         self._restart_for: tuple[int, list[str]] | None = None
         self._configured_language = config.language
+        self._saved_ui: UiSettings | None = None  # as Settings or a release last saved it
         self.running = False  # attached, and the payments of the last session are followed
         self._unlocked = False
         self._leaving = False  # the cashier agreed to close (or nothing was in progress)
@@ -271,7 +280,7 @@ class MainWindow(QMainWindow):
     def receipt(self) -> ReceiptScreen:
         from pos_app.ui.receipts import ReceiptScreen
 
-        screen = self._added(ReceiptScreen(self.service, self.runtime.config))
+        screen = self._added(ReceiptScreen(self.service, self._with_saved_ui()))
         screen.done.connect(self._receipt_done)
         return screen
 
@@ -328,7 +337,7 @@ class MainWindow(QMainWindow):
     def shift_screen(self) -> ShiftScreen:
         from pos_app.ui.shift import ShiftScreen
 
-        screen = self._added(ShiftScreen(self.office, self.runtime.config, ask_pin=self._pin))
+        screen = self._added(ShiftScreen(self.office, self._with_saved_ui(), ask_pin=self._pin))
         screen.done.connect(lambda: self.go(self.sale_screen))
         screen.shift_changed.connect(self._shift_changed)
         return screen
@@ -575,15 +584,21 @@ class MainWindow(QMainWindow):
             self.settings.load()
             self.go(self.settings)
 
-    def _settings_saved(self, config: TerminalConfig, *, from_release: bool = False) -> None:
+    def _with_saved_ui(self) -> TerminalConfig:
+        """The runtime's configuration with the receipts' settings as last saved (a screen
+        built after a save or a release printed on the old paper)."""
+        return replace(self.runtime.config, ui=self._saved_ui or self.runtime.config.ui)
+
+    def _settings_saved(self, config: TerminalConfig) -> None:
         """Settings saved by the manager (or a release applied): what takes effect at once.
-        The language saved in Settings wins over the top bar's; a release's only when it
-        changed the language."""
+        A language changed there wins over the top bar's choice; one left as it was does
+        not (a save of the paper width switched a Russian window to English, a walk)."""
         WedgeDetector.settings = config.scanner
+        self._saved_ui = config.ui
         for name in ("receipt", "shift_screen"):  # the printer and the paper at once
             if self._built(name):
                 getattr(self, name).use_ui(config.ui)
-        chosen = config.language != self._configured_language if from_release else True
+        chosen = config.language != self._configured_language
         self._configured_language = config.language
         if chosen and config.language and config.language != self.translations.language:
             QSettings().remove(LANGUAGE_CHOICE)
@@ -612,11 +627,12 @@ class MainWindow(QMainWindow):
                       exc.message.english())
             return
         later = [key for key in changed if not key.startswith(AT_ONCE)]
-        if later:
-            self._restart_for = (version, later)
+        if later:  # every release's since the start, not only the newest's
+            before = self._restart_for[1] if self._restart_for else []
+            self._restart_for = (version, sorted(set(before) | set(later)))
             if self._built("settings") and self.settings.head_office is not None:
                 self.settings.head_office.restart_for = self._restart_for
-        self._settings_saved(config, from_release=True)
+        self._settings_saved(config)
 
     def _switch_language(self) -> None:
         self.translations.use("en" if self.translations.language == "ru" else "ru")
