@@ -120,6 +120,7 @@ LiveCheck = Callable[[TerminalConfig], list[Message]]
 class Release(msgspec.Struct, frozen=True):
     """``GET /v1/releases/{kind}``'s answer: the newest release for this register."""
 
+    kind: str
     version: int
     content: str
 
@@ -156,7 +157,7 @@ class ReleaseApplier:
         self._task: asyncio.Task[None] | None = None
         self.reached_at: datetime | None = None  # the head office's last answer understood
         self.trouble: str | None = None  # why the last check did not get through (English)
-        self.waiting: dict[str, int] = {}  # newer releases waiting for the register to idle
+        self._held: dict[str, Release] = {}  # arrived, waiting for the register to be free
         self.stopped = False  # the head office refused the credential: not asked any more
         # The releases applied since the start: their versions and the keys they changed.
         self.applied: dict[str, tuple[int, list[str]]] = {}
@@ -194,29 +195,47 @@ class ReleaseApplier:
 
     async def check(self) -> dict[str, int]:
         """Apply what is newer and applicable now; returns the versions applied.  Raises
-        Retry or Stopped (see the class)."""
+        Retry or Stopped (see the class) — after applying, on a Retry, what had arrived
+        before and waited for the register to be free."""
         recorded = await self._journal.read_apart(shipping.releases_recorded)
         applied: dict[str, int] = {}
         for kind in RELEASE_KINDS:
-            release = await self._fetch(kind)
+            try:
+                release = await self._fetch(kind)
+            except Retry:  # no answer now: what arrived already still applies
+                for held in list(self._held.values()):
+                    await self._apply_when_free(held, recorded, applied)
+                raise
             if release is None or release.version <= recorded.get(kind, 0):
-                self.waiting.pop(kind, None)
+                self._held.pop(kind, None)
                 continue
             if await self._refused(kind, release):
                 continue
-            if self.held() or not await self._idle():
-                self.waiting[kind] = release.version  # the register is busy: next time
-                continue
-            changed = await asyncio.to_thread(self._apply, kind, release.content)
-            await self._journal.log_event(EventKind.RELEASE_APPLIED, data={
-                "kind": kind, "version": release.version, "changed": changed})
-            log.info("head office %s release %d applied", kind, release.version)
-            self.waiting.pop(kind, None)
-            applied[kind] = release.version
-            self.applied[kind] = (release.version, changed)
-            if self.on_applied is not None:
-                self.on_applied(kind, release.version, changed)
+            await self._apply_when_free(release, recorded, applied)
         return applied
+
+    @property
+    def waiting(self) -> dict[str, int]:
+        """The releases that arrived and wait for the register to be free: their versions."""
+        return {kind: release.version for kind, release in self._held.items()}
+
+    async def _apply_when_free(self, release: Release, recorded: dict[str, int],
+                               applied: dict[str, int]) -> None:
+        kind = release.kind
+        if release.version <= recorded.get(kind, 0):
+            return
+        if self.held() or not await self._idle():
+            self._held[kind] = release  # the register is busy: next time
+            return
+        changed = await asyncio.to_thread(self._apply, kind, release.content)
+        await self._journal.log_event(EventKind.RELEASE_APPLIED, data={
+            "kind": kind, "version": release.version, "changed": changed})
+        log.info("head office %s release %d applied", kind, release.version)
+        self._held.pop(kind, None)
+        applied[kind] = recorded[kind] = release.version
+        self.applied[kind] = (release.version, changed)
+        if self.on_applied is not None:
+            self.on_applied(kind, release.version, changed)
 
     async def _refused(self, kind: str, release: Release) -> bool:
         found = problems(kind, release.content, currency=self._currency)
@@ -230,7 +249,7 @@ class ReleaseApplier:
             "kind": kind, "version": release.version,
             "problems": [p.english() for p in found][:5],  # the head office reads these
             "messages": [p.to_json() for p in found][:5]})  # a window, in its language
-        self.waiting.pop(kind, None)
+        self._held.pop(kind, None)
         return True
 
     async def _fetch(self, kind: str) -> Release | None:
@@ -243,8 +262,8 @@ class ReleaseApplier:
             release = msgspec.json.decode(response.content, type=Release)
         except msgspec.DecodeError:
             raise Retry("an unreadable answer") from None
-        if release.version < 1:
-            raise Retry("an unreadable answer (no version)")
+        if release.version < 1 or release.kind != kind:
+            raise Retry("an unreadable answer (no version, or another kind)")
         self.reached_at = datetime.now(UTC)
         return release
 

@@ -55,6 +55,7 @@ CASES: list[tuple[str, Answer, type[Exception] | None, dict[str, int]]] = [
     ("a version as text", status(200, {**RELEASE, "version": "3"}), Retry, {}),
     ("version 0", status(200, {**RELEASE, "version": 0}), Retry, {}),
     ("content not text", status(200, {**RELEASE, "content": 5}), Retry, {}),
+    ("another kind", status(200, {**RELEASE, "kind": "catalog"}), Retry, {}),
     ("a cut body", text(200, '{"version": 3, "cont'), Retry, {}),
     ("connection refused", raises(httpx.ConnectError), Retry, {}),
     ("timeout", raises(httpx.ReadTimeout), Retry, {}),
@@ -176,7 +177,8 @@ async def apply_config(tmp_path: Path, *contents: str) -> tuple[Journal, Path]:
                   version: int = version) -> httpx.Response:
             if request.url.path.endswith("/catalog"):
                 return httpx.Response(404, json={"error": "no release"})
-            return httpx.Response(200, json={"version": version, "content": content})
+            return httpx.Response(200, json={"kind": "config", "version": version,
+                                             "content": content})
         async with httpx.AsyncClient(base_url="https://office.test",
                                      transport=httpx.MockTransport(route)) as client:
             await ReleaseApplier(client, journal, config_path=config, idle=_idle,
@@ -217,4 +219,41 @@ async def test_a_release_after_which_the_register_could_not_start_is_refused(
         assert seen["config"]["applied"] is None
         assert "no payment provider is enabled" in refused["problems"][0]
     finally:
+        await journal.close()
+
+
+async def test_a_release_that_arrived_applies_while_the_head_office_is_down(
+        tmp_path: Path) -> None:
+    """A third walk: it waited for a sale to end, then the head office went down — and the
+    free register kept waiting for the head office, not for itself."""
+    config = tmp_path / "terminal.toml"
+    config.write_text(LOCAL, encoding="utf-8")
+    down = False
+    busy = True
+
+    def route(request: httpx.Request) -> httpx.Response:
+        if down:
+            raise httpx.ConnectError("connection refused", request=request)
+        if request.url.path.endswith("/catalog"):
+            return httpx.Response(404, json={"error": "no release"})
+        return httpx.Response(200, json=RELEASE)
+
+    async def idle() -> bool:
+        return not busy
+
+    journal = await Journal.open(tmp_path / "journal.sqlite")
+    client = httpx.AsyncClient(base_url="https://office.test",
+                               transport=httpx.MockTransport(route))
+    applier = ReleaseApplier(client, journal, config_path=config, idle=idle)
+    try:
+        assert await applier.check() == {}
+        assert applier.waiting == {"config": 3}
+        down, busy = True, False
+        with pytest.raises(Retry):
+            await applier.check()
+        assert applier.waiting == {}
+        assert load_config(config).ui.paper_width_mm == 58
+        assert await journal.read_apart(shipping.releases_recorded) == {"config": 3}
+    finally:
+        await client.aclose()
         await journal.close()

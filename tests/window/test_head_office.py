@@ -74,7 +74,8 @@ def test_releases_reach_a_running_register_and_the_manager_sees_its_state(
             "headOfficeState")
 
         # A configuration pushed while Settings are open and a sale is being built: it waits.
-        asyncio.run(publish(database, "config", "[ui]\npaper_width_mm = 58\n"))
+        asyncio.run(publish(database, "config", "[ui]\npaper_width_mm = 58\n"
+                                                "[providers.paymega]\nread_timeout = 20.0\n"))
         app.wait(lambda s: "Конфигурация: версия 1 получена" in s.text("headOfficeState"),
                  what="the configuration waiting", timeout=30)
         app.shot("a configuration release waiting")
@@ -92,5 +93,11 @@ def test_releases_reach_a_running_register_and_the_manager_sees_its_state(
         head_office_tab(app)
         snap = app.wait(lambda s: "Конфигурация: версия 1, применена" in s.text(
             "headOfficeState"), what="the configuration applied")
-        assert "после перезапуска" in snap.text("headOfficeState")
+        # The paper at once, the provider's timeout at the next start: the tab says which.
+        assert ("изменила настройки, которые вступят в силу после перезапуска приложения: "
+                "providers.paymega.read_timeout.") in snap.text("headOfficeState")
         app.shot("the head office tab")
+        app.click("settingsBack")
+        app.on_screen("saleScreen")
+        app.click("shiftButton")
+        assert app.on_screen("shiftScreen").text("reportPaper") == "58 мм"
