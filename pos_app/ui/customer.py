@@ -48,15 +48,15 @@ class CustomerDisplay(QWidget):
         self.setWindowTitle(tr(C, "Customer display"))
         self.training.setText(tr(C, "TRAINING — NOT A REAL PAYMENT"))
 
-    def place(self) -> None:
+    def place(self) -> bool:
+        """Full screen on the second screen; False (not shown) when there is none: on the
+        till's own screen it covered the cashier's buttons, or hid behind them (a walk)."""
         screens = QGuiApplication.screens()
-        if len(screens) > 1:
-            self.setGeometry(screens[1].geometry())
-            self.showFullScreen()
-        else:  # the till's own screen: in front of the cashier's window, not behind it
-            self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
-            self.resize(480, 640)
-            self.show()
+        if len(screens) < 2:
+            return False
+        self.setGeometry(screens[1].geometry())
+        self.showFullScreen()
+        return True
 
     def idle(self) -> None:
         self.lines.clear()

@@ -49,6 +49,7 @@ from pos_app.ui.support import (
     confirm,
     restyle,
     show_error,
+    show_info,
     spawn,
 )
 from pos_app.ui.translations import Translations
@@ -189,7 +190,13 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(screen)
         if self.config.ui.customer_display:
             self.customer = CustomerDisplay(training=runtime.training)
-            self.customer.place()
+            if not self.customer.place():
+                self.customer.deleteLater()
+                self.customer = None
+                show_info(self, tr(C, "The customer display is on, but this till has one "
+                                      "screen. Connect a second screen: the display opens "
+                                      "there at the next start."))
+        if self.customer is not None:
             model = self.sale_screen.model  # the sale, shown as it is rung up
             for signal in (model.rowsInserted, model.rowsRemoved, model.dataChanged,
                            model.modelReset):

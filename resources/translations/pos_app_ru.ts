@@ -1850,6 +1850,11 @@ If you close the app now, these stay in the journal and are checked again at the
       <translation>ОБУЧЕНИЕ — НЕ НАСТОЯЩИЕ ДЕНЬГИ</translation>
     </message>
     <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>The customer display is on, but this till has one screen. Connect a second screen: the display opens there at the next start.</source>
+      <translation>Экран покупателя включён, но у этой кассы один экран. Подключите второй экран: экран покупателя откроется на нём при следующем запуске.</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/checkout.py" />
       <source>The payment could not be started because of an error in the app. Nothing was sent to the provider. Try again, or take another way to pay.</source>
       <translation>Платёж не удалось начать из-за ошибки в программе. Сервису ничего не отправлено. Попробуйте ещё раз или выберите другой способ оплаты.</translation>
