@@ -64,6 +64,7 @@ if TYPE_CHECKING:
         QStandardItem,
         QStandardItemModel,
         QTextDocument,
+        QWindow,
     )
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
     from PySide6.QtWidgets import (
@@ -218,6 +219,7 @@ __all__ = [
     "QUrl",
     "QVBoxLayout",
     "QWidget",
+    "QWindow",
     "Qt",
     "Signal",
     "Slot",
