@@ -32,7 +32,6 @@ from pos_app.ui.qt import (
     QHBoxLayout,
     QKeyEvent,
     QMainWindow,
-    QObject,
     QPaintEvent,
     QPushButton,
     QSettings,
@@ -41,7 +40,6 @@ from pos_app.ui.qt import (
     QTimer,
     QVBoxLayout,
     QWidget,
-    QWindow,
     Signal,
 )
 from pos_app.ui.sale import SaleScreen
@@ -393,19 +391,6 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._back_to_full_screen)
         super().changeEvent(event)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """The kiosk's window unexposed (its window manager shows the desktop): back."""
-        if (event.type() == QEvent.Type.Expose and isinstance(watched, QWindow)
-                and not watched.isExposed() and not self._unlocked and not self._leaving):
-            log.info("kiosk: the window was hidden (show desktop?); it comes back")
-            QTimer.singleShot(0, self._map_again)
-        return False
-
-    def _map_again(self) -> None:
-        # Mapped anew: the window manager leaves its "show desktop" (a raise alone did not).
-        self.hide()
-        self._back_to_full_screen()
-
     def _back_to_full_screen(self) -> None:
         self.showFullScreen()
         self.raise_()
@@ -426,11 +411,6 @@ class MainWindow(QMainWindow):
         geometry = QSettings().value("window/geometry")
         if self.kiosk:
             self.showFullScreen()
-            # "Show desktop" hides the window without minimizing it (openbox): it must come
-            # back at once, as after an Iconify (changeEvent), without the PIN.
-            handle = self.windowHandle()
-            if handle is not None:
-                handle.installEventFilter(self)
         elif geometry is None or self._small_screen():
             # A till's first start, or a small screen: every pixel is needed.
             self.showMaximized()

@@ -64,7 +64,6 @@ if TYPE_CHECKING:
         QStandardItem,
         QStandardItemModel,
         QTextDocument,
-        QWindow,
     )
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
     from PySide6.QtWidgets import (
@@ -219,7 +218,6 @@ __all__ = [
     "QUrl",
     "QVBoxLayout",
     "QWidget",
-    "QWindow",
     "Qt",
     "Signal",
     "Slot",

@@ -128,14 +128,6 @@ def test_kiosk_is_left_only_with_the_pin(make_app: MakeApp) -> None:
              and s.window("mainWindow")["full_screen"],  # type: ignore[index]
              what="the kiosk back on the whole screen")
     app.shot("back-after-iconify")
-    # The window manager's "show desktop" (openbox: Super+D) — a walk: the screen stayed
-    # black until the keys were pressed again.
-    app.x.key("super+d")
-    app.wait(lambda s: s.window("mainWindow") is not None
-             and not s.window("mainWindow")["minimized"]  # type: ignore[index]
-             and s.window("mainWindow")["full_screen"]  # type: ignore[index]
-             and app.x.topmost_window_name().startswith("Cashier"),
-             what="the kiosk back after show desktop")
     app.click("exitButton")
     app.modal("pinDialog")
     app.focus_on("pinField")
