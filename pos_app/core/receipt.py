@@ -60,8 +60,9 @@ VAT: dict[VatRate, tuple[Decimal, Message]] = {
     VatRate.VAT120: (Decimal(20), Message(C, "incl. VAT 20/120")),
     VatRate.VAT110: (Decimal(10), Message(C, "incl. VAT 10/110")),
 }
-NARROW_MM = 58  # the narrow roll: its rows that do not fit one line take two
-NARROW_CHARS = 16  # characters a 58 mm line holds at the receipt's size (measured in a PDF)
+# Characters a label and its value share on one line of a roll, at the receipt's size
+# (measured in a PDF printed through Qt): a row that needs more takes two.
+LINE_CHARS = {58: 16, 80: 22}
 BOLD_WIDER = 1.3  # a bold capital's width against a regular letter's
 ZERO_WIDTH_SPACE = "\u200b"  # where a line may break, unseen
 _MEASURE_UNITS = {Measure.KILOGRAM: Message(C, "kg"), Measure.GRAM: Message(C, "g"),
@@ -72,18 +73,24 @@ def _e(text: object) -> str:
     return html.escape(str(text))
 
 
-def html_row(label: str, value: str, *, strong: bool = False, narrow: bool = False) -> str:
-    """A label and its value on one line; on a ``narrow`` roll on two when they do not fit
-    (side by side, "ОПЛАЧЕНО" broke as "ОПЛАЧЕ/НО"), and a long id breakable."""
+def html_row(label: str, value: str, *, strong: bool = False, chars: int = 0) -> str:
+    """A label and its value on one line; on a roll of ``chars`` a line, on two when they
+    do not fit (side by side, "ОПЛАЧЕНО" broke as "ОПЛАЧЕ/НО"), the value breakable only
+    between its parts.  ``chars`` 0: no roll (the screen)."""
     tag = "b" if strong else "span"
-    if not narrow:
+    if not chars:
         return f'<tr><td>{_e(label)}</td><td align="right"><{tag}>{_e(value)}</{tag}></td></tr>'
     shown = f"<{tag}>{_breakable(value)}</{tag}>"
     # Bold capitals are wider: "Статус ОПЛАЧЕНО" (15 characters) broke as "ОПЛАЧЕ/НО".
-    if len(label) + 1 + len(value) * (BOLD_WIDER if strong else 1) > NARROW_CHARS:
+    if len(label) + 1 + len(value) * (BOLD_WIDER if strong else 1) > chars:
         return (f'<tr><td colspan="2">{_e(label)}</td></tr>'
                 f'<tr><td colspan="2" align="right">{shown}</td></tr>')
     return f'<tr><td>{_e(label)}</td><td align="right">{shown}</td></tr>'
+
+
+def line_chars(width_mm: int) -> int:
+    """What a line of a ``width_mm`` roll holds (an unknown width: the narrower roll's)."""
+    return LINE_CHARS.get(width_mm, min(LINE_CHARS.values()))
 
 
 def _breakable(value: str) -> str:
@@ -101,7 +108,7 @@ def render_receipt(*, payment: Payment, sale: Sale, operations: Sequence[Operati
                    terminal: TerminalConfig, provider_name: str, duplicate: bool = False,
                    printed_at: datetime | None = None, width_mm: int = 80) -> str:
     """The receipt as HTML for a ``width_mm`` roll (58 or 80)."""
-    narrow = width_mm <= NARROW_MM
+    chars = line_chars(width_mm)
     parts = ['<html><body style="font-family: sans-serif; font-size: 10pt;">']
     marks = []
     if payment.training:
@@ -110,10 +117,10 @@ def render_receipt(*, payment: Payment, sale: Sale, operations: Sequence[Operati
         marks.append(Message(C, "DUPLICATE").render())
     for mark in marks:
         parts.append(f'<p align="center"><b>*** {_e(mark)} ***</b></p>')
-    parts.append(_header(terminal, sale, payment, narrow))
-    parts.append(_lines(sale, payment, narrow))
-    parts.append(_payment(payment, provider_name, narrow))
-    parts.append(_refunds(payment, operations, narrow))
+    parts.append(_header(terminal, sale, payment, chars))
+    parts.append(_lines(sale, payment, chars))
+    parts.append(_payment(payment, provider_name, chars))
+    parts.append(_refunds(payment, operations, chars))
     if duplicate:
         when = (printed_at or datetime.now().astimezone()).strftime("%d.%m.%Y %H:%M")
         again = Message(C, "Printed again on {when}").with_params(when=when)
@@ -122,7 +129,7 @@ def render_receipt(*, payment: Payment, sale: Sale, operations: Sequence[Operati
     return "\n".join(parts)
 
 
-def _header(terminal: TerminalConfig, sale: Sale, payment: Payment, narrow: bool) -> str:
+def _header(terminal: TerminalConfig, sale: Sale, payment: Payment, chars: int) -> str:
     title = terminal.store_name or Message(C, "Store").render()
     out = [f'<p align="center"><b>{_e(title)}</b>']
     if terminal.store_address:
@@ -130,10 +137,10 @@ def _header(terminal: TerminalConfig, sale: Sale, payment: Payment, narrow: bool
     out.append("</p><table width=\"100%\">")
     when = payment.created_at.astimezone().strftime("%d.%m.%Y %H:%M")
     kind = Message(C, "Payout") if payment.kind == "withdrawal" else Message(C, "Sale")
-    out.append(html_row(f"{kind.render()} {sale.label}", when, narrow=narrow))
-    out.append(html_row(Message(C, "Terminal").render(), terminal.terminal_id, narrow=narrow))
+    out.append(html_row(f"{kind.render()} {sale.label}", when, chars=chars))
+    out.append(html_row(Message(C, "Terminal").render(), terminal.terminal_id, chars=chars))
     if terminal.store_id:
-        out.append(html_row(Message(C, "Store id").render(), terminal.store_id, narrow=narrow))
+        out.append(html_row(Message(C, "Store id").render(), terminal.store_id, chars=chars))
     out.append("</table>")
     return "".join(out)
 
@@ -148,25 +155,25 @@ def _field_text(key: str, value: str) -> str:
     return str(value)
 
 
-def _lines(sale: Sale, payment: Payment, narrow: bool) -> str:
+def _lines(sale: Sale, payment: Payment, chars: int) -> str:
     out = ["<hr><table width=\"100%\">"]
     for line in sale.lines:
         unit = _MEASURE_UNITS.get(line.measure)
         quantity = format_quantity(line.quantity) + (f" {unit.render()}" if unit else "")
         out.append(f'<tr><td colspan="2">{_e(line.name)}</td></tr>')
         out.append(html_row(f"  {quantity} × {line.unit_price.format(symbol=False)}",
-                            line.total.format(symbol=False), narrow=narrow))
+                            line.total.format(symbol=False), chars=chars))
         if line.discount_minor:
             out.append(html_row("  " + Message(C, "Discount").render(), "−" + Money(
-                line.discount_minor, sale.currency).format(symbol=False), narrow=narrow))
+                line.discount_minor, sale.currency).format(symbol=False), chars=chars))
     out.append("</table><hr><table width=\"100%\">")
     if sale.discount.minor:
         out.append(html_row(Message(C, "Subtotal").render(), sale.subtotal.format()))
         out.append(html_row(Message(C, "Discount").render(), "−" + sale.discount.format()))
     label = Message(C, "PAYOUT") if payment.kind == "withdrawal" else Message(C, "TOTAL")
-    out.append(html_row(label.render(), sale.total.format(), strong=True, narrow=narrow))
+    out.append(html_row(label.render(), sale.total.format(), strong=True, chars=chars))
     for text, amount in vat_lines(sale):
-        out.append(html_row(text, amount.format(), narrow=narrow))
+        out.append(html_row(text, amount.format(), chars=chars))
     out.append("</table>")
     return "".join(out)
 
@@ -189,9 +196,9 @@ def vat_lines(sale: Sale) -> list[tuple[str, Money]]:
     return found
 
 
-def _payment(payment: Payment, provider_name: str, narrow: bool) -> str:
+def _payment(payment: Payment, provider_name: str, chars: int) -> str:
     out = ["<hr><table width=\"100%\">"]
-    row = functools.partial(html_row, narrow=narrow)
+    row = functools.partial(html_row, chars=chars)
     out.append(row(Message(C, "Paid with").render(), provider_name))
     state = STATE_LABELS.get(payment.state)
     out.append(row(Message(C, "Status").render(),
@@ -218,7 +225,7 @@ def _payment(payment: Payment, provider_name: str, narrow: bool) -> str:
     return "".join(out)
 
 
-def _refunds(payment: Payment, operations: Sequence[Operation], narrow: bool) -> str:
+def _refunds(payment: Payment, operations: Sequence[Operation], chars: int) -> str:
     done = [op for op in operations
             if op.kind is OperationKind.REFUND and op.state is OperationState.DONE]
     if not done:
@@ -228,10 +235,10 @@ def _refunds(payment: Payment, operations: Sequence[Operation], narrow: bool) ->
         amount = Money(op.amount_minor or 0, payment.amount.currency)
         out.append(html_row(Message(C, "Refund {time}").with_params(
             time=op.updated_at.astimezone().strftime("%d.%m.%Y %H:%M")).render(),
-            "−" + amount.format(), narrow=narrow))
+            "−" + amount.format(), chars=chars))
         reference = op.receipt_fields.get("refundTransactionId") or op.op_ref
         if reference:
             out.append(html_row("  " + Message(C, "Refund transaction").render(), reference,
-                                narrow=narrow))
+                                chars=chars))
     out.append("</table>")
     return "".join(out)

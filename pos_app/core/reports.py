@@ -22,7 +22,7 @@ from pos_app.core.journal import Journal
 from pos_app.core.journal.tallies import REFUSED, payment_tallies, refund_tallies, shift_notes
 from pos_app.core.money import Money
 from pos_app.core.payments import utcnow
-from pos_app.core.receipt import html_row
+from pos_app.core.receipt import html_row, line_chars
 from pos_app.core.shifts import Shift
 from pos_app.core.states import PaymentState
 from pos_app.i18n import Message
@@ -178,8 +178,10 @@ def _when(moment: datetime | None) -> str:
 
 
 def render_report(report: ShiftReport, *, provider_names: Mapping[str, str], store: str,
-                  terminal_id: str) -> str:
-    """The report as HTML for the screen, the printer and PDF (what QTextDocument renders)."""
+                  terminal_id: str, width_mm: int = 80) -> str:
+    """The report as HTML for the screen, the printer and PDF (what QTextDocument renders),
+    laid out for a ``width_mm`` roll (rows that do not fit one line take two, words whole)."""
+    chars = line_chars(width_mm)
     title = (Message(C, "Z REPORT — SHIFT CLOSED") if report.kind == "Z"
              else Message(C, "X REPORT — SHIFT STAYS OPEN"))
     parts = ['<html><body style="font-family: sans-serif; font-size: 10pt;">']
@@ -197,14 +199,14 @@ def render_report(report: ShiftReport, *, provider_names: Mapping[str, str], sto
             (Message(C, "Closed by"), report.closed_by),
             (Message(C, "Made"), _when(report.made_at))):
         if value:
-            parts.append(html_row(label.render(), value))
+            parts.append(html_row(label.render(), value, chars=chars))
     parts.append("</table>")
     for line in report.lines:
         name = provider_names.get(line.provider, line.provider)
         heading = f"{name} · {line.method}" if line.method else name
-        parts.append(_section(heading, line))
+        parts.append(_section(heading, line, chars))
     for total in report.totals():
-        parts.append(_section(Message(C, "TOTAL").render(), total, strong=True))
+        parts.append(_section(Message(C, "TOTAL").render(), total, chars, strong=True))
     if not report.lines:
         parts.append(f'<p align="center">{_e(Message(C, "No payments in this shift.").render())}'
                      "</p>")
@@ -260,15 +262,15 @@ def _said(value: Any) -> str:
     return Message.from_json(value).render() if isinstance(value, dict) else str(value)
 
 
-def _section(heading: str, line: ReportLine, *, strong: bool = False) -> str:
+def _section(heading: str, line: ReportLine, chars: int, *, strong: bool = False) -> str:
     out = [f'<hr><p><b>{_e(heading)}</b></p><table width="100%">']
     for name, label in BUCKETS.items():
         tally = line.tallies[name]
         if tally.count or name in ("paid", "refunded"):
             out.append(html_row(f"{label.render()} ({tally.count})",
-                            Money(tally.minor, line.currency).format()))
+                                Money(tally.minor, line.currency).format(), chars=chars))
     out.append(html_row(Message(C, "Net").render(), Money(line.net_minor, line.currency).format(),
-                    strong=True))
+                        strong=True, chars=chars))
     out.append("</table>")
     return "".join(out)
 

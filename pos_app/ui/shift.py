@@ -232,6 +232,8 @@ class ShiftScreen(Screen):
         self.paper.addItem("80 mm", 80)
         self.paper.addItem("58 mm", 58)
         self.paper.setCurrentIndex(0 if config.ui.paper_width_mm == 80 else 1)
+        # The report as it will come out of this roll (58 mm lays its rows out narrower).
+        self.paper.currentIndexChanged.connect(lambda _: self._render())
         self.paper.setMinimumHeight(44)
         self.print_button = big_button()
         self.print_button.setObjectName("printReport")
@@ -376,7 +378,8 @@ class ShiftScreen(Screen):
             names = {n: p.display_name for n, p in self.office.service.providers.items()}
             self.html = render_report(self.report, provider_names=names,
                                       store=self._config.store_name or tr(C, "Store"),
-                                      terminal_id=self._config.terminal_id)
+                                      terminal_id=self._config.terminal_id,
+                                      width_mm=int(self.paper.currentData()))
             self.view.setHtml(self.html)
         self._enable()
 

@@ -48,3 +48,27 @@ async def test_a_58_mm_receipt_keeps_every_word_whole(
     cut = sorted(w for w in words(html) if not any(w in line.split() or w in line
                                                    for line in lines))
     assert cut == [], lines
+
+
+async def test_a_58_mm_z_report_and_an_80_mm_receipt_keep_every_word_whole(
+        make_window: MakeWindow, sandbox: SandboxTransport, tmp_path: Path) -> None:
+    """A walk: the Z report on 58 mm broke "Сформир/ован", "30.11.202/6"; the 80 mm receipt
+    broke its ids anywhere."""
+    from pos_app.core.reports import render_report
+
+    window = await make_window()
+    window.translations.use("ru")
+    service = window.runtime.service
+    payment = await service.pay(grocery_sale(), "koshelek",
+                                {"barcode": customer(sandbox, delay_ms=0)["barcode"]})
+    data = await service.receipt_data(payment.id)
+    html = render_receipt(payment=data.payment, sale=data.sale, operations=data.operations,
+                          terminal=window.runtime.config, provider_name="Koshelek Pay",
+                          width_mm=80)
+    lines = printed_lines(html, 80, tmp_path / "receipt80.pdf")
+    assert sorted(w for w in words(html) if not any(w in line for line in lines)) == [], lines
+    report = await window.office.close_shift(actor="Ирина Петрова")
+    html = render_report(report, provider_names={"koshelek": "Koshelek Pay"}, store="Ромашка",
+                         terminal_id=window.runtime.config.terminal_id, width_mm=58)
+    lines = printed_lines(html, 58, tmp_path / "z58.pdf")
+    assert sorted(w for w in words(html) if not any(w in line for line in lines)) == [], lines
