@@ -19,7 +19,7 @@ from tests.helpers import customer, grocery_sale, simple_sale, wait_state
 def _text(html: str) -> str:
     """The receipt as a person reads it: tags dropped, all whitespace (also no-break) collapsed
     to single spaces."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\u200b", "")
 
 
 async def _render(runtime: Runtime, payment_id: str, **kw: object) -> str:
