@@ -26,6 +26,7 @@ from pos_app.core.money import minor_digits
 from pos_app.core.payments import local_day_start
 from pos_app.core.states import PaymentState
 from pos_app.i18n import Message, UserError, msg
+from pos_app.providers.registry import plugins
 
 C = "Export"
 
@@ -112,8 +113,10 @@ def _row(row: tuple[Any, ...], point: str, words: dict[str, str] | None = None) 
     arrived = paid is not None or state in _PAID or refunded
     received = (paid if paid is not None else amount) if arrived else None
     return [
-        created, str(shift or ""), f"S{sale:06d}" if sale else "", provider,
-        _safe_text(method), words.get(kind, kind) if words else kind,
+        created, str(shift or ""), f"S{sale:06d}" if sale else "",
+        words.get(provider, provider) if words else provider,
+        _safe_text(words.get(f"{provider}:{method}", method) if words else method),
+        words.get(kind, kind) if words else kind,
         words.get(state, state) if words else state,
         _plain(amount, digits, point), _plain(received, digits, point),
         _plain(refunded, digits, point), currency, _safe_text(provider_ref or ""),
@@ -146,7 +149,10 @@ async def export_payments(journal: Journal, output: Path, period: Period, *,
     # Rendered here, in the reader's language, before the export's own thread runs.
     header = [h.render() for h in EXCEL_HEADER] if semicolon else list(HEADER)
     words = ({**{k: m.render() for k, m in KINDS.items()},
-              **{s.value: state_word(s.value) for s in PaymentState}} if semicolon else None)
+              **{s.value: state_word(s.value) for s in PaymentState},
+              **{f"{each.name}:{code}": label.render()
+                 for each in plugins() for code, label in each.methods.items()},
+              **{each.name: each.title for each in plugins()}} if semicolon else None)
 
     def do(conn: sqlite3.Connection) -> int:
         total = count_period(conn, since, until, training)

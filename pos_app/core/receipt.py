@@ -24,6 +24,7 @@ from pos_app.core.payments import Operation, Payment
 from pos_app.core.sale import Measure, Sale, VatRate
 from pos_app.core.states import OperationKind, OperationState, PaymentState
 from pos_app.i18n import Message
+from pos_app.providers.registry import method_label
 
 C = "Receipt"
 
@@ -145,8 +146,11 @@ def _header(terminal: TerminalConfig, sale: Sale, payment: Payment, chars: int) 
     return "".join(out)
 
 
-def _field_text(key: str, value: str) -> str:
-    """A provider's field as printed; its time (UTC ISO 8601) as the local time."""
+def _field_text(key: str, value: str, provider: str) -> str:
+    """A provider's field as printed; its time (UTC ISO 8601) as the local time, its way to
+    pay in words ("СБП", not "SBP")."""
+    if key == "paymentType":
+        return method_label(provider, value)
     if key == "operationDateTime":
         try:
             return datetime.fromisoformat(value).astimezone().strftime("%d.%m.%Y %H:%M:%S")
@@ -211,7 +215,7 @@ def _payment(payment: Payment, provider_name: str, chars: int) -> str:
     for key, label in FIELD_LABELS.items():
         value = payment.receipt_fields.get(key)
         if value:
-            out.append(row(label.render(), _field_text(key, value)))
+            out.append(row(label.render(), _field_text(key, value, payment.provider)))
     if payment.request.options.get("number_masked"):
         out.append(row(Message(C, "To").render(), payment.request.options["number_masked"]))
     confirmation = payment.receipt_fields.get("confirmation")

@@ -26,6 +26,7 @@ from pos_app.core.receipt import html_row, line_chars
 from pos_app.core.shifts import Shift
 from pos_app.core.states import PaymentState
 from pos_app.i18n import Message
+from pos_app.providers.registry import method_label, title_of
 
 C = "Report"
 S = PaymentState
@@ -202,8 +203,9 @@ def render_report(report: ShiftReport, *, provider_names: Mapping[str, str], sto
             parts.append(html_row(label.render(), value, chars=chars))
     parts.append("</table>")
     for line in report.lines:
-        name = provider_names.get(line.provider, line.provider)
-        heading = f"{name} · {line.method}" if line.method else name
+        name = provider_names.get(line.provider) or title_of(line.provider)
+        heading = f"{name} · {method_label(line.provider, line.method)}" if line.method \
+            else name
         parts.append(_section(heading, line, chars))
     for total in report.totals():
         parts.append(_section(Message(C, "TOTAL").render(), total, chars, strong=True))
@@ -224,7 +226,7 @@ def note_texts(report: ShiftReport, provider_names: Mapping[str, str]) -> list[s
 
     texts = []
     for note in report.notes:
-        name = provider_names.get(note["provider"], note["provider"])
+        name = provider_names.get(note["provider"]) or title_of(note["provider"])
         if note["source"] == "difference":
             decided = (Message(C, "resolved by {actor}: {reason}", {
                 "actor": note["resolved_by"], "reason": note["resolution"]})

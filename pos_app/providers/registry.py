@@ -85,6 +85,9 @@ class ProviderPlugin(Protocol[S]):
     secrets: tuple[str, ...]  # keyring names ("login", "token"…) the adapter may use
     listener_secrets: tuple[str, ...]  # only for the optional callback listener
     pay_options: tuple[PayOption, ...]  # its own options of ``pos-app pay``
+    # Its ways to pay (the journal's ``method``: a payment type, a deposit type) as people
+    # read them; a code missing here is shown as it is.
+    methods: Mapping[str, Message]
 
     def read_settings(self, section: Section, currency: str) -> S:
         """Its ``[providers.<name>]`` table; problems are recorded in ``section``."""
@@ -127,3 +130,21 @@ def plugin(name: str) -> ProviderPlugin[Any]:
 
 def names() -> tuple[str, ...]:
     return tuple(each.name for each in plugins())
+
+
+def method_label(provider: str, method: str) -> str:
+    """``method`` of ``provider`` in the reader's language (X/Z reports, receipts, CSV)."""
+    try:
+        label = plugin(provider).methods.get(method)
+    except KeyError:  # a provider this version does not know
+        label = None
+    return label.render() if label is not None else method
+
+
+def title_of(provider: str) -> str:
+    """A provider's brand, also when it is not enabled on this terminal (a report of a shift
+    it took payments in said "pegas")."""
+    try:
+        return plugin(provider).title
+    except KeyError:
+        return provider

@@ -2182,6 +2182,11 @@ Take a payment for the new sale anyway?</source>
       <translation>Скрыть</translation>
     </message>
     <message>
+      <location filename="../../pos_app/providers/koshelek/plugin.py" />
+      <source>Dolyame</source>
+      <translation>Долями</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/payment.py" />
       <source>Expired</source>
       <translation>Истёк</translation>
@@ -2212,22 +2217,22 @@ Take a payment for the new sale anyway?</source>
       <translation>Оставлен до истечения</translation>
     </message>
     <message>
-      <location filename="../../pos_app/providers/pegas/widgets.py" />
+      <location filename="../../pos_app/providers/pegas/plugin.py" />
       <source>Link: QIWI (needs a phone)</source>
       <translation>Ссылка: QIWI (нужен телефон)</translation>
     </message>
     <message>
-      <location filename="../../pos_app/providers/pegas/widgets.py" />
+      <location filename="../../pos_app/providers/pegas/plugin.py" />
       <source>Link: YooMoney</source>
       <translation>Ссылка: ЮMoney</translation>
     </message>
     <message>
-      <location filename="../../pos_app/providers/pegas/widgets.py" />
+      <location filename="../../pos_app/providers/pegas/plugin.py" />
       <source>Link: bank card</source>
       <translation>Ссылка: банковская карта</translation>
     </message>
     <message>
-      <location filename="../../pos_app/providers/pegas/widgets.py" />
+      <location filename="../../pos_app/providers/pegas/plugin.py" />
       <source>Link: card or wallet</source>
       <translation>Ссылка: карта или кошелёк</translation>
     </message>
@@ -2330,6 +2335,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/ui/payment.py" />
       <source>Result not known yet</source>
       <translation>Результат пока неизвестен</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/koshelek/plugin.py" />
+      <source>SBP</source>
+      <translation>СБП</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/payments/service.py" />
@@ -2487,12 +2497,12 @@ Take a payment for the new sale anyway?</source>
       <translation>Обучение: покупатель отказывается</translation>
     </message>
     <message>
-      <location filename="../../pos_app/providers/pegas/widgets.py" />
+      <location filename="../../pos_app/providers/pegas/plugin.py" />
       <source>Transfer to a card number</source>
       <translation>Перевод на номер карты</translation>
     </message>
     <message>
-      <location filename="../../pos_app/providers/pegas/widgets.py" />
+      <location filename="../../pos_app/providers/pegas/plugin.py" />
       <source>Transfer to a wallet number</source>
       <translation>Перевод на номер кошелька</translation>
     </message>

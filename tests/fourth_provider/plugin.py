@@ -209,6 +209,7 @@ class FourthPlugin:
     settings_type = FourthSettings
     secrets: tuple[str, ...] = ("api_key",)
     listener_secrets: tuple[str, ...] = ()
+    methods: Mapping[str, Message] = {}  # its services' codes, shown as they are
     pay_options: tuple[PayOption, ...] = ()
 
     def read_settings(self, section: Section, currency: str) -> FourthSettings:

@@ -116,3 +116,4 @@ async def test_the_csv_for_russian_excel_reads_in_russian(
     [row] = csv.DictReader(output.read_text(encoding="utf-8-sig").splitlines(), delimiter=";")
     assert (row["Продажа"], row["Сумма"], row["Вид"], row["Состояние"]) == (
         "S000001", "120,50", "оплата", "оплачен")
+    assert (row["Сервис"], row["Способ"]) == ("Koshelek Pay", "СБП")  # not koshelek, SBP

@@ -32,6 +32,8 @@ class KoshelekPlugin:
     # The partnerLogin/partnerPassword the merchant gave Koshelek for its postback (spec §7).
     listener_secrets: tuple[str, ...] = ("postback_login", "postback_password")
     pay_options: tuple[PayOption, ...] = ()
+    methods: Mapping[str, Message] = {
+        "SBP": Message("Payment", "SBP"), "DOLYAME": Message("Payment", "Dolyame")}
 
     def read_settings(self, section: Section, currency: str) -> KoshelekSettings:
         return read_settings(section, currency)

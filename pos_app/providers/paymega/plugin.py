@@ -31,6 +31,7 @@ class PaymegaPlugin:
     # secret_key signs the callbacks (spec §10); login/password: the private API (spec §4).
     secrets: tuple[str, ...] = ("login", "password", "secret_key")
     listener_secrets: tuple[str, ...] = ()
+    methods: Mapping[str, Message] = {}  # its services' codes, shown as they are
     pay_options: tuple[PayOption, ...] = (PayOption("--service", "service",
                              "service code (default from the configuration)"),)
 

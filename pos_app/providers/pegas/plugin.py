@@ -33,6 +33,14 @@ class PegasPlugin:
     # The site token: every request (spec §2), and the key of its callbacks.
     secrets: tuple[str, ...] = ("token",)
     listener_secrets: tuple[str, ...] = ()
+    methods: Mapping[str, Message] = {
+        "invoice-select": Message("Payment", "Link: card or wallet"),
+        "invoice-card": Message("Payment", "Link: bank card"),
+        "invoice-qw": Message("Payment", "Link: QIWI (needs a phone)"),
+        "yandex": Message("Payment", "Link: YooMoney"),
+        "wallet": Message("Payment", "Transfer to a wallet number"),
+        "wallet-card": Message("Payment", "Transfer to a card number"),
+    }
     pay_options: tuple[PayOption, ...] = (
         PayOption("--type", "type", "deposit type: " + ", ".join(DEPOSIT_TYPES)),
         PayOption("--phone", "phone", "the payer's phone (deposit type invoice-qw)"))

@@ -4,6 +4,7 @@ QIWI link (``../shared/specs/pegas-kassa.md`` §5.1: ``type``, ``phone``)."""
 from __future__ import annotations
 
 from pos_app.i18n import tr
+from pos_app.providers.pegas.plugin import PLUGIN
 from pos_app.providers.pegas.provider import PegasProvider
 from pos_app.providers.pegas.settings import DEPOSIT_TYPES
 from pos_app.ui.qt import QComboBox, QLineEdit, QVBoxLayout
@@ -17,14 +18,7 @@ NEEDS_PHONE = "invoice-qw"
 
 def deposit_label(kind: str) -> str:
     """A deposit type as the cashier reads it."""
-    return {
-        "invoice-select": tr(C, "Link: card or wallet"),
-        "invoice-card": tr(C, "Link: bank card"),
-        "invoice-qw": tr(C, "Link: QIWI (needs a phone)"),
-        "yandex": tr(C, "Link: YooMoney"),
-        "wallet": tr(C, "Transfer to a wallet number"),
-        "wallet-card": tr(C, "Transfer to a card number"),
-    }[kind]
+    return PLUGIN.methods[kind].render()
 
 
 class DepositOptions(ProviderInputs):
