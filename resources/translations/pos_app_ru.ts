@@ -2681,8 +2681,8 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/providers/pegas/messages.py" />
-      <source>The payment did not go through ({status}).</source>
-      <translation>Оплата не прошла ({status}).</translation>
+      <source>The payment did not go through.</source>
+      <translation>Оплата не прошла.</translation>
     </message>
     <message>
       <location filename="../../pos_app/providers/pegas/messages.py" />
@@ -2721,8 +2721,33 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/providers/pegas/messages.py" />
-      <source>“{number}” is not a valid {method} for a payout.</source>
-      <translation>«{number}» не подходит как {method} для выплаты.</translation>
+      <source>a QIWI nickname</source>
+      <translation>ник QIWI</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>a QIWI wallet number</source>
+      <translation>номер кошелька QIWI</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>a YooMoney wallet number</source>
+      <translation>номер кошелька ЮMoney</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>a bank card number</source>
+      <translation>номер банковской карты</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>a phone number</source>
+      <translation>номер телефона</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/messages.py" />
+      <source>“{number}” cannot take a payout: it needs {what}.</source>
+      <translation>«{number}» не подходит для выплаты: нужен {what}.</translation>
     </message>
   </context>
   <context>

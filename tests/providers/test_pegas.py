@@ -273,8 +273,8 @@ async def test_receipt_answered_as_json_with_a_base64_file(pegas: PegasProvider,
 
 @pytest.mark.parametrize(("options", "says"), [
     ({"method": "cash", "number": "1"}, "Unknown payout method"),
-    ({"method": "card", "number": "4111111111111112"}, "not a valid card"),
-    ({"method": "phone", "number": "12"}, "not a valid phone"),
+    ({"method": "card", "number": "4111111111111112"}, "it needs a bank card number"),
+    ({"method": "phone", "number": "12"}, "it needs a phone number"),
     ({"method": "card", "number": "4111111111111111", "comment": "no"}, "3 to 100"),
     ({"method": "card", "number": "4111111111111111", "comment": "x" * 101}, "3 to 100"),
 ])

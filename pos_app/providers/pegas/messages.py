@@ -19,7 +19,7 @@ PAYOUT_NEEDS_DESTINATION = Message(
        "or resolve it as not paid.")
 DUPLICATE = Message(C, "Pegas-kassa already has this order id; its outcome is being checked.")
 CANNOT_CANCEL = Message(C, "Pegas-kassa cannot cancel it any more; the customer probably paid.")
-NOT_PAID = Message(C, "The payment did not go through ({status}).")
+NOT_PAID = Message(C, "The payment did not go through.")  # its status: in the journal
 EXPIRED = Message(C, "The customer did not pay in time.")
 CANCELLED = Message(C, "Cancelled.")
 LINK_LOST = Message(C, "The payment link was lost in a failure, so the payment was cancelled and "
@@ -33,7 +33,15 @@ NEEDS_PHONE = Message(C, "This deposit type needs the payer's phone number, e.g.
 BAD_COMMENT = Message(C, "The comment must be 3 to 100 characters long.")
 BAD_METHOD = Message(C, "Unknown payout method “{method}”; use wallet, yandex, card, nickname "
                         "or phone.")
-BAD_NUMBER = Message(C, "“{number}” is not a valid {method} for a payout.")
+BAD_NUMBER = Message(C, "“{number}” cannot take a payout: it needs {what}.")
+# What each payout method needs, in words ("… as card" said the method's code, a walk).
+PAYOUT_NUMBER = {
+    "card": Message(C, "a bank card number"),
+    "phone": Message(C, "a phone number"),
+    "wallet": Message(C, "a QIWI wallet number"),
+    "yandex": Message(C, "a YooMoney wallet number"),
+    "nickname": Message(C, "a QIWI nickname"),
+}
 WITHDRAWAL_NO_CANCEL = Message(C, "A payout cannot be cancelled from the register.")
 PROBE_OK = Message(C, "Pegas-kassa answered: the balance is {balance} RUB.")
 RECEIPT_NOT_READY = Message(C, "The receipt is not ready yet; try again in a moment.")

@@ -149,8 +149,8 @@ class PegasProvider:
             number = _GROUPING[method].sub("", number)
         bad_card = method == "card" and not luhn.is_valid(number)
         if not _NUMBERS[method].fullmatch(number) or bad_card:
-            raise InvalidInput(messages.BAD_NUMBER.with_params(number=mask(number),
-                                                               method=method), code="number")
+            raise InvalidInput(messages.BAD_NUMBER.with_params(
+                number=mask(number), what=messages.PAYOUT_NUMBER[method]), code="number")
         comment = options.get("comment", "")
         if comment and not 3 <= len(comment.strip()) <= 100:
             raise InvalidInput(messages.BAD_COMMENT, code="comment")
@@ -288,7 +288,7 @@ class PegasProvider:
             state = RemoteState.PENDING
         reason: Message | None = None
         if state is RemoteState.DECLINED:
-            reason = messages.NOT_PAID.with_params(status=status)
+            reason = messages.NOT_PAID
         elif state is RemoteState.EXPIRED:
             reason = messages.EXPIRED
         fields = {"orderId": answer.order_id or request.key}
