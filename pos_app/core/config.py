@@ -11,7 +11,7 @@ import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from decimal import Decimal
@@ -446,8 +446,37 @@ def save_config(config: TerminalConfig, path: Path, *, now: datetime | None = No
             os.replace(path, kept)
     text = "# Terminal configuration of pos-app. Secrets live in the OS keyring, not here.\n"
     text += tomli_w.dumps(config_to_toml(config))
+    if path.exists():  # the file as the manager keeps it: only the values that changed
+        updated = _updated_text(path.read_text(encoding="utf-8"), config)
+        text = updated if updated is not None else text
     write_atomically(path, text)
     return kept
+
+
+def _updated_text(old: str, config: TerminalConfig) -> str | None:
+    """``old`` with ``config``'s values where they differ — its comments, order and other
+    lines kept (a walk: a Save in Settings wiped the manager's comments) — or None when
+    that would not read back as ``config``."""
+    import tomlkit
+
+    document = tomlkit.parse(old)
+    toml_update(document, config_to_toml(config))
+    text = tomlkit.dumps(document)
+    try:
+        same = parse_config(tomllib.loads(text)) == config
+    except ConfigError:
+        same = False
+    return text if same else None
+
+
+def toml_update(document: MutableMapping[str, Any], data: Mapping[str, Any]) -> None:
+    """``data``'s values into a tomlkit ``document``, touching only what differs: a value
+    left as it was keeps its comment and place."""
+    for key, value in data.items():
+        if isinstance(value, Mapping) and isinstance(document.get(key), MutableMapping):
+            toml_update(document[key], value)
+        elif document.get(key) != value:
+            document[key] = value
 
 
 def write_atomically(path: Path, text: str) -> None:

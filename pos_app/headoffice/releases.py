@@ -18,7 +18,7 @@ import contextlib
 import json
 import logging
 import tomllib
-from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from pos_app.core.config import (
     config_to_toml,
     load_config,
     parse_config,
+    toml_update,
     write_atomically,
 )
 from pos_app.core.events import EventKind
@@ -85,7 +86,7 @@ def merged(local_text: str, content: str) -> tuple[str, TerminalConfig]:
     import tomlkit
 
     document = tomlkit.parse(local_text)
-    _merge_into(document, tomllib.loads(content))
+    toml_update(document, tomllib.loads(content))
     text = tomlkit.dumps(document)
     return text, parse_config(tomllib.loads(text))
 
@@ -94,14 +95,6 @@ def changed_keys(local: TerminalConfig, config: TerminalConfig) -> list[str]:
     """The dotted keys whose values differ between two configurations."""
     before, after = _flat(config_to_toml(local)), _flat(config_to_toml(config))
     return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
-
-
-def _merge_into(base: MutableMapping[str, Any], over: Mapping[str, Any]) -> None:
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(base.get(key), MutableMapping):
-            _merge_into(base[key], value)
-        else:
-            base[key] = value
 
 
 def _flat(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:

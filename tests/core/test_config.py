@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -159,3 +160,21 @@ def test_the_readme_example_is_a_valid_configuration(tmp_path: Path) -> None:
     assert config.terminal_id == "POS-03"
     assert config.ui.paper_width_mm == 80
     assert config.settings(PegasSettings).deposit_type == "invoice-select"
+
+
+def test_saving_keeps_the_managers_comments_and_order(tmp_path: Path) -> None:
+    """A walk: one Save in Settings replaced the file with a fresh one, the manager's notes
+    gone.  Only the values that changed are written; the rest of the file stays."""
+    path = tmp_path / "terminal.toml"
+    original = ('# Касса у входа, не трогать без Ирины\n'
+                '[terminal]\nstore_id = "S-1"\nterminal_id = "POS-03"  # вторая касса\n\n'
+                '[ui]\npaper_width_mm = 80  # рулон 80 мм\nkiosk = false\n')
+    path.write_text(original, encoding="utf-8")
+    config = load_config(path)
+    save_config(replace(config, ui=replace(config.ui, kiosk=True)), path)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Касса у входа, не трогать без Ирины\n")
+    assert 'terminal_id = "POS-03"  # вторая касса' in text
+    assert "paper_width_mm = 80  # рулон 80 мм" in text
+    assert "kiosk = true" in text
+    assert load_config(path) == replace(config, ui=replace(config.ui, kiosk=True))
