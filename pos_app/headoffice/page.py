@@ -32,6 +32,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "state": "Состояние", "ok": "в порядке", "restored": "журнал восстановлен из копии — "
         "приём остановлен", "diverged": "журнал расходится с полученным — приём остановлен",
         "wrong_clock": "часы кассы неверны ({day})", "ago": "{n} мин назад",
+        "revoked": "учётные данные отозваны — касса не передаёт журнал",
+        "runs": "Конфигурация / каталог (версии)",
         "seconds": "{n} с", "days": "{n} дн",
         "at_risk": "Деньги под вопросом (дольше 15 минут)",
         "payment": "Платёж", "provider": "Сервис", "amount": "Сумма", "since": "С",
@@ -63,6 +65,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "state": "State", "ok": "fine", "restored": "journal restored from a backup — "
         "stopped", "diverged": "journal unlike what was received — stopped",
         "wrong_clock": "its clock is wrong ({day})", "ago": "{n} min ago",
+        "revoked": "credential revoked — the register sends nothing",
+        "runs": "Configuration / catalog (versions)",
         "seconds": "{n} s", "days": "{n} days",
         "at_risk": "Money at risk (over 15 minutes)",
         "payment": "Payment", "provider": "Provider", "amount": "Amount", "since": "Since",
@@ -199,20 +203,26 @@ async def _registers(conn: psycopg.AsyncConnection[Any], t: dict[str, str],
                      now: datetime) -> str:
     wrong = {str(r[0]): r[1] for r in await _rows(
         conn, "SELECT journal_uuid, earliest FROM wrong_clock_journals")}
+    runs: dict[tuple[str, str], int] = {(str(r[0]), str(r[1])): int(r[2]) for r in await _rows(
+        conn, "SELECT journal_uuid, kind, version FROM register_releases")}
     rows = []
-    for store, terminal, uuid, seen, backlog, offset, refused in await _rows(
+    for store, terminal, uuid, seen, backlog, offset, refused, revoked in await _rows(
             conn, "SELECT store_id, terminal_id, journal_uuid, last_seen, backlog, "
-                  "clock_offset_s, refused FROM register_freshness "
-                  "ORDER BY refused IS NULL, last_seen LIMIT %s", LIMIT):
+                  "clock_offset_s, refused, revoked_at FROM register_freshness "
+                  "ORDER BY refused IS NULL, revoked_at IS NULL, last_seen LIMIT %s", LIMIT):
         states = [t[refused]] if refused else []
+        if revoked is not None:
+            states.append(t["revoked"])
         if str(uuid) in wrong:
             states.append(t["wrong_clock"].format(day=wrong[str(uuid)].date().isoformat()))
         minutes = max(int((now - seen).total_seconds() // 60), 0)
         clock = _offset(offset or 0.0, t)
+        versions = " / ".join(str(runs.get((str(uuid), kind), "—"))
+                              for kind in ("config", "catalog"))
         rows.append([store, terminal, t["ago"].format(n=minutes), str(backlog), clock,
-                     "; ".join(states) or t["ok"]])
+                     versions, "; ".join(states) or t["ok"]])
     return _table([t["store"], t["terminal"], t["last_seen"], t["backlog"], t["clock"],
-                   t["state"]], rows, t["none"], "registers")
+                   t["runs"], t["state"]], rows, t["none"], "registers")
 
 
 async def _at_risk(conn: psycopg.AsyncConnection[Any], t: dict[str, str], lang: str) -> str:

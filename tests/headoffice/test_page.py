@@ -55,7 +55,10 @@ async def seed(url: str) -> None:
                     "id": "sh-0", "number": 6, "cashier": "Борис", "z_report_json": None,
                     "closed_at": "2026-01-02T21:00:00+00:00"})]
         events = [Event(seq=1, at=at(timedelta()), kind="status", payment_id="p-unknown",
-                        operation_id=None, from_state=None, to_state=None, data={})]
+                        operation_id=None, from_state=None, to_state=None, data={}),
+                  Event(seq=2, at=at(timedelta()), kind="release_applied", payment_id=None,
+                        operation_id=None, from_state=None, to_state=None,
+                        data={"kind": "config", "version": 2, "changed": []})]
         await db.ingest(conn, one, JOURNAL, Batch(
             store_id=one.store_id, terminal_id=one.terminal_id, last_seq=5, from_cursor=0,
             events=events,
@@ -67,6 +70,7 @@ async def seed(url: str) -> None:
                 seq=1, at="2001-03-04T12:00:00+00:00", kind="status", payment_id=None,
                 operation_id=None, from_state=None, to_state=None, data={})],
             rows=[], rows_as_of=1, sent_at="2001-03-04T12:00:00+00:00"))
+        await db.revoke(conn, "Магазин-2", "T-9")
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +96,8 @@ def test_the_page_in_both_languages(database: str, office: str, browser: Chromiu
                          "cpi_ORPHAN42", "Анна", "открыта дольше суток", "Борис",
                          "закрыта 2026-01-02 21:00 без Z-отчёта", "1 200,00 ₽", "1 000,00 ₽",
                          "200,00 ₽",
-                         "часы кассы неверны (2001-03-04)", "Магазин-1", "Магазин-2"):
+                         "часы кассы неверны (2001-03-04)", "Магазин-1", "Магазин-2",
+                         "учётные данные отозваны", "2 / —"):
             assert expected in text, expected
         command = {"pos-app", "office", "user", "add"}  # a command, typed as it is
         english_words = {w for v in TEXTS["en"].values() for w in v.split() if len(w) > 3
@@ -105,6 +110,7 @@ def test_the_page_in_both_languages(database: str, office: str, browser: Chromiu
         for expected in ("Money at risk (over 15 minutes)", "500.00 ₽", "outcome unknown",
                          "paid at the provider, not in the journal", "1,200.00 ₽",
                          "its clock is wrong (2001-03-04)", "open over a day",
+                         "credential revoked",
                          "closed 2026-01-02 21:00 without a Z report"):
             assert expected in text, expected
     finally:
