@@ -49,7 +49,7 @@ def journal_line(shipper: Shipper) -> str:
                             "credential (it was revoked or replaced). To resume, ask the head "
                             "office to enrol the terminal again (pos-app office enrol) and to "
                             "give you the new credential; store it on this register with "
-                            "«pos-app config set-secret headoffice.credential» and restart the "
+                            "“pos-app config set-secret headoffice.credential” and restart the "
                             "application."),
         "another_terminal": tr(C, "Sending is stopped: the head office says this journal "
                                   "belongs to another terminal. Call the head office."),

@@ -1223,7 +1223,7 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/ui/head_office.py" />
-      <source>Sending is stopped: the head office refuses this terminal's credential (it was revoked or replaced). To resume, ask the head office to enrol the terminal again (pos-app office enrol) and to give you the new credential; store it on this register with «pos-app config set-secret headoffice.credential» and restart the application.</source>
+      <source>Sending is stopped: the head office refuses this terminal's credential (it was revoked or replaced). To resume, ask the head office to enrol the terminal again (pos-app office enrol) and to give you the new credential; store it on this register with “pos-app config set-secret headoffice.credential” and restart the application.</source>
       <translation>Передача остановлена: головной офис не принимает учётные данные этой кассы (их отозвали или заменили). Чтобы возобновить, попросите головной офис заново зарегистрировать кассу (pos-app office enrol) и сообщить новые учётные данные; сохраните их на кассе командой «pos-app config set-secret headoffice.credential» и перезапустите приложение.</translation>
     </message>
     <message>
