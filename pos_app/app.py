@@ -319,6 +319,7 @@ def _start_releases(config: TerminalConfig, path: Path, service: PaymentService,
 
     applier = ReleaseApplier(shipper.client, service.journal, config_path=path, idle=idle,
                              currency=config.currency, live_check=live_problems)
+    applier.reached = shipper.wake
     applier.start(config.head_office.check_releases_every_s)
     return applier
 

@@ -144,6 +144,7 @@ class ReleaseApplier:
         # built, the Settings screen open), set by whoever shows the register.
         self.held: Callable[[], bool] = lambda: False
         self._backoff = backoff
+        self.reached: Callable[[], None] | None = None  # the head office answers again
         # What live mode would refuse in a configuration (its checks and secrets): a release
         # after which this register could not start is refused, not applied.
         self._live_check = live_check
@@ -172,6 +173,8 @@ class ReleaseApplier:
             wait = every_s
             try:
                 await self.check()
+                if failures and self.reached is not None:
+                    self.reached()  # back after no answer: the journal may go now too
                 failures, self.trouble = 0, None
             except Retry as exc:
                 failures += 1

@@ -74,6 +74,17 @@ class Shipper:
         self.reached_at: datetime | None = None  # its last answer understood
         self.trouble: str | None = None  # why the last try did not get through (English)
         self._task: asyncio.Task[None] | None = None
+        self._woken = asyncio.Event()
+
+    def wake(self) -> None:
+        """The head office answers again (the releases reached it): try now, not at the end
+        of the back-off (the tab said "does not answer" for a minute after it did)."""
+        self._woken.set()
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._woken.wait(), seconds)
+        self._woken.clear()
 
     def start(self) -> None:
         """:meth:`run` in the background, until :meth:`stop`."""
@@ -111,7 +122,7 @@ class Shipper:
                 self.trouble = str(exc)
                 wait = self._backoff.delay(failures, asked_s=exc.after_s)
                 log.warning("head office: %s; trying again in %.0f s", exc, wait)
-                await asyncio.sleep(wait)
+                await self._pause(wait)
                 continue
             if not more:
                 await asyncio.sleep(self._idle_s)

@@ -13,6 +13,7 @@ import pytest
 from pos_app.core.events import EventKind
 from pos_app.core.journal import Journal
 from pos_app.headoffice.shipper import Retry, Shipper, Stopped
+from tests.helpers import wait_until
 
 Answer = Callable[[httpx.Request], httpx.Response]
 
@@ -94,3 +95,36 @@ async def test_each_answer_has_its_class_and_end_state(
         await client.aclose()
     finally:
         await journal.close()
+
+
+async def test_woken_it_sends_at_once_not_after_its_back_off(tmp_path: Path) -> None:
+    """A walk: the head office was back and the releases reached it, yet the tab said "does
+    not answer" for the rest of the shipper's back-off."""
+    from pos_app.backoff import Backoff
+
+    journal = await Journal.open(tmp_path / "journal.sqlite")
+    await journal.log_event(EventKind.RECEIPT_PRINTED, data={"copy": 1})
+    up = False
+
+    def route(request: httpx.Request) -> httpx.Response:
+        if not up:
+            raise httpx.ConnectError("connection refused", request=request)
+        if request.method == "GET":
+            return httpx.Response(200, json={"cursor": 0})
+        return httpx.Response(200, json={"cursor": 1})
+
+    client = httpx.AsyncClient(base_url="https://office.test",
+                               transport=httpx.MockTransport(route))
+    shipper = Shipper(journal, client, store_id="S", terminal_id="T",
+                      backoff=Backoff(first_s=600, cap_s=600))
+    shipper.start()
+    try:
+        # The first try failed: 5 to 10 minutes to wait.
+        await wait_until(lambda: shipper.trouble is not None)
+        up = True
+        shipper.wake()
+        await wait_until(lambda: shipper.trouble is None and shipper.cursor == 1)
+    finally:
+        await shipper.stop(flush_s=0)
+        await journal.close()
+
