@@ -152,7 +152,10 @@ async def test_reprint_is_marked_duplicate(window: MainWindow, qtbot: QtBot,
     text = pypdfium2.PdfDocument(first)[0].get_textpage().get_text_range()
     assert "403,80" in text
     assert "TRAINING" in text
-    assert "DUPLICATE" in window.receipt.html  # what prints next is a reprint
+    # A PDF is no print (issue 20 #11): the paper copy after it is no DUPLICATE…
+    assert "DUPLICATE" not in window.receipt.html
+    await window.receipt._printed("printer")  # …the one after a paper copy is
+    assert "DUPLICATE" in window.receipt.html
     window.receipt.paper.setCurrentIndex(window.receipt.paper.findData(58))
     second = await window.receipt._save_pdf_async(tmp_path / "second.pdf")
     assert second is not None

@@ -547,7 +547,7 @@ def test_the_next_shift_starts_cleanly_after_a_z_with_a_difference_selected(
     app.click("zReport")
     flows.enter_pin(app)
     flows.closed_by(app)
-    app.message(contains="not resolved", timeout=60)
+    app.message(contains="unresolved", timeout=60)
     app.click("yes", window="confirmBox")
     app.message(contains="Print the Z report")
     app.click("no", window="confirmBox")
