@@ -10,7 +10,9 @@ from pathlib import Path
 import pypdfium2
 
 from pos_app.core.receipt import render_receipt
+from pos_app.core.reports import render_report
 from pos_app.sandbox.testing import SandboxTransport
+from pos_app.ui.main_window import MainWindow
 from pos_app.ui.receipts import save_pdf
 from tests.helpers import customer, grocery_sale
 from tests.ui.conftest import MakeWindow
@@ -32,43 +34,40 @@ def words(html: str) -> set[str]:
     return {w.strip(",.:;()*") for w in text.split() if w.strip(",.:;()*").isalpha()}
 
 
-async def test_a_58_mm_receipt_keeps_every_word_whole(
-        make_window: MakeWindow, sandbox: SandboxTransport, tmp_path: Path) -> None:
-    window = await make_window()
+def cut_words(html: str, width_mm: int, path: Path) -> list[str]:
+    """The receipt's or report's words no printed line holds whole."""
+    lines = printed_lines(html, width_mm, path)
+    return sorted(w for w in words(html) if not any(w in line for line in lines))
+
+
+async def paid_receipt(window: MainWindow, sandbox: SandboxTransport, width_mm: int) -> str:
+    """A grocery sale paid with Koshelek, its receipt in Russian for a ``width_mm`` roll."""
     window.translations.use("ru")
     service = window.runtime.service
     payment = await service.pay(grocery_sale(), "koshelek",
                                 {"barcode": customer(sandbox, delay_ms=0)["barcode"]})
     data = await service.receipt_data(payment.id)
-    html = render_receipt(payment=data.payment, sale=data.sale, operations=data.operations,
+    return render_receipt(payment=data.payment, sale=data.sale, operations=data.operations,
                           terminal=window.runtime.config, provider_name="Koshelek Pay",
-                          width_mm=58)
+                          width_mm=width_mm)
+
+
+async def test_a_58_mm_receipt_keeps_every_word_whole(
+        make_window: MakeWindow, sandbox: SandboxTransport, tmp_path: Path) -> None:
+    html = await paid_receipt(await make_window(), sandbox, 58)
     lines = printed_lines(html, 58, tmp_path / "receipt.pdf")
     assert any("ОПЛАЧЕНО" in line for line in lines), "\n".join(lines)
-    cut = sorted(w for w in words(html) if not any(w in line.split() or w in line
-                                                   for line in lines))
-    assert cut == [], lines
+    assert cut_words(html, 58, tmp_path / "receipt.pdf") == []
 
 
 async def test_a_58_mm_z_report_and_an_80_mm_receipt_keep_every_word_whole(
         make_window: MakeWindow, sandbox: SandboxTransport, tmp_path: Path) -> None:
     """A walk: the Z report on 58 mm broke "Сформир/ован", "30.11.202/6"; the 80 mm receipt
     broke its ids anywhere."""
-    from pos_app.core.reports import render_report
-
     window = await make_window()
-    window.translations.use("ru")
-    service = window.runtime.service
-    payment = await service.pay(grocery_sale(), "koshelek",
-                                {"barcode": customer(sandbox, delay_ms=0)["barcode"]})
-    data = await service.receipt_data(payment.id)
-    html = render_receipt(payment=data.payment, sale=data.sale, operations=data.operations,
-                          terminal=window.runtime.config, provider_name="Koshelek Pay",
-                          width_mm=80)
-    lines = printed_lines(html, 80, tmp_path / "receipt80.pdf")
-    assert sorted(w for w in words(html) if not any(w in line for line in lines)) == [], lines
+    html = await paid_receipt(window, sandbox, 80)
+    assert cut_words(html, 80, tmp_path / "receipt80.pdf") == []
     report = await window.office.close_shift(actor="Ирина Петрова")
     html = render_report(report, provider_names={"koshelek": "Koshelek Pay"}, store="Ромашка",
                          terminal_id=window.runtime.config.terminal_id, width_mm=58)
-    lines = printed_lines(html, 58, tmp_path / "z58.pdf")
-    assert sorted(w for w in words(html) if not any(w in line for line in lines)) == [], lines
+    assert cut_words(html, 58, tmp_path / "z58.pdf") == []
