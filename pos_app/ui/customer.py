@@ -55,7 +55,9 @@ class CustomerDisplay(QWidget):
         if len(screens) < 2:
             return False
         self.setGeometry(screens[1].geometry())
-        self.showFullScreen()
+        # Not showFullScreen(): it asks to activate a window that takes no focus.
+        self.setWindowState(Qt.WindowState.WindowFullScreen)
+        self.show()
         return True
 
     def idle(self) -> None:
