@@ -413,10 +413,10 @@ async def test_pegas_refund_is_a_payout(window: MainWindow, qtbot: QtBot,
 async def test_customer_display(make_window: MakeWindow, qtbot: QtBot,
                                 isolated_dirs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A till with a second screen (the offscreen screen twice): the display opens there.
-    from pos_app.ui import customer
+    from pos_app.ui.qt import QGuiApplication
 
-    screen = customer.QGuiApplication.primaryScreen()
-    monkeypatch.setattr(customer.QGuiApplication, "screens", lambda: [screen, screen])
+    screen = QGuiApplication.primaryScreen()
+    monkeypatch.setattr(QGuiApplication, "screens", lambda: [screen, screen])
     config = isolated_dirs / "config" / "terminal.toml"
     config.parent.mkdir(parents=True)
     config.write_text("[ui]\ncustomer_display = true\n", encoding="utf-8")
