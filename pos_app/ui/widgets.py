@@ -33,7 +33,6 @@ from pos_app.ui.qt import (
     QResizeEvent,
     QSize,
     QSizePolicy,
-    QStyledItemDelegate,
     Qt,
     QTimer,
     QWidget,
@@ -295,8 +294,7 @@ class WedgeDetector(QObject):
 class WheelGuard(QObject):
     """The mouse wheel scrolls the form; it changes a combo box or a number only when that
     has the focus.  Scrolling Settings over the Paymega API choice once switched it to
-    "public", and Save wrote it without a word.  (And a combo box's list rows follow the
-    style sheet.)"""
+    "public", and Save wrote it without a word."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not isinstance(watched, QComboBox | QAbstractSpinBox):
@@ -304,11 +302,6 @@ class WheelGuard(QObject):
         if event.type() == QEvent.Type.Polish:
             # Not Qt's wheel focus: it would hand the focus over before the wheel acts.
             watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            if isinstance(watched, QComboBox) and not isinstance(watched.itemDelegate(),
-                                                                 QStyledItemDelegate):
-                # The style sheet's row height (a finger's 44 px) reaches the list only
-                # through a styled delegate: Qt's own drew 28 px rows (issue 20 #13).
-                watched.setItemDelegate(QStyledItemDelegate(watched))
         elif event.type() == QEvent.Type.Wheel and not watched.hasFocus():
             event.ignore()  # not taken here: Qt hands it on to the scroll area around it
             return True

@@ -152,10 +152,6 @@ def small_targets(top: QWidget) -> list[str]:
             text = widget.text() if isinstance(widget, QAbstractButton) else ""
             found.append(f"{type(widget).__name__} {widget.objectName()!r} “{text[:30]}”: "
                          f"{widget.height()} px high")
-        if isinstance(widget, QComboBox) and widget.count() \
-                and widget.view().sizeHintForRow(0) < FINGER:  # its list's rows too
-            found.append(f"QComboBox {widget.objectName()!r}: its list's rows are "
-                         f"{widget.view().sizeHintForRow(0)} px high")
     return found
 
 
