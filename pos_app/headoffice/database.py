@@ -155,8 +155,9 @@ async def _partition(conn: psycopg.AsyncConnection[Any], parent: str, name: str,
 # -- terminals ------------------------------------------------------------------------------
 
 
-def _sha256(credential: str) -> str:
-    return hashlib.sha256(credential.encode()).hexdigest()
+def secret_digest(secret: str) -> str:
+    """What is kept of a credential or a session token: its SHA-256, hex."""
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 async def enrol(conn: psycopg.AsyncConnection[Any], store_id: str, terminal_id: str) -> str:
@@ -167,7 +168,7 @@ async def enrol(conn: psycopg.AsyncConnection[Any], store_id: str, terminal_id: 
         "INSERT INTO terminals (store_id, terminal_id, credential_sha256) VALUES (%s, %s, %s) "
         "ON CONFLICT (store_id, terminal_id) DO UPDATE SET credential_sha256 = "
         "excluded.credential_sha256, enrolled_at = now(), revoked_at = NULL",
-        (store_id, terminal_id, _sha256(credential)))
+        (store_id, terminal_id, secret_digest(credential)))
     await conn.commit()
     return credential
 
@@ -184,7 +185,7 @@ async def authenticate(conn: psycopg.AsyncConnection[Any], credential: str) -> T
     revoked one (the same answer for each: nothing to learn from it)."""
     row = await (await conn.execute(
         "SELECT store_id, terminal_id FROM terminals WHERE credential_sha256 = %s "
-        "AND revoked_at IS NULL", (_sha256(credential),))).fetchone()
+        "AND revoked_at IS NULL", (secret_digest(credential),))).fetchone()
     await conn.rollback()
     if row is None:
         raise Refused(401, "unknown or revoked terminal credential")

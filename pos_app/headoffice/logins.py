@@ -10,7 +10,6 @@ login at all, only this computer (loopback) may open the page: a fresh install a
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import math
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -19,6 +18,7 @@ from typing import Any
 import psycopg
 
 from pos_app.core.pin import check_hash, hash_pin
+from pos_app.headoffice.database import secret_digest
 
 SESSION_HOURS = 12  # a working day, then the login again
 MAX_FAILURES = 5
@@ -35,10 +35,6 @@ class LoginRefused(Exception):
     def __init__(self, locked_minutes: int = 0) -> None:
         super().__init__("locked" if locked_minutes else "wrong login or password")
         self.locked_minutes = locked_minutes
-
-
-def _sha256(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def password_problem(password: str) -> str | None:
@@ -95,7 +91,7 @@ async def log_in(conn: psycopg.AsyncConnection[Any], login: str, password: str,
             await conn.execute("DELETE FROM office_sessions WHERE expires_at < %s", (now,))
             await conn.execute("INSERT INTO office_sessions (token_sha256, login, expires_at) "
                                "VALUES (%s, %s, %s)",
-                               (_sha256(token), login, now + timedelta(hours=SESSION_HOURS)))
+                               (secret_digest(token), login, now + timedelta(hours=SESSION_HOURS)))
             return token
         # The failure is counted (committed) before it is told.
         failures += 1
@@ -110,11 +106,11 @@ async def session_login(conn: psycopg.AsyncConnection[Any], token: str,
     """The login of a session still valid, else None."""
     row = await (await conn.execute(
         "SELECT login FROM office_sessions WHERE token_sha256 = %s AND expires_at > %s",
-        (_sha256(token), now or datetime.now(UTC)))).fetchone()
+        (secret_digest(token), now or datetime.now(UTC)))).fetchone()
     return str(row[0]) if row else None
 
 
 async def log_out(conn: psycopg.AsyncConnection[Any], token: str) -> None:
     async with conn.transaction():
         await conn.execute("DELETE FROM office_sessions WHERE token_sha256 = %s",
-                           (_sha256(token),))
+                           (secret_digest(token),))

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import tomllib
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from pos_app.core.config import (
     config_to_toml,
     load_config,
     parse_config,
+    save_config,
     toml_update,
     write_atomically,
 )
@@ -151,7 +152,7 @@ class ReleaseApplier:
         self._task: asyncio.Task[None] | None = None
         self.reached_at: datetime | None = None  # the head office's last answer understood
         self.trouble: str | None = None  # why the last check did not get through (English)
-        self._held: dict[str, Release] = {}  # arrived, waiting for the register to be free
+        self._arrived: dict[str, Release] = {}  # arrived, waiting for the register to be free
         self.stopped = False  # the head office refused the credential: not asked any more
         # The releases applied since the start: their versions and the keys they changed.
         self.applied: dict[str, tuple[int, list[str]]] = {}
@@ -199,11 +200,11 @@ class ReleaseApplier:
             try:
                 release = await self._fetch(kind)
             except Retry:  # no answer now: what arrived already still applies
-                for held in list(self._held.values()):
+                for held in list(self._arrived.values()):
                     await self._apply_when_free(held, recorded, applied)
                 raise
             if release is None or release.version <= recorded.get(kind, 0):
-                self._held.pop(kind, None)
+                self._arrived.pop(kind, None)
                 continue
             if await self._refused(kind, release):
                 continue
@@ -213,7 +214,7 @@ class ReleaseApplier:
     @property
     def waiting(self) -> dict[str, int]:
         """The releases that arrived and wait for the register to be free: their versions."""
-        return {kind: release.version for kind, release in self._held.items()}
+        return {kind: release.version for kind, release in self._arrived.items()}
 
     async def _apply_when_free(self, release: Release, recorded: dict[str, int],
                                applied: dict[str, int]) -> None:
@@ -221,13 +222,13 @@ class ReleaseApplier:
         if release.version <= recorded.get(kind, 0):
             return
         if self.held() or not await self._idle():
-            self._held[kind] = release  # the register is busy: next time
+            self._arrived[kind] = release  # the register is busy: next time
             return
         changed = await asyncio.to_thread(self._apply, kind, release.content)
         await self._journal.log_event(EventKind.RELEASE_APPLIED, data={
             "kind": kind, "version": release.version, "changed": changed})
         log.info("head office %s release %d applied", kind, release.version)
-        self._held.pop(kind, None)
+        self._arrived.pop(kind, None)
         applied[kind] = recorded[kind] = release.version
         self.applied[kind] = (release.version, changed)
         if self.on_applied is not None:
@@ -245,7 +246,7 @@ class ReleaseApplier:
             "kind": kind, "version": release.version,
             "problems": [p.english() for p in found][:5],  # the head office reads these
             "messages": [p.to_json() for p in found][:5]})  # a window, in its language
-        self._held.pop(kind, None)
+        self._arrived.pop(kind, None)
         return True
 
     async def _fetch(self, kind: str) -> Release | None:
@@ -285,7 +286,6 @@ class ReleaseApplier:
             data_dir() / "catalog.csv"
         write_atomically(target, content)
         if not local.ui.catalog_file:  # the configuration now names it
-            text, _ = merged(self._config_path.read_text(encoding="utf-8"),
-                             f"[ui]\ncatalog_file = {json.dumps(str(target))}\n")
-            write_atomically(self._config_path, text)
+            save_config(replace(local, ui=replace(local.ui, catalog_file=str(target))),
+                        self._config_path)
         return []

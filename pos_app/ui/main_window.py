@@ -610,7 +610,12 @@ class MainWindow(QMainWindow):
         if chosen and config.language and config.language != self.translations.language:
             QSettings().remove(LANGUAGE_CHOICE)
             self.translations.use(config.language)
-        self.catalog = self._load_catalog(config)
+        spawn(self._use_catalog(config), parent=self)
+
+    async def _use_catalog(self, config: TerminalConfig) -> None:
+        """The catalog the configuration names, read off the GUI thread (a chain's pushed
+        catalog can be large)."""
+        self.catalog = await asyncio.to_thread(self._load_catalog, config)
         self.sale_screen.catalog = self.catalog
 
     def _basket_changed(self, *_: object) -> None:
@@ -624,11 +629,14 @@ class MainWindow(QMainWindow):
                 or (self._built("settings") and self.stack.currentWidget() is self.settings))
 
     def _release_applied(self, kind: str, version: int, changed: list[str]) -> None:
+        spawn(self._take_release(kind, version, changed), parent=self)
+
+    async def _take_release(self, kind: str, version: int, changed: list[str]) -> None:
         """The catalog, the language and the scanner of a head-office release in use at
         once, as when the manager saves Settings; the Head office tab names what waits for
-        a restart."""
+        a restart.  The file is read off the GUI thread."""
         try:
-            config = load_config(self.runtime.config_path)
+            config = await asyncio.to_thread(load_config, self.runtime.config_path)
         except ConfigError as exc:  # checked before it was written: not expected
             log.error("the configuration after release %s %d: %s", kind, version,
                       exc.message.english())
