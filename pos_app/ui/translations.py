@@ -39,6 +39,19 @@ class Text:
     source: str
     location: str
     numerus: bool = False  # "%n" forms: one, few, many in Russian
+    comment: str = ""  # Qt's disambiguation, part of what a translation is looked up by
+
+
+# Qt 6's own texts that its Russian translation (qtbase_ru, shipped with PySide6) lacks, so
+# its file dialog said "Look in:", "Files of type:" and "Folder" in Russian (issue 20 #2).
+# Ours is installed for every context, so translating them here fills the gaps.
+QT_GAPS = (
+    Text("QFileDialog", "&Look in:", "pos_app/ui/translations.py:0"),
+    Text("QFileDialog", "Files of &type:", "pos_app/ui/translations.py:0"),
+    Text("QAbstractFileIconProvider", "Folder", "pos_app/ui/translations.py:0",
+         comment="All other platforms"),
+    Text("QAbstractFileIconProvider", "Drive", "pos_app/ui/translations.py:0"),
+)
 
 
 def resources_dir() -> Path:
@@ -98,7 +111,7 @@ def texts_not_read(root: Path = PACKAGE) -> list[str]:
 
 
 def all_texts(root: Path = PACKAGE) -> list[Text]:
-    found: dict[tuple[str, str], Text] = {}
+    found: dict[tuple[str, str], Text] = {(t.context, t.source): t for t in QT_GAPS}
     for path in sorted(root.rglob("*.py")):
         for text in texts_in(path):
             found.setdefault((text.context, text.source), text)
@@ -147,6 +160,8 @@ def write_ts(path: Path, language: str, texts: Iterable[Text],
             file = text.location.rpartition(":")[0]
             ET.SubElement(message, "location", filename=f"../../{file}")
             ET.SubElement(message, "source").text = text.source
+            if text.comment:
+                ET.SubElement(message, "comment").text = text.comment
             translated = translations.get((text.context, text.source))
             element = ET.SubElement(message, "translation")
             if translated and text.numerus:
@@ -251,6 +266,16 @@ class Translations:
                             language)
             self._installed = True
         self.language = language
+        _use_locale(language)
+
+
+def _use_locale(language: str) -> None:
+    """Qt's words that come from the locale, not a translation (a calendar's months, a file
+    type's name), in the chosen language: the system's locale if it speaks it."""
+    from PySide6.QtCore import QLocale
+
+    system = QLocale.system()
+    QLocale.setDefault(system if system.name().startswith(language) else QLocale(language))
 
 
 def _qt_translations() -> str:

@@ -2297,6 +2297,11 @@ Take a payment for the new sale anyway?</source>
       <translation>Телефон плательщика, +79991234567</translation>
     </message>
     <message>
+      <location filename="../../pos_app/core/payments/service.py" />
+      <source>Payout</source>
+      <translation>Выплата</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/core/states.py" />
       <source>Preparing the payment…</source>
       <translation>Подготовка платежа…</translation>
@@ -2310,6 +2315,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/core/payments/service.py" />
       <source>Reference {reference}: payment {id} ended {state} here, but the provider says it was paid. It is not charged again; a person must check it.</source>
       <translation>Ссылка {reference}: платёж {id} здесь завершён как {state}, но платёжный сервис сообщает, что он оплачен. Повторно деньги не списываются; платёж должен проверить человек.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/payments/service.py" />
+      <source>Refund</source>
+      <translation>Возврат</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/states.py" />
@@ -2340,6 +2350,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/providers/koshelek/plugin.py" />
       <source>SBP</source>
       <translation>СБП</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/payments/service.py" />
+      <source>Sale {label}</source>
+      <translation>Продажа {label}</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/payments/service.py" />
@@ -2804,6 +2819,33 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/providers/errors.py" />
       <source>{provider} sent an answer that cannot be read. The result is being checked.</source>
       <translation>{provider} прислал ответ, который нельзя прочитать. Результат проверяется.</translation>
+    </message>
+  </context>
+  <context>
+    <name>QAbstractFileIconProvider</name>
+    <message>
+      <location filename="../../pos_app/ui/translations.py" />
+      <source>Drive</source>
+      <translation>Диск</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/translations.py" />
+      <source>Folder</source>
+      <comment>All other platforms</comment>
+      <translation>Папка</translation>
+    </message>
+  </context>
+  <context>
+    <name>QFileDialog</name>
+    <message>
+      <location filename="../../pos_app/ui/translations.py" />
+      <source>&amp;Look in:</source>
+      <translation>&amp;Папка:</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/translations.py" />
+      <source>Files of &amp;type:</source>
+      <translation>&amp;Тип файлов:</translation>
     </message>
   </context>
   <context>

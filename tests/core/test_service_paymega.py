@@ -276,3 +276,23 @@ async def test_an_alert_on_a_payment_not_settled_is_not_dismissed(
     pending = await start(terminal)
     with pytest.raises(UserError, match=r"not settled .* resolve it instead"):
         await terminal.service.acknowledge(pending.id, actor="boss", note="looked at it")
+
+
+async def test_the_payer_page_names_the_sale_in_the_cashiers_language(
+        qapp: object, terminal: Runtime, sandbox: SandboxTransport, tmp_path: Path) -> None:
+    """Issue 20 #1: the payer's page said "Sale 2" in a Russian shop."""
+    from pos_app.ui.translations import Translations
+
+    translations = Translations(tmp_path / "qm")
+    translations.use("ru")
+    try:
+        pending = await start(terminal)
+    finally:
+        translations.use("en")
+    sale = await terminal.journal.get_sale(pending.sale_id)
+    assert sale is not None
+    assert pending.payer_url is not None
+    async with http_client(sandbox) as client:
+        page = (await client.get(pending.payer_url)).text
+    assert f"Продажа {sale.label}" in page
+    assert pm(sandbox).invoices[pending.provider_ref].description == f"Продажа {sale.label}"

@@ -4,6 +4,7 @@ English string cannot slip in: it fails here."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import re
 from datetime import date
@@ -17,14 +18,16 @@ from pos_app.ui.qt import (
     QAbstractItemView,
     QApplication,
     QComboBox,
+    QFileDialog,
+    QFileSystemModel,
     QLabel,
     QLineEdit,
-    QModelIndex,
     Qt,
     QTabWidget,
     QWidget,
 )
-from tests.helpers import customer, simple_sale
+from pos_app.ui.support import choose_file
+from tests.helpers import customer, simple_sale, wait_until
 from tests.ui.conftest import MakeWindow
 from tests.ui.tour import tour
 
@@ -35,7 +38,10 @@ ALLOWED = {
     "CSV", "PDF", "English", "URL", "API", "TOTP", "keyring", "Enter",  # as on the key
 }
 ALLOWED_TOKENS = {"ЮMoney"}  # a brand in two alphabets
-DATA = ("Test Cashier",)  # the tour's cashier, as typed into the app: data, not its words
+# Data, not the app's words: the tour's cashier as typed in, the home folder's name among the
+# file dialog's places.
+DATA = ("Test Cashier", Path.home().name)
+FILE_TYPE = 2  # QFileSystemModel's column of "Folder", "PDF document"
 WORD = re.compile(r"[A-Za-z]{2,}")
 TAG = re.compile(r"<[^>]+>")
 
@@ -56,20 +62,30 @@ def _texts(top: QWidget) -> list[tuple[str, str]]:
         elif isinstance(widget, QTabWidget):
             found += [(name, widget.tabText(i)) for i in range(widget.count())]
         elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
-            model = widget.model()
-            try:
-                columns = model.columnCount()
-            except TypeError:  # a list model: one column, its count not public
-                columns = 1
-            for column in range(columns):
-                found.append((name, str(model.headerData(
-                    column, Qt.Orientation.Horizontal) or "")))
-                for row in range(min(model.rowCount(), 20)):
-                    value = model.data(model.index(row, column, QModelIndex()))
-                    found.append((name, str(value or "")))
+            found += [(name, text) for text in _view_texts(widget)]
         if widget.toolTip():
             found.append((name, TAG.sub(" ", widget.toolTip())))
     return found
+
+
+def _view_texts(view: QAbstractItemView) -> list[str]:
+    """A view's headers and the rows it shows (under its root: Qt's file dialog keeps the
+    whole file system in its model)."""
+    model, root = view.model(), view.rootIndex()
+    try:
+        columns = model.columnCount(root)
+    except TypeError:  # a list model: one column, its count not public
+        columns = 1
+    files = isinstance(model, QFileSystemModel)
+    texts = []
+    for column in range(columns):
+        texts.append(str(model.headerData(column, Qt.Orientation.Horizontal) or ""))
+        # A file's name is data; its size and date Qt writes in the system's locale.
+        if files and column != FILE_TYPE:
+            continue
+        for row in range(min(model.rowCount(root), 20)):
+            texts.append(str(model.data(model.index(row, column, root)) or ""))
+    return texts
 
 
 def latin_words(text: str) -> list[str]:
@@ -100,6 +116,31 @@ async def test_every_screen_speaks_russian(make_window: MakeWindow,
             if words:
                 found.append(f"{name}: {where}: {' '.join(words)} in “{text[:80]}”")
     assert found == [], "\n".join(found)
+
+
+async def test_qts_file_dialog_speaks_russian(make_window: MakeWindow, tmp_path: Path) -> None:
+    """Issue 20 #2: Qt's file dialog said "Look in:", "Files of type:" and "Folder" in
+    Russian (Qt 6 renamed them, and its own qtbase_ru lacks the new ones)."""
+    window = await make_window()
+    window.translations.use("ru")
+    folder = tmp_path / "documents"
+    (folder / "Чеки").mkdir(parents=True)
+    (folder / "old.pdf").write_bytes(b"%PDF-1.4")
+    window.show()
+    window.stack.setCurrentWidget(window.receipt)
+    saving = asyncio.ensure_future(choose_file(
+        window.receipt, "Сохранить чек", name_filter="PDF (*.pdf)",
+        suggested=str(folder / "receipt.pdf")))
+    dialog = await wait_until(lambda: next((w for w in QApplication.topLevelWidgets()
+                                            if isinstance(w, QFileDialog) and w.isVisible()),
+                                           None))
+    view = dialog.findChild(QAbstractItemView, "treeView")
+    await wait_until(lambda: view.model().rowCount(view.rootIndex()) == 2)
+    texts = [text for _, text in _texts(dialog)]
+    dialog.reject()
+    assert await saving is None
+    assert {"&Папка:", "&Тип файлов:", "Папка"} <= set(texts)
+    assert [w for text in texts for w in latin_words(text)] == []
 
 
 async def test_the_csv_for_russian_excel_reads_in_russian(

@@ -27,7 +27,7 @@ from pos_app.sandbox.testing import SandboxTransport
 from pos_app.ui.customer import CustomerDisplay
 from pos_app.ui.dialogs import PayoutDialog, PinDialog, RefundDialog, ResolveDialog
 from pos_app.ui.main_window import MainWindow
-from pos_app.ui.qt import QApplication, QEvent, QWidget
+from pos_app.ui.qt import QApplication, QEvent, QFileDialog, QPrintDialog, QWidget
 from pos_app.ui.settings import FirstRunScreen
 from pos_app.ui.shift import DifferenceDialog, ExportDialog, OpenShiftDialog
 from tests.helpers import customer, deposit_type, grocery_sale, simple_sale, wait_until
@@ -81,6 +81,16 @@ async def _cashier(window: MainWindow, sandbox: SandboxTransport) -> AsyncIterat
     await wait_until(lambda: window.stack.currentWidget() is window.receipt
                      and window.receipt.html)
     yield "receipt", window
+    # Qt's own dialogs, opened as the cashier opens them: they speak the language too.
+    for name, button, kind in (("receipt-print", window.receipt.print_button, QPrintDialog),
+                               ("receipt-save", window.receipt.pdf_button, QFileDialog)):
+        button.click()
+        dialog = await wait_until(lambda kind=kind: next(
+            (w for w in QApplication.topLevelWidgets() if isinstance(w, kind)
+             and w.isVisible()), None))
+        yield name, dialog
+        dialog.reject()
+        await wait_until(lambda button=button: button.isEnabled())
     window.receipt.done_button.click()
     window.result.new_sale_button.click()
     paymega = window.service.provider("paymega")

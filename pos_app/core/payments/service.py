@@ -45,7 +45,7 @@ from pos_app.core.states import (
     can_correct,
     settled,
 )
-from pos_app.i18n import Message, UserError, msg
+from pos_app.i18n import Message, UserError, msg, tr
 from pos_app.providers.base import (
     BalanceSource,
     PaymentRef,
@@ -210,7 +210,7 @@ class PaymentService:
             order_id=sale.order_id,
             amount_minor=sale.total.minor,
             currency=sale.currency,
-            description=description or f"Sale {sale.number}",
+            description=description or tr(C, "Sale {label}", label=sale.label),
             items=refunds.sale_items(sale),
             options=prepared,
             expires_at=now + expires_in if expires_in else None,
@@ -386,7 +386,8 @@ class PaymentService:
         payment, provider, plan = await self._refund_plan(payment_id, amount, quantities)
         key = provider.new_operation_key(payment_id, "refund")
         request = RefundRequest(key=key, amount_minor=plan.amount.minor,
-                                currency=payment.amount.currency, items=plan.items, reason=reason,
+                                currency=payment.amount.currency, items=plan.items,
+                                reason=reason or tr(C, "Refund"),
                                 refunded_before_minor=payment.refunded_minor)
         now = self._clock.now()
         operation = Operation(
@@ -731,7 +732,7 @@ class PaymentService:
                                               refund_of=refund_of)
         return await self.start_payment(sale or payout_sale(amount), provider_name, options,
                                         kind="withdrawal",
-                                        description=comment or "payout")
+                                        description=comment or tr(C, "Payout"))
 
     async def resume_withdrawal(self, payment_id: str, *, method: str, number: str) -> None:
         """Give an unfinished payout its destination back (it is never journaled, so a restart
