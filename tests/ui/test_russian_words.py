@@ -29,7 +29,7 @@ from pos_app.ui.qt import (
 from pos_app.ui.support import choose_file
 from tests.helpers import customer, simple_sale, wait_until
 from tests.ui.conftest import MakeWindow
-from tests.ui.tour import tour
+from tests.ui.tour import shown, tour
 
 # Read as they are in a Russian shop: brands, codes printed on cards, receipts and screens,
 # and the technical names a manager looks up (the Settings' addresses, the OS keyring).
@@ -131,10 +131,9 @@ async def test_qts_file_dialog_speaks_russian(make_window: MakeWindow, tmp_path:
     saving = asyncio.ensure_future(choose_file(
         window.receipt, "Сохранить чек", name_filter="PDF (*.pdf)",
         suggested=str(folder / "receipt.pdf")))
-    dialog = await wait_until(lambda: next((w for w in QApplication.topLevelWidgets()
-                                            if isinstance(w, QFileDialog) and w.isVisible()),
-                                           None))
+    dialog = await shown(QFileDialog)
     view = dialog.findChild(QAbstractItemView, "treeView")
+    assert view is not None
     await wait_until(lambda: view.model().rowCount(view.rootIndex()) == 2)
     texts = [text for _, text in _texts(dialog)]
     dialog.reject()

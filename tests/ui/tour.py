@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TypeVar
 
 from pos_app.core.money import Money
 from pos_app.core.payments.messages import LATE_PAYMENT
@@ -27,12 +28,14 @@ from pos_app.sandbox.testing import SandboxTransport
 from pos_app.ui.customer import CustomerDisplay
 from pos_app.ui.dialogs import PayoutDialog, PinDialog, RefundDialog, ResolveDialog
 from pos_app.ui.main_window import MainWindow
-from pos_app.ui.qt import QApplication, QEvent, QFileDialog, QPrintDialog, QWidget
+from pos_app.ui.qt import QApplication, QDialog, QEvent, QFileDialog, QPrintDialog, QWidget
 from pos_app.ui.settings import FirstRunScreen
 from pos_app.ui.shift import DifferenceDialog, ExportDialog, OpenShiftDialog
 from tests.helpers import customer, deposit_type, grocery_sale, simple_sale, wait_until
 
 Stop = tuple[str, QWidget]
+
+W = TypeVar("W", bound=QWidget)
 
 
 async def tour(window: MainWindow, sandbox: SandboxTransport) -> AsyncIterator[Stop]:
@@ -45,6 +48,15 @@ async def tour(window: MainWindow, sandbox: SandboxTransport) -> AsyncIterator[S
         yield stop
     async for stop in _dialogs(window):
         yield stop
+
+
+async def shown(kind: type[W]) -> W:
+    """The top-level window of ``kind`` once it is shown (a dialog the app opened)."""
+    def find() -> W | None:
+        return next((w for w in QApplication.topLevelWidgets()
+                     if isinstance(w, kind) and w.isVisible()), None)
+    found: W = await wait_until(find)
+    return found
 
 
 async def _cashier(window: MainWindow, sandbox: SandboxTransport) -> AsyncIterator[Stop]:
@@ -85,12 +97,10 @@ async def _cashier(window: MainWindow, sandbox: SandboxTransport) -> AsyncIterat
     for name, button, kind in (("receipt-print", window.receipt.print_button, QPrintDialog),
                                ("receipt-save", window.receipt.pdf_button, QFileDialog)):
         button.click()
-        dialog = await wait_until(lambda kind=kind: next(
-            (w for w in QApplication.topLevelWidgets() if isinstance(w, kind)
-             and w.isVisible()), None))
+        dialog: QDialog = await shown(kind)
         yield name, dialog
         dialog.reject()
-        await wait_until(lambda button=button: button.isEnabled())
+        await wait_until(button.isEnabled)
     window.receipt.done_button.click()
     window.result.new_sale_button.click()
     paymega = window.service.provider("paymega")
