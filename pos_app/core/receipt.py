@@ -21,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pos_app.core.config import TerminalConfig
 from pos_app.core.money import Money, format_quantity
 from pos_app.core.payments import Operation, Payment
+from pos_app.core.refunds import ReturnedLine
 from pos_app.core.sale import Measure, Sale, VatRate
 from pos_app.core.states import OperationKind, OperationState, PaymentState
 from pos_app.i18n import Message
@@ -110,40 +111,105 @@ def render_receipt(*, payment: Payment, sale: Sale, operations: Sequence[Operati
                    printed_at: datetime | None = None, width_mm: int = 80) -> str:
     """The receipt as HTML for a ``width_mm`` roll (58 or 80)."""
     chars = line_chars(width_mm)
-    parts = ['<html><body style="font-family: sans-serif; font-size: 10pt;">']
-    marks = []
-    if payment.training:
-        marks.append(Message(C, "TRAINING — NOT A REAL PAYMENT").render())
-    if duplicate:
-        marks.append(Message(C, "DUPLICATE").render())
-    for mark in marks:
-        parts.append(f'<p align="center"><b>*** {_e(mark)} ***</b></p>')
-    parts.append(_header(terminal, sale, payment, chars))
+    parts = [_start(payment.training, duplicate), _header(terminal, sale, payment, chars)]
     parts.append(_lines(sale, payment, chars))
     parts.append(_payment(payment, provider_name, chars))
     parts.append(_refunds(payment, operations, chars))
-    if duplicate:
-        when = (printed_at or datetime.now().astimezone()).strftime("%d.%m.%Y %H:%M")
-        again = Message(C, "Printed again on {when}").with_params(when=when)
-        parts.append(f'<p align="center">{_e(again.render())}</p>')
-    parts.append("</body></html>")
+    parts.append(_end(duplicate, printed_at))
     return "\n".join(parts)
 
 
+def render_refund_receipt(*, payment: Payment, sale: Sale, refund: Operation,
+                          terminal: TerminalConfig, provider_name: str,
+                          duplicate: bool = False, printed_at: datetime | None = None,
+                          width_mm: int = 80) -> str:
+    """The customer's receipt of one done refund as HTML for a ``width_mm`` roll: headed
+    REFUND, the goods returned with their quantities and money (or the amount, for a refund
+    by amount), the total returned and the VAT it includes, the payment it returns and the
+    provider's references (issue 20 #11: the sale's receipt with a refund line named nothing
+    that was returned)."""
+    chars = line_chars(width_mm)
+    row = functools.partial(html_row, chars=chars)
+    currency = payment.amount.currency
+    returned = [ReturnedLine.from_json(line) for line in refund.request.get("lines", ())]
+    amount = Money(refund.amount_minor or sum(r.amount_minor for r in returned), currency)
+    parts = [_start(payment.training, duplicate), _store(terminal),
+             f'<p align="center"><b>{_e(Message(C, "REFUND").render())}</b></p>',
+             '<table width="100%">',
+             row(Message(C, "Of sale {sale}").with_params(sale=sale.label).render(),
+                 refund.updated_at.astimezone().strftime("%d.%m.%Y %H:%M")),
+             _terminal_rows(terminal, chars), "</table><hr><table width=\"100%\">"]
+    for line in returned:
+        sold = sale.lines[line.index]
+        parts.append(f'<tr><td colspan="2">{_e(sold.name)}</td></tr>')
+        parts.append(row(f"  {quantity_text(line.quantity, sold.measure)} × "
+                         f"{sold.unit_price.format(symbol=False)}",
+                         Money(line.amount_minor, currency).format(symbol=False)))
+    if not returned:
+        parts.append(row(Message(C, "Refund by amount").render(), amount.format(symbol=False)))
+    parts.append("</table><hr><table width=\"100%\">")
+    parts.append(row(Message(C, "RETURNED").render(), amount.format(), strong=True))
+    by_rate = [(sale.lines[r.index].vat, r.amount_minor) for r in returned] or [
+        (sale.lines[0].vat, amount.minor)]  # by amount: the rate the provider is told
+    for text, tax in _vat_rows(by_rate, currency):
+        parts.append(row(text, tax.format()))
+    parts.append("</table><hr><table width=\"100%\">")
+    parts.append(row(Message(C, "Returned through").render(), provider_name))
+    if payment.provider_ref:
+        parts.append(row(Message(C, "Payment transaction").render(), payment.provider_ref))
+    reference = refund.receipt_fields.get("refundTransactionId") or refund.op_ref
+    if reference:
+        parts.append(row(Message(C, "Refund transaction").render(), reference))
+    parts.append("</table>")
+    parts.append(_end(duplicate, printed_at))
+    return "\n".join(parts)
+
+
+def _start(training: bool, duplicate: bool) -> str:
+    """The body's start and the TRAINING and DUPLICATE marks."""
+    parts = ['<html><body style="font-family: sans-serif; font-size: 10pt;">']
+    marks = []
+    if training:
+        marks.append(Message(C, "TRAINING — NOT A REAL PAYMENT").render())
+    if duplicate:
+        marks.append(Message(C, "DUPLICATE").render())
+    parts += [f'<p align="center"><b>*** {_e(mark)} ***</b></p>' for mark in marks]
+    return "".join(parts)
+
+
+def _end(duplicate: bool, printed_at: datetime | None) -> str:
+    if not duplicate:
+        return "</body></html>"
+    when = (printed_at or datetime.now().astimezone()).strftime("%d.%m.%Y %H:%M")
+    again = Message(C, "Printed again on {when}").with_params(when=when)
+    return f'<p align="center">{_e(again.render())}</p></body></html>'
+
+
 def _header(terminal: TerminalConfig, sale: Sale, payment: Payment, chars: int) -> str:
-    title = terminal.store_name or Message(C, "Store").render()
-    out = [f'<p align="center"><b>{_e(title)}</b>']
-    if terminal.store_address:
-        out.append(f"<br>{_e(terminal.store_address)}")
-    out.append("</p><table width=\"100%\">")
     when = payment.created_at.astimezone().strftime("%d.%m.%Y %H:%M")
     kind = Message(C, "Payout") if payment.kind == "withdrawal" else Message(C, "Sale")
-    out.append(html_row(f"{kind.render()} {sale.label}", when, chars=chars))
-    out.append(html_row(Message(C, "Terminal").render(), terminal.terminal_id, chars=chars))
+    return "".join([_store(terminal), '<table width="100%">',
+                    html_row(f"{kind.render()} {sale.label}", when, chars=chars),
+                    _terminal_rows(terminal, chars), "</table>"])
+
+
+def _store(terminal: TerminalConfig) -> str:
+    title = terminal.store_name or Message(C, "Store").render()
+    address = f"<br>{_e(terminal.store_address)}" if terminal.store_address else ""
+    return f'<p align="center"><b>{_e(title)}</b>{address}</p>'
+
+
+def _terminal_rows(terminal: TerminalConfig, chars: int) -> str:
+    rows = [html_row(Message(C, "Terminal").render(), terminal.terminal_id, chars=chars)]
     if terminal.store_id:
-        out.append(html_row(Message(C, "Store id").render(), terminal.store_id, chars=chars))
-    out.append("</table>")
-    return "".join(out)
+        rows.append(html_row(Message(C, "Store id").render(), terminal.store_id, chars=chars))
+    return "".join(rows)
+
+
+def quantity_text(quantity: Decimal, measure: Measure) -> str:
+    """"0,75 кг": the quantity with its unit (none for pieces)."""
+    unit = _MEASURE_UNITS.get(measure)
+    return format_quantity(quantity) + (f" {unit.render()}" if unit else "")
 
 
 def _field_text(key: str, value: str, provider: str) -> str:
@@ -162,10 +228,9 @@ def _field_text(key: str, value: str, provider: str) -> str:
 def _lines(sale: Sale, payment: Payment, chars: int) -> str:
     out = ["<hr><table width=\"100%\">"]
     for line in sale.lines:
-        unit = _MEASURE_UNITS.get(line.measure)
-        quantity = format_quantity(line.quantity) + (f" {unit.render()}" if unit else "")
         out.append(f'<tr><td colspan="2">{_e(line.name)}</td></tr>')
-        out.append(html_row(f"  {quantity} × {line.unit_price.format(symbol=False)}",
+        out.append(html_row(f"  {quantity_text(line.quantity, line.measure)} × "
+                            f"{line.unit_price.format(symbol=False)}",
                             line.total.format(symbol=False), chars=chars))
         if line.discount_minor:
             out.append(html_row("  " + Message(C, "Discount").render(), "−" + Money(
@@ -186,17 +251,22 @@ def vat_lines(sale: Sale) -> list[tuple[str, Money]]:
     """The VAT the sale's total includes, per rate, as (label, amount): the rate's lines'
     totals (after their discounts) × rate / (100 + rate), rounded half up to the kopeck;
     "without VAT" with the total of lines that have none (catalog ``vat``)."""
+    return _vat_rows([(line.vat, line.total_minor) for line in sale.lines], sale.currency)
+
+
+def _vat_rows(amounts: Sequence[tuple[VatRate, int]], currency: str) -> list[tuple[str, Money]]:
+    """(label, VAT) per rate of ``amounts``: (rate, money in minor units that includes it)."""
     by_rate: dict[VatRate, int] = {}
-    for line in sale.lines:
-        by_rate[line.vat] = by_rate.get(line.vat, 0) + line.total_minor
+    for rate, minor in amounts:
+        by_rate[rate] = by_rate.get(rate, 0) + minor
     found = []
     for rate, base in by_rate.items():
         if rate is VatRate.NONE:
-            found.append((Message(C, "Without VAT").render(), Money(base, sale.currency)))
+            found.append((Message(C, "Without VAT").render(), Money(base, currency)))
             continue
         percent, label = VAT[rate]
         tax = (Decimal(base) * percent / (100 + percent)).to_integral_value(ROUND_HALF_UP)
-        found.append((label.render(), Money(int(tax), sale.currency)))
+        found.append((label.render(), Money(int(tax), currency)))
     return found
 
 

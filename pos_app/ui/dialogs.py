@@ -8,6 +8,7 @@ from typing import Any
 
 from pos_app.core.money import AmountError, Money, format_quantity, parse_amount, parse_decimal
 from pos_app.core.pin import TRAINING_PIN, PinError, PinStore
+from pos_app.core.receipt import quantity_text
 from pos_app.core.refunds import check_quantity
 from pos_app.core.sale import Measure, Sale, SaleLine, VatRate
 from pos_app.core.states import PaymentState
@@ -332,8 +333,8 @@ class RefundDialog(FormDialog):
         for row, line in enumerate(sale.lines):
             back = self._returned.get(row, Decimal(0))
             for column, text in enumerate((line.name, line.unit_price.format(symbol=False),
-                                           format_quantity(line.quantity),
-                                           format_quantity(back))):
+                                           quantity_text(line.quantity, line.measure),
+                                           quantity_text(back, line.measure))):
                 item = QTableWidgetItem(text)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 table.setItem(row, column, item)

@@ -483,16 +483,18 @@ class MainWindow(QMainWindow):
         else:
             self.go(self._receipt_return)
 
-    def _refund_receipt(self, payment_id: str) -> None:
-        """After a refund: the receipt, then back where the refund was made from."""
+    def _refund_receipt(self, payment_id: str, refund_id: str | None) -> None:
+        """After a refund: its receipt, then back where the refund was made from."""
         here = self.stack.currentWidget()
-        self.open_receipt(payment_id, back_to=here if isinstance(here, Screen) else None)
+        self.open_receipt(payment_id, back_to=here if isinstance(here, Screen) else None,
+                          refund_id=refund_id)
 
-    def open_receipt(self, payment_id: str, *, back_to: Screen | None) -> None:
+    def open_receipt(self, payment_id: str, *, back_to: Screen | None,
+                     refund_id: str | None = None) -> None:
         self._receipt_return = back_to
 
         async def show() -> None:
-            await self.receipt.show_payment(payment_id)
+            await self.receipt.show_payment(payment_id, refund_id)
             self.go(self.receipt)
 
         spawn(show(), parent=self)

@@ -36,7 +36,8 @@ class Operations:
     service: PaymentService
     pins: PinStore
     changed: Callable[[Payment], None]
-    show_receipt: Callable[[str], None] = lambda payment_id: None  # the receipt screen
+    # The receipt screen: a payment's, or with a refund's id that refund's receipt.
+    show_receipt: Callable[[str, str | None], None] = lambda payment_id, refund_id: None
 
     async def pin(self, purpose: str) -> bool:
         """The manager's PIN, asked with ``purpose`` said; False when not given."""
@@ -87,7 +88,7 @@ async def refund(ops: Operations, payment_id: str) -> None:
         if await confirm(ops.parent, tr(C, "Refunded {amount}. Print the receipt with the "
                                            "refund for the customer?", amount=Money(
                 operation.amount_minor or 0, payment.amount.currency).format())):
-            ops.show_receipt(payment_id)
+            ops.show_receipt(payment_id, operation.id)
     else:
         show_error(ops.parent, tr(C, "The refund was refused: {reason}",
                                   reason=operation.reason.render() if operation.reason else "—"))

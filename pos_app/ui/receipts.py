@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from dataclasses import replace
 from pathlib import Path
 
 from pos_app.core.config import TerminalConfig, UiSettings
+from pos_app.core.money import Money
 from pos_app.core.payments.service import PaymentService, ReceiptData
-from pos_app.core.receipt import render_receipt
+from pos_app.core.receipt import render_receipt, render_refund_receipt
+from pos_app.core.states import OperationKind, OperationState
 from pos_app.i18n import tr
 from pos_app.providers.base import ReceiptSource
 from pos_app.providers.errors import ProviderError
@@ -101,6 +104,11 @@ class ReceiptScreen(Screen):
         self.paper.addItem("58 mm", 58)
         self.paper.setCurrentIndex(0 if config.ui.paper_width_mm == 80 else 1)
         self.paper.setMinimumHeight(44)
+        self.which = QComboBox()
+        self.which.setObjectName("receiptWhich")
+        self.which.setMinimumHeight(44)
+        self.which.hide()
+        self.which.currentIndexChanged.connect(self._which_changed)
         # The receipt as it will come out of this roll (a 58 mm one lays rows out narrower).
         self.paper.currentIndexChanged.connect(self._paper_changed)
         self.print_button = big_button(role="primary")
@@ -124,6 +132,7 @@ class ReceiptScreen(Screen):
         self.provider_area.hide()
         self.status = caption(name="receiptStatus")
         buttons = QVBoxLayout()
+        buttons.addWidget(self.which)
         self.paper_label = caption()
         buttons.addWidget(self.paper_label)
         buttons.addWidget(self.paper)
@@ -158,22 +167,51 @@ class ReceiptScreen(Screen):
         if self.data is not None:
             self._render()
 
-    async def show_payment(self, payment_id: str) -> None:
-        self.data = await self._service.receipt_data(payment_id)
+    async def show_payment(self, payment_id: str, refund_id: str | None = None) -> None:
+        """The payment's receipt, or with ``refund_id`` the receipt of that done refund."""
+        self.data = await self._service.receipt_data(payment_id, refund_id)
         self.provider_area.hide()
         self.status.clear()
         provider = self._service.provider(self.data.payment.provider)
-        self.provider_button.setVisible(isinstance(provider, ReceiptSource))
+        # The provider's file is the payment's slip, not a refund's.
+        self.provider_button.setVisible(isinstance(provider, ReceiptSource)
+                                        and refund_id is None)
+        self._list_receipts()
         self._render()
+
+    def _list_receipts(self) -> None:
+        """The payment's receipts to choose from: the sale's and each done refund's (a
+        refund's receipt reprinted from the history)."""
+        assert self.data is not None
+        self.which.blockSignals(True)
+        self.which.clear()
+        self.which.addItem(tr(C, "Sale receipt"), None)
+        currency = self.data.payment.amount.currency
+        for op in self.data.operations:
+            if op.kind is OperationKind.REFUND and op.state is OperationState.DONE:
+                self.which.addItem(tr(C, "Refund {time}, {amount}", time=op.updated_at.astimezone()
+                                      .strftime("%d.%m %H:%M"), amount=Money(
+                                          op.amount_minor or 0, currency).format()), op.id)
+        self.which.setCurrentIndex(max(self.which.findData(
+            self.data.refund.id if self.data.refund else None), 0))
+        self.which.blockSignals(False)
+        self.which.setVisible(self.which.count() > 1)
+
+    def _which_changed(self, _: int) -> None:
+        if self.data is not None:
+            spawn(self.show_payment(self.data.payment.id, self.which.currentData()),
+                  parent=self)
 
     def _render(self) -> None:
         assert self.data is not None
         data = self.data
-        self.html = render_receipt(
-            payment=data.payment, sale=data.sale, operations=data.operations,
-            terminal=self._config, provider_name=self._service.provider(
-                data.payment.provider).display_name, duplicate=data.times_printed > 0,
-            width_mm=self.width_mm)
+        render = functools.partial(render_receipt, operations=data.operations) \
+            if data.refund is None else functools.partial(render_refund_receipt,
+                                                          refund=data.refund)
+        self.html = render(
+            payment=data.payment, sale=data.sale, terminal=self._config,
+            provider_name=self._service.provider(data.payment.provider).display_name,
+            duplicate=data.times_printed > 0, width_mm=self.width_mm)
         self.view.setHtml(self.html)
 
     def _paper_changed(self, _: int) -> None:
@@ -204,7 +242,8 @@ class ReceiptScreen(Screen):
             assert self.data is not None
             path = await choose_file(self, tr(C, "Save the receipt"),
                                      name_filter=tr(C, "PDF files (*.pdf)"),
-                                     suggested=f"receipt-{self.data.sale.label}.pdf")
+                                     suggested=f"{'refund' if self.data.refund else 'receipt'}-"
+                                               f"{self.data.sale.label}.pdf")
             if path is None:
                 return None
         save_pdf(self.html, path, self.width_mm)
@@ -214,8 +253,9 @@ class ReceiptScreen(Screen):
 
     async def _printed(self, how: str) -> None:
         assert self.data is not None
-        await self._service.receipt_printed(self.data.payment.id, how=how)
-        self.data = await self._service.receipt_data(self.data.payment.id)
+        refund_id = self.data.refund.id if self.data.refund else None
+        await self._service.receipt_printed(self.data.payment.id, how=how, refund_id=refund_id)
+        self.data = await self._service.receipt_data(self.data.payment.id, refund_id)
         self._render()  # what prints next is a duplicate
 
     def _provider_file(self) -> None:

@@ -2497,6 +2497,11 @@ Take a payment for the new sale anyway?</source>
       <translation>Эта выплата сделана на {method} {number}; укажите эти реквизиты, чтобы её завершить.</translation>
     </message>
     <message>
+      <location filename="../../pos_app/core/payments/service.py" />
+      <source>This refund is not done: it has no receipt.</source>
+      <translation>Этот возврат не завершён: чека у него нет.</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/payment.py" />
       <source>Training customer shows a code</source>
       <translation>Учебный покупатель показывает код</translation>
@@ -2907,6 +2912,11 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/core/receipt.py" />
+      <source>Of sale {sale}</source>
+      <translation>По продаже {sale}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
       <source>Operation</source>
       <translation>Операция</translation>
     </message>
@@ -2947,6 +2957,11 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/core/receipt.py" />
+      <source>Payment transaction</source>
+      <translation>Транзакция оплаты</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
       <source>Payment type</source>
       <translation>Тип оплаты</translation>
     </message>
@@ -2962,7 +2977,17 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/core/receipt.py" />
+      <source>REFUND</source>
+      <translation>ВОЗВРАТ</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
       <source>REFUNDED</source>
+      <translation>ВОЗВРАЩЕНО</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>RETURNED</source>
       <translation>ВОЗВРАЩЕНО</translation>
     </message>
     <message>
@@ -2982,6 +3007,11 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/core/receipt.py" />
+      <source>Refund by amount</source>
+      <translation>Возврат по сумме</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
       <source>Refund transaction</source>
       <translation>Транзакция возврата</translation>
     </message>
@@ -2989,6 +3019,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/core/receipt.py" />
       <source>Refund {time}</source>
       <translation>Возврат {time}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/receipt.py" />
+      <source>Returned through</source>
+      <translation>Возврат через</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/receipt.py" />
@@ -3127,6 +3162,16 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/ui/receipts.py" />
       <source>Provider's receipt</source>
       <translation>Чек сервиса</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/receipts.py" />
+      <source>Refund {time}, {amount}</source>
+      <translation>Возврат {time}, {amount}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/receipts.py" />
+      <source>Sale receipt</source>
+      <translation>Чек продажи</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/receipts.py" />

@@ -6,11 +6,14 @@ import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import pytest
+
 from pos_app.app import Runtime
 from pos_app.core.money import Money
-from pos_app.core.receipt import render_receipt, vat_lines
+from pos_app.core.receipt import render_receipt, render_refund_receipt, vat_lines
 from pos_app.core.sale import Sale, SaleLine
 from pos_app.core.states import PaymentState
+from pos_app.i18n import UserError
 from pos_app.providers.pegas.sandbox import PegasSandbox
 from pos_app.sandbox.testing import SandboxTransport
 from tests.helpers import customer, grocery_sale, simple_sale, wait_state
@@ -131,3 +134,47 @@ async def test_a_pdf_saved_is_no_print(runtime: Runtime, sandbox: SandboxTranspo
     assert (await runtime.service.receipt_data(payment.id)).times_printed == 0
     await runtime.service.receipt_printed(payment.id, how="printer")
     assert (await runtime.service.receipt_data(payment.id)).times_printed == 1
+
+
+async def _render_refund(runtime: Runtime, payment_id: str, refund_id: str) -> str:
+    data = await runtime.service.receipt_data(payment_id, refund_id)
+    assert data.refund is not None
+    return render_refund_receipt(payment=data.payment, sale=data.sale, refund=data.refund,
+                                 terminal=runtime.config, provider_name="Koshelek Pay",
+                                 duplicate=data.times_printed > 0)
+
+
+async def test_a_refunds_receipt_names_what_was_returned(runtime: Runtime,
+                                                          sandbox: SandboxTransport) -> None:
+    """Issue 20 #11: the refund's receipt was the sale's, with a refund line naming nothing
+    that was returned."""
+    payment = await runtime.service.pay(grocery_sale(), "koshelek",
+                                        {"barcode": customer(sandbox, delay_ms=0)["barcode"]})
+    refund = await runtime.service.refund(payment.id, quantities={1: Decimal("1.125")})
+    text = _text(await _render_refund(runtime, payment.id, refund.id))
+    assert "REFUND" in text
+    assert "Яблоки Гала, вес 1,125 kg × 200,00 225,00" in text  # the apples, weighed
+    assert "Молоко" not in text  # kept by the customer
+    assert "RETURNED 225,00 ₽" in text
+    assert "incl. VAT 10% 20,45 ₽" in text  # the VAT of what was returned, not of the sale
+    assert f"Payment transaction {payment.provider_ref}" in text
+    reference = refund.receipt_fields.get("refundTransactionId") or refund.op_ref
+    assert f"Refund transaction {reference}" in text
+    assert "TOTAL" not in text
+    assert "DUPLICATE" not in text
+    # Printed once: the next copy of this refund's receipt is a duplicate, the sale's is not.
+    await runtime.service.receipt_printed(payment.id, how="printer", refund_id=refund.id)
+    assert "*** DUPLICATE ***" in _text(await _render_refund(runtime, payment.id, refund.id))
+    assert (await runtime.service.receipt_data(payment.id)).times_printed == 0
+
+
+async def test_a_refund_by_amount_has_its_receipt_too(runtime: Runtime,
+                                                       sandbox: SandboxTransport) -> None:
+    payment = await runtime.service.pay(simple_sale("200"), "koshelek",
+                                        {"barcode": customer(sandbox, delay_ms=0)["barcode"]})
+    refund = await runtime.service.refund(payment.id, amount=Money(5000))
+    text = _text(await _render_refund(runtime, payment.id, refund.id))
+    assert "Refund by amount 50,00" in text
+    assert "RETURNED 50,00 ₽" in text
+    with pytest.raises(UserError):  # no receipt for what is no done refund
+        await runtime.service.receipt_data(payment.id, "no-such-refund")

@@ -120,7 +120,9 @@ async def test_refund_items_from_history(window: MainWindow, qtbot: QtBot,
     pin(qtbot)
     again = await until(lambda: dialog("refundDialog", RefundDialog))
     assert again.items is not None
-    assert [again.items.item(row, 3).text() for row in range(3)] == ["1", "0", "0"]
+    # With the unit: "0,75" was read as pieces (issue 20 #11).
+    assert [again.items.item(row, 2).text() for row in range(3)] == ["2", "1,125 kg", "1"]
+    assert [again.items.item(row, 3).text() for row in range(3)] == ["1", "0 kg", "0"]
     assert [field.isEnabled() for field in again.fields] == [True, True, True]
     again.reject()
 
@@ -165,6 +167,30 @@ async def test_reprint_is_marked_duplicate(window: MainWindow, qtbot: QtBot,
     assert rasterise_pdf(second.read_bytes())[0].width() > 100
     click(qtbot, window.receipt.done_button)
     assert current(window) is window.history
+
+
+async def test_a_refunds_receipt_is_reprinted_from_the_history(
+        window: MainWindow, qtbot: QtBot, sandbox: SandboxTransport) -> None:
+    """Issue 20 #11: a refund's own receipt, chosen beside the sale's on the receipt screen."""
+    payment_id = await paid(window, sandbox)
+    refund = await window.service.refund(payment_id, quantities={2: Decimal(1)})
+    await open_in_history(window, qtbot, payment_id)
+    click(qtbot, window.history.details.receipt_button)
+    await until(lambda: current(window) is window.receipt and window.receipt.html)
+    which = window.receipt.which
+    assert which.isVisible()
+    assert [which.itemData(i) for i in range(which.count())] == [None, refund.id]
+    assert "TOTAL" in window.receipt.html
+    which.setCurrentIndex(1)
+    await until(lambda: "RETURNED" in window.receipt.html)
+    assert "Пакет-майка" in window.receipt.html
+    assert "Молоко" not in window.receipt.html
+    assert not window.receipt.provider_button.isVisible()  # the provider's slip: the sale's
+    await window.receipt._printed("printer")
+    assert "DUPLICATE" in window.receipt.html
+    which.setCurrentIndex(0)  # the sale's receipt was never printed
+    await until(lambda: "TOTAL" in window.receipt.html)
+    assert "DUPLICATE" not in window.receipt.html
 
 
 async def test_settings_need_the_pin_and_are_saved(window: MainWindow, qtbot: QtBot,

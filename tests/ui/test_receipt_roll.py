@@ -5,11 +5,12 @@ path, read back with pdfium), in Russian: every word whole on its line (issue 20
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pypdfium2
 
-from pos_app.core.receipt import render_receipt
+from pos_app.core.receipt import render_receipt, render_refund_receipt
 from pos_app.core.reports import render_report
 from pos_app.sandbox.testing import SandboxTransport
 from pos_app.ui.main_window import MainWindow
@@ -71,3 +72,22 @@ async def test_a_58_mm_z_report_and_an_80_mm_receipt_keep_every_word_whole(
     html = render_report(report, provider_names={"koshelek": "Koshelek Pay"}, store="Ромашка",
                          terminal_id=window.runtime.config.terminal_id, width_mm=58)
     assert cut_words(html, 58, tmp_path / "z58.pdf") == []
+
+
+async def test_a_58_mm_refund_receipt_keeps_every_word_whole(
+        make_window: MakeWindow, sandbox: SandboxTransport, tmp_path: Path) -> None:
+    window = await make_window()
+    window.translations.use("ru")
+    service = window.runtime.service
+    payment = await service.pay(grocery_sale(), "koshelek",
+                                {"barcode": customer(sandbox, delay_ms=0)["barcode"]})
+    refund = await service.refund(payment.id, quantities={1: Decimal("1.125")})
+    data = await service.receipt_data(payment.id, refund.id)
+    assert data.refund is not None
+    html = render_refund_receipt(payment=data.payment, sale=data.sale, refund=data.refund,
+                                 terminal=window.runtime.config, provider_name="Koshelek Pay",
+                                 width_mm=58)
+    lines = printed_lines(html, 58, tmp_path / "refund.pdf")
+    assert "ВОЗВРАТ" in lines, "\n".join(lines)
+    assert any("1,125 кг" in line for line in lines), "\n".join(lines)
+    assert cut_words(html, 58, tmp_path / "refund.pdf") == []

@@ -254,13 +254,15 @@ def history(app: App) -> None:
     app.type(flows.TRAINING_PIN)
     press(app, "ok", window="pinDialog")
     app.modal("refundDialog")
+    milk = next(c["text"] for c in app.items("refundItems") if (c["row"], c["column"]) == (1, 0))
     app.click_cell("refundItems", row=1, column=4)  # the milk
     app.type("1")
     press(app, "ok", window="refundDialog")
     answer(app, "confirmBox", "yes")
     # Refunded: the customer's receipt of it is offered (issue 20 #11).
     assert "89,90" in answer(app, "confirmBox", "yes")
-    app.on_screen("receiptScreen")
+    receipt = app.on_screen("receiptScreen").text("receiptView")
+    assert milk in receipt, receipt  # the goods returned, named (not the sale's receipt)
     stop(app, "reprint")
     press(app, "receiptDone")
     app.on_screen("historyScreen")

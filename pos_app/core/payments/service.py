@@ -89,6 +89,7 @@ class ReceiptData:
     sale: Sale
     operations: list[Operation]
     times_printed: int
+    refund: Operation | None = None  # a refund's receipt: that done refund
 
     def returned(self) -> dict[int, Decimal]:
         """Quantity refunded so far per sale line (refunds sent or done, not refused)."""
@@ -706,21 +707,32 @@ class PaymentService:
         ProviderError as its client raises (NotFound: not ready yet)."""
         return await self._recorder.receipt_file(await self.get(payment_id), fmt)
 
-    async def receipt_data(self, payment_id: str) -> ReceiptData:
-        """What a receipt shows, and how often it was printed on paper (a reprint is a
-        DUPLICATE)."""
+    async def receipt_data(self, payment_id: str, refund_id: str | None = None) -> ReceiptData:
+        """What a receipt shows — the payment's, or with ``refund_id`` the receipt of that
+        refund — and how often that receipt was printed on paper (a reprint is a DUPLICATE).
+        UserError when ``refund_id`` is no done refund of the payment."""
         payment = await self.get(payment_id)
         sale = await self.journal.get_sale(payment.sale_id)
         assert sale is not None
         operations = await self.journal.operations_for(payment_id)
+        refund = None
+        if refund_id is not None:
+            refund = next((op for op in operations if op.id == refund_id
+                           and op.kind is OperationKind.REFUND
+                           and op.state is OperationState.DONE), None)
+            if refund is None:
+                raise UserError(msg(C, "This refund is not done: it has no receipt."))
         # On paper: a PDF saved is no print (the next paper copy said DUPLICATE, issue 20).
         printed = sum(1 for e in await self.journal.events_for(payment_id)
-                      if e.kind == EventKind.RECEIPT_PRINTED and e.data.get("how") != "pdf")
-        return ReceiptData(payment, sale, operations, printed)
+                      if e.kind == EventKind.RECEIPT_PRINTED and e.data.get("how") != "pdf"
+                      and e.data.get("refund") == refund_id)
+        return ReceiptData(payment, sale, operations, printed, refund)
 
-    async def receipt_printed(self, payment_id: str, *, how: str) -> None:
+    async def receipt_printed(self, payment_id: str, *, how: str,
+                              refund_id: str | None = None) -> None:
+        data = {"how": how} | ({"refund": refund_id} if refund_id else {})
         await self.journal.log_event(EventKind.RECEIPT_PRINTED, payment_id=payment_id,
-                                     data={"how": how})
+                                     data=data)
 
     async def withdraw(self, provider_name: str, amount: Money, *, method: str, number: str,
                        comment: str = "", refund_of: str | None = None,
