@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -21,12 +23,16 @@ from pos_app.ui.qt import (
     QCheckBox,
     QComboBox,
     QDate,
+    QEvent,
+    QFont,
+    QFontMetrics,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
     QListWidget,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPushButton,
     QScrollArea,
@@ -130,8 +136,9 @@ class HistoryModel(QAbstractTableModel):
         if payment is None:
             return "…"
         column = index.column()
-        if column == 0:
-            return payment.created_at.astimezone().strftime("%d.%m.%Y %H:%M:%S")
+        if column == 0:  # to the minute, so that every column fits 1024 px; seconds in the tip
+            return payment.created_at.astimezone().strftime(
+                "%d.%m.%y %H:%M" if role == Qt.ItemDataRole.DisplayRole else "%d.%m.%Y %H:%M:%S")
         if column == 1:
             return payment.request.order_id.split("-")[0]
         if column == 2:
@@ -176,7 +183,7 @@ class HistoryModel(QAbstractTableModel):
                     return
 
 
-SIDE_WIDTH = 340  # the details panel; the table takes the rest
+SIDE_WIDTH = 300  # the details panel; the table takes the rest (every column at 1024 px)
 
 
 def payments_table(model: HistoryModel, name: str) -> QTableView:
@@ -189,11 +196,56 @@ def payments_table(model: HistoryModel, name: str) -> QTableView:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(36)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setMaximumSectionSize(260)
-    header.setStretchLastSection(True)  # the transaction id takes what is left
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    fit = functools.partial(_fit_columns, table)
+    for signal in (model.dataChanged, model.modelReset, model.headerDataChanged,
+                   model.rowsInserted):
+        signal.connect(lambda *_: QTimer.singleShot(0, table, fit))
+    table.viewport().installEventFilter(_OnResize(table, fit))
     return table
+
+
+TITLE_PADDING = 10  # px: the style's padding and the section's lines
+SHORTENED = (5, 4, 2)  # transaction, state, provider: cut first (their tooltips say all)
+
+
+def _fit_columns(table: QTableView) -> None:
+    """Every column as wide as its contents, all of them in view: when the table is too
+    narrow (1024 px) the transaction, the state and the provider give way, never below
+    their titles; room left over goes to the transaction (issue 20 #14: "Транзакция" and
+    the state were cut, behind a scroll bar)."""
+    header = table.horizontalHeader()
+    columns = range(header.count())
+    bold = QFont(header.font())
+    bold.setBold(True)  # the style draws titles bold; Qt's size hint measures them regular
+    metrics = QFontMetrics(bold)
+    model = table.model()
+    titles = [max(header.sectionSizeHint(c), metrics.horizontalAdvance(
+        str(model.headerData(c, Qt.Orientation.Horizontal) or "")) + TITLE_PADDING)
+        for c in columns]
+    widths = [max(titles[c], table.sizeHintForColumn(c)) for c in columns]
+    excess = sum(widths) - table.viewport().width()
+    for column in SHORTENED:
+        cut = max(min(excess, widths[column] - titles[column]), 0)
+        widths[column] -= cut
+        excess -= cut
+    widths[SHORTENED[0]] -= min(excess, 0)  # what is left over
+    for column, width in zip(columns, widths, strict=True):
+        header.resizeSection(column, width)
+
+
+class _OnResize(QObject):
+    """Calls ``then`` when the watched widget is resized."""
+
+    def __init__(self, parent: QObject, then: Callable[[], None]) -> None:
+        super().__init__(parent)
+        self._then = then
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self._then()
+        return False
 
 
 def keep_selection(table: QTableView, model: HistoryModel, details: PaymentDetails) -> None:
@@ -546,7 +598,11 @@ class HistoryScreen(PaymentList):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.search.setPlaceholderText(tr(C, "Search: amount, sale number, id, transaction"))
+        # Short enough for the field at 1024 px (issue 20 #14); the tooltip says the rest.
+        self.search.setPlaceholderText(tr(C, "Amount, sale, id…"))
+        self.search.setToolTip(tr(C, "Find a payment by its amount (1499 or 1499,50), its sale "
+                                     "(S000012), its payment id or the provider's "
+                                     "transaction: the start of an id is enough."))
         self.provider.setItemText(0, tr(C, "Any provider"))
         for i, key in enumerate(STATE_GROUPS):
             self.state.setItemText(i, _state_group_label(key))

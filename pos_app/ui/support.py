@@ -23,6 +23,7 @@ from pos_app.ui.qt import (
     QEvent,
     QFileDialog,
     QFont,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QObject,
@@ -31,6 +32,7 @@ from pos_app.ui.qt import (
     QSizePolicy,
     QStandardPaths,
     Qt,
+    QTreeView,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -214,6 +216,7 @@ async def choose_file(parent: QWidget, title: str, *, name_filter: str, suggeste
     """A file chosen in a file dialog (None if the person gave up).  A name without a folder
     is suggested in the person's documents, not in the app's working folder."""
     dialog = QFileDialog(parent, title)
+    _fit(dialog, parent)
     dialog.setNameFilter(name_filter)
     if save:
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
@@ -229,6 +232,18 @@ async def choose_file(parent: QWidget, title: str, *, name_filter: str, suggeste
     if not await ask(dialog) or not dialog.selectedFiles():
         return None
     return Path(dialog.selectedFiles()[0])
+
+
+def _fit(dialog: QFileDialog, parent: QWidget) -> None:
+    """Qt's file dialog as large as the window allows, every column's title whole (its own
+    size cut "Дата изменения" and the sizes at 1024×768)."""
+    window = parent.window().size()
+    dialog.resize(min(window.width() - 40, 960), min(window.height() - 40, 640))
+    if (files := dialog.findChild(QTreeView, "treeView")) is not None:
+        header = files.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, header.count()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
 
 def documents_folder() -> Path:

@@ -1311,6 +1311,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/ui/history.py" />
+      <source>Amount, sale, id…</source>
+      <translation>Сумма, продажа, ID…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
       <source>Any provider</source>
       <translation>Любой сервис</translation>
     </message>
@@ -1338,6 +1343,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <location filename="../../pos_app/ui/history.py" />
       <source>Choose a payment to see its details.</source>
       <translation>Выберите платёж, чтобы увидеть подробности.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/history.py" />
+      <source>Find a payment by its amount (1499 or 1499,50), its sale (S000012), its payment id or the provider's transaction: the start of an id is enough.</source>
+      <translation>Найти платёж по сумме (1499 или 1499,50), продаже (S000012), номеру платежа или транзакции провайдера: достаточно начала номера.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/history.py" />
@@ -1438,11 +1448,6 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <location filename="../../pos_app/ui/history.py" />
       <source>Sale</source>
       <translation>Продажа</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/ui/history.py" />
-      <source>Search: amount, sale number, id, transaction</source>
-      <translation>Поиск: сумма, номер продажи, ID, транзакция</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/history.py" />

@@ -15,11 +15,15 @@ from pos_app.ui.qt import (
     QApplication,
     QComboBox,
     QEvent,
+    QFont,
+    QFontMetrics,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPoint,
     QPushButton,
     QRect,
+    Qt,
     QWidget,
 )
 from pos_app.ui.widgets import ElidedLabel
@@ -59,11 +63,37 @@ def problems(top: QWidget) -> list[str]:
             if not wraps and widget.width() < widget.sizeHint().width() - 1:
                 found.append(f"{label}: {widget.width()} px wide, needs "
                              f"{widget.sizeHint().width()}")
+        if isinstance(widget, QLineEdit) and not widget.text() and widget.placeholderText():
+            room = widget.width() - 16  # the frame and the text margins
+            if widget.fontMetrics().horizontalAdvance(widget.placeholderText()) > room:
+                found.append(f"{name}: its hint “{widget.placeholderText()}” cut")
+        if isinstance(widget, QHeaderView) and widget.orientation() == Qt.Orientation.Horizontal:
+            found += [f"{name}: column “{text}” cut" for text in _cut_headers(widget)]
         if not _inside_a_scroll_area(widget, top):
             where = QRect(widget.mapTo(top, QPoint(0, 0)), widget.size())
             if not area.contains(where):
                 found.append(f"{name}: outside the window at {where.getRect()}")
     return found
+
+
+def _cut_headers(header: QHeaderView) -> list[str]:
+    """The column titles narrower than their text, or out of the table's view (a cut last
+    column, "Транзакция" at 1024×768)."""
+    model = header.model()
+    cut = []
+    bold = QFont(header.font())
+    bold.setBold(True)  # the style may draw titles bold: measure as drawn, at the widest
+    metrics = QFontMetrics(bold)
+    for section in range(header.count()):
+        if header.isSectionHidden(section):
+            continue
+        text = str(model.headerData(section, Qt.Orientation.Horizontal) or "")
+        needed = metrics.horizontalAdvance(text) + 10  # and the style's padding
+        left = header.sectionViewportPosition(section)
+        shown = min(left + header.sectionSize(section), header.viewport().width()) - max(left, 0)
+        if text and shown < needed:
+            cut.append(f"{text} ({shown} of {needed} px)")
+    return cut
 
 
 @pytest.mark.parametrize("language", ["en", "ru"])
