@@ -181,13 +181,15 @@ class _Table:
         return value
 
     def text(self, name: str, default: str = "", *, max_len: int = 1024,
-            pattern: str | None = None, choices: Iterable[str] | None = None) -> str:
+            pattern: str | None = None, choices: Iterable[str] | None = None,
+            allowed: Message | None = None) -> str:
+        """``allowed``: what ``pattern`` lets through, said to the person who typed more."""
         value: str = self._get(name, default, str, msg(C, "text"))
         if len(value) > max_len:
             self.problem(name, msg(C, "is longer than {n} characters", n=max_len))
         elif pattern and value and not re.fullmatch(pattern, value):
             self.problem(name, msg(C, "{value!r} has characters that are not allowed",
-                                   value=value))
+                                   value=value) if allowed is None else allowed)
         elif choices is not None and value not in set(choices):
             self.problem(name, msg(C, "{value!r} is not one of {choices}", value=value,
                                    choices=", ".join(sorted(choices))))
@@ -261,14 +263,22 @@ class _Table:
                 self.problem(name, msg(C, "unknown setting (a typo?)"))
 
 
+# A store's and a terminal's id: letters, digits, "-", "_", "." — they travel in every
+# provider request, in order references ("POS-03-…") and in the head office's addresses, where
+# a space or a "/" would break them (Koshelek spec: a string of 1–256, ASSUMPTION).
+ID = r"[\w.\-]+"
+ID_ALLOWED = msg(C, "may hold only letters, digits, “-”, “_” and “.”, with no spaces")
+
+
 def parse_config(data: Mapping[str, Any], *, path: Path | None = None) -> TerminalConfig:
     problems: list[Message] = []
     root = _Table(data, "", problems)
     terminal = root.table("terminal")
     currency = terminal.text("currency", "RUB", pattern=r"[A-Z]{3}")
     values: dict[str, Any] = {
-        "store_id": terminal.text("store_id", max_len=36),
-        "terminal_id": terminal.text("terminal_id", max_len=256),
+        "store_id": terminal.text("store_id", max_len=36, pattern=ID, allowed=ID_ALLOWED),
+        "terminal_id": terminal.text("terminal_id", max_len=256, pattern=ID,
+                                     allowed=ID_ALLOWED),
         "store_name": terminal.text("store_name", max_len=256),
         "store_address": terminal.text("store_address", max_len=512),
         "currency": currency,

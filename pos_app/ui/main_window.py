@@ -230,6 +230,9 @@ class MainWindow(QMainWindow):
     def _build_top_bar(self) -> None:
         self.top = QWidget()
         self.top.setObjectName("topBar")
+        # A kiosk's bar holds Exit too: its buttons a point smaller, so that the store and
+        # the terminal stay whole at 1024 px (issue 20 #14: "Маг…/терм…").
+        self.top.setProperty("kiosk", self.kiosk)
         bar = QHBoxLayout(self.top)
         bar.setContentsMargins(0, 0, 0, 0)
         # Two lines whatever the store's name: it is cut with "…" (whole in the tooltip)

@@ -328,6 +328,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/core/config.py" />
+      <source>may hold only letters, digits, “-”, “_” and “.”, with no spaces</source>
+      <translation>может содержать только буквы, цифры, «-», «_» и «.», без пробелов</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
       <source>must be 58 or 80</source>
       <translation>должно быть 58 или 80</translation>
     </message>

@@ -76,9 +76,22 @@ def test_good_file(tmp_path: Path) -> None:
      "providers.koshelek.payment_type: 'CASH' is not one of DOLYAME, SBP"),
     ("[terminal]\ncurrency = 'rub'", "terminal.currency: 'rub' has characters"),
     ("terminal = 5", "terminal: expected a table, got 5"),
+    # Issue 20 #17: an id with spaces or "/" was taken, and broke references and addresses.
+    ("[terminal]\nterminal_id = 'POS 03'",
+     "terminal.terminal_id: may hold only letters, digits, “-”, “_” and “.”, with no spaces"),
+    ("[terminal]\nterminal_id = 'POS/03'", "terminal.terminal_id: may hold only letters"),
+    ("[terminal]\nstore_id = ' shop-1'", "terminal.store_id: may hold only letters"),
+    ("[terminal]\nterminal_id = '" + "x" * 257 + "'",
+     "terminal.terminal_id: is longer than 256 characters"),
 ])
 def test_each_problem_names_its_key(text: str, expected: str) -> None:
     assert any(p.startswith(expected) for p in problems(text)), problems(text)
+
+
+@pytest.mark.parametrize("terminal", ["POS-03", "Касса_1", "till.7", "x" * 256])
+def test_ids_people_give_their_terminals_are_taken(terminal: str) -> None:
+    config = parse_config({"terminal": {"terminal_id": terminal, "store_id": "ООО-Ромашка"}})
+    assert config.terminal_id == terminal
 
 
 def test_all_problems_at_once() -> None:

@@ -133,10 +133,12 @@ def test_the_check_sees_cut_texts_and_lost_widgets(qtbot: QtBot) -> None:
 LONG_NAME = "Супермаркет «Продукты у дома» на Ленинском проспекте, 112, корпус 3"
 
 
+@pytest.mark.parametrize("kiosk", [False, True])
 @pytest.mark.parametrize("language", ["en", "ru"])
 async def test_a_long_store_name_keeps_the_top_bar_one_row(make_window: MakeWindow,
                                                            isolated_dirs: Path,
-                                                           language: str) -> None:
+                                                           language: str, kiosk: bool) -> None:
+    """A kiosk's bar holds Exit too: it said "Маг…/терм…" at 1024 px (issue 20 #14)."""
     short = await make_window()
     short.translations.use(language)
     short.resize(*SMALLEST)
@@ -144,8 +146,9 @@ async def test_a_long_store_name_keeps_the_top_bar_one_row(make_window: MakeWind
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(f'[terminal]\nstore_name = "{LONG_NAME}"\nterminal_id = "POS-03"\n',
                       encoding="utf-8")
-    window = await make_window(shift=False)  # the same journal: its shift is open already
+    window = await make_window(shift=False, kiosk=kiosk)  # the same journal: its shift is open
     window.resize(*SMALLEST)
+    assert window.exit_button.isVisibleTo(window) is kiosk
     assert problems(window) == []
     assert window.top.height() == short.top.height()  # wrapped, it grew by a line per ~20 chars
     assert window.store.text().endswith("…")

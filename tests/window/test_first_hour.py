@@ -816,3 +816,21 @@ def test_a_refused_save_says_nothing_was_saved(make_app: MakeApp) -> None:
     assert text.startswith("Nothing was saved. This computer has no secret store"), text
     assert "POS_APP_PAYMEGA_LOGIN" in text
     assert config.read_text(encoding="utf-8") == before
+
+
+def test_a_terminal_id_with_a_space_is_refused_at_save(make_app: MakeApp) -> None:
+    """Issue 20 #17: "POS 03" (a space, or a "/") was written to the terminal's file, to break
+    every reference made from it."""
+    app = make_app()
+    config = app.folder / "config" / "terminal.toml"
+    before = config.read_text(encoding="utf-8")
+    app.click("settingsButton")
+    flows.enter_pin(app)
+    app.on_screen("settingsScreen")
+    app.click("terminalId")
+    app.key("ctrl+a")
+    app.type("POS 03")
+    app.click("saveSettings")
+    text = app.message(contains="terminal_id")
+    assert "may hold only letters, digits" in text, text
+    assert config.read_text(encoding="utf-8") == before
