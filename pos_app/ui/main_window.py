@@ -24,6 +24,7 @@ from pos_app.core.states import (
 )
 from pos_app.i18n import tr
 from pos_app.ui.checkout import Checkout
+from pos_app.ui.desktop import leave_show_desktop
 from pos_app.ui.payment import AlertBar, ChooseScreen, PaymentScreen, ResultScreen
 from pos_app.ui.qt import (
     QApplication,
@@ -32,6 +33,7 @@ from pos_app.ui.qt import (
     QHBoxLayout,
     QKeyEvent,
     QMainWindow,
+    QObject,
     QPaintEvent,
     QPushButton,
     QSettings,
@@ -40,6 +42,7 @@ from pos_app.ui.qt import (
     QTimer,
     QVBoxLayout,
     QWidget,
+    QWindow,
     Signal,
 )
 from pos_app.ui.sale import SaleScreen
@@ -152,8 +155,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(body)
         self._connect_top_bar()
         self.retranslate()
-        if kiosk:
+        if kiosk:  # no frame, and above every other window (its own dialogs go above it)
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+            self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
 
     @classmethod
     def ready(cls, runtime: Runtime, *, secrets: SecretStore, translations: Translations,
@@ -394,6 +398,21 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._back_to_full_screen)
         super().changeEvent(event)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The kiosk's window unexposed but not minimized: its window manager shows the
+        desktop (openbox's Super+D); it is asked to stop, and the till comes back."""
+        if (event.type() == QEvent.Type.Expose and isinstance(watched, QWindow)
+                and not watched.isExposed() and not self.isMinimized()
+                and not self._unlocked and not self._leaving):
+            QTimer.singleShot(0, self._back_from_the_desktop)
+        return False
+
+    def _back_from_the_desktop(self) -> None:
+        if self.windowHandle() is not None and not self.windowHandle().isExposed():
+            log.info("kiosk: hidden by the window manager's show desktop; it comes back")
+            leave_show_desktop()
+            self._back_to_full_screen()
+
     def _back_to_full_screen(self) -> None:
         self.showFullScreen()
         self.raise_()
@@ -414,6 +433,9 @@ class MainWindow(QMainWindow):
         geometry = QSettings().value("window/geometry")
         if self.kiosk:
             self.showFullScreen()
+            handle = self.windowHandle()
+            if handle is not None:  # "show desktop" hides it without minimizing: back
+                handle.installEventFilter(self)
         elif geometry is None or self._small_screen():
             # A till's first start, or a small screen: every pixel is needed.
             self.showMaximized()

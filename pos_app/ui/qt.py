@@ -65,6 +65,7 @@ if TYPE_CHECKING:
         QStandardItem,
         QStandardItemModel,
         QTextDocument,
+        QWindow,
     )
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
     from PySide6.QtWidgets import (
@@ -224,6 +225,7 @@ __all__ = [
     "QUrl",
     "QVBoxLayout",
     "QWidget",
+    "QWindow",
     "Qt",
     "Signal",
     "Slot",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.window import flows
-from tests.window.app import App
+from tests.window.app import App, Snapshot
 from tests.window.browser import Chromium
 from tests.window.conftest import MakeApp
 
@@ -115,6 +115,8 @@ def test_kiosk_is_left_only_with_the_pin(make_app: MakeApp) -> None:
     assert window["rect"][2:] == [1024, 768]  # the whole screen, no frame
     app.click("exitButton")
     app.modal("pinDialog")
+    pin_title = app.x.topmost_window_name()
+    assert not pin_title.startswith("Cashier"), pin_title  # a dialog over the kiosk's window
     app.click("cancel", window="pinDialog")
     app.no_modal()
     app.key("alt+F4")  # the window manager's close: the PIN too
@@ -128,6 +130,17 @@ def test_kiosk_is_left_only_with_the_pin(make_app: MakeApp) -> None:
              and s.window("mainWindow")["full_screen"],  # type: ignore[index]
              what="the kiosk back on the whole screen")
     app.shot("back-after-iconify")
+    # The window manager's "show desktop" (openbox: Super+D) hides without minimizing: the
+    # screen stayed black, the till behind it (issue 20 #12).
+    app.x.key("super+d")
+
+    def back(snap: Snapshot) -> bool:
+        window = snap.window("mainWindow")
+        return (window is not None and window["full_screen"] and "show desktop" in app.log()
+                and not app.x.showing_desktop()
+                and app.x.topmost_window_name().startswith(("Cashier", "Кассир")))
+    app.wait(back, what="the kiosk back after show desktop")
+    app.shot("back-after-show-desktop")
     app.click("exitButton")
     app.modal("pinDialog")
     app.focus_on("pinField")

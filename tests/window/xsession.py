@@ -145,6 +145,11 @@ class XSession:
         top = found.stdout.rsplit(",", 1)[-1].split()[-1]  # bottom to top: the last
         return self._run(["xdotool", "getwindowname", str(int(top, 16))]).stdout.strip()
 
+    def showing_desktop(self) -> bool:
+        """Whether the window manager shows the desktop (EWMH ``_NET_SHOWING_DESKTOP``)."""
+        found = self._run(["xprop", "-root", "_NET_SHOWING_DESKTOP"])
+        return found.stdout.strip().endswith("= 1")
+
     def screenshot(self, path: Path) -> Path:
         self._run(["import", "-window", "root", str(path)])
         return path

@@ -1,0 +1,44 @@
+"""A kiosk against its X11 window manager's "show desktop".
+
+Openbox's "show desktop" (Super+D) hides every window without minimizing it, so a kiosk's
+till went black without the manager's PIN (issue 20 #12).  Mapping the window again fought
+the window manager, which hid it again; asking it to leave "show desktop", as a pager does
+(EWMH ``_NET_SHOWING_DESKTOP``), brings every window back.  On Windows the kiosk is kept by
+Assigned Access or Shell Launcher (README), and there is nothing to ask here.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+log = logging.getLogger(__name__)
+
+
+def leave_show_desktop() -> bool:
+    """Ask the X window manager to leave "show desktop" (``_NET_SHOWING_DESKTOP`` = 0, a
+    client message to the root window, EWMH §"_NET_SHOWING_DESKTOP").  False when this is no
+    X11 session or the request cannot be sent; never raises."""
+    if not os.environ.get("DISPLAY"):
+        return False
+    try:
+        from Xlib import X, display, error
+        from Xlib.protocol import event
+    except ImportError:  # not on Linux: python-xlib is installed there only
+        return False
+    try:
+        connection = display.Display()
+    except (error.DisplayError, OSError) as exc:
+        log.warning("kiosk: the X display cannot be reached (%s)", exc)
+        return False
+    try:
+        root = connection.screen().root
+        showing = connection.intern_atom("_NET_SHOWING_DESKTOP")
+        message = event.ClientMessage(window=root, client_type=showing,
+                                      data=(32, [0, 0, 0, 0, 0]))
+        root.send_event(message, event_mask=X.SubstructureRedirectMask
+                        | X.SubstructureNotifyMask)
+        connection.flush()
+        return True
+    finally:
+        connection.close()
