@@ -34,7 +34,7 @@ from pos_app.ui.main_window import LANGUAGE_CHOICE, MainWindow
 from pos_app.ui.qt import QApplication, QEventLoop, QMessageBox, QSettings, QTimer, QWidget
 from pos_app.ui.support import ProgressDialog, ask, settle, show_error
 from pos_app.ui.translations import LANGUAGES, Translations, default_language, resources_dir
-from pos_app.ui.widgets import WheelGuard
+from pos_app.ui.widgets import FingerStyle, WheelGuard
 
 if TYPE_CHECKING:
     from pos_app.app import Runtime
@@ -51,6 +51,8 @@ FIRST_PAINT_WAIT_MS = 2000  # a window the platform never paints (minimized) doe
 def apply_style(app: QApplication) -> None:
     """The one look and feel of the cashier window (also used by the tests and the
     screenshots): the style sheet, and no wheel turning a choice it merely passes over."""
+    if not isinstance(app.style(), FingerStyle):
+        app.setStyle(FingerStyle())  # set before the sheet, which draws over it
     style = resources_dir() / "style.qss"
     if style.exists():
         app.setStyleSheet(style.read_text(encoding="utf-8"))

@@ -48,7 +48,7 @@ class FormDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(420)
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         self.form = QFormLayout()
         layout.addLayout(self.form)
         self.error = QLabel()
@@ -128,8 +128,15 @@ class FormDialog(QDialog):
         super().accept()
 
     def refuse(self, text: str) -> None:
-        """Say why OK did nothing; the dialog stays open as the person left it."""
+        """Say why OK did nothing; the dialog stays open as the person left it, taller if the
+        sentence needs more lines (a two-line error clipped the PIN dialog's own text)."""
         self.error.setText(text)
+        layout = self._layout
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() \
+            else layout.totalSizeHint().height()
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
 
 class PinDialog(FormDialog):

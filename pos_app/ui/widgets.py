@@ -29,10 +29,13 @@ from pos_app.ui.qt import (
     QObject,
     QPainter,
     QPaintEvent,
+    QProxyStyle,
     QPushButton,
     QResizeEvent,
     QSize,
     QSizePolicy,
+    QStyle,
+    QStyleOption,
     Qt,
     QTimer,
     QWidget,
@@ -289,6 +292,23 @@ class WedgeDetector(QObject):
             code = code[:-len(suffix)]
         self.scanned.emit(scanned_as_latin(code.strip()))
         return True
+
+
+class FingerStyle(QProxyStyle):
+    """The platform's style, with a combo box's open list in rows a finger can hit: Qt
+    draws them as menu items 28 px high, past the style sheet (issue 20 #13).  A delegate
+    of our own in their place no longer closed the list on a tap; sizing the menu items
+    leaves choosing and painting to Qt."""
+
+    ROW = 44  # px
+
+    def sizeFromContents(self, kind: QStyle.ContentsType, option: QStyleOption, size: QSize,
+                         widget: QWidget | None = None, /) -> QSize:
+        # None when sized for no widget (PySide6's stub for QProxyStyle says a widget).
+        found = super().sizeFromContents(kind, option, size, widget)  # type: ignore[arg-type]
+        if kind == QStyle.ContentsType.CT_MenuItem and isinstance(widget, QComboBox):
+            found.setHeight(max(found.height(), self.ROW))
+        return found
 
 
 class WheelGuard(QObject):

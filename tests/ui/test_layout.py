@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from pos_app.i18n import tr
 from pos_app.sandbox.testing import SandboxTransport
 from pos_app.ui.qt import (
     QAbstractButton,
@@ -185,6 +186,10 @@ def small_targets(top: QWidget) -> list[str]:
             text = widget.text() if isinstance(widget, QAbstractButton) else ""
             found.append(f"{type(widget).__name__} {widget.objectName()!r} “{text[:30]}”: "
                          f"{widget.height()} px high")
+        if isinstance(widget, QComboBox) and widget.count() \
+                and widget.view().sizeHintForRow(0) < FINGER:  # its open list's rows too
+            found.append(f"QComboBox {widget.objectName()!r}: its list's rows are "
+                         f"{widget.view().sizeHintForRow(0)} px high")
     return found
 
 
@@ -196,3 +201,28 @@ async def test_every_target_is_big_enough_for_a_finger(make_window: MakeWindow,
     async for name, widget in tour(window, sandbox):
         found += [f"{name}: {problem}" for problem in small_targets(widget)]
     assert found == [], "\n".join(found)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_dialog_grows_with_its_error(make_window: MakeWindow, qtbot: QtBot,
+                                             language: str) -> None:
+    """Issue 20 #14: the PIN dialog clipped its top text when an error took two lines; a
+    scan refused in a form said its sentence cut."""
+    from pos_app.ui.dialogs import PinDialog
+    from pos_app.ui.shift import OpenShiftDialog
+
+    window = await make_window()
+    window.translations.use(language)
+    window.resize(*SMALLEST)
+    pin = PinDialog(window, window.pins, purpose=tr(
+        "MainWindow", "Leaving the kiosk needs the manager PIN."))
+    shift = OpenShiftDialog(window, reason=tr("MainWindow", "Open a shift before the first sale."))
+    for dialog in (pin, shift):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        shown = dialog.size()
+        dialog.refuse(tr("Dialogs", "A barcode ({code}) was scanned into this form; it was not "
+                                    "taken. Finish this form (OK or Cancel), then scan again.",
+                         code="4601234567890"))
+        assert problems(dialog) == [], dialog.objectName()
+        assert dialog.width() <= shown.width() + 1  # it grew down, not off the screen's side

@@ -391,13 +391,16 @@ class App:
         self.click(self.snapshot().button_with_text(text, window=window))
 
     def click_cell(self, view: str, *, row: int, column: int = 0) -> None:
-        for cell in self.items(view):
-            if cell["row"] == row and cell["column"] == column:
-                x, y, w, h = cell["rect"]
-                self._pace()
-                self.x.click(x + w // 2, y + h // 2)
-                return
-        raise AssertionError(f"row {row} of {view} is not on the screen")
+        """Click a cell once it is on the screen (a list reads its rows after it shows)."""
+        def cell() -> dict[str, Any] | None:
+            return next((c for c in self.items(view)
+                         if c["row"] == row and c["column"] == column), None)
+        self.wait(lambda s: cell() is not None, what=f"row {row} of {view} on the screen")
+        found = cell()
+        assert found is not None
+        x, y, w, h = found["rect"]
+        self._pace()
+        self.x.click(x + w // 2, y + h // 2)
 
     def key(self, *keys: str) -> None:
         self._keyboard_ready()
