@@ -40,5 +40,8 @@ def leave_show_desktop() -> bool:
                         | X.SubstructureNotifyMask)
         connection.flush()
         return True
+    except (error.XError, error.ConnectionClosedError, OSError) as exc:
+        log.warning("kiosk: the window manager cannot be asked to show the till (%s)", exc)
+        return False
     finally:
         connection.close()

@@ -165,6 +165,7 @@ class ReceiptScreen(Screen):
         self.provider_button.setText(tr(C, "Provider's receipt"))
         self.done_button.setText(tr(C, "Done"))
         if self.data is not None:
+            self._list_receipts()
             self._render()
 
     async def show_payment(self, payment_id: str, refund_id: str | None = None) -> None:
