@@ -13,12 +13,14 @@ import logging
 import os
 
 log = logging.getLogger(__name__)
+PAGER = 2  # EWMH source indication: a pager's request, which window managers honour
 
 
-def leave_show_desktop() -> bool:
-    """Ask the X window manager to leave "show desktop" (``_NET_SHOWING_DESKTOP`` = 0, a
-    client message to the root window, EWMH §"_NET_SHOWING_DESKTOP").  False when this is no
-    X11 session or the request cannot be sent; never raises."""
+def bring_back(window: int) -> bool:
+    """Ask the X window manager to leave "show desktop" (``_NET_SHOWING_DESKTOP`` = 0) and to
+    activate ``window`` (an X window id) as a pager would (``_NET_ACTIVE_WINDOW``, source 2):
+    client messages to the root window, EWMH.  False when this is no X11 session or the
+    requests cannot be sent; never raises."""
     if not os.environ.get("DISPLAY"):
         return False
     try:
@@ -33,11 +35,13 @@ def leave_show_desktop() -> bool:
         return False
     try:
         root = connection.screen().root
-        showing = connection.intern_atom("_NET_SHOWING_DESKTOP")
-        message = event.ClientMessage(window=root, client_type=showing,
-                                      data=(32, [0, 0, 0, 0, 0]))
-        root.send_event(message, event_mask=X.SubstructureRedirectMask
-                        | X.SubstructureNotifyMask)
+        mask = X.SubstructureRedirectMask | X.SubstructureNotifyMask
+        for target, name, data in (
+                (root.id, "_NET_SHOWING_DESKTOP", [0, 0, 0, 0, 0]),
+                (window, "_NET_ACTIVE_WINDOW", [PAGER, X.CurrentTime, 0, 0, 0])):
+            root.send_event(event.ClientMessage(
+                window=connection.create_resource_object("window", target),
+                client_type=connection.intern_atom(name), data=(32, data)), event_mask=mask)
         connection.flush()
         return True
     except (error.XError, error.ConnectionClosedError, OSError) as exc:

@@ -11,13 +11,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 from pos_app.core.journal import shipping
 from pos_app.headoffice.wire import RELEASE_KINDS
 from pos_app.i18n import Message, tr
+from pos_app.ui.qt import QTimer, QVBoxLayout, QWidget
 from pos_app.ui.support import spawn
 from pos_app.ui.widgets import caption
 

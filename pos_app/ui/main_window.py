@@ -24,7 +24,7 @@ from pos_app.core.states import (
 )
 from pos_app.i18n import tr
 from pos_app.ui.checkout import Checkout
-from pos_app.ui.desktop import leave_show_desktop
+from pos_app.ui.desktop import bring_back
 from pos_app.ui.payment import AlertBar, ChooseScreen, PaymentScreen, ResultScreen
 from pos_app.ui.qt import (
     QApplication,
@@ -76,6 +76,7 @@ if TYPE_CHECKING:
     from pos_app.ui.shift import ShiftScreen
 
 log = logging.getLogger(__name__)
+BACK_TRIES = 40  # a kiosk hidden by "show desktop" asks to come back, every 250 ms
 LANGUAGE_CHOICE = "ui/language"  # QSettings: the top bar's language, kept across starts
 # A release's settings a running window takes at once (the rest: at the next start).
 AT_ONCE = ("terminal.language", "ui.catalog_file", "ui.paper_width_mm", "ui.printer",
@@ -407,11 +408,18 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._back_from_the_desktop)
         return False
 
-    def _back_from_the_desktop(self) -> None:
-        if self.windowHandle() is not None and not self.windowHandle().isExposed():
+    def _back_from_the_desktop(self, tries: int = 0) -> None:
+        """Asked again every quarter second while still hidden (a walk: once was not always
+        enough), for up to ten seconds."""
+        handle = self.windowHandle()
+        if handle is None or handle.isExposed() or self._unlocked or self._leaving:
+            return
+        if tries == 0:
             log.info("kiosk: hidden by the window manager's show desktop; it comes back")
-            leave_show_desktop()
-            self._back_to_full_screen()
+        bring_back(int(self.winId()))
+        self._back_to_full_screen()
+        if tries < BACK_TRIES:
+            QTimer.singleShot(250, lambda: self._back_from_the_desktop(tries + 1))
 
     def _back_to_full_screen(self) -> None:
         self.showFullScreen()

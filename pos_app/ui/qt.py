@@ -11,6 +11,22 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+
+def _skip_the_feature_scan() -> None:
+    """PySide6 reads the source of every module imported after it (``inspect.getsource``),
+    to learn whether it might say ``from __feature__ import snake_case``: ~47 ms over the
+    ~230 modules of a start (issue 17).  This app never selects a feature, so every module
+    is left, unread, to the default behaviour it would get anyway."""
+    try:
+        from shibokensupport import feature  # type: ignore[import-not-found]  # in shiboken6
+    except ImportError:
+        return
+    if callable(getattr(feature, "_mod_uses_pyside", None)):
+        feature._mod_uses_pyside = lambda module: False
+
+
+_skip_the_feature_scan()
+
 if TYPE_CHECKING:
     from PySide6.QtCore import (
         QAbstractTableModel,
