@@ -18,6 +18,7 @@ from pos_app.core.config import (
     UiSettings,
     load_config,
 )
+from pos_app.core.money import Money
 from pos_app.core.states import (
     PaymentState,
     describe_state,
@@ -215,6 +216,9 @@ class MainWindow(QMainWindow):
         self.attached = True
         for button in self._waiting_buttons():
             button.setEnabled(True)
+        self.sale_screen.largest_payment = max(
+            (Money(p.limits.max_minor, runtime.config.currency)
+             for p in self.service.providers.values()), key=lambda m: m.minor, default=None)
         self.sale_screen.set_ready(True)
         self.retranslate()
         spawn(self._count_attention())

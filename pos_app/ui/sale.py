@@ -111,6 +111,10 @@ class SaleScreen(Screen):
         self.catalog = catalog
         self._ready = True
         self._status = ""  # what the message line says the till is doing
+        # The most any way to pay here takes (set by the window once its providers are
+        # known): an amount typed above it is a mistake, not a line (a walk: a mistyped
+        # label barcode became a line of 4 601 234 567 890,00 ₽).
+        self.largest_payment: Money | None = None
         # Set by the window: a sentence naming the sale's payment that may still be paid.
         self.open_payment: Callable[[], Awaitable[str | None]] | None = None
         self.model = BasketModel(currency)
@@ -260,6 +264,11 @@ class SaleScreen(Screen):
             amount = parse_amount(text, self.model.currency)
         except AmountError as exc:
             self.message.setText(exc.message.render())
+            return
+        if self.largest_payment is not None and amount.minor > self.largest_payment.minor:
+            self.message.setText(tr(C, "{amount} is more than any way to pay here takes (at "
+                                       "most {most}): a barcode typed with a mistake?",
+                                    amount=amount.format(), most=self.largest_payment.format()))
             return
         self._append(SaleLine(name=tr(C, "Item"), unit_price=amount, article="FREE"))
         self.field.clear()

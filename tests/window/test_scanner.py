@@ -47,6 +47,14 @@ def test_a_person_typing_quickly_types_an_amount(make_app: MakeApp, tmp_path: Pa
     app.key("Return")
     app.wait(lambda s: len(lines(app)) == 2, what="the second amount")
     assert "12 345 801,45" in total(app)
+    # A label's 13 digits typed with a mistake (its check digit fails): no trillion-rouble
+    # line, but a question (a walk).
+    app.type("4601234567899", per_key_ms=120)
+    app.key("Return")
+    said = app.wait(lambda s: "barcode typed with a mistake" in s.text("saleMessage"),
+                    what="the slip said").text("saleMessage")
+    assert "4 601 234 567 899,00" in said.replace("\xa0", " "), said
+    assert len(lines(app)) == 2
     # A product's barcode typed by hand from a label: the product.
     app.type(flows.PIECE, per_key_ms=60)
     app.key("Return")
