@@ -263,15 +263,21 @@ class SaleScreen(Screen):
         try:
             amount = parse_amount(text, self.model.currency)
         except AmountError as exc:
-            self.message.setText(exc.message.render())
+            self._refuse(exc.message.render())
             return
         if self.largest_payment is not None and amount.minor > self.largest_payment.minor:
-            self.message.setText(tr(C, "{amount} is more than any way to pay here takes (at "
-                                       "most {most}): a barcode typed with a mistake?",
-                                    amount=amount.format(), most=self.largest_payment.format()))
+            self._refuse(tr(C, "{amount} is more than any way to pay here takes (at most "
+                               "{most}): a barcode typed with a mistake?",
+                            amount=amount.format(), most=self.largest_payment.format()))
             return
         self._append(SaleLine(name=tr(C, "Item"), unit_price=amount, article="FREE"))
         self.field.clear()
+
+    def _refuse(self, text: str) -> None:
+        """Say why the input was not taken; it stays, selected, so the next keys replace it
+        (typed after it, a product's barcode joined the refused digits)."""
+        self.message.setText(text)
+        self.field.selectAll()
 
     def _burst(self, code: str) -> None:
         """Keys as fast as a scanner's, then Enter: a barcode, or a quick cashier's amount.
