@@ -347,6 +347,14 @@ class SettingsScreen(Screen):
         except UserError as exc:  # a walk: the reason alone left "was anything kept?" open
             raise UserError(msg(C, "Nothing was saved. {reason}",
                                 reason=exc.message.render())) from None
+        # A file live mode starts with is never saved into one it refuses (a walk: in
+        # training, whose PIN the dialog prints, the store id was emptied and saved).
+        was_ready = self._loaded is not None and not self._live_problem(self._loaded)
+        breaks = self._live_problem(config) if was_ready else ""
+        if breaks:
+            raise UserError(msg(C, "Nothing was saved: live mode starts with these settings as "
+                                   "they are, and with these changes it would not. {problem}",
+                                problem=breaks))
         self.form.save_secrets()
         kept = save_config(config, self._path)
         text = tr(C, "Saved to {path}.", path=str(self._path))

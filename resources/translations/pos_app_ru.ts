@@ -3763,6 +3763,11 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/ui/settings.py" />
+      <source>Nothing was saved: live mode starts with these settings as they are, and with these changes it would not. {problem}</source>
+      <translation>Ничего не сохранено: с текущими настройками рабочий режим запускается, а с этими изменениями не запустится. {problem}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
       <source>PIN again</source>
       <translation>PIN ещё раз</translation>
     </message>

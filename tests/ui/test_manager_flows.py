@@ -219,6 +219,33 @@ async def test_settings_need_the_pin_and_are_saved(window: MainWindow, qtbot: Qt
     assert "stored" in form.boxes["paymega"].secret_fields["password"].placeholderText()
 
 
+async def test_settings_never_turn_a_live_ready_file_into_a_broken_one(
+        window: MainWindow, qtbot: QtBot, isolated_dirs: Path,
+        memory_keyring: MemoryKeyring) -> None:
+    """A walk: in training (whose PIN the dialog prints) the store id was emptied and saved
+    into the file the live register starts with."""
+    config_file = isolated_dirs / "config" / "terminal.toml"
+    config_file.parent.mkdir(parents=True, exist_ok=True)
+    config_file.write_text('[terminal]\nstore_id = "S-1"\nterminal_id = "POS-07"\n\n'
+                           '[providers.paymega]\nenabled = true\n'
+                           'base_url = "https://api.paymega.io"\n', encoding="utf-8")
+    memory_keyring.store[("pos-app", "paymega.login")] = "login"
+    memory_keyring.store[("pos-app", "paymega.password")] = "pm-Secret-42"
+    before = config_file.read_text(encoding="utf-8")
+    window.settings.load()
+    window.go(window.settings)
+    window.settings.form.store_id.setText("")
+    click(qtbot, window.settings.save)
+    box = await until(lambda: dialog("errorBox", QMessageBox))
+    assert box.text().startswith("Nothing was saved: live mode starts with these settings")
+    assert "terminal.store_id: is required" in box.text()
+    assert config_file.read_text(encoding="utf-8") == before
+    box.accept()
+    window.settings.form.store_id.setText("S-2")  # a change live mode starts with is saved
+    click(qtbot, window.settings.save)
+    await until(lambda: 'store_id = "S-2"' in config_file.read_text(encoding="utf-8"))
+
+
 async def test_settings_reject_a_bad_value_with_its_key(window: MainWindow, qtbot: QtBot,
                                                         isolated_dirs: Path) -> None:
     window.settings.load()
