@@ -56,6 +56,16 @@ KIND_LABELS: dict[DiffKind, Message] = {
 }
 
 
+BALANCE_REF = "balance"  # a difference of the provider's balance, not of one payment
+BALANCE_WORDS = Message(C, "the site's balance")
+
+
+def ref_text(ref: str) -> str:
+    """A difference's reference as a person reads it: a transaction id as it is, the
+    balance in words (a walk: "Ссылка: balance")."""
+    return BALANCE_WORDS.render() if ref == BALANCE_REF else ref
+
+
 NO_TRANSACTION = Message(C, "cannot be asked without its transaction id: check it in the "
                            "provider's cabinet")
 
@@ -204,11 +214,11 @@ class Reconciler:
             try:
                 now = await provider.balance_minor()
             except ProviderError as exc:
-                found.append(Found(name, DiffKind.UNCHECKED, "balance", None, "", exc.message))
+                found.append(Found(name, DiffKind.UNCHECKED, BALANCE_REF, None, "", exc.message))
                 continue
             expected = sum(_balance_effect(p) for p in payments if p.provider == name)
             if now - opening != expected:
-                found.append(Found(name, DiffKind.BALANCE, "balance", None,
+                found.append(Found(name, DiffKind.BALANCE, BALANCE_REF, None,
                                     _money(expected, provider.balance_currency),
                                     _money(now - opening, provider.balance_currency)))
         return found

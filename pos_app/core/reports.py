@@ -222,7 +222,12 @@ def render_report(report: ShiftReport, *, provider_names: Mapping[str, str], sto
 
 def note_texts(report: ShiftReport, provider_names: Mapping[str, str]) -> list[str]:
     """One sentence per note, in the reader's language."""
-    from pos_app.core.reconcile import KIND_LABELS, DiffKind, side_text  # (imports the service)
+    from pos_app.core.reconcile import (  # (imports the service)
+        KIND_LABELS,
+        DiffKind,
+        ref_text,
+        side_text,
+    )
 
     texts = []
     for note in report.notes:
@@ -233,7 +238,7 @@ def note_texts(report: ShiftReport, provider_names: Mapping[str, str]) -> list[s
                 if note["resolved_by"] else Message(C, "NOT RESOLVED"))
             texts.append(Message(C, "{provider} {ref}: {what} (here {ours}, there {theirs}) — "
                                     "{decided}", {
-                "provider": name, "ref": note["ref"],
+                "provider": name, "ref": ref_text(note["ref"]),
                 "what": KIND_LABELS[DiffKind(note["kind"])].render(),
                 "ours": side_text(note["ours"]), "theirs": side_text(note["theirs"]),
                 "decided": decided.render()}).render())

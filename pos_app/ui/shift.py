@@ -18,7 +18,7 @@ from pos_app.core.backoffice import Backoffice
 from pos_app.core.config import TerminalConfig, UiSettings
 from pos_app.core.export import ExportStopped, Period
 from pos_app.core.payments import utcnow
-from pos_app.core.reconcile import KIND_LABELS, Difference
+from pos_app.core.reconcile import KIND_LABELS, Difference, ref_text
 from pos_app.core.reports import ShiftReport, render_report
 from pos_app.core.shifts import Shift
 from pos_app.core.states import describe_state
@@ -33,6 +33,7 @@ from pos_app.ui.qt import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPalette,
     QPrintDialog,
     QPrinter,
     QPrinterInfo,
@@ -390,13 +391,16 @@ class ShiftScreen(Screen):
         names = {n: p.display_name for n, p in self.office.service.providers.items()}
         for row, d in enumerate(rows):
             what = KIND_LABELS[d.kind].render()
-            if d.resolved:
-                what = tr(C, "{what} — resolved by {actor}: {reason}", what=what,
+            if d.resolved:  # said first, greyed: a cut column and no hover on a touch screen
+                # hid that it was settled (issue 20 #20)
+                what = tr(C, "✓ Resolved ({actor}: {reason}). {what}", what=what,
                           actor=d.resolved_by or "", reason=d.resolution or "")
-            for column, text in enumerate((names.get(d.provider, d.provider), what, d.ref,
-                                           d.ours, d.theirs)):
+            for column, text in enumerate((names.get(d.provider, d.provider), what,
+                                           ref_text(d.ref), d.ours, d.theirs)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
+                if d.resolved:
+                    item.setForeground(self.palette().color(QPalette.ColorRole.PlaceholderText))
                 self.table.setItem(row, column, item)
         unresolved = sum(not d.resolved for d in rows)
         self.table.setVisible(bool(rows))
@@ -484,7 +488,7 @@ class ShiftScreen(Screen):
         if not await self._ask_pin(tr(C, "Resolving a difference needs the manager PIN.")):
             return
         summary = tr(C, "{what}: {ref}. Here: {ours}. At the provider: {theirs}.",
-                     what=KIND_LABELS[difference.kind].render(), ref=difference.ref,
+                     what=KIND_LABELS[difference.kind].render(), ref=ref_text(difference.ref),
                      ours=difference.ours or "—", theirs=difference.theirs or "—")
         dialog = DifferenceDialog(self, summary=summary)
         if not await ask(dialog):

@@ -3268,6 +3268,11 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/core/reconcile.py" />
+      <source>the site's balance</source>
+      <translation>баланс сайта</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/reconcile.py" />
       <source>{state} {amount}</source>
       <translation>{state} {amount}</translation>
     </message>
@@ -4335,13 +4340,13 @@ The file was not used: these settings are the built-in ones. Fix the file, or sa
     </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />
-      <source>{what} — resolved by {actor}: {reason}</source>
-      <translation>{what} — решил(а) {actor}: {reason}</translation>
+      <source>{what}: {ref}. Here: {ours}. At the provider: {theirs}.</source>
+      <translation>{what}: {ref}. У нас: {ours}. У сервиса: {theirs}.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />
-      <source>{what}: {ref}. Here: {ours}. At the provider: {theirs}.</source>
-      <translation>{what}: {ref}. У нас: {ours}. У сервиса: {theirs}.</translation>
+      <source>✓ Resolved ({actor}: {reason}). {what}</source>
+      <translation>✓ Решено ({actor}: {reason}). {what}</translation>
     </message>
   </context>
   <context>

@@ -20,7 +20,7 @@ from pos_app.core.export import Period
 from pos_app.core.money import Money
 from pos_app.core.packed import unpack
 from pos_app.core.payments import Payment, utcnow
-from pos_app.core.reconcile import DiffKind
+from pos_app.core.reconcile import DiffKind, ref_text
 from pos_app.core.reports import ShiftReport, note_texts, render_report
 from pos_app.core.states import PaymentState
 from pos_app.i18n import UserError, set_translator
@@ -260,6 +260,12 @@ async def test_reconciliation_finds_each_kind_of_difference(
     assert found[DiffKind.ORPHAN, "paymega"].ref == f"{prefix}-orphan1"
     assert found[DiffKind.BALANCE, "pegas"].ours == "291,00\u00a0₽"  # 300 less 3 % commission
     assert found[DiffKind.BALANCE, "pegas"].theirs == "303,34\u00a0₽"
+    # Its reference in words wherever a person reads it (a walk: "Ссылка: balance").
+    assert ref_text(found[DiffKind.BALANCE, "pegas"].ref) == "the site's balance"
+    assert ref_text(orphan_ref := found[DiffKind.ORPHAN, "paymega"].ref) == orphan_ref
+    z_notes = note_texts(await office.x_report(), {"pegas": "Pegas-kassa"})
+    assert any(t.startswith("Pegas-kassa the site's balance: Balance change differs")
+               for t in z_notes), z_notes
     # Kept untranslated: read in the language of whoever looks, not of who reconciled.
     set_translator(translator({"paid": "оплачен"}))
     try:

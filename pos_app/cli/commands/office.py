@@ -170,13 +170,13 @@ async def _reconcile_shift(runtime: Runtime, as_json: bool) -> int:
 
 
 def _print_differences(differences: Sequence[Any]) -> None:
-    from pos_app.core.reconcile import KIND_LABELS
+    from pos_app.core.reconcile import KIND_LABELS, ref_text
 
     if differences:
         print(f"Reconciliation: {len(differences)} difference(s) to resolve in the window "
               "(Shift → Reconcile):")
     for d in differences:
-        print(f"  {d.provider:<9} {KIND_LABELS[d.kind].render()}: {d.ref}  "
+        print(f"  {d.provider:<9} {KIND_LABELS[d.kind].render()}: {ref_text(d.ref)}  "
               f"here: {d.ours or '—'}  there: {d.theirs or '—'}")
 
 
