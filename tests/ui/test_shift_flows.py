@@ -168,7 +168,9 @@ async def test_a_difference_is_resolved_with_the_pin_and_a_reason(
     await until(lambda: screen.differences and screen.differences[0].resolved)
     # Said first, where a cut column still shows it, and greyed (issue 20 #20, a walk).
     assert cell(screen, 0, 1).startswith("✓ Resolved (Maria: Checked in the Koshelek")
-    assert screen.table.item(0, 0).foreground().color() == screen.palette().color(
+    provider = screen.table.item(0, 0)
+    assert provider is not None
+    assert provider.foreground().color() == screen.palette().color(
         QPalette.ColorRole.PlaceholderText)
     assert screen.differences_label.text() == "Reconciliation: every difference is resolved."
     assert not screen.resolve_button.isVisible()
