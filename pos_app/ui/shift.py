@@ -21,7 +21,7 @@ from pos_app.core.payments import utcnow
 from pos_app.core.reconcile import KIND_LABELS, Difference, ref_text
 from pos_app.core.reports import ShiftReport, render_report
 from pos_app.core.shifts import Shift
-from pos_app.core.states import describe_state
+from pos_app.core.states import PaymentState, describe_state
 from pos_app.i18n import Message, UserError, msg, tr, trn
 from pos_app.ui.dialogs import FormDialog, ReasonDialog
 from pos_app.ui.qt import (
@@ -417,6 +417,19 @@ class ShiftScreen(Screen):
             self.differences_label.setText(tr(C, "Reconciliation: everything matches what the "
                                                  "providers say."))
 
+    async def _close_despite_attention(self) -> bool:
+        """Settled payments whose alert is not dealt with (a late payment's money to give
+        back) are asked about before the Z report, not only listed in it (a walk); those not
+        settled were asked about already."""
+        from pos_app.core.journal import PaymentFilter
+
+        alerts = await self.office.service.journal.count_payments(PaymentFilter(
+            needs_attention=True, states=tuple(s for s in PaymentState if s.is_final)))
+        return not alerts or await confirm(self, trn(
+            C, "Payments that still need attention: %n — money to give back or a decision to "
+               "take (see Needs attention). They stay there after the Z report. Close the "
+               "shift anyway?", alerts))
+
     def selected(self) -> Difference | None:
         rows = self.table.selectionModel().selectedRows()
         # The list may have been read again (another shift) before the table was redrawn.
@@ -470,6 +483,8 @@ class ShiftScreen(Screen):
                                       .display_name,
                                       state=describe_state(p.state).render())
                                    for p in waiting))):
+            return
+        if not await self._close_despite_attention():
             return
         self.report = await self.office.close_shift(actor=who.closer.text().strip())
         self.shift = await self.office.shifts.latest()

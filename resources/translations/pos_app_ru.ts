@@ -4175,6 +4175,15 @@ The file was not used: these settings are the built-in ones. Fix the file, or sa
       <source>PDF files (*.pdf)</source>
       <translation>Файлы PDF (*.pdf)</translation>
     </message>
+    <message numerus="yes">
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Payments that still need attention: %n — money to give back or a decision to take (see Needs attention). They stay there after the Z report. Close the shift anyway?</source>
+      <translation>
+        <numerusform>Ещё %n платёж требует внимания: деньги к возврату или решение (см. «Требуют внимания»). Он останется там и после Z-отчёта. Закрыть смену всё равно?</numerusform>
+        <numerusform>Ещё %n платежа требуют внимания: деньги к возврату или решение (см. «Требуют внимания»). Они останутся там и после Z-отчёта. Закрыть смену всё равно?</numerusform>
+        <numerusform>Ещё %n платежей требуют внимания: деньги к возврату или решение (см. «Требуют внимания»). Они останутся там и после Z-отчёта. Закрыть смену всё равно?</numerusform>
+      </translation>
+    </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />
       <source>Print…</source>

@@ -22,7 +22,7 @@ from pos_app.ui.shift import (
     OpenShiftDialog,
     ShiftScreen,
 )
-from tests.helpers import customer, simple_sale
+from tests.helpers import customer, http_client, simple_sale
 from tests.ui.conftest import MakeWindow
 from tests.ui.test_flows import child, click, current, dialog, pin, sell, until
 
@@ -197,3 +197,28 @@ async def test_export_csv_through_the_dialog(window: MainWindow, qtbot: QtBot,
     rows = list(csv.DictReader((tmp_path / "day.csv").read_text(encoding="utf-8-sig")
                                .splitlines(), delimiter=";"))
     assert [(r["amount"], r["state"]) for r in rows] == [("1234,50", "paid")]  # for people
+
+
+async def test_the_z_report_asks_while_a_payment_needs_attention(
+        window: MainWindow, qtbot: QtBot, sandbox: SandboxTransport) -> None:
+    """A walk: the Z report closed the shift without a word while a late payment's money was
+    still to be given back (it was only listed in the report)."""
+    left = await window.service.start_payment(simple_sale("150"), "paymega")
+    left = await window.service.wait(left.id, timeout=10, until=lambda p: p.provider_ref)
+    await window.service.cancel(left.id)  # the cashier left it; the customer pays later
+    async with http_client(sandbox) as client:
+        await client.post(f"/_sandbox/paymega/invoices/{left.provider_ref}/pay")
+    window.service.notify(left.provider_ref or "")
+    await window.service.wait(left.id, timeout=10, until=lambda p: p.attention is not None
+                              and p.state.is_final)
+    screen = window.shift_screen
+    await open_shift_screen(window, qtbot)
+    click(qtbot, screen.z_button)
+    await until(lambda: dialog("pinDialog"))
+    pin(qtbot)
+    await closed_by(qtbot, "Irina Petrova")
+    question = await until(lambda: dialog("confirmBox", QMessageBox))
+    assert question.text().startswith("Payments that still need attention: 1 — money to give")
+    question.button(QMessageBox.StandardButton.No).click()
+    await until(lambda: screen.z_button.isEnabled())
+    assert (await window.office.shifts.current()) is not None  # still open
