@@ -2092,6 +2092,11 @@ Take a payment for the new sale anyway?</source>
       <translation>Другой способ оплаты</translation>
     </message>
     <message>
+      <location filename="../../pos_app/providers/paymega/plugin.py" />
+      <source>Apple Pay</source>
+      <translation>Apple Pay</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/payment.py" />
       <source>Ask the customer to open the Koshelek app and show the payment code, then scan it.</source>
       <translation>Попросите покупателя открыть приложение Koshelek и показать код оплаты, затем отсканируйте его.</translation>
@@ -2212,6 +2217,11 @@ Take a payment for the new sale anyway?</source>
       <translation>Выдайте покупателю товар и чек.</translation>
     </message>
     <message>
+      <location filename="../../pos_app/providers/paymega/plugin.py" />
+      <source>Google Pay</source>
+      <translation>Google Pay</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/payment.py" />
       <source>How does the customer pay?</source>
       <translation>Как платит покупатель?</translation>
@@ -2315,6 +2325,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/core/states.py" />
       <source>Preparing the payment…</source>
       <translation>Подготовка платежа…</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/plugin.py" />
+      <source>QIWI wallet</source>
+      <translation>кошелёк QIWI</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/payment.py" />
@@ -2560,6 +2575,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/core/payments/service.py" />
       <source>a payout</source>
       <translation>выплата</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/paymega/plugin.py" />
+      <source>bank card</source>
+      <translation>банковская карта</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/payments/messages.py" />

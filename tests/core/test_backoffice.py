@@ -136,6 +136,9 @@ async def test_reports_count_refunds_in_the_shift_they_were_made(
     assert "Z REPORT" in html
     assert "Koshelek Pay" in html
     assert "30,00" in html
+    # Paymega's service in words, not its code (a walk: "Paymega · payment_card_rub_hpp").
+    assert "Paymega · bank card" in html
+    assert "payment_card_rub_hpp" not in html
 
 
 async def test_payouts_and_unknown_outcomes_are_reported(
