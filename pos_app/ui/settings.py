@@ -7,6 +7,7 @@ shown masked; an empty secret field keeps what is stored.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,6 +63,9 @@ if TYPE_CHECKING:
     from pos_app.ui.head_office import HeadOfficePanel
 
 C = "Settings"
+
+
+_SETTING_KEY = re.compile(r"\b(?:terminal|ui|scanner|journal|providers)\.[a-z0-9_.]*[a-z0-9_]")
 
 
 class SettingsForm(QWidget):
@@ -174,6 +178,22 @@ class SettingsForm(QWidget):
                                   tr(C, "Receipts and display"), tr(C, "Security"))):
             if i < self.tabs.count():
                 self.tabs.setTabText(i, text)
+
+    def named(self, text: str) -> str:
+        """``text`` with each setting's dotted key ("terminal.store_id") said as the form's
+        label for it («Store id (from Koshelek)»): a walk found the keys in Russian
+        sentences.  Keys the form does not show stay as they are (they name the file's)."""
+        keys = ("store_id", "terminal_id", "store_name", "store_address", "language")
+        labels = {f"terminal.{key}": label.text()
+                  for key, label in zip(keys, self.terminal_labels, strict=True)}
+        labels |= {f"ui.{key}": label.text() for key, label in zip(
+            ("printer", "paper_width_mm", "catalog_file"), self.other_labels, strict=True)}
+        labels |= {"ui.customer_display": self.customer_display.text(),
+                   "ui.kiosk": self.kiosk.text()}
+        for box in self.boxes.values():
+            labels |= box.labels()
+        return _SETTING_KEY.sub(lambda key: f"«{labels[key[0]]}»" if key[0] in labels
+                                else key[0], text)
 
     def load(self, config: TerminalConfig) -> None:
         self.store_id.setText(config.store_id)
@@ -346,7 +366,7 @@ class SettingsScreen(Screen):
             self.form.check_secrets()  # nothing is saved when a secret cannot be kept
         except UserError as exc:  # a walk: the reason alone left "was anything kept?" open
             raise UserError(msg(C, "Nothing was saved. {reason}",
-                                reason=exc.message.render())) from None
+                                reason=self.form.named(exc.message.render()))) from None
         # A file live mode starts with is never saved into one it refuses (a walk: in
         # training, whose PIN the dialog prints, the store id was emptied and saved).
         was_ready = self._loaded is not None and not self._live_problem(self._loaded)
@@ -354,7 +374,7 @@ class SettingsScreen(Screen):
         if breaks:
             raise UserError(msg(C, "Nothing was saved: live mode starts with these settings as "
                                    "they are, and with these changes it would not. {problem}",
-                                problem=breaks))
+                                problem=self.form.named(breaks)))
         self.form.save_secrets()
         kept = save_config(config, self._path)
         text = tr(C, "Saved to {path}.", path=str(self._path))
@@ -364,7 +384,7 @@ class SettingsScreen(Screen):
         not_ready = self._live_problem(config)
         if not_ready:  # a walk: "Saved" for a file that live mode then refused to start with
             text += "\n\n" + tr(C, "Live mode will not start until this is fixed: {problem}",
-                                problem=not_ready)
+                                problem=self.form.named(not_ready))
         self._loaded = config
         self.retranslate()  # the note no longer says the file is missing or broken
         show_info(self, text)
@@ -387,7 +407,7 @@ class SettingsScreen(Screen):
             result = await probe(config, box.name, live=not self._training,
                                  secret=self.form.secret_getter)
         except UserError as exc:
-            box.result.setText("✗ " + exc.message.render())
+            box.result.setText("✗ " + self.form.named(exc.message.render()))
             return
         box.result.setText("✓ " + result.render())
 

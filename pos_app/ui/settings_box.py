@@ -121,6 +121,15 @@ class ProviderBox(QGroupBox):
         """The options as changes to ``settings`` (raises UserError naming a bad one)."""
         return {key: value_of(widget) for key, widget in self.options.items()}
 
+    def labels(self) -> dict[str, str]:
+        """Each setting's dotted key ("providers.paymega.base_url") → its label in this box,
+        as shown now ("Paymega: Address (base URL)")."""
+        prefix = f"providers.{self.name}."
+        found = {prefix + "enabled": self.enabled.text(),
+                 prefix + "base_url": self.url_label.text()}
+        found |= {prefix + key: label.text() for key, label in self.option_labels.items()}
+        return {key: f"{self.title()}: {text.rstrip(':')}" for key, text in found.items()}
+
     # -- the common part --
 
     def add_option(self, key: str, widget: QWidget) -> None:

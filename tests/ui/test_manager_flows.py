@@ -238,7 +238,7 @@ async def test_settings_never_turn_a_live_ready_file_into_a_broken_one(
     click(qtbot, window.settings.save)
     box = await until(lambda: dialog("errorBox", QMessageBox))
     assert box.text().startswith("Nothing was saved: live mode starts with these settings")
-    assert "terminal.store_id: is required" in box.text()
+    assert "«Store id (from Koshelek)»: is required" in box.text()  # said as the form says it
     assert config_file.read_text(encoding="utf-8") == before
     box.accept()
     window.settings.form.store_id.setText("S-2")  # a change live mode starts with is saved
@@ -254,7 +254,7 @@ async def test_settings_reject_a_bad_value_with_its_key(window: MainWindow, qtbo
     window.settings.form.boxes["pegas"].base_url.setText("ftp://nowhere")
     click(qtbot, window.settings.save)
     box = await until(lambda: dialog("errorBox", QMessageBox))
-    assert "providers.pegas.base_url" in box.text()
+    assert "«Pegas-kassa: Address (base URL)»" in box.text()  # not "providers.pegas.base_url"
     assert not (isolated_dirs / "config" / "terminal.toml").exists()
 
 

@@ -441,7 +441,7 @@ def test_the_wheel_scrolls_settings_and_changes_nothing(make_app: MakeApp) -> No
     saved = app.message(contains="Saved")
     # A walk: "Saved" for a file that live mode then refused to start with.
     assert "Live mode will not start until this is fixed" in saved
-    assert "terminal.store_id: is required" in saved
+    assert "«Store id (from Koshelek)»: is required" in saved
     assert 'api = "private"' in (app.folder / "config" / "terminal.toml").read_text()
     app.click("ok", window="infoBox")
     # Walked by a manager: Back dropped changes not saved without asking.
@@ -831,6 +831,6 @@ def test_a_terminal_id_with_a_space_is_refused_at_save(make_app: MakeApp) -> Non
     app.key("ctrl+a")
     app.type("POS 03")
     app.click("saveSettings")
-    text = app.message(contains="terminal_id")
+    text = app.message(contains="«Terminal id»")
     assert "may hold only letters, digits" in text, text
     assert config.read_text(encoding="utf-8") == before
