@@ -312,9 +312,11 @@ class FingerStyle(QProxyStyle):
 
 
 class WheelGuard(QObject):
-    """The mouse wheel scrolls the form; it changes a combo box or a number only when that
-    has the focus.  Scrolling Settings over the Paymega API choice once switched it to
-    "public", and Save wrote it without a word."""
+    """The mouse wheel scrolls the form; it never changes a combo box or a number (a choice
+    is made in its open list, a number typed).  Scrolling Settings over the Paymega API
+    choice once switched it to "public", and Save wrote it without a word; a walk later
+    scrolled over a choice it had clicked before (so it had the focus), and Koshelek's way
+    to pay went from СБП to Долями."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not isinstance(watched, QComboBox | QAbstractSpinBox):
@@ -322,7 +324,7 @@ class WheelGuard(QObject):
         if event.type() == QEvent.Type.Polish:
             # Not Qt's wheel focus: it would hand the focus over before the wheel acts.
             watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        elif event.type() == QEvent.Type.Wheel and not watched.hasFocus():
+        elif event.type() == QEvent.Type.Wheel:
             event.ignore()  # not taken here: Qt hands it on to the scroll area around it
             return True
         return False

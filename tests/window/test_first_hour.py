@@ -431,6 +431,15 @@ def test_the_wheel_scrolls_settings_and_changes_nothing(make_app: MakeApp) -> No
     app.on_screen("settingsScreen")
     app.click_tab("settingsTabs", 1)
     before = {w.name: w.text for w in app.snapshot().widgets if w.cls == "QComboBox"}
+    # A walk: a choice clicked before (so it has the focus) changed under the wheel.
+    chosen = app.scroll_to(app.snapshot().get("koshelek_payment_type"))
+    app.click(chosen)
+    app.wait(lambda s: bool(s.raw["popup"]), what="its list open")
+    app.key("Escape")
+    app.wait(lambda s: not s.raw["popup"] and s.focus == "koshelek_payment_type",
+             what="the list closed, the choice focused")
+    for _ in range(3):
+        app.x.wheel(*chosen.center, down=True)
     combo = app.scroll_to(app.snapshot().get("paymega_api"))
     for _ in range(6):  # down the form, the pointer over the choices as they pass under it
         app.x.wheel(*combo.center, down=True)
