@@ -30,7 +30,7 @@ from pos_app.ui.qt import (
     QWidget,
 )
 from pos_app.ui.support import spawn
-from pos_app.ui.widgets import WedgeDetector, chosen
+from pos_app.ui.widgets import Keypad, WedgeDetector, chosen
 
 C = "Dialogs"
 
@@ -158,6 +158,13 @@ class PinDialog(FormDialog):
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin.setMaxLength(12)
         self.form.addRow(tr(C, "PIN"), self.pin)
+        # A touch-only till has no keyboard: its digits on screen (a walk could not refund,
+        # close a shift or leave the kiosk without one).
+        keypad = Keypad()
+        keypad.setObjectName("pinKeypad")
+        keypad.buttons[","].hide()  # a PIN is digits
+        keypad.pressed.connect(lambda key: Keypad.apply(self.pin, key))
+        self.form.addRow(keypad)
 
     def check(self) -> None:
         try:

@@ -195,7 +195,7 @@ def payments_table(model: HistoryModel, name: str) -> QTableView:
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(36)
+    table.verticalHeader().setDefaultSectionSize(44)  # a finger's row (issue 20 #13)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     fit = functools.partial(_fit_columns, table)

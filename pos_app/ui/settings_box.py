@@ -127,15 +127,20 @@ class ProviderBox(QGroupBox):
         prefix = f"providers.{self.name}."
         found = {prefix + "enabled": self.enabled.text(),
                  prefix + "base_url": self.url_label.text()}
-        found |= {prefix + key: label.text() for key, label in self.option_labels.items()}
+        found |= {prefix + key: (widget if isinstance(widget, QCheckBox)
+                                 else self.option_labels[key]).text()
+                  for key, widget in self.options.items()}
         return {key: f"{self.title()}: {text.rstrip(':')}" for key, text in found.items()}
 
     # -- the common part --
 
     def add_option(self, key: str, widget: QWidget) -> None:
         widget.setObjectName(f"{self.name}_{key}")
-        label = QLabel()
         self.options[key] = widget
+        if isinstance(widget, QCheckBox):  # its own words, a finger's target with its box
+            self.form.insertRow(self.form.rowCount() - 1, widget)  # (a walk: a 26 px box)
+            return
+        label = QLabel()
         self.option_labels[key] = label
         self.form.insertRow(self.form.rowCount() - 1, label, widget)
 
@@ -163,8 +168,9 @@ class ProviderBox(QGroupBox):
                 tr(C, "{mask} (stored; type to replace)", mask=stored) if stored
                 else tr(C, "not set"))
         texts = self.option_texts()
-        for key, label in self.option_labels.items():
-            label.setText(texts[key])
+        for key, widget in self.options.items():
+            (widget if isinstance(widget, QCheckBox) else self.option_labels[key]).setText(
+                texts[key])
         for key, words in self.choice_texts().items():
             choice = self.options[key]
             assert isinstance(choice, QComboBox)

@@ -214,6 +214,7 @@ class ShiftScreen(Screen):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)  # long references
         header.resizeSection(2, 140)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(44)  # a finger's row (a walk: 30 px)
         self.table.hide()
         self.differences_label = caption(points=12, name="differencesLabel")
         self.resolve_button = big_button(height=44)

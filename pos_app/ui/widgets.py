@@ -14,6 +14,7 @@ from pos_app.core.config import ScannerSettings
 from pos_app.i18n import tr
 from pos_app.ui.qt import (
     QAbstractSpinBox,
+    QCalendarWidget,
     QColor,
     QComboBox,
     QDate,
@@ -384,6 +385,11 @@ class DateField(QDateEdit):
         super().__init__(day)
         self.setCalendarPopup(True)
         self.setDisplayFormat("dd.MM.yyyy")
+        # Days a finger can hit (a walk: 39×25 px cells): no week numbers, 7 × 7 cells of at
+        # least 56 × 44 px under the month's own bar.
+        calendar = self.calendarWidget()
+        calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+        calendar.setMinimumSize(7 * 56, 8 * 44)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)

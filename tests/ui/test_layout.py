@@ -25,6 +25,8 @@ from pos_app.ui.qt import (
     QPushButton,
     QRect,
     Qt,
+    QTabBar,
+    QTableView,
     QWidget,
 )
 from pos_app.ui.widgets import ElidedLabel
@@ -186,6 +188,13 @@ def small_targets(top: QWidget) -> list[str]:
             text = widget.text() if isinstance(widget, QAbstractButton) else ""
             found.append(f"{type(widget).__name__} {widget.objectName()!r} “{text[:30]}”: "
                          f"{widget.height()} px high")
+        if isinstance(widget, QTabBar):  # a tab is pressed too (a walk: 32 px)
+            found += [f"QTabBar tab {i} “{widget.tabText(i)}”: {widget.tabRect(i).height()} "
+                      "px high" for i in range(widget.count())
+                      if widget.tabRect(i).height() < FINGER]
+        if isinstance(widget, QTableView) and widget.model() is not None \
+                and widget.model().rowCount() and widget.rowHeight(0) < FINGER:
+            found.append(f"QTableView {widget.objectName()!r}: rows {widget.rowHeight(0)} px")
         if isinstance(widget, QComboBox) and widget.count() \
                 and widget.view().sizeHintForRow(0) < FINGER:  # its open list's rows too
             found.append(f"QComboBox {widget.objectName()!r}: its list's rows are "
@@ -226,3 +235,20 @@ async def test_a_dialog_grows_with_its_error(make_window: MakeWindow, qtbot: QtB
                          code="4601234567890"))
         assert problems(dialog) == [], dialog.objectName()
         assert dialog.width() <= shown.width() + 1  # it grew down, not off the screen's side
+
+
+def test_a_calendars_days_are_big_enough_for_a_finger(qtbot: QtBot) -> None:
+    """A walk: the date fields' calendar had 39×25 px days."""
+    from pos_app.ui.qt import QDate
+    from pos_app.ui.widgets import DateField
+
+    field = DateField(QDate(2026, 11, 30))
+    qtbot.addWidget(field)
+    calendar = field.calendarWidget()
+    calendar.show()  # as its popup shows it: at least its minimum size
+    qtbot.waitExposed(calendar)
+    days = calendar.findChild(QTableView)
+    assert days is not None
+    qtbot.waitUntil(lambda: days.rowHeight(3) > 18)  # laid out
+    assert days.rowHeight(3) >= FINGER
+    assert days.columnWidth(3) >= FINGER
