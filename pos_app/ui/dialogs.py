@@ -313,6 +313,8 @@ class RefundDialog(FormDialog):
     """
 
     COLUMNS = 5  # item, price, sold, returned, to return
+    NAME_WIDTH = 280  # px: wider names wrap
+    FIELD_WIDTH = 120  # px: the quantity to return
 
     def __init__(self, parent: QWidget | None, *, sale: Sale, refundable: Money,
                  by_items: bool, returned: Mapping[int, Decimal] | None = None) -> None:
@@ -361,17 +363,25 @@ class RefundDialog(FormDialog):
             table.setCellWidget(row, self.COLUMNS - 1, field)
             self.fields.append(field)
         table.setTabKeyNavigation(False)  # Tab goes from field to field, not cell to cell
+        for widget in (table, table.horizontalHeader(), *self.fields):
+            widget.ensurePolished()  # measured in the style sheet's fonts, as it will show
         table.resizeColumnsToContents()
-        table.setColumnWidth(self.COLUMNS - 1, max(table.columnWidth(self.COLUMNS - 1), 110))
+        table.setColumnWidth(self.COLUMNS - 1, self.FIELD_WIDTH)
+        # A long name wraps onto more lines rather than widen the dialog past the screen,
+        # where it was cut ("Шоколад молочны…", a walk).
+        table.setColumnWidth(0, min(table.columnWidth(0), self.NAME_WIDTH))
         header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the name takes the rest
         table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         row_height = self.fields[0].sizeHint().height() + 4 if self.fields else 40
-        table.verticalHeader().setDefaultSectionSize(row_height)  # a finger's height
+        table.resizeRowsToContents()
+        for row in range(table.rowCount()):  # a finger's height at least
+            table.setRowHeight(row, max(table.rowHeight(row), row_height))
         # Every column in view, and up to six lines without scrolling.
         table.setMinimumWidth(header.length() + 2 * table.frameWidth() + 2)
-        table.setMinimumHeight(header.sizeHint().height() + min(len(sale.lines), 6) * row_height
-                               + 2 * table.frameWidth() + 2)
+        table.setMinimumHeight(header.sizeHint().height() + 2 * table.frameWidth() + 2
+                               + sum(table.rowHeight(row) for row in range(min(len(sale.lines),
+                                                                                6))))
         return table
 
     def _quantity(self, row: int) -> Decimal | None:

@@ -249,6 +249,5 @@ def test_a_calendars_days_are_big_enough_for_a_finger(qtbot: QtBot) -> None:
     qtbot.waitExposed(calendar)
     days = calendar.findChild(QTableView)
     assert days is not None
-    qtbot.waitUntil(lambda: days.rowHeight(3) > 18)  # laid out
-    assert days.rowHeight(3) >= FINGER
-    assert days.columnWidth(3) >= FINGER
+    # Laid out as the popup shows it (a failure here is a timeout: the days stayed small).
+    qtbot.waitUntil(lambda: min(days.rowHeight(3), days.columnWidth(3)) >= FINGER)
