@@ -7,6 +7,7 @@ first.  Secrets are never part of this file (see :mod:`pos_app.core.secrets`).
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tempfile
@@ -29,6 +30,7 @@ from pos_app.providers.settings import ProviderSettings
 from pos_app.providers.urls import check_url
 
 C = "Config"
+log = logging.getLogger(__name__)
 TRAINING_TERMINAL = "TRAINING-01"  # training mode's terminal id when none is configured
 T = TypeVar("T")
 S = TypeVar("S", bound=ProviderSettings)
@@ -270,6 +272,17 @@ ID = r"[\w.\-]+"
 ID_ALLOWED = msg(C, "may hold only letters, digits, “-”, “_” and “.”, with no spaces")
 
 
+def _toml_problem(exc: tomllib.TOMLDecodeError) -> Message:
+    """Where the file breaks TOML, in the reader's language; the parser's own English words
+    ("Illegal character '\\n'", a walk) go to the log."""
+    where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+    if where is None:
+        return msg(C, "is not valid TOML: {error}", error=str(exc))
+    log.warning("the configuration is not valid TOML: %s", exc)
+    return msg(C, "is not valid TOML at line {line}, column {column}", line=where[1],
+               column=where[2])
+
+
 def parse_config(data: Mapping[str, Any], *, path: Path | None = None) -> TerminalConfig:
     problems: list[Message] = []
     root = _Table(data, "", problems)
@@ -396,7 +409,7 @@ def load_config(path: Path) -> TerminalConfig:
     except UnicodeDecodeError:
         raise ConfigError(path, [msg(C, "is not UTF-8 text")]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(path, [msg(C, "is not valid TOML: {error}", error=str(exc))]) from None
+        raise ConfigError(path, [_toml_problem(exc)]) from None
     return parse_config(data, path=path)
 
 

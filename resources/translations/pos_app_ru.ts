@@ -313,6 +313,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/core/config.py" />
+      <source>is not valid TOML at line {line}, column {column}</source>
+      <translation>не является корректным TOML: ошибка в строке {line}, столбце {column}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/config.py" />
       <source>is not valid TOML: {error}</source>
       <translation>не является корректным TOML: {error}</translation>
     </message>

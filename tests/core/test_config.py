@@ -105,7 +105,8 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("raw", "says"), [
-    (b"[terminal\nstore_id = 1", "is not valid TOML"),
+    # Where, in the reader's words; the parser's English goes to the log (a walk).
+    (b"[terminal\nstore_id = 1", "is not valid TOML at line 1, column 10"),
     (b"\xff\xfe\x00garbage", "is not UTF-8"),
 ])
 def test_corrupt_file_is_reported_and_left_alone(tmp_path: Path, raw: bytes, says: str) -> None:
