@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from decimal import Decimal
@@ -261,7 +262,7 @@ class SaleScreen(Screen):
             self.field.clear()
             return
         try:
-            amount = parse_amount(text, self.model.currency)
+            amount = parse_amount(_decimal_keys(text), self.model.currency)
         except AmountError as exc:
             self._refuse(exc.message.render())
             return
@@ -434,6 +435,19 @@ class SaleScreen(Screen):
         for button in (self.edit_line, self.less, self.more, self.remove_line,
                        self.clear_sale):
             button.setEnabled(has_lines)
+
+
+# Under the Russian layout the keys of the US "," and "." type "б" and "ю": "13б50" is
+# 13,50 typed on those keys (a walk: "«13б50» is not an amount").
+_RU_DECIMAL_KEYS = str.maketrans("бБюЮ", ",,..")
+
+
+def _decimal_keys(text: str) -> str:
+    """``text`` with a Russian-layout "б"/"ю" between digits read as the decimal separator
+    its key carries on the US layout; any other text as it is."""
+    if re.fullmatch(r"[\d\s]+[бБюЮ]\d+", text):
+        return text.translate(_RU_DECIMAL_KEYS)
+    return text
 
 
 def _is_barcode(text: str) -> bool:

@@ -28,6 +28,20 @@ def test_a_mistyped_amount_is_told_in_russian(make_app: MakeApp) -> None:
     app.shot("amount-error-ru")
 
 
+def test_an_amount_typed_on_the_russian_layout_is_taken(make_app: MakeApp) -> None:
+    """A walk: the key of the US comma types "б" under the Russian layout, and "13б50" was
+    "not an amount"."""
+    app = make_app(language="ru")
+    app.focus_on("amountField")
+    app.x.layout("us", "ru", active=1)  # Russian
+    try:
+        app.x.scanner("13,50", per_key_ms=150)  # a person's pace, the US comma's key, Enter
+        app.wait(lambda s: "13,50" in s.text("saleTotal"), what="13,50 added")
+    finally:
+        app.x.layout("us")
+    assert app.snapshot().text("saleMessage") == ""
+
+
 def test_the_language_chosen_in_the_top_bar_is_kept_after_a_restart(make_app: MakeApp) -> None:
     """Issue 20 #3: the top bar's choice was lost on restart.  Settings saved without
     touching the language keep it (a walk: saving the paper width switched a Russian window
