@@ -94,6 +94,13 @@ def enter_pin(app: App, pin: str = TRAINING_PIN) -> None:
     app.wait(lambda s: not s.has_window("pinDialog"), what="the PIN accepted")
 
 
+def open_settings(app: App) -> None:
+    """Settings, as a manager opens them: the top bar's button and the PIN."""
+    app.click("settingsButton")
+    enter_pin(app)
+    app.on_screen("settingsScreen")
+
+
 def closed_by(app: App, name: str = "Ирина Петрова") -> None:
     """The Z report's dialog: who closes the shift."""
     app.modal("closeShiftDialog")

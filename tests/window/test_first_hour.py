@@ -426,9 +426,7 @@ def test_the_wheel_scrolls_settings_and_changes_nothing(make_app: MakeApp) -> No
     """Walked by a manager: scrolling Settings with the wheel over the Paymega API choice
     turned it to "public", and Save wrote that without a word."""
     app = make_app()
-    app.click("settingsButton")
-    flows.enter_pin(app)
-    app.on_screen("settingsScreen")
+    flows.open_settings(app)
     app.click_tab("settingsTabs", 1)
     before = {w.name: w.text for w in app.snapshot().widgets if w.cls == "QComboBox"}
     # A walk: a choice clicked before (so it has the focus) changed under the wheel.
@@ -811,9 +809,7 @@ def test_a_refused_save_says_nothing_was_saved(make_app: MakeApp) -> None:
     app = make_app(env={"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
     config = app.folder / "config" / "terminal.toml"
     before = config.read_text(encoding="utf-8")
-    app.click("settingsButton")
-    flows.enter_pin(app)
-    app.on_screen("settingsScreen")
+    flows.open_settings(app)
     app.click("storeId")
     app.type("S1")
     app.click_tab("settingsTabs", 1)
@@ -833,9 +829,7 @@ def test_a_terminal_id_with_a_space_is_refused_at_save(make_app: MakeApp) -> Non
     app = make_app()
     config = app.folder / "config" / "terminal.toml"
     before = config.read_text(encoding="utf-8")
-    app.click("settingsButton")
-    flows.enter_pin(app)
-    app.on_screen("settingsScreen")
+    flows.open_settings(app)
     app.click("terminalId")
     app.key("ctrl+a")
     app.type("POS 03")

@@ -70,9 +70,7 @@ def test_the_language_chosen_in_the_top_bar_is_kept_after_a_restart(make_app: Ma
 
 def save_settings(app: App, *, ok: str, language: str | None = None) -> None:
     """Settings (the training PIN), the language chosen if given, Save, OK."""
-    app.click("settingsButton")
-    flows.enter_pin(app)
-    app.on_screen("settingsScreen")
+    flows.open_settings(app)
     if language is not None:
         app.choose_in("language", language)
     app.click("saveSettings")

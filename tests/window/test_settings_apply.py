@@ -16,9 +16,7 @@ def test_a_new_paper_width_is_used_at_once(make_app: MakeApp) -> None:
     assert snap.text("reportPaper") == "80 mm"
     app.key("Escape")
     app.on_screen("saleScreen")
-    app.click("settingsButton")
-    flows.enter_pin(app)
-    app.on_screen("settingsScreen")
+    flows.open_settings(app)
     app.click_tab("settingsTabs", 2)
     app.choose_in("paperWidthSetting", "58 mm")
     app.click("saveSettings")
