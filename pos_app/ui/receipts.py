@@ -213,6 +213,11 @@ class ReceiptScreen(Screen):
             payment=data.payment, sale=data.sale, terminal=self._config,
             provider_name=self._service.provider(data.payment.provider).display_name,
             duplicate=data.times_printed > 0, width_mm=self.width_mm)
+        # As wide on screen as on the roll, so that it breaks its lines as the paper will
+        # (a walk: the preview kept long names and ids on one wide line).
+        self.view.setLineWrapMode(QTextBrowser.LineWrapMode.FixedPixelWidth)
+        self.view.setLineWrapColumnOrWidth(round(
+            (self.width_mm - 2 * MARGIN_MM) * self.view.logicalDpiX() / 25.4))
         self.view.setHtml(self.html)
 
     def _paper_changed(self, _: int) -> None:

@@ -158,7 +158,12 @@ async def test_reprint_is_marked_duplicate(window: MainWindow, qtbot: QtBot,
     assert "DUPLICATE" not in window.receipt.html
     await window.receipt._printed("printer")  # …the one after a paper copy is
     assert "DUPLICATE" in window.receipt.html
+    wide = window.receipt.view.lineWrapColumnOrWidth()
     window.receipt.paper.setCurrentIndex(window.receipt.paper.findData(58))
+    # On screen as wide as on the roll: it breaks its lines as the paper will (a walk).
+    dpi = window.receipt.view.logicalDpiX()
+    assert (wide, window.receipt.view.lineWrapColumnOrWidth()) == (
+        round(76 * dpi / 25.4), round(54 * dpi / 25.4))
     second = await window.receipt._save_pdf_async(tmp_path / "second.pdf")
     assert second is not None
     page = pypdfium2.PdfDocument(second)[0]
