@@ -280,12 +280,15 @@ def _payment(payment: Payment, provider_name: str, chars: int) -> str:
     if payment.paid_minor is not None and payment.paid_minor != payment.amount.minor:
         out.append(row(Message(C, "Received").render(),
                        Money(payment.paid_minor, payment.amount.currency).format()))
+    printed = set()
     if payment.provider_ref and "paymentTransactionId" not in payment.receipt_fields:
         out.append(row(Message(C, "Transaction").render(), payment.provider_ref))
+        printed.add(payment.provider_ref)
     for key, label in FIELD_LABELS.items():
         value = payment.receipt_fields.get(key)
-        if value:
+        if value and value not in printed:  # one id once (Paymega's invoice is its transaction)
             out.append(row(label.render(), _field_text(key, value, payment.provider)))
+            printed.add(value)
     if payment.request.options.get("number_masked"):
         out.append(row(Message(C, "To").render(), payment.request.options["number_masked"]))
     confirmation = payment.receipt_fields.get("confirmation")

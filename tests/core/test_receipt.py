@@ -16,7 +16,7 @@ from pos_app.core.states import PaymentState
 from pos_app.i18n import UserError
 from pos_app.providers.pegas.sandbox import PegasSandbox
 from pos_app.sandbox.testing import SandboxTransport
-from tests.helpers import customer, grocery_sale, simple_sale, wait_state
+from tests.helpers import customer, grocery_sale, http_client, simple_sale, wait_state
 
 
 def _text(html: str) -> str:
@@ -178,3 +178,16 @@ async def test_a_refund_by_amount_has_its_receipt_too(runtime: Runtime,
     assert "RETURNED 50,00 ₽" in text
     with pytest.raises(UserError):  # no receipt for what is no done refund
         await runtime.service.receipt_data(payment.id, "no-such-refund")
+
+
+async def test_an_id_is_printed_once(runtime: Runtime, sandbox: SandboxTransport) -> None:
+    """A walk: Paymega's receipt printed its invoice id as both Transaction and Invoice."""
+    payment = await runtime.service.start_payment(simple_sale("200"), "paymega")
+    pending = await wait_state(runtime, payment.id, "PENDING")
+    async with http_client(sandbox) as client:
+        await client.post(f"/_sandbox/paymega/invoices/{pending.provider_ref}/pay")
+    runtime.service.notify(pending.provider_ref or "")
+    paid = await wait_state(runtime, payment.id, "PAID")
+    assert paid.provider_ref
+    text = _text(await _render(runtime, paid.id))
+    assert text.count(paid.provider_ref) == 1, text
