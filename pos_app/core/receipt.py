@@ -66,6 +66,7 @@ VAT: dict[VatRate, tuple[Decimal, Message]] = {
 # (measured in a PDF printed through Qt): a row that needs more takes two.
 LINE_CHARS = {58: 16, 80: 22}
 BOLD_WIDER = 1.3  # a bold capital's width against a regular letter's
+WIDE = 1.2  # a regular capital's or digit's
 ZERO_WIDTH_SPACE = "\u200b"  # where a line may break, unseen
 _MEASURE_UNITS = {Measure.KILOGRAM: Message(C, "kg"), Measure.GRAM: Message(C, "g"),
                   Measure.METER: Message(C, "m")}
@@ -84,10 +85,19 @@ def html_row(label: str, value: str, *, strong: bool = False, chars: int = 0) ->
         return f'<tr><td>{_e(label)}</td><td align="right"><{tag}>{_e(value)}</{tag}></td></tr>'
     shown = f"<{tag}>{_breakable(value)}</{tag}>"
     # Bold capitals are wider: "Статус ОПЛАЧЕНО" (15 characters) broke as "ОПЛАЧЕ/НО".
-    if len(label) + 1 + len(value) * (BOLD_WIDER if strong else 1) > chars:
+    if len(label) + 1 + _width(value, strong) > chars:
         return (f'<tr><td colspan="2">{_e(label)}</td></tr>'
                 f'<tr><td colspan="2" align="right">{shown}</td></tr>')
     return f'<tr><td>{_e(label)}</td><td align="right">{shown}</td></tr>'
+
+
+def _width(value: str, strong: bool) -> float:
+    """``value``'s width in average letters: a value of capitals and digits (an id, a state)
+    is wider ("Мерчант MA0000012345" ran its last digit onto a line of its own, a walk),
+    bold wider still."""
+    if strong:
+        return len(value) * BOLD_WIDER
+    return len(value) * (1 if any(c.islower() for c in value) else WIDE)
 
 
 def line_chars(width_mm: int) -> int:

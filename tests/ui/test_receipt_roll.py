@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pypdfium2
 
+from pos_app.core.journal import PaymentFilter
 from pos_app.core.receipt import render_receipt, render_refund_receipt
 from pos_app.core.reports import render_report
 from pos_app.sandbox.testing import SandboxTransport
@@ -68,6 +69,10 @@ async def test_a_58_mm_z_report_and_an_80_mm_receipt_keep_every_word_whole(
     window = await make_window()
     html = await paid_receipt(window, sandbox, 80)
     assert cut_words(html, 80, tmp_path / "receipt80.pdf") == []
+    # A short id of capitals and digits whole on its line (a walk: "MA000001234" / "5").
+    [payment] = await window.runtime.journal.page_payments(PaymentFilter(), offset=0, limit=1)
+    merchant = payment.receipt_fields["merchantId"]
+    assert any(merchant in line for line in printed_lines(html, 80, tmp_path / "r.pdf"))
     report = await window.office.close_shift(actor="Ирина Петрова")
     html = render_report(report, provider_names={"koshelek": "Koshelek Pay"}, store="Ромашка",
                          terminal_id=window.runtime.config.terminal_id, width_mm=58)
