@@ -2317,14 +2317,14 @@ Take a payment for the new sale anyway?</source>
       <translation>Частично возвращён.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/providers/pegas/widgets.py" />
-      <source>Payer's phone, +79991234567</source>
-      <translation>Телефон плательщика, +79991234567</translation>
-    </message>
-    <message>
       <location filename="../../pos_app/core/payments/service.py" />
       <source>Payout</source>
       <translation>Выплата</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/widgets.py" />
+      <source>Phone, +79991234567</source>
+      <translation>Телефон, +79991234567</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/states.py" />
@@ -2455,6 +2455,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/core/payments/service.py" />
       <source>The last payment for sale {number} is not settled yet ({state}). Check it again, or have the manager resolve it, before taking another: the customer could pay twice.</source>
       <translation>Последний платёж по продаже {number} ещё не завершён ({state}). Проверьте его ещё раз или попросите менеджера решить его, прежде чем принимать новый: покупатель может заплатить дважды.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/widgets.py" />
+      <source>The payer's phone for the QIWI link, e.g. +79991234567</source>
+      <translation>Телефон плательщика для ссылки QIWI, например +79991234567</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/payments/service.py" />

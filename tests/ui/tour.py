@@ -69,6 +69,11 @@ async def _cashier(window: MainWindow, sandbox: SandboxTransport) -> AsyncIterat
     screen.pay.click()
     await wait_until(lambda: window.stack.currentWidget() is window.choose)
     yield "choose", window
+    kinds = deposit_type(window)
+    configured = kinds.currentIndex()
+    kinds.setCurrentIndex(kinds.findData("invoice-qw"))  # its phone field shows
+    yield "choose-qiwi-phone", window
+    kinds.setCurrentIndex(configured)
     window.choose.buttons["koshelek"].click()
     yield "koshelek-scan", window
     window.payment_screen.scanned.emit("hello-world-123")  # as if a scanner read it

@@ -71,7 +71,9 @@ class DepositOptions(ProviderInputs):
     def retranslate(self) -> None:
         for i, kind in enumerate(DEPOSIT_TYPES):
             self.deposit_type.setItemText(i, deposit_label(kind))
-        self.phone.setPlaceholderText(tr(C, "Payer's phone, +79991234567"))
+        # Short enough for the field at 1024 px (issue 20 #14); the tooltip says whose.
+        self.phone.setPlaceholderText(tr(C, "Phone, +79991234567"))
+        self.phone.setToolTip(tr(C, "The payer's phone for the QIWI link, e.g. +79991234567"))
 
 
 class PegasBox(ProviderBox):
