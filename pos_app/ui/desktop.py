@@ -1,7 +1,8 @@
 """A kiosk against its X11 window manager's "show desktop".
 
 Openbox's "show desktop" (Super+D) hides every window without minimizing it, so a kiosk's
-till went black without the manager's PIN (issue 20 #12).  Mapping the window again fought
+till went black without the manager's PIN (issue 20 #12); switching virtual desktops left it
+behind on the first one (a walk).  Mapping the window again fought
 the window manager, which hid it again; asking it to leave "show desktop", as a pager does
 (EWMH ``_NET_SHOWING_DESKTOP``), brings every window back.  On Windows the kiosk is kept by
 Assigned Access or Shell Launcher (README), and there is nothing to ask here.
@@ -14,13 +15,16 @@ import os
 
 log = logging.getLogger(__name__)
 PAGER = 2  # EWMH source indication: a pager's request, which window managers honour
+EVERY_DESKTOP = 0xFFFFFFFF  # EWMH: a window shown on all virtual desktops
 
 
 def bring_back(window: int) -> bool:
-    """Ask the X window manager to leave "show desktop" (``_NET_SHOWING_DESKTOP`` = 0) and to
-    activate ``window`` (an X window id) as a pager would (``_NET_ACTIVE_WINDOW``, source 2):
-    client messages to the root window, EWMH.  False when this is no X11 session or the
-    requests cannot be sent; never raises."""
+    """Ask the X window manager to show ``window`` (an X window id) on every virtual desktop
+    (``_NET_WM_DESKTOP`` = all: a desktop switch left the kiosk behind, a walk), to leave
+    "show desktop" (``_NET_SHOWING_DESKTOP`` = 0) and to activate it as a pager would
+    (``_NET_ACTIVE_WINDOW``, source 2): client messages to the root window, EWMH.  Also at
+    the kiosk's start.  False when this is no X11 session or the requests cannot be sent;
+    never raises."""
     if not os.environ.get("DISPLAY"):
         return False
     try:
@@ -37,6 +41,7 @@ def bring_back(window: int) -> bool:
         root = connection.screen().root
         mask = X.SubstructureRedirectMask | X.SubstructureNotifyMask
         for target, name, data in (
+                (window, "_NET_WM_DESKTOP", [EVERY_DESKTOP, PAGER, 0, 0, 0]),
                 (root.id, "_NET_SHOWING_DESKTOP", [0, 0, 0, 0, 0]),
                 (window, "_NET_ACTIVE_WINDOW", [PAGER, X.CurrentTime, 0, 0, 0])):
             root.send_event(event.ClientMessage(

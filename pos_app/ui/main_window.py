@@ -405,7 +405,8 @@ class MainWindow(QMainWindow):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """The kiosk's window unexposed but not minimized: its window manager shows the
-        desktop (openbox's Super+D); it is asked to stop, and the till comes back."""
+        desktop (openbox's Super+D) or another virtual desktop; it is asked to show the till
+        again, and the till comes back."""
         if (event.type() == QEvent.Type.Expose and isinstance(watched, QWindow)
                 and not watched.isExposed() and not self.isMinimized()
                 and not self._unlocked and not self._leaving):
@@ -419,7 +420,8 @@ class MainWindow(QMainWindow):
         if handle is None or handle.isExposed() or self._unlocked or self._leaving:
             return
         if tries == 0:
-            log.info("kiosk: hidden by the window manager's show desktop; it comes back")
+            log.info("kiosk: hidden by the window manager (show desktop, another desktop); "
+                     "it comes back")
         bring_back(int(self.winId()))
         self._back_to_full_screen()
         if tries < BACK_TRIES:
@@ -448,6 +450,7 @@ class MainWindow(QMainWindow):
             handle = self.windowHandle()
             if handle is not None:  # "show desktop" hides it without minimizing: back
                 handle.installEventFilter(self)
+                bring_back(int(self.winId()))  # on every virtual desktop from the start
         elif geometry is None or self._small_screen():
             # A till's first start, or a small screen: every pixel is needed.
             self.showMaximized()

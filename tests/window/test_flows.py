@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 from tests.window import flows
 from tests.window.app import App, Snapshot
 from tests.window.browser import Chromium
@@ -141,6 +143,17 @@ def test_kiosk_is_left_only_with_the_pin(make_app: MakeApp) -> None:
                 and app.x.topmost_window_name().startswith(("Cashier", "Кассир")))
     app.wait(back, what="the kiosk back after show desktop")
     app.shot("back-after-show-desktop")
+    # Another virtual desktop (openbox: Ctrl+Alt+→), or the till sent to one: it is on every
+    # desktop (a walk: it stayed behind on the first).
+    every_desktop = 0xFFFFFFFF
+    assert app.x.desktop_of(window["xid"]) == every_desktop
+    app.x.key("ctrl+alt+Right")
+    app.wait(lambda s: app.x.viewable(window["xid"]), what="the kiosk on the next desktop too")
+    app.x.key("ctrl+alt+Left")
+    subprocess.run(["xdotool", "set_desktop_for_window", str(window["xid"]), "2"],
+                   env=app.x.env(), check=True)
+    app.wait(lambda s: app.x.desktop_of(window["xid"]) == every_desktop,
+             what="the kiosk back on every desktop")
     app.click("exitButton")
     app.modal("pinDialog")
     app.focus_on("pinField")

@@ -150,6 +150,15 @@ class XSession:
         found = self._run(["xprop", "-root", "_NET_SHOWING_DESKTOP"])
         return found.stdout.strip().endswith("= 1")
 
+    def desktop_of(self, window: int) -> int:
+        """The virtual desktop a window is on (EWMH ``_NET_WM_DESKTOP``; 0xFFFFFFFF: all)."""
+        found = self._run(["xprop", "-id", str(window), "_NET_WM_DESKTOP"])
+        return int(found.stdout.rsplit("=", 1)[-1])
+
+    def viewable(self, window: int) -> bool:
+        """Whether the window is mapped and shown now (on the desktop in view)."""
+        return "IsViewable" in self._run(["xwininfo", "-id", str(window)]).stdout
+
     def screenshot(self, path: Path) -> Path:
         self._run(["import", "-window", "root", str(path)])
         return path
