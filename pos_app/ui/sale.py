@@ -271,8 +271,24 @@ class SaleScreen(Screen):
                                "{most}): a barcode typed with a mistake?",
                             amount=amount.format(), most=self.largest_payment.format()))
             return
-        self._append(SaleLine(name=tr(C, "Item"), unit_price=amount, article="FREE"))
+        line = SaleLine(name=tr(C, "Item"), unit_price=amount, article="FREE")
+        if text.isdigit() and len(text) >= BARCODE_DIGITS:
+            self._run(self._add_if_meant(line))  # a barcode's digits, or an amount?
+            return
+        self._append(line)
         self.field.clear()
+
+    async def _add_if_meant(self, line: SaleLine) -> None:
+        """Eight or more digits that are no product and no valid barcode: an amount, once
+        the cashier says so (a walk: "46012345", a label's barcode with a wrong digit,
+        became a line of 46 012 345,00 ₽ without a word)."""
+        if await confirm(self, tr(C, "Add {amount} as an amount? No product has these digits, "
+                                     "and as a barcode their check digit is wrong.",
+                                  amount=line.unit_price.format())):
+            self._append(line)
+            self.field.clear()
+        else:
+            self._refuse(tr(C, "Not added: check the barcode and scan or type it again."))
 
     def _refuse(self, text: str) -> None:
         """Say why the input was not taken; it stays, selected, so the next keys replace it
@@ -448,6 +464,9 @@ def _decimal_keys(text: str) -> str:
     if re.fullmatch(r"[\d\s]+[бБюЮ]\d+", text):
         return text.translate(_RU_DECIMAL_KEYS)
     return text
+
+
+BARCODE_DIGITS = 8  # the shortest barcode (EAN-8)
 
 
 def _is_barcode(text: str) -> bool:

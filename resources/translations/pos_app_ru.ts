@@ -3516,6 +3516,11 @@ Take a payment for the new sale anyway?</source>
       <translation>Добавить строку…</translation>
     </message>
     <message>
+      <location filename="../../pos_app/ui/sale.py" />
+      <source>Add {amount} as an amount? No product has these digits, and as a barcode their check digit is wrong.</source>
+      <translation>Добавить {amount} как сумму? Товара с такими цифрами нет, а как штрихкод у них неверная контрольная цифра.</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/core/sale.py" />
       <source>All lines of a sale must be in {currency}.</source>
       <translation>Все строки продажи должны быть в {currency}.</translation>
@@ -3549,6 +3554,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/ui/sale.py" />
       <source>No product with the barcode {code}.</source>
       <translation>Товара со штрихкодом {code} нет.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/sale.py" />
+      <source>Not added: check the barcode and scan or type it again.</source>
+      <translation>Не добавлено: проверьте штрихкод и отсканируйте или введите его снова.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/sale.py" />

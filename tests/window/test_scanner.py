@@ -42,9 +42,19 @@ def test_a_person_typing_quickly_types_an_amount(make_app: MakeApp, tmp_path: Pa
     app.type("123,45", per_key_ms=60)
     app.key("Return")
     app.wait(lambda s: "123,45" in s.text("saleTotal"), what="the typed amount")
-    # Eight digits that are no product and cannot be a barcode (their check digit): an amount.
+    # Eight digits that are no product and cannot be a barcode (their check digit): an
+    # amount, once the cashier says so (a walk: a mistyped label became 46 012 345,00 ₽).
+    app.type("46012345", per_key_ms=60)
+    app.key("Return")
+    assert "46 012 345,00" in app.message(contains="as an amount").replace("\xa0", " ")
+    app.click("no", window="confirmBox")
+    app.wait(lambda s: "check the barcode" in s.text("saleMessage"), what="not added")
+    assert len(lines(app)) == 1
+    app.key("ctrl+a", "BackSpace")
     app.type("12345678", per_key_ms=60)
     app.key("Return")
+    app.message(contains="as an amount")
+    app.click("yes", window="confirmBox")
     app.wait(lambda s: len(lines(app)) == 2, what="the second amount")
     assert "12 345 801,45" in total(app)
     # A label's 13 digits typed with a mistake (its check digit fails): no trillion-rouble
