@@ -351,16 +351,20 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None) -> Termin
     return TerminalConfig(**values)
 
 
+def identity_problems(config: TerminalConfig) -> list[Message]:
+    """The store's and the terminal's ids, if missing: every provider request carries them
+    (Koshelek spec §3: ``storeId``, ``terminalId``)."""
+    return [msg(C, "{key}: is required", key=key) for key, value in (
+        ("terminal.store_id", config.store_id), ("terminal.terminal_id", config.terminal_id))
+        if not value]
+
+
 def check_live_ready(config: TerminalConfig, *, path: Path | None = None) -> None:
     """What live mode needs beyond a well-formed file."""
-    problems: list[Message] = []
-    if not config.store_id:
-        problems.append(msg(C, "{key}: is required", key="terminal.store_id"))
-    if not config.terminal_id:
-        problems.append(msg(C, "{key}: is required", key="terminal.terminal_id"))
+    problems = identity_problems(config)
     enabled = config.enabled()
     if not enabled:
-        problems.append(msg(C, "no payment provider is enabled (providers.*.enabled)"))
+        problems.append(msg(C, "no payment provider is enabled"))
     for name, settings in enabled.items():
         urls = [("base_url", settings.base_url)]
         if settings.http.proxy:  # the proxy sees the credentials of a plain-http request

@@ -21,6 +21,7 @@ from pos_app.core.config import (
     UiSettings,
     check_live_ready,
     config_to_toml,
+    identity_problems,
     load_config,
     parse_config,
     save_config,
@@ -367,6 +368,13 @@ class SettingsScreen(Screen):
         except UserError as exc:  # a walk: the reason alone left "was anything kept?" open
             raise UserError(msg(C, "Nothing was saved. {reason}",
                                 reason=self.form.named(exc.message.render()))) from None
+        # An id the file has is never saved away, whichever mode saves it (issue 20 #17; a
+        # walk emptied the store id in training, in the file live mode starts with).  A file
+        # that never had them (a training till's) may still be saved without.
+        had = identity_problems(self._loaded) if self._loaded is not None else []
+        if missing := [p for p in identity_problems(config) if p not in had]:
+            raise UserError(msg(C, "Nothing was saved. {reason}", reason=self.form.named(
+                "\n".join(problem.render() for problem in missing))))
         # A file live mode starts with is never saved into one it refuses (a walk: in
         # training, whose PIN the dialog prints, the store id was emptied and saved).
         was_ready = self._loaded is not None and not self._live_problem(self._loaded)

@@ -343,8 +343,8 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/core/config.py" />
-      <source>no payment provider is enabled (providers.*.enabled)</source>
-      <translation>не включён ни один платёжный сервис (providers.*.enabled)</translation>
+      <source>no payment provider is enabled</source>
+      <translation>не включён ни один платёжный сервис</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/config.py" />

@@ -242,10 +242,21 @@ async def test_settings_never_turn_a_live_ready_file_into_a_broken_one(
     window.settings.form.store_id.setText("")
     click(qtbot, window.settings.save)
     box = await until(lambda: dialog("errorBox", QMessageBox))
-    assert box.text().startswith("Nothing was saved: live mode starts with these settings")
-    assert "«Store id (from Koshelek)»: is required" in box.text()  # said as the form says it
+    # An id the file has is never saved away (issue 20 #17), said as the form says it.
+    assert box.text() == "Nothing was saved. «Store id (from Koshelek)»: is required"
     assert config_file.read_text(encoding="utf-8") == before
     box.accept()
+    await until(lambda: dialog("errorBox") is None)
+    window.settings.form.store_id.setText("S-1")
+    window.settings.form.boxes["paymega"].enabled.setChecked(False)  # no provider left
+    click(qtbot, window.settings.save)
+    box = await until(lambda: dialog("errorBox", QMessageBox))
+    assert box.text().startswith("Nothing was saved: live mode starts with these settings")
+    assert "no payment provider is enabled" in box.text()
+    assert config_file.read_text(encoding="utf-8") == before
+    box.accept()
+    await until(lambda: dialog("errorBox") is None)
+    window.settings.form.boxes["paymega"].enabled.setChecked(True)
     window.settings.form.store_id.setText("S-2")  # a change live mode starts with is saved
     click(qtbot, window.settings.save)
     await until(lambda: 'store_id = "S-2"' in config_file.read_text(encoding="utf-8"))
