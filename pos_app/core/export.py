@@ -26,7 +26,7 @@ from pos_app.core.money import minor_digits
 from pos_app.core.payments import local_day_start
 from pos_app.core.states import PaymentState
 from pos_app.i18n import Message, UserError, msg
-from pos_app.providers.registry import plugins
+from pos_app.providers.registry import method_label, plugins
 
 C = "Export"
 
@@ -115,13 +115,24 @@ def _row(row: tuple[Any, ...], point: str, words: dict[str, str] | None = None) 
     return [
         created, str(shift or ""), f"S{sale:06d}" if sale else "",
         words.get(provider, provider) if words else provider,
-        _safe_text(words.get(f"{provider}:{method}", method) if words else method),
+        _safe_text(words[f"{provider}:{method}"] if words and method else method or ""),
         words.get(kind, kind) if words else kind,
         words.get(state, state) if words else state,
         _plain(amount, digits, point), _plain(received, digits, point),
         _plain(refunded, digits, point), currency, _safe_text(provider_ref or ""),
         _safe_text(key), payment_id, "1" if training else "0", _safe_text(reference or ""),
     ]
+
+
+class _Words(dict[str, str]):
+    """Codes as people read them; a way to pay ("provider:method") found when first met, as
+    the reports say it: Paymega's service codes are its account's own, not a list (a walk:
+    the CSV said "payment_card_rub_hpp" where the Z report said "банковская карта")."""
+
+    def __missing__(self, key: str) -> str:
+        provider, _, method = key.partition(":")
+        self[key] = method_label(provider, method)
+        return self[key]
 
 
 class ExportStopped(UserError):
@@ -148,11 +159,9 @@ async def export_payments(journal: Journal, output: Path, period: Period, *,
     temporary = output.with_name(output.name + ".part")
     # Rendered here, in the reader's language, before the export's own thread runs.
     header = [h.render() for h in EXCEL_HEADER] if semicolon else list(HEADER)
-    words = ({**{k: m.render() for k, m in KINDS.items()},
-              **{s.value: state_word(s.value) for s in PaymentState},
-              **{f"{each.name}:{code}": label.render()
-                 for each in plugins() for code, label in each.methods.items()},
-              **{each.name: each.title for each in plugins()}} if semicolon else None)
+    words = _Words({**{k: m.render() for k, m in KINDS.items()},
+                    **{s.value: state_word(s.value) for s in PaymentState},
+                    **{each.name: each.title for each in plugins()}}) if semicolon else None
 
     def do(conn: sqlite3.Connection) -> int:
         total = count_period(conn, since, until, training)

@@ -27,7 +27,7 @@ from pos_app.ui.qt import (
     QWidget,
 )
 from pos_app.ui.support import choose_file
-from tests.helpers import customer, simple_sale, wait_until
+from tests.helpers import customer, http_client, simple_sale, wait_until
 from tests.ui.conftest import MakeWindow
 from tests.ui.tour import shown, tour
 
@@ -157,3 +157,15 @@ async def test_the_csv_for_russian_excel_reads_in_russian(
     assert (row["Продажа"], row["Сумма"], row["Вид"], row["Состояние"]) == (
         "S000001", "120,50", "оплата", "оплачен")
     assert (row["Сервис"], row["Способ"]) == ("Koshelek Pay", "СБП")  # not koshelek, SBP
+    # Paymega's service as the Z report says it (a walk: "payment_card_rub_hpp").
+    invoice = await window.runtime.service.start_payment(simple_sale("200"), "paymega")
+    invoice = await window.runtime.service.wait(
+        invoice.id, timeout=10, until=lambda p: p.provider_ref is not None)
+    async with http_client(sandbox) as client:
+        await client.post(f"/_sandbox/paymega/invoices/{invoice.provider_ref}/pay")
+    window.runtime.service.notify(invoice.provider_ref or "")
+    await window.runtime.service.wait(invoice.id, timeout=10, until=lambda p: p.state.is_paid)
+    await Backoffice(window.runtime.service).export(output, Period(today, today),
+                                                    semicolon=True)
+    rows = csv.DictReader(output.read_text(encoding="utf-8-sig").splitlines(), delimiter=";")
+    assert {r["Сервис"]: r["Способ"] for r in rows}["Paymega"] == "банковская карта"
