@@ -392,9 +392,9 @@ class ShiftScreen(Screen):
         names = {n: p.display_name for n, p in self.office.service.providers.items()}
         for row, d in enumerate(rows):
             what = KIND_LABELS[d.kind].render()
-            if d.resolved:  # said first, greyed: a cut column and no hover on a touch screen
-                # hid that it was settled (issue 20 #20)
-                what = tr(C, "✓ Resolved ({actor}: {reason}). {what}", what=what,
+            if d.resolved:  # marked first, greyed: a cut column and no hover on a touch
+                # screen hid that it was settled (issue 20 #20); what it was stays readable
+                what = tr(C, "✓ {what} — resolved ({actor}: {reason})", what=what,
                           actor=d.resolved_by or "", reason=d.resolution or "")
             for column, text in enumerate((names.get(d.provider, d.provider), what,
                                            ref_text(d.ref), d.ours, d.theirs)):

@@ -4394,8 +4394,8 @@ The file was not used: these settings are the built-in ones. Fix the file, or sa
     </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />
-      <source>✓ Resolved ({actor}: {reason}). {what}</source>
-      <translation>✓ Решено ({actor}: {reason}). {what}</translation>
+      <source>✓ {what} — resolved ({actor}: {reason})</source>
+      <translation>✓ {what} — решено ({actor}: {reason})</translation>
     </message>
   </context>
   <context>

@@ -167,7 +167,8 @@ async def test_a_difference_is_resolved_with_the_pin_and_a_reason(
     click(qtbot, box.buttons.button(OK))
     await until(lambda: screen.differences and screen.differences[0].resolved)
     # Said first, where a cut column still shows it, and greyed (issue 20 #20, a walk).
-    assert cell(screen, 0, 1).startswith("✓ Resolved (Maria: Checked in the Koshelek")
+    assert cell(screen, 0, 1).startswith(
+        "✓ Recorded here, unknown to the provider — resolved (Maria: Checked in the Koshelek")
     provider = screen.table.item(0, 0)
     assert provider is not None
     assert provider.foreground().color() == screen.palette().color(
