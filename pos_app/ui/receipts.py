@@ -238,6 +238,9 @@ class ReceiptScreen(Screen):
         if not await ask(dialog):
             return
         print_html(self.html, printer, self.width_mm)
+        # Said where the last "Saved to …" was (a walk: printing left that line standing).
+        self.status.setText(tr(C, "Sent to the printer {printer}.",
+                               printer=printer.printerName() or "—"))
         await self._printed("printer")
 
     def _save_pdf(self) -> None:

@@ -3230,6 +3230,11 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/ui/receipts.py" />
+      <source>Sent to the printer {printer}.</source>
+      <translation>Отправлено на принтер {printer}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/receipts.py" />
       <source>The provider's receipt file cannot be shown.</source>
       <translation>Файл чека сервиса нельзя показать.</translation>
     </message>

@@ -198,6 +198,7 @@ def test_receipt_and_z_report_are_printed_on_a_real_queue(make_app: MakeApp,
     assert "TRAINING" in receipt
     app.no_modal()
     app.wait(lambda s: "DUPLICATE" in s.text("receiptView"), what="the next copy a duplicate")
+    assert app.snapshot().text("receiptStatus") == f"Sent to the printer {print_queue.name}."
 
     app.key("Escape")
     app.click("shiftButton")
