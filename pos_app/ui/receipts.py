@@ -24,7 +24,6 @@ from pos_app.ui.qt import (
     QPageLayout,
     QPageSize,
     QPixmap,
-    QPrintDialog,
     QPrinter,
     QPrinterInfo,
     QPushButton,
@@ -36,7 +35,7 @@ from pos_app.ui.qt import (
     QVBoxLayout,
     Signal,
 )
-from pos_app.ui.support import Screen, ask, big_button, choose_file, show_error, spawn
+from pos_app.ui.support import Screen, ask, big_button, choose_file, print_dialog, show_error, spawn
 from pos_app.ui.widgets import caption
 
 C = "ReceiptScreen"
@@ -234,7 +233,7 @@ class ReceiptScreen(Screen):
     async def _print_async(self) -> None:
         printer = QPrinter(QPrinterInfo.printerInfo(self._config.ui.printer)) \
             if self._config.ui.printer else QPrinter()
-        dialog = QPrintDialog(printer, self)
+        dialog = print_dialog(printer, self)
         if not await ask(dialog):
             return
         print_html(self.html, printer, self.width_mm)

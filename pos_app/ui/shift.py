@@ -34,7 +34,6 @@ from pos_app.ui.qt import (
     QLabel,
     QLineEdit,
     QPalette,
-    QPrintDialog,
     QPrinter,
     QPrinterInfo,
     QPushButton,
@@ -54,6 +53,7 @@ from pos_app.ui.support import (
     choose_file,
     confirm,
     documents_folder,
+    print_dialog,
     show_info,
     spawn,
     with_progress,
@@ -522,7 +522,7 @@ class ShiftScreen(Screen):
     async def _print(self) -> None:
         printer = QPrinter(QPrinterInfo.printerInfo(self._config.ui.printer)) \
             if self._config.ui.printer else QPrinter()
-        if await ask(QPrintDialog(printer, self)):
+        if await ask(print_dialog(printer, self)):
             print_html(self.html, printer, self.width_mm)
 
     async def save_pdf(self, path: Path | None = None) -> Path | None:

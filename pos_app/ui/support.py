@@ -211,6 +211,16 @@ async def ask(dialog: QDialog) -> int:
     return result
 
 
+def print_dialog(printer: Any, parent: QWidget) -> QDialog:
+    """Qt's print dialog, never larger than the window it serves: its "Options >>" grew it
+    past a 1024×768 screen's edges, Cancel out of reach (a walk)."""
+    from pos_app.ui.qt import QPrintDialog
+
+    dialog = QPrintDialog(printer, parent)
+    dialog.setMaximumSize(parent.window().size())
+    return dialog
+
+
 async def choose_file(parent: QWidget, title: str, *, name_filter: str, suggested: str = "",
                       save: bool = True) -> Path | None:
     """A file chosen in a file dialog (None if the person gave up).  A name without a folder

@@ -43,7 +43,8 @@ class Text:
 
 
 # Qt 6's own texts that its Russian translation (qtbase_ru, shipped with PySide6) lacks, so
-# its file dialog said "Look in:", "Files of type:" and "Folder" in Russian (issue 20 #2).
+# its file dialog said "Look in:", "Files of type:" and "Folder", its print dialog "Page Set:"
+# in Russian (issue 20 #2, a walk).
 # Ours is installed for every context, so translating them here fills the gaps.
 QT_GAPS = (
     Text("QFileDialog", "&Look in:", "pos_app/ui/translations.py:0"),
@@ -51,6 +52,7 @@ QT_GAPS = (
     Text("QAbstractFileIconProvider", "Folder", "pos_app/ui/translations.py:0",
          comment="All other platforms"),
     Text("QAbstractFileIconProvider", "Drive", "pos_app/ui/translations.py:0"),
+    Text("QPrintSettingsOutput", "Page &Set:", "pos_app/ui/translations.py:0"),
 )
 
 

@@ -2894,6 +2894,14 @@ Take a payment for the new sale anyway?</source>
     </message>
   </context>
   <context>
+    <name>QPrintSettingsOutput</name>
+    <message>
+      <location filename="../../pos_app/ui/translations.py" />
+      <source>Page &amp;Set:</source>
+      <translation>&amp;Набор страниц:</translation>
+    </message>
+  </context>
+  <context>
     <name>Receipt</name>
     <message>
       <location filename="../../pos_app/core/receipt.py" />

@@ -28,7 +28,15 @@ from pos_app.sandbox.testing import SandboxTransport
 from pos_app.ui.customer import CustomerDisplay
 from pos_app.ui.dialogs import PayoutDialog, PinDialog, RefundDialog, ResolveDialog
 from pos_app.ui.main_window import MainWindow
-from pos_app.ui.qt import QApplication, QDialog, QEvent, QFileDialog, QPrintDialog, QWidget
+from pos_app.ui.qt import (
+    QApplication,
+    QDialog,
+    QEvent,
+    QFileDialog,
+    QPrintDialog,
+    QPushButton,
+    QWidget,
+)
 from pos_app.ui.settings import FirstRunScreen
 from pos_app.ui.shift import DifferenceDialog, ExportDialog, OpenShiftDialog
 from tests.helpers import customer, deposit_type, grocery_sale, simple_sale, wait_until
@@ -104,6 +112,10 @@ async def _cashier(window: MainWindow, sandbox: SandboxTransport) -> AsyncIterat
         button.click()
         dialog: QDialog = await shown(kind)
         yield name, dialog
+        more = [b for b in dialog.findChildren(QPushButton) if ">>" in b.text()]
+        if more:  # the print dialog's options too: their words, within the window
+            more[0].click()
+            yield f"{name}-options", dialog
         dialog.reject()
         await wait_until(button.isEnabled)
     window.receipt.done_button.click()
