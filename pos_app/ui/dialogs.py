@@ -127,6 +127,20 @@ class FormDialog(QDialog):
             self.buttons.setEnabled(True)
         super().accept()
 
+    def add_keypad(self) -> Keypad:
+        """Digits on screen for the form's number fields, typed where the focus is: a
+        touch-only till has no keyboard (a walk could not weigh a product or say what to
+        return).  Its keys take no focus, so the field being typed in keeps it."""
+        keypad = Keypad()
+        keypad.pressed.connect(self._key_pressed)
+        self.form.addRow(keypad)
+        return keypad
+
+    def _key_pressed(self, key: str) -> None:
+        field = self.focusWidget()
+        if isinstance(field, QLineEdit) and field.isEnabled():
+            Keypad.apply(field, key)
+
     def refuse(self, text: str) -> None:
         """Say why OK did nothing; the dialog stays open as the person left it, taller if the
         sentence needs more lines (a two-line error clipped the PIN dialog's own text)."""
@@ -160,11 +174,7 @@ class PinDialog(FormDialog):
         self.form.addRow(tr(C, "PIN"), self.pin)
         # A touch-only till has no keyboard: its digits on screen (a walk could not refund,
         # close a shift or leave the kiosk without one).
-        keypad = Keypad()
-        keypad.setObjectName("pinKeypad")
-        keypad.buttons[","].hide()  # a PIN is digits
-        keypad.pressed.connect(lambda key: Keypad.apply(self.pin, key))
-        self.form.addRow(keypad)
+        self.add_keypad().buttons[","].hide()  # a PIN is digits
 
     def check(self) -> None:
         try:
@@ -294,6 +304,7 @@ class LineDialog(FormDialog):
         self.form.addRow(tr(C, "Quantity"), self.quantity)
         self.form.addRow(tr(C, "Unit"), self.measure)
         self.form.addRow(tr(C, "VAT"), self.vat)
+        self.add_keypad()  # the price, the quantity, a weight
         self._article = line.article if line else ""
         self.line: SaleLine | None = None
 
@@ -336,6 +347,7 @@ class RefundDialog(FormDialog):
         self.amount.setPlaceholderText(refundable.format(symbol=False))
         self.amount.textChanged.connect(lambda _: self._show_problem())
         self.form.addRow(tr(C, "Amount"), self.amount)
+        self.add_keypad()  # the quantities to return, or the amount
         self.quantities: dict[int, Decimal] = {}
         self.money: Money | None = None
         self.first_field = self.fields[0] if self.fields else self.amount

@@ -57,6 +57,13 @@ def stop(app: App, label: str) -> Snapshot:
     return snap
 
 
+def on_keypad(app: App, window: str, value: str, *, keys: str = "7894561230,") -> None:
+    """``value`` typed on a dialog's keypad into the field with the focus, as a touch-only
+    till types it — after every one of its ``keys`` once, each taken back."""
+    for key in [*keys, *["back"] * len(keys), *value]:
+        press(app, f"key_{key}", window=window)
+
+
 def rows(app: App, view: str) -> int:
     return len({cell["row"] for cell in app.items(view)})
 
@@ -116,7 +123,7 @@ def sale_screen(app: App) -> None:
     app.focus_on("lineName")
     app.type("Bag")
     app.key("Tab")
-    app.type("9")
+    on_keypad(app, "lineDialog", "9")  # the price, as a touch-only till types it
     app.choose_in("lineMeasure", index=0, window="lineDialog")
     app.choose_in("lineVat", index=5, window="lineDialog")
     press(app, "ok", window="lineDialog")
@@ -251,15 +258,12 @@ def history(app: App) -> None:
     dialog(app, "refundDialog")
     press(app, "detailsRefund")
     app.modal("pinDialog")
-    # On a touch-only till: its keypad (every key, a wrong digit taken back).
-    for key in ("7", "8", "9", "4", "5", "6", "0", "back", "back", "back", "back", "back",
-                "back", "back", *flows.TRAINING_PIN):
-        press(app, f"key_{key}", window="pinDialog")
+    on_keypad(app, "pinDialog", flows.TRAINING_PIN, keys="78945601230")  # no comma in a PIN
     press(app, "ok", window="pinDialog")
     app.modal("refundDialog")
     milk = next(c["text"] for c in app.items("refundItems") if (c["row"], c["column"]) == (1, 0))
     app.click_cell("refundItems", row=1, column=4)  # the milk
-    app.type("1")
+    on_keypad(app, "refundDialog", "1")
     press(app, "ok", window="refundDialog")
     answer(app, "confirmBox", "yes")
     # Refunded: the customer's receipt of it is offered (issue 20 #11).
