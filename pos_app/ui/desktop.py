@@ -25,8 +25,10 @@ def bring_back(window: int) -> bool:
     (``_NET_ACTIVE_WINDOW``, source 2): client messages to the root window, EWMH.  Also at
     the kiosk's start.  False when this is no X11 session or the requests cannot be sent;
     never raises."""
-    if not os.environ.get("DISPLAY"):
-        return False
+    from pos_app.ui.qt import QGuiApplication
+
+    if QGuiApplication.platformName() != "xcb" or not os.environ.get("DISPLAY"):
+        return False  # no X11 window of ours (Windows, offscreen, Wayland)
     try:
         from Xlib import X, display, error
         from Xlib.protocol import event
