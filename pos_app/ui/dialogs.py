@@ -14,11 +14,13 @@ from pos_app.core.sale import Measure, Sale, SaleLine, VatRate
 from pos_app.core.states import PaymentState
 from pos_app.i18n import Message, UserError, tr
 from pos_app.ui.qt import (
+    QAbstractButton,
     QAbstractSpinBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -50,7 +52,11 @@ class FormDialog(QDialog):
         self.setMinimumWidth(420)
         layout = self._layout = QVBoxLayout(self)
         self.form = QFormLayout()
-        layout.addLayout(self.form)
+        # The form, and beside it (not under it: a walk's refund dialog grew past 768 px) the
+        # keypad of a form that has one.
+        self._body = QHBoxLayout()
+        self._body.addLayout(self.form, 1)
+        layout.addLayout(self._body)
         self.error = QLabel()
         self.error.setObjectName("dialogError")
         self.error.setWordWrap(True)
@@ -133,7 +139,7 @@ class FormDialog(QDialog):
         return).  Its keys take no focus, so the field being typed in keeps it."""
         keypad = Keypad()
         keypad.pressed.connect(self._key_pressed)
-        self.form.addRow(keypad)
+        self._body.addWidget(keypad, 0, Qt.AlignmentFlag.AlignTop)
         return keypad
 
     def _key_pressed(self, key: str) -> None:
@@ -149,8 +155,14 @@ class FormDialog(QDialog):
         layout.activate()
         needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() \
             else layout.totalSizeHint().height()
+        room = self.screen().availableGeometry().height() if self.screen() else needed
         if needed > self.height():
-            self.resize(self.width(), needed)
+            self.resize(self.width(), min(needed, room))
+        # The keys typed next go to the form, not to OK (a walk's name was lost).
+        if isinstance(self.focusWidget(), QAbstractButton | None):
+            field = self.first_field or self._first_input()
+            if field is not None:
+                field.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 class PinDialog(FormDialog):

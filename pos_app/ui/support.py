@@ -218,7 +218,24 @@ def print_dialog(printer: Any, parent: QWidget) -> QDialog:
 
     dialog = QPrintDialog(printer, parent)
     dialog.setMaximumSize(parent.window().size())
+    dialog.installEventFilter(_KeepInside(dialog))
     return dialog
+
+
+class _KeepInside(QObject):
+    """Moves the window it watches back inside its screen whenever it grows or moves (the
+    print dialog's options grew it past the right and bottom edges where it stood)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show) \
+                and isinstance(watched, QWidget) and watched.screen() is not None:
+            area = watched.screen().availableGeometry()
+            frame = watched.frameGeometry()
+            x = max(area.left(), min(frame.left(), area.right() - frame.width() + 1))
+            y = max(area.top(), min(frame.top(), area.bottom() - frame.height() + 1))
+            if (x, y) != (frame.left(), frame.top()):
+                watched.move(x, y)
+        return False
 
 
 async def choose_file(parent: QWidget, title: str, *, name_filter: str, suggested: str = "",

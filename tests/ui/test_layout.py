@@ -217,8 +217,12 @@ async def test_a_dialog_grows_with_its_error(make_window: MakeWindow, qtbot: QtB
                                              language: str) -> None:
     """Issue 20 #14: the PIN dialog clipped its top text when an error took two lines; a
     scan refused in a form said its sentence cut."""
-    from pos_app.ui.dialogs import PinDialog
+    from dataclasses import replace
+
+    from pos_app.core.sale import Sale
+    from pos_app.ui.dialogs import PinDialog, RefundDialog
     from pos_app.ui.shift import OpenShiftDialog
+    from tests.helpers import grocery_sale
 
     window = await make_window()
     window.translations.use(language)
@@ -226,7 +230,11 @@ async def test_a_dialog_grows_with_its_error(make_window: MakeWindow, qtbot: QtB
     pin = PinDialog(window, window.pins, purpose=tr(
         "MainWindow", "Leaving the kiosk needs the manager PIN."))
     shift = OpenShiftDialog(window, reason=tr("MainWindow", "Open a shift before the first sale."))
-    for dialog in (pin, shift):
+    # Six lines to return and their keypad: a walk's refund dialog was 775 px high, OK cut.
+    six = Sale(lines=tuple(replace(line, name=f"{line.name} №{i}")
+                           for i in range(2) for line in grocery_sale().lines))
+    refund = RefundDialog(window, sale=six, refundable=six.total, by_items=True)
+    for dialog in (pin, shift, refund):
         qtbot.addWidget(dialog)
         dialog.show()
         shown = dialog.size()
@@ -235,6 +243,7 @@ async def test_a_dialog_grows_with_its_error(make_window: MakeWindow, qtbot: QtB
                          code="4601234567890"))
         assert problems(dialog) == [], dialog.objectName()
         assert dialog.width() <= shown.width() + 1  # it grew down, not off the screen's side
+        assert dialog.height() <= SMALLEST[1] - 40, dialog.objectName()  # and a title bar
 
 
 def test_a_calendars_days_are_big_enough_for_a_finger(qtbot: QtBot) -> None:

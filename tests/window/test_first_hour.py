@@ -192,7 +192,17 @@ def test_receipt_and_z_report_are_printed_on_a_real_queue(make_app: MakeApp,
                     what="the print dialog")
     app.shot("print-dialog")
     assert print_queue.name in [w.text for w in snap.widgets if w.cls == "QComboBox"]
-    app.key("Return")  # Print, on the default printer
+    # Its options grow it: it stays on the screen, Cancel within reach (a walk).
+    [options] = [w for w in snap.widgets if w.cls == "QPushButton" and ">>" in w.text]
+    app.click(options)
+    grown = app.wait(lambda s: any("<<" in w.text for w in s.widgets), what="the options")
+    app.shot("print-dialog-options")
+    [dialog] = [w for w in grown.windows if w["class"] == "QPrintDialog"]
+    x, y, width, height = dialog["rect"]
+    assert (x >= 0, y >= 0, x + width <= 1024, y + height <= 768) == (True,) * 4, dialog
+    [button] = [w for w in grown.widgets if w.cls == "QPushButton"
+                and w.text.replace("&", "") == "Print"]
+    app.click(button)  # Print, on the default printer
     receipt = pdf_text(print_queue.wait_for_pdf(after=before))
     assert "123,45" in receipt
     assert "TRAINING" in receipt
