@@ -237,9 +237,12 @@ class ReceiptScreen(Screen):
         if not await ask(dialog):
             return
         print_html(self.html, printer, self.width_mm)
-        # Said where the last "Saved to …" was (a walk: printing left that line standing).
-        self.status.setText(tr(C, "Sent to the printer {printer}.",
-                               printer=printer.printerName() or "—"))
+        # Said where the last "Saved to …" was (a walk: printing left that line standing);
+        # "print to file" names its file.
+        self.status.setText(tr(C, "Saved to {path}", path=printer.outputFileName())
+                            if printer.outputFileName() else
+                            tr(C, "Sent to the printer {printer}.",
+                               printer=printer.printerName()))
         await self._printed("printer")
 
     def _save_pdf(self) -> None:

@@ -266,13 +266,17 @@ class SaleScreen(Screen):
         except AmountError as exc:
             self._refuse(exc.message.render())
             return
+        looks_like_a_code = text.isdigit() and len(text) >= BARCODE_DIGITS
         if self.largest_payment is not None and amount.minor > self.largest_payment.minor:
-            self._refuse(tr(C, "{amount} is more than any way to pay here takes (at most "
+            self._refuse(tr(C, "No product has the barcode {code}, and its check digit is "
+                               "wrong: check it and scan or type it again.", code=text)
+                         if looks_like_a_code else  # a walk: "more than any way to pay" for it
+                         tr(C, "{amount} is more than any way to pay here takes (at most "
                                "{most}): a barcode typed with a mistake?",
                             amount=amount.format(), most=self.largest_payment.format()))
             return
         line = SaleLine(name=tr(C, "Item"), unit_price=amount, article="FREE")
-        if text.isdigit() and len(text) >= BARCODE_DIGITS:
+        if looks_like_a_code:
             self._run(self._add_if_meant(line))  # a barcode's digits, or an amount?
             return
         self._append(line)

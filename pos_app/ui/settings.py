@@ -410,9 +410,9 @@ class SettingsScreen(Screen):
 
     async def _test(self, box: ProviderBox) -> None:
         box.result.setText(tr(C, "Connecting…"))
-        config = self.form.to_config()
-        try:
-            result = await probe(config, box.name, live=not self._training,
+        try:  # the form as it is, checked first: its problems are said here (a walk: the
+            # line said "Connecting…" for ever, the problem in a raw key elsewhere)
+            result = await probe(self.form.to_config(), box.name, live=not self._training,
                                  secret=self.form.secret_getter)
         except UserError as exc:
             box.result.setText("✗ " + self.form.named(exc.message.render()))

@@ -3565,6 +3565,11 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/ui/sale.py" />
+      <source>No product has the barcode {code}, and its check digit is wrong: check it and scan or type it again.</source>
+      <translation>Товара со штрихкодом {code} нет, и контрольная цифра в нём неверна: проверьте его и отсканируйте или введите снова.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/sale.py" />
       <source>No product with the barcode {code}.</source>
       <translation>Товара со штрихкодом {code} нет.</translation>
     </message>
@@ -4099,7 +4104,7 @@ The file was not used: these settings are the built-in ones. Fix the file, or sa
       <source>%n payment(s) written to {path}</source>
       <translation>
         <numerusform>%n платёж записан в {path}</numerusform>
-        <numerusform>%n платежа записано в {path}</numerusform>
+        <numerusform>%n платежа записаны в {path}</numerusform>
         <numerusform>%n платежей записано в {path}</numerusform>
       </translation>
     </message>

@@ -288,6 +288,12 @@ async def test_test_connection(window: MainWindow, qtbot: QtBot,
     click(qtbot, box.test)
     await until(lambda: box.result.text().startswith(("✓", "✗")))
     assert box.result.text().startswith("✗")
+    # Another provider's form wrong: said on this line, in the form's words, not "Connecting…"
+    # for ever (a walk).
+    window.settings.form.boxes["koshelek"].enabled.setChecked(True)  # no address
+    click(qtbot, box.test)
+    await until(lambda: "«Koshelek Pay: Address (base URL)»" in box.result.text())
+    assert box.result.text().startswith("✗")
 
 
 async def test_kiosk_exit_refused_without_the_pin(make_window: MakeWindow,
