@@ -18,6 +18,12 @@ PAGER = 2  # EWMH source indication: a pager's request, which window managers ho
 EVERY_DESKTOP = 0xFFFFFFFF  # EWMH: a window shown on all virtual desktops
 
 
+def on_every_desktop(window: int) -> bool:
+    """Ask the X window manager to show ``window`` on every virtual desktop (a kiosk's PIN
+    dialog stayed behind on the first, a walk).  False when it cannot be asked."""
+    return _ask(window, desktops_only=True)
+
+
 def bring_back(window: int) -> bool:
     """Ask the X window manager to show ``window`` (an X window id) on every virtual desktop
     (``_NET_WM_DESKTOP`` = all: a desktop switch left the kiosk behind, a walk), to leave
@@ -25,6 +31,10 @@ def bring_back(window: int) -> bool:
     (``_NET_ACTIVE_WINDOW``, source 2): client messages to the root window, EWMH.  Also at
     the kiosk's start.  False when this is no X11 session or the requests cannot be sent;
     never raises."""
+    return _ask(window, desktops_only=False)
+
+
+def _ask(window: int, *, desktops_only: bool) -> bool:
     from pos_app.ui.qt import QGuiApplication
 
     if QGuiApplication.platformName() != "xcb" or not os.environ.get("DISPLAY"):
@@ -42,10 +52,11 @@ def bring_back(window: int) -> bool:
     try:
         root = connection.screen().root
         mask = X.SubstructureRedirectMask | X.SubstructureNotifyMask
-        for target, name, data in (
-                (window, "_NET_WM_DESKTOP", [EVERY_DESKTOP, PAGER, 0, 0, 0]),
-                (root.id, "_NET_SHOWING_DESKTOP", [0, 0, 0, 0, 0]),
-                (window, "_NET_ACTIVE_WINDOW", [PAGER, X.CurrentTime, 0, 0, 0])):
+        requests = [(window, "_NET_WM_DESKTOP", [EVERY_DESKTOP, PAGER, 0, 0, 0])]
+        if not desktops_only:
+            requests += [(root.id, "_NET_SHOWING_DESKTOP", [0, 0, 0, 0, 0]),
+                         (window, "_NET_ACTIVE_WINDOW", [PAGER, X.CurrentTime, 0, 0, 0])]
+        for target, name, data in requests:
             root.send_event(event.ClientMessage(
                 window=connection.create_resource_object("window", target),
                 client_type=connection.intern_atom(name), data=(32, data)), event_mask=mask)

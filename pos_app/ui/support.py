@@ -206,6 +206,11 @@ async def ask(dialog: QDialog) -> int:
     # QDialog's own open(): QPrintDialog, QFileDialog and other standard dialogs overload
     # open(receiver, member), and their open() without arguments raises in PySide6.
     QDialog.open(dialog)
+    parent = dialog.parentWidget()
+    if parent is not None and getattr(parent.window(), "kiosk", False):
+        from pos_app.ui.desktop import on_every_desktop
+
+        on_every_desktop(int(dialog.winId()))  # with its kiosk, on every virtual desktop
     result = await done
     _give_back_keyboard(dialog.parentWidget())
     return result

@@ -116,9 +116,12 @@ def test_kiosk_is_left_only_with_the_pin(make_app: MakeApp) -> None:
     assert window is not None
     assert window["rect"][2:] == [1024, 768]  # the whole screen, no frame
     app.click("exitButton")
-    app.modal("pinDialog")
+    pin = app.modal("pinDialog").window("pinDialog")
+    assert pin is not None
     pin_title = app.x.topmost_window_name()
     assert not pin_title.startswith("Cashier"), pin_title  # a dialog over the kiosk's window
+    # With its kiosk on every virtual desktop (a walk: it stayed behind on the first).
+    app.wait(lambda s: app.x.desktop_of(pin["xid"]) == 0xFFFFFFFF, what="the PIN everywhere")
     app.click("cancel", window="pinDialog")
     app.no_modal()
     app.key("alt+F4")  # the window manager's close: the PIN too
