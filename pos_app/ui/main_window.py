@@ -37,6 +37,7 @@ from pos_app.ui.qt import (
     QObject,
     QPaintEvent,
     QPushButton,
+    QResizeEvent,
     QSettings,
     QStackedWidget,
     Qt,
@@ -77,6 +78,7 @@ if TYPE_CHECKING:
     from pos_app.ui.shift import ShiftScreen
 
 log = logging.getLogger(__name__)
+COMPACT_BELOW = 1200  # px: a window narrower than this has the top bar's compact look
 BACK_TRIES = 40  # a kiosk hidden by "show desktop" asks to come back, every 250 ms
 LANGUAGE_CHOICE = "ui/language"  # QSettings: the top bar's language, kept across starts
 # A release's settings a running window takes at once (the rest: at the next start).
@@ -239,9 +241,6 @@ class MainWindow(QMainWindow):
     def _build_top_bar(self) -> None:
         self.top = QWidget()
         self.top.setObjectName("topBar")
-        # A kiosk's bar holds Exit too: its buttons a point smaller, so that the store and
-        # the terminal stay whole at 1024 px (issue 20 #14: "Маг…/терм…").
-        self.top.setProperty("kiosk", self.kiosk)
         bar = QHBoxLayout(self.top)
         bar.setContentsMargins(0, 0, 0, 0)
         # Two lines whatever the store's name: it is cut with "…" (whole in the tooltip)
@@ -392,6 +391,18 @@ class MainWindow(QMainWindow):
                 button.click()
                 return
         super().keyPressEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # On a narrow screen the bar's buttons a point smaller, so that the store and the
+        # terminal stay whole at 1024 px (issue 20 #14: "Маг…/терм…" in a kiosk, whose bar
+        # holds Exit too; "терминал TRAININ…" beside "Нет смены", a walk).
+        compact = self.width() < COMPACT_BELOW
+        if self.top.property("compact") != compact:
+            self.top.setProperty("compact", compact)
+            for widget in (self.top, *self.top.findChildren(QWidget)):
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -260,3 +260,17 @@ def test_a_calendars_days_are_big_enough_for_a_finger(qtbot: QtBot) -> None:
     assert days is not None
     # Laid out as the popup shows it (a failure here is a timeout: the days stayed small).
     qtbot.waitUntil(lambda: min(days.rowHeight(3), days.columnWidth(3)) >= FINGER)
+
+
+@pytest.mark.parametrize("kiosk", [False, True])
+async def test_the_training_terminal_stays_whole_beside_no_shift(make_window: MakeWindow,
+                                                                kiosk: bool) -> None:
+    """A walk: "терминал TRAININ…" beside "Нет смены" at 1024 px."""
+    from tests.helpers import wait_until
+
+    window = await make_window(shift=False, kiosk=kiosk)
+    window.translations.use("ru")
+    window.resize(*SMALLEST)
+    await wait_until(lambda: window.shift_button.text() == "Нет смены")
+    assert problems(window) == []
+    assert window.terminal.text() == "терминал TRAINING-01"
