@@ -359,7 +359,10 @@ class RefundDialog(FormDialog):
         self.amount.setPlaceholderText(refundable.format(symbol=False))
         self.amount.textChanged.connect(lambda _: self._show_problem())
         self.form.addRow(tr(C, "Amount"), self.amount)
-        self.add_keypad()  # the quantities to return, or the amount
+        keypad = self.add_keypad()  # the quantities to return, or the amount
+        if self.items is not None:  # the table whole beside it (a form row does not say so)
+            self.setMinimumWidth(self.items.minimumWidth() + keypad.sizeHint().width()
+                                 + 4 * self._layout.spacing() + 24)
         self.quantities: dict[int, Decimal] = {}
         self.money: Money | None = None
         self.first_field = self.fields[0] if self.fields else self.amount

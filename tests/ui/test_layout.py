@@ -29,7 +29,7 @@ from pos_app.ui.qt import (
     QTableView,
     QWidget,
 )
-from pos_app.ui.widgets import ElidedLabel
+from pos_app.ui.widgets import ElidedLabel, Keypad
 from tests.ui.conftest import MakeWindow
 from tests.ui.tour import tour
 
@@ -244,6 +244,11 @@ async def test_a_dialog_grows_with_its_error(make_window: MakeWindow, qtbot: QtB
         assert problems(dialog) == [], dialog.objectName()
         assert dialog.width() <= shown.width() + 1  # it grew down, not off the screen's side
         assert dialog.height() <= SMALLEST[1] - 40, dialog.objectName()  # and a title bar
+    keypad, table = refund.findChild(Keypad), refund.items
+    assert keypad is not None
+    assert table is not None
+    assert not QRect(keypad.mapTo(refund, QPoint(0, 0)), keypad.size()).intersects(
+        QRect(table.mapTo(refund, QPoint(0, 0)), table.size()))  # beside it, not over it
 
 
 def test_a_calendars_days_are_big_enough_for_a_finger(qtbot: QtBot) -> None:
