@@ -157,7 +157,8 @@ async def export_payments(journal: Journal, output: Path, period: Period, *,
     delimiter = ";" if semicolon else ","
     point = "," if semicolon else "."
     temporary = output.with_name(output.name + ".part")
-    # Rendered here, in the reader's language, before the export's own thread runs.
+    # Rendered here, in the reader's language; a way to pay when the export's thread first
+    # meets it (QCoreApplication.translate is thread-safe).
     header = [h.render() for h in EXCEL_HEADER] if semicolon else list(HEADER)
     words = _Words({**{k: m.render() for k, m in KINDS.items()},
                     **{s.value: state_word(s.value) for s in PaymentState},

@@ -40,6 +40,7 @@ from pos_app.ui.qt import (
 
 if TYPE_CHECKING:
     from pos_app.core.payments.service import PaymentService
+    from pos_app.ui.qt import QPrinter
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -216,7 +217,7 @@ async def ask(dialog: QDialog) -> int:
     return result
 
 
-def print_dialog(printer: Any, parent: QWidget) -> QDialog:
+def print_dialog(printer: QPrinter, parent: QWidget) -> QDialog:
     """Qt's print dialog, never larger than the window it serves: its "Options >>" grew it
     past a 1024×768 screen's edges, Cancel out of reach (a walk)."""
     from pos_app.ui.qt import QPrintDialog
@@ -248,7 +249,7 @@ async def choose_file(parent: QWidget, title: str, *, name_filter: str, suggeste
     """A file chosen in a file dialog (None if the person gave up).  A name without a folder
     is suggested in the person's documents, not in the app's working folder."""
     dialog = QFileDialog(parent, title)
-    _fit(dialog, parent)
+    _fit_file_dialog(dialog, parent)
     dialog.setNameFilter(name_filter)
     if save:
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
@@ -266,7 +267,7 @@ async def choose_file(parent: QWidget, title: str, *, name_filter: str, suggeste
     return Path(dialog.selectedFiles()[0])
 
 
-def _fit(dialog: QFileDialog, parent: QWidget) -> None:
+def _fit_file_dialog(dialog: QFileDialog, parent: QWidget) -> None:
     """Qt's file dialog as large as the window allows, every column's title whole (its own
     size cut "Дата изменения" and the sizes at 1024×768)."""
     window = parent.window().size()
