@@ -285,9 +285,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _gui(args: argparse.Namespace) -> NoReturn:
     """No command: the cashier window."""
     setup_logging(log_dir(), console_level=logging.WARNING)
+    from pos_app.ui import early
+
+    started = early.start(args)  # before Qt: training's sandboxes start on the other core
     from pos_app.ui.app import run_gui  # Qt only when the window is wanted
 
-    code = run_gui(args)
+    code = run_gui(args, started)
     # Everything that writes is closed by now (journal, listener, window settings), so the
     # process ends at once instead of spending ~80 ms tearing down Qt's objects and every
     # module one by one (what browsers call "fast shutdown").  Not on an exception: that

@@ -15,32 +15,26 @@ import os
 import sys
 from argparse import Namespace
 from collections.abc import Coroutine
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
-from pos_app.core.config import (
-    TRAINING_TERMINAL,
-    ConfigError,
-    TerminalConfig,
-    check_live_ready,
-    load_config,
-)
-from pos_app.core.paths import config_path, journal_path
+from pos_app.core.config import ConfigError, TerminalConfig, load_config
+from pos_app.core.paths import config_path
 from pos_app.i18n import tr
 from pos_app.ui.main_window import LANGUAGE_CHOICE, MainWindow
 from pos_app.ui.qt import QApplication, QEventLoop, QMessageBox, QSettings, QTimer, QWidget
 from pos_app.ui.support import ProgressDialog, ask, settle, show_error
 from pos_app.ui.translations import LANGUAGES, Translations, default_language, resources_dir
-from pos_app.ui.widgets import FingerStyle, WheelGuard
+from pos_app.ui.widgets import FingerStyle, guard_the_wheel
 
 if TYPE_CHECKING:
     from pos_app.app import Runtime
     from pos_app.core.lock import JournalLock
     from pos_app.core.secrets import SecretStore
     from pos_app.sandbox.process import SandboxProcess
+    from pos_app.ui.early import EarlyStart
 
 log = logging.getLogger(__name__)
 C = "App"
@@ -50,14 +44,13 @@ FIRST_PAINT_WAIT_MS = 2000  # a window the platform never paints (minimized) doe
 
 def apply_style(app: QApplication) -> None:
     """The one look and feel of the cashier window (also used by the tests and the
-    screenshots): the style sheet, and no wheel turning a choice it merely passes over."""
+    screenshots): the style sheet over the platform's style made for fingers.  The input
+    guards come once the window is painted (:meth:`MainWindow.guard_input`)."""
     if not isinstance(app.style(), FingerStyle):
         app.setStyle(FingerStyle())  # set before the sheet, which draws over it
     style = resources_dir() / "style.qss"
     if style.exists():
         app.setStyleSheet(style.read_text(encoding="utf-8"))
-    if app.findChild(WheelGuard) is None:
-        app.installEventFilter(WheelGuard(app))
 
 
 # The journal and the callback listener run Python on threads of their own.  CPython hands
@@ -71,11 +64,10 @@ def prepare_gui_process() -> None:
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
 
 
-def run_gui(args: Namespace) -> int:
+def run_gui(args: Namespace, early: EarlyStart) -> int:
+    """The cashier window, after :func:`pos_app.ui.early.start` (before Qt)."""
     prepare_gui_process()
-    config = _first_config(args)
-    lock, busy = _claim_journal(config, training=args.demo) if config else (None, False)
-    sandbox = None if busy else _start_sandbox(args)
+    config, busy, lock, sandbox = early.config, early.busy, early.lock, early.sandbox
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     # The journal and the payments close after the window does: Qt must not stop the loop.
@@ -105,6 +97,7 @@ def run_gui(args: Namespace) -> int:
             if sandbox is not None:
                 sandbox.stop()
             return 0
+        window.guard_input()
     try:
         return _run_loop(app, gui_main(args, translations, window, sandbox, lock))
     finally:
@@ -123,54 +116,6 @@ def _run_loop(app: QApplication, main: Coroutine[Any, Any, int]) -> int:
     asyncio.set_event_loop(loop)
     with loop:
         return int(loop.run_until_complete(main))
-
-
-def _start_sandbox(args: Namespace) -> SandboxProcess | None:
-    """Training mode without a given sandbox: start its process now, before Qt."""
-    if not args.demo or args.sandbox_url:
-        return None
-    from pos_app.sandbox.process import SandboxProcess, SandboxUnavailable
-
-    try:
-        return SandboxProcess.start()
-    except SandboxUnavailable as exc:
-        log.warning("the sandboxes run in this process: their own did not start (%s)", exc)
-        return None
-
-
-def _first_config(args: Namespace) -> TerminalConfig | None:
-    """What the window shows before the runtime is built: the configuration file (training
-    mode: its defaults where it is missing or bad); None when live mode goes to the setup."""
-    try:
-        config = load_config(config_path(args.config))
-        if not args.demo:  # a file live mode cannot use yet: the setup, no sale screen first
-            check_live_ready(config)
-    except ConfigError:
-        if not args.demo:
-            return None
-        config = TerminalConfig()
-    if args.demo:  # as training_config() will have it, so the top bar does not change
-        config = replace(config, terminal_id=config.terminal_id or TRAINING_TERMINAL)
-    return config
-
-
-def _claim_journal(config: TerminalConfig, *, training: bool,
-                   ) -> tuple[JournalLock | None, bool]:
-    """This mode's journal lock, taken before a sale screen is painted, and whether another
-    pos-app holds it (a second copy looked like a second, usable till, then refused; two
-    started together both showed one).  No lock, not busy: the folder's own problem, which
-    the start then says."""
-    from pos_app.core.lock import JournalLock, TerminalBusy
-    from pos_app.i18n import UserError
-
-    lock = JournalLock(journal_path(config.journal_dir, training=training))
-    try:
-        lock.acquire()
-    except TerminalBusy:
-        return None, True
-    except UserError:
-        return None, False
-    return lock, False
 
 
 def _wait_painted(window: MainWindow) -> None:
@@ -214,6 +159,7 @@ async def gui_main(args: Namespace, translations: Translations, window: MainWind
         window = MainWindow.ready(runtime, secrets=secrets, translations=translations,
                                   kiosk=bool(args.kiosk or runtime.config.ui.kiosk))
         window.start()
+        window.guard_input()
     else:
         window.attach(runtime, secrets=secrets)
     window.destroyed.connect(lambda *_: settle(closed, None))
@@ -359,6 +305,7 @@ async def _setup(path: Path, secrets: SecretStore, problem: str) -> bool:
     from pos_app.core.pin import PinStore
     from pos_app.ui.settings import FirstRunScreen
 
+    guard_the_wheel(QApplication.instance())  # type: ignore[arg-type]
     screen = FirstRunScreen(config_path=path, secrets=secrets,
                             pins=PinStore(secrets, training=False), problem=problem)
     try:

@@ -58,7 +58,13 @@ from pos_app.ui.support import (
     spawn,
 )
 from pos_app.ui.translations import Translations
-from pos_app.ui.widgets import DoubleTapGuard, ElidedLabel, WedgeDetector, caption
+from pos_app.ui.widgets import (
+    DoubleTapGuard,
+    ElidedLabel,
+    WedgeDetector,
+    caption,
+    guard_the_wheel,
+)
 
 # The window shows before the journal and the providers are imported (issue 17): what only
 # the payments need is imported when they are ready (attach) or when a screen first opens.
@@ -130,8 +136,7 @@ class MainWindow(QMainWindow):
         self._painted = False
         self._receipt_return: Screen | None = None
         self.catalog = self._load_catalog(config)
-        self.taps = DoubleTapGuard(self)
-        QApplication.instance().installEventFilter(self.taps)  # type: ignore[union-attr]
+        self.taps = DoubleTapGuard(self)  # on once the window is painted (guard_input)
 
         # The sale screen now; the payment's screens once the runtime is ready (attach); the
         # others (receipt, history, attention, settings, shift) when first opened.
@@ -162,6 +167,20 @@ class MainWindow(QMainWindow):
         if kiosk:  # no frame, and above every other window (its own dialogs go above it)
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+
+    def guard_input(self) -> None:
+        """From now on a double tap does not land on what its first tap brought up, and the
+        wheel turns no choice (:class:`DoubleTapGuard`, :class:`WheelGuard`).
+
+        Called once the window is painted, not before: they filter every event of the
+        application, and their first events make PySide6 build the Python types of every Qt
+        class a private Qt object might be (~170 enums, ~30 ms once; a filter on the
+        application is handed each object).  Spent while the journal and the providers
+        start on their thread, not before the cashier sees the sale (issue 17)."""
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        guard_the_wheel(app)
+        app.installEventFilter(self.taps)
 
     @classmethod
     def ready(cls, runtime: Runtime, *, secrets: SecretStore, translations: Translations,

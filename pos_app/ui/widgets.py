@@ -7,7 +7,7 @@ import functools
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pos_app.core.clock import utcnow
 from pos_app.core.config import ScannerSettings
@@ -42,6 +42,9 @@ from pos_app.ui.qt import (
     QWidget,
     Signal,
 )
+
+if TYPE_CHECKING:
+    from pos_app.ui.qt import QApplication
 
 C = "Widgets"
 T = TypeVar("T")
@@ -319,6 +322,8 @@ class WheelGuard(QObject):
     scrolled over a choice it had clicked before (so it had the focus), and Koshelek's way
     to pay went from СБП to Долями."""
 
+    INSTALLED = "wheelGuarded"  # the application's property once it has one
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not isinstance(watched, QComboBox | QAbstractSpinBox):
             return False
@@ -329,6 +334,13 @@ class WheelGuard(QObject):
             event.ignore()  # not taken here: Qt hands it on to the scroll area around it
             return True
         return False
+
+
+def guard_the_wheel(app: QApplication) -> None:
+    """A :class:`WheelGuard` on the application, once."""
+    if not app.property(WheelGuard.INSTALLED):
+        app.setProperty(WheelGuard.INSTALLED, True)
+        app.installEventFilter(WheelGuard(app))
 
 
 class DoubleTapGuard(QObject):

@@ -1,0 +1,71 @@
+"""The start's steps before Qt (pos_app/ui/early.py, issue 17)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+EARLY = """
+import json, sys
+from argparse import Namespace
+from pos_app.ui import early
+args = Namespace(demo={demo}, config=None, sandbox_url=None)
+started = early.start(args)
+answer = started.sandbox.ready() if started.sandbox else {{}}
+print(json.dumps({{"qt": sorted(m for m in sys.modules if m.startswith("PySide6")),
+                  "terminal": started.config and started.config.terminal_id,
+                  "busy": started.busy, "locked": started.lock is not None,
+                  "sandbox": answer.get("base_url")}}), flush=True)
+sys.stdin.read()  # holds the lock and the sandboxes until the test is done
+"""
+
+
+def _early(tmp_path: Path, *, demo: bool) -> subprocess.Popen[str]:
+    env = os.environ | {"POS_APP_DATA_DIR": str(tmp_path / "data"),
+                        "POS_APP_CONFIG": str(tmp_path / "terminal.toml"),
+                        "POS_APP_LOG_DIR": str(tmp_path / "logs")}
+    return subprocess.Popen([sys.executable, "-c", EARLY.format(demo=demo)], env=env,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+
+def _said(child: subprocess.Popen[str]) -> dict[str, object]:
+    assert child.stdout is not None
+    return dict(json.loads(child.stdout.readline()))
+
+
+def test_training_starts_its_sandboxes_and_holds_the_journal_before_qt(tmp_path: Path) -> None:
+    child = _early(tmp_path, demo=True)
+    try:
+        said = _said(child)
+        assert said["qt"] == []  # nothing of Qt yet: the sandboxes start while it loads
+        assert said["terminal"] == "TRAINING-01"
+        assert said["locked"] is True
+        assert said["busy"] is False
+        credentials = httpx.get(f"{said['sandbox']}/_sandbox/credentials", timeout=10)
+        assert credentials.status_code == 200
+        second = _early(tmp_path, demo=True)  # a second copy on the same till
+        try:
+            again = _said(second)
+            assert again["busy"] is True
+            assert again["locked"] is False
+            assert again["sandbox"] is None  # a copy that will not open starts no sandboxes
+        finally:
+            second.communicate("")
+    finally:
+        child.communicate("")
+    assert child.returncode == 0
+
+
+def test_live_mode_without_a_configuration_goes_to_the_setup(tmp_path: Path) -> None:
+    child = _early(tmp_path, demo=False)
+    try:
+        said = _said(child)
+        assert said == {"qt": [], "terminal": None, "busy": False, "locked": False,
+                        "sandbox": None}
+    finally:
+        child.communicate("")
