@@ -9,6 +9,7 @@ from dataclasses import fields
 
 import pytest
 
+from pos_app import launch
 from pos_app.cli.commands import config, headoffice, office, payments, sandbox
 from pos_app.cli.options import Options
 from pos_app.launch import build_parser
@@ -73,3 +74,31 @@ def test_a_providers_pay_options_reach_its_adapter() -> None:
     options = payments.PayOptions.of(line)
     assert dict(options.provider_options) == {"type": "wallet-card", "phone": "+79001234567"}
     assert (options.demo, options.provider, options.amount) == (True, "pegas", "10")
+
+
+def test_the_windows_start_is_read_without_the_commands_parsers(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Building every command's parser took ~15 ms of the first paint (issue 17)."""
+    def not_wanted() -> None:
+        raise AssertionError("the whole parser was built for the window's start")
+
+    monkeypatch.setattr(launch, "build_parser", not_wanted)
+    args = launch._parse(["--demo", "--kiosk", "--config", "till.toml"])
+    assert args.command is None
+    assert (args.demo, args.kiosk, args.config, args.exit_after_start) == (
+        True, True, "till.toml", False)
+
+
+def test_a_command_help_or_a_mistake_is_read_by_the_whole_parser(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert launch._parse(["--demo", "history", "--limit", "5"]).command == "history"
+    with pytest.raises(SystemExit) as mistake:
+        launch._parse(["--demo", "--bogus"])
+    assert mistake.value.code == 2
+    said = capsys.readouterr().err
+    assert "unrecognized arguments: --bogus" in said
+    assert "COMMAND" in said  # the whole usage, with the commands
+    with pytest.raises(SystemExit) as help_asked:
+        launch._parse(["--help"])
+    assert help_asked.value.code == 0
+    assert "reconcile" in capsys.readouterr().out
