@@ -24,10 +24,18 @@ from pos_app.core.config import ConfigError, TerminalConfig, load_config
 from pos_app.core.paths import config_path
 from pos_app.i18n import tr
 from pos_app.ui.main_window import LANGUAGE_CHOICE, MainWindow
-from pos_app.ui.qt import QApplication, QEventLoop, QMessageBox, QSettings, QTimer, QWidget
+from pos_app.ui.qt import (
+    QApplication,
+    QEventLoop,
+    QMessageBox,
+    QSettings,
+    Qt,
+    QTimer,
+    QWidget,
+)
 from pos_app.ui.support import ProgressDialog, ask, settle, show_error
 from pos_app.ui.translations import LANGUAGES, Translations, default_language, resources_dir
-from pos_app.ui.widgets import FingerStyle, guard_the_wheel
+from pos_app.ui.widgets import FingerStyle, guard_input
 
 if TYPE_CHECKING:
     from pos_app.app import Runtime
@@ -82,10 +90,7 @@ def run_gui(args: Namespace, early: EarlyStart) -> int:
                      default_language(config.language if config else ""))
     if busy:
         if not args.exit_after_start and not args.exit_after_paint:
-            QMessageBox(QMessageBox.Icon.Information, tr(C, "pos-app is already open"), tr(
-                C, "pos-app is already open on this till, or still closing. Use the window "
-                   "that is open (it may be behind another window), or start it again in a "
-                   "moment."), QMessageBox.StandardButton.Ok).exec()
+            _already_open().exec()
         return 2
     window = None
     if config is not None:
@@ -215,6 +220,7 @@ async def _runtime(args: Namespace, path: Path, secrets: SecretStore,
     from pos_app.core.secrets import SecretsUnavailable
     from pos_app.i18n import UserError
     from pos_app.sandbox.process import SandboxUnavailable
+    from pos_app.ui.early import claim_journal, readable_config
 
     mode = Mode.TRAINING if args.demo else Mode.LIVE
     sandbox_url, credentials = args.sandbox_url, None
@@ -252,7 +258,15 @@ async def _runtime(args: Namespace, path: Path, secrets: SecretStore,
             return None
         if window is not None:
             window.hide()  # the configuration is not usable (e.g. a secret is missing)
+        # The journal's lock again (the failed try let it go), held through the setup: a
+        # second copy started meanwhile says the till is open instead of a second setup.
+        lock, busy = claim_journal(readable_config(args), training=False)
+        if busy:
+            await ask(_already_open())
+            return None
         if not await _setup(path, secrets, problem):
+            if lock is not None:
+                lock.release()
             return None
         set_up = True
 
@@ -305,7 +319,7 @@ async def _setup(path: Path, secrets: SecretStore, problem: str) -> bool:
     from pos_app.core.pin import PinStore
     from pos_app.ui.settings import FirstRunScreen
 
-    guard_the_wheel(QApplication.instance())  # type: ignore[arg-type]
+    guard_input(QApplication.instance())  # type: ignore[arg-type]
     screen = FirstRunScreen(config_path=path, secrets=secrets,
                             pins=PinStore(secrets, training=False), problem=problem)
     try:
@@ -327,6 +341,16 @@ async def _setup(path: Path, secrets: SecretStore, problem: str) -> bool:
     screen.hide()
     screen.deleteLater()
     return result
+
+
+def _already_open() -> QMessageBox:
+    """Said by a second copy, above every window (a kiosk's too, which stays on top)."""
+    box = QMessageBox(QMessageBox.Icon.Information, tr(C, "pos-app is already open"), tr(
+        C, "pos-app is already open on this till, or still closing. Use the window that is "
+           "open (it may be behind another window), or start it again in a moment."),
+        QMessageBox.StandardButton.Ok)
+    box.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+    return box
 
 
 async def _message(text: str, parent: QWidget | None = None) -> None:

@@ -42,10 +42,21 @@ class EarlyStart:
 
 
 def start(args: Namespace) -> EarlyStart:
-    config = _first_config(args)
-    lock, busy = _claim_journal(config, training=args.demo) if config else (None, False)
+    """Also when live mode goes to the setup: a second copy then says the till is open,
+    instead of a second setup that saved its PIN, settings and secrets over the open till's
+    (a walk)."""
+    readable = readable_config(args)
+    lock, busy = claim_journal(readable, training=args.demo)
     sandbox = None if busy else _start_sandbox(args)
-    return EarlyStart(config, busy, lock, sandbox)
+    return EarlyStart(_first_config(readable, args), busy, lock, sandbox)
+
+
+def readable_config(args: Namespace) -> TerminalConfig:
+    """The configuration file as far as it reads (its journal folder), else the defaults."""
+    try:
+        return load_config(config_path(args.config))
+    except ConfigError:
+        return TerminalConfig()
 
 
 def _start_sandbox(args: Namespace) -> SandboxProcess | None:
@@ -61,24 +72,20 @@ def _start_sandbox(args: Namespace) -> SandboxProcess | None:
         return None
 
 
-def _first_config(args: Namespace) -> TerminalConfig | None:
+def _first_config(readable: TerminalConfig, args: Namespace) -> TerminalConfig | None:
     """What the window shows before the runtime is built: the configuration file (training
     mode: its defaults where it is missing or bad); None when live mode goes to the setup."""
-    try:
-        config = load_config(config_path(args.config))
-        if not args.demo:  # a file live mode cannot use yet: the setup, no sale screen first
-            check_live_ready(config)
-    except ConfigError:
-        if not args.demo:
-            return None
-        config = TerminalConfig()
     if args.demo:  # as training_config() will have it, so the top bar does not change
-        config = replace(config, terminal_id=config.terminal_id or TRAINING_TERMINAL)
-    return config
+        return replace(readable, terminal_id=readable.terminal_id or TRAINING_TERMINAL)
+    try:  # a file live mode cannot use yet (nor the defaults): the setup, no sale screen first
+        check_live_ready(readable)
+    except ConfigError:
+        return None
+    return readable
 
 
-def _claim_journal(config: TerminalConfig, *, training: bool,
-                   ) -> tuple[JournalLock | None, bool]:
+def claim_journal(config: TerminalConfig, *, training: bool,
+                  ) -> tuple[JournalLock | None, bool]:
     """This mode's journal lock, taken before a sale screen is painted, and whether another
     pos-app holds it (a second copy looked like a second, usable till, then refused; two
     started together both showed one).  No lock, not busy: the folder's own problem, which

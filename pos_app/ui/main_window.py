@@ -63,7 +63,7 @@ from pos_app.ui.widgets import (
     ElidedLabel,
     WedgeDetector,
     caption,
-    guard_the_wheel,
+    guard_input,
 )
 
 # The window shows before the journal and the providers are imported (issue 17): what only
@@ -136,7 +136,7 @@ class MainWindow(QMainWindow):
         self._painted = False
         self._receipt_return: Screen | None = None
         self.catalog = self._load_catalog(config)
-        self.taps = DoubleTapGuard(self)  # on once the window is painted (guard_input)
+        self.taps: DoubleTapGuard | None = None  # once the window is painted (guard_input)
 
         # The sale screen now; the payment's screens once the runtime is ready (attach); the
         # others (receipt, history, attention, settings, shift) when first opened.
@@ -179,8 +179,7 @@ class MainWindow(QMainWindow):
         start on their thread, not before the cashier sees the sale (issue 17)."""
         app = QApplication.instance()
         assert isinstance(app, QApplication)
-        guard_the_wheel(app)
-        app.installEventFilter(self.taps)
+        self.taps = guard_input(app)
 
     @classmethod
     def ready(cls, runtime: Runtime, *, secrets: SecretStore, translations: Translations,
@@ -487,6 +486,9 @@ class MainWindow(QMainWindow):
         else:
             self.restoreGeometry(geometry)  # as the cashier left it
             self.show()
+        # The keys, also when no window had them (the first-run setup just closed: a walk's
+        # amount typed then went nowhere).
+        self.activateWindow()
         self.go(self.sale_screen)
         if self.catalog.problems:  # the good lines are used; the manager should fix the rest
             shown = "\n".join(p.render() for p in self.catalog.problems[:5])
@@ -509,7 +511,7 @@ class MainWindow(QMainWindow):
                 screen = self.payment_screen
         if self.attached and screen is self.result:
             self.checkout.result_waiting = False
-        if screen is not self.stack.currentWidget():
+        if screen is not self.stack.currentWidget() and self.taps is not None:
             self.taps.screen_changed()
         self.stack.setCurrentWidget(screen)
 

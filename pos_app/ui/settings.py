@@ -438,7 +438,7 @@ class FirstRunScreen(Screen):
         self.title = caption(points=22, bold=True)
         self.intro = caption(points=13, name="firstRunIntro")
         self.problem = caption(points=12, name="firstRunProblem", error=True)
-        self.problem.setText(problem)
+        self._problem = problem
         self.pin, self.pin_again = QLineEdit(), QLineEdit()
         for field, name in ((self.pin, "firstPin"), (self.pin_again, "firstPinAgain")):
             field.setEchoMode(QLineEdit.EchoMode.Password)
@@ -475,6 +475,7 @@ class FirstRunScreen(Screen):
 
     def retranslate(self) -> None:
         self.title.setText(tr(C, "Set up this terminal"))
+        self.setWindowTitle(self.title.text())
         if self._problem_given:  # a file that cannot be used yet (see the red text)
             self.intro.setText(tr(C, "The configuration cannot be used yet (see below). The "
                                      "store manager completes it: the manager PIN, the store "
@@ -489,6 +490,7 @@ class FirstRunScreen(Screen):
         self.pin_labels[1].setText(tr(C, "PIN again"))
         self.start.setText(tr(C, "Save and start"))
         self.form.retranslate()
+        self.problem.setText(self.form.named(self._problem))  # the form's words for its keys
 
     async def _start(self) -> None:
         try:
@@ -498,7 +500,7 @@ class FirstRunScreen(Screen):
             check_live_ready(config)
             self._pins.set(self.pin.text())
         except UserError as exc:
-            self.error.setText(exc.message.render())
+            self.error.setText(self.form.named(exc.message.render()))
             return
         save_config(config, self._path)
         self.form.save_secrets()

@@ -322,8 +322,6 @@ class WheelGuard(QObject):
     scrolled over a choice it had clicked before (so it had the focus), and Koshelek's way
     to pay went from СБП to Долями."""
 
-    INSTALLED = "wheelGuarded"  # the application's property once it has one
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not isinstance(watched, QComboBox | QAbstractSpinBox):
             return False
@@ -336,11 +334,16 @@ class WheelGuard(QObject):
         return False
 
 
-def guard_the_wheel(app: QApplication) -> None:
-    """A :class:`WheelGuard` on the application, once."""
-    if not app.property(WheelGuard.INSTALLED):
-        app.setProperty(WheelGuard.INSTALLED, True)
+def guard_input(app: QApplication) -> DoubleTapGuard:
+    """The application's input guards (:class:`DoubleTapGuard`, :class:`WheelGuard`), put
+    on the first time; returns the DoubleTapGuard (a window tells it its screen changed)."""
+    taps = app.property(DoubleTapGuard.PROPERTY)
+    if not isinstance(taps, DoubleTapGuard):
+        taps = DoubleTapGuard(app)
+        app.setProperty(DoubleTapGuard.PROPERTY, taps)
+        app.installEventFilter(taps)
         app.installEventFilter(WheelGuard(app))
+    return taps
 
 
 class DoubleTapGuard(QObject):
@@ -352,11 +355,11 @@ class DoubleTapGuard(QObject):
     double tap."""
 
     WITHIN_MS = 350  # a finger's double tap; a person's next deliberate tap comes later
+    PROPERTY = "doubleTapGuard"  # the application's, once it has one
     _PRESSES = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick)
 
-    def __init__(self, window: QWidget) -> None:
-        super().__init__(window)
-        self._window = window
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
         self._last_press: int | None = None
         self._screen_changed = False
         self._swallowing = False
@@ -369,8 +372,8 @@ class DoubleTapGuard(QObject):
         if kind == QEvent.Type.KeyPress:
             self._last_press = None
         elif kind in (QEvent.Type.Show, QEvent.Type.Hide):
-            if isinstance(watched, QDialog) and watched.isModal():
-                self._screen_changed = True  # a dialog came up or went away
+            if _a_screen(watched):
+                self._screen_changed = True  # a dialog or a window came up or went away
         elif kind == QEvent.Type.MouseButtonRelease:
             swallowed, self._swallowing = self._swallowing, False
             return swallowed
@@ -386,6 +389,15 @@ class DoubleTapGuard(QObject):
         self._last_press, self._screen_changed = event.timestamp(), False
         self._swallowing = second_tap
         return second_tap
+
+
+def _a_screen(widget: QObject) -> bool:
+    """A modal dialog, or a window of its own (the first-run setup, the cashier window: a
+    double tap on the setup's "Save and start" typed into the sale behind it, a walk); not
+    a popup list or a tooltip."""
+    if isinstance(widget, QDialog):
+        return widget.isModal()
+    return isinstance(widget, QWidget) and widget.windowType() == Qt.WindowType.Window
 
 
 class DateField(QDateEdit):

@@ -61,11 +61,19 @@ def test_training_starts_its_sandboxes_and_holds_the_journal_before_qt(tmp_path:
     assert child.returncode == 0
 
 
-def test_live_mode_without_a_configuration_goes_to_the_setup(tmp_path: Path) -> None:
+def test_live_mode_without_a_configuration_goes_to_the_setup_holding_the_journal(
+        tmp_path: Path) -> None:
+    """A second copy then says the till is open, instead of a second setup (a walk)."""
     child = _early(tmp_path, demo=False)
     try:
         said = _said(child)
-        assert said == {"qt": [], "terminal": None, "busy": False, "locked": False,
+        assert said == {"qt": [], "terminal": None, "busy": False, "locked": True,
                         "sandbox": None}
+        second = _early(tmp_path, demo=False)
+        try:
+            assert _said(second) == {"qt": [], "terminal": None, "busy": True,
+                                     "locked": False, "sandbox": None}
+        finally:
+            second.communicate("")
     finally:
         child.communicate("")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import subprocess
 import sys
 import threading
@@ -13,13 +14,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from pos_app.app import needed_secrets
 from pos_app.localserver import LocalServer
 from pos_app.sandbox.app import build_app
-from tests.window import flows
+from tests.window import file_keyring, flows
+from tests.window.app import App
 from tests.window.conftest import MakeApp
+from tests.window.live_register import KEYRING_ENV, PIN, live_config, live_sandboxes
 from tests.window.xsession import XSession, wait_until
 
 CREDENTIALS = "/_sandbox/credentials"  # what a training start asks its sandboxes first
+# A key of the configuration file (not its name, terminal.toml).
+SETTING_KEY = re.compile(r"\b(?:terminal|ui|providers)\.(?!toml\b)[a-z_]")
 
 
 @contextmanager
@@ -129,6 +135,16 @@ def test_the_first_run_setup_fits_the_screen_and_says_what_stops_the_start(
     assert start.rect[1] + start.rect[3] <= 768
     assert "cannot be used yet" in snap.text("firstRunIntro")
     assert snap.text("firstRunProblem")  # the reason, in red
+    # Said in the form's words, not the file's keys (a walk: "terminal.terminal_id:
+    # required" for the field labelled "Terminal id").
+    assert not SETTING_KEY.search(snap.text("firstRunProblem")), snap.text("firstRunProblem")
+    for field in ("firstPin", "firstPinAgain"):
+        app.click(field)
+        app.type("2580")
+    app.click("firstRunStart")
+    said = app.wait(lambda s: bool(s.text("firstRunError")), what="why it cannot start")
+    assert "«Terminal id»" in said.text("firstRunError")
+    assert not SETTING_KEY.search(said.text("firstRunError")), said.text("firstRunError")
 
 
 def test_two_copies_started_together_show_one_till(make_app: MakeApp, tmp_path: Path) -> None:
@@ -176,3 +192,85 @@ def test_two_copies_started_together_show_one_till(make_app: MakeApp, tmp_path: 
         for copy in copies:
             copy.kill()
             copy.wait()
+
+
+def _live_till_missing_a_secret(app: App, keyring: Path, credentials: dict[str, Any]) -> None:
+    """A live till whose configuration is complete but whose keyring lacks Pegas-kassa's
+    token and the manager's PIN: it starts in the first-run setup."""
+    data, config = live_config(credentials, "http://127.0.0.1:9")
+    del data["head_office"]
+    app.training = False
+    app.config = data
+    file_keyring.write(keyring, {
+        ("pos-app", f"{provider}.{name}"): credentials[provider][name]
+        for provider, name in needed_secrets(config) if provider != "pegas"})
+    app.env_extra |= {**KEYRING_ENV, "POS_TEST_KEYRING": str(keyring)}
+
+
+def test_a_double_tap_on_save_and_start_does_not_reach_the_sale(
+        make_app: MakeApp, tmp_path: Path) -> None:
+    """A walk: the second tap of "Save and start" pressed "Add line…" on the sale screen that
+    came up under it, and the amount typed next went into that dialog's name field."""
+    with live_sandboxes() as credentials:
+        app = make_app(start=False)
+        _live_till_missing_a_secret(app, tmp_path / "keyring.json", credentials)
+        app.start(sale_screen=False)
+        app.wait(lambda s: s.has_window("firstRunScreen"), what="the first-run setup")
+        for field in ("firstPin", "firstPinAgain"):
+            app.click(field)
+            app.type(PIN)
+        app.click_tab("settingsTabs", 1)  # the payment providers
+        app.click(app.scroll_to(app.snapshot().get("pegas_token")))
+        app.type(credentials["pegas"]["token"])
+        start = app.snapshot().get("firstRunStart")
+        # Where "Add line…" comes; the second tap once the till is up (a finger's double
+        # tap is 0.15–0.35 s; the till takes ~0.2 s to come up here).
+        app.x.double_click(start.rect[0] + 40, start.center[1], gap_ms=300)
+        snap = app.wait(lambda s: s.has_window("mainWindow") and s.running,
+                        what="the till, started")
+        app.wait(lambda s: s.screen == "saleScreen" and not s.modal and s.focus == "amountField",
+                 what="the sale, taking the keys", idle=True)
+        app.type("150")
+        app.key("Return")
+        snap = app.wait(lambda s: "150,00" in s.text("saleTotal"), what="the amount typed")
+        assert not snap.modal
+        app.shot("after-setup")
+
+
+def test_a_second_copy_during_the_first_run_setup_says_the_till_is_open(
+        make_app: MakeApp, tmp_path: Path) -> None:
+    """A walk: two copies started without a configuration showed two setups; the one
+    completed second saved its PIN, settings and secrets over the open till's, and only
+    then said the journal was taken."""
+    app = make_app(start=False)
+    app.training = False
+    app.start(sale_screen=False)
+    app.wait(lambda s: s.has_window("firstRunScreen"), what="the first-run setup")
+    env = {**app.x.env(), "QT_QPA_PLATFORM": "xcb",
+           "POS_APP_CONFIG": str(app.folder / "config" / "terminal.toml"),
+           "POS_APP_DATA_DIR": str(app.folder / "data"),
+           "POS_APP_LOG_DIR": str(tmp_path / "second" / "logs"),
+           "XDG_CONFIG_HOME": str(tmp_path / "second" / "xdg"),
+           "XDG_CACHE_HOME": str(tmp_path / "second" / "cache"),
+           "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    second = subprocess.Popen([sys.executable, "-m", "pos_app"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: bool(_windows_named(app.x, "pos-app is already open")),
+                   timeout=30, what="the second copy's message")
+        app.shot("second-copy-during-setup")
+        assert len(_windows_named(app.x, "Set up this terminal")) == 1  # the first's
+        for box in _windows_named(app.x, "pos-app is already open"):
+            # Above every window: behind the till it waited unseen, and a kiosk (which stays
+            # on top) hid it always (a walk).
+            state = subprocess.run(["xprop", "-id", box, "_NET_WM_STATE"], env=app.x.env(),
+                                   capture_output=True, text=True, timeout=30).stdout
+            assert "_NET_WM_STATE_ABOVE" in state, state
+        for box in _windows_named(app.x, "pos-app is already open"):
+            subprocess.run(["xdotool", "windowactivate", "--sync", box, "key", "Return"],
+                           env=app.x.env(), check=False, timeout=30)
+        assert second.wait(timeout=30) == 2
+    finally:
+        if second.poll() is None:
+            second.kill()
+    assert app.snapshot().has_window("firstRunScreen")  # the first's setup, untouched

@@ -105,10 +105,10 @@ class XSession:
         self._run(["xdotool", "mousemove", str(x), str(y), "click", "1"])
         self.last_click = time.monotonic()
 
-    def double_click(self, x: int, y: int) -> None:
-        """Two taps 0.15 s apart, as a hurried finger makes them."""
+    def double_click(self, x: int, y: int, *, gap_ms: int = 150) -> None:
+        """Two taps ``gap_ms`` apart, as a hurried finger makes them."""
         self._run(["xdotool", "mousemove", str(x), str(y), "click", "--repeat", "2",
-                   "--delay", "150", "1"])
+                   "--delay", str(gap_ms), "1"])
         self.last_click = time.monotonic()
 
     def minimize(self, window: int) -> None:
