@@ -42,7 +42,8 @@ class EarlyStart:
 
 
 def start(args: Namespace) -> EarlyStart:
-    """Also when live mode goes to the setup: a second copy then says the till is open,
+    """The configuration, this mode's journal lock and training's sandboxes.  The lock is
+    taken also when live mode goes to the setup: a second copy then says the till is open,
     instead of a second setup that saved its PIN, settings and secrets over the open till's
     (a walk)."""
     readable = readable_config(args)
