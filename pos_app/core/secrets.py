@@ -38,7 +38,12 @@ def secret_names(*, listener: bool = False) -> list[tuple[str, str]]:
 
 
 class SecretsUnavailable(UserError):
-    """Live mode cannot get the secrets it needs."""
+    """Live mode cannot get the secrets it needs; ``missing``: which, as (provider, name)
+    (empty when the keyring itself is the problem)."""
+
+    def __init__(self, message: Message, missing: Iterable[tuple[str, str]] = ()) -> None:
+        super().__init__(message)
+        self.missing = list(missing)
 
 
 def env_name(provider: str, name: str) -> str:
@@ -124,14 +129,15 @@ class SecretStore:
     def require(self, provider: str, name: str) -> str:
         value = self.get(provider, name)
         if value is None:
-            raise SecretsUnavailable(self._missing_message([(provider, name)]))
+            raise SecretsUnavailable(self._missing_message([(provider, name)]),
+                                     [(provider, name)])
         return value
 
     def check_live(self, needed: Iterable[tuple[str, str]]) -> None:
         """Refuse live mode with one message listing every missing secret and how to set it."""
         missing = [(p, n) for p, n in needed if self.get(p, n) is None]
         if missing:
-            raise SecretsUnavailable(self._missing_message(missing))
+            raise SecretsUnavailable(self._missing_message(missing), missing)
 
     def _missing_message(self, missing: list[tuple[str, str]]) -> Message:
         names = ", ".join(f"{p}.{n}" for p, n in missing)

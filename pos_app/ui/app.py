@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 C = "App"
 SETUP_SIZE = (900, 800)
+ALREADY_OPEN_CLOSES_MS = 30_000  # a second copy's message, then it ends
 FIRST_PAINT_WAIT_MS = 2000  # a window the platform never paints (minimized) does not stop the start
 
 
@@ -85,9 +86,7 @@ def run_gui(args: Namespace, early: EarlyStart) -> int:
     apply_style(app)
     cache = Path(platformdirs.user_cache_dir("pos-app", appauthor=False)) / "translations"
     translations = Translations(cache)
-    chosen = QSettings().value(LANGUAGE_CHOICE)  # the top bar's, else the configuration's
-    translations.use(chosen if chosen in LANGUAGES else
-                     default_language(config.language if config else ""))
+    _use_language(translations, config.language if config else "")
     if busy:
         if not args.exit_after_start and not args.exit_after_paint:
             _already_open().exec()
@@ -108,6 +107,12 @@ def run_gui(args: Namespace, early: EarlyStart) -> int:
     finally:
         if sandbox is not None:
             sandbox.stop()
+
+
+def _use_language(translations: Translations, configured: str) -> None:
+    """The top bar's choice, else the configuration's language, else the system's."""
+    chosen = QSettings().value(LANGUAGE_CHOICE)
+    translations.use(chosen if chosen in LANGUAGES else default_language(configured))
 
 
 def _run_loop(app: QApplication, main: Coroutine[Any, Any, int]) -> int:
@@ -160,6 +165,8 @@ async def gui_main(args: Namespace, translations: Translations, window: MainWind
     if window is not None and set_up:  # the setup may have changed what the window shows
         window.close_now()
         window = None
+    if set_up:  # the language it chose (a walk: English until a restart)
+        _use_language(translations, runtime.config.language)
     if window is None:
         window = MainWindow.ready(runtime, secrets=secrets, translations=translations,
                                   kiosk=bool(args.kiosk or runtime.config.ui.kiosk))
@@ -178,6 +185,7 @@ async def gui_main(args: Namespace, translations: Translations, window: MainWind
         recovering = await runtime.service.start()
         if recovering:
             log.info("recovering %d payment(s) from the last session", len(recovering))
+        window.follow_recovery(recovering)
         window.running = True
         # After the recovery's queries: on the journal's one thread the check of a large
         # file would hold them back for seconds.
@@ -243,7 +251,11 @@ async def _runtime(args: Namespace, path: Path, secrets: SecretStore,
             return runtime, set_up
         except ConfigMissing:
             problem = ""
-        except (ConfigError, SecretsUnavailable) as exc:
+        except SecretsUnavailable as exc:  # said by the setup in its fields' words
+            problem = tr(C, "Live mode needs secrets that are not stored yet: {secrets}.",
+                         secrets=", ".join(f"providers.{p}.{n}" for p, n in exc.missing)) \
+                if exc.missing else exc.message.render()
+        except ConfigError as exc:
             problem = exc.message.render()
         except UserError as exc:  # e.g. another pos-app holds the journal
             upgrade.close()
@@ -350,6 +362,8 @@ def _already_open() -> QMessageBox:
            "open (it may be behind another window), or start it again in a moment."),
         QMessageBox.StandardButton.Ok)
     box.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+    # It never waits unseen for ever (a walk: a tap on a kiosk, on top too, hid it).
+    QTimer.singleShot(ALREADY_OPEN_CLOSES_MS, box, box.reject)
     return box
 
 

@@ -24,6 +24,7 @@ from pos_app.core.states import (
     describe_state,
 )
 from pos_app.i18n import tr
+from pos_app.providers.registry import title_of
 from pos_app.ui.checkout import Checkout
 from pos_app.ui.desktop import bring_back
 from pos_app.ui.payment import AlertBar, ChooseScreen, PaymentScreen, ResultScreen
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
         self.attached = False
         # A head-office configuration release's settings that wait for a restart.
         self._restart_for: tuple[int, list[str]] | None = None
+        self._recovering: set[str] = set()  # the last session's, in progress (follow_recovery)
         self._configured_language = config.language
         self._saved_ui: UiSettings | None = None  # as Settings or a release last saved it
         self.running = False  # attached, and the payments of the last session are followed
@@ -535,10 +537,41 @@ class MainWindow(QMainWindow):
             show_error(self, self._long_shift_warning(self.open_shift))
         return True
 
+    def follow_recovery(self, payments: list[Payment]) -> None:
+        """The payments the last session left in progress (it was closed, or the till lost
+        its power): how each ends is said, so a sale the customer paid meanwhile is not
+        taken again (a walk: paid while the app was down, it was only in History)."""
+        self._recovering = {payment.id for payment in payments if payment.kind == "payment"}
+
+        async def already_ended() -> None:  # while the window was not listening yet
+            for payment_id in list(self._recovering):
+                self._recovered(await self.service.get(payment_id))
+
+        if self._recovering:
+            spawn(already_ended(), parent=self)
+
+    def _recovered(self, payment: Payment) -> None:
+        if payment.id not in self._recovering or not payment.state.is_final:
+            return  # UNKNOWN is listed under Needs attention
+        self._recovering.discard(payment.id)
+        amount, provider = payment.amount.format(), title_of(payment.provider)
+        if payment.state in (PaymentState.PAID, PaymentState.PARTIALLY_REFUNDED,
+                             PaymentState.REFUNDING, PaymentState.REFUNDED):
+            text = tr(C, "A payment of {amount} by {provider}, begun before the app was "
+                         "closed, has been paid. Do not take it again: it is in the history.",
+                      amount=amount, provider=provider)
+        else:
+            text = tr(C, "A payment of {amount} by {provider}, begun before the app was "
+                         "closed, was not paid. {state} Take it again if the customer still "
+                         "wants to pay.", amount=amount, provider=provider,
+                      state=describe_state(payment.state).render())
+        show_info(self, text)
+
     def _updated(self, update: PaymentUpdate) -> None:
         payment = update.payment
         if update.alert is not None:
             self.alerts.alert(payment.id, update.alert)
+        self._recovered(payment)
         # Any update may change the count: an UNKNOWN asked again goes back to in progress
         # (a walk: the bar said 1 for a list that was empty).  Counted once at a time.
         self._count_attention_soon()

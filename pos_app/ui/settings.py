@@ -72,9 +72,11 @@ _SETTING_KEY = re.compile(r"\b(?:terminal|ui|scanner|journal|providers)\.[a-z0-9
 class SettingsForm(QWidget):
     """Every setting of a terminal as a form, read from and written to a TerminalConfig."""
 
-    def __init__(self, secrets: SecretStore, *, show_security: bool) -> None:
+    def __init__(self, secrets: SecretStore, *, show_security: bool,
+                 training: bool = False) -> None:
         super().__init__()
         self._secrets = secrets
+        self._training = training  # a connection test then asks the sandboxes
         self.tabs = QTabWidget()
         self.tabs.setObjectName("settingsTabs")
         # Terminal
@@ -104,6 +106,8 @@ class SettingsForm(QWidget):
         providers_layout = QVBoxLayout(providers)
         for box in self.boxes.values():
             providers_layout.addWidget(box)
+            box.test.clicked.connect(
+                lambda _=False, b=box: spawn(self._test(b), parent=self, busy=b.test))
         providers_scroll = QScrollArea()
         providers_scroll.setWidget(providers)
         providers_scroll.setWidgetResizable(True)
@@ -248,9 +252,34 @@ class SettingsForm(QWidget):
                 field.clear()
         self.retranslate()
 
+    def missing_secrets(self, config: TerminalConfig) -> list[tuple[str, str]]:
+        """The secrets live mode needs for ``config`` that are neither typed here nor
+        stored, as (provider, name)."""
+        return [(provider, name) for provider, name in needed_secrets(config)
+                if not self.secret_getter(provider, name)]
+
+    def secrets_not_set(self, missing: list[tuple[str, str]]) -> str:
+        """Each missing secret said as its field ("«Paymega: Password»: not set"), a line
+        each (the keyring's own names and the command line's advice are for integrators)."""
+        return "\n".join(tr(C, "{field}: not set", field=self.named(f"providers.{p}.{n}"))
+                         for p, n in missing)
+
     def secret_getter(self, name: str, secret: str) -> str | None:
         """For a connection test: what was typed, else what is stored."""
         return self.boxes[name].secret_values().get(secret) or self._secrets.get(name, secret)
+
+    async def _test(self, box: ProviderBox) -> None:
+        """Test connection, in Settings and in the first-run setup (a walk: the setup's
+        button did nothing)."""
+        box.result.setText(tr(C, "Connecting…"))
+        try:  # the form as it is, checked first: its problems are said here (a walk: the
+            # line said "Connecting…" for ever, the problem in a raw key elsewhere)
+            result = await probe(self.to_config(), box.name, live=not self._training,
+                                 secret=self.secret_getter)
+        except UserError as exc:
+            box.result.setText("✗ " + self.named(exc.message.render()))
+            return
+        box.result.setText("✓ " + result.render())
 
     async def _browse(self) -> None:
         path = await choose_file(self, tr(C, "Product catalog"),
@@ -294,7 +323,7 @@ class SettingsScreen(Screen):
         self._pins = pins
         self._secrets = secrets
         self._training = training
-        self.form = SettingsForm(secrets, show_security=True)
+        self.form = SettingsForm(secrets, show_security=True, training=training)
         self.head_office = head_office  # its state, read-only: a tab of its own
         if head_office is not None:
             self.form.tabs.addTab(head_office, "")
@@ -307,9 +336,6 @@ class SettingsScreen(Screen):
         self.back.clicked.connect(lambda: spawn(self._leave(), parent=self))
         self._loaded: TerminalConfig | None = None  # as read, to see what was changed
         self.form.change_pin.clicked.connect(lambda: spawn(self._change_pin(), parent=self))
-        for box in self.form.boxes.values():
-            box.test.clicked.connect(
-                lambda _=False, b=box: spawn(self._test(b), parent=self, busy=b.test))
         buttons = QHBoxLayout()
         buttons.addWidget(self.back)
         buttons.addWidget(self.save)
@@ -404,20 +430,12 @@ class SettingsScreen(Screen):
         try:
             check_live_ready(config)
             self._secrets.check_live(needed_secrets(config))
-        except (ConfigError, SecretsUnavailable) as exc:
+        except SecretsUnavailable as exc:
+            return self.form.secrets_not_set(exc.missing) if exc.missing \
+                else exc.message.render()
+        except ConfigError as exc:
             return exc.message.render()
         return ""
-
-    async def _test(self, box: ProviderBox) -> None:
-        box.result.setText(tr(C, "Connecting…"))
-        try:  # the form as it is, checked first: its problems are said here (a walk: the
-            # line said "Connecting…" for ever, the problem in a raw key elsewhere)
-            result = await probe(self.form.to_config(), box.name, live=not self._training,
-                                 secret=self.form.secret_getter)
-        except UserError as exc:
-            box.result.setText("✗ " + self.form.named(exc.message.render()))
-            return
-        box.result.setText("✓ " + result.render())
 
     async def _change_pin(self) -> None:
         if await ask(NewPinDialog(self, self._pins)):
@@ -493,14 +511,22 @@ class FirstRunScreen(Screen):
         self.problem.setText(self.form.named(self._problem))  # the form's words for its keys
 
     async def _start(self) -> None:
+        """Saves nothing until everything live mode needs is there (a walk: a provider's
+        password left empty saved the file and the PIN, then the setup came back)."""
         try:
             if self.pin.text() != self.pin_again.text():
                 raise UserError(Message(C, "The two PINs differ."))
             config = self.form.to_config()
             check_live_ready(config)
-            self._pins.set(self.pin.text())
+            self.form.check_secrets()  # a typed secret that cannot be kept
+            missing = self.form.missing_secrets(config)
+            if not missing:
+                self._pins.set(self.pin.text())
         except UserError as exc:
             self.error.setText(self.form.named(exc.message.render()))
+            return
+        if missing:
+            self.error.setText(self.form.secrets_not_set(missing))
             return
         save_config(config, self._path)
         self.form.save_secrets()

@@ -122,14 +122,16 @@ class ProviderBox(QGroupBox):
         return {key: value_of(widget) for key, widget in self.options.items()}
 
     def labels(self) -> dict[str, str]:
-        """Each setting's dotted key ("providers.paymega.base_url") → its label in this box,
-        as shown now ("Paymega: Address (base URL)")."""
+        """Each setting's and secret's dotted key ("providers.paymega.base_url",
+        "providers.paymega.password") → its label in this box, as shown now ("Paymega:
+        Address (base URL)")."""
         prefix = f"providers.{self.name}."
         found = {prefix + "enabled": self.enabled.text(),
                  prefix + "base_url": self.url_label.text()}
         found |= {prefix + key: (widget if isinstance(widget, QCheckBox)
                                  else self.option_labels[key]).text()
                   for key, widget in self.options.items()}
+        found |= {prefix + secret: label.text() for secret, label in self.secret_labels.items()}
         return {key: f"{self.title()}: {text.rstrip(':')}" for key, text in found.items()}
 
     # -- the common part --

@@ -47,6 +47,11 @@
   <context>
     <name>App</name>
     <message>
+      <location filename="../../pos_app/ui/app.py" />
+      <source>Live mode needs secrets that are not stored yet: {secrets}.</source>
+      <translation>Рабочему режиму нужны секреты, которые ещё не сохранены: {secrets}.</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/app.py" />
       <source>No answer from {provider} within {seconds} s. Check the address and this till's network.</source>
       <translation>{provider} не ответил за {seconds} с. Проверьте адрес и сеть кассы.</translation>
@@ -1693,6 +1698,16 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
   </context>
   <context>
     <name>MainWindow</name>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>A payment of {amount} by {provider}, begun before the app was closed, has been paid. Do not take it again: it is in the history.</source>
+      <translation>Платёж на {amount} через {provider}, начатый до закрытия программы, оплачен. Не принимайте его ещё раз: он есть в истории.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>A payment of {amount} by {provider}, begun before the app was closed, was not paid. {state} Take it again if the customer still wants to pay.</source>
+      <translation>Платёж на {amount} через {provider}, начатый до закрытия программы, не оплачен. {state} Примите его заново, если покупатель всё ещё хочет заплатить.</translation>
+    </message>
     <message>
       <location filename="../../pos_app/ui/operations.py" />
       <source>A refund needs the manager PIN.</source>
@@ -4033,6 +4048,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/ui/settings_box.py" />
       <source>not set</source>
       <translation>не задан</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>{field}: not set</source>
+      <translation>{field}: не задан</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/settings_box.py" />

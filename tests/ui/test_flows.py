@@ -344,3 +344,20 @@ async def test_keyboard_only(window: MainWindow, qtbot: QtBot,
     click(qtbot, window.history_button)
     qtbot.keyClick(window.history.search, Qt.Key.Key_Escape)
     assert current(window) is window.sale_screen
+
+
+async def test_a_payment_left_by_the_last_session_that_ends_unpaid_is_said(
+        window: MainWindow, qtbot: QtBot) -> None:
+    """The start follows the payments the last session left (follow_recovery); one the
+    customer does not pay is said too, so the cashier takes it again."""
+    await sell(qtbot, window, "1499")
+    click(qtbot, window.choose.buttons["paymega"])
+    await until(lambda: window.payment_screen.customer_declines.isVisible())
+    payment = window.payment_screen.payment
+    assert payment is not None
+    window.follow_recovery([payment])  # as if this window had just started
+    click(qtbot, window.payment_screen.customer_declines)
+    box = await until(lambda: dialog("infoBox", QMessageBox))
+    assert box.text() == ("A payment of 1\u00a0499,00\u00a0₽ by Paymega, begun before the app was "
+                          "closed, was not paid. Declined. Take it again if the customer "
+                          "still wants to pay.")

@@ -14,8 +14,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from pos_app.app import needed_secrets
+from pos_app.core.pin import hash_pin
 from pos_app.localserver import LocalServer
+from pos_app.providers.pegas.sandbox import PegasSandbox
 from pos_app.sandbox.app import build_app
 from tests.window import file_keyring, flows
 from tests.window.app import App
@@ -194,10 +198,11 @@ def test_two_copies_started_together_show_one_till(make_app: MakeApp, tmp_path: 
             copy.wait()
 
 
-def _live_till_missing_a_secret(app: App, keyring: Path, credentials: dict[str, Any]) -> None:
+def _live_till_missing_a_secret(app: App, keyring: Path, credentials: dict[str, Any], *,
+                                language: str = "ru") -> None:
     """A live till whose configuration is complete but whose keyring lacks Pegas-kassa's
     token and the manager's PIN: it starts in the first-run setup."""
-    data, config = live_config(credentials, "http://127.0.0.1:9")
+    data, config = live_config(credentials, "http://127.0.0.1:9", language=language)
     del data["head_office"]
     app.training = False
     app.config = data
@@ -228,6 +233,9 @@ def test_a_double_tap_on_save_and_start_does_not_reach_the_sale(
         app.x.double_click(start.rect[0] + 40, start.center[1], gap_ms=300)
         snap = app.wait(lambda s: s.has_window("mainWindow") and s.running,
                         what="the till, started")
+        # In the language the setup's file says (a walk: English, the system's, until a
+        # restart).
+        assert snap.get("payButton").text == "Оплатить"
         app.wait(lambda s: s.screen == "saleScreen" and not s.modal and s.focus == "amountField",
                  what="the sale, taking the keys", idle=True)
         app.type("150")
@@ -274,3 +282,83 @@ def test_a_second_copy_during_the_first_run_setup_says_the_till_is_open(
         if second.poll() is None:
             second.kill()
     assert app.snapshot().has_window("firstRunScreen")  # the first's setup, untouched
+
+
+def test_the_setup_saves_nothing_until_live_mode_has_its_secrets(
+        make_app: MakeApp, tmp_path: Path) -> None:
+    """A walk: with a provider's secret left empty the setup saved the file and the PIN,
+    closed, came back with its PIN fields empty and named "paymega.password" and a command
+    line; its Test connection did nothing."""
+    keyring = tmp_path / "keyring.json"
+    with live_sandboxes() as credentials:
+        app = make_app(start=False)
+        _live_till_missing_a_secret(app, keyring, credentials, language="en")
+        config_file = app.start(sale_screen=False).folder / "config" / "terminal.toml"
+        snap = app.wait(lambda s: s.has_window("firstRunScreen"), what="the first-run setup")
+        assert "«Pegas-kassa: Site token»" in snap.text("firstRunProblem")
+        assert not SETTING_KEY.search(snap.text("firstRunProblem"))
+        written = config_file.read_text(encoding="utf-8")
+        for field in ("firstPin", "firstPinAgain"):
+            app.click(field)
+            app.type(PIN)
+        app.click("firstRunStart")
+        said = app.wait(lambda s: bool(s.text("firstRunError")), what="why it cannot start")
+        assert said.text("firstRunError") == "«Pegas-kassa: Site token»: not set"
+        assert config_file.read_text(encoding="utf-8") == written  # nothing saved
+        assert "manager.pin_hash" not in keyring.read_text(encoding="utf-8")
+
+        app.click_tab("settingsTabs", 1)
+        app.click(app.scroll_to(app.snapshot().get("pegas_token")))
+        app.type(credentials["pegas"]["token"])
+        app.click("pegas_test")
+        tested = app.wait(lambda s: s.text("pegas_test_result").startswith(("✓", "✗")),
+                          what="the connection tested")
+        assert tested.text("pegas_test_result").startswith("✓"), tested.text("pegas_test_result")
+        app.click("firstRunStart")
+        app.wait(lambda s: s.has_window("mainWindow") and s.running, what="the till, started")
+        assert "manager.pin_hash" in keyring.read_text(encoding="utf-8")
+
+
+def test_a_payment_paid_while_the_app_was_down_is_said_at_the_next_start(
+        make_app: MakeApp, tmp_path: Path) -> None:
+    """A walk: the app was killed while a live Pegas-kassa QR was showing and the customer
+    paid meanwhile; the next start showed an empty sale and nothing else (the payment was
+    only in History, and a cashier rings the sale again)."""
+    asgi, sandbox = build_app(None)
+    server = LocalServer(asgi, host="127.0.0.1", port=0, name="live-sandboxes")
+    sandbox.base_url = server.start()
+    try:
+        credentials = sandbox.credentials()
+        app = make_app(start=False)
+        data, config = live_config(credentials, "http://127.0.0.1:9", language="en")
+        del data["head_office"]
+        app.training, app.config = False, data
+        secrets = {("pos-app", f"{provider}.{name}"): credentials[provider][name]
+                   for provider, name in needed_secrets(config)}
+        secrets[("pos-app", "manager.pin_hash")] = hash_pin(PIN)
+        file_keyring.write(tmp_path / "keyring.json", secrets)
+        app.env_extra |= {**KEYRING_ENV, "POS_TEST_KEYRING": str(tmp_path / "keyring.json")}
+        app.start()
+        flows.add_amount(app, "88")
+        flows.checkout(app)
+        app.click("pay_pegas")
+        app.on_screen("paymentScreen")
+        pegas = sandbox.of(PegasSandbox)
+        wait_until(lambda: bool(pegas.transactions), timeout=30, what="the deposit made")
+        assert app.process is not None
+        app.process.kill()  # the power goes off
+        app.process.wait()
+        app.stop()
+        [ref] = list(pegas.transactions)
+        httpx.post(f"{sandbox.base_url}/_sandbox/pegas/payments/{ref}/pay",
+                   timeout=10).raise_for_status()  # the customer pays meanwhile
+
+        app.start()
+        said = app.wait(lambda s: s.modal == "infoBox", what="what became of it", timeout=40)
+        text = said.window("infoBox")
+        assert text is not None
+        assert "88.00" in text["text"] or "88,00" in text["text"], text["text"]
+        assert "has been paid. Do not take it again" in text["text"]
+        app.click("ok", window="infoBox")
+    finally:
+        server.stop()
