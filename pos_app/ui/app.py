@@ -165,7 +165,9 @@ async def gui_main(args: Namespace, translations: Translations, window: MainWind
     if window is not None and set_up:  # the setup may have changed what the window shows
         window.close_now()
         window = None
-    if set_up:  # the language it chose (a walk: English until a restart)
+    if set_up:  # the language it chose, over one the top bar chose before (two walks)
+        if runtime.config.language:
+            QSettings().remove(LANGUAGE_CHOICE)
         _use_language(translations, runtime.config.language)
     if window is None:
         window = MainWindow.ready(runtime, secrets=secrets, translations=translations,

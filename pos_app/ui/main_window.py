@@ -23,7 +23,7 @@ from pos_app.core.states import (
     PaymentState,
     describe_state,
 )
-from pos_app.i18n import tr
+from pos_app.i18n import msg, tr
 from pos_app.providers.registry import title_of
 from pos_app.ui.checkout import Checkout
 from pos_app.ui.desktop import bring_back
@@ -539,9 +539,19 @@ class MainWindow(QMainWindow):
 
     def follow_recovery(self, payments: list[Payment]) -> None:
         """The payments the last session left in progress (it was closed, or the till lost
-        its power): how each ends is said, so a sale the customer paid meanwhile is not
-        taken again (a walk: paid while the app was down, it was only in History)."""
-        self._recovering = {payment.id for payment in payments if payment.kind == "payment"}
+        its power; not those the cashier left, which have their late-payment alert): the
+        alert bar says each is still open, then how it ended, so a sale the customer pays
+        meanwhile is not taken again (a walk: paid while the app was down, it was only in
+        History).  In the bar, not a box: a box took the Enter typed for the next sale."""
+        self._recovering = {payment.id for payment in payments
+                            if payment.kind == "payment" and not payment.abandoned}
+        for payment in payments:
+            if payment.id in self._recovering:
+                self.alerts.alert(payment.id, msg(
+                    C, "Still open from before the app was closed: a payment of {amount} by "
+                       "{provider}. The customer may still pay it: do not take it again "
+                       "until it ends.", amount=payment.amount.format(),
+                    provider=title_of(payment.provider)))
 
         async def already_ended() -> None:  # while the window was not listening yet
             for payment_id in list(self._recovering):
@@ -557,15 +567,15 @@ class MainWindow(QMainWindow):
         amount, provider = payment.amount.format(), title_of(payment.provider)
         if payment.state in (PaymentState.PAID, PaymentState.PARTIALLY_REFUNDED,
                              PaymentState.REFUNDING, PaymentState.REFUNDED):
-            text = tr(C, "A payment of {amount} by {provider}, begun before the app was "
-                         "closed, has been paid. Do not take it again: it is in the history.",
-                      amount=amount, provider=provider)
+            said = msg(C, "A payment of {amount} by {provider}, begun before the app was "
+                          "closed, has been paid. Do not take it again: it is in the history.",
+                       amount=amount, provider=provider)
         else:
-            text = tr(C, "A payment of {amount} by {provider}, begun before the app was "
-                         "closed, was not paid. {state} Take it again if the customer still "
-                         "wants to pay.", amount=amount, provider=provider,
-                      state=describe_state(payment.state).render())
-        show_info(self, text)
+            said = msg(C, "A payment of {amount} by {provider}, begun before the app was "
+                          "closed, was not paid. {state} Take it again if the customer still "
+                          "wants to pay.", amount=amount, provider=provider,
+                       state=describe_state(payment.state))
+        self.alerts.alert(payment.id, said, news=True)
 
     def _updated(self, update: PaymentUpdate) -> None:
         payment = update.payment

@@ -533,6 +533,7 @@ class AlertBar(QWidget):
         layout.addWidget(self.dismiss)
         self._payment_id = ""
         self._message: Message | None = None  # re-read when the language changes
+        self._news = False
         self.open.clicked.connect(lambda: self.show_payment.emit(self._payment_id))
         self.dismiss.clicked.connect(self.hide)
         self.retranslate()
@@ -549,12 +550,14 @@ class AlertBar(QWidget):
         if self._message is not None:  # it stayed in the old language (issue 20 #3)
             self.text.setText(self._message.render())
 
-    def alert(self, payment_id: str, message: Message) -> None:
-        self._payment_id, self._message = payment_id, message
+    def alert(self, payment_id: str, message: Message, *, news: bool = False) -> None:
+        """``news``: what became of a payment, shown until dismissed (not an action the
+        payment waits for, which goes once it is dealt with)."""
+        self._payment_id, self._message, self._news = payment_id, message, news
         self.text.setText(message.render())
         self.show()
 
     def settled(self, payment_id: str) -> None:
         """The payment's alert was dealt with: its bar no longer asks the cashier to act."""
-        if payment_id == self._payment_id:
+        if payment_id == self._payment_id and not self._news:
             self.hide()

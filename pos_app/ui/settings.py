@@ -26,7 +26,7 @@ from pos_app.core.config import (
     parse_config,
     save_config,
 )
-from pos_app.core.pin import PinStore
+from pos_app.core.pin import PinStore, check_new_pin
 from pos_app.core.secrets import SecretStore, SecretsUnavailable
 from pos_app.i18n import Message, UserError, msg, tr
 from pos_app.providers.registry import plugins
@@ -274,7 +274,14 @@ class SettingsForm(QWidget):
         box.result.setText(tr(C, "Connecting…"))
         try:  # the form as it is, checked first: its problems are said here (a walk: the
             # line said "Connecting…" for ever, the problem in a raw key elsewhere)
-            result = await probe(self.to_config(), box.name, live=not self._training,
+            config = self.to_config()
+            # An empty secret is named, not sent (a walk: "the provider did not accept the
+            # terminal's credentials", for a password never typed).
+            if missing := [each for each in self.missing_secrets(config)
+                           if each[0] == box.name and not self._training]:
+                box.result.setText("✗ " + self.secrets_not_set(missing))
+                return
+            result = await probe(config, box.name, live=not self._training,
                                  secret=self.secret_getter)
         except UserError as exc:
             box.result.setText("✗ " + self.named(exc.message.render()))
@@ -453,6 +460,10 @@ class FirstRunScreen(Screen):
         self.setObjectName("firstRunScreen")
         self._path = config_path
         self._pins = pins
+        # A till that has a manager PIN (its file or a secret broke): the setup asks for
+        # that PIN and keeps it (a walk: whoever was at the till set a new one, and with it
+        # every provider's address and secret).
+        self._has_pin = pins.is_set
         self.title = caption(points=22, bold=True)
         self.intro = caption(points=13, name="firstRunIntro")
         self.problem = caption(points=12, name="firstRunProblem", error=True)
@@ -465,6 +476,7 @@ class FirstRunScreen(Screen):
         pin_form = QFormLayout()
         pin_form.addRow(self.pin_labels[0], self.pin)
         pin_form.addRow(self.pin_labels[1], self.pin_again)
+        pin_form.setRowVisible(1, not self._has_pin)
         self.form = SettingsForm(secrets, show_security=False)
         self.form.load(TerminalConfig())
         self.error = caption(points=12, name="firstRunError", error=True)
@@ -504,7 +516,8 @@ class FirstRunScreen(Screen):
                                      "the manager PIN, the store and terminal ids and at least "
                                      "one payment provider. Secrets go to the system's "
                                      "keyring."))
-        self.pin_labels[0].setText(tr(C, "Manager PIN"))
+        self.pin_labels[0].setText(tr(C, "Manager PIN (the one set)") if self._has_pin
+                                   else tr(C, "Manager PIN"))
         self.pin_labels[1].setText(tr(C, "PIN again"))
         self.start.setText(tr(C, "Save and start"))
         self.form.retranslate()
@@ -512,22 +525,36 @@ class FirstRunScreen(Screen):
 
     async def _start(self) -> None:
         """Saves nothing until everything live mode needs is there (a walk: a provider's
-        password left empty saved the file and the PIN, then the setup came back)."""
+        password left empty saved the file and the PIN, then the setup came back); then the
+        file first (a folder it cannot be written to kept the PIN saved)."""
         try:
-            if self.pin.text() != self.pin_again.text():
-                raise UserError(Message(C, "The two PINs differ."))
+            self._check_pin()
             config = self.form.to_config()
             check_live_ready(config)
             self.form.check_secrets()  # a typed secret that cannot be kept
-            missing = self.form.missing_secrets(config)
-            if not missing:
-                self._pins.set(self.pin.text())
         except UserError as exc:
             self.error.setText(self.form.named(exc.message.render()))
             return
-        if missing:
+        if missing := self.form.missing_secrets(config):
             self.error.setText(self.form.secrets_not_set(missing))
             return
-        save_config(config, self._path)
+        try:
+            save_config(config, self._path)
+        except OSError as exc:
+            self.error.setText(tr(C, "The configuration file {path} cannot be written: "
+                                     "{reason}. Nothing was saved.", path=str(self._path),
+                                  reason=exc.strerror or str(exc)))
+            return
         self.form.save_secrets()
+        if not self._has_pin:
+            self._pins.set(self.pin.text())
         self.finished.emit(config)
+
+    def _check_pin(self) -> None:
+        """The PIN the till has (counted towards its lock), or a new one typed twice."""
+        if self._has_pin:
+            self._pins.verify(self.pin.text())
+            return
+        if self.pin.text() != self.pin_again.text():
+            raise UserError(Message(C, "The two PINs differ."))
+        check_new_pin(self.pin.text())

@@ -1866,6 +1866,11 @@ If you close the app now, these stay in the journal and are checked again at the
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
+      <source>Still open from before the app was closed: a payment of {amount} by {provider}. The customer may still pay it: do not take it again until it ends.</source>
+      <translation>Ещё открыт с момента до закрытия программы: платёж на {amount} через {provider}. Покупатель ещё может его оплатить: не принимайте оплату заново, пока он не завершится.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
       <source>Store</source>
       <translation>Магазин</translation>
     </message>
@@ -3825,6 +3830,11 @@ Take a payment for the new sale anyway?</source>
       <translation>PIN менеджера</translation>
     </message>
     <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>Manager PIN (the one set)</source>
+      <translation>PIN менеджера (уже заданный)</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/providers/pegas/widgets.py" />
       <source>Never (callbacks and expiry only)</source>
       <translation>Никогда (только уведомления и срок)</translation>
@@ -4008,6 +4018,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/ui/settings.py" />
       <source>The configuration cannot be used yet (see below). The store manager completes it: the manager PIN, the store and terminal ids and at least one payment provider. Secrets go to the system's keyring.</source>
       <translation>Настройки пока нельзя использовать (см. ниже). Менеджер магазина дополняет их: PIN менеджера, ID магазина и терминала и хотя бы один платёжный сервис. Секреты сохраняются в системном хранилище (keyring).</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>The configuration file {path} cannot be written: {reason}. Nothing was saved.</source>
+      <translation>Файл настроек {path} не удаётся записать: {reason}. Ничего не сохранено.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/settings.py" />

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -199,16 +201,18 @@ def test_two_copies_started_together_show_one_till(make_app: MakeApp, tmp_path: 
 
 
 def _live_till_missing_a_secret(app: App, keyring: Path, credentials: dict[str, Any], *,
-                                language: str = "ru") -> None:
+                                language: str = "ru", pin: str | None = None) -> None:
     """A live till whose configuration is complete but whose keyring lacks Pegas-kassa's
-    token and the manager's PIN: it starts in the first-run setup."""
+    token (and the manager's PIN, unless ``pin``): it starts in the first-run setup."""
     data, config = live_config(credentials, "http://127.0.0.1:9", language=language)
     del data["head_office"]
     app.training = False
     app.config = data
-    file_keyring.write(keyring, {
-        ("pos-app", f"{provider}.{name}"): credentials[provider][name]
-        for provider, name in needed_secrets(config) if provider != "pegas"})
+    secrets = {("pos-app", f"{provider}.{name}"): credentials[provider][name]
+               for provider, name in needed_secrets(config) if provider != "pegas"}
+    if pin is not None:
+        secrets[("pos-app", "manager.pin_hash")] = hash_pin(pin)
+    file_keyring.write(keyring, secrets)
     app.env_extra |= {**KEYRING_ENV, "POS_TEST_KEYRING": str(keyring)}
 
 
@@ -219,6 +223,10 @@ def test_a_double_tap_on_save_and_start_does_not_reach_the_sale(
     with live_sandboxes() as credentials:
         app = make_app(start=False)
         _live_till_missing_a_secret(app, tmp_path / "keyring.json", credentials)
+        # English chosen in the top bar once; the setup's file says Russian.
+        settings = app.folder / "xdg" / "pos-app" / "pos-app.conf"
+        settings.parent.mkdir(parents=True, exist_ok=True)
+        settings.write_text("[ui]\nlanguage=en\n", encoding="utf-8")
         app.start(sale_screen=False)
         app.wait(lambda s: s.has_window("firstRunScreen"), what="the first-run setup")
         for field in ("firstPin", "firstPinAgain"):
@@ -233,8 +241,8 @@ def test_a_double_tap_on_save_and_start_does_not_reach_the_sale(
         app.x.double_click(start.rect[0] + 40, start.center[1], gap_ms=300)
         snap = app.wait(lambda s: s.has_window("mainWindow") and s.running,
                         what="the till, started")
-        # In the language the setup's file says (a walk: English, the system's, until a
-        # restart).
+        # In the language the setup's file says (walks: English, the system's or the top
+        # bar's, until a restart).
         assert snap.get("payButton").text == "Оплатить"
         app.wait(lambda s: s.screen == "saleScreen" and not s.modal and s.focus == "amountField",
                  what="the sale, taking the keys", idle=True)
@@ -308,6 +316,11 @@ def test_the_setup_saves_nothing_until_live_mode_has_its_secrets(
         assert "manager.pin_hash" not in keyring.read_text(encoding="utf-8")
 
         app.click_tab("settingsTabs", 1)
+        app.click(app.scroll_to(app.snapshot().get("pegas_test")))  # the token still empty
+        tested = app.wait(lambda s: s.text("pegas_test_result").startswith("✗"),
+                          what="the connection not tested")
+        # Named, not sent (a walk: "did not accept the terminal's credentials").
+        assert tested.text("pegas_test_result") == "✗ «Pegas-kassa: Site token»: not set"
         app.click(app.scroll_to(app.snapshot().get("pegas_token")))
         app.type(credentials["pegas"]["token"])
         app.click("pegas_test")
@@ -354,11 +367,75 @@ def test_a_payment_paid_while_the_app_was_down_is_said_at_the_next_start(
                    timeout=10).raise_for_status()  # the customer pays meanwhile
 
         app.start()
-        said = app.wait(lambda s: s.modal == "infoBox", what="what became of it", timeout=40)
-        text = said.window("infoBox")
-        assert text is not None
-        assert "88.00" in text["text"] or "88,00" in text["text"], text["text"]
-        assert "has been paid. Do not take it again" in text["text"]
-        app.click("ok", window="infoBox")
+        said = app.wait(lambda s: s.find("alertText") is not None
+                        and "has been paid" in s.text("alertText"),
+                        what="what became of it", timeout=40)
+        assert "88,00" in said.text("alertText") or "88.00" in said.text("alertText")
+        assert "Do not take it again" in said.text("alertText")
+        assert not said.modal  # the next sale's keys go to the sale
+        app.type("5")
+        app.key("Return")
+        app.wait(lambda s: "5.00" in s.text("saleTotal") or "5,00" in s.text("saleTotal"),
+                 what="the next sale, typed")
     finally:
         server.stop()
+
+
+def test_the_setup_of_a_till_with_a_pin_asks_for_it_and_keeps_it(
+        make_app: MakeApp, tmp_path: Path) -> None:
+    """A walk: a secret went missing on a till with a manager PIN; its setup asked for a
+    new PIN, and whoever was at the till replaced the manager's (and could change every
+    provider's address and secret with it)."""
+    keyring = tmp_path / "keyring.json"
+    with live_sandboxes() as credentials:
+        app = make_app(start=False)
+        _live_till_missing_a_secret(app, keyring, credentials, language="en", pin=PIN)
+        stored = json.loads(keyring.read_text(encoding="utf-8"))["pos-app\nmanager.pin_hash"]
+        app.start(sale_screen=False)
+        snap = app.wait(lambda s: s.has_window("firstRunScreen"), what="the setup")
+        assert snap.find("firstPinAgain") is None  # no new PIN to type twice
+        app.click_tab("settingsTabs", 1)
+        app.click(app.scroll_to(app.snapshot().get("pegas_token")))
+        app.type(credentials["pegas"]["token"])
+        app.click("firstPin")
+        app.type("2468")  # not the manager's
+        app.click("firstRunStart")
+        said = app.wait(lambda s: bool(s.text("firstRunError")), what="the PIN refused")
+        assert said.text("firstRunError") == "Wrong PIN. 4 tries left."
+        assert "pegas.token" not in keyring.read_text(encoding="utf-8")  # nothing saved
+        app.click("firstPin")
+        app.key("ctrl+a")
+        app.type(PIN)
+        app.click("firstRunStart")
+        app.wait(lambda s: s.has_window("mainWindow") and s.running, what="the till, started")
+        kept = json.loads(keyring.read_text(encoding="utf-8"))
+        assert kept["pos-app\nmanager.pin_hash"] == stored
+
+
+def test_a_setup_whose_file_cannot_be_written_saves_nothing(
+        make_app: MakeApp, tmp_path: Path) -> None:
+    """A walk: the configuration's folder was a file; the setup had saved the PIN already,
+    then said "an error in the program… the payments are kept"."""
+    keyring = tmp_path / "keyring.json"
+    with live_sandboxes() as credentials:
+        app = make_app(start=False)
+        _live_till_missing_a_secret(app, keyring, credentials, language="en")
+        folder = app.start(sale_screen=False).folder / "config"
+        app.wait(lambda s: s.has_window("firstRunScreen"), what="the setup")
+        shutil.rmtree(folder)
+        folder.write_text("", encoding="utf-8")  # where the file goes, a file
+        for field in ("firstPin", "firstPinAgain"):
+            app.click(field)
+            app.type(PIN)
+        app.click_tab("settingsTabs", 1)
+        app.click(app.scroll_to(app.snapshot().get("pegas_token")))
+        app.type(credentials["pegas"]["token"])
+        app.click("firstRunStart")
+        said = app.wait(lambda s: bool(s.text("firstRunError")), what="why not")
+        assert said.text("firstRunError").startswith(
+            f"The configuration file {folder / 'terminal.toml'} cannot be written: ")
+        assert said.text("firstRunError").endswith(". Nothing was saved.")
+        assert not said.modal
+        kept = keyring.read_text(encoding="utf-8")
+        assert "manager.pin_hash" not in kept
+        assert "pegas.token" not in kept
