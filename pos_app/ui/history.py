@@ -479,6 +479,7 @@ class PaymentList(Screen):
         self.setObjectName(f"{name}Screen")
         self._service = service
         self._refunds = refunds
+        self._wanted = ""  # a payment to select once the list is read (select)
         self.names = {provider: p.display_name for provider, p in service.providers.items()}
         self.model = HistoryModel(service.journal, self.names)
         self.table = payments_table(self.model, f"{name}Table")
@@ -530,7 +531,23 @@ class PaymentList(Screen):
     def _selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._show(self.model.payment_at(current.row()) if current.isValid() else None)
 
+    def reload(self) -> asyncio.Task[None] | None:
+        """Read the list again, each list with its own filter."""
+        raise NotImplementedError
+
+    def select(self, payment_id: str) -> None:
+        """Show this payment's details as soon as the list has it (an alert's Show)."""
+        self._wanted = payment_id
+        if self.isVisible():
+            self.reload()
+
     def _loaded(self) -> None:
+        """The payment wanted (an alert's), else the one looked at while it is listed."""
+        wanted, self._wanted = self._wanted, ""
+        row = self.model.row_of(wanted) if wanted else None
+        if row is not None:
+            self.table.selectRow(row)
+            return
         keep_selection(self.table, self.model, self.details)
 
     def payment_changed(self, payment: Payment) -> None:
@@ -641,6 +658,15 @@ class HistoryScreen(PaymentList):
         # is still among the results.
         super()._loaded()
 
+    def show_only(self, payment_id: str) -> None:
+        """This payment alone, its details shown (an alert's Show about a payment that needs
+        no one)."""
+        self.provider.setCurrentIndex(0)
+        self.state.setCurrentIndex(0)
+        self.all_dates.setChecked(True)
+        self.search.setText(payment_id)
+        self.select(payment_id)
+
     def payment_changed(self, payment: Payment) -> None:
         """The list follows the journal: a row changes in place; a payment newer than its
         first row (a payout just made) brings a new search while the list is in view."""
@@ -663,7 +689,6 @@ class AttentionScreen(PaymentList):
         super().__init__(service, name="attention", refunds=False)
         self.title = caption(points=18, bold=True)
         self.explanation = caption(points=12)
-        self._wanted = ""  # a payment to select once the list is read
         self.ask_again = big_button(height=48)
         self.ask_again.setObjectName("askAgain")
         self.ask_again.clicked.connect(self._ask_again)
@@ -690,20 +715,6 @@ class AttentionScreen(PaymentList):
     def reload(self) -> asyncio.Task[None] | None:
         return spawn(self.model.reload(PaymentFilter(needs_attention=True)), parent=self)
 
-    def select(self, payment_id: str) -> None:
-        """Show this payment's details as soon as the list has it (an alert's Show)."""
-        self._wanted = payment_id
-        if self.isVisible():
-            self.reload()
-
-    def _loaded(self) -> None:
-        """The payment looked at stays selected while it needs a person, and goes when not."""
-        wanted, self._wanted = self._wanted, ""
-        row = self.model.row_of(wanted) if wanted else None
-        if row is not None:
-            self.table.selectRow(row)
-            return
-        super()._loaded()
 
     def chosen(self, payment: Payment | None) -> None:
         # A walk: enabled with nothing chosen, it did nothing.

@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         # A head-office configuration release's settings that wait for a restart.
         self._restart_for: tuple[int, list[str]] | None = None
         self._recovering: set[str] = set()  # the last session's, in progress (follow_recovery)
+        self._recovered_ids: set[str] = set()  # … and ended since, said in the alert bar
         self._configured_language = config.language
         self._saved_ui: UiSettings | None = None  # as Settings or a release last saved it
         self.running = False  # attached, and the payments of the last session are followed
@@ -156,7 +157,7 @@ class MainWindow(QMainWindow):
 
         self._build_top_bar()
         self.alerts = AlertBar()
-        self.alerts.show_payment.connect(self._show_in_attention)
+        self.alerts.show_payment.connect(self._show_alerted)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -564,6 +565,7 @@ class MainWindow(QMainWindow):
         if payment.id not in self._recovering or not payment.state.is_final:
             return  # UNKNOWN is listed under Needs attention
         self._recovering.discard(payment.id)
+        self._recovered_ids.add(payment.id)
         amount, provider = payment.amount.format(), title_of(payment.provider)
         if payment.state in (PaymentState.PAID, PaymentState.PARTIALLY_REFUNDED,
                              PaymentState.REFUNDING, PaymentState.REFUNDED):
@@ -632,8 +634,15 @@ class MainWindow(QMainWindow):
         if self._built("attention"):
             self.attention.payment_changed(payment)
 
-    def _show_in_attention(self, payment_id: str) -> None:
-        self.alerts.hide()
+    def _show_alerted(self, payment_id: str) -> None:
+        """The alert bar's Show: a payment the last session left, in the history (it needs
+        no one: a walk's Show opened an empty Needs attention, and the notice was gone);
+        any other in Needs attention, where it is dealt with."""
+        if payment_id in self._recovering or payment_id in self._recovered_ids:
+            self.history.show_only(payment_id)
+            self.go(self.history)
+            return
+        self.alerts.drop(payment_id)
         self.attention.select(payment_id)  # the payment the alert is about, not just the list
         self.go(self.attention)
 

@@ -506,7 +506,12 @@ class FirstRunScreen(Screen):
     def retranslate(self) -> None:
         self.title.setText(tr(C, "Set up this terminal"))
         self.setWindowTitle(self.title.text())
-        if self._problem_given:  # a file that cannot be used yet (see the red text)
+        if self._has_pin:  # a till that ran: its manager completes it, with its PIN
+            self.intro.setText(tr(C, "The configuration cannot be used yet (see below). The "
+                                     "store manager completes it and confirms with the "
+                                     "manager PIN of this till. Secrets go to the system's "
+                                     "keyring."))
+        elif self._problem_given:  # a file that cannot be used yet (see the red text)
             self.intro.setText(tr(C, "The configuration cannot be used yet (see below). The "
                                      "store manager completes it: the manager PIN, the store "
                                      "and terminal ids and at least one payment provider. "

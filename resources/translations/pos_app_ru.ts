@@ -1867,7 +1867,7 @@ If you close the app now, these stay in the journal and are checked again at the
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
       <source>Still open from before the app was closed: a payment of {amount} by {provider}. The customer may still pay it: do not take it again until it ends.</source>
-      <translation>Ещё открыт с момента до закрытия программы: платёж на {amount} через {provider}. Покупатель ещё может его оплатить: не принимайте оплату заново, пока он не завершится.</translation>
+      <translation>Не завершён с прошлого запуска программы: платёж на {amount} через {provider}. Покупатель ещё может его оплатить: не принимайте оплату заново, пока он не завершится.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
@@ -2091,6 +2091,11 @@ Take a payment for the new sale anyway?</source>
   </context>
   <context>
     <name>Payment</name>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>+{n} more</source>
+      <translation>ещё {n}</translation>
+    </message>
     <message>
       <location filename="../../pos_app/core/payments/service.py" />
       <source>A payment can only be resolved as paid, declined, cancelled or expired.</source>
@@ -4013,6 +4018,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/providers/koshelek/widgets.py" />
       <source>The TOTP bridge program is not a valid command line: {error}</source>
       <translation>Программа-мост TOTP задана некорректной командной строкой: {error}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/settings.py" />
+      <source>The configuration cannot be used yet (see below). The store manager completes it and confirms with the manager PIN of this till. Secrets go to the system's keyring.</source>
+      <translation>Настройки пока нельзя использовать (см. ниже). Менеджер магазина дополняет их и подтверждает PIN менеджера этой кассы. Секреты сохраняются в системном хранилище (keyring).</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/settings.py" />

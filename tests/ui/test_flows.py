@@ -9,10 +9,12 @@ from pytestqt.qtbot import QtBot
 
 from pos_app.core.payments.recorder import PaymentUpdate
 from pos_app.core.states import PaymentState
+from pos_app.i18n import msg
 from pos_app.providers.koshelek.sandbox import KoshelekSandbox
 from pos_app.providers.paymega.sandbox import PaymegaSandbox
 from pos_app.sandbox.testing import SandboxTransport
 from pos_app.ui.main_window import MainWindow
+from pos_app.ui.payment import AlertBar
 from pos_app.ui.qt import (
     QApplication,
     QDialog,
@@ -368,3 +370,32 @@ async def test_a_payment_left_by_the_last_session_that_ends_unpaid_is_said(
         "A payment of 1\u00a0499,00\u00a0₽ by Paymega, begun before the app was closed, was "
         "not paid. Declined. Take it again if the customer still wants to pay.")
     assert dialog("infoBox", QMessageBox) is None
+    # Show: the payment in the history; the notice stays (a walk: an empty Needs attention
+    # opened, and the notice was gone).
+    click(qtbot, window.alerts.open)
+    await until(lambda: current(window) is window.history
+                and window.history.details.payment is not None)
+    assert window.history.details.payment is not None
+    assert window.history.details.payment.id == payment.id
+    assert window.alerts.isVisible()
+
+
+def test_the_alert_bar_keeps_each_payments_alert(qtbot: QtBot) -> None:
+    """A walk: a late payment's alert took the place of another payment's "still open",
+    which never came back; news stays until dismissed, an action goes once dealt with."""
+    bar = AlertBar()
+    qtbot.addWidget(bar)
+    bar.show()
+    bar.alert("a", msg("Test", "A is still open"))
+    bar.alert("b", msg("Test", "B was paid late"))
+    bar.alert("c", msg("Test", "C was paid"), news=True)
+    assert (bar.text.text(), bar.more.text()) == ("C was paid", "+2 more")
+    bar.settled("c")  # news: kept
+    assert bar.text.text() == "C was paid"
+    click(qtbot, bar.dismiss)
+    assert (bar.text.text(), bar.more.text()) == ("B was paid late", "+1 more")
+    bar.settled("b")
+    assert bar.text.text() == "A is still open"
+    assert not bar.more.isVisible()
+    bar.settled("a")
+    assert not bar.isVisible()

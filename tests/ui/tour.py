@@ -124,7 +124,7 @@ async def _cashier(window: MainWindow, sandbox: SandboxTransport) -> AsyncIterat
     window.alerts.alert("demo", LATE_PAYMENT.with_params(
         amount=Money(149900), advice=return_advice(paymega.capabilities, paymega.display_name)))
     yield "alert", window
-    window.alerts.hide()
+    window.alerts.clear()
 
 
 async def _manager(window: MainWindow, sandbox: SandboxTransport) -> AsyncIterator[Stop]:
