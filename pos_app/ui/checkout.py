@@ -43,6 +43,9 @@ class Checkout(QObject):
         self.options: dict[str, str] = {}
         self.payment_id: str | None = None
         self.result_waiting = False
+        # Payments the cashier left that the customer may still pay (their sale's way to
+        # pay is not offered again).
+        self._left: dict[str, Payment] = {}
         self._connect()
 
     def _connect(self) -> None:
@@ -66,7 +69,7 @@ class Checkout(QObject):
         r.new_sale.connect(self.new_or_back)
         r.next_sale_key.connect(self._next_sale_typed)
         r.retry.connect(lambda: self._chosen(self.provider_name, self.options))
-        r.other_way.connect(lambda: w.go(w.choose))
+        r.other_way.connect(self._offer_ways)
         r.check_again.connect(lambda pid: spawn(self._check_again(pid), parent=w,
                                                 busy=w.result.check_button))
 
@@ -103,6 +106,13 @@ class Checkout(QObject):
         self.choose.set_amount(sale.total)
         if self.customer is not None:
             self.customer.total(sale.total)
+        self._offer_ways()
+
+    def _offer_ways(self) -> None:
+        """The ways to pay, but those whose link for this sale the cashier left and the
+        customer can still pay."""
+        self.choose.set_left({payment.provider for payment in self._left.values()
+                              if self.sale is not None and payment.sale_id == self.sale.id})
         self.window.go(self.choose)
 
     def _chosen(self, name: str, options: dict[str, str]) -> None:
@@ -156,6 +166,10 @@ class Checkout(QObject):
         """Any payment changed: the one being taken moves the payment screen, the customer
         display and, once settled, the result screen."""
         payment = update.payment
+        if payment.abandoned and not payment.state.is_final:  # left, still payable
+            self._left[payment.id] = payment
+        else:
+            self._left.pop(payment.id, None)
         if payment.id != self.payment_id:
             return
         if payment.state.is_paid:

@@ -80,6 +80,7 @@ class ChooseScreen(Screen):
                 inputs = options_widget(provider)
                 self.inputs[name] = inputs
                 grid.addWidget(inputs, row, 2)
+        self._left: set[str] = set()  # providers whose link for this sale can still be paid
         self.back_button = big_button()
         self.back_button.setObjectName("chooseBack")
         self.back_button.clicked.connect(self.back.emit)
@@ -95,9 +96,20 @@ class ChooseScreen(Screen):
         self.title.setText(tr(C, "How does the customer pay?"))
         self.back_button.setText(tr(C, "Back to the sale"))
         for name, label in self.hints.items():
-            label.setText(self._providers[name].payment_hint.render())
+            label.setText(tr(C, "A link given for this sale can still be paid until it "
+                                "expires: it is not made again.") if name in self._left
+                          else self._providers[name].payment_hint.render())
         for inputs in self.inputs.values():
             inputs.retranslate()
+
+    def set_left(self, names: set[str]) -> None:
+        """These ways are not offered: the sale's link made with them, which the cashier
+        left, can still be paid (a walk: a second Paymega link beside the first, both
+        payable)."""
+        self._left = set(names)
+        for name, button in self.buttons.items():
+            button.setEnabled(name not in self._left)
+        self.retranslate()
 
     def set_amount(self, amount: Money) -> None:
         self.amount.setText(amount.format())

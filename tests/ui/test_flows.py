@@ -273,7 +273,18 @@ async def test_paymega_cashier_leaves_then_late_payment_alerts(
     assert window.result.headline.text() == "Left to expire"
     assert window.result.other_button.isVisible()  # another way keeps the basket
     assert not window.result.retry_button.isVisible()  # not a second link beside the first
-    click(qtbot, window.result.new_sale_button)
+    click(qtbot, window.result.other_button)
+    # Nor by another way to Paymega (a walk: a second link, both payable).
+    await until(lambda: current(window) is window.choose)
+    assert not window.choose.buttons["paymega"].isEnabled()
+    assert window.choose.buttons["pegas"].isEnabled()
+    assert "can still be paid until it expires" in window.choose.hints["paymega"].text()
+    click(qtbot, window.choose.back_button)
+    await until(lambda: current(window) is window.sale_screen)
+    click(qtbot, window.sale_screen.clear_sale)
+    sure = await until(lambda: dialog("confirmBox", QMessageBox))
+    click(qtbot, sure.button(QMessageBox.StandardButton.Yes))
+    await until(lambda: not window.sale_screen.model.lines)
     paymega = sandbox.sandbox.of(PaymegaSandbox)
     with paymega._lock:
         paymega.pay(paymega.invoices[payment.provider_ref or ""])
