@@ -715,7 +715,6 @@ class AttentionScreen(PaymentList):
     def reload(self) -> asyncio.Task[None] | None:
         return spawn(self.model.reload(PaymentFilter(needs_attention=True)), parent=self)
 
-
     def chosen(self, payment: Payment | None) -> None:
         # A walk: enabled with nothing chosen, it did nothing.
         self.ask_again.setEnabled(payment is not None)
