@@ -43,8 +43,8 @@ class Checkout(QObject):
         self.options: dict[str, str] = {}
         self.payment_id: str | None = None
         self.result_waiting = False
-        # Payments the cashier left that the customer may still pay (their sale's way to
-        # pay is not offered again).
+        # This customer's payments the cashier left that can still be paid: their way to
+        # pay is not offered again until the customer is done.
         self._left: dict[str, Payment] = {}
         self._connect()
 
@@ -109,10 +109,10 @@ class Checkout(QObject):
         self._offer_ways()
 
     def _offer_ways(self) -> None:
-        """The ways to pay, but those whose link for this sale the cashier left and the
-        customer can still pay."""
-        self.choose.set_left({payment.provider for payment in self._left.values()
-                              if self.sale is not None and payment.sale_id == self.sale.id})
+        """The ways to pay, but those whose link the cashier left for this customer (this
+        sale, or the basket before it was changed) and the customer can still pay (a walk: a
+        second link, both payable; then again once a line was added)."""
+        self.choose.set_left({payment.provider for payment in self._left.values()})
         self.window.go(self.choose)
 
     def _chosen(self, name: str, options: dict[str, str]) -> None:
@@ -166,7 +166,9 @@ class Checkout(QObject):
         """Any payment changed: the one being taken moves the payment screen, the customer
         display and, once settled, the result screen."""
         payment = update.payment
-        if payment.abandoned and not payment.state.is_final:  # left, still payable
+        mine = payment.id in self._left or (self.sale is not None
+                                            and payment.sale_id == self.sale.id)
+        if mine and payment.abandoned and not payment.state.is_final:  # left, payable
             self._left[payment.id] = payment
         else:
             self._left.pop(payment.id, None)
@@ -218,6 +220,7 @@ class Checkout(QObject):
             spawn(self.service.leave_sale(self.sale), parent=self.window)
         # What the cashier types next is a new sale; the old payment's news are alerts now.
         self.sale, self.payment_id = None, None
+        self._left.clear()  # a new customer
         self.choose.new_customer()
         if self.customer is not None:
             self.customer.idle()
@@ -246,6 +249,7 @@ class Checkout(QObject):
                        "sale {sale} started.", sale=self.sale.label,
                     amount=self.sale_screen.model.total.format()))
         self.sale = None
+        self._left.clear()  # the customer is done
         self.choose.new_customer()
 
     async def _check_again(self, payment_id: str) -> None:

@@ -131,6 +131,7 @@ TWICE = Message("Test", "paid twice")
     ({"abandoned": True}, answer(R.PAID), None, False,
      LATE_PAYMENT.with_params(amount=AMOUNT, advice=ADVICE)),
     ({"abandoned": True}, answer(R.PAID), TWICE, False, TWICE),  # the sale was paid already
+    ({}, answer(R.PAID), TWICE, False, TWICE),  # paid after its left link was (a walk)
     ({"abandoned": True}, answer(R.PAID), None, True,  # late beats after-Z: one alert
      LATE_PAYMENT.with_params(amount=AMOUNT, advice=ADVICE)),
     ({}, answer(R.PAID), None, True, PAID_AFTER_Z.with_params(amount=AMOUNT, advice=ADVICE)),

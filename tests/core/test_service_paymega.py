@@ -296,3 +296,29 @@ async def test_the_payer_page_names_the_sale_in_the_cashiers_language(
         page = (await client.get(pending.payer_url)).text
     assert f"Продажа {sale.label}" in page
     assert pm(sandbox).invoices[pending.provider_ref].description == f"Продажа {sale.label}"
+
+
+async def test_a_sale_paid_after_its_left_link_was_says_paid_twice(
+        terminal: Runtime, sandbox: SandboxTransport) -> None:
+    """A walk, the other order: a second link was waiting when the left one was paid (a late
+    payment: "complete the sale"); then the customer paid the second too, and nothing said
+    paid twice."""
+    left = await start(terminal, "120.00")
+    await terminal.service.cancel(left.id)  # left to expire
+    sale = await terminal.journal.get_sale(left.sale_id)
+    assert sale is not None
+    second = await terminal.service.start_payment(sale, "paymega")
+    second = await wait_state(terminal, second.id, "PENDING")
+    async with http_client(sandbox) as client:
+        await client.post(f"/_sandbox/paymega/invoices/{left.provider_ref}/pay")
+        terminal.service.notify(left.provider_ref or "")
+        late = await wait_state(terminal, left.id, "PAID")
+        assert late.attention is not None
+        assert late.attention.english().startswith("Late payment")
+        await client.post(f"/_sandbox/paymega/invoices/{second.provider_ref}/pay")
+    terminal.service.notify(second.provider_ref or "")
+    paid = await wait_state(terminal, second.id, "PAID")
+    assert paid.attention is not None
+    assert paid.attention.english().startswith(
+        f"Paid twice: the customer paid 120,00\u00a0₽ by Paymega for sale {sale.label}, "
+        f"which was paid already (120,00\u00a0₽ by Paymega).")

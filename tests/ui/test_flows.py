@@ -281,6 +281,12 @@ async def test_paymega_cashier_leaves_then_late_payment_alerts(
     assert "can still be paid until it expires" in window.choose.hints["paymega"].text()
     click(qtbot, window.choose.back_button)
     await until(lambda: current(window) is window.sale_screen)
+    # Nor once the basket is changed: the same customer (a walk: a line added, and Paymega
+    # made a second link).
+    await sell(qtbot, window, "10")
+    assert not window.choose.buttons["paymega"].isEnabled()
+    click(qtbot, window.choose.back_button)
+    await until(lambda: current(window) is window.sale_screen)
     click(qtbot, window.sale_screen.clear_sale)
     sure = await until(lambda: dialog("confirmBox", QMessageBox))
     click(qtbot, sure.button(QMessageBox.StandardButton.Yes))
@@ -292,6 +298,8 @@ async def test_paymega_cashier_leaves_then_late_payment_alerts(
     await until(lambda: window.alerts.isVisible())
     assert "Late payment" in window.alerts.text.text()
     await until(lambda: "(1)" in window.attention_button.text())
+    await sell(qtbot, window, "20")  # the next customer: every way again
+    assert window.choose.buttons["paymega"].isEnabled()
 
 
 async def test_pegas_payment(window: MainWindow, qtbot: QtBot) -> None:

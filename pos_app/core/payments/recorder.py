@@ -158,8 +158,7 @@ class Recorder:
         becomes_paid = rules.becomes_paid(payment, rules.STATE_OF[remote.state])
         return rules.alert_for(
             payment, remote,
-            paid_twice=await self.paid_twice(payment) if becomes_paid and payment.abandoned
-            else None,
+            paid_twice=await self.paid_twice(payment) if becomes_paid else None,
             shift_closed=becomes_paid and bool(payment.shift_id)
             and await shift_closed(self.journal, payment.shift_id or ""),
             advice=self.return_advice(payment.provider))

@@ -137,8 +137,12 @@ def alert_for(payment: Payment, remote: RemotePayment, *, paid_twice: Message | 
     report), a customer who paid less than asked.
     """
     target = STATE_OF[remote.state]
+    if becomes_paid(payment, target) and paid_twice is not None:
+        # Either order: a left link paid after the sale was paid, or the sale paid after
+        # its left link was (a walk: that order said only "complete the sale").
+        return paid_twice
     if becomes_paid(payment, target) and payment.abandoned:
-        return paid_twice or LATE_PAYMENT.with_params(amount=payment.amount, advice=advice)
+        return LATE_PAYMENT.with_params(amount=payment.amount, advice=advice)
     if becomes_paid(payment, target) and shift_closed:
         return PAID_AFTER_Z.with_params(amount=payment.amount, advice=advice)
     if remote.state is RemoteState.UNDERPAID and payment.attention is None:
