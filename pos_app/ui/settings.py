@@ -254,9 +254,11 @@ class SettingsForm(QWidget):
 
     def missing_secrets(self, config: TerminalConfig) -> list[tuple[str, str]]:
         """The secrets live mode needs for ``config`` that are neither typed here nor
-        stored, as (provider, name)."""
+        stored, as (provider, name).  Stored as the form read them when it was loaded: no
+        keyring read on the GUI thread."""
         return [(provider, name) for provider, name in needed_secrets(config)
-                if not self.secret_getter(provider, name)]
+                if not self.boxes[provider].secret_values().get(name)
+                and not self.boxes[provider].stored.get(name)]
 
     def secrets_not_set(self, missing: list[tuple[str, str]]) -> str:
         """Each missing secret said as its field ("«Paymega: Password»: not set"), a line
