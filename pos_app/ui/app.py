@@ -333,7 +333,6 @@ async def _setup(path: Path, secrets: SecretStore, problem: str) -> bool:
     from pos_app.core.pin import PinStore
     from pos_app.ui.settings import FirstRunScreen
 
-    guard_input(QApplication.instance())  # type: ignore[arg-type]
     screen = FirstRunScreen(config_path=path, secrets=secrets,
                             pins=PinStore(secrets, training=False), problem=problem)
     try:
@@ -351,6 +350,7 @@ async def _setup(path: Path, secrets: SecretStore, problem: str) -> bool:
     else:
         screen.resize(*SETUP_SIZE)
         screen.show()
+    guard_input(QApplication.instance(), screen)  # type: ignore[arg-type]
     result = await done
     screen.hide()
     screen.deleteLater()

@@ -60,8 +60,8 @@ from pos_app.ui.support import (
 )
 from pos_app.ui.translations import Translations
 from pos_app.ui.widgets import (
-    DoubleTapGuard,
     ElidedLabel,
+    InputGuard,
     WedgeDetector,
     caption,
     guard_input,
@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
         self._painted = False
         self._receipt_return: Screen | None = None
         self.catalog = self._load_catalog(config)
-        self.taps: DoubleTapGuard | None = None  # once the window is painted (guard_input)
+        self.taps: InputGuard | None = None  # once the window is painted (guard_input)
 
         # The sale screen now; the payment's screens once the runtime is ready (attach); the
         # others (receipt, history, attention, settings, shift) when first opened.
@@ -173,16 +173,11 @@ class MainWindow(QMainWindow):
 
     def guard_input(self) -> None:
         """From now on a double tap does not land on what its first tap brought up, and the
-        wheel turns no choice (:class:`DoubleTapGuard`, :class:`WheelGuard`).
-
-        Called once the window is painted, not before: they filter every event of the
-        application, and their first events make PySide6 build the Python types of every Qt
-        class a private Qt object might be (~170 enums, ~30 ms once; a filter on the
-        application is handed each object).  Spent while the journal and the providers
-        start on their thread, not before the cashier sees the sale (issue 17)."""
+        wheel turns no choice (:class:`InputGuard`, on this window and its dialogs).  Once
+        the window is shown: its window system window is watched."""
         app = QApplication.instance()
         assert isinstance(app, QApplication)
-        self.taps = guard_input(app)
+        self.taps = guard_input(app, self)
 
     @classmethod
     def ready(cls, runtime: Runtime, *, secrets: SecretStore, translations: Translations,

@@ -81,6 +81,7 @@ if TYPE_CHECKING:
         QStandardItem,
         QStandardItemModel,
         QTextDocument,
+        QWheelEvent,
         QWindow,
     )
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
@@ -248,6 +249,7 @@ __all__ = [
     "QTreeView",
     "QUrl",
     "QVBoxLayout",
+    "QWheelEvent",
     "QWidget",
     "QWindow",
     "Qt",

@@ -7,22 +7,24 @@ import functools
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from pos_app.core.clock import utcnow
 from pos_app.core.config import ScannerSettings
 from pos_app.i18n import tr
 from pos_app.ui.qt import (
+    QAbstractScrollArea,
     QAbstractSpinBox,
+    QApplication,
     QCalendarWidget,
     QColor,
     QComboBox,
     QDate,
     QDateEdit,
-    QDialog,
     QEvent,
     QFocusEvent,
     QGridLayout,
+    QGuiApplication,
     QKeyEvent,
     QLabel,
     QLineEdit,
@@ -39,12 +41,11 @@ from pos_app.ui.qt import (
     QStyleOption,
     Qt,
     QTimer,
+    QWheelEvent,
     QWidget,
+    QWindow,
     Signal,
 )
-
-if TYPE_CHECKING:
-    from pos_app.ui.qt import QApplication
 
 C = "Widgets"
 T = TypeVar("T")
@@ -315,48 +316,34 @@ class FingerStyle(QProxyStyle):
         return found
 
 
-class WheelGuard(QObject):
-    """The mouse wheel scrolls the form; it never changes a combo box or a number (a choice
-    is made in its open list, a number typed).  Scrolling Settings over the Paymega API
-    choice once switched it to "public", and Save wrote it without a word; a walk later
-    scrolled over a choice it had clicked before (so it had the focus), and Koshelek's way
-    to pay went from СБП to Долями."""
+class InputGuard(QObject):
+    """The till's input guards, one filter on each of its windows.
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if not isinstance(watched, QComboBox | QAbstractSpinBox):
-            return False
-        if event.type() == QEvent.Type.Polish:
-            # Not Qt's wheel focus: it would hand the focus over before the wheel acts.
-            watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        elif event.type() == QEvent.Type.Wheel:
-            event.ignore()  # not taken here: Qt hands it on to the scroll area around it
-            return True
-        return False
+    - **A double tap**: its second tap does not land on what the first one brought up.  A
+      tap that changes the screen, or opens or closes a dialog, puts another button under
+      the finger: "Pay" tapped twice pressed "Back to the sale" on the next screen, "Yes"
+      twice selected a payment in the list behind the closed question.  Timed by the
+      events' own clock (the window system's), as the taps happened; a key pressed in
+      between is no double tap.
+    - **The wheel** scrolls the form; it never changes a combo box or a number (a choice is
+      made in its open list, a number typed).  Scrolling Settings over the Paymega API
+      choice once switched it to "public", and Save wrote it without a word; a walk later
+      scrolled over a choice it had clicked before (so it had the focus), and Koshelek's
+      way to pay went from СБП to Долями.
 
-
-def guard_input(app: QApplication) -> DoubleTapGuard:
-    """The application's input guards (:class:`DoubleTapGuard`, :class:`WheelGuard`), put
-    on the first time; returns the DoubleTapGuard (a window tells it its screen changed)."""
-    taps = app.property(DoubleTapGuard.PROPERTY)
-    if not isinstance(taps, DoubleTapGuard):
-        taps = DoubleTapGuard(app)
-        app.setProperty(DoubleTapGuard.PROPERTY, taps)
-        app.installEventFilter(taps)
-        app.installEventFilter(WheelGuard(app))
-    return taps
-
-
-class DoubleTapGuard(QObject):
-    """The second tap of a double tap does not land on what the first one brought up.  A
-    tap that changes the screen, or opens or closes a dialog, puts another button under the
-    finger: "Pay" tapped twice pressed "Back to the sale" on the next screen, "Yes" twice
-    selected a payment in the list behind the closed question.  Timed by the events' own
-    clock (the window system's), as the taps happened; a key pressed in between is no
-    double tap."""
+    Each window (QWindow) is filtered, not the application: every input event passes
+    through its window first, and a filter on the application was handed every event of
+    every object, private Qt objects too, whose first events made PySide6 build the Python
+    types of every class such an object might be (~170 enums, ~30 ms of each start, issue
+    17).  A window is watched from when it is the cashier window or the setup
+    (:func:`guard_input`), becomes the active window, or is a modal dialog opening over a
+    watched one (Qt tells the windows it blocks, before the dialog takes any input)."""
 
     WITHIN_MS = 350  # a finger's double tap; a person's next deliberate tap comes later
-    PROPERTY = "doubleTapGuard"  # the application's, once it has one
+    PROPERTY = "inputGuard"  # the application's, once it has one
     _PRESSES = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick)
+    _SCREEN_EVENTS = (QEvent.Type.Show, QEvent.Type.Hide)
+    _MODAL_EVENTS = (QEvent.Type.WindowBlocked, QEvent.Type.WindowUnblocked)
 
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
@@ -367,13 +354,30 @@ class DoubleTapGuard(QObject):
     def screen_changed(self) -> None:
         self._screen_changed = True
 
+    def watch(self, window: QWindow | None) -> None:
+        """Filter this window's input (again is harmless: Qt keeps one filter)."""
+        if window is not None:
+            window.installEventFilter(self)
+
+    def focus_moved(self, window: QWindow | None) -> None:
+        """QGuiApplication.focusWindowChanged: a window the person now works in."""
+        if window is not None:
+            self.watch(window)
+            if _a_screen(window):
+                self._screen_changed = True
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind == QEvent.Type.KeyPress:
             self._last_press = None
-        elif kind in (QEvent.Type.Show, QEvent.Type.Hide):
-            if _a_screen(watched):
-                self._screen_changed = True  # a dialog or a window came up or went away
+        elif kind == QEvent.Type.Wheel:
+            return isinstance(event, QWheelEvent) and _wheel_over_a_choice(event)
+        elif kind in self._MODAL_EVENTS:
+            self._screen_changed = True  # a modal dialog came up over it, or went away
+            self.watch(QGuiApplication.modalWindow())
+        elif kind in self._SCREEN_EVENTS:
+            if isinstance(watched, QWindow) and _a_screen(watched):
+                self._screen_changed = True
         elif kind == QEvent.Type.MouseButtonRelease:
             swallowed, self._swallowing = self._swallowing, False
             return swallowed
@@ -383,7 +387,7 @@ class DoubleTapGuard(QObject):
 
     def _pressed(self, event: QMouseEvent) -> bool:
         if event.timestamp() == self._last_press:
-            return self._swallowing  # the same press, handed on to a parent widget
+            return self._swallowing  # the same tap: its double click, after its press
         second_tap = (self._screen_changed and self._last_press is not None
                       and event.timestamp() - self._last_press < self.WITHIN_MS)
         self._last_press, self._screen_changed = event.timestamp(), False
@@ -391,13 +395,47 @@ class DoubleTapGuard(QObject):
         return second_tap
 
 
-def _a_screen(widget: QObject) -> bool:
+def guard_input(app: QApplication, window: QWidget | None = None) -> InputGuard:
+    """The application's :class:`InputGuard`, made the first time; ``window`` (a top-level
+    widget, shown) is watched from now on.  Returns the guard (a window tells it its
+    screen changed)."""
+    guard = app.property(InputGuard.PROPERTY)
+    if not isinstance(guard, InputGuard):
+        guard = InputGuard(app)
+        app.setProperty(InputGuard.PROPERTY, guard)
+        app.focusWindowChanged.connect(guard.focus_moved)
+        guard.focus_moved(app.focusWindow())
+    if window is not None:
+        guard.watch(window.windowHandle())
+    return guard
+
+
+def _a_screen(window: QWindow) -> bool:
     """A modal dialog, or a window of its own (the first-run setup, the cashier window: a
     double tap on the setup's "Save and start" typed into the sale behind it, a walk); not
     a popup list or a tooltip."""
-    if isinstance(widget, QDialog):
-        return widget.isModal()
-    return isinstance(widget, QWidget) and widget.windowType() == Qt.WindowType.Window
+    return (window.modality() != Qt.WindowModality.NonModal
+            or window.type() == Qt.WindowType.Window)
+
+
+def _wheel_over_a_choice(event: QWheelEvent) -> bool:
+    """The wheel over a combo box or a number field (not over its open list): not given to
+    it, but to the scroll area around it, which scrolls the form.  True: taken here."""
+    widget = QApplication.widgetAt(event.globalPosition().toPoint())
+    while widget is not None and not isinstance(widget, QComboBox | QAbstractSpinBox):
+        widget = None if widget.isWindow() else widget.parentWidget()
+    if widget is None:
+        return False
+    area = widget.parentWidget()
+    while area is not None and not isinstance(area, QAbstractScrollArea):
+        area = None if area.isWindow() else area.parentWidget()
+    if area is not None:
+        viewport = area.viewport()
+        QApplication.sendEvent(viewport, QWheelEvent(
+            viewport.mapFromGlobal(event.globalPosition()), event.globalPosition(),
+            event.pixelDelta(), event.angleDelta(), event.buttons(), event.modifiers(),
+            event.phase(), event.inverted(), event.source()))
+    return True
 
 
 class DateField(QDateEdit):

@@ -358,7 +358,7 @@ class App:
     def _pace(self) -> None:
         """A person's pace: the first tap on a screen the last tap changed comes after a
         double tap's time (the app ignores a second tap within 0.35 s that lands on the next
-        screen, pos_app.ui.widgets.DoubleTapGuard).  Pacing input, not waiting for the app."""
+        screen, pos_app.ui.widgets.InputGuard).  Pacing input, not waiting for the app."""
         snap = self.snapshot()
         dialog = snap.window(snap.modal) if snap.modal else None
         # Another question in a box of the same name is another place, too.
