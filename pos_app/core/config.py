@@ -19,8 +19,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
-import tomli_w
-
 from pos_app.core.money import AmountError, parse_decimal, to_minor
 from pos_app.core.paths import data_dir, on_network_share
 from pos_app.i18n import Message, UserError, msg
@@ -463,6 +461,8 @@ def save_config(config: TerminalConfig, path: Path, *, now: datetime | None = No
 
     Returns the path of that kept copy, if one was made.
     """
+    import tomli_w  # writing only: not on every start's path (issue 17)
+
     kept: Path | None = None
     if path.exists():
         try:

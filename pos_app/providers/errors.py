@@ -17,7 +17,6 @@ holds every provider, call and answer to this).
 
 from __future__ import annotations
 
-import email.utils
 import time
 
 from pos_app.backoff import Backoff
@@ -125,6 +124,8 @@ def parse_retry_after(value: str | None) -> float | None:
     value = value.strip()
     if value.isascii() and value.isdigit():
         return min(float(value), MAX_RETRY_AFTER)
+    import email.utils  # rarely needed: not on every start's path (issue 17)
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

@@ -8,7 +8,6 @@ training mode the sandboxes start meanwhile in a process of their own, on the ot
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import logging
 import os
@@ -38,6 +37,8 @@ from pos_app.ui.translations import LANGUAGES, Translations, default_language, r
 from pos_app.ui.widgets import FingerStyle, guard_input
 
 if TYPE_CHECKING:
+    import asyncio
+
     from pos_app.app import Runtime
     from pos_app.core.lock import JournalLock
     from pos_app.core.secrets import SecretStore
@@ -116,6 +117,8 @@ def _use_language(translations: Translations, configured: str) -> None:
 
 
 def _run_loop(app: QApplication, main: Coroutine[Any, Any, int]) -> int:
+    import asyncio
+
     import qasync
 
     from pos_app.core.executor import QuickExitExecutor
@@ -141,6 +144,8 @@ def _wait_painted(window: MainWindow) -> None:
 async def gui_main(args: Namespace, translations: Translations, window: MainWindow | None,
                    sandbox: SandboxProcess | None = None, lock: JournalLock | None = None,
                    ) -> int:
+    import asyncio
+
     from pos_app.core.secrets import SecretStore
     from pos_app.ui.support import cancel_actions, install_excepthook, show_unexpected, spawn
 
@@ -221,6 +226,7 @@ async def _runtime(args: Namespace, path: Path, secrets: SecretStore,
     """Build the terminal; live mode without a usable configuration goes to the setup first
     (the flag: it did).  None: the start was given up (said to the person).  ``lock``: the
     journal's, taken before the window showed (used by the first try)."""
+    import asyncio
     # ~80 ms of imports (httpx, the journal, the payments, the providers) on a worker
     # thread: the window shows what the cashier types meanwhile.
     await asyncio.get_running_loop().run_in_executor(None, importlib.import_module,
@@ -293,6 +299,7 @@ class JournalUpgrade:
     closed it for good); else in a dialog that cannot be closed."""
 
     def __init__(self, window: MainWindow | None = None) -> None:
+        import asyncio
         self._loop = asyncio.get_running_loop()
         self._window = window
         self._dialog: ProgressDialog | None = None
@@ -330,6 +337,8 @@ class JournalUpgrade:
 
 async def _setup(path: Path, secrets: SecretStore, problem: str) -> bool:
     """The first-run setup (or a repair of a broken one); False if the manager gave up."""
+    import asyncio
+
     from pos_app.core.pin import PinStore
     from pos_app.ui.settings import FirstRunScreen
 

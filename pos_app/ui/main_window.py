@@ -3,7 +3,6 @@ The checkout flow itself is :mod:`pos_app.ui.checkout`."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import replace
 from functools import cached_property
@@ -70,6 +69,8 @@ from pos_app.ui.widgets import (
 # The window shows before the journal and the providers are imported (issue 17): what only
 # the payments need is imported when they are ready (attach) or when a screen first opens.
 if TYPE_CHECKING:
+    import asyncio
+
     from pos_app.app import Runtime
     from pos_app.core.backoffice import Backoffice
     from pos_app.core.payments import Payment
@@ -736,6 +737,7 @@ class MainWindow(QMainWindow):
     async def _use_catalog(self, config: TerminalConfig) -> None:
         """The catalog the configuration names, read off the GUI thread (a chain's pushed
         catalog can be large)."""
+        import asyncio
         self.catalog = await asyncio.to_thread(self._load_catalog, config)
         self.sale_screen.catalog = self.catalog
 
@@ -756,6 +758,7 @@ class MainWindow(QMainWindow):
         """The catalog, the language and the scanner of a head-office release in use at
         once, as when the manager saves Settings; the Head office tab names what waits for
         a restart.  The file is read off the GUI thread."""
+        import asyncio
         try:
             config = await asyncio.to_thread(load_config, self.runtime.config_path)
         except ConfigError as exc:  # checked before it was written: not expected

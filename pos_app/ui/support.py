@@ -7,7 +7,6 @@ with a nested ``exec()`` from a coroutine (that would re-enter asyncio tasks):
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 import traceback
@@ -39,6 +38,8 @@ from pos_app.ui.qt import (
 )
 
 if TYPE_CHECKING:
+    import asyncio
+
     from pos_app.core.payments.service import PaymentService
     from pos_app.ui.qt import QPrinter
 
@@ -129,6 +130,7 @@ def spawn(coroutine: Coroutine[Any, Any, T], *, parent: QWidget | None = None,
           busy: QWidget | None = None, on_done: Callable[[T], None] | None = None,
           ) -> asyncio.Task[T] | None:
     """Run an action: disable ``busy`` meanwhile, report any error to the cashier."""
+    import asyncio
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
@@ -177,6 +179,7 @@ async def cancel_actions() -> None:
 
     A payment is not an action: it is journaled and finished by the payment service.
     """
+    import asyncio
     pending = list(_tasks)
     for task in pending:
         task.cancel()
@@ -197,6 +200,7 @@ def settle(future: asyncio.Future[T], value: T) -> None:
 
 async def ask(dialog: QDialog) -> int:
     """Show a dialog without a nested event loop and wait for its result."""
+    import asyncio
     done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
 
     def finished(result: int) -> None:
@@ -352,6 +356,7 @@ def render(message: Message | None) -> str:
 
 def install_excepthook(show: Callable[[QWidget | None], object]) -> None:
     """Unhandled exceptions are logged and shown; nothing fails silently."""
+    import asyncio
 
     def hook(kind: type[BaseException], value: BaseException,
              tb: TracebackType | None) -> None:
@@ -415,6 +420,7 @@ async def with_progress(parent: QWidget | None, work: Awaitable[T], text: str, *
     payment service in the background.  ``dialog``: one made by the caller, to report
     progress into; the caller deletes it (progress may still arrive after a Stop).
     """
+    import asyncio
     task = asyncio.ensure_future(work)
     # Work that is done at once shows no dialog: a flash of one is noise, and the window
     # manager may not give the keyboard back after it.
@@ -443,6 +449,7 @@ async def with_progress(parent: QWidget | None, work: Awaitable[T], text: str, *
 def _finished(dialog: QDialog) -> asyncio.Future[None]:
     """Done when the dialog closes.  Connected at once: as a task it connected only when
     first run, and a Stop pressed before that was lost (the wait hung)."""
+    import asyncio
     done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
     def finished(_: int) -> None:

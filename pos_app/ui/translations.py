@@ -17,7 +17,6 @@ import logging
 import os
 import subprocess
 import sys
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,6 +126,8 @@ def read_ts(path: Path) -> dict[tuple[str, str], str]:
     forms joined by FORMS)."""
     if not path.exists():
         return {}
+    import xml.etree.ElementTree as ET  # the .ts tool's, not the app's start
+
     translations = {}
     # Our own committed file, not untrusted input.
     for context in ET.parse(path).getroot().iter("context"):  # noqa: S314
@@ -146,6 +147,8 @@ def read_ts(path: Path) -> dict[tuple[str, str], str]:
 def write_ts(path: Path, language: str, texts: Iterable[Text],
              translations: dict[tuple[str, str], str]) -> list[Text]:
     """Write the .ts file; returns the texts that still have no translation."""
+    import xml.etree.ElementTree as ET
+
     root = ET.Element("TS", version="2.1", language=language, sourcelanguage="en")
     missing = []
     by_context: dict[str, list[Text]] = {}
