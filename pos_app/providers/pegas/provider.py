@@ -18,8 +18,6 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from stdnum import luhn
-
 from pos_app.backoff import Backoff
 from pos_app.core.money import Money
 from pos_app.i18n import Message
@@ -141,6 +139,9 @@ class PegasProvider:
         return prepared
 
     def _prepare_withdrawal(self, options: Mapping[str, str]) -> dict[str, str]:
+        # python-stdnum brings pydoc, platform and sysconfig (~5 ms): not on every start.
+        from stdnum import luhn
+
         method = options.get("method", "")
         if method not in PAYOUT_METHODS:
             raise InvalidInput(messages.BAD_METHOD.with_params(method=method), code="method")
