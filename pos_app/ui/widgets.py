@@ -13,7 +13,6 @@ from pos_app.core.clock import utcnow
 from pos_app.core.config import ScannerSettings
 from pos_app.i18n import tr
 from pos_app.ui.qt import (
-    QAbstractScrollArea,
     QAbstractSpinBox,
     QApplication,
     QCalendarWidget,
@@ -420,22 +419,30 @@ def _a_screen(window: QWindow) -> bool:
 
 def _wheel_over_a_choice(event: QWheelEvent) -> bool:
     """The wheel over a combo box or a number field (not over its open list): not given to
-    it, but to the scroll area around it, which scrolls the form.  True: taken here."""
+    it, but handed on to what is around it, which scrolls the form.  True: taken here."""
     widget = QApplication.widgetAt(event.globalPosition().toPoint())
     while widget is not None and not isinstance(widget, QComboBox | QAbstractSpinBox):
         widget = None if widget.isWindow() else widget.parentWidget()
     if widget is None:
         return False
-    area = widget.parentWidget()
-    while area is not None and not isinstance(area, QAbstractScrollArea):
-        area = None if area.isWindow() else area.parentWidget()
-    if area is not None:
-        viewport = area.viewport()
-        QApplication.sendEvent(viewport, QWheelEvent(
-            viewport.mapFromGlobal(event.globalPosition()), event.globalPosition(),
-            event.pixelDelta(), event.angleDelta(), event.buttons(), event.modifiers(),
-            event.phase(), event.inverted(), event.source()))
+    _hand_on(event, widget.parentWidget())
     return True
+
+
+def _hand_on(event: QWheelEvent, widget: QWidget | None) -> None:
+    """As Qt hands a wheel nobody took to the parents, each in turn until one takes it: a
+    list at its end hands it on to the form around it (a walk: the setup's providers did
+    not scroll the page).  Qt does this only for the window system's own events."""
+    where = event.globalPosition()
+    while widget is not None:
+        relayed = QWheelEvent(widget.mapFromGlobal(where), where, event.pixelDelta(),
+                              event.angleDelta(), event.buttons(), event.modifiers(),
+                              event.phase(), event.inverted(), event.source())
+        taken = QApplication.sendEvent(widget, relayed) and relayed.isAccepted()
+        if taken or widget.isWindow() \
+                or widget.testAttribute(Qt.WidgetAttribute.WA_NoMousePropagation):
+            return
+        widget = widget.parentWidget()
 
 
 class DateField(QDateEdit):

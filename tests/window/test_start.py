@@ -439,3 +439,23 @@ def test_a_setup_whose_file_cannot_be_written_saves_nothing(
         kept = keyring.read_text(encoding="utf-8")
         assert "manager.pin_hash" not in kept
         assert "pegas.token" not in kept
+
+
+def test_the_wheel_over_a_choice_in_the_setup_scrolls_the_page(make_app: MakeApp) -> None:
+    """A walk: in the setup's providers (a list that scrolls, inside the page that scrolls)
+    the wheel over a choice did nothing once the list was at its end; over any other field
+    it scrolled the page.  The choice itself never changes under the wheel."""
+    app = make_app(start=False)
+    app.training = False
+    app.start(sale_screen=False)
+    app.wait(lambda s: s.has_window("firstRunScreen"), what="the first-run setup")
+    app.click_tab("settingsTabs", 1)  # the payment providers
+    pin = app.snapshot().get("firstPin")  # on the page, above the list
+    choice = app.snapshot().get("koshelek_payment_type")
+    app.x.wheel(*pin.center, down=True)  # the page down a little; the list stays at its top
+    moved = app.wait(lambda s: s.get("firstPin").rect[1] < pin.rect[1], what="the page scrolled")
+    choice = moved.get("koshelek_payment_type")
+    for _ in range(3):  # up, over the choice: the list is at its top, so the page moves
+        app.x.wheel(*choice.center, down=False)
+    back = app.wait(lambda s: s.get("firstPin").rect[1] == pin.rect[1], what="the page back up")
+    assert back.get("koshelek_payment_type").text == choice.text
