@@ -64,6 +64,7 @@ from pos_app.ui.widgets import (
     WedgeDetector,
     caption,
     guard_input,
+    meaning_changed,
 )
 
 # The window shows before the journal and the providers are imported (issue 17): what only
@@ -775,6 +776,7 @@ class MainWindow(QMainWindow):
 
     def _switch_language(self) -> None:
         self.translations.use("en" if self.translations.language == "ru" else "ru")
+        meaning_changed()  # every word changed: a double tap switches once
         settings = QSettings()  # kept for the next start (it was lost on restart)
         settings.setValue(LANGUAGE_CHOICE, self.translations.language)
         settings.sync()

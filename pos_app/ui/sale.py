@@ -31,7 +31,7 @@ from pos_app.ui.qt import (
     Signal,
 )
 from pos_app.ui.support import Screen, ask, big_button, confirm, spawn
-from pos_app.ui.widgets import Keypad, WedgeDetector, caption
+from pos_app.ui.widgets import Keypad, WedgeDetector, caption, meaning_changed
 
 C = "Sale"
 _Index = QModelIndex | QPersistentModelIndex
@@ -163,7 +163,7 @@ class SaleScreen(Screen):
         self.keypad.pressed.connect(lambda key: Keypad.apply(self.field, key))
         self.add_amount = big_button()
         self.add_amount.setObjectName("addAmount")
-        self.add_amount.clicked.connect(lambda: self._entered(self.field.text()))
+        self.add_amount.clicked.connect(self._add_amount)
         self.message = caption(name="saleMessage")
         self.total = caption(points=26, bold=True, name="saleTotal")
         self.pay = big_button(role="primary", height=72)
@@ -251,6 +251,15 @@ class SaleScreen(Screen):
                 self.table.selectRow(target)
                 return True
         return False
+
+    def _add_amount(self) -> None:
+        """The button adds what is typed; with nothing typed it says so (Enter on an empty
+        field pays, a keyboard's shortcut; a double tap on the button added the line and
+        then opened the payment, a walk)."""
+        if not self.field.text().strip():
+            self._refuse(tr(C, "Type an amount or a barcode first, then press Add amount."))
+            return
+        self._entered(self.field.text())
 
     def _entered(self, text: str) -> None:
         text = text.strip()
@@ -376,6 +385,7 @@ class SaleScreen(Screen):
             self.model.remove(row)
             if self.model.lines:
                 self.table.selectRow(min(row, len(self.model.lines) - 1))
+                meaning_changed()  # Remove and − act on another line now
 
     def _add_line_dialog(self) -> None:
         self._run(self._line_dialog(None))

@@ -409,6 +409,17 @@ def guard_input(app: QApplication, window: QWidget | None = None) -> InputGuard:
     return guard
 
 
+def meaning_changed() -> None:
+    """What is under the finger now does something else, on the same screen (a line removed
+    selected the next one; the language changed every word): the second tap of a double
+    tap is not taken (walks: a double tap on Remove removed two lines, on the language
+    switched it twice)."""
+    app = QApplication.instance()
+    guard = app.property(InputGuard.PROPERTY) if app is not None else None
+    if isinstance(guard, InputGuard):
+        guard.screen_changed()
+
+
 def _a_screen(window: QWindow) -> bool:
     """A modal dialog, or a window of its own (the first-run setup, the cashier window: a
     double tap on the setup's "Save and start" typed into the sale behind it, a walk); not

@@ -3680,6 +3680,11 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/ui/sale.py" />
+      <source>Type an amount or a barcode first, then press Add amount.</source>
+      <translation>Сначала введите сумму или штрихкод, затем нажмите «Добавить сумму».</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/sale.py" />
       <source>e.g. 149,90</source>
       <translation>например, 149,90</translation>
     </message>

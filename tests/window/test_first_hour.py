@@ -527,6 +527,36 @@ def test_a_double_tap_does_not_press_the_next_screens_button(make_app: MakeApp) 
     assert app.snapshot().screen == "chooseScreen"
 
 
+def test_a_double_tap_on_the_sale_screen_does_what_one_tap_does(make_app: MakeApp) -> None:
+    """Walked by a cashier: a double tap on Remove removed two lines (the next one was
+    selected under the finger); on "Add amount" it added the line and then opened the
+    payment; on the language it switched there and back."""
+    app = make_app()
+    for amount in ("15", "40", "360"):
+        flows.add_amount(app, amount)
+    app.click_cell("basket", row=2)
+    remove = app.snapshot().get("removeLine")
+    app.x.double_click(*remove.center)
+    app.wait(lambda s: len(app.items("basket")) // 4 == 2, what="one line removed")
+    snap = app.wait(lambda s: "55,00" in s.text("saleTotal"), what="the rest", idle=True)
+    assert len(app.items("basket")) // 4 == 2, snap.text("saleTotal")
+
+    app.focus_on("amountField")
+    app.type("30")
+    add = app.snapshot().get("addAmount")
+    app.x.double_click(*add.center)
+    snap = app.wait(lambda s: "85,00" in s.text("saleTotal"), what="the line added",
+                    idle=True)
+    assert snap.screen == "saleScreen" and not snap.modal
+    assert "Type an amount or a barcode first" in snap.text("saleMessage")
+
+    language = app.snapshot().get("languageButton")
+    app.x.double_click(*language.center)
+    snap = app.wait(lambda s: s.get("payButton").text == "Оплатить", what="Russian",
+                    idle=True)
+    assert snap.get("languageButton").text == "English"
+
+
 def test_back_from_the_top_bar_returns_to_the_waiting_payment(make_app: MakeApp) -> None:
     """Walked by a cashier: leaving a waiting payment through the top bar and coming back
     landed on an editable basket; the QR and its Cancel were out of reach, and an item added
