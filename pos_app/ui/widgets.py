@@ -31,6 +31,7 @@ from pos_app.ui.qt import (
     QObject,
     QPainter,
     QPaintEvent,
+    QPointF,
     QProxyStyle,
     QPushButton,
     QResizeEvent,
@@ -347,11 +348,20 @@ class InputGuard(QObject):
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
         self._last_press: int | None = None
+        self._last_spot = QPointF()
         self._screen_changed = False
+        self._spot: QWidget | None = None  # only what is here changed: a tap elsewhere is new
         self._swallowing = False
 
     def screen_changed(self) -> None:
-        self._screen_changed = True
+        self._screen_changed, self._spot = True, None
+
+    def spot_changed(self) -> None:
+        """What was under the finger does something else now (the rest of the screen did not
+        change): a second tap on the same spot is not taken, a tap elsewhere is."""
+        if not self._screen_changed:
+            self._screen_changed = True
+            self._spot = QApplication.widgetAt(self._last_spot.toPoint())
 
     def watch(self, window: QWindow | None) -> None:
         """Filter this window's input (again is harmless: Qt keeps one filter)."""
@@ -359,11 +369,10 @@ class InputGuard(QObject):
             window.installEventFilter(self)
 
     def focus_moved(self, window: QWindow | None) -> None:
-        """QGuiApplication.focusWindowChanged: a window the person now works in."""
-        if window is not None:
-            self.watch(window)
-            if _a_screen(window):
-                self._screen_changed = True
+        """QGuiApplication.focusWindowChanged: a window the person now works in is watched.
+        Not a new screen by itself: the focus comes back from a choice's open list, too (the
+        tap after choosing was lost)."""
+        self.watch(window)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
@@ -387,9 +396,13 @@ class InputGuard(QObject):
     def _pressed(self, event: QMouseEvent) -> bool:
         if event.timestamp() == self._last_press:
             return self._swallowing  # the same tap: its double click, after its press
+        spot = event.globalPosition()
         second_tap = (self._screen_changed and self._last_press is not None
-                      and event.timestamp() - self._last_press < self.WITHIN_MS)
-        self._last_press, self._screen_changed = event.timestamp(), False
+                      and event.timestamp() - self._last_press < self.WITHIN_MS
+                      and (self._spot is None
+                           or QApplication.widgetAt(spot.toPoint()) is self._spot))
+        self._last_press, self._last_spot = event.timestamp(), spot
+        self._screen_changed, self._spot = False, None
         self._swallowing = second_tap
         return second_tap
 
@@ -412,12 +425,12 @@ def guard_input(app: QApplication, window: QWidget | None = None) -> InputGuard:
 def meaning_changed() -> None:
     """What is under the finger now does something else, on the same screen (a line removed
     selected the next one; the language changed every word): the second tap of a double
-    tap is not taken (walks: a double tap on Remove removed two lines, on the language
-    switched it twice)."""
+    tap on the same button is not taken (walks: a double tap on Remove removed two lines,
+    on the language switched it twice); a quick tap on another is."""
     app = QApplication.instance()
     guard = app.property(InputGuard.PROPERTY) if app is not None else None
     if isinstance(guard, InputGuard):
-        guard.screen_changed()
+        guard.spot_changed()
 
 
 def _a_screen(window: QWindow) -> bool:

@@ -547,7 +547,8 @@ def test_a_double_tap_on_the_sale_screen_does_what_one_tap_does(make_app: MakeAp
     app.x.double_click(*add.center)
     snap = app.wait(lambda s: "85,00" in s.text("saleTotal"), what="the line added",
                     idle=True)
-    assert snap.screen == "saleScreen" and not snap.modal
+    assert snap.screen == "saleScreen"
+    assert not snap.modal
     assert "Type an amount or a barcode first" in snap.text("saleMessage")
 
     language = app.snapshot().get("languageButton")
