@@ -40,7 +40,7 @@ def _ask(window: int, *, desktops_only: bool) -> bool:
     if QGuiApplication.platformName() != "xcb" or not os.environ.get("DISPLAY"):
         return False  # no X11 window of ours (Windows, offscreen, Wayland)
     try:
-        from Xlib import X, display, error
+        from Xlib import X, Xatom, display, error
         from Xlib.protocol import event
     except ImportError:  # not on Linux: python-xlib is installed there only
         return False
@@ -56,6 +56,12 @@ def _ask(window: int, *, desktops_only: bool) -> bool:
         if not desktops_only:
             requests += [(root.id, "_NET_SHOWING_DESKTOP", [0, 0, 0, 0, 0]),
                          (window, "_NET_ACTIVE_WINDOW", [PAGER, X.CurrentTime, 0, 0, 0])]
+        # A window the window manager does not manage yet (just shown: its map is still on
+        # the way) ignores the message and reads this property when it takes the window
+        # (EWMH); one already managed ignores the property and takes the message.  Both, so
+        # neither order loses it (the kiosk's PIN stayed on one desktop under load).
+        connection.create_resource_object("window", window).change_property(
+            connection.intern_atom("_NET_WM_DESKTOP"), Xatom.CARDINAL, 32, [EVERY_DESKTOP])
         for target, name, data in requests:
             root.send_event(event.ClientMessage(
                 window=connection.create_resource_object("window", target),
