@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from pos_app.core.sale import Sale, lines_left
 from pos_app.core.states import settled
-from pos_app.i18n import UserError, tr
+from pos_app.i18n import UserError, msg, tr
 from pos_app.ui.qt import QApplication, QKeyEvent, QObject
 from pos_app.ui.support import confirm, show_error, spawn
 
@@ -244,7 +244,7 @@ class Checkout(QObject):
             for line in left:
                 self.sale_screen.model.add(line)
             if left:
-                self.sale_screen.message.setText(tr(
+                self.sale_screen.say(msg(
                     C, "Still in the basket, not paid: {amount} added after the payment of "
                        "sale {sale} started.", sale=self.sale.label,
                     amount=self.sale_screen.model.total.format()))

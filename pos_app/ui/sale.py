@@ -11,7 +11,7 @@ from typing import Any
 from pos_app.core.catalog import Catalog, Product
 from pos_app.core.money import AmountError, Money, format_quantity, parse_amount
 from pos_app.core.sale import Measure, Sale, SaleLine
-from pos_app.i18n import UserError, tr
+from pos_app.i18n import Message, UserError, msg, tr
 from pos_app.ui.qt import (
     QAbstractItemView,
     QAbstractTableModel,
@@ -112,6 +112,7 @@ class SaleScreen(Screen):
         self.catalog = catalog
         self._ready = True
         self._status = ""  # what the message line says the till is doing
+        self._said: Message | None = None  # what it says of the cashier's input
         # The most any way to pay here takes (set by the window once its providers are
         # known): an amount typed above it is a mistake, not a line (a walk: a mistyped
         # label barcode became a line of 4 601 234 567 890,00 ₽).
@@ -218,6 +219,8 @@ class SaleScreen(Screen):
         self.field.setPlaceholderText(tr(C, "e.g. 149,90"))
         self.add_amount.setText(tr(C, "Add amount"))
         self.pay.setText(tr(C, "Pay") if self._ready else tr(C, "Starting…"))
+        if self._said is not None:  # in the language now chosen (a walk: it stayed English)
+            self.message.setText(self._said.render())
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 3)
         self._refresh()
 
@@ -232,7 +235,7 @@ class SaleScreen(Screen):
             key = event.key()
             if key == Qt.Key.Key_Escape:
                 self.field.clear()
-                self.message.clear()
+                self.say(None)
                 return True
             if key == Qt.Key.Key_Plus:
                 self._change_quantity(1)
@@ -257,9 +260,11 @@ class SaleScreen(Screen):
         field pays, a keyboard's shortcut; a double tap on the button added the line and
         then opened the payment, a walk)."""
         if not self.field.text().strip():
-            self._refuse(tr(C, "Type an amount or a barcode first, then press Add amount."))
+            self._refuse(msg(C, "Type an amount or a barcode first, then press Add amount."))
             return
         self._entered(self.field.text())
+        if not self.field.text():  # taken: a second tap of a double tap adds nothing more
+            meaning_changed()
 
     def _entered(self, text: str) -> None:
         text = text.strip()
@@ -273,16 +278,16 @@ class SaleScreen(Screen):
         try:
             amount = parse_amount(_decimal_keys(text), self.model.currency)
         except AmountError as exc:
-            self._refuse(exc.message.render())
+            self._refuse(exc.message)
             return
         looks_like_a_code = text.isdigit() and len(text) >= BARCODE_DIGITS
         if self.largest_payment is not None and amount.minor > self.largest_payment.minor:
-            self._refuse(tr(C, "No product has the barcode {code}, and its check digit is "
-                               "wrong: check it and scan or type it again.", code=text)
+            self._refuse(msg(C, "No product has the barcode {code}, and its check digit is "
+                                "wrong: check it and scan or type it again.", code=text)
                          if looks_like_a_code else  # a walk: "more than any way to pay" for it
-                         tr(C, "{amount} is more than any way to pay here takes (at most "
-                               "{most}): a barcode typed with a mistake?",
-                            amount=amount.format(), most=self.largest_payment.format()))
+                         msg(C, "{amount} is more than any way to pay here takes (at most "
+                                "{most}): a barcode typed with a mistake?",
+                             amount=amount.format(), most=self.largest_payment.format()))
             return
         line = SaleLine(name=tr(C, "Item"), unit_price=amount, article="FREE")
         if looks_like_a_code:
@@ -301,13 +306,18 @@ class SaleScreen(Screen):
             self._append(line)
             self.field.clear()
         else:
-            self._refuse(tr(C, "Not added: check the barcode and scan or type it again."))
+            self._refuse(msg(C, "Not added: check the barcode and scan or type it again."))
 
-    def _refuse(self, text: str) -> None:
+    def _refuse(self, message: Message) -> None:
         """Say why the input was not taken; it stays, selected, so the next keys replace it
         (typed after it, a product's barcode joined the refused digits)."""
-        self.message.setText(text)
+        self.say(message)
         self.field.selectAll()
+
+    def say(self, message: Message | None) -> None:
+        """The message line, of the cashier's input (None: nothing to say)."""
+        self._said = message
+        self.message.setText(message.render() if message is not None else "")
 
     def _burst(self, code: str) -> None:
         """Keys as fast as a scanner's, then Enter: a barcode, or a quick cashier's amount.
@@ -328,12 +338,12 @@ class SaleScreen(Screen):
         try:
             self._scan(barcode)
         except UserError as exc:
-            self.message.setText(exc.message.render())
+            self.say(exc.message)
 
     def _scan(self, barcode: str) -> None:
         product = self.catalog.find(barcode)
         if product is None:
-            self.message.setText(tr(C, "No product with the barcode {code}.", code=barcode))
+            self.say(msg(C, "No product with the barcode {code}.", code=barcode))
             return
         if product.measure is not Measure.PIECE:
             self._run(self._weigh(product))
@@ -344,7 +354,7 @@ class SaleScreen(Screen):
             if there == replace(line, quantity=there.quantity):
                 self.model.replace(row, replace(there, quantity=there.quantity + 1))
                 self.table.selectRow(row)
-                self.message.clear()
+                self.say(None)
                 return
         self._append(line)
 
@@ -359,7 +369,7 @@ class SaleScreen(Screen):
     def _append(self, line: SaleLine) -> None:
         row = self.model.add(line)
         self.table.selectRow(row)
-        self.message.clear()
+        self.say(None)
 
     def _selected_row(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
@@ -455,7 +465,7 @@ class SaleScreen(Screen):
     def clear(self) -> None:
         self.model.clear()
         self.field.clear()
-        self.message.clear()
+        self.say(None)
 
     def _refresh(self, *_: Any) -> None:
         has_lines = bool(self.model.lines)

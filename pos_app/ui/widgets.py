@@ -48,6 +48,7 @@ from pos_app.ui.qt import (
 )
 
 C = "Widgets"
+FINGER_JITTER_PX = 24  # between a finger's two taps of one double tap (Manhattan distance)
 T = TypeVar("T")
 
 
@@ -350,18 +351,17 @@ class InputGuard(QObject):
         self._last_press: int | None = None
         self._last_spot = QPointF()
         self._screen_changed = False
-        self._spot: QWidget | None = None  # only what is here changed: a tap elsewhere is new
+        self._spot_only = False  # only what is under the last tap changed: elsewhere is new
         self._swallowing = False
 
     def screen_changed(self) -> None:
-        self._screen_changed, self._spot = True, None
+        self._screen_changed, self._spot_only = True, False
 
     def spot_changed(self) -> None:
-        """What was under the finger does something else now (the rest of the screen did not
+        """What is under the finger does something else now (the rest of the screen did not
         change): a second tap on the same spot is not taken, a tap elsewhere is."""
         if not self._screen_changed:
-            self._screen_changed = True
-            self._spot = QApplication.widgetAt(self._last_spot.toPoint())
+            self._screen_changed, self._spot_only = True, True
 
     def watch(self, window: QWindow | None) -> None:
         """Filter this window's input (again is harmless: Qt keeps one filter)."""
@@ -383,9 +383,11 @@ class InputGuard(QObject):
         elif kind in self._MODAL_EVENTS:
             self._screen_changed = True  # a modal dialog came up over it, or went away
             self.watch(QGuiApplication.modalWindow())
-        elif kind in self._SCREEN_EVENTS:
-            if isinstance(watched, QWindow) and _a_screen(watched):
+        elif kind in self._SCREEN_EVENTS and isinstance(watched, QWindow):
+            if _a_screen(watched):
                 self._screen_changed = True
+            elif kind == QEvent.Type.Hide and watched.type() == Qt.WindowType.Popup:
+                self.spot_changed()  # a choice's list closed: what it covered is under the finger
         elif kind == QEvent.Type.MouseButtonRelease:
             swallowed, self._swallowing = self._swallowing, False
             return swallowed
@@ -399,10 +401,9 @@ class InputGuard(QObject):
         spot = event.globalPosition()
         second_tap = (self._screen_changed and self._last_press is not None
                       and event.timestamp() - self._last_press < self.WITHIN_MS
-                      and (self._spot is None
-                           or QApplication.widgetAt(spot.toPoint()) is self._spot))
+                      and (not self._spot_only or _one_spot(spot, self._last_spot)))
         self._last_press, self._last_spot = event.timestamp(), spot
-        self._screen_changed, self._spot = False, None
+        self._screen_changed = self._spot_only = False
         self._swallowing = second_tap
         return second_tap
 
@@ -422,11 +423,19 @@ def guard_input(app: QApplication, window: QWidget | None = None) -> InputGuard:
     return guard
 
 
+def _one_spot(one: QPointF, other: QPointF) -> bool:
+    """Where the two taps of one double tap land: a finger's few pixels apart, or Qt's own
+    distance for a double tap if larger.  A quick tap further away is meant (a walk's choice
+    from a list, then the field under it at once)."""
+    reach = max(FINGER_JITTER_PX, QGuiApplication.styleHints().touchDoubleTapDistance())
+    return (one - other).manhattanLength() <= reach
+
+
 def meaning_changed() -> None:
     """What is under the finger now does something else, on the same screen (a line removed
     selected the next one; the language changed every word): the second tap of a double
-    tap on the same button is not taken (walks: a double tap on Remove removed two lines,
-    on the language switched it twice); a quick tap on another is."""
+    tap on the same spot is not taken (walks: a double tap on Remove removed two lines, on
+    the language switched it twice); a quick tap elsewhere is."""
     app = QApplication.instance()
     guard = app.property(InputGuard.PROPERTY) if app is not None else None
     if isinstance(guard, InputGuard):

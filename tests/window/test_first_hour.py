@@ -549,13 +549,48 @@ def test_a_double_tap_on_the_sale_screen_does_what_one_tap_does(make_app: MakeAp
                     idle=True)
     assert snap.screen == "saleScreen"
     assert not snap.modal
-    assert "Type an amount or a barcode first" in snap.text("saleMessage")
+    assert snap.text("saleMessage") == ""  # a walk: then "Type an amount first" under it
+    app.click("addAmount")  # with nothing typed
+    app.wait(lambda s: "Type an amount or a barcode first" in s.text("saleMessage"),
+             what="what to do first")
 
     language = app.snapshot().get("languageButton")
     app.x.double_click(*language.center)
     snap = app.wait(lambda s: s.get("payButton").text == "Оплатить", what="Russian",
                     idle=True)
     assert snap.get("languageButton").text == "English"
+    # What the sale said, in the language now chosen (a walk: it stayed English).
+    assert snap.text("saleMessage").startswith("Сначала введите сумму"), snap.text("saleMessage")
+
+
+def test_a_double_tap_on_a_choice_does_not_press_what_its_list_covered(
+        make_app: MakeApp) -> None:
+    """Walked by a cashier: a double tap on "80 mm" in the report's paper list chose it and
+    then pressed the button the open list had covered (the Z report's PIN, a print)."""
+    app = make_app()
+    flows.add_amount(app, "40")
+    flows.checkout(app)  # the shift is open now: its Z report asks for the PIN
+    app.key("Escape")
+    app.on_screen("saleScreen")
+    app.click("shiftButton")
+    app.on_screen("shiftScreen")
+    app.choose_in("reportPaper", "58 mm")
+    app.wait(lambda s: s.text("reportPaper") == "58 mm", what="58 mm chosen")
+    app.click("reportPaper")
+    app.wait(lambda s: bool(s.raw["popup"]), what="the list of reportPaper")
+    cell = next(c for c in app.items("popup") if c["text"] == "80 mm")
+    x, y, w, h = cell["rect"]
+    spot = (x + w // 2, y + h // 2)
+    covered = [b.name for b in app.snapshot().widgets
+               if b.cls == "QPushButton" and b.window == "mainWindow" and b.seen[2] > 0
+               and b.seen[0] <= spot[0] < b.seen[0] + b.seen[2]
+               and b.seen[1] <= spot[1] < b.seen[1] + b.seen[3]]
+    assert covered, "the list covers no button here: this test would prove nothing"
+    app.x.double_click(*spot)
+    snap = app.wait(lambda s: s.text("reportPaper") == "80 mm" and not s.raw["popup"],
+                    what="80 mm chosen", idle=True)
+    assert not snap.modal, f"{covered} was pressed"
+    assert snap.screen == "shiftScreen"
 
 
 def test_back_from_the_top_bar_returns_to_the_waiting_payment(make_app: MakeApp) -> None:
