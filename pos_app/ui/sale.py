@@ -454,6 +454,7 @@ class SaleScreen(Screen):
             self.show_status(tr(C, "The till is starting; Pay works in a moment."))
             return
         if self.model.lines:
+            self.say(None)  # what it said of the input is behind the cashier now (a walk)
             self.checkout.emit(Sale(lines=tuple(self.model.lines), currency=self.model.currency))
 
     def _size_columns(self) -> None:

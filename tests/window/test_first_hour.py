@@ -561,6 +561,9 @@ def test_a_double_tap_on_the_sale_screen_does_what_one_tap_does(make_app: MakeAp
     assert snap.get("languageButton").text == "English"
     # What the sale said, in the language now chosen (a walk: it stayed English).
     assert snap.text("saleMessage").startswith("Сначала введите сумму"), snap.text("saleMessage")
+    app.click("payButton")  # gone once the cashier goes on (a walk: it stayed behind)
+    snap = app.modal("openShiftDialog")
+    assert snap.text("saleMessage") == ""
 
 
 def test_a_double_tap_on_a_choice_does_not_press_what_its_list_covered(
