@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,6 +79,51 @@ def customer(transport: SandboxTransport, **behaviour: Any) -> dict[str, str]:
     """A training customer with a fresh barcode; ``behaviour`` decides how they answer."""
     return transport.sandbox.of(KoshelekSandbox).new_session(
         behaviour=Behaviour(**behaviour) if behaviour else None)
+
+
+async def seeded_journal() -> Path:
+    """A journal of real payments (a Koshelek one paid, a Paymega one cancelled), closed;
+    where the training runtime keeps it (``POS_APP_DATA_DIR``)."""
+    sandbox = SandboxTransport()
+    runtime = await training_runtime(sandbox)
+    await runtime.service.start()
+    await runtime.service.pay(grocery_sale(), "koshelek",
+                              {"barcode": customer(sandbox, delay_ms=0)["barcode"]})
+    declined = await runtime.service.start_payment(simple_sale("1499"), "paymega", {})
+    await runtime.service.wait(declined.id, timeout=5,
+                               until=lambda p: p.provider_ref is not None)
+    await runtime.service.cancel(declined.id)
+    path = runtime.journal.path
+    await runtime.aclose()
+    return path
+
+
+def fill_journal(path: Path, count: int) -> None:
+    """Copy the seeded rows until the journal holds ``count`` payments (one sale each)."""
+    db = sqlite3.connect(path)
+    db.row_factory = sqlite3.Row
+    sales = {row["id"]: dict(row) for row in db.execute("SELECT * FROM sales")}
+    templates = [dict(row) for row in db.execute("SELECT * FROM payments")]
+    start = datetime.now(UTC) - timedelta(minutes=count)
+    number = db.execute("SELECT MAX(number) FROM sales").fetchone()[0]
+    new_sales, new_payments = [], []
+    for i in range(count - len(templates)):
+        template = templates[i % len(templates)]
+        number += 1
+        sale = dict(sales[template["sale_id"]], id=f"bs{i:010d}", number=number)
+        when = (start + timedelta(minutes=i)).isoformat(timespec="milliseconds")
+        payment = dict(template, id=f"bp{i:010d}", sale_id=sale["id"], idem_key=f"bk{i}",
+                       provider_ref=f"ref-{i:08d}", amount_minor=100 + (i * 37) % 500_000,
+                       created_at=when, updated_at=when)
+        new_sales.append(sale)
+        new_payments.append(payment)
+    for table, rows in (("sales", new_sales), ("payments", new_payments)):
+        columns = list(rows[0])
+        db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608
+                       f"({', '.join('?' * len(columns))})",
+                       [tuple(row[c] for c in columns) for row in rows])
+    db.commit()
+    db.close()
 
 
 async def wait_until(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:

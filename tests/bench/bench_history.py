@@ -14,13 +14,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import sqlite3
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,53 +27,6 @@ if TYPE_CHECKING:
     from pos_app.core.journal import Journal
 
 RUNS = 5
-
-
-async def _seed(folder: Path) -> Path:
-    """Real payments in a journal: a Koshelek one paid, a Paymega one left to expire."""
-    from pos_app.sandbox.testing import SandboxTransport
-    from tests.helpers import customer, grocery_sale, simple_sale, training_runtime
-
-    sandbox = SandboxTransport()
-    runtime = await training_runtime(sandbox)
-    await runtime.service.start()
-    await runtime.service.pay(grocery_sale(), "koshelek",
-                              {"barcode": customer(sandbox, delay_ms=0)["barcode"]})
-    declined = await runtime.service.start_payment(simple_sale("1499"), "paymega", {})
-    await runtime.service.wait(declined.id, timeout=5,
-                               until=lambda p: p.provider_ref is not None)
-    await runtime.service.cancel(declined.id)
-    path = runtime.journal.path
-    await runtime.aclose()
-    return path
-
-
-def _fill(path: Path, count: int) -> None:
-    """Copy the seeded rows until the journal holds ``count`` payments (one sale each)."""
-    db = sqlite3.connect(path)
-    db.row_factory = sqlite3.Row
-    sales = {row["id"]: dict(row) for row in db.execute("SELECT * FROM sales")}
-    templates = [dict(row) for row in db.execute("SELECT * FROM payments")]
-    start = datetime.now(UTC) - timedelta(minutes=count)
-    number = db.execute("SELECT MAX(number) FROM sales").fetchone()[0]
-    new_sales, new_payments = [], []
-    for i in range(count - len(templates)):
-        template = templates[i % len(templates)]
-        number += 1
-        sale = dict(sales[template["sale_id"]], id=f"bs{i:010d}", number=number)
-        when = (start + timedelta(minutes=i)).isoformat(timespec="milliseconds")
-        payment = dict(template, id=f"bp{i:010d}", sale_id=sale["id"], idem_key=f"bk{i}",
-                       provider_ref=f"ref-{i:08d}", amount_minor=100 + (i * 37) % 500_000,
-                       created_at=when, updated_at=when)
-        new_sales.append(sale)
-        new_payments.append(payment)
-    for table, rows in (("sales", new_sales), ("payments", new_payments)):
-        columns = list(rows[0])
-        db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608
-                       f"({', '.join('?' * len(columns))})",
-                       [tuple(row[c] for c in columns) for row in rows])
-    db.commit()
-    db.close()
 
 
 async def _median(action: Callable[[], Awaitable[Any]]) -> float:
@@ -170,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     import qasync
 
     from pos_app.ui.qt import QApplication
-    from tests.helpers import MemoryKeyring
+    from tests.helpers import MemoryKeyring, fill_journal, seeded_journal
 
     keyring.set_keyring(MemoryKeyring())
     app = QApplication(sys.argv[:1])
@@ -178,9 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
-        path = loop.run_until_complete(_seed(scratch))
+        path = loop.run_until_complete(seeded_journal())
         began = time.perf_counter()
-        _fill(path, args.payments)
+        fill_journal(path, args.payments)
         size = path.stat().st_size
         sys.stdout.write(f"filled {args.payments} payments in {time.perf_counter() - began:.1f} s "
                          f"({size / 1e6:.0f} MB, {size / args.payments:.0f} bytes a payment)\n")
