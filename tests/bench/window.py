@@ -1,7 +1,8 @@
 """A training terminal with its cashier window, offscreen, for the GUI benchmarks.
 
-The same composition as ``pos-app --demo``: the sandboxes on loopback, the window on one
-qasync loop with the network.  ``run(body)`` calls ``body(window)`` and cleans up.
+The same composition as ``pos-app --demo``: the sandboxes on loopback in a process of their
+own, the window on one qasync loop with the network.  ``run(body)`` calls ``body(window)``
+and cleans up.
 """
 
 from __future__ import annotations
@@ -42,12 +43,28 @@ def run(body: Callable[[Any], Awaitable[None]]) -> None:
 
 async def _with_window(body: Callable[[Any], Awaitable[None]], scratch: Path) -> None:
     from pos_app.app import Mode, build_runtime
+    from pos_app.sandbox.process import SandboxProcess
+
+    # As --demo: the sandboxes in a process of their own, whose Python never holds the GIL
+    # the window needs (in this process they made the loop wait up to 5 ms a turn).
+    sandbox = SandboxProcess.start()
+    try:
+        credentials = await asyncio.get_running_loop().run_in_executor(None, sandbox.ready)
+        runtime = await build_runtime(Mode.TRAINING, lock=False,
+                                      sandbox_url=credentials["base_url"],
+                                      sandbox_credentials=credentials)
+        await _with_runtime(body, runtime, scratch)
+    finally:
+        sandbox.stop()
+
+
+async def _with_runtime(body: Callable[[Any], Awaitable[None]], runtime: Any,
+                        scratch: Path) -> None:
     from pos_app.core.backoffice import Backoffice
     from pos_app.core.secrets import SecretStore
     from pos_app.ui.main_window import MainWindow
     from pos_app.ui.translations import Translations
 
-    runtime = await build_runtime(Mode.TRAINING, lock=False)
     await Backoffice(runtime.service).shifts.open("bench")
     window = MainWindow.ready(runtime, secrets=SecretStore(),
                               translations=Translations(scratch / "qm"), kiosk=False)
