@@ -82,7 +82,7 @@ def customer(transport: SandboxTransport, **behaviour: Any) -> dict[str, str]:
 
 
 async def seeded_journal() -> Path:
-    """A journal of real payments (a Koshelek one paid, a Paymega one cancelled), closed;
+    """A journal of real payments (a Koshelek one paid, a Paymega one declined), closed;
     where the training runtime keeps it (``POS_APP_DATA_DIR``)."""
     sandbox = SandboxTransport()
     runtime = await training_runtime(sandbox)
@@ -90,9 +90,14 @@ async def seeded_journal() -> Path:
     await runtime.service.pay(grocery_sale(), "koshelek",
                               {"barcode": customer(sandbox, delay_ms=0)["barcode"]})
     declined = await runtime.service.start_payment(simple_sale("1499"), "paymega", {})
-    await runtime.service.wait(declined.id, timeout=5,
-                               until=lambda p: p.provider_ref is not None)
-    await runtime.service.cancel(declined.id)
+    pending = await runtime.service.wait(declined.id, timeout=5,
+                                         until=lambda p: p.provider_ref is not None)
+    assert runtime.trainer is not None
+    # The customer refuses: final, as nearly all of a year's payments are (a start follows
+    # every payment still in progress, each copy too).
+    await runtime.trainer.decide(pending, "fail")
+    runtime.service.notify(pending.provider_ref or "")
+    await runtime.service.wait(declined.id, timeout=5, until=lambda p: p.state.is_final)
     path = runtime.journal.path
     await runtime.aclose()
     return path

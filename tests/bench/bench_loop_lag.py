@@ -1,9 +1,10 @@
 """How long the GUI thread's event loop is held up while payments run.
 
-    uv run python -m tests.bench.bench_loop_lag [--payments 100] [--parallel 10]
+    uv run python -m tests.bench.bench_loop_lag [--payments 100] [--parallel 10] [--journal 0]
 
 The cashier window runs offscreen in training mode (the loopback sandboxes, as ``--demo``)
-and shows the history, which follows every payment.  The sandboxes answer the providers'
+and shows the history, which follows every payment; ``--journal`` fills the journal first
+(a year of a busy register: 1,000,000 payments).  The sandboxes answer the providers'
 API after 0–3 s (latency faults at random) and now and then not before the client's read
 timeout (the answer comes after the register gave up: reconciliation).  The payments run
 through the payment service, ``--parallel`` at a time across the three providers.
@@ -87,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--payments", type=int, default=100)
     parser.add_argument("--parallel", type=int, default=10)
+    parser.add_argument("--journal", type=int, default=0, metavar="PAYMENTS",
+                        help="payments already in the journal (a year: 1000000)")
     args = parser.parse_args(argv)
 
     async def body(window: Any) -> None:
@@ -105,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{statistics.median(lags):.1f} ms, p99 {p99:.1f} ms (target <= 16), max "
             f"{lags[-1]:.1f} ms (target <= 50)\n")
 
-    run(body)
+    run(body, journal_payments=args.journal)
     return 0
 
 

@@ -3,9 +3,10 @@
     uv run python -m tests.bench.bench_memory [--payments 1000] [--parallel 20]
 
 The cashier window runs offscreen in training mode (the loopback sandboxes in a process of
-their own, as ``--demo``: their memory is not the register's) showing the history, and the payments run through the payment
-service across the three providers.  Resident memory is read from the OS after a garbage
-collection.  Prints the growth (target: <= 20 MB after 1000 payments).
+their own, as ``--demo``: their memory is not the register's) showing the history, and the
+payments run through the payment service across the three providers.  Resident memory is
+read from the OS after a garbage collection.  Prints the growth (target: <= 20 MB after
+1000 payments).
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ from pos_app.core.payments import Payment
 from pos_app.core.sale import Sale
 
 
-def run(body: Callable[[Any], Awaitable[None]]) -> None:
+def run(body: Callable[[Any], Awaitable[None]], *, journal_payments: int = 0) -> None:
+    """``journal_payments``: the journal holds that many payments before the window starts."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     scratch = tempfile.mkdtemp(prefix="pos-app-bench-")
     os.environ["POS_APP_DATA_DIR"] = scratch
@@ -38,6 +39,10 @@ def run(body: Callable[[Any], Awaitable[None]]) -> None:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
+        if journal_payments:
+            from tests.helpers import fill_journal, seeded_journal
+
+            fill_journal(loop.run_until_complete(seeded_journal()), journal_payments)
         loop.run_until_complete(_with_window(body, Path(scratch)))
 
 
