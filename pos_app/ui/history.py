@@ -208,13 +208,14 @@ def payments_table(model: HistoryModel, name: str) -> QTableView:
     header.setResizeContentsPrecision(0)
     fit_now = functools.partial(_fit_columns, table)
     fit = QTimer(table)  # once per turn of the loop, however many changes came in it
+    fit.setObjectName("fitColumns")
     fit.setSingleShot(True)
     fit.setInterval(0)
     fit.timeout.connect(fit_now)
     for signal in (model.dataChanged, model.modelReset, model.headerDataChanged,
                    model.rowsInserted, table.verticalScrollBar().valueChanged):
         signal.connect(fit.start)
-    table.viewport().installEventFilter(_OnResize(table, fit_now))
+    table.viewport().installEventFilter(_OnShowOrResize(table, fit_now))
     return table
 
 
@@ -227,6 +228,8 @@ def _fit_columns(table: QTableView) -> None:
     narrow (1024 px) the transaction, the state and the provider give way, never below
     their titles; room left over goes to the transaction (issue 20 #14: "Транзакция" and
     the state were cut, behind a scroll bar)."""
+    if not table.isVisible():  # Qt measures every row of a table not in view: when shown
+        return
     header = table.horizontalHeader()
     columns = range(header.count())
     bold = QFont(header.font())
@@ -247,15 +250,15 @@ def _fit_columns(table: QTableView) -> None:
         header.resizeSection(column, width)
 
 
-class _OnResize(QObject):
-    """Calls ``then`` when the watched widget is resized."""
+class _OnShowOrResize(QObject):
+    """Calls ``then`` when the watched widget is shown or resized."""
 
     def __init__(self, parent: QObject, then: Callable[[], None]) -> None:
         super().__init__(parent)
         self._then = then
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize:
+        if event.type() in (QEvent.Type.Show, QEvent.Type.Resize):
             self._then()
         return False
 

@@ -16,7 +16,7 @@ import pytest
 from pos_app.core.journal import Journal, PaymentFilter
 from pos_app.core.states import PaymentState
 from pos_app.ui.history import HistoryModel, payments_table
-from pos_app.ui.qt import QTableView
+from pos_app.ui.qt import QTableView, QTimer
 from tests.helpers import fill_journal, seeded_journal, wait_until
 
 PAYMENTS = 1200  # six pages of 200
@@ -63,6 +63,19 @@ async def test_the_columns_are_fitted_from_the_rows_in_view_alone(
         # At the end of the list: its page is read for the rows shown, and only that one.
         table.scrollToBottom()
         await wait_until(lambda: model.payment_at(PAYMENTS - 1) is not None)
+        await wait_until(lambda: _fitted(table))
+        assert pages_read == [0, PAYMENTS - 200]
+
+        # Hidden (the cashier is back at the sale), the list still follows the payments;
+        # Qt would measure every row of a list not in view: it is fitted when shown again.
+        table.scrollToTop()
+        table.hide()
+        shown = model.payment_at(0)
+        assert shown is not None
+        model.refresh_payment(replace(shown, state=PaymentState.REFUNDED))
+        fit = table.findChild(QTimer, "fitColumns")
+        await wait_until(lambda: not fit.isActive())  # the change's fit has had its turn
+        table.show()
         await wait_until(lambda: _fitted(table))
         assert pages_read == [0, PAYMENTS - 200]
     finally:
