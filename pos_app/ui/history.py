@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import html
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -200,22 +198,8 @@ def payments_table(model: HistoryModel, name: str) -> QTableView:
     table.verticalHeader().hide()
     table.verticalHeader().setDefaultSectionSize(44)  # a finger's row (issue 20 #13)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    # Measure the rows in view only. Qt's default (1000 rows) measured up to 6000 cells
-    # and read their pages from the journal at every change of a payment: 12 ms a change,
-    # 124 ms at worst, in the GUI thread (bench_loop_lag).
-    header.setResizeContentsPrecision(0)
-    fit_now = functools.partial(_fit_columns, table)
-    fit = QTimer(table)  # once per turn of the loop, however many changes came in it
-    fit.setObjectName("fitColumns")
-    fit.setSingleShot(True)
-    fit.setInterval(0)
-    fit.timeout.connect(fit_now)
-    for signal in (model.dataChanged, model.modelReset, model.headerDataChanged,
-                   model.rowsInserted, table.verticalScrollBar().valueChanged):
-        signal.connect(fit.start)
-    table.viewport().installEventFilter(_OnShowOrResize(table, fit_now))
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    ColumnFit(table, model)
     return table
 
 
@@ -223,44 +207,72 @@ TITLE_PADDING = 10  # px: the style's padding and the section's lines
 SHORTENED = (5, 4, 2)  # transaction, state, provider: cut first (their tooltips say all)
 
 
-def _fit_columns(table: QTableView) -> None:
-    """Every column as wide as its contents, all of them in view: when the table is too
-    narrow (1024 px) the transaction, the state and the provider give way, never below
-    their titles; room left over goes to the transaction (issue 20 #14: "Транзакция" and
-    the state were cut, behind a scroll bar)."""
-    if not table.isVisible():  # Qt measures every row of a table not in view: when shown
-        return
-    header = table.horizontalHeader()
-    columns = range(header.count())
-    bold = QFont(header.font())
-    bold.setBold(True)  # the style draws titles bold; Qt's size hint measures them regular
-    metrics = QFontMetrics(bold)
-    model = table.model()
-    titles = [max(header.sectionSizeHint(c), metrics.horizontalAdvance(
-        str(model.headerData(c, Qt.Orientation.Horizontal) or "")) + TITLE_PADDING)
-        for c in columns]
-    widths = [max(titles[c], table.sizeHintForColumn(c)) for c in columns]
-    excess = sum(widths) - table.viewport().width()
-    for column in SHORTENED:
-        cut = max(min(excess, widths[column] - titles[column]), 0)
-        widths[column] -= cut
-        excess -= cut
-    widths[SHORTENED[0]] -= min(excess, 0)  # what is left over
-    for column, width in zip(columns, widths, strict=True):
-        header.resizeSection(column, width)
+class ColumnFit(QObject):
+    """Every column of a payment list as wide as its contents, all of them in view: when
+    the table is too narrow (1024 px) the transaction, the state and the provider give
+    way, never below their titles; room left over goes to the transaction (issue 20 #14:
+    "Транзакция" and the state were cut, behind a scroll bar).
 
+    The contents are the rows in view (issue 17).  Qt's default measured up to 1000 rows
+    at every change of a payment, reading their pages from the journal in the GUI thread
+    (bench_loop_lag: 12 ms a change, 124 ms at worst), and every row of a list not in view
+    (a language switch with 300,000 payments behind a hidden History froze the window for
+    a minute, a walk).  While the list scrolls or its rows change, widths only grow (they
+    jumped back and forth at each step, a walk); they are measured afresh when the list is
+    read again, shown, resized or retranslated."""
 
-class _OnShowOrResize(QObject):
-    """Calls ``then`` when the watched widget is shown or resized."""
-
-    def __init__(self, parent: QObject, then: Callable[[], None]) -> None:
-        super().__init__(parent)
-        self._then = then
+    def __init__(self, table: QTableView, model: HistoryModel) -> None:
+        super().__init__(table)
+        self._table = table
+        self._widest: list[int] = []  # each column's contents since the last fresh measure
+        table.horizontalHeader().setResizeContentsPrecision(0)  # the rows in view
+        self._soon = QTimer(self)  # once per turn of the loop, however many changes came
+        self._soon.setObjectName("fitColumns")
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(0)
+        self._soon.timeout.connect(self.fit)
+        for signal in (model.modelReset, model.headerDataChanged):
+            signal.connect(self._afresh)
+        for signal in (model.dataChanged, model.rowsInserted):
+            signal.connect(self._soon.start)
+        # At once: the rows scrolled into view are painted with their widths, not before.
+        table.verticalScrollBar().valueChanged.connect(self.fit)
+        table.viewport().installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.Show, QEvent.Type.Resize):
-            self._then()
+            self._widest = []
+            self.fit()
         return False
+
+    def _afresh(self) -> None:
+        self._widest = []
+        self._soon.start()
+
+    def fit(self) -> None:
+        table = self._table
+        if not table.isVisible():  # Qt would measure every row: fitted when shown
+            return
+        header = table.horizontalHeader()
+        columns = range(header.count())
+        bold = QFont(header.font())
+        bold.setBold(True)  # the style draws titles bold; Qt's size hint measures them regular
+        metrics = QFontMetrics(bold)
+        model = table.model()
+        titles = [max(header.sectionSizeHint(c), metrics.horizontalAdvance(
+            str(model.headerData(c, Qt.Orientation.Horizontal) or "")) + TITLE_PADDING)
+            for c in columns]
+        seen = self._widest or [0] * len(titles)
+        self._widest = [max(seen[c], table.sizeHintForColumn(c)) for c in columns]
+        widths = [max(titles[c], self._widest[c]) for c in columns]
+        excess = sum(widths) - table.viewport().width()
+        for column in SHORTENED:
+            cut = max(min(excess, widths[column] - titles[column]), 0)
+            widths[column] -= cut
+            excess -= cut
+        widths[SHORTENED[0]] -= min(excess, 0)  # what is left over
+        for column, width in zip(columns, widths, strict=True):
+            header.resizeSection(column, width)
 
 
 def keep_selection(table: QTableView, model: HistoryModel, details: PaymentDetails) -> None:

@@ -16,10 +16,14 @@ import pytest
 from pos_app.core.journal import Journal, PaymentFilter
 from pos_app.core.states import PaymentState
 from pos_app.ui.history import HistoryModel, payments_table
-from pos_app.ui.qt import QTableView, QTimer
+from pos_app.ui.qt import Qt, QTableView, QTimer
 from tests.helpers import fill_journal, seeded_journal, wait_until
 
 PAYMENTS = 1200  # six pages of 200
+
+
+def _widths(table: QTableView) -> list[int]:
+    return [table.columnWidth(c) for c in range(table.horizontalHeader().count())]
 
 
 def _fitted(table: QTableView) -> bool:
@@ -61,10 +65,13 @@ async def test_the_columns_are_fitted_from_the_rows_in_view_alone(
         assert pages_read == [0]
 
         # At the end of the list: its page is read for the rows shown, and only that one.
+        # Its amounts are narrower (the oldest payments): no column jumps back for them.
+        widths = _widths(table)
         table.scrollToBottom()
         await wait_until(lambda: model.payment_at(PAYMENTS - 1) is not None)
         await wait_until(lambda: _fitted(table))
         assert pages_read == [0, PAYMENTS - 200]
+        assert _widths(table) == widths
 
         # Hidden (the cashier is back at the sale), the list still follows the payments;
         # Qt would measure every row of a list not in view: it is fitted when shown again.
@@ -73,6 +80,8 @@ async def test_the_columns_are_fitted_from_the_rows_in_view_alone(
         shown = model.payment_at(0)
         assert shown is not None
         model.refresh_payment(replace(shown, state=PaymentState.REFUNDED))
+        # …and the language switched (a walk: every row of 300,000 measured, a minute).
+        model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 5)
         fit = table.findChild(QTimer, "fitColumns")
         await wait_until(lambda: not fit.isActive())  # the change's fit has had its turn
         table.show()
