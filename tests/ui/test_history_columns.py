@@ -83,6 +83,7 @@ async def test_the_columns_are_fitted_from_the_rows_in_view_alone(
         # …and the language switched (a walk: every row of 300,000 measured, a minute).
         model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 5)
         fit = table.findChild(QTimer, "fitColumns")
+        assert fit is not None
         await wait_until(lambda: not fit.isActive())  # the change's fit has had its turn
         table.show()
         await wait_until(lambda: _fitted(table))
