@@ -187,9 +187,23 @@ class HistoryModel(QAbstractTableModel):
 SIDE_WIDTH = 300  # the details panel; the table takes the rest (every column at 1024 px)
 
 
+class PaymentsTable(QTableView):
+    """Home and End go to the first and the last payment, as Ctrl+Home and Ctrl+End do: a
+    row is chosen whole, and Qt's Home and End moved along it, doing nothing (a walk)."""
+
+    _ROW_ENDS = (QAbstractItemView.CursorAction.MoveHome,
+                 QAbstractItemView.CursorAction.MoveEnd)
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction,
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        if action in self._ROW_ENDS:
+            modifiers |= Qt.KeyboardModifier.ControlModifier
+        return super().moveCursor(action, modifiers)
+
+
 def payments_table(model: HistoryModel, name: str) -> QTableView:
     """Rows of payments, chosen one at a time; columns as wide as their contents."""
-    table = QTableView()
+    table = PaymentsTable()
     table.setObjectName(name)
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from tests.window.app import App
+from tests.window.app import App, Snapshot
 from tests.window.conftest import MakeApp
 from tests.window.test_walk import answer, press
 
@@ -204,3 +205,23 @@ def test_the_last_row_reached_at_once_shows_its_payment(make_app: MakeApp) -> No
                     or "bulk00019999" in s.text("detailsEvents"), what="the oldest payment",
                     timeout=20)
     assert snap.get("detailsReceipt").enabled
+
+
+def test_home_and_end_go_to_the_newest_and_the_oldest_payment(make_app: MakeApp) -> None:
+    """A walk: in the payment lists only Ctrl+Home and Ctrl+End jumped; Home and End moved
+    along the chosen row and did nothing a person could see."""
+    app = make_app(start=False)
+    a_year_of_payments(app.folder / "data" / "journal-training.sqlite3", 2_000)
+    app.start()
+    press(app, "historyButton")
+    app.on_screen("historyScreen")
+    app.click_cell("historyTable", row=1, column=1)
+
+    def shows(payment_id: str) -> Callable[[Snapshot], bool]:
+        return lambda s: payment_id in s.text("detailsSummary") + s.text("detailsEvents")
+
+    app.wait(shows("bulk00000001"), what="the payment tapped")
+    app.key("End")
+    app.wait(shows("bulk00001999"), what="the oldest payment")
+    app.key("Home")
+    app.wait(shows("bulk00000000"), what="the newest payment")
