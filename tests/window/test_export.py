@@ -191,35 +191,35 @@ def test_a_damaged_journal_is_said_once_the_window_shows(make_app: MakeApp) -> N
     app.allow_log_errors("failed its integrity check")
 
 
-def test_the_last_row_reached_at_once_shows_its_payment(make_app: MakeApp) -> None:
-    """A walk: Ctrl+End over rows not read yet highlighted the last row while the details
-    said "choose a payment" (and offered no receipt or refund)."""
+def history_of(make_app: MakeApp, payments: int, *, tap_row: int) -> App:
+    """A till with ``payments`` in its journal, its History open and a row tapped."""
     app = make_app(start=False)
-    a_year_of_payments(app.folder / "data" / "journal-training.sqlite3", 20_000)
+    a_year_of_payments(app.folder / "data" / "journal-training.sqlite3", payments)
     app.start()
     press(app, "historyButton")
     app.on_screen("historyScreen")
-    app.click_cell("historyTable", row=0, column=1)
+    app.click_cell("historyTable", row=tap_row, column=1)
+    return app
+
+
+def shows(payment_id: str) -> Callable[[Snapshot], bool]:
+    """The details panel shows this payment."""
+    return lambda s: payment_id in s.text("detailsSummary") + s.text("detailsEvents")
+
+
+def test_the_last_row_reached_at_once_shows_its_payment(make_app: MakeApp) -> None:
+    """A walk: Ctrl+End over rows not read yet highlighted the last row while the details
+    said "choose a payment" (and offered no receipt or refund)."""
+    app = history_of(make_app, 20_000, tap_row=0)
     app.key("ctrl+End")
-    snap = app.wait(lambda s: "bulk00019999" in s.text("detailsSummary")
-                    or "bulk00019999" in s.text("detailsEvents"), what="the oldest payment",
-                    timeout=20)
+    snap = app.wait(shows("bulk00019999"), what="the oldest payment", timeout=20)
     assert snap.get("detailsReceipt").enabled
 
 
 def test_home_and_end_go_to_the_newest_and_the_oldest_payment(make_app: MakeApp) -> None:
     """A walk: in the payment lists only Ctrl+Home and Ctrl+End jumped; Home and End moved
     along the chosen row and did nothing a person could see."""
-    app = make_app(start=False)
-    a_year_of_payments(app.folder / "data" / "journal-training.sqlite3", 2_000)
-    app.start()
-    press(app, "historyButton")
-    app.on_screen("historyScreen")
-    app.click_cell("historyTable", row=1, column=1)
-
-    def shows(payment_id: str) -> Callable[[Snapshot], bool]:
-        return lambda s: payment_id in s.text("detailsSummary") + s.text("detailsEvents")
-
+    app = history_of(make_app, 2_000, tap_row=1)
     app.wait(shows("bulk00000001"), what="the payment tapped")
     app.key("End")
     app.wait(shows("bulk00001999"), what="the oldest payment")
