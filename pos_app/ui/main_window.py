@@ -300,11 +300,19 @@ class MainWindow(QMainWindow):
 
     def _connect_top_bar(self) -> None:
         self.shift_button.clicked.connect(self._show_shift_screen)
-        self.attention_button.clicked.connect(lambda: self.go(self.attention))
-        self.history_button.clicked.connect(lambda: self.go(self.history))
+        self.attention_button.clicked.connect(lambda: self._from_top_bar(self.attention))
+        self.history_button.clicked.connect(lambda: self._from_top_bar(self.history))
         self.settings_button.clicked.connect(lambda: spawn(self._open_settings(), parent=self))
         self.language_button.clicked.connect(self._switch_language)
         self.exit_button.clicked.connect(self.close)
+
+    def _from_top_bar(self, screen: Screen) -> None:
+        """A top bar's screen; back from it to the sale, the result it was opened over
+        shows first (a walk: History, then Back, left "Paid" and its receipt for an empty
+        sale)."""
+        if self.attached and self.stack.currentWidget() is self.result:
+            self.checkout.result_waiting = True
+        self.go(screen)
 
     # -- the screens built when first opened (their modules imported then, too) --
 
@@ -678,7 +686,7 @@ class MainWindow(QMainWindow):
         self._shift_changed(await self.shifts.current())
 
     def _show_shift_screen(self) -> None:
-        self.go(self.shift_screen)
+        self._from_top_bar(self.shift_screen)
         spawn(self.shift_screen.refresh(), parent=self)
 
     def _shift_changed(self, shift: Shift | None) -> None:
@@ -712,7 +720,7 @@ class MainWindow(QMainWindow):
     async def _open_settings(self) -> None:
         if await self._pin(tr(C, "Settings need the manager PIN.")):
             self.settings.load()
-            self.go(self.settings)
+            self._from_top_bar(self.settings)
 
     def _with_saved_ui(self) -> TerminalConfig:
         """The runtime's configuration with the receipts' settings as last saved (a screen

@@ -499,6 +499,24 @@ def test_a_payment_that_ends_while_the_cashier_looks_elsewhere_is_shown(
     assert "250,00" in snap.text("resultAmount")
 
 
+def test_back_from_the_history_shows_the_result_it_was_opened_over(make_app: MakeApp) -> None:
+    """Walked by helper-38: on "Paid", History and then Back left the result (and its
+    receipt) for an empty sale."""
+    app = make_app()
+    flows.add_amount(app, "75")
+    flows.checkout(app)
+    flows.pay_by_koshelek(app)
+    app.click("historyButton")
+    app.on_screen("historyScreen")
+    app.key("Escape")
+    snap = app.on_screen("resultScreen")
+    assert snap.text("resultHeadline") == "Paid"
+    assert "75,00" in snap.text("resultAmount")
+    assert snap.find("showReceipt") is not None
+    app.click("newSale")
+    app.on_screen("saleScreen")
+
+
 def test_a_scan_on_a_paid_result_starts_the_next_sale(make_app: MakeApp,
                                                       tmp_path: Path) -> None:
     """Walked by a manager: the next customer's first item scanned on the "Paid" screen was
