@@ -172,6 +172,9 @@ class Checkout(QObject):
             self._left[payment.id] = payment
         else:
             self._left.pop(payment.id, None)
+        if (payment.id != self.payment_id and payment.state.is_paid
+                and self.sale is not None and payment.sale_id == self.sale.id):
+            self._paid_by_another_attempt(payment)
         if payment.id != self.payment_id:
             return
         if payment.state.is_paid:
@@ -183,6 +186,15 @@ class Checkout(QObject):
             self.customer.payment(payment)
         if settled(payment) and self._is_news(payment):
             self._announce(payment)
+
+    def _paid_by_another_attempt(self, payment: Payment) -> None:
+        """The customer paid a link the cashier had left for this sale: the sale is paid.
+        The way to pay under way is cancelled (the service watches one that cannot be, and
+        says if it is paid too), and the result is the paid one's.  A walk: the basket kept
+        the paid line, and the next sale took the customer's money for it again."""
+        if self.payment_id is not None and self.payment_waiting():
+            spawn(self.service.cancel(self.payment_id, wait=False), parent=self.window)
+        self.payment_id = payment.id
 
     def _is_news(self, payment: Payment) -> bool:
         """A result the cashier has not seen (not the same state shown again)."""

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from tests.window import flows
-from tests.window.app import EXCEPTION_NAME, App
+from tests.window.app import EXCEPTION_NAME, App, Snapshot
 from tests.window.conftest import MakeApp
 from tests.window.printing import PrintQueue, pdf_text
 
@@ -159,13 +159,16 @@ def test_a_negative_catalog_price_is_refused_at_load_and_a_failed_scan_is_shown(
 
 def test_a_paid_basket_leaves_the_sale_screen(make_app: MakeApp) -> None:
     """High 10: after a paid sale, leaving the result through the top bar kept the basket;
-    Enter then said the sale is paid already.  And the cashier can clear a sale."""
+    Enter then said the sale is paid already.  And the cashier can clear a sale.  (Back
+    from the top bar's screen shows the result first, with its receipt: helper-38.)"""
     app = make_app()
     flows.add_amount(app, "50")
     flows.checkout(app)
     flows.pay_by_koshelek(app)
     app.click("historyButton")
     app.on_screen("historyScreen")
+    app.key("Escape")
+    app.on_screen("resultScreen")
     app.key("Escape")
     app.on_screen("saleScreen")
     assert "0,00" in flows.total(app)
@@ -431,6 +434,45 @@ def test_stopping_a_paymega_wait_says_the_link_stays_and_keeps_the_basket(
     assert "250,00" in app.snapshot().text("paymentAmount")
     app.click("trainingPays")
     flows.paid(app)
+
+
+def test_a_link_left_for_the_sale_and_paid_late_ends_the_sale(make_app: MakeApp) -> None:
+    """Walked by helper-39: the cashier stopped waiting for a Paymega link and took another
+    way; the customer then paid the link, the other way's QR stayed payable, and the basket
+    kept the paid line: the next sale took the customer's money for it again."""
+    app = make_app()
+    flows.add_amount(app, "120")
+    flows.checkout(app)
+    flows.choose(app, "paymega")
+    app.wait(lambda s: s.find("trainingPays") is not None, what="the Paymega QR")
+    app.click("cancelPayment")
+    app.message(contains="cannot cancel")
+    app.click("yes", window="confirmBox")
+    app.wait(lambda s: s.screen == "resultScreen", what="left to expire", timeout=30)
+    app.click("otherWay")
+    app.on_screen("chooseScreen")
+    flows.choose(app, "pegas")
+    app.wait(lambda s: s.find("trainingPays") is not None, what="the Pegas-kassa QR")
+    with app.sandbox() as sandbox:  # the customer pays the Paymega link meanwhile
+        [invoice] = sandbox.get("/_sandbox/paymega/invoices").json()
+        sandbox.post(f"/_sandbox/paymega/invoices/{invoice['id']}/pay").raise_for_status()
+    snap = app.wait(lambda s: s.screen == "resultScreen" and s.find("showReceipt") is not None,
+                    what="the sale paid by its link", timeout=30)
+    app.shot("paid-by-the-link")
+    assert snap.text("resultHeadline") == "Paid"
+    assert "120,00" in snap.text("resultAmount")
+    app.click("newSale")
+    snap = app.on_screen("saleScreen")
+    assert not app.items("basket")
+    app.click("historyButton")
+    app.on_screen("historyScreen")
+
+    def pegas_cancelled(_: Snapshot) -> bool:
+        cells = [cell["text"] for cell in app.items("historyTable")]
+        rows = [cells[i:i + 6] for i in range(0, len(cells), 6)]
+        return any(row[2].startswith("Pegas") and row[4] == "Cancelled" for row in rows)
+
+    app.wait(pegas_cancelled, what="the Pegas-kassa QR cancelled", timeout=30)
 
 
 def test_the_wheel_scrolls_settings_and_changes_nothing(make_app: MakeApp) -> None:
