@@ -46,6 +46,8 @@ class Checkout(QObject):
         # This customer's payments the cashier left that can still be paid: their way to
         # pay is not offered again until the customer is done.
         self._left: dict[str, Payment] = {}
+        # This customer's sales left for a changed basket, while a link of theirs may be paid.
+        self._earlier: dict[str, Sale] = {}
         self._connect()
 
     def _connect(self) -> None:
@@ -102,6 +104,8 @@ class Checkout(QObject):
             await self.service.leave_sale(previous)
         if not await self.window.shift_for_sale():
             return  # the basket stays as it is
+        if previous is not None and previous is not sale and previous.id:
+            self._earlier[previous.id] = previous  # a link left for it may still be paid
         self.sale = sale
         self.choose.set_amount(sale.total)
         if self.customer is not None:
@@ -172,8 +176,8 @@ class Checkout(QObject):
             self._left[payment.id] = payment
         else:
             self._left.pop(payment.id, None)
-        if (payment.id != self.payment_id and payment.state.is_paid
-                and self.sale is not None and payment.sale_id == self.sale.id):
+        if payment.id != self.payment_id and payment.state.is_paid and mine \
+                and self.sale is not None:
             self._paid_by_another_attempt(payment)
         if payment.id != self.payment_id:
             return
@@ -188,12 +192,16 @@ class Checkout(QObject):
             self._announce(payment)
 
     def _paid_by_another_attempt(self, payment: Payment) -> None:
-        """The customer paid a link the cashier had left for this sale: the sale is paid.
-        The way to pay under way is cancelled (the service watches one that cannot be, and
-        says if it is paid too), and the result is the paid one's.  A walk: the basket kept
-        the paid line, and the next sale took the customer's money for it again."""
+        """The customer paid a link the cashier had left for this sale, or for its basket
+        before a change: that sale is paid.  The way to pay under way is cancelled (the
+        service watches one that cannot be, and says if it is paid too); the result is the
+        paid one's, and what the basket holds beyond that sale stays in it, said to be
+        unpaid.  Two walks: the basket kept the paid line and the next sale took the
+        customer's money for it again; with a line added, the new total's QR stayed payable
+        and the customer paid both."""
         if self.payment_id is not None and self.payment_waiting():
             spawn(self.service.cancel(self.payment_id, wait=False), parent=self.window)
+        self.sale = self._earlier.get(payment.sale_id, self.sale)
         self.payment_id = payment.id
 
     def _is_news(self, payment: Payment) -> bool:
@@ -233,6 +241,7 @@ class Checkout(QObject):
         # What the cashier types next is a new sale; the old payment's news are alerts now.
         self.sale, self.payment_id = None, None
         self._left.clear()  # a new customer
+        self._earlier.clear()
         self.choose.new_customer()
         if self.customer is not None:
             self.customer.idle()
@@ -262,6 +271,7 @@ class Checkout(QObject):
                     amount=self.sale_screen.model.total.format()))
         self.sale = None
         self._left.clear()  # the customer is done
+        self._earlier.clear()
         self.choose.new_customer()
 
     async def _check_again(self, payment_id: str) -> None:

@@ -6,6 +6,7 @@ kept as the test that failed before its fix.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -466,13 +467,57 @@ def test_a_link_left_for_the_sale_and_paid_late_ends_the_sale(make_app: MakeApp)
     assert not app.items("basket")
     app.click("historyButton")
     app.on_screen("historyScreen")
+    app.wait(pegas_cancelled(app), what="the Pegas-kassa QR cancelled", timeout=30)
 
-    def pegas_cancelled(_: Snapshot) -> bool:
+
+def test_a_link_left_before_the_basket_changed_and_paid_late_ends_its_sale(
+        make_app: MakeApp) -> None:
+    """Walked by helper-40: after "Stop waiting" on a Paymega link the cashier added a line
+    and took the new total by Pegas-kassa; the customer paid the old link, the new total's
+    QR stayed payable, and the customer paid both."""
+    app = make_app()
+    flows.add_amount(app, "110")
+    flows.checkout(app)
+    flows.choose(app, "paymega")
+    app.wait(lambda s: s.find("trainingPays") is not None, what="the Paymega QR")
+    app.click("cancelPayment")
+    app.message(contains="cannot cancel")
+    app.click("yes", window="confirmBox")
+    app.wait(lambda s: s.screen == "resultScreen", what="left to expire", timeout=30)
+    app.click("otherWay")
+    app.on_screen("chooseScreen")
+    app.key("Escape")  # back to the basket: the customer takes one more thing
+    app.on_screen("saleScreen")
+    flows.add_amount(app, "40")
+    app.focus_on("amountField")
+    app.key("Return")
+    app.on_screen("chooseScreen")
+    flows.choose(app, "pegas")
+    app.wait(lambda s: s.find("trainingPays") is not None, what="the Pegas-kassa QR")
+    assert "150,00" in app.snapshot().text("paymentAmount")
+    with app.sandbox() as sandbox:  # the customer pays the old Paymega link meanwhile
+        [invoice] = sandbox.get("/_sandbox/paymega/invoices").json()
+        sandbox.post(f"/_sandbox/paymega/invoices/{invoice['id']}/pay").raise_for_status()
+    snap = app.wait(lambda s: s.screen == "resultScreen" and s.find("showReceipt") is not None,
+                    what="the old sale paid by its link", timeout=30)
+    app.shot("old-link-paid")
+    assert "110,00" in snap.text("resultAmount")
+    app.click("newSale")
+    snap = app.wait(lambda s: s.screen == "saleScreen" and "40,00" in s.text("saleTotal"),
+                    what="the line added, still to pay")
+    assert "not paid" in snap.text("saleMessage")
+    app.click("historyButton")
+    app.on_screen("historyScreen")
+    app.wait(pegas_cancelled(app), what="the Pegas-kassa QR cancelled", timeout=30)
+
+
+def pegas_cancelled(app: App) -> Callable[[Snapshot], bool]:
+    """History lists a Pegas-kassa payment cancelled."""
+    def holds(_: Snapshot) -> bool:
         cells = [cell["text"] for cell in app.items("historyTable")]
         rows = [cells[i:i + 6] for i in range(0, len(cells), 6)]
         return any(row[2].startswith("Pegas") and row[4] == "Cancelled" for row in rows)
-
-    app.wait(pegas_cancelled, what="the Pegas-kassa QR cancelled", timeout=30)
+    return holds
 
 
 def test_the_wheel_scrolls_settings_and_changes_nothing(make_app: MakeApp) -> None:
