@@ -160,8 +160,9 @@ def test_a_negative_catalog_price_is_refused_at_load_and_a_failed_scan_is_shown(
 
 def test_a_paid_basket_leaves_the_sale_screen(make_app: MakeApp) -> None:
     """High 10: after a paid sale, leaving the result through the top bar kept the basket;
-    Enter then said the sale is paid already.  And the cashier can clear a sale.  (Back
-    from the top bar's screen shows the result first, with its receipt: helper-38.)"""
+    Enter then said the sale is paid already.  And the cashier can clear a sale.  Back from
+    the top bar's screen shows the result first, with its receipt (helper-38's walk: Back
+    from History left "Paid" for an empty sale)."""
     app = make_app()
     flows.add_amount(app, "50")
     flows.checkout(app)
@@ -169,7 +170,10 @@ def test_a_paid_basket_leaves_the_sale_screen(make_app: MakeApp) -> None:
     app.click("historyButton")
     app.on_screen("historyScreen")
     app.key("Escape")
-    app.on_screen("resultScreen")
+    snap = app.on_screen("resultScreen")
+    assert snap.text("resultHeadline") == "Paid"
+    assert "50,00" in snap.text("resultAmount")
+    assert snap.find("showReceipt") is not None
     app.key("Escape")
     app.on_screen("saleScreen")
     assert "0,00" in flows.total(app)
@@ -442,21 +446,10 @@ def test_a_link_left_for_the_sale_and_paid_late_ends_the_sale(make_app: MakeApp)
     way; the customer then paid the link, the other way's QR stayed payable, and the basket
     kept the paid line: the next sale took the customer's money for it again."""
     app = make_app()
-    flows.add_amount(app, "120")
-    flows.checkout(app)
-    flows.choose(app, "paymega")
-    app.wait(lambda s: s.find("trainingPays") is not None, what="the Paymega QR")
-    app.click("cancelPayment")
-    app.message(contains="cannot cancel")
-    app.click("yes", window="confirmBox")
-    app.wait(lambda s: s.screen == "resultScreen", what="left to expire", timeout=30)
-    app.click("otherWay")
-    app.on_screen("chooseScreen")
+    left_paymega_link(app, "120")
     flows.choose(app, "pegas")
     app.wait(lambda s: s.find("trainingPays") is not None, what="the Pegas-kassa QR")
-    with app.sandbox() as sandbox:  # the customer pays the Paymega link meanwhile
-        [invoice] = sandbox.get("/_sandbox/paymega/invoices").json()
-        sandbox.post(f"/_sandbox/paymega/invoices/{invoice['id']}/pay").raise_for_status()
+    paymega_link_paid(app)
     snap = app.wait(lambda s: s.screen == "resultScreen" and s.find("showReceipt") is not None,
                     what="the sale paid by its link", timeout=30)
     app.shot("paid-by-the-link")
@@ -476,16 +469,7 @@ def test_a_link_left_before_the_basket_changed_and_paid_late_ends_its_sale(
     and took the new total by Pegas-kassa; the customer paid the old link, the new total's
     QR stayed payable, and the customer paid both."""
     app = make_app()
-    flows.add_amount(app, "110")
-    flows.checkout(app)
-    flows.choose(app, "paymega")
-    app.wait(lambda s: s.find("trainingPays") is not None, what="the Paymega QR")
-    app.click("cancelPayment")
-    app.message(contains="cannot cancel")
-    app.click("yes", window="confirmBox")
-    app.wait(lambda s: s.screen == "resultScreen", what="left to expire", timeout=30)
-    app.click("otherWay")
-    app.on_screen("chooseScreen")
+    left_paymega_link(app, "110")
     app.key("Escape")  # back to the basket: the customer takes one more thing
     app.on_screen("saleScreen")
     flows.add_amount(app, "40")
@@ -495,9 +479,7 @@ def test_a_link_left_before_the_basket_changed_and_paid_late_ends_its_sale(
     flows.choose(app, "pegas")
     app.wait(lambda s: s.find("trainingPays") is not None, what="the Pegas-kassa QR")
     assert "150,00" in app.snapshot().text("paymentAmount")
-    with app.sandbox() as sandbox:  # the customer pays the old Paymega link meanwhile
-        [invoice] = sandbox.get("/_sandbox/paymega/invoices").json()
-        sandbox.post(f"/_sandbox/paymega/invoices/{invoice['id']}/pay").raise_for_status()
+    paymega_link_paid(app)
     snap = app.wait(lambda s: s.screen == "resultScreen" and s.find("showReceipt") is not None,
                     what="the old sale paid by its link", timeout=30)
     app.shot("old-link-paid")
@@ -509,6 +491,27 @@ def test_a_link_left_before_the_basket_changed_and_paid_late_ends_its_sale(
     app.click("historyButton")
     app.on_screen("historyScreen")
     app.wait(pegas_cancelled(app), what="the Pegas-kassa QR cancelled", timeout=30)
+
+
+def left_paymega_link(app: App, amount: str) -> None:
+    """A sale sent to Paymega, its link left ("Stop waiting"), another way to be chosen."""
+    flows.add_amount(app, amount)
+    flows.checkout(app)
+    flows.choose(app, "paymega")
+    app.wait(lambda s: s.find("trainingPays") is not None, what="the Paymega QR")
+    app.click("cancelPayment")
+    app.message(contains="cannot cancel")
+    app.click("yes", window="confirmBox")
+    app.wait(lambda s: s.screen == "resultScreen", what="left to expire", timeout=30)
+    app.click("otherWay")
+    app.on_screen("chooseScreen")
+
+
+def paymega_link_paid(app: App) -> None:
+    """The customer pays the one Paymega link now."""
+    with app.sandbox() as sandbox:
+        [invoice] = sandbox.get("/_sandbox/paymega/invoices").json()
+        sandbox.post(f"/_sandbox/paymega/invoices/{invoice['id']}/pay").raise_for_status()
 
 
 def pegas_cancelled(app: App) -> Callable[[Snapshot], bool]:
@@ -584,24 +587,6 @@ def test_a_payment_that_ends_while_the_cashier_looks_elsewhere_is_shown(
     app.shot("told")
     assert snap.text("resultHeadline") == "Paid"
     assert "250,00" in snap.text("resultAmount")
-
-
-def test_back_from_the_history_shows_the_result_it_was_opened_over(make_app: MakeApp) -> None:
-    """Walked by helper-38: on "Paid", History and then Back left the result (and its
-    receipt) for an empty sale."""
-    app = make_app()
-    flows.add_amount(app, "75")
-    flows.checkout(app)
-    flows.pay_by_koshelek(app)
-    app.click("historyButton")
-    app.on_screen("historyScreen")
-    app.key("Escape")
-    snap = app.on_screen("resultScreen")
-    assert snap.text("resultHeadline") == "Paid"
-    assert "75,00" in snap.text("resultAmount")
-    assert snap.find("showReceipt") is not None
-    app.click("newSale")
-    app.on_screen("saleScreen")
 
 
 def test_a_scan_on_a_paid_result_starts_the_next_sale(make_app: MakeApp,
