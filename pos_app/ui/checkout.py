@@ -182,6 +182,7 @@ class Checkout(QObject):
         if payment.id != self.payment_id:
             return
         if payment.state.is_paid:
+            self._cancel_left(payment)
             self._finish_sale()  # whichever way the cashier leaves the result, it is over
         if update.error is not None and not payment.state.is_final:
             self.payment_screen.error.setText(update.error.render())
@@ -200,9 +201,20 @@ class Checkout(QObject):
         customer's money for it again; with a line added, the new total's QR stayed payable
         and the customer paid both."""
         if self.payment_id is not None and self.payment_waiting():
-            spawn(self.service.cancel(self.payment_id, wait=False), parent=self.window)
+            spawn(self.service.cancel(self.payment_id, wait=False, paid_by=payment.id),
+                  parent=self.window)
         self.sale = self._earlier.get(payment.sale_id, self.sale)
         self.payment_id = payment.id
+
+    def _cancel_left(self, paid: Payment) -> None:
+        """The customer paid: the links left for them (this sale's, or its basket's before a
+        change) are cancelled where the provider can, and one paid all the same is said to be
+        paid twice (a walk: a link left before a line was added stayed payable after the new
+        total was paid, the customer paid it too, and the alert only said "late payment")."""
+        for left in self._left.values():
+            if left.id != paid.id:
+                spawn(self.service.cancel(left.id, wait=False, paid_by=paid.id),
+                      parent=self.window)
 
     def _is_news(self, payment: Payment) -> bool:
         """A result the cashier has not seen (not the same state shown again)."""

@@ -2337,6 +2337,11 @@ Take a payment for the new sale anyway?</source>
       <translation>Оплачено дважды: покупатель заплатил {amount} через {provider} за продажу {sale}, которая уже была оплачена ({other} через {other_provider}). Больше ничего не выдавайте и {advice}</translation>
     </message>
     <message>
+      <location filename="../../pos_app/core/payments/messages.py" />
+      <source>Paid twice: the customer paid {amount} by {provider} for sale {sale}, whose goods were paid already with sale {other_sale} ({other} by {other_provider}). Give nothing more, and {advice}</source>
+      <translation>Оплачено дважды: покупатель заплатил {amount} через {provider} за продажу {sale}, товары которой уже оплачены в продаже {other_sale} ({other} через {other_provider}). Больше ничего не выдавайте и {advice}</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/core/states.py" />
       <source>Paid.</source>
       <translation>Оплачено.</translation>

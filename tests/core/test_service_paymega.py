@@ -271,6 +271,35 @@ async def test_a_left_link_paid_after_the_sale_was_paid_another_way_says_paid_tw
         "Ivanova", "refunded in the Paymega cabinet")
 
 
+async def test_a_link_left_before_the_basket_changed_paid_after_the_new_one_says_paid_twice(
+        terminal: Runtime, sandbox: SandboxTransport) -> None:
+    """helper-40's walk: a Paymega link left for a basket, a line added, the new total paid
+    by Koshelek; the customer then paid the old link too, and the alert only said "late
+    payment".  The window cancels the left link naming the payment made instead (Paymega
+    cannot cancel: it stays payable), so its payment is said to be paid twice."""
+    from tests.helpers import customer
+    left = await start(terminal, "120.00")
+    await terminal.service.cancel(left.id)  # left to expire
+    old_sale = await terminal.journal.get_sale(left.sale_id)
+    new = await terminal.service.pay(simple_sale("160.00"), "koshelek",
+                                     {"barcode": customer(sandbox, delay_ms=0)["barcode"]})
+    new_sale = await terminal.journal.get_sale(new.sale_id)
+    assert new.state is S.PAID
+    assert old_sale is not None
+    assert new_sale is not None
+    cancelled = await terminal.service.cancel(left.id, wait=False, paid_by=new.id)
+    assert cancelled.state is S.PENDING
+    async with http_client(sandbox) as client:
+        await client.post(f"/_sandbox/paymega/invoices/{left.provider_ref}/pay")
+    terminal.service.notify(left.provider_ref or "")
+    paid = await wait_state(terminal, left.id, "PAID")
+    assert paid.attention is not None
+    assert paid.attention.english() == (
+        f"Paid twice: the customer paid 120,00\u00a0₽ by Paymega for sale {old_sale.label}, "
+        f"whose goods were paid already with sale {new_sale.label} (160,00\u00a0₽ by Koshelek "
+        f"Pay). Give nothing more, and refund it: History → the payment → Refund.")
+
+
 async def test_an_alert_on_a_payment_not_settled_is_not_dismissed(
         terminal: Runtime) -> None:
     pending = await start(terminal)

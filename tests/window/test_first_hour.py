@@ -493,6 +493,28 @@ def test_a_link_left_before_the_basket_changed_and_paid_late_ends_its_sale(
     app.wait(pegas_cancelled(app), what="the Pegas-kassa QR cancelled", timeout=30)
 
 
+def test_a_link_left_before_the_basket_changed_paid_after_the_new_total_says_paid_twice(
+        make_app: MakeApp) -> None:
+    """Walked by helper-40: after "Stop waiting" on a Paymega link the cashier added a line
+    and took the new total by Pegas-kassa; the customer then paid the old link too, and the
+    alert only said "late payment: complete the sale or return the money"."""
+    app = make_app()
+    left_paymega_link(app, "110")
+    app.key("Escape")
+    flows.add_amount(app, "40")
+    flows.checkout(app)
+    flows.pay_by_qr(app, "pegas")
+    app.click("newSale")
+    app.on_screen("saleScreen")
+    paymega_link_paid(app)
+    snap = app.wait(lambda s: s.find("alertText") is not None, what="the alert", timeout=30)
+    app.shot("paid-twice-changed-basket")
+    alert = snap.text("alertText")
+    assert alert.startswith("Paid twice: the customer paid 110,00"), alert
+    assert "150,00" in alert
+    assert "Give nothing more" in alert
+
+
 def left_paymega_link(app: App, amount: str) -> None:
     """A sale sent to Paymega, its link left ("Stop waiting"), another way to be chosen."""
     flows.add_amount(app, amount)

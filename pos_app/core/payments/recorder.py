@@ -17,7 +17,7 @@ from pos_app.backoff import Backoff
 from pos_app.core.events import EventKind, state_label
 from pos_app.core.journal import Journal, StaleTransition
 from pos_app.core.payments import rules
-from pos_app.core.payments.messages import PAID_AFTER_END, PAID_TWICE
+from pos_app.core.payments.messages import PAID_AFTER_END, PAID_TWICE, PAID_TWICE_CHANGED
 from pos_app.core.payments.model import Operation, Payment, PaymentChanges
 from pos_app.core.shifts import shift_closed
 from pos_app.core.states import OperationKind, OperationState, PaymentState
@@ -34,6 +34,9 @@ from pos_app.providers.errors import NeedsPerson, NotFound, ProviderError
 log = logging.getLogger(__name__)
 C = "Payment"
 
+# In the data of a payment's CANCEL_REQUESTED: the payment with which the customer paid the
+# basket instead (PaymentService.cancel), for the alert if this one is paid all the same.
+PAID_BY = "paid_by"
 RECEIPT_TRIES = 7  # a provider's receipt file, while it says it is not ready yet
 
 
@@ -164,19 +167,36 @@ class Recorder:
             advice=self.return_advice(payment.provider))
 
     async def paid_twice(self, payment: Payment) -> Message | None:
-        """The alert when another attempt for the same sale was paid (the customer paid the
-        sale another way meanwhile), else None."""
+        """The alert when the customer paid the sale another way meanwhile: another attempt
+        for the same sale was paid, or the basket that replaced the sale's (the payment
+        named when this one was cancelled, :data:`PAID_BY`); else None."""
         other = next((p for p in await self.journal.attempts_for(payment.sale_id)
-                      if p.id != payment.id and (p.state.is_paid
-                                                 or p.state is PaymentState.REFUNDED)), None)
-        if other is None:
+                      if p.id != payment.id and _paid(p)), None)
+        instead = None if other is not None else await self._paid_instead(payment)
+        if other is None and instead is None:
             return None
         sale = await self.journal.get_sale(payment.sale_id)
+        params = dict(amount=payment.amount, provider=self.provider(payment.provider).display_name,
+                      sale=sale.label if sale else "", advice=self.return_advice(payment.provider))
+        if instead is not None:
+            other_sale = await self.journal.get_sale(instead.sale_id)
+            return PAID_TWICE_CHANGED.with_params(
+                **params, other_sale=other_sale.label if other_sale else "",
+                other=instead.amount, other_provider=self.provider(instead.provider).display_name)
+        assert other is not None
         return PAID_TWICE.with_params(
-            amount=payment.amount, provider=self.provider(payment.provider).display_name,
-            sale=sale.label if sale else "", other=other.amount,
-            other_provider=self.provider(other.provider).display_name,
-            advice=self.return_advice(payment.provider))
+            **params, other=other.amount,
+            other_provider=self.provider(other.provider).display_name)
+
+    async def _paid_instead(self, payment: Payment) -> Payment | None:
+        """The payment with which the customer paid instead of this one, when it was
+        cancelled for that reason and is paid."""
+        for event in await self.journal.events_for(payment.id):
+            if event.kind == EventKind.CANCEL_REQUESTED and event.data.get(PAID_BY):
+                instead = await self.journal.get_payment(str(event.data[PAID_BY]))
+                if instead is not None and _paid(instead):
+                    return instead
+        return None
 
     def return_advice(self, provider_name: str) -> Message:
         """:func:`.rules.return_advice` for an enabled provider."""
@@ -273,3 +293,8 @@ class Recorder:
 
     def background_tasks(self) -> list[asyncio.Task[None]]:
         return list(self._tasks)
+
+
+def _paid(payment: Payment) -> bool:
+    """The customer paid it (refunded since counts: the money came)."""
+    return payment.state.is_paid or payment.state is PaymentState.REFUNDED
