@@ -72,8 +72,10 @@ class Backoffice:
             return ShiftReport.from_json(shift.z_report)
         return await shift_report(self.service.journal, shift)
 
-    async def reconcile(self, number: int | None = None) -> list[Difference]:
-        return await self.reconciler.run(await self.current_or_latest(number))
+    async def reconcile(self, number: int | None = None, *,
+                        progress: Callable[[int, int], None] | None = None) -> list[Difference]:
+        return await self.reconciler.run(await self.current_or_latest(number),
+                                         progress=progress)
 
     async def unsettled(self) -> list[Payment]:
         """The open shift's payments that may still move money (waiting, unknown, a cancel or

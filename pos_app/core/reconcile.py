@@ -13,7 +13,7 @@ resolved.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pos_app.core.events import state_label
 from pos_app.core.journal import Journal
@@ -103,7 +103,12 @@ class Reconciler:
         self.service = service
         self.journal: Journal = service.journal
 
-    async def run(self, shift: Shift, *, settle_timeout: float = 20.0) -> list[Difference]:
+    async def run(self, shift: Shift, *, settle_timeout: float = 20.0,
+                  progress: Callable[[int, int], None] | None = None) -> list[Difference]:
+        """Ask the providers about every payment of ``shift`` (and for what they list that
+        the journal lacks), keep the differences found and return them all.  ``progress``:
+        called with (payments asked, payments in all).  Cancelling it keeps nothing: the
+        differences are written at the end, in one transaction."""
         payments = await self._payments(shift)
         # First let the service settle what is in flight, so only real differences remain.
         unsettled = [p.id for p in payments if p.state.needs_reconcile
@@ -112,8 +117,10 @@ class Reconciler:
             await self.service.reconcile(unsettled, timeout=settle_timeout)
             payments = await self._payments(shift)
         found: list[Found] = []
-        for payment in payments:
+        for asked, payment in enumerate(payments, 1):
             found.extend(await self._check_payment(payment))
+            if progress is not None:
+                progress(asked, len(payments))
         found.extend(await self._orphans(shift))
         if shift.is_open:
             found.extend(await self._balances(shift, payments))

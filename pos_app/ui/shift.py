@@ -453,11 +453,21 @@ class ShiftScreen(Screen):
         self._render()
 
     async def _reconcile(self) -> None:
-        found = await with_progress(self, self.office.reconcile(
-            self.shift.number if self.shift else None),
-            tr(C, "Asking the providers about every payment of the shift…"))
-        if found is None:
-            return
+        """Stop ends the asking (it keeps nothing): a walk's large shift was still being
+        asked about, one payment after another, long after the cashier stopped waiting."""
+        progress = ProgressDialog(self, tr(C, "Asking the providers about every payment of "
+                                              "the shift…"),
+                                  stop_text=tr(C, "Stop the reconciliation"))
+        task = asyncio.ensure_future(self.office.reconcile(
+            self.shift.number if self.shift else None, progress=progress.set_progress))
+        try:
+            found = await with_progress(self, task, "", dialog=progress)
+            if found is None:
+                task.cancel()
+                await asyncio.wait({task})
+                return
+        finally:
+            progress.deleteLater()
         self.differences = found
         self._reconciled = True
         self._show_differences()

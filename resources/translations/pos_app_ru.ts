@@ -4398,6 +4398,11 @@ The file was not used: these settings are the built-in ones. Fix the file, or sa
     </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />
+      <source>Stop the reconciliation</source>
+      <translation>Остановить сверку</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
       <source>Store</source>
       <translation>Магазин</translation>
     </message>

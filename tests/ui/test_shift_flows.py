@@ -134,6 +134,52 @@ async def test_x_then_z_report_closes_the_shift(window: MainWindow, qtbot: QtBot
     assert "75,00" in text
 
 
+async def test_stopping_the_reconciliation_stops_the_asking_and_keeps_nothing(
+        window: MainWindow, qtbot: QtBot, sandbox: SandboxTransport) -> None:
+    """A walk: a large shift's reconciliation went on asking the providers, one payment after
+    another, long after the cashier pressed "Stop waiting".  Now its progress counts the
+    payments asked, and Stop ends the asking; nothing half-done is kept."""
+    import asyncio
+
+    from pos_app.providers.base import PaymentRef, RemotePayment
+    from pos_app.ui.support import ProgressDialog
+
+    for amount in ("75", "80", "85"):
+        await paid(window, sandbox, amount)
+    provider = window.service.providers["koshelek"]
+    answer = provider.status
+    asked: list[str] = []
+    hanging = asyncio.Event()
+    stopped = asyncio.Event()
+
+    async def status(ref: PaymentRef) -> RemotePayment:
+        asked.append(ref.provider_ref or "")
+        if len(asked) == 2:  # the provider takes long over the second payment
+            try:
+                hanging.set()
+                await asyncio.Event().wait()
+            finally:
+                stopped.set()
+        return await answer(ref)
+
+    provider.status = status  # type: ignore[method-assign]
+    screen = window.shift_screen
+    await open_shift_screen(window, qtbot)
+    click(qtbot, screen.reconcile_button)
+    await until(lambda: hanging.is_set())
+    progress = await until(lambda: dialog("progressDialog", ProgressDialog))
+    assert progress.bar.value() == 1
+    assert progress.bar.maximum() == 3
+    assert progress.stop.text() == "Stop the reconciliation"
+    click(qtbot, progress.stop)
+    await asyncio.wait_for(stopped.wait(), timeout=5)
+    await until(lambda: screen.reconcile_button.isEnabled())
+    assert len(asked) == 2  # the third was never asked
+    shift = await window.office.shifts.current()
+    assert shift is not None
+    assert await window.office.reconciler.differences(shift) == []
+
+
 async def test_a_difference_is_resolved_with_the_pin_and_a_reason(
         window: MainWindow, qtbot: QtBot, sandbox: SandboxTransport) -> None:
     payment_id = await paid(window, sandbox)
