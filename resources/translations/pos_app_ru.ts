@@ -2357,6 +2357,21 @@ Take a payment for the new sale anyway?</source>
       <translation>Выплата</translation>
     </message>
     <message>
+      <location filename="../../pos_app/providers/pegas/plugin.py" />
+      <source>Payout to a QIWI nickname</source>
+      <translation>Выплата на ник QIWI</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/plugin.py" />
+      <source>Payout to a bank card</source>
+      <translation>Выплата на банковскую карту</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/providers/pegas/plugin.py" />
+      <source>Payout to a phone</source>
+      <translation>Выплата на номер телефона</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/providers/pegas/widgets.py" />
       <source>Phone, +79991234567</source>
       <translation>Телефон, +79991234567</translation>

@@ -158,11 +158,22 @@ async def test_payouts_and_unknown_outcomes_are_reported(
     assert tally(report, "payouts") == (1, 10000)
     assert tally(report, "paid") == (0, 0)
     assert [t.net_minor for t in report.totals()] == [-10000]
+    # A walk: the Russian X report said "Pegas-kassa · card", the method's code.
+    html = render_report(report, provider_names={"pegas": "Pegas-kassa"}, store="Shop",
+                         terminal_id="T1")
+    assert "Pegas-kassa · Payout to a bank card" in html
     # Issue 20 #19: the report names what still needs a person, not only its count.
     said = note_texts(report, {"koshelek": "Koshelek Pay"})
     assert [t for t in said if "STILL NEEDS ATTENTION" in t] == [
         "S000002 70,00\xa0₽ Koshelek Pay: STILL NEEDS ATTENTION (outcome unknown) — see "
         "Needs attention"]
+
+
+def test_every_pegas_kassa_payout_method_is_named_in_words() -> None:
+    from pos_app.providers.pegas.provider import PAYOUT_METHODS
+    from pos_app.providers.registry import method_label
+
+    assert all(method_label("pegas", method) != method for method in PAYOUT_METHODS)
 
 
 async def test_a_payout_refused_before_anything_was_created_is_no_decline(

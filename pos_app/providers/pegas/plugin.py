@@ -40,6 +40,10 @@ class PegasPlugin:
         "yandex": Message("Payment", "Link: YooMoney"),
         "wallet": Message("Payment", "Transfer to a wallet number"),
         "wallet-card": Message("Payment", "Transfer to a card number"),
+        # Payout methods (spec §5.3): "wallet" and "yandex" are worded by the types above.
+        "card": Message("Payment", "Payout to a bank card"),
+        "phone": Message("Payment", "Payout to a phone"),
+        "nickname": Message("Payment", "Payout to a QIWI nickname"),
     }
     pay_options: tuple[PayOption, ...] = (
         PayOption("--type", "type", "deposit type: " + ", ".join(DEPOSIT_TYPES)),
