@@ -129,6 +129,7 @@ class Sale:
     shift_id: str | None = None
     meta: Mapping[str, str] = field(default_factory=dict)
     reference: str = ""  # the caller's own order reference (``pay --reference``), if any
+    replaces: str = ""  # the sale of this customer's basket before it changed, if any
 
     def __post_init__(self) -> None:
         if not self.lines:

@@ -9,6 +9,7 @@ leads.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from pos_app.core.sale import Sale, lines_left
@@ -106,6 +107,7 @@ class Checkout(QObject):
             return  # the basket stays as it is
         if previous is not None and previous is not sale and previous.id:
             self._earlier[previous.id] = previous  # a link left for it may still be paid
+            sale = replace(sale, replaces=previous.id)  # paid both ways: "paid twice"
         self.sale = sale
         self.choose.set_amount(sale.total)
         if self.customer is not None:
@@ -201,20 +203,17 @@ class Checkout(QObject):
         customer's money for it again; with a line added, the new total's QR stayed payable
         and the customer paid both."""
         if self.payment_id is not None and self.payment_waiting():
-            spawn(self.service.cancel(self.payment_id, wait=False, paid_by=payment.id),
-                  parent=self.window)
+            spawn(self.service.cancel(self.payment_id, wait=False), parent=self.window)
         self.sale = self._earlier.get(payment.sale_id, self.sale)
         self.payment_id = payment.id
 
     def _cancel_left(self, paid: Payment) -> None:
         """The customer paid: the links left for them (this sale's, or its basket's before a
-        change) are cancelled where the provider can, and one paid all the same is said to be
-        paid twice (a walk: a link left before a line was added stayed payable after the new
-        total was paid, the customer paid it too, and the alert only said "late payment")."""
+        change) are cancelled where the provider can (a walk: a link left before a line was
+        added stayed payable after the new total was paid, and the customer paid it too)."""
         for left in self._left.values():
             if left.id != paid.id:
-                spawn(self.service.cancel(left.id, wait=False, paid_by=paid.id),
-                      parent=self.window)
+                spawn(self.service.cancel(left.id, wait=False), parent=self.window)
 
     def _is_news(self, payment: Payment) -> bool:
         """A result the cashier has not seen (not the same state shown again)."""

@@ -2333,13 +2333,13 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/core/payments/messages.py" />
-      <source>Paid twice: the customer paid {amount} by {provider} for sale {sale}, which was paid already ({other} by {other_provider}). Give nothing more, and {advice}</source>
-      <translation>Оплачено дважды: покупатель заплатил {amount} через {provider} за продажу {sale}, которая уже была оплачена ({other} через {other_provider}). Больше ничего не выдавайте и {advice}</translation>
+      <source>Paid twice: the customer paid {amount} by {provider} for sale {sale}, and {other} by {other_provider} for sale {other_sale}, the same basket before or after a change. Give nothing more, and {advice}</source>
+      <translation>Оплачено дважды: покупатель заплатил {amount} через {provider} за продажу {sale} и {other} через {other_provider} за продажу {other_sale} — это одна корзина до или после изменения. Больше ничего не выдавайте и {advice}</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/payments/messages.py" />
-      <source>Paid twice: the customer paid {amount} by {provider} for sale {sale}, whose goods were paid already with sale {other_sale} ({other} by {other_provider}). Give nothing more, and {advice}</source>
-      <translation>Оплачено дважды: покупатель заплатил {amount} через {provider} за продажу {sale}, товары которой уже оплачены в продаже {other_sale} ({other} через {other_provider}). Больше ничего не выдавайте и {advice}</translation>
+      <source>Paid twice: the customer paid {amount} by {provider} for sale {sale}, which was paid already ({other} by {other_provider}). Give nothing more, and {advice}</source>
+      <translation>Оплачено дважды: покупатель заплатил {amount} через {provider} за продажу {sale}, которая уже была оплачена ({other} через {other_provider}). Больше ничего не выдавайте и {advice}</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/states.py" />

@@ -20,6 +20,7 @@ from pos_app.core.journal import (
     StaleTransition,
     new_id,
 )
+from pos_app.core.journal.shipping import events_after
 from pos_app.core.money import Money
 from pos_app.core.payments import Operation, Payment, utcnow
 from pos_app.core.sale import Sale
@@ -62,7 +63,7 @@ async def test_migrates_a_new_file(tmp_path: Path) -> None:
     journal = await Journal.open(path)
     await journal.close()
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 10
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"sales", "payments", "operations", "events", "receipts", "shifts",
             "differences"} <= tables
@@ -360,6 +361,25 @@ async def test_migrates_a_version_1_journal_keeping_its_payments(tmp_path: Path)
     shift = await Shifts(journal, training=False).open("after the upgrade")  # v4 columns
     assert shift.number == 1
     assert await journal.sale_by_reference("ORDER-1") is None  # v5 column
+    await journal.close()
+
+
+async def test_a_basket_changed_twice_is_one_chain_of_sales(tmp_path: Path) -> None:
+    """The sales a changed basket replaced, and those that replaced it: one customer's."""
+    journal = await Journal.open(tmp_path / "j.sqlite3")
+    first = await journal.add_sale(Sale.single_amount(Money(500)))
+    second = await journal.add_sale(replace(Sale.single_amount(Money(700)), replaces=first.id))
+    third = await journal.add_sale(replace(Sale.single_amount(Money(900)), replaces=second.id))
+    other = await journal.add_sale(Sale.single_amount(Money(500)))  # the next customer
+    chain = [first.id, second.id, third.id]
+    for sale in (first, second, third):
+        assert await journal.same_basket(sale.id) == chain
+    assert await journal.same_basket(other.id) == [other.id]
+    assert (await journal.get_sale(third.id)) == third
+    shipped = await journal.read(lambda conn: events_after(conn, 0, 100))
+    [created] = [e for e in shipped
+                 if e["kind"] == "sale_created" and e["data"]["sale_id"] == third.id]
+    assert created["data"]["replaces"] == second.id  # the head office's copy says so too
     await journal.close()
 
 

@@ -271,33 +271,41 @@ async def test_a_left_link_paid_after_the_sale_was_paid_another_way_says_paid_tw
         "Ivanova", "refunded in the Paymega cabinet")
 
 
-async def test_a_link_left_before_the_basket_changed_paid_after_the_new_one_says_paid_twice(
-        terminal: Runtime, sandbox: SandboxTransport) -> None:
-    """helper-40's walk: a Paymega link left for a basket, a line added, the new total paid
-    by Koshelek; the customer then paid the old link too, and the alert only said "late
-    payment".  The window cancels the left link naming the payment made instead (Paymega
-    cannot cancel: it stays payable), so its payment is said to be paid twice."""
-    from tests.helpers import customer
+@pytest.mark.parametrize("old_link_first", [False, True])
+async def test_a_basket_paid_before_and_after_it_changed_says_paid_twice(
+        terminal: Runtime, sandbox: SandboxTransport, old_link_first: bool) -> None:
+    """helper-40's and helper-42's walks: a Paymega link left for a basket, a line added, the
+    new total paid another way; the customer paid the old link too, and the alert said only
+    "late payment: complete the sale" (also when the two were paid a second apart, in
+    either order).  The new basket's sale names the one it replaces, so the second payment
+    known, whichever it is, is said to be paid twice."""
+    from dataclasses import replace
+
     left = await start(terminal, "120.00")
     await terminal.service.cancel(left.id)  # left to expire
     old_sale = await terminal.journal.get_sale(left.sale_id)
-    new = await terminal.service.pay(simple_sale("160.00"), "koshelek",
-                                     {"barcode": customer(sandbox, delay_ms=0)["barcode"]})
-    new_sale = await terminal.journal.get_sale(new.sale_id)
-    assert new.state is S.PAID
     assert old_sale is not None
-    assert new_sale is not None
-    cancelled = await terminal.service.cancel(left.id, wait=False, paid_by=new.id)
-    assert cancelled.state is S.PENDING
+    new_sale = replace(simple_sale("160.00"), replaces=old_sale.id)
+    new = await terminal.service.start_payment(new_sale, "paymega")
+    new = await wait_state(terminal, new.id, "PENDING")
+    first, second = (left, new) if old_link_first else (new, left)
     async with http_client(sandbox) as client:
-        await client.post(f"/_sandbox/paymega/invoices/{left.provider_ref}/pay")
-    terminal.service.notify(left.provider_ref or "")
-    paid = await wait_state(terminal, left.id, "PAID")
-    assert paid.attention is not None
-    assert paid.attention.english() == (
-        f"Paid twice: the customer paid 120,00\u00a0₽ by Paymega for sale {old_sale.label}, "
-        f"whose goods were paid already with sale {new_sale.label} (160,00\u00a0₽ by Koshelek "
-        f"Pay). Give nothing more, and refund it: History → the payment → Refund.")
+        for paying in (first, second):
+            await client.post(f"/_sandbox/paymega/invoices/{paying.provider_ref}/pay")
+            terminal.service.notify(paying.provider_ref or "")
+            await wait_state(terminal, paying.id, "PAID")
+    stored = await terminal.journal.get_sale(new.sale_id)
+    assert stored is not None
+    assert stored.replaces == old_sale.id
+    labels = {left.id: old_sale.label, new.id: stored.label}
+    amounts = {left.id: "120,00\u00a0₽", new.id: "160,00\u00a0₽"}
+    alerted = await terminal.service.get(second.id)
+    assert alerted.attention is not None
+    assert alerted.attention.english() == (
+        f"Paid twice: the customer paid {amounts[second.id]} by Paymega for sale "
+        f"{labels[second.id]}, and {amounts[first.id]} by Paymega for sale "
+        f"{labels[first.id]}, the same basket before or after a change. Give nothing more, "
+        f"and refund it: History → the payment → Refund.")
 
 
 async def test_an_alert_on_a_payment_not_settled_is_not_dismissed(

@@ -107,10 +107,13 @@ def a_year_of_payments(journal: Path, count: int, *, schema: int | None = None) 
         for statement in statements(script):
             db.execute(statement)
     db.execute(f"PRAGMA user_version = {schema or len(MIGRATIONS)}")
-    if schema is not None and schema < 7:  # before packed JSON: text, and no method column
-        sale, template = (
-            {name: unpack(value) if isinstance(value, bytes) else value
-             for name, value in row.items() if name != "method"} for row in (sale, template))
+    if schema is not None and schema < 7:  # before packed JSON: text
+        sale, template = ({name: unpack(value) if isinstance(value, bytes) else value
+                           for name, value in row.items()} for row in (sale, template))
+    # An older schema lacks the columns added since (the payments' method, the sales' replaces).
+    for row, table in ((sale, "sales"), (template, "payments")):
+        for gone in set(row) - {c[1] for c in db.execute(f"PRAGMA table_info({table})")}:
+            del row[gone]
     db.execute(f"INSERT INTO sales ({', '.join(sale)}) VALUES "  # noqa: S608
                f"({', '.join('?' * len(sale))})", tuple(sale.values()))
     now = utcnow()

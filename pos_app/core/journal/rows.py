@@ -129,7 +129,8 @@ OPERATION_COLUMNS: _Columns = {
 def sale_from_row(row: sqlite3.Row) -> Sale:
     return Sale.from_lines_json(json.loads(unpack(row["lines_json"])), currency=row["currency"],
                                 id=row["id"], number=row["number"], shift_id=row["shift_id"],
-                                reference=row["reference"] or "")
+                                reference=row["reference"] or "",
+                                replaces=row["replaces"] or "")
 
 
 def payment_from_row(row: sqlite3.Row) -> Payment:

@@ -208,8 +208,16 @@ INSERT INTO journal_meta (key, value) SELECT 'journal_uuid', lower(
     || '-' || hex(randomblob(6)));
 """
 
+# v10: the sale a changed basket replaces (the same customer, a line added or taken away while
+# a link for the basket before could still be paid): a payment of either that turns paid
+# while one of the other is paid is paid twice, in whichever order the two became known.
+_V10 = """
+ALTER TABLE sales ADD COLUMN replaces TEXT;
+CREATE INDEX sales_replaces ON sales(replaces) WHERE replaces IS NOT NULL;
+"""
+
 # Index i holds the script that takes the schema from version i to i + 1.
-MIGRATIONS: Sequence[str] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
+MIGRATIONS: Sequence[str] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -19,7 +19,7 @@ from pos_app.core.packed import unpack
 # columns unpacked; the payment's request stays home: it is the provider's wire, not a fact).
 ROW_COLUMNS: dict[str, tuple[str, ...]] = {
     "sales": ("id", "number", "created_at", "currency", "total_minor", "lines_json",
-              "shift_id", "reference"),
+              "shift_id", "reference", "replaces"),
     "payments": ("id", "sale_id", "provider", "kind", "state", "amount_minor", "currency",
                  "refunded_minor", "paid_minor", "provider_ref", "method", "reason_code",
                  "attention_json", "abandoned", "shift_id", "refund_of", "created_at",

@@ -258,14 +258,14 @@ class Journal:
             stored = sale.with_identity(id=new_id(), number=number, shift_id=shift_id)
             conn.execute(
                 "INSERT INTO sales (id, number, created_at, currency, total_minor, lines_json, "
-                "shift_id, training, reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "shift_id, training, reference, replaces) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (stored.id, number, iso(utcnow()), stored.currency, stored.total.minor,
                  pack(json.dumps(stored.lines_json(), ensure_ascii=False)), stored.shift_id,
-                 int(training), stored.reference or None),
+                 int(training), stored.reference or None, stored.replaces or None),
             )
-            self.insert_event(conn, EventKind.SALE_CREATED, data={"sale_id": stored.id,
-                                                           "number": number,
-                                                           "total_minor": stored.total.minor})
+            self.insert_event(conn, EventKind.SALE_CREATED, data={
+                "sale_id": stored.id, "number": number, "total_minor": stored.total.minor,
+                **({"replaces": stored.replaces} if stored.replaces else {})})
             return stored
         return await self._run(self._tx, do)
 
@@ -284,6 +284,21 @@ class Journal:
             if row is None:
                 return None
             return sale_from_row(row), self._attempts(row["id"])
+        return await self._run(do)
+
+    async def same_basket(self, sale_id: str) -> list[str]:
+        """The sales of one customer's basket as it changed: ``sale_id``, the sales it
+        replaced and those that replaced it (:attr:`Sale.replaces`), oldest first."""
+        def do() -> list[str]:
+            return [row[0] for row in self.conn.execute(
+                """WITH RECURSIVE
+                     before(id) AS (SELECT ? UNION SELECT s.replaces FROM sales s
+                                    JOIN before b ON s.id = b.id WHERE s.replaces IS NOT NULL),
+                     after(id) AS (SELECT ? UNION SELECT s.id FROM sales s
+                                   JOIN after a ON s.replaces = a.id)
+                   SELECT id FROM sales WHERE id IN (SELECT id FROM before UNION
+                                                     SELECT id FROM after) ORDER BY number""",
+                (sale_id, sale_id))]
         return await self._run(do)
 
     async def attempts_for(self, sale_id: str) -> list[Payment]:

@@ -29,10 +29,12 @@ UNDERPAID = Message(C, "The customer paid only {paid} of {amount}. Return the {p
 PAID_TWICE = Message(C, "Paid twice: the customer paid {amount} by {provider} for sale {sale}, "
                         "which was paid already ({other} by {other_provider}). Give nothing more, "
                         "and {advice}")
-# A link left for the customer's basket before it changed, paid after the new basket was.
+# The customer's basket paid before and after it changed (a link left for it, then a line
+# added and the new total paid), in either order.
 PAID_TWICE_CHANGED = Message(C, "Paid twice: the customer paid {amount} by {provider} for sale "
-                                "{sale}, whose goods were paid already with sale {other_sale} "
-                                "({other} by {other_provider}). Give nothing more, and {advice}")
+                                "{sale}, and {other} by {other_provider} for sale {other_sale}, "
+                                "the same basket before or after a change. Give nothing more, "
+                                "and {advice}")
 RETURN_BY_REFUND = Message(C, "refund it: History → the payment → Refund.")
 RETURN_BY_PAYOUT = Message(C, "return it by a payout: History → the payment → Refund.")
 RETURN_ELSEWHERE = Message(C, "return the money as the store's rules say (e.g. in cash): refunds "

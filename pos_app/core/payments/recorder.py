@@ -34,9 +34,6 @@ from pos_app.providers.errors import NeedsPerson, NotFound, ProviderError
 log = logging.getLogger(__name__)
 C = "Payment"
 
-# In the data of a payment's CANCEL_REQUESTED: the payment with which the customer paid the
-# basket instead (PaymentService.cancel), for the alert if this one is paid all the same.
-PAID_BY = "paid_by"
 RECEIPT_TRIES = 7  # a provider's receipt file, while it says it is not ready yet
 
 
@@ -168,35 +165,25 @@ class Recorder:
 
     async def paid_twice(self, payment: Payment) -> Message | None:
         """The alert when the customer paid the sale another way meanwhile: another attempt
-        for the same sale was paid, or the basket that replaced the sale's (the payment
-        named when this one was cancelled, :data:`PAID_BY`); else None."""
-        other = next((p for p in await self.journal.attempts_for(payment.sale_id)
-                      if p.id != payment.id and _paid(p)), None)
-        instead = None if other is not None else await self._paid_instead(payment)
-        if other is None and instead is None:
+        for the same sale is paid, or one for the same basket before or after it changed
+        (:meth:`Journal.same_basket`); else None."""
+        paid = [(sale_id, other) for sale_id in await self.journal.same_basket(payment.sale_id)
+                for other in await self.journal.attempts_for(sale_id)
+                if other.id != payment.id and _paid(other)]
+        if not paid:
             return None
+        # The same sale's first: the plainer sentence.
+        sale_id, other = min(paid, key=lambda found: found[0] != payment.sale_id)
         sale = await self.journal.get_sale(payment.sale_id)
         params = dict(amount=payment.amount, provider=self.provider(payment.provider).display_name,
-                      sale=sale.label if sale else "", advice=self.return_advice(payment.provider))
-        if instead is not None:
-            other_sale = await self.journal.get_sale(instead.sale_id)
-            return PAID_TWICE_CHANGED.with_params(
-                **params, other_sale=other_sale.label if other_sale else "",
-                other=instead.amount, other_provider=self.provider(instead.provider).display_name)
-        assert other is not None
-        return PAID_TWICE.with_params(
-            **params, other=other.amount,
-            other_provider=self.provider(other.provider).display_name)
-
-    async def _paid_instead(self, payment: Payment) -> Payment | None:
-        """The payment with which the customer paid instead of this one, when it was
-        cancelled for that reason and is paid."""
-        for event in await self.journal.events_for(payment.id):
-            if event.kind == EventKind.CANCEL_REQUESTED and event.data.get(PAID_BY):
-                instead = await self.journal.get_payment(str(event.data[PAID_BY]))
-                if instead is not None and _paid(instead):
-                    return instead
-        return None
+                      sale=sale.label if sale else "", other=other.amount,
+                      other_provider=self.provider(other.provider).display_name,
+                      advice=self.return_advice(payment.provider))
+        if sale_id == payment.sale_id:
+            return PAID_TWICE.with_params(**params)
+        other_sale = await self.journal.get_sale(sale_id)
+        return PAID_TWICE_CHANGED.with_params(**params,
+                                              other_sale=other_sale.label if other_sale else "")
 
     def return_advice(self, provider_name: str) -> Message:
         """:func:`.rules.return_advice` for an enabled provider."""

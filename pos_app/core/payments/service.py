@@ -36,7 +36,7 @@ from pos_app.core.payments.messages import (
     RESOLVED,
 )
 from pos_app.core.payments.model import Operation, Payment
-from pos_app.core.payments.recorder import PAID_BY, Listener, PaymentUpdate, Recorder
+from pos_app.core.payments.recorder import Listener, PaymentUpdate, Recorder
 from pos_app.core.sale import Sale
 from pos_app.core.states import (
     OperationKind,
@@ -348,20 +348,15 @@ class PaymentService:
         finally:
             unsubscribe()
 
-    async def cancel(self, payment_id: str, *, wait: bool = True,
-                     paid_by: str = "") -> Payment:
+    async def cancel(self, payment_id: str, *, wait: bool = True) -> Payment:
         """The cashier gives up. Providers that can cancel do; for the others the payment is
-        left to expire and watched, so a late payment raises an alert instead of being lost.
-        ``paid_by``: the payment with which the customer paid instead (a link left for the
-        basket before it changed): recorded, so that a late payment of this one is said to
-        be paid twice."""
+        left to expire and watched, so a late payment raises an alert instead of being lost."""
         payment = await self.get(payment_id)
         if payment.state.is_final or payment.state in rules.REFUND_STATES:
             return payment
         # The driver acts on the flag: before sending (DRAFT), or as soon as it can.
-        payment = await self.journal.update_payment(
-            payment_id, event=EventKind.CANCEL_REQUESTED, cancel_requested=True,
-            data={PAID_BY: paid_by} if paid_by else None)
+        payment = await self.journal.update_payment(payment_id, event=EventKind.CANCEL_REQUESTED,
+                                                    cancel_requested=True)
         self._recorder.emit(PaymentUpdate(payment))
         self._ensure_driver(payment_id)
         if not wait:
