@@ -199,13 +199,17 @@ class Checkout(QObject):
         before a change: that sale is paid.  The way to pay under way is cancelled (the
         service watches one that cannot be, and says if it is paid too); the result is the
         paid one's, and what the basket holds beyond that sale stays in it, said to be
-        unpaid.  Two walks: the basket kept the paid line and the next sale took the
-        customer's money for it again; with a line added, the new total's QR stayed payable
-        and the customer paid both."""
+        unpaid; its late-payment alert is answered (:meth:`PaymentService.completed_with`).
+        Two walks: the basket kept the paid line and the next sale took the customer's money
+        for it again; with a line added, the new total's QR stayed payable and the customer
+        paid both."""
         if self.payment_id is not None and self.payment_waiting():
             spawn(self.service.cancel(self.payment_id, wait=False), parent=self.window)
         self.sale = self._earlier.get(payment.sale_id, self.sale)
         self.payment_id = payment.id
+        shift = self.window.open_shift
+        spawn(self.service.completed_with(payment.id, actor=shift.cashier if shift else tr(
+            C, "the cashier")), parent=self.window)
 
     def _cancel_left(self, paid: Payment) -> None:
         """The customer paid: the links left for them (this sale's, or its basket's before a

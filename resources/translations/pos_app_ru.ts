@@ -1952,6 +1952,11 @@ If you close the app now, these stay in the journal and are checked again at the
       <translation>терминал {terminal}</translation>
     </message>
     <message>
+      <location filename="../../pos_app/ui/checkout.py" />
+      <source>the cashier</source>
+      <translation>кассир</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/operations.py" />
       <source>{amount} by {provider} is recorded as {state}. {provider} is asked now; if it says the customer paid, the payment becomes paid here, and can be refunded.</source>
       <translation>{amount} через {provider} записан как «{state}». Сейчас будет запрос в {provider}; если там платёж оплачен, он станет оплаченным и здесь, и его можно будет вернуть.</translation>
@@ -2550,6 +2555,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/core/payments/service.py" />
       <source>The reference {reference} is already used by sale {number}: {what} of {amount}.</source>
       <translation>Ссылка {reference} уже использована продажей {number}: {what} на {amount}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/payments/service.py" />
+      <source>The sale was completed with it at the till.</source>
+      <translation>Продажа завершена этой оплатой на кассе.</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/payments/service.py" />

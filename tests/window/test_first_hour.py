@@ -455,6 +455,9 @@ def test_a_link_left_for_the_sale_and_paid_late_ends_the_sale(make_app: MakeApp)
     app.shot("paid-by-the-link")
     assert snap.text("resultHeadline") == "Paid"
     assert "120,00" in snap.text("resultAmount")
+    # helper-42: the alert bar said "complete the sale or return the money" under "Paid".
+    app.wait(lambda s: s.find("alertText") is None and "(0)" in s.text("attentionButton"),
+             what="no late-payment alert: the sale was completed with it", timeout=30)
     app.click("newSale")
     snap = app.on_screen("saleScreen")
     assert not app.items("basket")

@@ -30,6 +30,7 @@ from pos_app.core.payments.clock import Clock, SystemClock
 from pos_app.core.payments.driver import PaymentDriver
 from pos_app.core.payments.messages import (
     CORRECTED,
+    LATE_PAYMENT,
     NO_TRANSACTION_ID,
     PAID_AFTER_END,
     REFUND_UNDER_WAY,
@@ -700,6 +701,18 @@ class PaymentService:
             data={"actor": actor, "note": note, "attention": was})
         self._recorder.emit(PaymentUpdate(payment))
         return payment
+
+    async def completed_with(self, payment_id: str, *, actor: str) -> Payment:
+        """The window completed the sale with this payment of a link left for it, paid late
+        while the customer was still at the till: its late-payment alert ("complete the sale
+        or return the money") is answered, and cleared as :meth:`acknowledge` clears it.
+        Another alert (paid twice) stays for a person (helper-42: "Paid, give the goods" on
+        the screen, "complete the sale or return the money" in the alert bar)."""
+        payment = await self.get(payment_id)
+        if payment.attention is None or payment.attention.text != LATE_PAYMENT.text:
+            return payment
+        return await self.acknowledge(payment_id, actor=actor, note=tr(
+            C, "The sale was completed with it at the till."))
 
     async def receipt_file(self, payment_id: str, fmt: str) -> tuple[bytes, str]:
         """The provider's own receipt (``fmt`` "pdf" or "jpeg"), as (content, MIME type):
