@@ -32,7 +32,7 @@ from pos_app.ui.qt import (
     QWidget,
 )
 from pos_app.ui.support import spawn
-from pos_app.ui.widgets import Keypad, WedgeDetector, chosen
+from pos_app.ui.widgets import Keypad, WedgeDetector, choice_box, chosen
 
 C = "Dialogs"
 
@@ -219,8 +219,12 @@ class ReasonDialog(FormDialog):
     """A manager decides something that is audited: what it is about, why, and who."""
 
     def __init__(self, parent: QWidget | None, title: str, *, summary: str,
-                 placeholder: str) -> None:
+                 placeholder: str, missing: Message | None = None) -> None:
+        """``missing``: what an empty or too short reason is told, in the field's own words
+        ("{n}": the least characters), by default what was checked and what it showed."""
         super().__init__(parent, title)
+        self._missing = missing or Message(C, "Say what was checked and what it showed (at "
+                                              "least {n} characters).")
         text = QLabel(summary)
         text.setObjectName("summary")
         text.setWordWrap(True)
@@ -238,8 +242,7 @@ class ReasonDialog(FormDialog):
 
     def check(self) -> None:
         if len(self.reason.toPlainText().strip()) < self.MIN_REASON:
-            raise UserError(Message(C, "Say what was checked and what it showed (at least "
-                                       "{n} characters).", {"n": self.MIN_REASON}))
+            raise UserError(self._missing.with_params(n=self.MIN_REASON))
         if not self.actor.text().strip():
             raise UserError(Message(C, "Write the manager's name."))
 
@@ -257,7 +260,7 @@ class ResolveDialog(ReasonDialog):
                          placeholder=tr(C, "What was checked, where (e.g. the provider's "
                                            "cabinet), and what it showed"))
         self.setObjectName("resolveDialog")
-        self.outcome = QComboBox()
+        self.outcome = choice_box()
         self.outcome.setObjectName("outcome")
         # A payout's money goes the other way: "paid" is "it went out to the customer".
         labels = {PaymentState.PAID: tr(C, "Paid out to the customer"),
@@ -298,11 +301,11 @@ class LineDialog(FormDialog):
         self.price.setObjectName("linePrice")
         self.quantity = QLineEdit(format_quantity(line.quantity) if line else "1")
         self.quantity.setObjectName("lineQuantity")
-        self.measure = QComboBox()
+        self.measure = choice_box()
         self.measure.setObjectName("lineMeasure")
         for measure in Measure:  # every unit a catalog may use: an edit keeps the line's
             self.measure.addItem(measure_label(measure), measure.value)
-        self.vat = QComboBox()
+        self.vat = choice_box()
         self.vat.setObjectName("lineVat")
         for vat, label in ((VatRate.NONE, tr(C, "no VAT")), (VatRate.VAT0, "0 %"),
                            (VatRate.VAT10, "10 %"), (VatRate.VAT20, "20 %"),
@@ -472,7 +475,7 @@ class PayoutDialog(FormDialog):
         self._currency = amount.currency
         self.amount = QLineEdit(amount.format(symbol=False))
         self.amount.setObjectName("payoutAmount")
-        self.method = QComboBox()
+        self.method = choice_box()
         self.method.setObjectName("payoutMethod")
         for method, label in (("card", tr(C, "bank card")), ("phone", tr(C, "phone number")),
                               ("wallet", tr(C, "QIWI wallet")), ("yandex", tr(C, "YooMoney")),

@@ -42,7 +42,7 @@ from pos_app.ui.qt import (
     Signal,
 )
 from pos_app.ui.support import Screen, big_button, render, spawn
-from pos_app.ui.widgets import DateField, caption
+from pos_app.ui.widgets import DateField, caption, choice_box
 
 C = "History"
 _Index = QModelIndex | QPersistentModelIndex
@@ -605,12 +605,12 @@ class HistoryScreen(PaymentList):
         self.search = QLineEdit()
         self.search.setObjectName("historySearch")
         self.search.setMinimumHeight(44)
-        self.provider = QComboBox()
+        self.provider = choice_box()
         self.provider.setObjectName("historyProvider")
         self.provider.addItem("", "")
         for name, display in self.names.items():
             self.provider.addItem(display, name)
-        self.state = QComboBox()
+        self.state = choice_box()
         self.state.setObjectName("historyState")
         for key in STATE_GROUPS:
             self.state.addItem(key, key)

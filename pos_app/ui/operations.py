@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from pos_app.core.events import state_word
 from pos_app.core.money import Money
 from pos_app.core.states import OperationState, PaymentState, can_correct, describe_state
-from pos_app.i18n import tr
+from pos_app.i18n import Message, tr
 from pos_app.ui.qt import QWidget
 from pos_app.ui.support import ask, confirm, render, show_error, show_info, with_progress
 
@@ -222,10 +222,18 @@ async def acknowledge(ops: Operations, payment_id: str) -> None:
     if not await ops.pin(tr(C, "Clearing an alert needs the manager PIN.")):
         return
     payment = await ops.service.get(payment_id)
+    sale = await ops.service.journal.get_sale(payment.sale_id)
+    # Which payment, first: a walk cleared another one's alert (the list moved under the
+    # pointer when the alert bar closed).
+    which = tr(C, "Sale {sale}: {amount} by {provider}.", sale=sale.label if sale else "",
+               amount=payment.amount.format(),
+               provider=ops.service.provider(payment.provider).display_name)
     dialog = ReasonDialog(ops.parent, tr(C, "Mark as dealt with"),
-                          summary=render(payment.attention),
+                          summary=f"{which}\n\n{render(payment.attention)}",
                           placeholder=tr(C, "What was done (e.g. the money returned in "
-                                            "cash, the goods given)"))
+                                            "cash, the goods given)"),
+                          missing=Message(C, "Say what was done about it (at least {n} "
+                                             "characters)."))
     dialog.setObjectName("acknowledgeDialog")
     if not await ask(dialog):
         return

@@ -225,7 +225,7 @@ class PaymentScreen(Screen):
 
     def retranslate(self) -> None:
         self.copy.setText(tr(C, "Copy link"))
-        self.customer.setText(tr(C, "Training customer shows a code"))
+        self.customer.setText(tr(C, "Training: customer shows a code"))
         self.customer_pays.setText(tr(C, "Training: customer pays"))
         self.customer_declines.setText(tr(C, "Training: customer refuses"))
         self._cancel_text()

@@ -16,7 +16,6 @@ from pos_app.i18n import tr
 from pos_app.providers.base import ReceiptSource
 from pos_app.providers.errors import ProviderError
 from pos_app.ui.qt import (
-    QComboBox,
     QHBoxLayout,
     QImage,
     QLabel,
@@ -36,7 +35,7 @@ from pos_app.ui.qt import (
     Signal,
 )
 from pos_app.ui.support import Screen, ask, big_button, choose_file, print_dialog, show_error, spawn
-from pos_app.ui.widgets import caption
+from pos_app.ui.widgets import caption, choice_box
 
 C = "ReceiptScreen"
 MARGIN_MM = 2.0
@@ -97,13 +96,13 @@ class ReceiptScreen(Screen):
         self.view = QTextBrowser()
         self.view.setObjectName("receiptView")
         self.view.setMinimumWidth(380)
-        self.paper = QComboBox()
+        self.paper = choice_box()
         self.paper.setObjectName("paperWidth")
         self.paper.addItem("80 mm", 80)
         self.paper.addItem("58 mm", 58)
         self.paper.setCurrentIndex(0 if config.ui.paper_width_mm == 80 else 1)
         self.paper.setMinimumHeight(44)
-        self.which = QComboBox()
+        self.which = choice_box()
         self.which.setObjectName("receiptWhich")
         self.which.setMinimumHeight(44)
         self.which.hide()

@@ -33,7 +33,6 @@ from pos_app.providers.registry import plugins
 from pos_app.ui.dialogs import NewPinDialog
 from pos_app.ui.qt import (
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -58,7 +57,7 @@ from pos_app.ui.support import (
     show_info,
     spawn,
 )
-from pos_app.ui.widgets import caption
+from pos_app.ui.widgets import caption, choice_box
 
 if TYPE_CHECKING:
     from pos_app.ui.head_office import HeadOfficePanel
@@ -82,7 +81,7 @@ class SettingsForm(QWidget):
         # Terminal
         self.store_id, self.terminal_id = QLineEdit(), QLineEdit()
         self.store_name, self.store_address = QLineEdit(), QLineEdit()
-        self.language = QComboBox()
+        self.language = choice_box()
         for widget, name in ((self.store_id, "storeId"), (self.terminal_id, "terminalId"),
                              (self.store_name, "storeName"),
                              (self.store_address, "storeAddress"),
@@ -112,7 +111,7 @@ class SettingsForm(QWidget):
         providers_scroll.setWidget(providers)
         providers_scroll.setWidgetResizable(True)
         # Receipts, catalog, display
-        self.printer = QComboBox()
+        self.printer = choice_box()
         self.printer.setObjectName("printer")
         self.printer.addItem("", "")
         for name in QPrinterInfo.availablePrinterNames():

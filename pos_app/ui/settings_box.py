@@ -23,7 +23,7 @@ from pos_app.ui.qt import (
     QPushButton,
     QWidget,
 )
-from pos_app.ui.widgets import caption
+from pos_app.ui.widgets import caption, choice_box
 
 C = "Settings"
 
@@ -36,7 +36,7 @@ def secret_label(name: str) -> str:
 
 def combo(values: tuple[str, ...]) -> QComboBox:
     """A choice among a setting's codes (their shown texts: :meth:`ProviderBox.retranslate`)."""
-    widget = QComboBox()
+    widget = choice_box()
     for value in values:
         widget.addItem(value, value)
     return widget

@@ -27,7 +27,6 @@ from pos_app.ui.dialogs import FormDialog, ReasonDialog
 from pos_app.ui.qt import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QDate,
     QHBoxLayout,
     QHeaderView,
@@ -58,7 +57,7 @@ from pos_app.ui.support import (
     spawn,
     with_progress,
 )
-from pos_app.ui.widgets import DateField, caption
+from pos_app.ui.widgets import DateField, caption, choice_box
 
 C = "ShiftScreen"
 SIDE_WIDTH = 260
@@ -229,7 +228,7 @@ class ShiftScreen(Screen):
         self.reconcile_button.setObjectName("reconcileShift")
         self.z_button = big_button(role="danger")
         self.z_button.setObjectName("zReport")
-        self.paper = QComboBox()
+        self.paper = choice_box()
         self.paper.setObjectName("reportPaper")
         self.paper.addItem("80 mm", 80)
         self.paper.addItem("58 mm", 58)

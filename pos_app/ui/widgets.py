@@ -548,6 +548,15 @@ class ElidedLabel(QLabel):
         self.setToolTip(self._full if shown != self._full else "")
 
 
+def choice_box() -> QComboBox:
+    """A combo box as wide as its longest item, also after a language switch retranslates
+    them (Qt's default measures once, when first shown: helper-42 saw "Ссылка: карта или
+    кошелё" once Russian was chosen)."""
+    box = QComboBox()
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    return box
+
+
 def caption(text: str = "", *, points: int = 14, bold: bool = False,
             name: str = "", error: bool = False) -> QLabel:
     """A label of ``points`` size; ``error``: it says what is wrong (red)."""

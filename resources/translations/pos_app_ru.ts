@@ -1824,6 +1824,16 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <translation>Вернуть покупателю {amount} через {provider} (продажа {sale}, оплачено {paid})?</translation>
     </message>
     <message>
+      <location filename="../../pos_app/ui/operations.py" />
+      <source>Sale {sale}: {amount} by {provider}.</source>
+      <translation>Продажа {sale}: {amount} через {provider}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/operations.py" />
+      <source>Say what was done about it (at least {n} characters).</source>
+      <translation>Напишите, что было сделано (не меньше {n} символов).</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/main_window.py" />
       <source>Settings</source>
       <translation>Настройки</translation>
@@ -2598,11 +2608,6 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/ui/payment.py" />
-      <source>Training customer shows a code</source>
-      <translation>Учебный покупатель показывает код</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/ui/payment.py" />
       <source>Training: customer pays</source>
       <translation>Обучение: покупатель платит</translation>
     </message>
@@ -2610,6 +2615,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/ui/payment.py" />
       <source>Training: customer refuses</source>
       <translation>Обучение: покупатель отказывается</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Training: customer shows a code</source>
+      <translation>Обучение: покупатель показывает код</translation>
     </message>
     <message>
       <location filename="../../pos_app/providers/pegas/plugin.py" />

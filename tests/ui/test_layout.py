@@ -24,6 +24,8 @@ from pos_app.ui.qt import (
     QPoint,
     QPushButton,
     QRect,
+    QStyle,
+    QStyleOptionComboBox,
     Qt,
     QTabBar,
     QTableView,
@@ -66,6 +68,8 @@ def problems(top: QWidget) -> list[str]:
             if not wraps and widget.width() < widget.sizeHint().width() - 1:
                 found.append(f"{label}: {widget.width()} px wide, needs "
                              f"{widget.sizeHint().width()}")
+        if isinstance(widget, QComboBox) and _cut_choice(widget):
+            found.append(f"{name} “{widget.currentText()}”: cut")
         if isinstance(widget, QLineEdit) and not widget.text() and widget.placeholderText():
             room = widget.width() - 16  # the frame and the text margins
             if widget.fontMetrics().horizontalAdvance(widget.placeholderText()) > room:
@@ -77,6 +81,16 @@ def problems(top: QWidget) -> list[str]:
             if not area.contains(where):
                 found.append(f"{name}: outside the window at {where.getRect()}")
     return found
+
+
+def _cut_choice(combo: QComboBox) -> bool:
+    """The chosen item's text is wider than the box shows (helper-42: "Ссылка: карта или
+    кошелё" once the language changed)."""
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    field = combo.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
+                                         QStyle.SubControl.SC_ComboBoxEditField, combo)
+    return combo.fontMetrics().horizontalAdvance(combo.currentText()) > field.width()
 
 
 def _cut_headers(header: QHeaderView) -> list[str]:
@@ -113,6 +127,22 @@ async def test_every_screen_fits_the_smallest_kiosk(make_window: MakeWindow,
         assert widget.height() <= SMALLEST[1], f"{name} made the window taller"
         assert problems(widget) == [], f"{language} {name}"
     assert len(seen) >= 20  # the tour reached every screen
+
+
+async def test_the_ways_to_pay_fit_after_a_language_switch(make_window: MakeWindow) -> None:
+    """helper-42: the choose screen seen in English, then Russian chosen on the top bar: the
+    Pegas-kassa type read "Ссылка: карта или кошелё" (its box kept the English width)."""
+    from tests.helpers import wait_until
+
+    window = await make_window()
+    window.translations.use("en")
+    window.resize(*SMALLEST)
+    window.go(window.choose)
+    await wait_until(lambda: window.choose.isVisible())
+    assert problems(window) == []
+    window.translations.use("ru")
+    await wait_until(lambda: window.choose.title.text() == "Как платит покупатель?")
+    assert problems(window) == []
 
 
 def test_the_check_sees_cut_texts_and_lost_widgets(qtbot: QtBot) -> None:

@@ -361,6 +361,15 @@ def test_a_late_payment_alert_says_what_can_be_done(make_app: MakeApp) -> None:
     # Dealt with (the money returned in cash): the bar no longer asks to act (a walk).
     flows.open_attention_row(app)
     flows.manager_action(app, "detailsAcknowledge", "acknowledgeDialog")
+    # Which payment, first (helper-42 cleared another one's alert: the list had moved).
+    summary = app.snapshot().get("summary", window="acknowledgeDialog").text
+    assert summary.startswith("Sale S"), summary
+    assert ": 75,00" in summary.split("\n")[0]
+    assert "by Paymega." in summary.split("\n")[0]
+    app.click("ok", window="acknowledgeDialog")  # nothing written yet: said in its own words
+    snap = app.wait(lambda s: bool(getattr(s.find("dialogError", window="acknowledgeDialog"),
+                                           "text", "")), what="the missing reason said")
+    assert snap.get("dialogError").text.startswith("Say what was done about it")
     app.click("reason")
     app.type("75 returned in cash")
     app.click("actor")

@@ -7,9 +7,9 @@ from pos_app.i18n import tr
 from pos_app.providers.pegas.plugin import PLUGIN
 from pos_app.providers.pegas.provider import PegasProvider
 from pos_app.providers.pegas.settings import DEPOSIT_TYPES
-from pos_app.ui.qt import QComboBox, QLineEdit, QVBoxLayout
+from pos_app.ui.qt import QLineEdit, QVBoxLayout
 from pos_app.ui.settings_box import ProviderBox, combo
-from pos_app.ui.widgets import ProviderInputs
+from pos_app.ui.widgets import ProviderInputs, choice_box
 
 C = "Payment"
 SETTINGS = "Settings"  # the Settings screen's translation context
@@ -27,7 +27,7 @@ class DepositOptions(ProviderInputs):
     def __init__(self, provider: PegasProvider) -> None:
         super().__init__()
         self._default = provider.deposit_type
-        self.deposit_type = QComboBox()
+        self.deposit_type = choice_box()
         self.deposit_type.setObjectName("depositType")
         self.deposit_type.setMinimumHeight(48)
         for kind in DEPOSIT_TYPES:
