@@ -430,8 +430,12 @@ class PaymentDetails(QWidget):
             if event.to_state:
                 moved = f": {state_word(event.to_state)}" if not event.from_state else (
                     f": {state_word(event.from_state)} → {state_word(event.to_state)}")
-            self.events.addItem(
-                f"{event.at.astimezone():%d.%m %H:%M:%S}  {describe_event(event.kind)}{moved}")
+            # Who decided and why, as they wrote it (helper-42: "Alert cleared", and no more).
+            actor, why = event.data.get("actor"), event.data.get("note") or event.data.get(
+                "reason")
+            decided = f" — {actor}: {why}" if actor and why else ""
+            self.events.addItem(f"{event.at.astimezone():%d.%m %H:%M:%S}  "
+                                f"{describe_event(event.kind)}{moved}{decided}")
 
     def _returnable(self) -> bool:
         provider = self._service.providers.get(self.payment.provider) if self.payment else None

@@ -377,6 +377,12 @@ def test_a_late_payment_alert_says_what_can_be_done(make_app: MakeApp) -> None:
     app.click("ok", window="acknowledgeDialog")
     app.wait(lambda s: "(0)" in s.text("attentionButton"), what="dealt with")
     app.wait(lambda s: s.find("alertText") is None, what="the alert bar gone")
+    # Its log says who did what (helper-42: "Alert cleared", and no more).
+    flows.open_history_row(app)
+    app.click_cell("detailsEvents", row=0)
+    app.key("End")  # the newest, at the end of its short list
+    app.wait(lambda s: any(item["text"].endswith("Alert cleared — Manager: 75 returned in cash")
+                           for item in app.items("detailsEvents")), what="the decision logged")
 
 
 def test_a_scan_after_a_touch_anywhere_lands_in_the_sale(make_app: MakeApp,
