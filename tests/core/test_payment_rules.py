@@ -219,6 +219,20 @@ def test_next_poll_at(policy: PollPolicy, last: float | None, acked: float | Non
                               poll_now=now) == pytest.approx(expected)
 
 
+@pytest.mark.parametrize(("since_ack", "left_for", "expired", "expected"), [
+    (10.0, None, False, False),  # followed
+    (10.0, 0.0, False, False),  # just left: the customer may be paying it now (helper-42)
+    (130.0, rules.LEFT_WATCHED_S - 1, False, False),
+    (130.0, rules.LEFT_WATCHED_S, False, True),  # left a while ago
+    (PAYMEGA.slow_after, None, False, True),  # old
+    (10.0, None, True, True),  # expired
+])
+def test_polled_slowly(since_ack: float, left_for: float | None, expired: bool,
+                       expected: bool) -> None:
+    assert rules.polled_slowly(PAYMEGA, since_ack_s=since_ack, left_for_s=left_for,
+                               expired=expired) is expected
+
+
 @pytest.mark.parametrize(("expires_in_s", "grace_s", "expected"), [
     (None, 0, False), (60, 0, False), (-1, 0, True), (-60, 120, False), (-121, 120, True),
 ])

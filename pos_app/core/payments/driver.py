@@ -70,6 +70,7 @@ class _Memory:
     failures: int = 0
     warned_still_pending: bool = False
     poll_now: bool = False  # a notification arrived: read the status without waiting
+    left_at: float | None = None  # monotonic time it was first seen left by the cashier
     not_found: int = 0  # status reads in a row that the provider answered "not known"
     retry_after: float = 0.0  # seconds the provider asked us to wait (Retry-After)
     asked: asyncio.Event = field(default_factory=asyncio.Event)  # a status read was made
@@ -261,10 +262,14 @@ class PaymentDriver:
                 await self._backoff_sleep()
             await self._start_cancel(payment, due.reason, automatic=due.automatic)
             return
+        if payment.abandoned and memory.left_at is None:
+            memory.left_at = now
         next_poll = rules.next_poll_at(
             policy, last_poll=memory.last_poll, acked_at=memory.acked_at,
-            slow=payment.abandoned or since_ack >= policy.slow_after
-            or rules.past_expiry(payment, self._clock.now(), 0),
+            slow=rules.polled_slowly(
+                policy, since_ack_s=since_ack,
+                left_for_s=None if memory.left_at is None else now - memory.left_at,
+                expired=rules.past_expiry(payment, self._clock.now(), 0)),
             poll_now=memory.poll_now)
         memory.poll_now = False
         if next_poll > now:

@@ -201,6 +201,21 @@ def cancel_due(policy: PollPolicy, since_ack_s: float, *, cancel_requested: bool
     return CancelDue(CANCELLED_BY_CASHIER, automatic)
 
 
+# A link the cashier left is read as often as one followed for this long after it was left:
+# the customer is likely still at the till and paying it (helper-42: its late payment was
+# said 15 s later, while the cashier was taking the money another way).  Then slowly.
+LEFT_WATCHED_S = 120.0
+
+
+def polled_slowly(policy: PollPolicy, *, since_ack_s: float, left_for_s: float | None,
+                  expired: bool) -> bool:
+    """Whether a payment's status is read at ``policy.slow_interval``: old (past
+    ``slow_after``), expired, or left by the cashier for :data:`LEFT_WATCHED_S` or more
+    (``left_for_s``: None while not left)."""
+    return since_ack_s >= policy.slow_after or expired or (
+        left_for_s is not None and left_for_s >= LEFT_WATCHED_S)
+
+
 def next_poll_at(policy: PollPolicy, *, last_poll: float | None, acked_at: float | None,
                  slow: bool, poll_now: bool) -> float:
     """When (monotonic seconds) to read a payment's status next.
