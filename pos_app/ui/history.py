@@ -147,11 +147,11 @@ class HistoryModel(QAbstractTableModel):
                 " ⇄" if payment.kind == "withdrawal" else "")
         if column == 3:
             return payment.amount.format(symbol=False)
-        if column == 4:  # a word or two in the column, the whole sentence in the tooltip
-            text = (describe_state(payment.state).render()
-                    if role == _TOOLTIP else
-                    state_word(payment.state.value).capitalize())
-            return text + (" ⚠" if payment.attention else "")
+        if column == 4:  # a word or two in the column, the whole sentences in the tooltip
+            if role == _TOOLTIP:
+                return "\n\n".join([describe_state(payment.state).render()]
+                                     + ([payment.attention.render()] if payment.attention else []))
+            return _state_cell(payment)
         return payment.provider_ref or ""
 
     def _load(self, page: int) -> None:
@@ -183,6 +183,20 @@ class HistoryModel(QAbstractTableModel):
                     self.dataChanged.emit(self.index(row, 0), self.index(row, 5))
                     return
 
+
+def _state_cell(payment: Payment) -> str:
+    """The state in a word or two; with an alert, what the alert is about when it says so
+    first ("Paid twice: …" reads "Paid twice ⚠"; helper-42: every flagged row read "Paid ⚠",
+    and why was only in the details)."""
+    if payment.attention is None:
+        return state_word(payment.state.value).capitalize()
+    said = payment.attention.render()
+    head, colon, _ = said.partition(": ")
+    return (head if colon and len(head) <= ALERT_HEAD_CHARS
+            else state_word(payment.state.value).capitalize()) + " ⚠"
+
+
+ALERT_HEAD_CHARS = 32  # longer, an alert's opening is a sentence, not its subject
 
 SIDE_WIDTH = 300  # the details panel; the table takes the rest (every column at 1024 px)
 

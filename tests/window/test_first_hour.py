@@ -531,6 +531,11 @@ def test_a_link_left_before_the_basket_changed_paid_after_the_new_total_says_pai
     assert alert.startswith("Paid twice: the customer paid 110,00"), alert
     assert "150,00" in alert
     assert "Give nothing more" in alert
+    # Its row says why (helper-42: every flagged row read "Paid ⚠").
+    app.click("attentionButton")
+    app.on_screen("attentionScreen")
+    app.wait(lambda s: [c["text"] for c in app.items("attentionTable") if c["column"] == 4]
+             == ["Paid twice ⚠"], what="why, in its row")
 
 
 def left_paymega_link(app: App, amount: str) -> None:
