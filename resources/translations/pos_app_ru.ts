@@ -2609,17 +2609,17 @@ Take a payment for the new sale anyway?</source>
     <message>
       <location filename="../../pos_app/ui/payment.py" />
       <source>Training: customer pays</source>
-      <translation>Обучение: покупатель платит</translation>
+      <translation>Обучение: оплата</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/payment.py" />
       <source>Training: customer refuses</source>
-      <translation>Обучение: покупатель отказывается</translation>
+      <translation>Обучение: отказ</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/payment.py" />
       <source>Training: customer shows a code</source>
-      <translation>Обучение: покупатель показывает код</translation>
+      <translation>Обучение: код покупателя</translation>
     </message>
     <message>
       <location filename="../../pos_app/providers/pegas/plugin.py" />
