@@ -6,7 +6,7 @@ import asyncio
 import csv
 import io
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -219,6 +219,44 @@ async def test_a_clean_shift_has_no_differences(office: Backoffice, runtime: Run
     await paymega(runtime, sandbox)
     await pegas(runtime, sandbox)
     assert await office.reconcile() == []
+
+
+async def test_reconciliation_asks_a_few_at_a_time_per_provider(
+        office: Backoffice, runtime: Runtime, sandbox: SandboxTransport) -> None:
+    """A shift of 2,000 payments was asked about one payment after another (minutes over a
+    slow link): now two reads per provider are in flight at once, never more, each payment
+    is asked once, and the progress counts every one."""
+    from pos_app.providers.base import PaymentRef, RemotePayment
+
+    await office.open_shift("Анна")
+    paid = [await koshelek(runtime, sandbox, f"{10 + n}.00") for n in range(6)]
+    paid.append(await paymega(runtime, sandbox))
+    in_flight: dict[str, int] = {}
+    most: dict[str, int] = {}
+    asked: list[str] = []
+    for name in ("koshelek", "paymega"):
+        provider = runtime.service.providers[name]
+
+        async def status(ref: PaymentRef, name: str = name,
+                         answer: Callable[[PaymentRef], Awaitable[RemotePayment]]
+                         = provider.status) -> RemotePayment:
+            in_flight[name] = in_flight.get(name, 0) + 1
+            most[name] = max(most.get(name, 0), in_flight[name])
+            asked.append(ref.provider_ref or "")
+            try:
+                for _ in range(3):  # a slow link: the other reads may start meanwhile
+                    await asyncio.sleep(0)
+                return await answer(ref)
+            finally:
+                in_flight[name] -= 1
+
+        provider.status = status  # type: ignore[method-assign]
+    counted: list[tuple[int, int]] = []
+    assert await office.reconcile(progress=lambda done, total: counted.append((done, total))) \
+        == []
+    assert most == {"koshelek": 2, "paymega": 1}  # two at once, and never more
+    assert sorted(asked) == sorted(p.provider_ref or "" for p in paid)
+    assert counted == [(n, 7) for n in range(1, 8)]
 
 
 async def test_reconciliation_finds_each_kind_of_difference(
