@@ -9,12 +9,14 @@ leads.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from pos_app.core.sale import Sale, lines_left
+from pos_app.core.money import Money
+from pos_app.core.sale import Sale, SaleLine, lines_left
 from pos_app.core.states import settled
-from pos_app.i18n import UserError, msg, tr
+from pos_app.i18n import Message, UserError, msg, tr
 from pos_app.ui.qt import QApplication, QKeyEvent, QObject
 from pos_app.ui.support import confirm, show_error, spawn
 
@@ -49,6 +51,8 @@ class Checkout(QObject):
         self._left: dict[str, Payment] = {}
         # This customer's sales left for a changed basket, while a link of theirs may be paid.
         self._earlier: dict[str, Sale] = {}
+        # A paid earlier basket's payment → how the basket differs, for its result.
+        self._basket_notes: dict[str, list[Message]] = {}
         self._connect()
 
     def _connect(self) -> None:
@@ -205,7 +209,11 @@ class Checkout(QObject):
         paid both."""
         if self.payment_id is not None and self.payment_waiting():
             spawn(self.service.cancel(self.payment_id, wait=False), parent=self.window)
-        self.sale = self._earlier.get(payment.sale_id, self.sale)
+        earlier = self._earlier.get(payment.sale_id)
+        if earlier is not None:  # its result says how the basket differs (_announce)
+            self._basket_notes[payment.id] = basket_changed(earlier,
+                                                            self.sale_screen.model.lines)
+        self.sale = earlier or self.sale
         self.payment_id = payment.id
         shift = self.window.open_shift
         spawn(self.service.completed_with(payment.id, actor=shift.cashier if shift else tr(
@@ -230,7 +238,7 @@ class Checkout(QObject):
         screen says so now, or when the cashier comes back to the sale from another screen.
         A payment paid while the cashier looked at the history once cleared the basket
         without a word, and the customer was nearly asked to pay again."""
-        self.result.show_payment(payment)
+        self.result.show_payment(payment, basket=self._basket_notes.pop(payment.id, []))
         showing = self.window.stack.currentWidget()
         if showing in (self.payment_screen, self.sale_screen, self.choose):
             self.window.go(self.result)
@@ -306,3 +314,25 @@ class Checkout(QObject):
         assert self.window.runtime.trainer is not None
         await self.window.runtime.trainer.decide(await self.service.get(payment_id), outcome)
         self.service.notify(payment_id)
+
+
+def basket_changed(paid: Sale, basket: Sequence[SaleLine]) -> list[Message]:
+    """What the result of a payment for ``paid`` (the basket before it changed) must say
+    about the basket now: what was added is still to pay, what was taken out is paid for
+    (helper-43: "Paid 100,00, give the goods" for a basket of 60,00; "Paid 200,00" for one of
+    250,00, the 50,00 said only once the cashier had left the result).  []: the same."""
+    added, taken_out = lines_left(basket, paid.lines), lines_left(paid.lines, basket)
+    said = []
+    if added:
+        said.append(msg(C, "Not paid yet: {amount} added to the basket after this link was "
+                           "made. It stays in the basket, to be paid next.",
+                        amount=_sum(added, paid.currency)))
+    if taken_out:
+        said.append(msg(C, "The customer paid {amount} for goods taken out of the basket "
+                           "since: give them those goods too, or return {amount}.",
+                        amount=_sum(taken_out, paid.currency)))
+    return said
+
+
+def _sum(lines: Sequence[SaleLine], currency: str) -> Money:
+    return Money(sum(line.total_minor for line in lines), currency)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -392,6 +393,7 @@ class ResultScreen(Screen):
         super().__init__()
         self.setObjectName("resultScreen")
         self.payment: Payment | None = None
+        self._basket: list[Message] = []  # see show_payment
         self.headline = caption(points=34, bold=True, name="resultHeadline")
         self.headline.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.amount = caption(points=24, name="resultAmount")
@@ -468,7 +470,11 @@ class ResultScreen(Screen):
         if self.payment is not None:
             self.show_payment(self.payment)
 
-    def show_payment(self, payment: Payment) -> None:
+    def show_payment(self, payment: Payment, *, basket: Sequence[Message] = ()) -> None:
+        """``basket``: how the basket differs from the sale this payment paid (a link left
+        before the basket changed), said with the advice until another payment is shown."""
+        if basket or (self.payment is not None and self.payment.id != payment.id):
+            self._basket = list(basket)
         self.payment = payment
         state = payment.state
         paid = state.is_paid or state in (PaymentState.REFUNDED,)
@@ -476,6 +482,7 @@ class ResultScreen(Screen):
         if paid:
             headline, outcome = tr(C, "Paid"), "paid"
             advice = tr(C, "Give the customer the goods and the receipt.")
+            advice = "\n".join([*(render(each) for each in self._basket), advice])
         else:
             headline, outcome, advice = self._not_paid(state, left)
         self.headline.setText(headline)

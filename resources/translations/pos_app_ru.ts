@@ -1779,6 +1779,11 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
       <translation>Нет смены</translation>
     </message>
     <message>
+      <location filename="../../pos_app/ui/checkout.py" />
+      <source>Not paid yet: {amount} added to the basket after this link was made. It stays in the basket, to be paid next.</source>
+      <translation>Ещё не оплачено: {amount} добавлено в корзину после того, как была выдана эта ссылка. Это остаётся в корзине и оплачивается следующим.</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/main_window.py" />
       <source>Open a shift before the first sale.</source>
       <translation>Перед первой продажей откройте смену.</translation>
@@ -1898,6 +1903,11 @@ If you close the app now, these stay in the journal and are checked again at the
       <location filename="../../pos_app/ui/main_window.py" />
       <source>The customer display is on, but this till has one screen. Connect a second screen: the display opens there at the next start.</source>
       <translation>Экран покупателя включён, но у этой кассы один экран. Подключите второй экран: экран покупателя откроется на нём при следующем запуске.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/checkout.py" />
+      <source>The customer paid {amount} for goods taken out of the basket since: give them those goods too, or return {amount}.</source>
+      <translation>Покупатель оплатил {amount} за товары, убранные с тех пор из корзины: выдайте ему и эти товары или верните {amount}.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/checkout.py" />

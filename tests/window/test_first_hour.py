@@ -502,6 +502,8 @@ def test_a_link_left_before_the_basket_changed_and_paid_late_ends_its_sale(
                     what="the old sale paid by its link", timeout=30)
     app.shot("old-link-paid")
     assert "110,00" in snap.text("resultAmount")
+    # Said on the result, before the goods are given (helper-43: only after "New sale").
+    assert snap.text("resultAdvice").startswith("Not paid yet: 40,00"), snap.text("resultAdvice")
     app.click("newSale")
     snap = app.wait(lambda s: s.screen == "saleScreen" and "40,00" in s.text("saleTotal"),
                     what="the line added, still to pay")
@@ -536,6 +538,33 @@ def test_a_link_left_before_the_basket_changed_paid_after_the_new_total_says_pai
     app.on_screen("attentionScreen")
     app.wait(lambda s: [c["text"] for c in app.items("attentionTable") if c["column"] == 4]
              == ["Paid twice ⚠"], what="why, in its row")
+
+
+def test_a_link_left_before_a_line_was_taken_out_says_what_it_paid_for(
+        make_app: MakeApp) -> None:
+    """helper-43: 60 + 40 sent to Paymega and left, the 40 taken out, 60 on a Pegas-kassa QR;
+    the customer paid the old 100,00 link and the result said only "Paid, give the goods"."""
+    app = make_app()
+    flows.add_amount(app, "40")
+    left_paymega_link(app, "60")
+    app.key("Escape")
+    app.on_screen("saleScreen")
+    app.click_cell("basket", row=1)
+    app.click("removeLine")
+    app.wait(lambda s: "40,00" in s.text("saleTotal"), what="the 60,00 line taken out")
+    app.focus_on("amountField")
+    app.key("Return")
+    app.on_screen("chooseScreen")
+    flows.choose(app, "pegas")
+    app.wait(lambda s: s.find("trainingPays") is not None, what="the Pegas-kassa QR")
+    paymega_link_paid(app)
+    snap = app.wait(lambda s: s.screen == "resultScreen" and s.find("showReceipt") is not None,
+                    what="the old basket paid by its link", timeout=30)
+    app.shot("old-basket-paid")
+    assert "100,00" in snap.text("resultAmount")
+    assert snap.text("resultAdvice").startswith(
+        "The customer paid 60,00\u00a0₽ for goods taken out of the basket since"), \
+        snap.text("resultAdvice")
 
 
 def left_paymega_link(app: App, amount: str) -> None:
