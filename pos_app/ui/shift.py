@@ -464,6 +464,11 @@ class ShiftScreen(Screen):
             if found is None:
                 task.cancel()
                 await asyncio.wait({task})
+                # Not the last complete run's "everything matches" (helper-43).
+                self._reconciled = False
+                self.differences_label.setText(tr(
+                    C, "Reconciliation stopped after {done} of {total} payments: not complete.",
+                    done=max(progress.bar.value(), 0), total=progress.bar.maximum()))
                 return
         finally:
             progress.deleteLater()

@@ -4362,6 +4362,11 @@ The file was not used: these settings are the built-in ones. Fix the file, or sa
       <source>Reconcile</source>
       <translation>Сверка</translation>
     </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Reconciliation stopped after {done} of {total} payments: not complete.</source>
+      <translation>Сверка остановлена после {done} из {total} платежей: она не завершена.</translation>
+    </message>
     <message numerus="yes">
       <location filename="../../pos_app/ui/shift.py" />
       <source>Reconciliation: %n difference(s) to resolve.</source>

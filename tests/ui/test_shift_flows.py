@@ -176,6 +176,8 @@ async def test_stopping_the_reconciliation_stops_the_asking_and_keeps_nothing(
     await until(lambda: sorted(stopped) == sorted(hanging))
     await until(lambda: screen.reconcile_button.isEnabled())
     assert len(asked) == 3  # the fourth was never asked
+    assert screen.differences_label.text() == (
+        "Reconciliation stopped after 1 of 4 payments: not complete.")
     shift = await window.office.shifts.current()
     assert shift is not None
     assert await window.office.reconciler.differences(shift) == []
