@@ -253,7 +253,7 @@ def note_texts(report: ShiftReport, provider_names: Mapping[str, str]) -> list[s
                                     "{note} ({alert})", {
                 "sale": f"S{note['sale']:06d}", "provider": name, "actor": note["actor"],
                 "amount": Money(note["amount_minor"], note["currency"]).format(),
-                "note": note["note"], "alert": _said(note["alert"])}).render())
+                "note": _said(note["note"]), "alert": _said(note["alert"])}).render())
         else:
             reason = Message.from_json(json.loads(note["reason"])).render() \
                 if note["reason"] else ""

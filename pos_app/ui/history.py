@@ -14,7 +14,7 @@ from pos_app.core.money import Money
 from pos_app.core.payments import Event, Payment, local_day_start
 from pos_app.core.payments.service import PaymentService
 from pos_app.core.states import PaymentState, can_correct, describe_state
-from pos_app.i18n import tr
+from pos_app.i18n import Message, tr
 from pos_app.ui.qt import (
     QAbstractItemView,
     QAbstractTableModel,
@@ -447,6 +447,8 @@ class PaymentDetails(QWidget):
             # Who decided and why, as they wrote it (helper-42: "Alert cleared", and no more).
             actor, why = event.data.get("actor"), event.data.get("note") or event.data.get(
                 "reason")
+            if isinstance(why, dict):  # the app's own words (completed_with), translated
+                why = Message.from_json(why).render()
             decided = f" — {actor}: {why}" if actor and why else ""
             self.events.addItem(f"{event.at.astimezone():%d.%m %H:%M:%S}  "
                                 f"{describe_event(event.kind)}{moved}{decided}")

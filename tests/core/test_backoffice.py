@@ -480,6 +480,31 @@ async def test_a_z_report_says_how_an_alert_was_dealt_with(
     assert "Late payment" not in text
 
 
+async def test_an_alert_the_app_answered_reads_in_the_readers_language(
+        office: Backoffice, runtime: Runtime, sandbox: SandboxTransport) -> None:
+    """helper-43: "The sale was completed with it at the till." stayed English in a Russian
+    X report (the window's words were kept as the text of the moment)."""
+    await office.open_shift("Анна")
+    left = await runtime.service.start_payment(simple_sale("377.00"), "paymega")
+    left = await runtime.service.wait(left.id, until=lambda p: p.provider_ref is not None)
+    await runtime.service.cancel(left.id)  # Paymega cannot cancel: left to expire
+    async with http_client(sandbox) as client:
+        await client.post(f"/_sandbox/paymega/invoices/{left.provider_ref}/pay")
+    runtime.service.notify(left.provider_ref or "")
+    await wait_state(runtime, left.id, "PAID")
+    done = await runtime.service.completed_with(left.id, actor="Анна")
+    assert done.attention is None
+    report = await office.x_report()
+    [text] = note_texts(report, {"paymega": "Paymega"})
+    assert "Анна: The sale was completed with it at the till." in text
+    set_translator(translator(read_ts(ts_path("ru"))))
+    try:
+        [text] = note_texts(report, {"paymega": "Paymega"})
+    finally:
+        set_translator(None)
+    assert "(Анна): Продажа завершена этой оплатой на кассе." in text
+
+
 async def test_money_after_the_z_is_named_and_alerted(
         office: Backoffice, runtime: Runtime, sandbox: SandboxTransport) -> None:
     """A walk: a Z closed the shift while a Pegas-kassa transfer was still waiting; the

@@ -683,11 +683,20 @@ class PaymentService:
         return await provider.status(PaymentRef(self._recorder.request(payment),
                                                 found.provider_ref))
 
-    async def acknowledge(self, payment_id: str, *, actor: str, note: str) -> Payment:
+    async def acknowledge(self, payment_id: str, *, actor: str, note: str | Message,
+                          ) -> Payment:
         """A person has dealt with an alert on a settled payment (a late payment, paid twice):
-        clear it, recording who did what.  A payment not settled is resolved, not dismissed:
-        clearing its flag would hide it from the list while nothing follows it."""
-        if not note.strip() or not actor.strip():
+        clear it, recording who did what (``note``: as they wrote it, or the app's own words,
+        kept as a message a report reads in its reader's language).  A payment not settled is
+        resolved, not dismissed: clearing its flag would hide it from the list while nothing
+        follows it."""
+        if isinstance(note, Message):
+            kept: str | dict[str, Any] = note.to_json()
+        elif note.strip():
+            kept = note
+        else:
+            kept = ""
+        if not kept or not actor.strip():
             raise UserError(msg(C, "Say what was done about it, and who did it."))
         current = await self.get(payment_id)
         if not current.state.is_final:
@@ -698,7 +707,7 @@ class PaymentService:
         was = current.attention.to_json() if current.attention else ""
         payment = await self.journal.update_payment(
             payment_id, event=EventKind.ATTENTION_ACKNOWLEDGED, attention=None,
-            data={"actor": actor, "note": note, "attention": was})
+            data={"actor": actor, "note": kept, "attention": was})
         self._recorder.emit(PaymentUpdate(payment))
         return payment
 
@@ -711,7 +720,7 @@ class PaymentService:
         payment = await self.get(payment_id)
         if payment.attention is None or payment.attention.text != LATE_PAYMENT.text:
             return payment
-        return await self.acknowledge(payment_id, actor=actor, note=tr(
+        return await self.acknowledge(payment_id, actor=actor, note=msg(
             C, "The sale was completed with it at the till."))
 
     async def receipt_file(self, payment_id: str, fmt: str) -> tuple[bytes, str]:
