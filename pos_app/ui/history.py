@@ -611,6 +611,15 @@ class PaymentList(Screen):
             return
         keep_selection(self.table, self.model, self.details)
 
+    def opened_afresh(self) -> None:
+        """Opened again: the newest payments in view and none chosen, unless an alert's Show
+        asked for one (helper-43: the details of a payment looked at on an earlier visit,
+        with no row chosen and the newest out of view)."""
+        if not self._wanted:
+            self.table.clearSelection()
+            self.details.show_payment(None)
+        self.table.scrollToTop()
+
     def payment_changed(self, payment: Payment) -> None:
         """The payment shown follows the journal."""
         if self.details.payment is not None and self.details.payment.id == payment.id:
@@ -707,6 +716,7 @@ class HistoryScreen(PaymentList):
         return spawn(self.model.reload(self.current_filter()), parent=self)
 
     def shown(self) -> None:
+        self.opened_afresh()
         self.reload()
         self.search.setFocus()
 
@@ -771,6 +781,7 @@ class AttentionScreen(PaymentList):
         super().retranslate()
 
     def shown(self) -> None:
+        self.opened_afresh()
         self.reload()
 
     def reload(self) -> asyncio.Task[None] | None:

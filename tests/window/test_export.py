@@ -228,3 +228,19 @@ def test_home_and_end_go_to_the_newest_and_the_oldest_payment(make_app: MakeApp)
     app.wait(shows("bulk00001999"), what="the oldest payment")
     app.key("Home")
     app.wait(shows("bulk00000000"), what="the newest payment")
+
+
+def test_history_opens_again_at_the_newest_with_none_chosen(make_app: MakeApp) -> None:
+    """helper-43: History opened again showed the details of a payment looked at on an
+    earlier visit, no row chosen, the newest out of view."""
+    app = history_of(make_app, 2_000, tap_row=1)
+    app.wait(shows("bulk00000001"), what="the payment tapped")
+    app.key("End")
+    app.wait(shows("bulk00001999"), what="the oldest payment")
+    app.click("historyBack")
+    app.on_screen("saleScreen")
+    app.click("historyButton")
+    app.on_screen("historyScreen")
+    app.wait(lambda s: s.text("detailsSummary") == "Choose a payment to see its details."
+             and app.items("historyTable")[0]["row"] == 0, what="the newest, none chosen")
+
