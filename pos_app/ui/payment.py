@@ -20,6 +20,8 @@ from pos_app.ui.qt import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QRect,
+    QResizeEvent,
     Qt,
     QVBoxLayout,
     QWidget,
@@ -62,7 +64,8 @@ class ChooseScreen(Screen):
         self._providers = providers
         self.amount = caption(points=30, bold=True, name="chooseAmount")
         self.title = caption(points=18)
-        grid = QGridLayout()
+        grid = self._grid = QGridLayout()
+        grid.setColumnStretch(1, 1)  # the hints take what is left: a width a text cannot move
         self.buttons: dict[str, QPushButton] = {}
         self.hints: dict[str, QLabel] = {}
         # Each provider's own inputs (Pegas-kassa: the deposit type), made from its module.
@@ -97,11 +100,37 @@ class ChooseScreen(Screen):
         self.title.setText(tr(C, "How does the customer pay?"))
         self.back_button.setText(tr(C, "Back to the sale"))
         for name, label in self.hints.items():
-            label.setText(tr(C, "A link given for this sale can still be paid until it "
-                                "expires: it is not made again.") if name in self._left
+            # As short as the ways' own hints: a longer one moved the buttons below it, and
+            # a finger tapping from habit hit another way (helper-43).
+            label.setText(self._left_hint() if name in self._left
                           else self._providers[name].payment_hint.render())
         for inputs in self.inputs.values():
             inputs.retranslate()
+        self._even_rows()
+
+    @staticmethod
+    def _left_hint() -> str:
+        return tr(C, "This customer's link can still be paid: no second one.")
+
+    def _even_rows(self) -> None:
+        """Every way's row as tall as the tallest of all the hints any row may show, in the
+        width the hints have: the buttons stay where they are whatever a hint says
+        (helper-43: Pegas-kassa's moved down when Paymega's hint changed, and a finger
+        tapping from habit hit another way)."""
+        texts = [self._left_hint(), *(p.payment_hint.render() for p in self._providers.values())]
+        tallest = max((button.sizeHint().height() for button in self.buttons.values()),
+                      default=0)
+        for label in self.hints.values():
+            if label.width() > 0:
+                area = QRect(0, 0, label.width(), 0)
+                tallest = max(tallest, *(label.fontMetrics().boundingRect(
+                    area, Qt.TextFlag.TextWordWrap, text).height() for text in texts))
+        for row in range(len(self.buttons)):
+            self._grid.setRowMinimumHeight(row, tallest)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._even_rows()
 
     def set_left(self, names: set[str]) -> None:
         """These ways are not offered: the sale's link made with them, which the cashier

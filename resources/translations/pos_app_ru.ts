@@ -2122,11 +2122,6 @@ Take a payment for the new sale anyway?</source>
       <translation>ещё {n}</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/payment.py" />
-      <source>A link given for this sale can still be paid until it expires: it is not made again.</source>
-      <translation>Ссылка, выданная для этой продажи, ещё может быть оплачена, пока не истечёт её срок: вторая не создаётся.</translation>
-    </message>
-    <message>
       <location filename="../../pos_app/core/payments/service.py" />
       <source>A payment can only be resolved as paid, declined, cancelled or expired.</source>
       <translation>Решение по платежу может быть только: оплачен, отклонён, отменён или истёк.</translation>
@@ -2590,6 +2585,11 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/core/payments/service.py" />
       <source>There is no payment {id}.</source>
       <translation>Платежа {id} нет.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>This customer's link can still be paid: no second one.</source>
+      <translation>Ссылку этого покупателя ещё можно оплатить: вторая не создаётся.</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/payments/service.py" />

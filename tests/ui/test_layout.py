@@ -145,6 +145,34 @@ async def test_the_ways_to_pay_fit_after_a_language_switch(make_window: MakeWind
     assert problems(window) == []
 
 
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_the_ways_to_pay_stay_put_when_a_link_is_left(make_window: MakeWindow,
+                                                           language: str) -> None:
+    """helper-43: Pegas-kassa's button moved down when Paymega's hint said its link could
+    still be paid (a longer text): a finger tapping from habit hit another way."""
+    from tests.helpers import wait_until
+
+    window = await make_window()
+    window.translations.use(language)
+    window.resize(*SMALLEST)
+    window.go(window.choose)
+    await wait_until(lambda: window.choose.isVisible())
+    before = {name: problems_free_y(window, button)
+              for name, button in window.choose.buttons.items()}
+    window.choose.set_left({"paymega"})
+    await wait_until(lambda: "link" in window.choose.hints["paymega"].text()
+                     or "Ссылк" in window.choose.hints["paymega"].text())
+    after = {name: problems_free_y(window, button)
+             for name, button in window.choose.buttons.items()}
+    assert after == before
+
+
+def problems_free_y(window: QWidget, button: QWidget) -> int:
+    """Where ``button`` is on the window, once laid out (nothing cut)."""
+    assert problems(window) == []
+    return button.mapTo(window, QPoint(0, 0)).y()
+
+
 def test_the_check_sees_cut_texts_and_lost_widgets(qtbot: QtBot) -> None:
     top = QWidget()
     qtbot.addWidget(top)
