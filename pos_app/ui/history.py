@@ -190,10 +190,15 @@ def _state_cell(payment: Payment) -> str:
     and why was only in the details)."""
     if payment.attention is None:
         return state_word(payment.state.value).capitalize()
-    said = payment.attention.render()
-    head, colon, _ = said.partition(": ")
-    return (head if colon and len(head) <= ALERT_HEAD_CHARS
-            else state_word(payment.state.value).capitalize()) + " ⚠"
+    return (alert_subject(payment.attention)
+            or state_word(payment.state.value).capitalize()) + " ⚠"
+
+
+def alert_subject(alert: Message) -> str:
+    """What an alert is about, when it says so first ("Paid twice: …" → "Paid twice"), in
+    the reader's language; else ""."""
+    head, colon, _ = alert.render().partition(": ")
+    return head if colon and len(head) <= ALERT_HEAD_CHARS else ""
 
 
 ALERT_HEAD_CHARS = 32  # longer, an alert's opening is a sentence, not its subject
@@ -450,6 +455,10 @@ class PaymentDetails(QWidget):
             if isinstance(why, dict):  # the app's own words (completed_with), translated
                 why = Message.from_json(why).render()
             decided = f" — {actor}: {why}" if actor and why else ""
+            cleared = event.data.get("attention")
+            if isinstance(cleared, dict) and (subject := alert_subject(
+                    Message.from_json(cleared))):  # which alert (helper-43)
+                moved = f" ({subject})"
             self.events.addItem(f"{event.at.astimezone():%d.%m %H:%M:%S}  "
                                 f"{describe_event(event.kind)}{moved}{decided}")
 

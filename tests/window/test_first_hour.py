@@ -381,7 +381,8 @@ def test_a_late_payment_alert_says_what_can_be_done(make_app: MakeApp) -> None:
     flows.open_history_row(app)
     app.click_cell("detailsEvents", row=0)
     app.key("End")  # the newest, at the end of its short list
-    app.wait(lambda s: any(item["text"].endswith("Alert cleared — Manager: 75 returned in cash")
+    app.wait(lambda s: any(item["text"].endswith(
+                               "Alert cleared (Late payment) — Manager: 75 returned in cash")
                            for item in app.items("detailsEvents")), what="the decision logged")
 
 
