@@ -210,14 +210,17 @@ class Checkout(QObject):
         if self.payment_id is not None and self.payment_waiting():
             spawn(self.service.cancel(self.payment_id, wait=False), parent=self.window)
         earlier = self._earlier.get(payment.sale_id)
+        taken_out = None
         if earlier is not None:  # its result says how the basket differs (_announce)
-            self._basket_notes[payment.id] = basket_changed(earlier,
-                                                            self.sale_screen.model.lines)
+            basket = self.sale_screen.model.lines
+            self._basket_notes[payment.id] = basket_changed(earlier, basket)
+            taken_out = _sum(lines_left(earlier.lines, basket), earlier.currency)
         self.sale = earlier or self.sale
         self.payment_id = payment.id
         shift = self.window.open_shift
-        spawn(self.service.completed_with(payment.id, actor=shift.cashier if shift else tr(
-            C, "the cashier")), parent=self.window)
+        spawn(self.service.completed_with(
+            payment.id, actor=shift.cashier if shift else tr(C, "the cashier"),
+            taken_out=taken_out), parent=self.window)
 
     def _cancel_left(self, paid: Payment) -> None:
         """The customer paid: the links left for them (this sale's, or its basket's before a
@@ -325,11 +328,12 @@ def basket_changed(paid: Sale, basket: Sequence[SaleLine]) -> list[Message]:
     said = []
     if added:
         said.append(msg(C, "Not paid yet: {amount} added to the basket after this link was "
-                           "made. It stays in the basket, to be paid next.",
+                           "made. Those goods stay in the basket, to be paid next.",
                         amount=_sum(added, paid.currency)))
     if taken_out:
         said.append(msg(C, "The customer paid {amount} for goods taken out of the basket "
-                           "since: give them those goods too, or return {amount}.",
+                           "after this link was made: give them those goods too, or give back "
+                           "{amount} (Needs attention records which).",
                         amount=_sum(taken_out, paid.currency)))
     return said
 

@@ -462,13 +462,16 @@ class ShiftScreen(Screen):
         try:
             found = await with_progress(self, task, "", dialog=progress)
             if found is None:
+                done, total = max(progress.bar.value(), 0), progress.bar.maximum()
                 task.cancel()
                 await asyncio.wait({task})
-                # Not the last complete run's "everything matches" (helper-43).
+                # Not the last complete run's "everything matches" (helper-43), nor "0 of 0"
+                # while the payments still in progress were settled first (helper-44).
                 self._reconciled = False
                 self.differences_label.setText(tr(
                     C, "Reconciliation stopped after {done} of {total} payments: not complete.",
-                    done=max(progress.bar.value(), 0), total=progress.bar.maximum()))
+                    done=done, total=total) if total else tr(
+                    C, "Reconciliation stopped before any payment was compared: not complete."))
                 return
         finally:
             progress.deleteLater()

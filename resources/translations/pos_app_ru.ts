@@ -1780,8 +1780,8 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/ui/checkout.py" />
-      <source>Not paid yet: {amount} added to the basket after this link was made. It stays in the basket, to be paid next.</source>
-      <translation>Ещё не оплачено: {amount} добавлено в корзину после того, как была выдана эта ссылка. Это остаётся в корзине и оплачивается следующим.</translation>
+      <source>Not paid yet: {amount} added to the basket after this link was made. Those goods stay in the basket, to be paid next.</source>
+      <translation>Ещё не оплачено: {amount} добавлено в корзину после того, как была выдана эта ссылка. Эти товары остаются в корзине и оплачиваются следующими.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
@@ -1906,8 +1906,8 @@ If you close the app now, these stay in the journal and are checked again at the
     </message>
     <message>
       <location filename="../../pos_app/ui/checkout.py" />
-      <source>The customer paid {amount} for goods taken out of the basket since: give them those goods too, or return {amount}.</source>
-      <translation>Покупатель оплатил {amount} за товары, убранные с тех пор из корзины: выдайте ему и эти товары или верните {amount}.</translation>
+      <source>The customer paid {amount} for goods taken out of the basket after this link was made: give them those goods too, or give back {amount} (Needs attention records which).</source>
+      <translation>Покупатель оплатил {amount} за товары, убранные из корзины после того, как была выдана эта ссылка: выдайте ему и эти товары или верните {amount} (что сделано — записывается в «Требуют внимания»).</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/checkout.py" />
@@ -2353,13 +2353,18 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/core/payments/messages.py" />
-      <source>Paid twice: the customer paid {amount} by {provider} for sale {sale}, and {other} by {other_provider} for sale {other_sale}, the same basket before or after a change. Give nothing more, and {advice}</source>
-      <translation>Оплачено дважды: покупатель заплатил {amount} через {provider} за продажу {sale} и {other} через {other_provider} за продажу {other_sale} — это одна корзина до или после изменения. Больше ничего не выдавайте и {advice}</translation>
+      <source>Paid for goods taken out: the customer paid {amount} for goods taken out of the basket after their link was made. Give them those goods, or give back {amount} (a partial refund where the provider allows it, else as the store's rules say). Then mark the payment as dealt with, saying which.</source>
+      <translation>Оплачены убранные товары: покупатель оплатил {amount} за товары, убранные из корзины после того, как была выдана его ссылка. Выдайте ему эти товары или верните {amount} (частичным возвратом, если провайдер это позволяет, иначе по правилам магазина). Затем отметьте платёж как решённый и напишите, что сделано.</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/payments/messages.py" />
-      <source>Paid twice: the customer paid {amount} by {provider} for sale {sale}, which was paid already ({other} by {other_provider}). Give nothing more, and {advice}</source>
-      <translation>Оплачено дважды: покупатель заплатил {amount} через {provider} за продажу {sale}, которая уже была оплачена ({other} через {other_provider}). Больше ничего не выдавайте и {advice}</translation>
+      <source>Paid twice: the customer paid {amount} by {provider} for sale {sale}, and {other} by {other_provider} for sale {other_sale}, the same basket before or after a change. Give nothing more for it; these {amount} are the money to give back — {advice}</source>
+      <translation>Оплачено дважды: покупатель заплатил {amount} через {provider} за продажу {sale} и {other} через {other_provider} за продажу {other_sale} — это одна корзина до или после изменения. Больше ничего за это не выдавайте; вернуть нужно именно эти {amount} — {advice}</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/payments/messages.py" />
+      <source>Paid twice: the customer paid {amount} by {provider} for sale {sale}, which was paid already ({other} by {other_provider}). Give nothing more for it; these {amount} are the money to give back — {advice}</source>
+      <translation>Оплачено дважды: покупатель заплатил {amount} через {provider} за продажу {sale}, которая уже была оплачена ({other} через {other_provider}). Больше ничего за это не выдавайте; вернуть нужно именно эти {amount} — {advice}</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/states.py" />
@@ -4366,6 +4371,11 @@ The file was not used: these settings are the built-in ones. Fix the file, or sa
       <location filename="../../pos_app/ui/shift.py" />
       <source>Reconciliation stopped after {done} of {total} payments: not complete.</source>
       <translation>Сверка остановлена после {done} из {total} платежей: она не завершена.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Reconciliation stopped before any payment was compared: not complete.</source>
+      <translation>Сверка остановлена до сравнения первого платежа: она не завершена.</translation>
     </message>
     <message numerus="yes">
       <location filename="../../pos_app/ui/shift.py" />

@@ -258,7 +258,8 @@ async def test_a_left_link_paid_after_the_sale_was_paid_another_way_says_paid_tw
     text = paid.attention.english()
     assert text.startswith(f"Paid twice: the customer paid 120,00\u00a0₽ by Paymega for sale "
                            f"{sale.label}, which was paid already (120,00\u00a0₽ by Koshelek "
-                           f"Pay). Give nothing more, and refund it")
+                           f"Pay). Give nothing more for it; these 120,00\u00a0₽ are the money "
+                           f"to give back — refund it")
     # Cleared only with what was done and by whom; a payment not settled is resolved instead.
     with pytest.raises(UserError, match="Say what was done"):
         await terminal.service.acknowledge(pending.id, actor="Ivanova", note=" ")
@@ -304,8 +305,9 @@ async def test_a_basket_paid_before_and_after_it_changed_says_paid_twice(
     assert alerted.attention.english() == (
         f"Paid twice: the customer paid {amounts[second.id]} by Paymega for sale "
         f"{labels[second.id]}, and {amounts[first.id]} by Paymega for sale "
-        f"{labels[first.id]}, the same basket before or after a change. Give nothing more, "
-        f"and refund it: History → the payment → Refund.")
+        f"{labels[first.id]}, the same basket before or after a change. Give nothing more "
+        f"for it; these {amounts[second.id]} are the money to give back — refund it: History → "
+        f"the payment → Refund.")
 
 
 async def test_an_alert_on_a_payment_not_settled_is_not_dismissed(

@@ -183,6 +183,35 @@ async def test_stopping_the_reconciliation_stops_the_asking_and_keeps_nothing(
     assert await window.office.reconciler.differences(shift) == []
 
 
+async def test_a_reconciliation_stopped_at_once_says_nothing_was_compared(
+        window: MainWindow, qtbot: QtBot, sandbox: SandboxTransport) -> None:
+    """helper-44: stopped before the first answer, it said "after 0 of 0" (as if the shift
+    had nothing to compare)."""
+    import asyncio
+
+    from pos_app.providers.base import PaymentRef, RemotePayment
+    from pos_app.ui.support import ProgressDialog
+
+    await paid(window, sandbox)
+    asked: list[str] = []
+
+    async def status(ref: PaymentRef) -> RemotePayment:
+        asked.append(ref.provider_ref or "")
+        await asyncio.Event().wait()  # no answer
+        raise AssertionError("never answered")
+
+    window.service.providers["koshelek"].status = status  # type: ignore[method-assign]
+    screen = window.shift_screen
+    await open_shift_screen(window, qtbot)
+    click(qtbot, screen.reconcile_button)
+    progress = await until(lambda: dialog("progressDialog", ProgressDialog))
+    await until(lambda: asked)
+    click(qtbot, progress.stop)
+    await until(lambda: screen.reconcile_button.isEnabled())
+    assert screen.differences_label.text() == (
+        "Reconciliation stopped before any payment was compared: not complete.")
+
+
 async def test_a_difference_is_resolved_with_the_pin_and_a_reason(
         window: MainWindow, qtbot: QtBot, sandbox: SandboxTransport) -> None:
     payment_id = await paid(window, sandbox)

@@ -26,15 +26,25 @@ UNDERPAID = Message(C, "The customer paid only {paid} of {amount}. Return the {p
                        "then take the whole sale again.")
 # How the money goes back, by what the provider allows on this terminal (an alert must never
 # send a person to a button that is off).
+# The payment said paid second is the one to give back: the first completed the sale
+# (helper-44: "return the money" with two amounts named, the cashier could give back either).
 PAID_TWICE = Message(C, "Paid twice: the customer paid {amount} by {provider} for sale {sale}, "
-                        "which was paid already ({other} by {other_provider}). Give nothing more, "
-                        "and {advice}")
+                        "which was paid already ({other} by {other_provider}). Give nothing more "
+                        "for it; these {amount} are the money to give back — {advice}")
 # The customer's basket paid before and after it changed (a link left for it, then a line
 # added and the new total paid), in either order.
 PAID_TWICE_CHANGED = Message(C, "Paid twice: the customer paid {amount} by {provider} for sale "
                                 "{sale}, and {other} by {other_provider} for sale {other_sale}, "
-                                "the same basket before or after a change. Give nothing more, "
-                                "and {advice}")
+                                "the same basket before or after a change. Give nothing more "
+                                "for it; these {amount} are the money to give back — {advice}")
+# A link left for the basket before lines were taken out of it, paid while the customer was
+# at the till: they paid for goods they no longer take (helper-44: said on the result only,
+# and nothing recorded what the cashier then did).
+PAID_FOR_TAKEN_OUT = Message(C, "Paid for goods taken out: the customer paid {amount} for goods "
+                                "taken out of the basket after their link was made. Give them "
+                                "those goods, or give back {amount} (a partial refund where the "
+                                "provider allows it, else as the store's rules say). Then mark "
+                                "the payment as dealt with, saying which.")
 RETURN_BY_REFUND = Message(C, "refund it: History → the payment → Refund.")
 RETURN_BY_PAYOUT = Message(C, "return it by a payout: History → the payment → Refund.")
 RETURN_ELSEWHERE = Message(C, "return the money as the store's rules say (e.g. in cash): refunds "

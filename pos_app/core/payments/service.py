@@ -33,6 +33,7 @@ from pos_app.core.payments.messages import (
     LATE_PAYMENT,
     NO_TRANSACTION_ID,
     PAID_AFTER_END,
+    PAID_FOR_TAKEN_OUT,
     REFUND_UNDER_WAY,
     RESOLVED,
 )
@@ -711,15 +712,21 @@ class PaymentService:
         self._recorder.emit(PaymentUpdate(payment))
         return payment
 
-    async def completed_with(self, payment_id: str, *, actor: str) -> Payment:
+    async def completed_with(self, payment_id: str, *, actor: str,
+                             taken_out: Money | None = None) -> Payment:
         """The window completed the sale with this payment of a link left for it, paid late
         while the customer was still at the till: its late-payment alert ("complete the sale
-        or return the money") is answered, and cleared as :meth:`acknowledge` clears it.
+        or return the money") is answered, and cleared as :meth:`acknowledge` clears it —
+        unless ``taken_out`` (goods taken out of the basket since the link was made, paid
+        for all the same): then the alert says so, for a person to record what was done.
         Another alert (paid twice) stays for a person (helper-42: "Paid, give the goods" on
         the screen, "complete the sale or return the money" in the alert bar)."""
         payment = await self.get(payment_id)
         if payment.attention is None or payment.attention.text != LATE_PAYMENT.text:
             return payment
+        if taken_out is not None and taken_out.minor > 0:
+            await self._recorder.flag(payment, PAID_FOR_TAKEN_OUT.with_params(amount=taken_out))
+            return await self.get(payment_id)
         return await self.acknowledge(payment_id, actor=actor, note=msg(
             C, "The sale was completed with it at the till."))
 
