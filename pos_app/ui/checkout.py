@@ -227,8 +227,18 @@ class Checkout(QObject):
         change) are cancelled where the provider can (a walk: a link left before a line was
         added stayed payable after the new total was paid, and the customer paid it too)."""
         for left in self._left.values():
-            if left.id != paid.id:
-                spawn(self.service.cancel(left.id, wait=False), parent=self.window)
+            if left.id == paid.id:
+                continue
+            spawn(self.service.cancel(left.id, wait=False), parent=self.window)
+            provider = self.service.provider(left.provider)
+            if not provider.capabilities.cancel:  # the result says so (helper-44: nothing did)
+                until = left.expires_at.astimezone().strftime("%H:%M") if left.expires_at \
+                    else "?"
+                self._basket_notes.setdefault(paid.id, []).append(msg(
+                    C, "The {provider} link for {amount} left for this customer can still be "
+                       "paid until {time}: tell them not to pay it (if they do, an alert says "
+                       "to give it back).", provider=provider.display_name,
+                    amount=left.amount, time=until))
 
     def _is_news(self, payment: Payment) -> bool:
         """A result the cashier has not seen (not the same state shown again)."""

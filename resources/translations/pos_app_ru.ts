@@ -1942,6 +1942,11 @@ If you close the app now, these stay in the journal and are checked again at the
       <translation>В возврате отказано: {reason}</translation>
     </message>
     <message>
+      <location filename="../../pos_app/ui/checkout.py" />
+      <source>The {provider} link for {amount} left for this customer can still be paid until {time}: tell them not to pay it (if they do, an alert says to give it back).</source>
+      <translation>Ссылка {provider} на {amount}, оставленная этому покупателю, ещё может быть оплачена до {time}: попросите не оплачивать её (если оплатит, предупреждение скажет вернуть деньги).</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/operations.py" />
       <source>This payment is settled already ({state}); there is nothing to resolve.</source>
       <translation>Этот платёж уже завершён ({state}); решать нечего.</translation>

@@ -454,7 +454,10 @@ def test_stopping_a_paymega_wait_says_the_link_stays_and_keeps_the_basket(
     app.wait(lambda s: s.find("trainingPays") is not None, what="the Pegas-kassa QR")
     assert "250,00" in app.snapshot().text("paymentAmount")
     app.click("trainingPays")
-    flows.paid(app)
+    snap = flows.paid(app)
+    # helper-44: nothing said the Paymega link on the customer's phone could still be paid.
+    assert "The Paymega link for 250,00\u00a0₽ left for this customer can still be paid until" \
+        in snap.text("resultAdvice"), snap.text("resultAdvice")
 
 
 def test_a_link_left_for_the_sale_and_paid_late_ends_the_sale(make_app: MakeApp) -> None:
