@@ -66,6 +66,18 @@ async def pegas(runtime: Runtime, sandbox: SandboxTransport, amount: str = "300.
     return await wait_state(runtime, payment.id, "PAID", timeout=15)
 
 
+async def left_and_paid_late(runtime: Runtime, sandbox: SandboxTransport, amount: str,
+                             ) -> Payment:
+    """A Paymega link the cashier left (Paymega cannot cancel), then paid by the customer."""
+    left = await runtime.service.start_payment(simple_sale(amount), "paymega")
+    left = await runtime.service.wait(left.id, until=lambda p: p.provider_ref is not None)
+    await runtime.service.cancel(left.id)  # left to expire
+    async with http_client(sandbox) as client:
+        await client.post(f"/_sandbox/paymega/invoices/{left.provider_ref}/pay")
+    runtime.service.notify(left.provider_ref or "")
+    return await wait_state(runtime, left.id, "PAID")
+
+
 def tally(report: ShiftReport, bucket: str, provider: str | None = None) -> tuple[int, int]:
     lines = [line for line in report.lines if provider in (None, line.provider)]
     return (sum(line.tallies[bucket].count for line in lines),
@@ -455,13 +467,8 @@ async def test_a_z_report_says_how_an_alert_was_dealt_with(
     """A walk: a late Paymega payment returned in cash was counted as takings by the Z,
     which said nothing of the cash given back."""
     await office.open_shift("Анна")
-    left = await runtime.service.start_payment(simple_sale("377.00"), "paymega")
-    left = await runtime.service.wait(left.id, until=lambda p: p.provider_ref is not None)
-    await runtime.service.cancel(left.id)  # Paymega cannot cancel: left to expire
-    async with http_client(sandbox) as client:
-        await client.post(f"/_sandbox/paymega/invoices/{left.provider_ref}/pay")
-    runtime.service.notify(left.provider_ref or "")
-    late = await wait_state(runtime, left.id, "PAID")
+    late = await left_and_paid_late(runtime, sandbox, "377.00")
+    left = late
     assert late.attention is not None
     await runtime.service.acknowledge(left.id, actor="Boris", note="returned in cash")
     z = await office.close_shift(actor="manager")
@@ -485,13 +492,7 @@ async def test_an_alert_the_app_answered_reads_in_the_readers_language(
     """helper-43: "The sale was completed with it at the till." stayed English in a Russian
     X report (the window's words were kept as the text of the moment)."""
     await office.open_shift("Анна")
-    left = await runtime.service.start_payment(simple_sale("377.00"), "paymega")
-    left = await runtime.service.wait(left.id, until=lambda p: p.provider_ref is not None)
-    await runtime.service.cancel(left.id)  # Paymega cannot cancel: left to expire
-    async with http_client(sandbox) as client:
-        await client.post(f"/_sandbox/paymega/invoices/{left.provider_ref}/pay")
-    runtime.service.notify(left.provider_ref or "")
-    await wait_state(runtime, left.id, "PAID")
+    left = await left_and_paid_late(runtime, sandbox, "377.00")
     done = await runtime.service.completed_with(left.id, actor="Анна")
     assert done.attention is None
     report = await office.x_report()

@@ -466,11 +466,7 @@ def test_a_link_left_for_the_sale_and_paid_late_ends_the_sale(make_app: MakeApp)
     kept the paid line: the next sale took the customer's money for it again."""
     app = make_app()
     left_paymega_link(app, "120")
-    flows.choose(app, "pegas")
-    app.wait(lambda s: s.find("trainingPays") is not None, what="the Pegas-kassa QR")
-    paymega_link_paid(app)
-    snap = app.wait(lambda s: s.screen == "resultScreen" and s.find("showReceipt") is not None,
-                    what="the sale paid by its link", timeout=30)
+    snap = paid_by_the_left_link(app)
     app.shot("paid-by-the-link")
     assert snap.text("resultHeadline") == "Paid"
     assert "120,00" in snap.text("resultAmount")
@@ -559,11 +555,7 @@ def test_a_link_left_before_a_line_was_taken_out_says_what_it_paid_for(
     app.focus_on("amountField")
     app.key("Return")
     app.on_screen("chooseScreen")
-    flows.choose(app, "pegas")
-    app.wait(lambda s: s.find("trainingPays") is not None, what="the Pegas-kassa QR")
-    paymega_link_paid(app)
-    snap = app.wait(lambda s: s.screen == "resultScreen" and s.find("showReceipt") is not None,
-                    what="the old basket paid by its link", timeout=30)
+    snap = paid_by_the_left_link(app)
     app.shot("old-basket-paid")
     assert "100,00" in snap.text("resultAmount")
     assert snap.text("resultAdvice").startswith(
@@ -588,6 +580,16 @@ def left_paymega_link(app: App, amount: str) -> None:
     app.wait(lambda s: s.screen == "resultScreen", what="left to expire", timeout=30)
     app.click("otherWay")
     app.on_screen("chooseScreen")
+
+
+def paid_by_the_left_link(app: App) -> Snapshot:
+    """A Pegas-kassa QR shown for the basket, then the customer pays the left Paymega link:
+    the result of the sale it paid."""
+    flows.choose(app, "pegas")
+    app.wait(lambda s: s.find("trainingPays") is not None, what="the Pegas-kassa QR")
+    paymega_link_paid(app)
+    return app.wait(lambda s: s.screen == "resultScreen" and s.find("showReceipt") is not None,
+                    what="the sale paid by the left link", timeout=30)
 
 
 def paymega_link_paid(app: App) -> None:
