@@ -451,9 +451,10 @@ class ShiftScreen(Screen):
         self.report = await self.office.x_report(self.shift.number if self.shift else None)
         self._render()
 
-    async def _reconcile(self) -> None:
-        """Stop ends the asking (it keeps nothing): a walk's large shift was still being
-        asked about, one payment after another, long after the cashier stopped waiting."""
+    async def _reconcile(self) -> bool:
+        """Whether it ended.  Stop ends the asking (it keeps nothing): a walk's large shift
+        was still being asked about, one payment after another, long after the cashier
+        stopped waiting."""
         progress = ProgressDialog(self, tr(C, "Asking the providers about every payment of "
                                               "the shift…"),
                                   stop_text=tr(C, "Stop the reconciliation"))
@@ -472,12 +473,13 @@ class ShiftScreen(Screen):
                     C, "Reconciliation stopped after {done} of {total} payments: not complete.",
                     done=done, total=total) if total else tr(
                     C, "Reconciliation stopped before any payment was compared: not complete."))
-                return
+                return False
         finally:
             progress.deleteLater()
         self.differences = found
         self._reconciled = True
         self._show_differences()
+        return True
 
     async def _close_shift(self) -> None:
         if not await self._ask_pin(tr(C, "Closing the shift needs the manager PIN.")):
@@ -485,7 +487,8 @@ class ShiftScreen(Screen):
         who = CloseShiftDialog(self)
         if not await ask(who):
             return
-        await self._reconcile()
+        if not await self._reconcile():
+            return  # stopped: no Z over a reconciliation that did not end
         unresolved = sum(not d.resolved for d in self.differences)
         if unresolved and not await confirm(self, trn(
                 C, "The reconciliation left %n difference(s) unresolved. They stay listed "

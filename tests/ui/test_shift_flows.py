@@ -212,6 +212,35 @@ async def test_a_reconciliation_stopped_at_once_says_nothing_was_compared(
         "Reconciliation stopped before any payment was compared: not complete.")
 
 
+async def test_a_z_whose_reconciliation_is_stopped_closes_nothing(
+        window: MainWindow, qtbot: QtBot, sandbox: SandboxTransport) -> None:
+    """Stopping the reconciliation the Z runs first let the Z go on with the last run's
+    differences: the shift closed over a reconciliation that had not ended."""
+    import asyncio
+
+    from pos_app.providers.base import PaymentRef, RemotePayment
+    from pos_app.ui.support import ProgressDialog
+
+    await paid(window, sandbox)
+
+    async def status(ref: PaymentRef) -> RemotePayment:
+        await asyncio.Event().wait()  # no answer
+        raise AssertionError("never answered")
+
+    window.service.providers["koshelek"].status = status  # type: ignore[method-assign]
+    screen = window.shift_screen
+    await open_shift_screen(window, qtbot)
+    click(qtbot, screen.z_button)
+    await until(lambda: dialog("pinDialog"))
+    pin(qtbot)
+    await closed_by(qtbot, "Irina Petrova")
+    progress = await until(lambda: dialog("progressDialog", ProgressDialog))
+    click(qtbot, progress.stop)
+    await until(lambda: screen.z_button.isEnabled())
+    assert (await window.office.shifts.current()) is not None  # still open
+    assert "not complete" in screen.differences_label.text()
+
+
 async def test_a_difference_is_resolved_with_the_pin_and_a_reason(
         window: MainWindow, qtbot: QtBot, sandbox: SandboxTransport) -> None:
     payment_id = await paid(window, sandbox)
