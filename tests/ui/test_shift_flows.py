@@ -41,6 +41,34 @@ def cell(screen: ShiftScreen, row: int, column: int) -> str:
     return item.text()
 
 
+def koshelek_never_answers(window: MainWindow) -> list[str]:
+    """Koshelek's status reads wait for ever from now on; the transactions asked about."""
+    import asyncio
+
+    from pos_app.providers.base import PaymentRef, RemotePayment
+
+    asked: list[str] = []
+
+    async def status(ref: PaymentRef) -> RemotePayment:
+        asked.append(ref.provider_ref or "")
+        await asyncio.Event().wait()  # no answer
+        raise AssertionError("never answered")
+
+    window.service.providers["koshelek"].status = status  # type: ignore[method-assign]
+    return asked
+
+
+async def start_the_z(window: MainWindow, qtbot: QtBot) -> ShiftScreen:
+    """The shift screen, Z pressed, the PIN and who closes given."""
+    screen = window.shift_screen
+    await open_shift_screen(window, qtbot)
+    click(qtbot, screen.z_button)
+    await until(lambda: dialog("pinDialog"))
+    pin(qtbot)
+    await closed_by(qtbot, "Irina Petrova")
+    return screen
+
+
 async def open_shift_screen(window: MainWindow, qtbot: QtBot) -> None:
     screen = window.shift_screen
     screen.report = None
@@ -187,20 +215,10 @@ async def test_a_reconciliation_stopped_at_once_says_nothing_was_compared(
         window: MainWindow, qtbot: QtBot, sandbox: SandboxTransport) -> None:
     """helper-44: stopped before the first answer, it said "after 0 of 0" (as if the shift
     had nothing to compare)."""
-    import asyncio
-
-    from pos_app.providers.base import PaymentRef, RemotePayment
     from pos_app.ui.support import ProgressDialog
 
     await paid(window, sandbox)
-    asked: list[str] = []
-
-    async def status(ref: PaymentRef) -> RemotePayment:
-        asked.append(ref.provider_ref or "")
-        await asyncio.Event().wait()  # no answer
-        raise AssertionError("never answered")
-
-    window.service.providers["koshelek"].status = status  # type: ignore[method-assign]
+    asked = koshelek_never_answers(window)
     screen = window.shift_screen
     await open_shift_screen(window, qtbot)
     click(qtbot, screen.reconcile_button)
@@ -216,24 +234,11 @@ async def test_a_z_whose_reconciliation_is_stopped_closes_nothing(
         window: MainWindow, qtbot: QtBot, sandbox: SandboxTransport) -> None:
     """Stopping the reconciliation the Z runs first let the Z go on with the last run's
     differences: the shift closed over a reconciliation that had not ended."""
-    import asyncio
-
-    from pos_app.providers.base import PaymentRef, RemotePayment
     from pos_app.ui.support import ProgressDialog
 
     await paid(window, sandbox)
-
-    async def status(ref: PaymentRef) -> RemotePayment:
-        await asyncio.Event().wait()  # no answer
-        raise AssertionError("never answered")
-
-    window.service.providers["koshelek"].status = status  # type: ignore[method-assign]
-    screen = window.shift_screen
-    await open_shift_screen(window, qtbot)
-    click(qtbot, screen.z_button)
-    await until(lambda: dialog("pinDialog"))
-    pin(qtbot)
-    await closed_by(qtbot, "Irina Petrova")
+    koshelek_never_answers(window)
+    screen = await start_the_z(window, qtbot)
     progress = await until(lambda: dialog("progressDialog", ProgressDialog))
     click(qtbot, progress.stop)
     await until(lambda: screen.z_button.isEnabled())
@@ -320,12 +325,7 @@ async def test_the_z_report_asks_while_a_payment_needs_attention(
     window.service.notify(left.provider_ref or "")
     await window.service.wait(left.id, timeout=10, until=lambda p: p.attention is not None
                               and p.state.is_final)
-    screen = window.shift_screen
-    await open_shift_screen(window, qtbot)
-    click(qtbot, screen.z_button)
-    await until(lambda: dialog("pinDialog"))
-    pin(qtbot)
-    await closed_by(qtbot, "Irina Petrova")
+    screen = await start_the_z(window, qtbot)
     question = await until(lambda: dialog("confirmBox", QMessageBox))
     assert question.text().startswith("Payments that still need attention: 1 — money to give")
     question.button(QMessageBox.StandardButton.No).click()
