@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
 import logging
 import re
 import threading
@@ -45,6 +44,8 @@ _MIN_SECRET_LEN = 4
 def same_secret(given: str, expected: str) -> bool:
     """Constant-time equality of two texts, whatever their characters: ``hmac.compare_digest``
     raises on non-ASCII ``str`` (a header "X-Signature: é" was an HTTP 500 and a traceback)."""
+    import hmac  # with OpenSSL's hashes: not on the start's path, which imports this module
+
     return hmac.compare_digest(given.encode("utf-8", "surrogatepass"),
                                expected.encode("utf-8", "surrogatepass"))
 
@@ -127,4 +128,6 @@ def basic_auth_ok(headers: Mapping[str, str], login: str, password: str) -> bool
     except (binascii.Error, ValueError):
         return False
     expected = f"{login}:{password}".encode()
+    import hmac
+
     return hmac.compare_digest(given, expected)

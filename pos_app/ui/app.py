@@ -8,6 +8,7 @@ training mode the sandboxes start meanwhile in a process of their own, on the ot
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import os
@@ -26,15 +27,14 @@ from pos_app.ui.main_window import LANGUAGE_CHOICE, MainWindow
 from pos_app.ui.qt import (
     QApplication,
     QEventLoop,
-    QMessageBox,
     QSettings,
     Qt,
     QTimer,
     QWidget,
 )
-from pos_app.ui.support import ProgressDialog, ask, settle, show_error
+from pos_app.ui.support import ask, settle, show_error
 from pos_app.ui.translations import LANGUAGES, Translations, default_language, resources_dir
-from pos_app.ui.widgets import FingerStyle, guard_input
+from pos_app.ui.widgets import guard_input
 
 if TYPE_CHECKING:
     import asyncio
@@ -44,6 +44,8 @@ if TYPE_CHECKING:
     from pos_app.core.secrets import SecretStore
     from pos_app.sandbox.process import SandboxProcess
     from pos_app.ui.early import EarlyStart
+    from pos_app.ui.progress import ProgressDialog
+    from pos_app.ui.qt import QMessageBox
 
 log = logging.getLogger(__name__)
 C = "App"
@@ -54,10 +56,9 @@ FIRST_PAINT_WAIT_MS = 2000  # a window the platform never paints (minimized) doe
 
 def apply_style(app: QApplication) -> None:
     """The one look and feel of the cashier window (also used by the tests and the
-    screenshots): the style sheet over the platform's style made for fingers.  The input
-    guards come once the window is painted (:meth:`MainWindow.guard_input`)."""
-    if not isinstance(app.style(), FingerStyle):
-        app.setStyle(FingerStyle())  # set before the sheet, which draws over it
+    screenshots): the style sheet over the platform's style (combo boxes' lists made for
+    fingers: :func:`~pos_app.ui.widgets.choice_box`).  The input guards come once the window
+    is painted (:meth:`MainWindow.guard_input`)."""
     style = resources_dir() / "style.qss"
     if style.exists():
         app.setStyleSheet(style.read_text(encoding="utf-8"))
@@ -103,11 +104,19 @@ def run_gui(args: Namespace, early: EarlyStart) -> int:
                 sandbox.stop()
             return 0
         window.guard_input()
+    _collect_again()
     try:
         return _run_loop(app, gui_main(args, translations, window, sandbox, lock))
     finally:
         if sandbox is not None:
             sandbox.stop()
+
+
+def _collect_again() -> None:
+    """Garbage collection back on, after the start's objects are set aside for good
+    (``gc.freeze``: no later collection walks them again)."""
+    gc.freeze()
+    gc.enable()
 
 
 def _use_language(translations: Translations, configured: str) -> None:
@@ -319,6 +328,8 @@ class JournalUpgrade:
                 done=done + 1, total=total))
             return
         if self._dialog is None:
+            from pos_app.ui.progress import ProgressDialog
+
             self._dialog = ProgressDialog(None, tr(
                 C, "Updating the journal for this version of the app. Every payment is kept, "
                    "also if the power goes off meanwhile."), closable=False)
@@ -368,6 +379,8 @@ async def _setup(path: Path, secrets: SecretStore, problem: str) -> bool:
 
 def _already_open() -> QMessageBox:
     """Said by a second copy, above every window (a kiosk's too, which stays on top)."""
+    from pos_app.ui.qt import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Information, tr(C, "pos-app is already open"), tr(
         C, "pos-app is already open on this till, or still closing. Use the window that is "
            "open (it may be behind another window), or start it again in a moment."),
@@ -379,6 +392,8 @@ def _already_open() -> QMessageBox:
 
 
 async def _message(text: str, parent: QWidget | None = None) -> None:
+    from pos_app.ui.qt import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Critical, tr(C, "pos-app cannot start"), text,
                       QMessageBox.StandardButton.Ok, parent)
     await ask(box)

@@ -15,6 +15,7 @@ from pos_app.core.payments import Event, Payment, local_day_start
 from pos_app.core.payments.service import PaymentService
 from pos_app.core.states import PaymentState, can_correct, describe_state
 from pos_app.i18n import Message, tr
+from pos_app.ui.date_field import DateField
 from pos_app.ui.qt import (
     QAbstractItemView,
     QAbstractTableModel,
@@ -42,7 +43,7 @@ from pos_app.ui.qt import (
     Signal,
 )
 from pos_app.ui.support import Screen, big_button, render, spawn
-from pos_app.ui.widgets import DateField, caption, choice_box
+from pos_app.ui.widgets import caption, choice_box
 
 C = "History"
 _Index = QModelIndex | QPersistentModelIndex

@@ -24,9 +24,8 @@ from pos_app.core.states import (
 )
 from pos_app.i18n import msg, tr
 from pos_app.providers.registry import title_of
-from pos_app.ui.checkout import Checkout
+from pos_app.ui.alert_bar import AlertBar
 from pos_app.ui.desktop import bring_back
-from pos_app.ui.payment import AlertBar, ChooseScreen, PaymentScreen, ResultScreen
 from pos_app.ui.qt import (
     QApplication,
     QCloseEvent,
@@ -80,8 +79,10 @@ if TYPE_CHECKING:
     from pos_app.core.pin import PinStore
     from pos_app.core.secrets import SecretStore
     from pos_app.core.shifts import Shift, Shifts
+    from pos_app.ui.checkout import Checkout
     from pos_app.ui.customer import CustomerDisplay
     from pos_app.ui.history import AttentionScreen, HistoryScreen
+    from pos_app.ui.payment import ChooseScreen, PaymentScreen, ResultScreen
     from pos_app.ui.receipts import ReceiptScreen
     from pos_app.ui.settings import SettingsScreen
     from pos_app.ui.shift import ShiftScreen
@@ -195,8 +196,10 @@ class MainWindow(QMainWindow):
         customer display start working."""
         from pos_app.core.pin import PinStore
         from pos_app.core.shifts import Shifts
+        from pos_app.ui.checkout import Checkout
         from pos_app.ui.customer import CustomerDisplay
         from pos_app.ui.operations import Operations
+        from pos_app.ui.payment import ChooseScreen, PaymentScreen, ResultScreen
 
         self.runtime = runtime
         self.service = runtime.service
@@ -259,6 +262,9 @@ class MainWindow(QMainWindow):
     def _build_top_bar(self) -> None:
         self.top = QWidget()
         self.top.setObjectName("topBar")
+        # As wide as the screen, most likely (maximized): its look before anything in it is
+        # polished (_fit_top_bar).
+        self.top.setProperty("compact", self.screen().availableGeometry().width() < COMPACT_BELOW)
         bar = QHBoxLayout(self.top)
         bar.setContentsMargins(0, 0, 0, 0)
         # Two lines whatever the store's name: it is cut with "…" (whole in the tooltip)
@@ -420,13 +426,20 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        # On a narrow screen the bar's buttons a point smaller, so that the store and the
-        # terminal stay whole at 1024 px (issue 20 #14: "Маг…/терм…" in a kiosk, whose bar
-        # holds Exit too; "терминал TRAININ…" beside "Нет смены", a walk).
-        compact = self.width() < COMPACT_BELOW
-        if self.top.property("compact") != compact:
-            self.top.setProperty("compact", compact)
-            for widget in (self.top, *self.top.findChildren(QWidget)):
+        self._fit_top_bar(self.width())
+
+    def _fit_top_bar(self, width: int) -> None:
+        """On a narrow screen the bar's buttons a point smaller, so that the store and the
+        terminal stay whole at 1024 px (issue 20 #14: "Маг…/терм…" in a kiosk, whose bar
+        holds Exit too; "терминал TRAININ…" beside "Нет смены", a walk).  Decided before the
+        window first shows (:meth:`start`), so that its first paint needs no second polish:
+        that built Python's QStyle type and its enums, ~5 ms of the start (issue 17)."""
+        compact = width < COMPACT_BELOW
+        if self.top.property("compact") == compact:
+            return
+        self.top.setProperty("compact", compact)
+        for widget in (self.top, *self.top.findChildren(QWidget)):
+            if widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
                 widget.style().unpolish(widget)
                 widget.style().polish(widget)
 
@@ -482,7 +495,9 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """Show the window (full screen in kiosk mode) and the customer display."""
         geometry = QSettings().value("window/geometry")
+        screen = self.screen()
         if self.kiosk:
+            self._fit_top_bar(screen.geometry().width())
             self.showFullScreen()
             handle = self.windowHandle()
             if handle is not None:  # "show desktop" hides it without minimizing: back
@@ -490,9 +505,11 @@ class MainWindow(QMainWindow):
                 bring_back(int(self.winId()))  # on every virtual desktop from the start
         elif geometry is None or self._small_screen():
             # A till's first start, or a small screen: every pixel is needed.
+            self._fit_top_bar(screen.availableGeometry().width())
             self.showMaximized()
         else:
             self.restoreGeometry(geometry)  # as the cashier left it
+            self._fit_top_bar(self.width())
             self.show()
         # The keys, also when no window had them (the first-run setup just closed: a walk's
         # amount typed then went nowhere).

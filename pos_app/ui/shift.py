@@ -23,7 +23,9 @@ from pos_app.core.reports import ShiftReport, render_report
 from pos_app.core.shifts import Shift
 from pos_app.core.states import PaymentState, describe_state
 from pos_app.i18n import Message, UserError, msg, tr, trn
+from pos_app.ui.date_field import DateField
 from pos_app.ui.dialogs import FormDialog, ReasonDialog
+from pos_app.ui.progress import ProgressDialog
 from pos_app.ui.qt import (
     QAbstractItemView,
     QCheckBox,
@@ -45,7 +47,6 @@ from pos_app.ui.qt import (
 )
 from pos_app.ui.receipts import print_html, save_pdf
 from pos_app.ui.support import (
-    ProgressDialog,
     Screen,
     ask,
     big_button,
@@ -57,7 +58,7 @@ from pos_app.ui.support import (
     spawn,
     with_progress,
 )
-from pos_app.ui.widgets import DateField, caption, choice_box
+from pos_app.ui.widgets import caption, choice_box
 
 C = "ShiftScreen"
 SIDE_WIDTH = 260

@@ -18,21 +18,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pos_app.i18n import Message, UserError, tr
 from pos_app.ui.qt import (
     QApplication,
-    QDialog,
     QEvent,
-    QFileDialog,
     QFont,
-    QHeaderView,
-    QLabel,
-    QMessageBox,
     QObject,
-    QProgressBar,
     QPushButton,
     QSizePolicy,
-    QStandardPaths,
     Qt,
-    QTreeView,
-    QVBoxLayout,
     QWidget,
     Signal,
 )
@@ -41,7 +32,8 @@ if TYPE_CHECKING:
     import asyncio
 
     from pos_app.core.payments.service import PaymentService
-    from pos_app.ui.qt import QPrinter
+    from pos_app.ui.progress import ProgressDialog
+    from pos_app.ui.qt import QDialog, QFileDialog, QMessageBox, QPrinter
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -208,9 +200,7 @@ async def ask(dialog: QDialog) -> int:
             done.set_result(result)
 
     dialog.finished.connect(finished)
-    # QDialog's own open(): QPrintDialog, QFileDialog and other standard dialogs overload
-    # open(receiver, member), and their open() without arguments raises in PySide6.
-    QDialog.open(dialog)
+    open_dialog(dialog)
     parent = dialog.parentWidget()
     if parent is not None and getattr(parent.window(), "kiosk", False):
         from pos_app.ui.desktop import on_every_desktop
@@ -221,12 +211,23 @@ async def ask(dialog: QDialog) -> int:
     return result
 
 
+def open_dialog(dialog: QDialog) -> None:
+    """Show ``dialog`` window-modal, without a nested event loop.  QDialog's own open():
+    QPrintDialog, QFileDialog and other standard dialogs overload open(receiver, member),
+    and their open() without arguments raises in PySide6."""
+    from pos_app.ui.qt import QDialog  # the dialogs' Qt types when one opens (issue 17)
+
+    QDialog.open(dialog)
+
+
 def print_dialog(printer: QPrinter, parent: QWidget) -> QDialog:
     """Qt's print dialog, never larger than the window it serves: its "Options >>" grew it
     past a 1024×768 screen's edges, Cancel out of reach (a walk)."""
+    from pos_app.ui.finger import fit_choices
     from pos_app.ui.qt import QPrintDialog
 
     dialog = QPrintDialog(printer, parent)
+    fit_choices(dialog)
     dialog.setMaximumSize(parent.window().size())
     dialog.installEventFilter(_KeepInside(dialog))
     return dialog
@@ -252,6 +253,8 @@ async def choose_file(parent: QWidget, title: str, *, name_filter: str, suggeste
                       save: bool = True) -> Path | None:
     """A file chosen in a file dialog (None if the person gave up).  A name without a folder
     is suggested in the person's documents, not in the app's working folder."""
+    from pos_app.ui.qt import QFileDialog
+
     dialog = QFileDialog(parent, title)
     _fit_file_dialog(dialog, parent)
     dialog.setNameFilter(name_filter)
@@ -273,7 +276,11 @@ async def choose_file(parent: QWidget, title: str, *, name_filter: str, suggeste
 
 def _fit_file_dialog(dialog: QFileDialog, parent: QWidget) -> None:
     """Qt's file dialog as large as the window allows, every column's title whole (its own
-    size cut "Дата изменения" and the sizes at 1024×768)."""
+    size cut "Дата изменения" and the sizes at 1024×768), its lists for fingers."""
+    from pos_app.ui.finger import fit_choices
+    from pos_app.ui.qt import QHeaderView, QTreeView
+
+    fit_choices(dialog)
     window = parent.window().size()
     dialog.resize(min(window.width() - 40, 960), min(window.height() - 40, 640))
     if (files := dialog.findChild(QTreeView, "treeView")) is not None:
@@ -285,6 +292,8 @@ def _fit_file_dialog(dialog: QFileDialog, parent: QWidget) -> None:
 
 def documents_folder() -> Path:
     """Where a person keeps files they save: Documents, else the home folder."""
+    from pos_app.ui.qt import QStandardPaths
+
     found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     return Path(found) if found and Path(found).is_dir() else Path.home()
 
@@ -297,6 +306,8 @@ def _give_back_keyboard(parent: QWidget | None) -> None:
 
 
 def show_error(parent: QWidget | None, text: str) -> QMessageBox:
+    from pos_app.ui.qt import QMessageBox
+
     return _message(QMessageBox.Icon.Warning, tr(C, "Attention"), text, parent, "errorBox")
 
 
@@ -304,6 +315,8 @@ def _message(icon: QMessageBox.Icon, title: str, text: str, parent: QWidget | No
              name: str) -> QMessageBox:
     """A message box, open until read.  Without a parent it belongs to the active window:
     a box nobody holds was collected at once (an error in a scan showed nothing)."""
+    from pos_app.ui.qt import QMessageBox
+
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok,
                       parent if parent is not None else QApplication.activeWindow())
     box.setObjectName(name)
@@ -312,7 +325,7 @@ def _message(icon: QMessageBox.Icon, title: str, text: str, parent: QWidget | No
     if box.parent() is None:
         _unowned.add(box)
         box.finished.connect(lambda _: _unowned.discard(box))
-    QDialog.open(box)
+    open_dialog(box)
     return box
 
 
@@ -336,11 +349,15 @@ def show_unexpected(parent: QWidget | None) -> QMessageBox:
 
 
 def show_info(parent: QWidget | None, text: str) -> QMessageBox:
+    from pos_app.ui.qt import QMessageBox
+
     return _message(QMessageBox.Icon.Information, tr(C, "Information"), text, parent,
                     "infoBox")
 
 
 async def confirm(parent: QWidget | None, text: str) -> bool:
+    from pos_app.ui.qt import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Question, tr(C, "Please confirm"), text,
                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
     box.setObjectName("confirmBox")
@@ -378,40 +395,6 @@ def install_excepthook(show: Callable[[QWidget | None], object]) -> None:
     asyncio.get_event_loop().set_exception_handler(loop_handler)
 
 
-class ProgressDialog(QDialog):
-    """"Waiting for …" with a bar (indeterminate until :meth:`set_progress`) and a way out."""
-
-    def __init__(self, parent: QWidget | None, text: str, *, stop_text: str = "",
-                 closable: bool = True) -> None:
-        """``closable``: False for work that cannot be left (no Stop, Escape does nothing)."""
-        super().__init__(parent)
-        self.setObjectName("progressDialog")
-        self._closable = closable
-        self.setWindowTitle(tr(C, "Please wait"))
-        layout = QVBoxLayout(self)
-        label = QLabel(text)
-        label.setWordWrap(True)
-        layout.addWidget(label)
-        self.bar = QProgressBar()
-        self.bar.setRange(0, 0)
-        layout.addWidget(self.bar)
-        self.stop = QPushButton(stop_text or tr(C, "Stop waiting"))
-        self.stop.setObjectName("stopWaiting")
-        self.stop.clicked.connect(self.reject)
-        self.stop.setVisible(closable)
-        layout.addWidget(self.stop)
-
-    def reject(self) -> None:
-        if self._closable:  # Escape and the window's close button come here too
-            super().reject()
-
-    def set_progress(self, done: int, total: int) -> None:
-        self.bar.setRange(0, max(total, 1))
-        self.bar.setValue(min(done, total))
-        self.bar.setFormat(tr(C, "{done} of {total}", done=f"{done:,}".replace(",", "\u202f"),
-                              total=f"{total:,}".replace(",", "\u202f")))
-
-
 async def with_progress(parent: QWidget | None, work: Awaitable[T], text: str, *,
                         dialog: ProgressDialog | None = None) -> T | None:
     """Await ``work`` behind a progress dialog; None if the cashier stopped waiting.
@@ -428,9 +411,12 @@ async def with_progress(parent: QWidget | None, work: Awaitable[T], text: str, *
     if task.done():
         return task.result()
     owned = dialog is None
-    dialog = dialog or ProgressDialog(parent, text)
+    if dialog is None:
+        from pos_app.ui.progress import ProgressDialog
+
+        dialog = ProgressDialog(parent, text)
     closed = _finished(dialog)  # connected before it shows: a quick Stop is not missed
-    QDialog.open(dialog)
+    open_dialog(dialog)
     try:
         either: set[asyncio.Future[Any]] = {task, closed}
         await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)

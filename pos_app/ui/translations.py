@@ -12,10 +12,8 @@ PySide6) into a cache, or shipped prebuilt in a frozen build.
 from __future__ import annotations
 
 import ast
-import hashlib
 import logging
 import os
-import subprocess
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -203,7 +201,11 @@ def lrelease() -> Path:
 
 
 def qm_path(language: str, cache: Path) -> Path:
-    """The compiled translation: shipped next to the .ts in a bundle, else built into cache."""
+    """The compiled translation: shipped next to the .ts in a bundle, else built into cache.
+    Raises OSError or ``subprocess.SubprocessError`` when it cannot be built."""
+    import hashlib  # OpenSSL's: only when a translation is loaded (issue 17)
+    import subprocess
+
     source = ts_path(language)
     shipped = source.with_suffix(".qm")
     if getattr(sys, "frozen", False) and shipped.exists():
@@ -254,6 +256,8 @@ class Translations:
             self._core.removeTranslator(self._qt)
             self._installed = False
         if language != "en":
+            import subprocess
+
             try:
                 loaded = self._translator.load(str(qm_path(language, self._cache)))
             except (OSError, subprocess.SubprocessError) as exc:

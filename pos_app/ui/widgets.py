@@ -7,21 +7,16 @@ import functools
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pos_app.core.clock import utcnow
 from pos_app.core.config import ScannerSettings
 from pos_app.i18n import tr
+from pos_app.ui import qt
 from pos_app.ui.qt import (
-    QAbstractSpinBox,
     QApplication,
-    QCalendarWidget,
     QColor,
-    QComboBox,
-    QDate,
-    QDateEdit,
     QEvent,
-    QFocusEvent,
     QGridLayout,
     QGuiApplication,
     QKeyEvent,
@@ -29,23 +24,24 @@ from pos_app.ui.qt import (
     QLineEdit,
     QMouseEvent,
     QObject,
-    QPainter,
     QPaintEvent,
     QPointF,
-    QProxyStyle,
     QPushButton,
     QResizeEvent,
     QSize,
     QSizePolicy,
-    QStyle,
-    QStyleOption,
     Qt,
     QTimer,
     QWheelEvent,
     QWidget,
-    QWindow,
     Signal,
 )
+
+# Names of Qt types that only a choice, a date, a QR code or the input guards use are looked up
+# when used (qt.QComboBox…): looking one up builds its Python type and enums, and none of them
+# is needed before the sale screen's first paint (issue 17).
+if TYPE_CHECKING:
+    from pos_app.ui.qt import QComboBox, QWindow
 
 C = "Widgets"
 FINGER_JITTER_PX = 24  # between a finger's two taps of one double tap (Manhattan distance)
@@ -112,6 +108,8 @@ class QrWidget(QWidget):
             len(matrix)
 
     def paintEvent(self, event: QPaintEvent) -> None:
+        from pos_app.ui.qt import QPainter
+
         painter = QPainter(self)
         if not self._payload:
             painter.end()
@@ -300,23 +298,6 @@ class WedgeDetector(QObject):
         return True
 
 
-class FingerStyle(QProxyStyle):
-    """The platform's style, with a combo box's open list in rows a finger can hit: Qt
-    draws them as menu items 28 px high, past the style sheet (issue 20 #13).  A delegate
-    of our own in their place no longer closed the list on a tap; sizing the menu items
-    leaves choosing and painting to Qt."""
-
-    ROW = 44  # px
-
-    def sizeFromContents(self, kind: QStyle.ContentsType, option: QStyleOption, size: QSize,
-                         widget: QWidget | None = None, /) -> QSize:
-        # None when sized for no widget (PySide6's stub for QProxyStyle says a widget).
-        found = super().sizeFromContents(kind, option, size, widget)  # type: ignore[arg-type]
-        if kind == QStyle.ContentsType.CT_MenuItem and isinstance(widget, QComboBox):
-            found.setHeight(max(found.height(), self.ROW))
-        return found
-
-
 class InputGuard(QObject):
     """The till's input guards, one filter on each of its windows.
 
@@ -383,7 +364,7 @@ class InputGuard(QObject):
         elif kind in self._MODAL_EVENTS:
             self._screen_changed = True  # a modal dialog came up over it, or went away
             self.watch(QGuiApplication.modalWindow())
-        elif kind in self._SCREEN_EVENTS and isinstance(watched, QWindow):
+        elif kind in self._SCREEN_EVENTS and isinstance(watched, qt.QWindow):
             if _a_screen(watched):
                 self._screen_changed = True
             elif kind == QEvent.Type.Hide and watched.type() == Qt.WindowType.Popup:
@@ -454,7 +435,7 @@ def _wheel_over_a_choice(event: QWheelEvent) -> bool:
     """The wheel over a combo box or a number field (not over its open list): not given to
     it, but handed on to what is around it, which scrolls the form.  True: taken here."""
     widget = QApplication.widgetAt(event.globalPosition().toPoint())
-    while widget is not None and not isinstance(widget, QComboBox | QAbstractSpinBox):
+    while widget is not None and not isinstance(widget, qt.QComboBox | qt.QAbstractSpinBox):
         widget = None if widget.isWindow() else widget.parentWidget()
     if widget is None:
         return False
@@ -476,33 +457,6 @@ def _hand_on(event: QWheelEvent, widget: QWidget | None) -> None:
                 or widget.testAttribute(Qt.WidgetAttribute.WA_NoMousePropagation):
             return
         widget = widget.parentWidget()
-
-
-class DateField(QDateEdit):
-    """A date typed as people type it: the day, month or year tapped is selected, so the
-    digits typed replace it and go on to the next part (Qt's own edit put the cursor there
-    and dropped every digit: a walk could not type a date into History)."""
-
-    def __init__(self, day: QDate) -> None:
-        super().__init__(day)
-        self.setCalendarPopup(True)
-        self.setDisplayFormat("dd.MM.yyyy")
-        # Days a finger can hit (a walk: 39×25 px cells): no week numbers, 7 × 7 cells of at
-        # least 56 × 44 px under the month's own bar.
-        calendar = self.calendarWidget()
-        calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
-        calendar.setMinimumSize(7 * 56, 8 * 44)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        super().mouseReleaseEvent(event)
-        self._select_here()
-
-    def focusInEvent(self, event: QFocusEvent) -> None:
-        super().focusInEvent(event)
-        QTimer.singleShot(0, self, self._select_here)  # after Qt has placed the cursor
-
-    def _select_here(self) -> None:
-        self.setSelectedSection(self.currentSection())
 
 
 class ElidedLabel(QLabel):
@@ -552,8 +506,11 @@ def choice_box() -> QComboBox:
     """A combo box as wide as its longest item, also after a language switch retranslates
     them (Qt's default measures once, when first shown: helper-42 saw "Ссылка: карта или
     кошелё" once Russian was chosen)."""
-    box = QComboBox()
-    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    from pos_app.ui.finger import finger_style  # its Qt types only once a choice is made
+
+    box = qt.QComboBox()
+    box.setSizeAdjustPolicy(qt.QComboBox.SizeAdjustPolicy.AdjustToContents)
+    box.setStyle(finger_style())
     return box
 
 

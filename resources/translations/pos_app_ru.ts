@@ -201,7 +201,7 @@
       <translation>Подтвердите</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/support.py" />
+      <location filename="../../pos_app/ui/progress.py" />
       <source>Please wait</source>
       <translation>Подождите</translation>
     </message>
@@ -215,12 +215,12 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
 Ничего не потеряно: все платежи сохранены в журнале, начатые платежи продолжаются. Если в этот момент проводился платёж, проверьте его в «Истории», прежде чем принимать оплату снова. Если ошибка повторится, перезапустите программу и сообщите администратору; подробности записаны в журнал работы программы.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/support.py" />
+      <location filename="../../pos_app/ui/progress.py" />
       <source>Stop waiting</source>
       <translation>Не ждать</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/support.py" />
+      <location filename="../../pos_app/ui/progress.py" />
       <source>{done} of {total}</source>
       <translation>{done} из {total}</translation>
     </message>
@@ -2122,7 +2122,7 @@ Take a payment for the new sale anyway?</source>
   <context>
     <name>Payment</name>
     <message>
-      <location filename="../../pos_app/ui/payment.py" />
+      <location filename="../../pos_app/ui/alert_bar.py" />
       <source>+{n} more</source>
       <translation>ещё {n}</translation>
     </message>
@@ -2252,7 +2252,7 @@ Take a payment for the new sale anyway?</source>
       <translation>Отклонён.</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/payment.py" />
+      <location filename="../../pos_app/ui/alert_bar.py" />
       <source>Dismiss</source>
       <translation>Скрыть</translation>
     </message>
@@ -2487,7 +2487,7 @@ Take a payment for the new sale anyway?</source>
       <translation>Отправка платежа…</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/payment.py" />
+      <location filename="../../pos_app/ui/alert_bar.py" />
       <source>Show</source>
       <translation>Показать</translation>
     </message>

@@ -13,8 +13,8 @@ from pos_app.i18n import msg
 from pos_app.providers.koshelek.sandbox import KoshelekSandbox
 from pos_app.providers.paymega.sandbox import PaymegaSandbox
 from pos_app.sandbox.testing import SandboxTransport
+from pos_app.ui.alert_bar import AlertBar
 from pos_app.ui.main_window import MainWindow
-from pos_app.ui.payment import AlertBar
 from pos_app.ui.qt import (
     QApplication,
     QDialog,

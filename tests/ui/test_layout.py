@@ -311,8 +311,8 @@ async def test_a_dialog_grows_with_its_error(make_window: MakeWindow, qtbot: QtB
 
 def test_a_calendars_days_are_big_enough_for_a_finger(qtbot: QtBot) -> None:
     """A walk: the date fields' calendar had 39×25 px days."""
+    from pos_app.ui.date_field import DateField
     from pos_app.ui.qt import QDate
-    from pos_app.ui.widgets import DateField
 
     field = DateField(QDate(2026, 11, 30))
     qtbot.addWidget(field)

@@ -170,7 +170,7 @@ async def test_stopping_the_reconciliation_stops_the_asking_and_keeps_nothing(
     import asyncio
 
     from pos_app.providers.base import PaymentRef, RemotePayment
-    from pos_app.ui.support import ProgressDialog
+    from pos_app.ui.progress import ProgressDialog
 
     for amount in ("75", "80", "85", "90"):
         await paid(window, sandbox, amount)
@@ -215,7 +215,7 @@ async def test_a_reconciliation_stopped_at_once_says_nothing_was_compared(
         window: MainWindow, qtbot: QtBot, sandbox: SandboxTransport) -> None:
     """helper-44: stopped before the first answer, it said "after 0 of 0" (as if the shift
     had nothing to compare)."""
-    from pos_app.ui.support import ProgressDialog
+    from pos_app.ui.progress import ProgressDialog
 
     await paid(window, sandbox)
     asked = koshelek_never_answers(window)
@@ -234,7 +234,7 @@ async def test_a_z_whose_reconciliation_is_stopped_closes_nothing(
         window: MainWindow, qtbot: QtBot, sandbox: SandboxTransport) -> None:
     """Stopping the reconciliation the Z runs first let the Z go on with the last run's
     differences: the shift closed over a reconciliation that had not ended."""
-    from pos_app.ui.support import ProgressDialog
+    from pos_app.ui.progress import ProgressDialog
 
     await paid(window, sandbox)
     koshelek_never_answers(window)

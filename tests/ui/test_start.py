@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 from pos_app.core.config import TerminalConfig
 from pos_app.ui.app import JournalUpgrade, apply_style
 from pos_app.ui.main_window import MainWindow
+from pos_app.ui.progress import ProgressDialog
 from pos_app.ui.qt import QApplication, QDialog, Qt
-from pos_app.ui.support import ProgressDialog
 from pos_app.ui.translations import Translations
 from tests.ui.test_flows import until
 

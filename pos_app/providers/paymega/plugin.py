@@ -8,7 +8,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from pos_app.i18n import Message
-from pos_app.providers.paymega import callbacks
 from pos_app.providers.paymega.settings import PaymegaSettings, read_settings
 from pos_app.providers.registry import (
     BuildContext,
@@ -94,6 +93,8 @@ class PaymegaPlugin:
                        public_key=credentials["public_key"], test_mode=True)
 
     def callback(self, secret: Secret) -> CallbackCheck:
+        from pos_app.providers.paymega import callbacks
+
         key = secret("secret_key") or ""
         return CallbackCheck(
             authentic=lambda headers, body: callbacks.verify(key, body,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -78,6 +76,9 @@ class PegasPlugin:
     def callback(self, secret: Secret) -> CallbackCheck:
         """ASSUMPTION (spec §6.3): ``X-Signature`` = hex HMAC-SHA256 of the body keyed with
         the site token."""
+        import hashlib
+        import hmac
+
         from pos_app.callbacks import json_field
 
         token = secret("token") or ""

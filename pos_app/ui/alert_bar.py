@@ -1,0 +1,97 @@
+"""The strip under the top bar for things a person must see.
+
+Its own module, so that the window's first paint does not wait for the payment screens'
+code (issue 17).
+"""
+
+from __future__ import annotations
+
+from pos_app.i18n import Message, tr
+from pos_app.ui.qt import QEvent, QHBoxLayout, QPushButton, Qt, QWidget, Signal
+from pos_app.ui.widgets import caption
+
+C = "Payment"  # its words' translation context, as when it lived with the payment screens
+
+
+class AlertBar(QWidget):
+    """A strip under the top bar for things a person must see (a late payment, a payment
+    the last session left).  It keeps one alert per payment and shows the newest; Dismiss
+    or the payment dealt with shows the one before (a walk: a late payment's alert took the
+    place of another payment's "still open", which never came back)."""
+
+    show_payment = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("alertBar")
+        # A plain QWidget paints a style-sheet background only when asked to.
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.text = caption(points=14, bold=True, name="alertText")
+        self.more = caption(points=11, name="alertMore")
+        self.open = QPushButton()
+        self.open.setObjectName("alertOpen")
+        self.dismiss = QPushButton()
+        self.dismiss.setObjectName("alertDismiss")
+        for button in (self.open, self.dismiss):
+            # A tap here leaves the keyboard where it was: after Dismiss took it and hid,
+            # the next scan went nowhere (an item not charged, without a sign).
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.more)
+        layout.addWidget(self.open)
+        layout.addWidget(self.dismiss)
+        # Payment id → its alert (re-read when the language changes) and whether it is
+        # news (what became of a payment: kept until dismissed, not gone once dealt with).
+        self._alerts: dict[str, tuple[Message, bool]] = {}
+        self.open.clicked.connect(lambda: self.show_payment.emit(self.payment_id))
+        self.dismiss.clicked.connect(lambda: self.drop(self.payment_id))
+        self.retranslate()
+        self.hide()
+
+    @property
+    def payment_id(self) -> str:
+        """The payment of the alert shown ("" when none is)."""
+        return next(reversed(self._alerts), "")
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:  # it stayed in the old language
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.open.setText(tr(C, "Show"))
+        self.dismiss.setText(tr(C, "Dismiss"))
+        self._refresh()  # it stayed in the old language (issue 20 #3)
+
+    def alert(self, payment_id: str, message: Message, *, news: bool = False) -> None:
+        """``news``: what became of a payment, shown until dismissed (not an action the
+        payment waits for, which goes once it is dealt with)."""
+        self._alerts.pop(payment_id, None)
+        self._alerts[payment_id] = (message, news)  # the newest, shown
+        self._refresh()
+
+    def settled(self, payment_id: str) -> None:
+        """The payment's alert was dealt with: its bar no longer asks the cashier to act."""
+        if payment_id in self._alerts and not self._alerts[payment_id][1]:
+            self.drop(payment_id)
+
+    def drop(self, payment_id: str) -> None:
+        """The payment's alert goes (dismissed, or shown where it is dealt with)."""
+        self._alerts.pop(payment_id, None)
+        self._refresh()
+
+    def clear(self) -> None:
+        self._alerts.clear()
+        self._refresh()
+
+    def _refresh(self) -> None:
+        if not self._alerts:
+            self.hide()
+            return
+        message, _ = self._alerts[self.payment_id]
+        self.text.setText(message.render())
+        others = len(self._alerts) - 1
+        self.more.setText(tr(C, "+{n} more", n=others) if others else "")
+        self.more.setVisible(bool(others))
+        self.show()
