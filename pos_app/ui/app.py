@@ -56,9 +56,8 @@ FIRST_PAINT_WAIT_MS = 2000  # a window the platform never paints (minimized) doe
 
 def apply_style(app: QApplication) -> None:
     """The one look and feel of the cashier window (also used by the tests and the
-    screenshots): the style sheet over the platform's style (combo boxes' lists made for
-    fingers: :func:`~pos_app.ui.widgets.choice_box`).  The input guards come once the window
-    is painted (:meth:`MainWindow.guard_input`)."""
+    screenshots): the style sheet over the platform's style.  The input guards come once the
+    window is painted (:meth:`MainWindow.guard_input`)."""
     style = resources_dir() / "style.qss"
     if style.exists():
         app.setStyleSheet(style.read_text(encoding="utf-8"))

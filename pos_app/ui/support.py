@@ -223,11 +223,9 @@ def open_dialog(dialog: QDialog) -> None:
 def print_dialog(printer: QPrinter, parent: QWidget) -> QDialog:
     """Qt's print dialog, never larger than the window it serves: its "Options >>" grew it
     past a 1024×768 screen's edges, Cancel out of reach (a walk)."""
-    from pos_app.ui.finger import fit_choices
     from pos_app.ui.qt import QPrintDialog
 
     dialog = QPrintDialog(printer, parent)
-    fit_choices(dialog)
     dialog.setMaximumSize(parent.window().size())
     dialog.installEventFilter(_KeepInside(dialog))
     return dialog
@@ -276,11 +274,9 @@ async def choose_file(parent: QWidget, title: str, *, name_filter: str, suggeste
 
 def _fit_file_dialog(dialog: QFileDialog, parent: QWidget) -> None:
     """Qt's file dialog as large as the window allows, every column's title whole (its own
-    size cut "Дата изменения" and the sizes at 1024×768), its lists for fingers."""
-    from pos_app.ui.finger import fit_choices
+    size cut "Дата изменения" and the sizes at 1024×768)."""
     from pos_app.ui.qt import QHeaderView, QTreeView
 
-    fit_choices(dialog)
     window = parent.window().size()
     dialog.resize(min(window.width() - 40, 960), min(window.height() - 40, 640))
     if (files := dialog.findChild(QTreeView, "treeView")) is not None:

@@ -506,11 +506,8 @@ def choice_box() -> QComboBox:
     """A combo box as wide as its longest item, also after a language switch retranslates
     them (Qt's default measures once, when first shown: helper-42 saw "Ссылка: карта или
     кошелё" once Russian was chosen)."""
-    from pos_app.ui.finger import finger_style  # its Qt types only once a choice is made
-
     box = qt.QComboBox()
     box.setSizeAdjustPolicy(qt.QComboBox.SizeAdjustPolicy.AdjustToContents)
-    box.setStyle(finger_style())
     return box
 
 

@@ -298,6 +298,7 @@ class App:
             (c for c in cells if c["text"] == text), None)
         assert cell is not None, f"no {text!r} in {[c['text'] for c in cells]}"
         x, y, w, h = cell["rect"]
+        self._pace()
         self.x.click(x + w // 2, y + h // 2)
         self.wait(lambda s: not s.raw["popup"], what=f"the list of {combo} closed")
 
@@ -358,12 +359,13 @@ class App:
     def _pace(self) -> None:
         """A person's pace: the first tap on a screen the last tap changed comes after a
         double tap's time (the app ignores a second tap within 0.35 s that lands on the next
-        screen, pos_app.ui.widgets.InputGuard).  Pacing input, not waiting for the app."""
+        screen, or where a list it closed was: pos_app.ui.widgets.InputGuard).  Pacing
+        input, not waiting for the app."""
         snap = self.snapshot()
         dialog = snap.window(snap.modal) if snap.modal else None
         # Another question in a box of the same name is another place, too.
         place = (snap.screen, snap.modal, dialog["xid"] if dialog else None,
-                 dialog["text"] if dialog else "")
+                 dialog["text"] if dialog else "", snap.raw["popup"])
         pause = TAP_INTERVAL_S - (time.monotonic() - self.x.last_click)
         if place != self._last_place and pause > 0:
             time.sleep(pause)
