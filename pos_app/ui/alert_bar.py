@@ -44,6 +44,7 @@ class AlertBar(QWidget):
         # Payment id → its alert (re-read when the language changes) and whether it is
         # news (what became of a payment: kept until dismissed, not gone once dealt with).
         self._alerts: dict[str, tuple[Message, bool]] = {}
+        self._notices: set[str] = set()  # alerts about no payment: nothing to Show
         self.open.clicked.connect(lambda: self.show_payment.emit(self.payment_id))
         self.dismiss.clicked.connect(lambda: self.drop(self.payment_id))
         self.retranslate()
@@ -71,6 +72,13 @@ class AlertBar(QWidget):
         self._alerts[payment_id] = (message, news)  # the newest, shown
         self._refresh()
 
+    def notice(self, key: str, message: Message) -> None:
+        """Something the till says about itself (not a payment) until it is dismissed: in
+        the bar, not in a box that takes the keys a cashier is typing (a walk: a box at the
+        start took "200" and its Enter, and the line was lost)."""
+        self._notices.add(key)
+        self.alert(key, message, news=True)
+
     def settled(self, payment_id: str) -> None:
         """The payment's alert was dealt with: its bar no longer asks the cashier to act."""
         if payment_id in self._alerts and not self._alerts[payment_id][1]:
@@ -79,10 +87,12 @@ class AlertBar(QWidget):
     def drop(self, payment_id: str) -> None:
         """The payment's alert goes (dismissed, or shown where it is dealt with)."""
         self._alerts.pop(payment_id, None)
+        self._notices.discard(payment_id)
         self._refresh()
 
     def clear(self) -> None:
         self._alerts.clear()
+        self._notices.clear()
         self._refresh()
 
     def _refresh(self) -> None:
@@ -94,4 +104,5 @@ class AlertBar(QWidget):
         others = len(self._alerts) - 1
         self.more.setText(tr(C, "+{n} more", n=others) if others else "")
         self.more.setVisible(bool(others))
+        self.open.setVisible(self.payment_id not in self._notices)
         self.show()

@@ -23,6 +23,7 @@ from pos_app.ui.support import confirm, show_error, spawn
 if TYPE_CHECKING:
     from pos_app.core.payments import Payment
     from pos_app.core.payments.recorder import PaymentUpdate
+    from pos_app.ui.customer import CustomerDisplay
     from pos_app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,6 @@ class Checkout(QObject):
         self.service = window.service
         self.sale_screen, self.choose = window.sale_screen, window.choose
         self.payment_screen, self.result = window.payment_screen, window.result
-        self.customer = window.customer  # the customer display, if the till has one
         self.sale: Sale | None = None
         self.provider_name = ""
         self.options: dict[str, str] = {}
@@ -55,6 +55,11 @@ class Checkout(QObject):
         self._basket_notes: dict[str, list[Message]] = {}
         self._connect()
 
+
+    @property
+    def customer(self) -> CustomerDisplay | None:
+        """The customer display, if the till has one now (Settings turn it on or off)."""
+        return self.window.customer
     def _connect(self) -> None:
         w = self.window
         w.sale_screen.checkout.connect(self._checkout)

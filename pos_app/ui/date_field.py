@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from pos_app.ui.qt import QCalendarWidget, QDate, QDateEdit, QFocusEvent, QMouseEvent, QTimer
+from pos_app.ui.qt import (
+    QCalendarWidget,
+    QDate,
+    QDateEdit,
+    QEvent,
+    QFocusEvent,
+    QLocale,
+    QMouseEvent,
+    QTimer,
+)
 
 
 class DateField(QDateEdit):
@@ -19,6 +28,14 @@ class DateField(QDateEdit):
         calendar = self.calendarWidget()
         calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         calendar.setMinimumSize(7 * 56, 8 * 44)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            # Its months and days in the language chosen since it was made (a walk: History's
+            # calendar stayed in English after the switch to Russian).
+            for widget in (self, self.calendarWidget()):
+                widget.setLocale(QLocale())
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)

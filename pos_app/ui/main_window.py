@@ -53,7 +53,6 @@ from pos_app.ui.support import (
     confirm,
     restyle,
     show_error,
-    show_info,
     spawn,
 )
 from pos_app.ui.translations import Translations
@@ -197,7 +196,6 @@ class MainWindow(QMainWindow):
         from pos_app.core.pin import PinStore
         from pos_app.core.shifts import Shifts
         from pos_app.ui.checkout import Checkout
-        from pos_app.ui.customer import CustomerDisplay
         from pos_app.ui.operations import Operations
         from pos_app.ui.payment import ChooseScreen, PaymentScreen, ResultScreen
 
@@ -217,20 +215,12 @@ class MainWindow(QMainWindow):
         self.shifts = Shifts(self.service.journal, training=self.service.training)
         for screen in (self.choose, self.payment_screen, self.result):
             self.stack.addWidget(screen)
-        if self.config.ui.customer_display:
-            self.customer = CustomerDisplay(training=runtime.training)
-            if not self.customer.place():
-                self.customer.deleteLater()
-                self.customer = None
-                show_info(self, tr(C, "The customer display is on, but this till has one "
-                                      "screen. Connect a second screen: the display opens "
-                                      "there at the next start."))
-        if self.customer is not None:
-            model = self.sale_screen.model  # the sale, shown as it is rung up
-            for signal in (model.rowsInserted, model.rowsRemoved, model.dataChanged,
-                           model.modelReset):
-                signal.connect(self._basket_changed)
+        model = self.sale_screen.model  # the sale, shown on the customer display as rung up
+        for signal in (model.rowsInserted, model.rowsRemoved, model.dataChanged,
+                       model.modelReset):
+            signal.connect(self._basket_changed)
         self.checkout = Checkout(self)
+        self._use_customer_display(self.config.ui.customer_display)
         if runtime.releases is not None:
             runtime.releases.held = self._busy_for_releases
             runtime.releases.on_applied = self._release_applied
@@ -248,9 +238,10 @@ class MainWindow(QMainWindow):
         spawn(self._learn_shift())
         problem = runtime.config_problem
         if problem is not None and not isinstance(problem, ConfigMissing):
-            from pos_app.ui.settings import broken_file_text
-
-            show_error(self, broken_file_text(problem))
+            self.alerts.notice("configuration", msg(
+                C, "The configuration file {path} has problems and was not used: these "
+                   "settings are the built-in ones. Settings says what is wrong.",
+                path=str(problem.path or "")))
 
     def _waiting_buttons(self) -> tuple[QPushButton, ...]:
         """What waits for the runtime (the language can be switched at once)."""
@@ -744,12 +735,36 @@ class MainWindow(QMainWindow):
         built after a save or a release printed on the old paper)."""
         return replace(self.runtime.config, ui=self._saved_ui or self.runtime.config.ui)
 
+    def _use_customer_display(self, wanted: bool) -> None:
+        """The customer display opened on the second screen, or closed; Settings' choice at
+        once (a walk: it did nothing until a restart, and nothing said so)."""
+        from pos_app.ui.customer import CustomerDisplay
+
+        if not wanted or self.customer is not None:
+            if not wanted and self.customer is not None:
+                self.customer.close()
+                self.customer.deleteLater()
+                self.customer = None
+            self.alerts.drop("customer-display")
+            return
+        display = CustomerDisplay(training=self.runtime.training)
+        if not display.place():
+            display.deleteLater()
+            self.alerts.notice("customer-display", msg(
+                C, "The customer display is on, but this till has one screen. Connect a "
+                   "second screen: the display opens there once the app starts again."))
+            return
+        self.customer = display
+        self._basket_changed()
+
     def _settings_saved(self, config: TerminalConfig) -> None:
         """Settings saved by the manager (or a release applied): what takes effect at once.
         A language changed there wins over the top bar's choice; one left as it was does
         not (a save of the paper width switched a Russian window to English, a walk)."""
         WedgeDetector.settings = config.scanner
         self._saved_ui = config.ui
+        if self.attached:
+            self._use_customer_display(config.ui.customer_display)
         for name in ("receipt", "shift_screen"):  # the printer and the paper at once
             if self._built(name):
                 getattr(self, name).use_ui(config.ui)

@@ -459,6 +459,8 @@ class ShiftScreen(Screen):
         progress = ProgressDialog(self, tr(C, "Asking the providers about every payment of "
                                               "the shift…"),
                                   stop_text=tr(C, "Stop the reconciliation"))
+        # Not the last run's "everything matches" under the new run's progress (a walk).
+        self.differences_label.setText(tr(C, "Reconciliation in progress…"))
         task = asyncio.ensure_future(self.office.reconcile(
             self.shift.number if self.shift else None, progress=progress.set_progress))
         try:

@@ -273,12 +273,13 @@ async def choose_file(parent: QWidget, title: str, *, name_filter: str, suggeste
 
 
 def _fit_file_dialog(dialog: QFileDialog, parent: QWidget) -> None:
-    """Qt's file dialog as large as the window allows, every column's title whole (its own
-    size cut "Дата изменения" and the sizes at 1024×768)."""
+    """Qt's file dialog as large as the screen allows, every column's title whole (its own
+    size cut "Дата изменения" and the sizes at 1024×768).  The screen, not the window that
+    asks: asked from the export's small dialog, it was 480×290 with a list 50 px high."""
     from pos_app.ui.qt import QHeaderView, QTreeView
 
-    window = parent.window().size()
-    dialog.resize(min(window.width() - 40, 960), min(window.height() - 40, 640))
+    screen = parent.screen().availableGeometry()
+    dialog.resize(min(screen.width() - 40, 960), min(screen.height() - 40, 640))
     if (files := dialog.findChild(QTreeView, "treeView")) is not None:
         header = files.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

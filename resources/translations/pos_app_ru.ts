@@ -1901,8 +1901,13 @@ If you close the app now, these stay in the journal and are checked again at the
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
-      <source>The customer display is on, but this till has one screen. Connect a second screen: the display opens there at the next start.</source>
-      <translation>Экран покупателя включён, но у этой кассы один экран. Подключите второй экран: экран покупателя откроется на нём при следующем запуске.</translation>
+      <source>The configuration file {path} has problems and was not used: these settings are the built-in ones. Settings says what is wrong.</source>
+      <translation>Файл настроек {path} содержит ошибки и не использован: действуют встроенные настройки. Что в нём не так, сказано в «Настройках».</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>The customer display is on, but this till has one screen. Connect a second screen: the display opens there once the app starts again.</source>
+      <translation>Экран покупателя включён, но у этой кассы один экран. Подключите второй экран: экран покупателя откроется на нём при следующем запуске программы.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/checkout.py" />
@@ -4371,6 +4376,11 @@ The file was not used: these settings are the built-in ones. Fix the file, or sa
       <location filename="../../pos_app/ui/shift.py" />
       <source>Reconcile</source>
       <translation>Сверка</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/shift.py" />
+      <source>Reconciliation in progress…</source>
+      <translation>Идёт сверка…</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/shift.py" />

@@ -325,6 +325,28 @@ def test_a_calendars_days_are_big_enough_for_a_finger(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: min(days.rowHeight(3), days.columnWidth(3)) >= FINGER)
 
 
+def test_a_calendar_made_before_a_language_switch_speaks_the_new_language(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    """A walk: History's calendar stayed English ("November", Sun…Sat) after Russian was
+    chosen; a date field made after the switch spoke Russian."""
+    from pos_app.ui.date_field import DateField
+    from pos_app.ui.qt import QDate, QLocale
+    from pos_app.ui.translations import Translations
+
+    field = DateField(QDate(2026, 11, 30))
+    qtbot.addWidget(field)
+    translations = Translations(tmp_path / "qm")
+    translations.use("ru")
+    try:
+        qtbot.waitUntil(lambda: field.calendarWidget().locale().language()
+                        == QLocale.Language.Russian)
+        assert field.locale().language() == QLocale.Language.Russian
+    finally:
+        translations.use("en")  # the translator is global: the next test starts in English
+    qtbot.waitUntil(lambda: field.calendarWidget().locale().language()
+                    == QLocale.Language.English)
+
+
 @pytest.mark.parametrize("kiosk", [False, True])
 async def test_the_training_terminal_stays_whole_beside_no_shift(make_window: MakeWindow,
                                                                 kiosk: bool) -> None:

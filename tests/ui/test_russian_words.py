@@ -142,6 +142,29 @@ async def test_qts_file_dialog_speaks_russian(make_window: MakeWindow, tmp_path:
     assert [w for text in texts for w in latin_words(text)] == []
 
 
+async def test_a_file_dialog_asked_from_a_small_dialog_is_as_large_as_the_screen_allows(
+        make_window: MakeWindow, tmp_path: Path) -> None:
+    """A walk: Shift → Export CSV… → Choose… opened a 480×290 file dialog, its list 50 px
+    high, sized to the export's dialog."""
+    from pos_app.ui.qt import QDialog
+
+    window = await make_window()
+    window.show()
+    small = QDialog(window)
+    small.resize(480, 290)
+    small.show()
+    saving = asyncio.ensure_future(choose_file(small, "CSV", name_filter="CSV (*.csv)",
+                                               suggested=str(tmp_path / "payments.csv")))
+    dialog = await shown(QFileDialog)
+    screen = window.screen().availableGeometry()
+    size = dialog.size()
+    dialog.reject()
+    assert await saving is None
+    small.close()
+    assert size.width() == min(screen.width() - 40, 960)
+    assert size.height() == min(screen.height() - 40, 640)
+
+
 async def test_the_csv_for_russian_excel_reads_in_russian(
         make_window: MakeWindow, sandbox: SandboxTransport, tmp_path: Path) -> None:
     """Issue 20 #21: its headers were English and the sale was "1", not "S000001"."""

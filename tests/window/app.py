@@ -354,7 +354,11 @@ class App:
         assert widget.enabled, f"{widget.name or widget.text!r} is disabled"
         self.pressed.add(button_key(widget))
         self._pace()
-        self.x.click(*widget.center)
+        if widget.cls in ("QCheckBox", "QRadioButton"):  # its box, as a person taps it: the
+            x, y, _, h = widget.seen                    # row's middle may be past its words
+            self.x.click(x + 15, y + h // 2)
+        else:
+            self.x.click(*widget.center)
 
     def _pace(self) -> None:
         """A person's pace: the first tap on a screen the last tap changed comes after a

@@ -36,9 +36,10 @@ def test_a_broken_configuration_is_said_loudly_and_kept(make_app: MakeApp, tmp_p
     broken.write_text('[terminal]\nstore_name = "Лесная, 5"\n[ui\n', encoding="utf-8")
     app = make_app(start=False, env={"POS_APP_CONFIG": str(broken)})
     app.start()
-    text = app.message(contains="was not used")
-    assert str(broken) in text
-    app.click("ok", window="errorBox")
+    snap = app.wait(lambda s: "was not used" in (s.find("alertText") or s.get("saleTotal"))
+                    .text, what="the alert bar's notice")
+    assert str(broken) in snap.text("alertText")
+    assert not snap.modal  # in the bar: no box that takes the cashier's keys
     app.click("settingsButton")
     flows.enter_pin(app)
     assert "was not used" in app.message(contains="was not used")
@@ -51,3 +52,29 @@ def test_a_broken_configuration_is_said_loudly_and_kept(make_app: MakeApp, tmp_p
     kept = [p for p in tmp_path.iterdir() if ".broken-" in p.name]
     assert len(kept) == 1
     assert "Лесная, 5" in kept[0].read_text(encoding="utf-8")
+
+
+def test_the_customer_display_turned_on_says_at_once_where_it_opens(make_app: MakeApp) -> None:
+    """A walk: turned on in Settings it did nothing until a restart, and nothing said so.
+    This X session has one screen: the till says so in the alert bar when it is saved."""
+    app = make_app()
+    flows.open_settings(app)
+    app.click_tab("settingsTabs", 2)
+    app.click("customerDisplay")
+    app.wait(lambda s: s.get("customerDisplay").checked is True, what="the display chosen")
+    app.click("saveSettings")
+    app.message(contains="Saved")
+    app.click("ok", window="infoBox")
+    app.click("settingsBack")
+    snap = app.on_screen("saleScreen")
+    assert "one screen" in snap.text("alertText")
+    assert not snap.has_window("customerDisplay")
+    flows.open_settings(app)
+    app.click_tab("settingsTabs", 2)
+    app.click("customerDisplay")  # off again: nothing more to say
+    app.click("saveSettings")
+    app.message(contains="Saved")
+    app.click("ok", window="infoBox")
+    app.click("settingsBack")
+    app.wait(lambda s: s.screen == "saleScreen" and s.find("alertText") is None,
+             what="the notice gone with the display")
