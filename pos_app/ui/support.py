@@ -20,6 +20,7 @@ from pos_app.ui.qt import (
     QApplication,
     QEvent,
     QFont,
+    QLayout,
     QObject,
     QPushButton,
     QSizePolicy,
@@ -233,10 +234,24 @@ def print_dialog(printer: QPrinter, parent: QWidget) -> QDialog:
 
 class _KeepInside(QObject):
     """Moves the window it watches back inside its screen whenever it grows or moves (the
-    print dialog's options grew it past the right and bottom edges where it stood)."""
+    print dialog's options grew it past the right and bottom edges where it stood), and
+    keeps the dialogs it opens within the screen too (the printer's Properties were 862 px
+    high on a 768 px screen, OK and Cancel out of reach: a walk)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show) \
+        if event.type() == QEvent.Type.WindowBlocked:  # a dialog of its own opened over it
+            opened = QApplication.activeModalWidget()
+            if opened is not None and opened is not watched and opened.screen() is not None \
+                    and isinstance(watched, QWidget):
+                border = watched.frameGeometry().size() - watched.geometry().size()
+                if (layout := opened.layout()) is not None:  # its own minimum does not win
+                    layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+                opened.setMinimumSize(0, 0)
+                opened.setMaximumSize(opened.screen().availableGeometry().size() - border)
+                opened.resize(opened.size().boundedTo(opened.maximumSize()))
+                opened.installEventFilter(self)
+                self.eventFilter(opened, QEvent(QEvent.Type.Show))
+        elif event.type() in (QEvent.Type.Resize, QEvent.Type.Show) \
                 and isinstance(watched, QWidget) and watched.screen() is not None:
             area = watched.screen().availableGeometry()
             frame = watched.frameGeometry()

@@ -208,6 +208,19 @@ def test_receipt_and_z_report_are_printed_on_a_real_queue(make_app: MakeApp,
     [dialog] = [w for w in grown.windows if w["class"] == "QPrintDialog"]
     x, y, width, height = dialog["rect"]
     assert (x >= 0, y >= 0, x + width <= 1024, y + height <= 768) == (True,) * 4, dialog
+    # The printer's Properties, a dialog Qt opens over it: within the screen, OK in reach
+    # (a walk: 862 px high on this 768 px screen).
+    app.click(next(w for w in grown.widgets if w.text.replace("&", "") == "Properties"))
+    props = app.wait(lambda s: s.modal == "QDialog", what="the properties")  # Qt's private class
+    app.shot("printer-properties")
+    [window] = [w for w in props.windows if w["class"] == "QDialog"]
+    x, y, width, height = window["rect"]
+    assert (x >= 0, y >= 0, x + width <= 1024, y + height <= 768) == (True,) * 4, window
+    [ok] = [w for w in props.widgets if w.window == window["name"] and w.cls == "QPushButton"
+            and w.text.replace("&", "") == "OK"]
+    assert ok.whole_on_screen
+    app.click(ok)
+    grown = app.wait(lambda s: s.modal != "QDialog", what="the properties closed")
     [button] = [w for w in grown.widgets if w.cls == "QPushButton"
                 and w.text.replace("&", "") == "Print"]
     app.click(button)  # Print, on the default printer
