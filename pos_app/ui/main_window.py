@@ -30,6 +30,7 @@ from pos_app.ui.qt import (
     QApplication,
     QCloseEvent,
     QEvent,
+    QGuiApplication,
     QHBoxLayout,
     QKeyEvent,
     QMainWindow,
@@ -167,6 +168,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.alerts)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(body)
+        if config.ui.customer_display and len(QGuiApplication.screens()) < 2:
+            # Said with the first paint: said once the till had started, the bar pushed the
+            # keypad down under the cashier's next tap ("1" became "7", a walk).
+            self._no_second_screen()
         self._connect_top_bar()
         self.retranslate()
         if kiosk:  # no frame, and above every other window (its own dialogs go above it)
@@ -750,12 +755,15 @@ class MainWindow(QMainWindow):
         display = CustomerDisplay(training=self.runtime.training)
         if not display.place():
             display.deleteLater()
-            self.alerts.notice("customer-display", msg(
-                C, "The customer display is on, but this till has one screen. Connect a "
-                   "second screen: the display opens there once the app starts again."))
+            self._no_second_screen()
             return
         self.customer = display
         self._basket_changed()
+
+    def _no_second_screen(self) -> None:
+        self.alerts.notice("customer-display", msg(
+            C, "The customer display is on, but this till has one screen. Connect a second "
+               "screen: the display opens there once the app starts again."))
 
     def _settings_saved(self, config: TerminalConfig) -> None:
         """Settings saved by the manager (or a release applied): what takes effect at once.

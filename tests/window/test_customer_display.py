@@ -22,3 +22,14 @@ def test_a_till_with_one_screen_says_where_the_display_opens(make_app: MakeApp) 
     app.click("alertDismiss")
     app.wait(lambda s: s.find("alertText") is None, what="the notice dismissed")
     app.focus_on("amountField")
+
+
+def test_the_notice_is_there_from_the_first_paint(make_app: MakeApp) -> None:
+    """A walk: said once the till had started, the bar pushed the keypad down under the
+    cashier's next tap ("1" became "7")."""
+    app = make_app(config={"ui": {"customer_display": True}}, start=False)
+    app.start(running=False)
+    first = app.snapshot()  # the probe answers before the payments are ready
+    assert "one screen" in first.text("alertText")
+    ready = app.wait(lambda s: s.running, what="the payments ready")
+    assert ready.get("key_1").rect == first.get("key_1").rect
