@@ -506,7 +506,9 @@ def choice_box() -> QComboBox:
     """A combo box as wide as its longest item, also after a language switch retranslates
     them (Qt's default measures once, when first shown: helper-42 saw "Ссылка: карта или
     кошелё" once Russian was chosen)."""
-    box = qt.QComboBox()
+    from pos_app.ui.choice import ChoiceBox  # its Qt type once a choice is made (issue 17)
+
+    box = ChoiceBox()
     box.setSizeAdjustPolicy(qt.QComboBox.SizeAdjustPolicy.AdjustToContents)
     return box
 

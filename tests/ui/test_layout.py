@@ -359,3 +359,29 @@ async def test_the_training_terminal_stays_whole_beside_no_shift(make_window: Ma
     await wait_until(lambda: window.shift_button.text() == "Нет смены")
     assert problems(window) == []
     assert window.terminal.text() == "терминал TRAINING-01"
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")  # offscreen: no keyboard grab
+def test_a_choices_open_list_shows_its_longest_item_whole(qtbot: QtBot) -> None:
+    """A walk: the open list as narrow as its box cut "In progress or unknown" to
+    "In progre…r unknown"."""
+    from pos_app.ui.app import apply_style
+    from pos_app.ui.qt import QApplication, QWidget
+    from pos_app.ui.widgets import choice_box
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_style(app)  # its lists as lists (combobox-popup: 0)
+    form = QWidget()
+    qtbot.addWidget(form)
+    box = choice_box()
+    box.setParent(form)
+    box.addItems(["Any", "In progress or outcome unknown, asked again later"])
+    box.setFixedWidth(120)  # squeezed by its form, as in History's filters
+    form.show()
+    qtbot.waitExposed(form)
+    box.showPopup()
+    view = box.view()
+    qtbot.waitUntil(view.isVisible)
+    assert view.viewport().width() >= view.sizeHintForColumn(0)
+    box.hidePopup()
