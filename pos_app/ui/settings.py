@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from pos_app.ui.head_office import HeadOfficePanel
 
 C = "Settings"
+NO_CATALOG = msg(C, "No catalog: products are added by amount.")
 
 
 _SETTING_KEY = re.compile(r"\b(?:terminal|ui|scanner|journal|providers)\.[a-z0-9_.]*[a-z0-9_]")
@@ -123,6 +124,7 @@ class SettingsForm(QWidget):
         self.browse = QPushButton()
         self.browse.setObjectName("catalogBrowse")
         self.catalog_status = caption(points=11, name="catalogStatus")
+        self._catalog_said: list[Message] = []  # what the status says, to say it again
         self.browse.clicked.connect(lambda: spawn(self._browse(), parent=self))
         self.catalog.editingFinished.connect(self._check_catalog)
         self.customer_display, self.kiosk = QCheckBox(), QCheckBox()
@@ -157,6 +159,7 @@ class SettingsForm(QWidget):
         layout.addWidget(self.tabs)
 
     def retranslate(self) -> None:
+        self._say_catalog()
         labels = (tr(C, "Store id (from Koshelek)"), tr(C, "Terminal id"),
                   tr(C, "Store name (on receipts)"), tr(C, "Store address"), tr(C, "Language"))
         for label, text in zip(self.terminal_labels, labels, strict=True):
@@ -300,12 +303,19 @@ class SettingsForm(QWidget):
     def _check_catalog(self) -> None:
         path = self.catalog.text().strip()
         if not path:
-            self.catalog_status.setText(tr(C, "No catalog: products are added by amount."))
-            return
-        catalog = load_catalog(Path(path))
-        text = tr(C, "{n} products.", n=len(catalog))
-        if catalog.problems:
-            text += " " + "; ".join(p.render() for p in catalog.problems[:3])
+            self._catalog_said = [NO_CATALOG]
+        else:
+            catalog = load_catalog(Path(path))
+            self._catalog_said = [msg(C, "{n} products.", n=len(catalog)),
+                                  *catalog.problems[:3]]
+        self._say_catalog()
+
+    def _say_catalog(self) -> None:
+        """In the language chosen now (a walk: it stayed Russian after a switch)."""
+        first, *problems = self._catalog_said or [NO_CATALOG]
+        text = first.render()
+        if problems:
+            text += " " + "; ".join(p.render() for p in problems)
         self.catalog_status.setText(text)
 
 

@@ -310,10 +310,17 @@ async def test_a_dialog_grows_with_its_error(make_window: MakeWindow, qtbot: QtB
 
 
 def test_a_calendars_days_are_big_enough_for_a_finger(qtbot: QtBot) -> None:
-    """A walk: the date fields' calendar had 39×25 px days."""
-    from pos_app.ui.date_field import DateField
-    from pos_app.ui.qt import QDate
+    """A walk: the date fields' calendar had 39×25 px days, and its list of months 28 px
+    rows."""
+    from PySide6.QtWidgets import QMenu
 
+    from pos_app.ui.app import apply_style
+    from pos_app.ui.date_field import DateField
+    from pos_app.ui.qt import QApplication, QDate
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    apply_style(app)
     field = DateField(QDate(2026, 11, 30))
     qtbot.addWidget(field)
     calendar = field.calendarWidget()
@@ -323,6 +330,8 @@ def test_a_calendars_days_are_big_enough_for_a_finger(qtbot: QtBot) -> None:
     assert days is not None
     # Laid out as the popup shows it (a failure here is a timeout: the days stayed small).
     qtbot.waitUntil(lambda: min(days.rowHeight(3), days.columnWidth(3)) >= FINGER)
+    [months] = calendar.findChildren(QMenu)
+    assert months.actionGeometry(months.actions()[0]).height() >= FINGER
 
 
 def test_a_calendar_made_before_a_language_switch_speaks_the_new_language(

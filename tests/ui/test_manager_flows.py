@@ -566,3 +566,18 @@ def test_quantities_to_return_are_typed_with_a_comma_and_checked_as_typed(
     bag.clear()
     box.check()
     assert box.quantities == {1: Decimal("1.125")}
+
+
+async def test_the_catalogs_status_follows_a_language_switch(window: MainWindow) -> None:
+    """A walk: "Каталога нет: товары добавляются по сумме." stayed Russian after English
+    was chosen on the Settings screen."""
+    window.settings.load()
+    window.go(window.settings)
+    status = window.settings.form.catalog_status
+    assert status.text() == "No catalog: products are added by amount."
+    window.translations.use("ru")
+    try:
+        await until(lambda: status.text() == "Каталога нет: товары добавляются по сумме.")
+    finally:
+        window.translations.use("en")
+    await until(lambda: status.text() == "No catalog: products are added by amount.")
