@@ -239,10 +239,11 @@ class _KeepInside(QObject):
     high on a 768 px screen, OK and Cancel out of reach: a walk)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not isinstance(watched, QWidget) or watched.screen() is None:
+            return False
         if event.type() == QEvent.Type.WindowBlocked:  # a dialog of its own opened over it
             opened = QApplication.activeModalWidget()
-            if opened is not None and opened is not watched and opened.screen() is not None \
-                    and isinstance(watched, QWidget):
+            if opened is not None and opened is not watched and opened.screen() is not None:
                 border = watched.frameGeometry().size() - watched.geometry().size()
                 if (layout := opened.layout()) is not None:  # its own minimum does not win
                     layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
@@ -250,16 +251,19 @@ class _KeepInside(QObject):
                 opened.setMaximumSize(opened.screen().availableGeometry().size() - border)
                 opened.resize(opened.size().boundedTo(opened.maximumSize()))
                 opened.installEventFilter(self)
-                self.eventFilter(opened, QEvent(QEvent.Type.Show))
-        elif event.type() in (QEvent.Type.Resize, QEvent.Type.Show) \
-                and isinstance(watched, QWidget) and watched.screen() is not None:
-            area = watched.screen().availableGeometry()
-            frame = watched.frameGeometry()
-            x = max(area.left(), min(frame.left(), area.right() - frame.width() + 1))
-            y = max(area.top(), min(frame.top(), area.bottom() - frame.height() + 1))
-            if (x, y) != (frame.left(), frame.top()):
-                watched.move(x, y)
+                _move_inside(opened)
+        elif event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            _move_inside(watched)
         return False
+
+
+def _move_inside(window: QWidget) -> None:
+    area = window.screen().availableGeometry()
+    frame = window.frameGeometry()
+    x = max(area.left(), min(frame.left(), area.right() - frame.width() + 1))
+    y = max(area.top(), min(frame.top(), area.bottom() - frame.height() + 1))
+    if (x, y) != (frame.left(), frame.top()):
+        window.move(x, y)
 
 
 async def choose_file(parent: QWidget, title: str, *, name_filter: str, suggested: str = "",
