@@ -307,7 +307,7 @@ def _gui(args: argparse.Namespace) -> NoReturn:
     """No command: the cashier window."""
     # No cyclic garbage collection until the window is painted (pos_app.ui.app turns it
     # back on): the start makes hundreds of thousands of objects that all live on, and
-    # collecting among them took ~9 ms of the first paint (issue 17).
+    # collecting among them took ~4 ms of the first paint (issue 17).
     gc.disable()
     setup_logging(log_dir(), console_level=logging.WARNING)
     from pos_app.ui import early

@@ -55,11 +55,11 @@ class Checkout(QObject):
         self._basket_notes: dict[str, list[Message]] = {}
         self._connect()
 
-
     @property
     def customer(self) -> CustomerDisplay | None:
         """The customer display, if the till has one now (Settings turn it on or off)."""
         return self.window.customer
+
     def _connect(self) -> None:
         w = self.window
         w.sale_screen.checkout.connect(self._checkout)

@@ -185,6 +185,9 @@ class HistoryModel(QAbstractTableModel):
                     return
 
 
+ALERT_HEAD_CHARS = 32  # longer, an alert's opening is a sentence, not its subject
+
+
 def _state_cell(payment: Payment) -> str:
     """The state in a word or two; with an alert, what the alert is about when it says so
     first ("Paid twice: …" reads "Paid twice ⚠"; helper-42: every flagged row read "Paid ⚠",
@@ -201,8 +204,6 @@ def alert_subject(alert: Message) -> str:
     head, colon, _ = alert.render().partition(": ")
     return head if colon and len(head) <= ALERT_HEAD_CHARS else ""
 
-
-ALERT_HEAD_CHARS = 32  # longer, an alert's opening is a sentence, not its subject
 
 SIDE_WIDTH = 300  # the details panel; the table takes the rest (every column at 1024 px)
 

@@ -745,11 +745,11 @@ class MainWindow(QMainWindow):
         once (a walk: it did nothing until a restart, and nothing said so)."""
         from pos_app.ui.customer import CustomerDisplay
 
-        if not wanted or self.customer is not None:
-            if not wanted and self.customer is not None:
-                self.customer.close()
-                self.customer.deleteLater()
-                self.customer = None
+        if self.customer is not None and not wanted:
+            self.customer.close()
+            self.customer.deleteLater()
+            self.customer = None
+        if self.customer is not None or not wanted:
             self.alerts.drop("customer-display")
             return
         display = CustomerDisplay(training=self.runtime.training)

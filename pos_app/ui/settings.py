@@ -124,7 +124,7 @@ class SettingsForm(QWidget):
         self.browse = QPushButton()
         self.browse.setObjectName("catalogBrowse")
         self.catalog_status = caption(points=11, name="catalogStatus")
-        self._catalog_said: list[Message] = []  # what the status says, to say it again
+        self._catalog_said = [NO_CATALOG]  # what the status says, to say it again
         self.browse.clicked.connect(lambda: spawn(self._browse(), parent=self))
         self.catalog.editingFinished.connect(self._check_catalog)
         self.customer_display, self.kiosk = QCheckBox(), QCheckBox()
@@ -312,7 +312,7 @@ class SettingsForm(QWidget):
 
     def _say_catalog(self) -> None:
         """In the language chosen now (a walk: it stayed Russian after a switch)."""
-        first, *problems = self._catalog_said or [NO_CATALOG]
+        first, *problems = self._catalog_said
         text = first.render()
         if problems:
             text += " " + "; ".join(p.render() for p in problems)
