@@ -12,7 +12,8 @@ class ChoiceBox(QComboBox):
 
     def showPopup(self) -> None:
         view = self.view()
-        scroll = view.verticalScrollBar().sizeHint().width() if self.count() > \
-            self.maxVisibleItems() else 0
+        # Room for a scroll bar always: the screen's edge can cut a short list too (a walk:
+        # the units' list, 9 items, "квадратны…антиметры" beside the bar it grew).
+        scroll = view.verticalScrollBar().sizeHint().width()
         view.setMinimumWidth(view.sizeHintForColumn(0) + 2 * view.frameWidth() + scroll)
         super().showPopup()
