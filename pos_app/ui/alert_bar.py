@@ -7,13 +7,13 @@ code (issue 17).
 from __future__ import annotations
 
 from pos_app.i18n import Message, tr
-from pos_app.ui.qt import QEvent, QHBoxLayout, QPushButton, Qt, QWidget, Signal
-from pos_app.ui.widgets import caption
+from pos_app.ui.qt import QEvent, QFrame, QHBoxLayout, QPushButton, Signal
+from pos_app.ui.widgets import caption, take_no_focus
 
 C = "Payment"  # its words' translation context, as when it lived with the payment screens
 
 
-class AlertBar(QWidget):
+class AlertBar(QFrame):  # a frame paints its style sheet background itself
     """A strip under the top bar for things a person must see (a late payment, a payment
     the last session left).  It keeps one alert per payment and shows the newest; Dismiss
     or the payment dealt with shows the one before (a walk: a late payment's alert took the
@@ -24,18 +24,15 @@ class AlertBar(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("alertBar")
-        # A plain QWidget paints a style-sheet background only when asked to.
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.text = caption(points=14, bold=True, name="alertText")
         self.more = caption(points=11, name="alertMore")
         self.open = QPushButton()
         self.open.setObjectName("alertOpen")
         self.dismiss = QPushButton()
         self.dismiss.setObjectName("alertDismiss")
-        for button in (self.open, self.dismiss):
-            # A tap here leaves the keyboard where it was: after Dismiss took it and hid,
-            # the next scan went nowhere (an item not charged, without a sign).
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # A tap here leaves the keyboard where it was: after Dismiss took it and hid, the
+        # next scan went nowhere (an item not charged, without a sign).
+        take_no_focus(self.open, self.dismiss)
         layout = QHBoxLayout(self)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.more)

@@ -64,6 +64,7 @@ from pos_app.ui.widgets import (
     caption,
     guard_input,
     meaning_changed,
+    take_no_focus,
 )
 
 # The window shows before the journal and the providers are imported (issue 17): what only
@@ -295,7 +296,7 @@ class MainWindow(QMainWindow):
         for button in (self.attention_button, self.shift_button, self.history_button,
                        self.settings_button, self.language_button, self.exit_button):
             button.setMinimumHeight(44)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            take_no_focus(button)
             bar.addWidget(button)
         for button in self._waiting_buttons():
             button.setEnabled(False)

@@ -2,6 +2,7 @@
 
 The names are looked up when first imported from here, not all at once: PySide6 builds a
 class (and its enums) on first use, and building all of these took ~50 ms of the start.
+``Qt`` itself is looked up when one of its names is first used (:class:`_QtNamespace`).
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ if TYPE_CHECKING:
         QPixmap,
         QResizeEvent,
         QShortcut,
+        QShowEvent,
         QStandardItem,
         QStandardItemModel,
         QTextDocument,
@@ -138,10 +140,26 @@ if TYPE_CHECKING:
     )
 
 
+class _QtNamespace:
+    """``Qt``, built by PySide6 when one of its names is first used, not when imported.
+
+    Building it makes all of its 93 enums at once, ~16 ms; the sale screen's first paint
+    needs none of them (issue 17: it sets its few enum properties by name, see
+    :func:`pos_app.ui.widgets.set_keys`)."""
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(QtCore.Qt, name)
+        setattr(self, name, value)  # the next use finds it here
+        return value
+
+
 def __getattr__(name: str) -> Any:
     """``from pos_app.ui.qt import QLabel`` comes here the first time (PEP 562)."""
     if name not in __all__:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if name == "Qt":
+        globals()[name] = _QtNamespace()
+        return globals()[name]
     for module in (QtWidgets, QtGui, QtCore):
         if hasattr(module, name):
             break
@@ -226,6 +244,7 @@ __all__ = [
     "QScrollArea",
     "QSettings",
     "QShortcut",
+    "QShowEvent",
     "QSize",
     "QSizeF",
     "QSizePolicy",

@@ -14,16 +14,15 @@ from pos_app.core.sale import Measure, Sale, SaleLine
 from pos_app.i18n import Message, UserError, msg, tr
 from pos_app.ui.qt import (
     QAbstractItemView,
-    QAbstractTableModel,
     QEvent,
     QHBoxLayout,
     QHeaderView,
     QKeyEvent,
     QLineEdit,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QSizePolicy,
+    QStandardItem,
+    QStandardItemModel,
     Qt,
     QTableView,
     QVBoxLayout,
@@ -31,72 +30,65 @@ from pos_app.ui.qt import (
     Signal,
 )
 from pos_app.ui.support import Screen, ask, big_button, confirm, spawn
-from pos_app.ui.widgets import Keypad, WedgeDetector, caption, meaning_changed
+from pos_app.ui.widgets import Keypad, WedgeDetector, caption, meaning_changed, take_no_focus
 
 C = "Sale"
-_Index = QModelIndex | QPersistentModelIndex
 
 
-class BasketModel(QAbstractTableModel):
-    """The lines of the sale being built."""
+class BasketModel(QStandardItemModel):
+    """The lines of the sale being built (``lines``), and their cells as the table shows
+    them: Qt keeps the texts, so painting the table calls no Python (issue 17: the header's
+    ~800 questions to a Python model cost the first paint, and built the ``Qt`` namespace)."""
+
+    COLUMNS = 4
 
     def __init__(self, currency: str) -> None:
-        super().__init__()
+        super().__init__(0, self.COLUMNS)
         self.currency = currency
         self.lines: list[SaleLine] = []
+        self.retranslate()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's idiom
-        return 0 if parent.isValid() else len(self.lines)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 4
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        return (tr(C, "Item"), tr(C, "Quantity"), tr(C, "Price"), tr(C, "Total"))[section]
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        line = self.lines[index.row()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if index.column() == 0:
-            return line.name
-        if index.column() == 1:
-            unit = {Measure.KILOGRAM: tr(C, "kg"), Measure.METER: tr(C, "m")}.get(line.measure, "")
-            return f"{format_quantity(line.quantity)} {unit}".strip()
-        if index.column() == 2:
-            return line.unit_price.format(symbol=False)
-        return line.total.format(symbol=False)
+    def retranslate(self) -> None:
+        self.setHorizontalHeaderLabels([tr(C, "Item"), tr(C, "Quantity"), tr(C, "Price"),
+                                        tr(C, "Total")])
+        for row, line in enumerate(self.lines):
+            self._show(row, line)
 
     def add(self, line: SaleLine) -> int:
-        self.beginInsertRows(QModelIndex(), len(self.lines), len(self.lines))
-        self.lines.append(line)
-        self.endInsertRows()
+        self.lines.append(line)  # first: the table's signal reads the lines
+        cells = [QStandardItem() for _ in range(self.COLUMNS)]
+        for cell in cells[1:]:
+            cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self._fill(cells, line)
+        self.appendRow(cells)
         return len(self.lines) - 1
 
     def replace(self, row: int, line: SaleLine) -> None:
         self.lines[row] = line
-        self.dataChanged.emit(self.index(row, 0), self.index(row, 3))
+        self._show(row, line)
 
     def remove(self, row: int) -> None:
-        self.beginRemoveRows(QModelIndex(), row, row)
         del self.lines[row]
-        self.endRemoveRows()
+        self.removeRow(row)
 
     def clear(self) -> None:
-        self.beginResetModel()
+        """Every line gone; the header stays (unlike Qt's own ``clear``)."""
         self.lines.clear()
-        self.endResetModel()
+        self.removeRows(0, self.rowCount())
 
     @property
     def total(self) -> Money:
         return Money(sum(line.total_minor for line in self.lines), self.currency)
+
+    def _show(self, row: int, line: SaleLine) -> None:
+        self._fill([self.item(row, column) for column in range(self.COLUMNS)], line)
+
+    def _fill(self, cells: list[QStandardItem], line: SaleLine) -> None:
+        unit = {Measure.KILOGRAM: tr(C, "kg"), Measure.METER: tr(C, "m")}.get(line.measure, "")
+        texts = (line.name, f"{format_quantity(line.quantity)} {unit}".strip(),
+                 line.unit_price.format(symbol=False), line.total.format(symbol=False))
+        for cell, text in zip(cells, texts, strict=True):
+            cell.setText(text)
 
 
 class SaleScreen(Screen):
@@ -131,7 +123,7 @@ class SaleScreen(Screen):
         self.table.horizontalHeader().setMinimumSectionSize(90)
         # A touched line is selected, but the keyboard stays in the amount field: a scan
         # after a touch went to the table (its type-to-search) and was lost without a word.
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        take_no_focus(self.table)
         self._size_columns()
         self.table.doubleClicked.connect(lambda _: self._edit_selected())
 
@@ -172,9 +164,8 @@ class SaleScreen(Screen):
         self.pay.clicked.connect(self._checkout)
         # The amount field keeps the keyboard whatever is pressed by touch: a scanner's
         # burst right after "Add amount" went to that button, not into the sale.
-        for button in (self.add_line, self.edit_line, self.less, self.more, self.remove_line,
-                       self.clear_sale, self.add_amount, self.pay):
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        take_no_focus(self.add_line, self.edit_line, self.less, self.more, self.remove_line,
+                      self.clear_sale, self.add_amount, self.pay)
 
         lines = QHBoxLayout()
         for button in (self.add_line, self.edit_line, self.less, self.more, self.remove_line):
@@ -206,7 +197,6 @@ class SaleScreen(Screen):
         self.model.rowsInserted.connect(self._refresh)
         self.model.rowsRemoved.connect(self._refresh)
         self.model.dataChanged.connect(self._refresh)
-        self.model.modelReset.connect(self._refresh)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -221,7 +211,7 @@ class SaleScreen(Screen):
         self.pay.setText(tr(C, "Pay") if self._ready else tr(C, "Starting…"))
         if self._said is not None:  # in the language now chosen (a walk: it stayed English)
             self.message.setText(self._said.render())
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 3)
+        self.model.retranslate()
         self._refresh()
 
     def shown(self) -> None:

@@ -28,6 +28,7 @@ from pos_app.ui.qt import (
     QWidget,
     Signal,
 )
+from pos_app.ui.widgets import set_keys
 
 if TYPE_CHECKING:
     import asyncio
@@ -65,7 +66,7 @@ class Screen(QWidget):
         super().__init__()
         # By Tab, never by a click: a click on a button that takes no focus (the keypad)
         # must leave it in the amount field, not hand it to the screen.
-        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        set_keys(self, "focusPolicy", "TabFocus")
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

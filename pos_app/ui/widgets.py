@@ -3,8 +3,10 @@ label that cuts a long text with "…"."""
 
 from __future__ import annotations
 
+import bisect
 import functools
 import time
+import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -17,6 +19,7 @@ from pos_app.ui.qt import (
     QApplication,
     QColor,
     QEvent,
+    QFontMetrics,
     QGridLayout,
     QGuiApplication,
     QKeyEvent,
@@ -28,6 +31,7 @@ from pos_app.ui.qt import (
     QPointF,
     QPushButton,
     QResizeEvent,
+    QShowEvent,
     QSize,
     QSizePolicy,
     Qt,
@@ -180,7 +184,7 @@ class Keypad(QWidget):
             button = QPushButton("⌫" if key == "back" else key)
             button.setObjectName(f"key_{key}")
             button.setMinimumSize(64, 56)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the amount field keeps the focus
+            take_no_focus(button)  # the amount field keeps the focus
             button.clicked.connect(lambda _=False, k=key: self.pressed.emit(k))
             grid.addWidget(button, i // 3, i % 3)
             self.buttons[key] = button
@@ -490,16 +494,58 @@ class ElidedLabel(QLabel):
         super().resizeEvent(event)
         self._elide()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._elide()
+
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self._elide()  # a style sheet sets the font after construction
 
     def _elide(self) -> None:
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
-                                              self.contentsRect().width())
+        """Cut to the width it has when shown (before, it is resized from nothing while
+        the window is laid out)."""
+        shown = elided(self.fontMetrics(), self._full, self.contentsRect().width()) \
+            if self.isVisible() else self._full
         self.setText(shown)
         self.setToolTip(self._full if shown != self._full else "")
+
+
+ELLIPSIS = "…"
+
+
+def elided(metrics: QFontMetrics, text: str, width: int) -> str:
+    """``text`` whole if it fits ``width`` px, else as many of its first characters as fit
+    with "…" (never a letter without the accents that follow it).
+
+    Qt's own ``QFontMetrics.elidedText`` takes its mode from the ``Qt`` namespace, and
+    building that namespace (its 93 enums) cost ~16 ms of the first paint whenever a narrow
+    screen cut the terminal's name (issue 17)."""
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    room = width - metrics.horizontalAdvance(ELLIPSIS)
+    # The widths of longer beginnings never shrink: the longest that fits, by bisection.
+    cut = bisect.bisect_right(range(len(text) + 1), room,
+                              key=lambda n: metrics.horizontalAdvance(text[:n])) - 1
+    while cut > 0 and unicodedata.combining(text[cut]):
+        cut -= 1
+    return text[:max(cut, 0)].rstrip() + ELLIPSIS
+
+
+def set_keys(target: QObject, name: str, keys: str) -> None:
+    """Set the Qt enum or flags property ``name`` by its keys' names ("NoFocus",
+    "AlignRight|AlignVCenter"), converted by Qt's meta-object as a style sheet's
+    ``qproperty-`` is: the ``Qt`` namespace is not built for it (~16 ms of the first paint,
+    issue 17).  ValueError: the property or a key is not Qt's."""
+    if not target.setProperty(name, keys):
+        raise ValueError(f"{type(target).__name__} has no property {name} = {keys}")
+
+
+def take_no_focus(*widgets: QWidget) -> None:
+    """Taps on these leave the keyboard focus where it is (the amount field, mostly)."""
+    for widget in widgets:
+        set_keys(widget, "focusPolicy", "NoFocus")
 
 
 def choice_box() -> QComboBox:

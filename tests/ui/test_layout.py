@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ from pos_app.ui.qt import (
     QTableView,
     QWidget,
 )
-from pos_app.ui.widgets import ElidedLabel, Keypad
+from pos_app.ui.widgets import ElidedLabel, Keypad, elided
 from tests.ui.conftest import MakeWindow
 from tests.ui.tour import tour
 
@@ -229,6 +230,26 @@ def test_an_elided_label_shows_all_it_can(qtbot: QtBot) -> None:
     assert (label.text(), label.toolTip()) == ("a store with a rather long name", "")
     label.set_full_text("short")
     assert (label.text(), label.toolTip()) == ("short", "")
+
+
+def test_an_elided_text_keeps_what_fits_and_its_accents(qtbot: QtBot) -> None:
+    """Cut by our own bisection (issue 17): as much as fits, never past the width, never a
+    letter parted from the accent that follows it."""
+    metrics = QLabel().fontMetrics()
+    name = "Магазин у дома"
+    assert elided(metrics, name, metrics.horizontalAdvance(name)) == name
+    for width in range(metrics.horizontalAdvance("М…"), metrics.horizontalAdvance(name)):
+        cut = elided(metrics, name, width)
+        assert cut.endswith("…")
+        assert name.startswith(cut[:-1])
+        assert metrics.horizontalAdvance(cut) <= width
+        longer = name[:len(cut)].rstrip() + "…"  # one more character than it kept
+        assert metrics.horizontalAdvance(longer) > width or longer == cut
+    accented = "Cafe\u0301 du coin"  # "é" as "e" and its combining acute accent
+    for width in range(1, metrics.horizontalAdvance(accented)):
+        cut = elided(metrics, accented, width)
+        assert not unicodedata.combining(accented[len(cut) - 1])  # the first one left out
+    assert elided(metrics, name, 1) == "…"
 
 
 FINGER = 44  # px: what a finger presses, at the smallest kiosk's size (issue 20 #13)
