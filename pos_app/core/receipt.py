@@ -19,10 +19,10 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from pos_app.core.config import TerminalConfig
-from pos_app.core.money import Money, format_quantity
+from pos_app.core.money import Money
 from pos_app.core.payments import Operation, Payment
 from pos_app.core.refunds import ReturnedLine
-from pos_app.core.sale import Measure, Sale, VatRate
+from pos_app.core.sale import Sale, VatRate, quantity_text
 from pos_app.core.states import OperationKind, OperationState, PaymentState
 from pos_app.i18n import Message
 from pos_app.providers.registry import method_label
@@ -68,8 +68,6 @@ LINE_CHARS = {58: 16, 80: 22}
 BOLD_WIDER = 1.3  # a bold capital's width against a regular letter's
 WIDE = 1.2  # a regular capital's or digit's
 ZERO_WIDTH_SPACE = "\u200b"  # where a line may break, unseen
-_MEASURE_UNITS = {Measure.KILOGRAM: Message(C, "kg"), Measure.GRAM: Message(C, "g"),
-                  Measure.METER: Message(C, "m")}
 
 
 def _e(text: object) -> str:
@@ -214,12 +212,6 @@ def _terminal_rows(terminal: TerminalConfig, chars: int) -> str:
     if terminal.store_id:
         rows.append(html_row(Message(C, "Store id").render(), terminal.store_id, chars=chars))
     return "".join(rows)
-
-
-def quantity_text(quantity: Decimal, measure: Measure) -> str:
-    """"0,75 кг": the quantity with its unit (none for pieces)."""
-    unit = _MEASURE_UNITS.get(measure)
-    return format_quantity(quantity) + (f" {unit.render()}" if unit else "")
 
 
 def _field_text(key: str, value: str, provider: str) -> str:

@@ -8,8 +8,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from pos_app.core.money import AmountError, Money, round_minor
-from pos_app.i18n import msg
+from pos_app.core.money import AmountError, Money, format_quantity, round_minor
+from pos_app.i18n import Message, msg
 
 
 class Measure(StrEnum):
@@ -24,6 +24,22 @@ class Measure(StrEnum):
     METER = "METER"
     SQUARE_CENTIMETER = "SQUARE_CENTIMETER"
     SQUARE_DECIMETER = "SQUARE_DECIMETER"
+
+
+# How a quantity's unit is written after it (none for pieces: the number says it).
+UNIT_SYMBOLS = {Measure.GRAM: Message("Sale", "g"), Measure.KILOGRAM: Message("Sale", "kg"),
+                Measure.TON: Message("Sale", "t"), Measure.CENTIMETER: Message("Sale", "cm"),
+                Measure.DECIMETER: Message("Sale", "dm"), Measure.METER: Message("Sale", "m"),
+                Measure.SQUARE_CENTIMETER: Message("Sale", "cm²"),
+                Measure.SQUARE_DECIMETER: Message("Sale", "dm²")}
+
+
+def quantity_text(quantity: Decimal, measure: Measure) -> str:
+    """"0,75 кг": the quantity with its unit, in the language now chosen; "2" for pieces.
+    The basket, the customer display, the receipt and the refund all say it so (a walk:
+    "0,75" grams in the basket read as pieces)."""
+    unit = UNIT_SYMBOLS.get(measure)
+    return format_quantity(quantity) + (f" {unit.render()}" if unit else "")
 
 
 class VatRate(StrEnum):

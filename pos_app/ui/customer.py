@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pos_app.core.money import Money, format_quantity
+from pos_app.core.money import Money
 from pos_app.core.payments import Payment
-from pos_app.core.sale import SaleLine
+from pos_app.core.sale import SaleLine, quantity_text
 from pos_app.core.states import PaymentState
 from pos_app.i18n import tr
 from pos_app.ui.payment import payer_number
@@ -72,7 +72,7 @@ class CustomerDisplay(QWidget):
         if not lines:
             self.idle()
             return
-        shown = [f"{line.name}  {format_quantity(line.quantity)} × "
+        shown = [f"{line.name}  {quantity_text(line.quantity, line.measure)} × "
                  f"{line.unit_price.format(symbol=False)} = {line.total.format()}"
                  for line in lines[-SHOWN_LINES:]]
         if len(lines) > SHOWN_LINES:

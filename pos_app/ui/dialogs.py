@@ -8,9 +8,8 @@ from typing import Any
 
 from pos_app.core.money import AmountError, Money, format_quantity, parse_amount, parse_decimal
 from pos_app.core.pin import TRAINING_PIN, PinError, PinStore
-from pos_app.core.receipt import quantity_text
 from pos_app.core.refunds import check_quantity
-from pos_app.core.sale import Measure, Sale, SaleLine, VatRate
+from pos_app.core.sale import Measure, Sale, SaleLine, VatRate, quantity_text
 from pos_app.core.states import PaymentState
 from pos_app.i18n import Message, UserError, tr
 from pos_app.ui.qt import (

@@ -513,10 +513,12 @@ class MainWindow(QMainWindow):
         self.activateWindow()
         self.go(self.sale_screen)
         if self.catalog.problems:  # the good lines are used; the manager should fix the rest
-            shown = "\n".join(p.render() for p in self.catalog.problems[:5])
-            more = len(self.catalog.problems) - 5
-            show_error(self, tr(C, "The product catalog has problems:\n{problems}",
-                                problems=shown + (f"\n… (+{more})" if more > 0 else "")))
+            # In the bar from the first paint, not in a box: a box took the first keys and
+            # scan of the day (helper-48, as the start's other notices did before).
+            self.alerts.notice("catalog", msg(
+                C, "The product catalog has problems ({n}); its good lines are used. The "
+                   "first: {problem}", n=len(self.catalog.problems),
+                problem=self.catalog.problems[0]))
 
     def _small_screen(self) -> bool:
         """The screen is smaller than the window's comfortable size (e.g. a 1024×768 till)."""
@@ -646,8 +648,12 @@ class MainWindow(QMainWindow):
     def _show_payment_everywhere(self, payment: Payment) -> None:
         """The payment as it is now, in the lists that are built (the others read the journal
         when first opened)."""
-        if payment.attention is None and payment.state is not PaymentState.UNKNOWN:
-            self.alerts.settled(payment.id)  # a walk: the bar still said "complete the sale"
+        # A walk: the bar still said "complete the sale".  The last session's "still open"
+        # stays until the payment ends (helper-48: a status read answered 503 at the start
+        # took it away while the customer could still pay).
+        if payment.attention is None and payment.state is not PaymentState.UNKNOWN \
+                and payment.id not in self._recovering:
+            self.alerts.settled(payment.id)
         if self._built("history"):
             self.history.payment_changed(payment)
         if self._built("attention"):

@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from pos_app.core.catalog import Catalog, Product
-from pos_app.core.money import AmountError, Money, format_quantity, parse_amount
-from pos_app.core.sale import Measure, Sale, SaleLine
+from pos_app.core.money import AmountError, Money, parse_amount
+from pos_app.core.sale import Measure, Sale, SaleLine, quantity_text
 from pos_app.i18n import Message, UserError, msg, tr
 from pos_app.ui.qt import (
     QAbstractItemView,
@@ -84,11 +84,11 @@ class BasketModel(QStandardItemModel):
         self._fill([self.item(row, column) for column in range(self.COLUMNS)], line)
 
     def _fill(self, cells: list[QStandardItem], line: SaleLine) -> None:
-        unit = {Measure.KILOGRAM: tr(C, "kg"), Measure.METER: tr(C, "m")}.get(line.measure, "")
-        texts = (line.name, f"{format_quantity(line.quantity)} {unit}".strip(),
+        texts = (line.name, quantity_text(line.quantity, line.measure),
                  line.unit_price.format(symbol=False), line.total.format(symbol=False))
         for cell, text in zip(cells, texts, strict=True):
             cell.setText(text)
+        cells[0].setToolTip(line.name)  # cut with "…" when long (a walk)
 
 
 class SaleScreen(Screen):

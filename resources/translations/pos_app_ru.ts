@@ -1931,10 +1931,8 @@ If you close the app now, these stay in the journal and are checked again at the
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />
-      <source>The product catalog has problems:
-{problems}</source>
-      <translation>В каталоге товаров есть ошибки:
-{problems}</translation>
+      <source>The product catalog has problems ({n}); its good lines are used. The first: {problem}</source>
+      <translation>В каталоге товаров есть ошибки ({n}); его верные строки используются. Первая: {problem}</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/operations.py" />
@@ -3235,11 +3233,6 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/core/receipt.py" />
-      <source>g</source>
-      <translation>г</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/core/receipt.py" />
       <source>incl. VAT 0%</source>
       <translation>в т.ч. НДС 0%</translation>
     </message>
@@ -3262,16 +3255,6 @@ Take a payment for the new sale anyway?</source>
       <location filename="../../pos_app/core/receipt.py" />
       <source>incl. VAT 20/120</source>
       <translation>в т.ч. НДС 20/120</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/core/receipt.py" />
-      <source>kg</source>
-      <translation>кг</translation>
-    </message>
-    <message>
-      <location filename="../../pos_app/core/receipt.py" />
-      <source>m</source>
-      <translation>м</translation>
     </message>
     <message>
       <location filename="../../pos_app/core/receipt.py" />
@@ -3749,19 +3732,49 @@ Take a payment for the new sale anyway?</source>
       <translation>Сначала введите сумму или штрихкод, затем нажмите «Добавить сумму».</translation>
     </message>
     <message>
+      <location filename="../../pos_app/core/sale.py" />
+      <source>cm</source>
+      <translation>см</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/sale.py" />
+      <source>cm²</source>
+      <translation>см²</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/sale.py" />
+      <source>dm</source>
+      <translation>дм</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/sale.py" />
+      <source>dm²</source>
+      <translation>дм²</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/sale.py" />
       <source>e.g. 149,90</source>
       <translation>например, 149,90</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/sale.py" />
+      <location filename="../../pos_app/core/sale.py" />
+      <source>g</source>
+      <translation>г</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/sale.py" />
       <source>kg</source>
       <translation>кг</translation>
     </message>
     <message>
-      <location filename="../../pos_app/ui/sale.py" />
+      <location filename="../../pos_app/core/sale.py" />
       <source>m</source>
       <translation>м</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/core/sale.py" />
+      <source>t</source>
+      <translation>т</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/sale.py" />

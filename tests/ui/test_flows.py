@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, TypeVar, overload
 
 from pytestqt.qtbot import QtBot
 
+from pos_app.core.money import Money
 from pos_app.core.payments.recorder import PaymentUpdate
+from pos_app.core.sale import Measure, SaleLine
 from pos_app.core.states import PaymentState
 from pos_app.i18n import msg
 from pos_app.providers.koshelek.sandbox import KoshelekSandbox
@@ -397,6 +400,54 @@ async def test_a_payment_left_by_the_last_session_that_ends_unpaid_is_said(
     assert window.history.details.payment is not None
     assert window.history.details.payment.id == payment.id
     assert window.alerts.isVisible()
+
+
+async def test_a_payment_left_open_stays_said_while_its_provider_cannot_be_asked(
+        window: MainWindow, qtbot: QtBot, sandbox: SandboxTransport) -> None:
+    """helper-48: a status read answered 503 after the start took "still open" away, and
+    nothing told the cashier that the customer could still pay the link."""
+    from pos_app.sandbox.faults import Fault
+
+    await sell(qtbot, window, "333")
+    click(qtbot, window.choose.buttons["paymega"])
+    await until(lambda: window.payment_screen.customer_declines.isVisible())
+    payment = window.payment_screen.payment
+    assert payment is not None
+    assert sandbox.sandbox.faults is not None
+    sandbox.sandbox.faults.add(Fault(kind="error_before", path="/paymega/api/payment-invoices/",
+                                     method="GET", count=-1, status=503))
+    failed: list[PaymentUpdate] = []
+    window.bridge.updated.connect(
+        lambda update: failed.append(update) if update.error is not None else None)
+    window.follow_recovery([payment])  # as if this window had just started
+    await until(lambda: failed, timeout=30)  # a status read answered 503
+    assert failed[-1].payment.state is PaymentState.PENDING
+    assert window.alerts.isVisible()
+    assert window.alerts.text.text().startswith("Still open from before the app was closed")
+    sandbox.sandbox.faults.clear()
+    click(qtbot, window.payment_screen.customer_pays)
+    await until(lambda: "has been paid" in window.alerts.text.text(), timeout=30)
+
+
+async def test_the_basket_says_every_unit_in_the_language_chosen(window: MainWindow,
+                                                               qtbot: QtBot) -> None:
+    """helper-48: 0,75 grams showed as "0,75", read as pieces (only kilograms and metres
+    had a unit).  Every unit but the piece is said, in the basket as on the receipt."""
+    basket = window.sale_screen.model
+    for measure in Measure:
+        basket.add(SaleLine(name="Товар с очень длинным названием " + measure.value,
+                            unit_price=Money(100), quantity=Decimal("0.75"), measure=measure))
+
+    def quantities() -> list[str]:
+        return [basket.item(row, 1).text() for row in range(basket.rowCount())]
+
+    assert quantities() == ["0,75", "0,75 g", "0,75 kg", "0,75 t", "0,75 cm", "0,75 dm",
+                            "0,75 m", "0,75 cm²", "0,75 dm²"]
+    window.translations.use("ru")
+    await until(lambda: quantities()[1] != "0,75 g")  # Qt says the language changed
+    assert quantities() == ["0,75", "0,75 г", "0,75 кг", "0,75 т", "0,75 см", "0,75 дм",
+                            "0,75 м", "0,75 см²", "0,75 дм²"]
+    assert basket.item(1, 0).toolTip() == basket.lines[1].name  # whole, when cut with "…"
 
 
 def test_the_alert_bar_keeps_each_payments_alert(qtbot: QtBot) -> None:

@@ -459,3 +459,24 @@ def test_the_wheel_over_a_choice_in_the_setup_scrolls_the_page(make_app: MakeApp
         app.x.wheel(*choice.center, down=False)
     back = app.wait(lambda s: s.get("firstPin").rect[1] == pin.rect[1], what="the page back up")
     assert back.get("koshelek_payment_type").text == choice.text
+
+
+def test_a_catalog_with_a_bad_line_takes_none_of_the_first_keys(make_app: MakeApp,
+                                                                 tmp_path: Path) -> None:
+    """helper-48: its problems came in a box ~0.5 s after the start, which took the "42" and
+    the Enter typed for the first sale (the line was lost without a sign)."""
+    catalog = tmp_path / "catalog.csv"
+    catalog.write_text("barcode;name;price\n4601234567890;Молоко;89,90\nbad;line;x\n",
+                       encoding="utf-8")
+    app = make_app(config={"ui": {"catalog_file": str(catalog)}}, start=False)
+    app.start(running=False)
+    first = app.snapshot()
+    assert "catalog has problems" in first.text("alertText")  # from the first paint
+    app.focus_on("amountField")
+    app.type("42")
+    app.key("Return")
+    app.wait(lambda s: "42,00" in s.text("saleTotal"), what="the line typed at the start")
+    ready = app.wait(lambda s: s.running, what="the payments ready")
+    assert not ready.modal
+    assert "42,00" in ready.text("saleTotal")
+    assert ready.get("key_1").rect == first.get("key_1").rect  # the bar moved nothing
