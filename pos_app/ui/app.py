@@ -22,7 +22,7 @@ import platformdirs
 
 from pos_app.core.config import ConfigError, TerminalConfig, load_config
 from pos_app.core.paths import config_path
-from pos_app.i18n import tr
+from pos_app.i18n import msg, tr
 from pos_app.ui.main_window import LANGUAGE_CHOICE, MainWindow
 from pos_app.ui.qt import (
     QApplication,
@@ -32,7 +32,7 @@ from pos_app.ui.qt import (
     QTimer,
     QWidget,
 )
-from pos_app.ui.support import ask, settle, show_error
+from pos_app.ui.support import ask, settle
 from pos_app.ui.translations import LANGUAGES, Translations, default_language, resources_dir
 from pos_app.ui.widgets import guard_input
 
@@ -216,16 +216,18 @@ async def gui_main(args: Namespace, translations: Translations, window: MainWind
         await runtime.aclose()
 
 
-async def _check_journal(runtime: Runtime, window: QWidget) -> None:
+async def _check_journal(runtime: Runtime, window: MainWindow) -> None:
     """SQLite's integrity check reads the whole journal (1.6 s at a million payments): run
-    after the window shows, said at once if the file is damaged."""
+    after the window shows, said at once if the file is damaged: in the alert bar until
+    dismissed, not in a box that the keys typed for the first sale would close unread (as
+    the catalog's problems did, helper-48)."""
     found = await runtime.journal.check()
     if found is not None:
         log.error("the journal failed its integrity check: %s", found)
-        show_error(window, tr(C, "The journal file {path} is damaged ({problem}). Every "
-                                 "payment recorded so far is kept in it; take no more payments "
-                                 "and contact support.", path=str(runtime.journal.path),
-                              problem=found))
+        window.alerts.notice("journal", msg(
+            C, "The journal file {path} is damaged ({problem}). Every payment recorded so far "
+               "is kept in it; take no more payments and contact support.",
+            path=str(runtime.journal.path), problem=found))
 
 
 async def _runtime(args: Namespace, path: Path, secrets: SecretStore,
