@@ -145,12 +145,13 @@ def test_refund_with_nothing_chosen_refunds_nothing(make_app: MakeApp) -> None:
 
 def test_a_negative_catalog_price_is_refused_at_load_and_a_failed_scan_is_shown(
         make_app: MakeApp, tmp_path: Path) -> None:
-    """High 6: a negative price was accepted at load, and scanning it did nothing."""
+    """High 6: a negative price was accepted at load, and scanning it did nothing.  Said in
+    the alert bar (helper-48: in a box, it took the first keys typed for a sale)."""
     app = make_app(config=flows.catalog_config(tmp_path, broken=True))
-    text = app.message(contains="catalog")
-    assert "Line 4" in text
-    assert "negative" in text
-    app.key("Return")
+    snap = app.wait(lambda s: "catalog" in (s.find("alertText") or s.get("saleTotal")).text,
+                    what="the catalog's problem in the alert bar")
+    assert "Line 4" in snap.text("alertText")
+    assert "negative" in snap.text("alertText")
     app.no_modal()
     app.focus_on("amountField")
     app.scan(flows.NEGATIVE)
