@@ -369,7 +369,22 @@ def _start_listener(config: TerminalConfig, service: PaymentService,
 
 
 async def _sandbox_credentials(control: httpx.AsyncClient) -> dict[str, dict[str, str]]:
-    response = await control.get("/_sandbox/credentials")
-    response.raise_for_status()
-    data: dict[str, dict[str, str]] = response.json()
+    """What the training sandboxes at ``control``'s address give a register (provider →
+    its settings' values).  UserError: nothing answers there, or not as the sandboxes do
+    (a wrong ``--sandbox-url``; the window vanished with a traceback in the log, helper-49)."""
+    url = str(control.base_url)
+    try:
+        response = await control.get("/_sandbox/credentials")
+    except httpx.HTTPError:  # refused, timed out, cut: the address has no sandboxes now
+        raise UserError(msg("App", "The training sandboxes at {url} do not answer. Start them "
+                                   "(pos-app sandbox), or start without --sandbox-url.",
+                            url=url)) from None
+    try:
+        data = response.json() if response.is_success else None
+    except ValueError:  # not JSON
+        data = None
+    if not isinstance(data, dict):
+        raise UserError(msg("App", "The address {url} answered (HTTP {status}), but not as the "
+                                   "training sandboxes do. Check --sandbox-url.",
+                            url=url, status=response.status_code))
     return data

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,6 +17,7 @@ from typing import Any
 import pytest
 
 from pos_app.cli import main
+from pos_app.localserver import LocalServer
 from pos_app.providers.koshelek.sandbox import KoshelekSandbox
 from pos_app.providers.paymega.sandbox import PaymegaSandbox
 from pos_app.providers.pegas.sandbox import PegasSandbox
@@ -503,3 +506,71 @@ def test_an_export_says_its_progress_and_stops_on_ctrl_c(isolated_dirs: Path) ->
     assert done.returncode == 0, done.stderr
     assert "Exported 300000 payment(s)." in done.stderr
     assert done.stdout.strip() == f"{output}: 300000 payment(s)"
+
+
+def _closed_port() -> int:
+    """A port nothing listens on (bound, then let go)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def _answering(status: int, body: bytes) -> Iterator[str]:
+    """A real server at an address that answers every request with ``status`` and ``body``."""
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": body})
+
+    server = LocalServer(app, host="127.0.0.1", port=0, name="not-a-sandbox")
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize(("status", "body"), [(500, b'{"error": "boom"}'),
+                                               (200, b"<html>a router</html>"),
+                                               (200, b'["not", "credentials"]'),
+                                               (404, b"")])
+def test_an_address_that_answers_but_not_as_the_sandboxes_is_said(
+        capsys: pytest.CaptureFixture[str], status: int, body: bytes) -> None:
+    """helper-49: a wrong --sandbox-url ended in a traceback (the window vanished)."""
+    with _answering(status, body) as url:
+        code, _, err = run(capsys, "pay", "--demo", "--sandbox-url", url, "--provider",
+                           "koshelek", "--amount", "50")
+    assert code == 2
+    assert f"The address {url} answered (HTTP {status}), but not as the training sandboxes " \
+           "do. Check --sandbox-url." in err
+    assert "Traceback" not in err
+    assert "internal error" not in err
+
+
+def test_sandboxes_that_do_not_answer_are_said(capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"http://127.0.0.1:{_closed_port()}"
+    code, _, err = run(capsys, "pay", "--demo", "--sandbox-url", url, "--provider", "koshelek",
+                       "--amount", "50")
+    assert code == 2
+    assert f"The training sandboxes at {url} do not answer. Start them (pos-app sandbox), or " \
+           "start without --sandbox-url." in err
+    assert "ConnectError" not in err
+
+
+def test_the_window_with_sandboxes_that_do_not_answer_exits_2(tmp_path: Path) -> None:
+    """The window's start says it (a box; here, where a smoke test waits for no one, the log)
+    instead of vanishing with a traceback (helper-49)."""
+    url = f"http://127.0.0.1:{_closed_port()}"
+    env = os.environ | {"QT_QPA_PLATFORM": "offscreen", "POS_APP_DATA_DIR": str(tmp_path / "d"),
+                        "POS_APP_LOG_DIR": str(tmp_path / "logs"),
+                        "POS_APP_CONFIG": str(tmp_path / "terminal.toml"),
+                        "XDG_CONFIG_HOME": str(tmp_path / "settings")}
+    done = subprocess.run([sys.executable, "-m", "pos_app", "--demo", "--sandbox-url", url,
+                           "--exit-after-start"], env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    log = (tmp_path / "logs" / "pos-app.log").read_text(encoding="utf-8")
+    assert f"cannot start: The training sandboxes at {url} do not answer." in log

@@ -515,10 +515,14 @@ class MainWindow(QMainWindow):
         if self.catalog.problems:  # the good lines are used; the manager should fix the rest
             # In the bar from the first paint, not in a box: a box took the first keys and
             # scan of the day (helper-48, as the start's other notices did before).
-            self.alerts.notice("catalog", msg(
-                C, "The product catalog has problems ({n}); its good lines are used. The "
-                   "first: {problem}", n=len(self.catalog.problems),
-                problem=self.catalog.problems[0]))
+            n, first = len(self.catalog.problems), self.catalog.problems[0]
+            said = msg(C, "The product catalog has problems ({n}); its good lines are used. "
+                          "The first: {problem}", n=n, problem=first)
+            if not len(self.catalog):  # a file not found, or not one good line (helper-49)
+                said = msg(C, "The product catalog has no product to use (problems: {n}); "
+                              "products are added by amount. The first: {problem}",
+                           n=n, problem=first)
+            self.alerts.notice("catalog", said)
 
     def _small_screen(self) -> bool:
         """The screen is smaller than the window's comfortable size (e.g. a 1024×768 till)."""

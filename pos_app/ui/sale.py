@@ -400,8 +400,10 @@ class SaleScreen(Screen):
 
         line = self.model.lines[row] if row is not None else None
         dialog = LineDialog(self, currency=self.model.currency, line=line)
-        if line is not None and line.measure is not Measure.PIECE:
-            dialog.first_field = dialog.quantity  # a weighed line is edited for its weight
+        if line is not None:  # a line is edited for its quantity (its weight, its count):
+            # opened in its name, all of it selected, the "2" typed for a count became the
+            # name printed on the receipt (helper-49)
+            dialog.first_field = dialog.quantity
         if await ask(dialog) and dialog.line is not None:
             if row is None:
                 self._append(dialog.line)

@@ -62,9 +62,19 @@
       <translation>Нет связи с {provider} по адресу {address}. Проверьте адрес и сеть кассы.</translation>
     </message>
     <message>
+      <location filename="../../pos_app/app.py" />
+      <source>The address {url} answered (HTTP {status}), but not as the training sandboxes do. Check --sandbox-url.</source>
+      <translation>Адрес {url} ответил (HTTP {status}), но не так, как отвечают учебные песочницы. Проверьте --sandbox-url.</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/app.py" />
       <source>The journal file {path} is damaged ({problem}). Every payment recorded so far is kept in it; take no more payments and contact support.</source>
       <translation>Файл журнала {path} повреждён ({problem}). Все записанные платежи в нём сохранены; не принимайте больше платежей и обратитесь в поддержку.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/app.py" />
+      <source>The training sandboxes at {url} do not answer. Start them (pos-app sandbox), or start without --sandbox-url.</source>
+      <translation>Учебные песочницы по адресу {url} не отвечают. Запустите их (pos-app sandbox) или запускайте без --sandbox-url.</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/app.py" />
@@ -1928,6 +1938,11 @@ If you close the app now, these stay in the journal and are checked again at the
       <location filename="../../pos_app/ui/operations.py" />
       <source>The payout is sent; its result will show in the history.</source>
       <translation>Выплата отправлена; результат появится в истории.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>The product catalog has no product to use (problems: {n}); products are added by amount. The first: {problem}</source>
+      <translation>В каталоге товаров нет ни одного годного товара (ошибок: {n}); товары добавляются суммой. Первая ошибка: {problem}</translation>
     </message>
     <message>
       <location filename="../../pos_app/ui/main_window.py" />

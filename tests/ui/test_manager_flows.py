@@ -547,6 +547,20 @@ async def test_catalog_problems_are_shown_at_start(make_window: MakeWindow, qtbo
     assert [line.name for line in window.sale_screen.model.lines] == ["Молоко"]
 
 
+async def test_a_catalog_file_not_found_is_not_said_to_have_good_lines(
+        make_window: MakeWindow, qtbot: QtBot, isolated_dirs: Path) -> None:
+    """helper-49: a missing file was "has problems (1); its good lines are used"."""
+    missing = isolated_dirs / "no-such-catalog.csv"
+    config = isolated_dirs / "config" / "terminal.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f"[ui]\ncatalog_file = '{missing}'\n", encoding="utf-8")
+    window = await make_window()
+    said = window.alerts.text.text()
+    assert said.startswith("The product catalog has no product to use (problems: 1); products "
+                           "are added by amount. The first: ")
+    assert str(missing) in said
+
+
 def test_a_line_returned_whole_cannot_be_returned_again(qtbot: QtBot) -> None:
     box = RefundDialog(None, sale=grocery_sale(), refundable=Money(22500), by_items=True,
                        returned={0: Decimal(2)})

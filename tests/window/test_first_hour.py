@@ -1106,3 +1106,22 @@ def test_a_terminal_id_with_a_space_is_refused_at_save(make_app: MakeApp) -> Non
     text = app.message(contains="«Terminal id»")
     assert "may hold only letters, digits" in text, text
     assert config.read_text(encoding="utf-8") == before
+
+
+def test_an_edited_line_opens_in_its_quantity(make_app: MakeApp, tmp_path: Path) -> None:
+    """helper-49: a piece line opened in its name, all of it selected, and the "2" typed for
+    its count became its name (printed so on the receipt)."""
+    app = make_app(config=flows.catalog_config(tmp_path))
+    app.focus_on("amountField")
+    app.scan(flows.PIECE)
+    app.wait(lambda s: "89,90" in s.text("saleTotal"), what="the milk")
+    name = app.items("basket")[0]["text"]
+    app.click_cell("basket", row=0)
+    app.click("editLine")
+    app.modal("lineDialog")
+    app.focus_on("lineQuantity")
+    app.type("2")
+    app.key("Return")
+    app.wait(lambda s: "179,80" in s.text("saleTotal"), what="2 × 89,90")
+    cells = [cell["text"] for cell in app.items("basket")]
+    assert cells[:2] == [name, "2"]
