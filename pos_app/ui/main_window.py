@@ -222,8 +222,7 @@ class MainWindow(QMainWindow):
         for screen in (self.choose, self.payment_screen, self.result):
             self.stack.addWidget(screen)
         model = self.sale_screen.model  # the sale, shown on the customer display as rung up
-        for signal in (model.rowsInserted, model.rowsRemoved, model.dataChanged,
-                       model.modelReset):
+        for signal in (model.rowsInserted, model.rowsRemoved, model.dataChanged):
             signal.connect(self._basket_changed)
         self.checkout = Checkout(self)
         self._use_customer_display(self.config.ui.customer_display)

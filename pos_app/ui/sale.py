@@ -51,8 +51,7 @@ class BasketModel(QStandardItemModel):
     def retranslate(self) -> None:
         self.setHorizontalHeaderLabels([tr(C, "Item"), tr(C, "Quantity"), tr(C, "Price"),
                                         tr(C, "Total")])
-        for row, line in enumerate(self.lines):
-            self._show(row, line)
+        self._refill(0, len(self.lines))
 
     def add(self, line: SaleLine) -> int:
         self.lines.append(line)  # first: the table's signal reads the lines
@@ -65,7 +64,7 @@ class BasketModel(QStandardItemModel):
 
     def replace(self, row: int, line: SaleLine) -> None:
         self.lines[row] = line
-        self._show(row, line)
+        self._refill(row, row + 1)
 
     def remove(self, row: int) -> None:
         del self.lines[row]
@@ -80,8 +79,20 @@ class BasketModel(QStandardItemModel):
     def total(self) -> Money:
         return Money(sum(line.total_minor for line in self.lines), self.currency)
 
-    def _show(self, row: int, line: SaleLine) -> None:
-        self._fill([self.item(row, column) for column in range(self.COLUMNS)], line)
+    def _refill(self, first: int, end: int) -> None:
+        """Rows ``first`` to ``end`` - 1 from their lines, said to the table once: each
+        cell's own signal ran the screen's refresh and the customer display again, five
+        times a line."""
+        if first >= end:
+            return
+        self.blockSignals(True)
+        try:
+            for row in range(first, end):
+                self._fill([self.item(row, column) for column in range(self.COLUMNS)],
+                           self.lines[row])
+        finally:
+            self.blockSignals(False)
+        self.dataChanged.emit(self.index(first, 0), self.index(end - 1, self.COLUMNS - 1))
 
     def _fill(self, cells: list[QStandardItem], line: SaleLine) -> None:
         texts = (line.name, quantity_text(line.quantity, line.measure),

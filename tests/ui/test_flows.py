@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any, TypeVar, overload
 
@@ -448,6 +449,11 @@ async def test_the_basket_says_every_unit_in_the_language_chosen(window: MainWin
     assert quantities() == ["0,75", "0,75 г", "0,75 кг", "0,75 т", "0,75 см", "0,75 дм",
                             "0,75 м", "0,75 см²", "0,75 дм²"]
     assert basket.item(1, 0).toolTip() == basket.lines[1].name  # whole, when cut with "…"
+    said: list[int] = []  # a changed line is said to the screen once, not once per cell
+    basket.dataChanged.connect(lambda first, last: said.append(last.column() - first.column()))
+    basket.replace(2, replace(basket.lines[2], quantity=Decimal("1.5")))
+    assert said == [3]
+    assert basket.item(2, 1).text() == "1,5 кг"
 
 
 def test_the_alert_bar_keeps_each_payments_alert(qtbot: QtBot) -> None:
