@@ -12,12 +12,13 @@ import contextlib
 import functools
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from pos_app.backoff import Backoff
 from pos_app.core.config import (
@@ -85,8 +86,7 @@ class Trainer:
         response.raise_for_status()
 
 
-@dataclass
-class Runtime:
+class Runtime(Struct):
     """Everything one running terminal needs; close it with :meth:`aclose`."""
 
     mode: Mode

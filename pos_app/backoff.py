@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 
-@dataclass(frozen=True)
-class Backoff:
+class Backoff(Struct, frozen=True):
     """``first_s``: the first step; ``cap_s``: the longest (seconds)."""
 
     first_s: float

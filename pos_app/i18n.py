@@ -13,8 +13,9 @@ strings (or a module-level constant for the context).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 Translator = Callable[[str, str, int], str]  # (context, text, n: a count, else -1)
 
@@ -63,8 +64,7 @@ def tr(context: str, text: str, /, **params: Any) -> str:
 _NESTED = "$message"  # marks a message inside another's values in JSON
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(Struct, frozen=True):
     """A sentence for a person, translated when it is shown, not when it is created."""
 
     context: str

@@ -17,9 +17,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from pos_app.core.money import Money
 from pos_app.core.sale import Sale
@@ -34,8 +35,7 @@ if TYPE_CHECKING:
     from pos_app.app import Runtime
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(Struct, frozen=True):
     name: str
     status: str
     detail: str

@@ -5,16 +5,16 @@ would silently keep its default)."""
 from __future__ import annotations
 
 import argparse
-from dataclasses import fields
 
 import pytest
+from msgspec import Struct
 
 from pos_app import launch
 from pos_app.cli.commands import config, headoffice, office, payments, sandbox
 from pos_app.cli.options import Options
 from pos_app.launch import build_parser
 
-OPTIONS: dict[str, type] = {
+OPTIONS: dict[str, type[Struct]] = {
     "cmd_pay": payments.PayOptions, "cmd_status": payments.WaitOptions,
     "cmd_cancel": payments.WaitOptions, "cmd_refund": payments.RefundOptions,
     "cmd_withdraw": payments.WithdrawOptions, "cmd_receipt": payments.ReceiptOptions,
@@ -61,7 +61,7 @@ def test_the_options_are_the_parsers(run: str) -> None:
         if parser.get_default("run") == run:
             made |= {a.dest for a in parser._actions if a.dest != "help"} | above
     made = {dest for dest in made if not dest.startswith("option_")}  # a provider's own
-    named = {f.name for f in fields(OPTIONS[run])} - {"provider_options"}
+    named = set(OPTIONS[run].__struct_fields__) - {"provider_options"}
     if run == "cmd_office_demo":  # the office parser's own options; its actions have theirs
         made = {a.dest for a in _office()._actions if a.dest != "help"}
         named -= {"json"}

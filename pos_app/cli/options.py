@@ -1,4 +1,4 @@
-"""Typed options: each command reads its parsed line as a frozen dataclass of its own, so a
+"""Typed options: each command reads its parsed line as a frozen struct of its own, so a
 misspelt option is a type error, not an AttributeError at a customer's till.
 
 The parser (``pos_app.launch.build_parser``) stays in one place, cheap to build before any
@@ -8,12 +8,12 @@ command's options is an option of its parser, and the reverse."""
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass, fields
 from typing import Self
 
+from msgspec import Struct
 
-@dataclass(frozen=True)
-class Options:
+
+class Options(Struct, frozen=True):
     """What every command has (``pos-app COMMAND --demo --config FILE --json -v``)."""
 
     json: bool = False  # one JSON object per result on stdout
@@ -26,5 +26,5 @@ class Options:
     def of(cls, line: argparse.Namespace) -> Self:
         """The options of ``line`` (what the parser made of the command line); a common
         option left out keeps its default here."""
-        return cls(**{f.name: getattr(line, f.name) for f in fields(cls)
-                      if hasattr(line, f.name)})
+        return cls(**{name: getattr(line, name) for name in cls.__struct_fields__
+                      if hasattr(line, name)})

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from pos_app.core.money import Money, parse_decimal, to_minor
 from pos_app.core.sale import Measure, SaleLine, VatRate
@@ -22,8 +23,7 @@ C = "Catalog"
 REQUIRED = ("barcode", "name", "price")
 
 
-@dataclass(frozen=True)
-class Product:
+class Product(Struct, frozen=True):
     barcode: str
     name: str
     price: Money
@@ -32,8 +32,7 @@ class Product:
     article: str = ""
 
 
-@dataclass(frozen=True)
-class Catalog:
+class Catalog(Struct, frozen=True):
     products: dict[str, Product]
     problems: tuple[Message, ...] = ()
 

@@ -13,11 +13,13 @@ import re
 import tempfile
 import tomllib
 from collections.abc import Iterable, Mapping, MutableMapping
-from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
+
+from msgspec import Struct, field
+from msgspec.structs import asdict, replace
 
 from pos_app.core.money import AmountError, parse_decimal, to_minor
 from pos_app.core.paths import data_dir, on_network_share
@@ -66,8 +68,7 @@ class _ProblemList:
         return "\n".join(f"  • {p.render()}" for p in self._problems)
 
 
-@dataclass(frozen=True)
-class UiSettings:
+class UiSettings(Struct, frozen=True):
     """The cashier window (UI state such as window geometry lives in QSettings instead)."""
 
     kiosk: bool = False
@@ -77,8 +78,7 @@ class UiSettings:
     paper_width_mm: int = 80  # 58 or 80
 
 
-@dataclass(frozen=True)
-class ScannerSettings:
+class ScannerSettings(Struct, frozen=True):
     """How a barcode scanner (a keyboard "wedge") is told from a person typing (issue 20).
     The usual scanner: keys under ``key_interval_ms`` apart, Enter at the end.  One stall of
     up to ``stall_ms`` inside a burst (a busy USB hub, the window system) does not split it.
@@ -92,8 +92,7 @@ class ScannerSettings:
     suffix: str = ""
 
 
-@dataclass(frozen=True)
-class CallbackSettings:
+class CallbackSettings(Struct, frozen=True):
     """The optional local endpoint for provider notifications (off by default)."""
 
     enabled: bool = False
@@ -102,8 +101,7 @@ class CallbackSettings:
     max_body_bytes: int = 65536
 
 
-@dataclass(frozen=True)
-class HeadOfficeSettings:
+class HeadOfficeSettings(Struct, frozen=True):
     """Where this register ships its journal (issue 19; off when ``url`` is empty).  The
     terminal's credential is a secret (``headoffice.credential``), never in this file."""
 
@@ -113,8 +111,7 @@ class HeadOfficeSettings:
     check_releases_every_s: float = 300.0  # how often newer releases are asked for
 
 
-@dataclass(frozen=True)
-class TerminalConfig:
+class TerminalConfig(Struct, frozen=True):
     store_id: str = ""
     terminal_id: str = ""
     store_name: str = ""
@@ -424,18 +421,18 @@ def _money_text(minor: int) -> str:
 
 def _provider_table(settings: ProviderSettings) -> dict[str, Any]:
     table: dict[str, Any] = {}
-    for f in fields(settings):
-        value = getattr(settings, f.name)
-        if f.name == "http":
-            table.update({k: v for k, v in vars(value).items() if v is not None})
-        elif f.name == "min_amount_minor":
+    for name in settings.__struct_fields__:
+        value = getattr(settings, name)
+        if name == "http":
+            table.update({k: v for k, v in asdict(value).items() if v is not None})
+        elif name == "min_amount_minor":
             table["min_amount"] = _money_text(value)
-        elif f.name == "max_amount_minor":
+        elif name == "max_amount_minor":
             table["max_amount"] = _money_text(value)
         elif isinstance(value, tuple):
-            table[f.name] = list(value)
+            table[name] = list(value)
         else:
-            table[f.name] = value
+            table[name] = value
     return table
 
 
@@ -445,13 +442,13 @@ def config_to_toml(config: TerminalConfig) -> dict[str, Any]:
     data: dict[str, Any] = {"terminal": terminal}
     if config.journal_dir:
         data["journal"] = {"dir": config.journal_dir}
-    data["ui"] = dict(vars(config.ui))
+    data["ui"] = asdict(config.ui)
     if config.scanner != ScannerSettings():
-        data["scanner"] = dict(vars(config.scanner))
+        data["scanner"] = asdict(config.scanner)
     if config.callbacks != CallbackSettings():
-        data["callbacks"] = dict(vars(config.callbacks))
+        data["callbacks"] = asdict(config.callbacks)
     if config.head_office != HeadOfficeSettings():
-        data["head_office"] = dict(vars(config.head_office))
+        data["head_office"] = asdict(config.head_office)
     data["providers"] = {name: _provider_table(s) for name, s in config.providers.items()}
     return data
 

@@ -14,10 +14,11 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from pos_app.core.events import state_word
 from pos_app.core.journal import Journal, unreadable_row
@@ -44,8 +45,7 @@ EXCEL_HEADER = (
 KINDS = {"payment": Message(C, "payment"), "withdrawal": Message(C, "payout")}
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(Struct, frozen=True):
     """Local calendar days ``first`` … ``last``, both included."""
 
     first: date

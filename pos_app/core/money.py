@@ -8,8 +8,9 @@ own translatable message so the cashier knows what to fix.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from msgspec import Struct
 
 from pos_app.i18n import UserError, msg
 
@@ -33,8 +34,7 @@ class AmountError(UserError):
     """An amount that cannot be accepted; ``message`` names what is wrong."""
 
 
-@dataclass(frozen=True, order=True)
-class Money:
+class Money(Struct, frozen=True, order=True):
     """An amount in minor units (kopecks, cents) of ``currency``."""
 
     minor: int

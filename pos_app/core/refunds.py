@@ -10,9 +10,10 @@ spec §4.7).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+from msgspec import Struct
 
 from pos_app.core.money import AmountError, Money, format_quantity, round_minor
 from pos_app.core.sale import Measure, Sale, SaleLine
@@ -40,8 +41,7 @@ def sale_items(sale: Sale) -> tuple[LineItem, ...]:
     return tuple(line_item(line) for line in sale.lines)
 
 
-@dataclass(frozen=True)
-class ReturnedLine:
+class ReturnedLine(Struct, frozen=True):
     index: int
     quantity: Decimal
     amount_minor: int
@@ -55,8 +55,7 @@ class ReturnedLine:
         return cls(int(data["index"]), Decimal(str(data["quantity"])), int(data["amount_minor"]))
 
 
-@dataclass(frozen=True)
-class RefundPlan:
+class RefundPlan(Struct, frozen=True):
     amount: Money
     lines: tuple[ReturnedLine, ...]
     items: tuple[LineItem, ...]

@@ -13,9 +13,10 @@ import html
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from msgspec import Struct, field
 
 from pos_app.core.events import state_label
 from pos_app.core.journal import Journal
@@ -52,8 +53,7 @@ _BUCKET_OF_STATE = {
 }
 _PAID_STATES = tuple(s.value for s, b in _BUCKET_OF_STATE.items() if b == "paid")
 
-@dataclass
-class Tally:
+class Tally(Struct):
     count: int = 0
     minor: int = 0
 
@@ -62,8 +62,7 @@ class Tally:
         self.minor += minor
 
 
-@dataclass
-class ReportLine:
+class ReportLine(Struct):
     provider: str
     method: str
     currency: str
@@ -89,8 +88,7 @@ class ReportLine:
         return line
 
 
-@dataclass(frozen=True)
-class ShiftReport:
+class ShiftReport(Struct, frozen=True):
     kind: str  # "X" (any time, changes nothing) or "Z" (closes the shift)
     shift_number: int
     cashier: str

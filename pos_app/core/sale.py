@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from pos_app.core.money import AmountError, Money, format_quantity, round_minor
 from pos_app.i18n import Message, msg
@@ -58,8 +60,7 @@ class VatRate(StrEnum):
 MAX_QUANTITY = Decimal(99_999)
 
 
-@dataclass(frozen=True)
-class SaleLine:
+class SaleLine(Struct, frozen=True):
     """One position of a sale.
 
     ``unit_price`` is the price of one unit of ``measure`` (per piece, per kilogram).
@@ -134,8 +135,7 @@ class SaleLine:
         )
 
 
-@dataclass(frozen=True)
-class Sale:
+class Sale(Struct, frozen=True):
     """What the customer is buying. ``id`` and ``number`` are assigned by the journal."""
 
     lines: tuple[SaleLine, ...]

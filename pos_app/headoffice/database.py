@@ -14,12 +14,12 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from typing import Any
 
 import psycopg
+from msgspec import Struct
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
@@ -43,8 +43,7 @@ class Refused(Exception):
         self.cursor = cursor
 
 
-@dataclass(frozen=True)
-class Terminal:
+class Terminal(Struct, frozen=True):
     store_id: str
     terminal_id: str
 

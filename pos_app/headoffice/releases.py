@@ -18,13 +18,13 @@ import contextlib
 import logging
 import tomllib
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import msgspec
+from msgspec.structs import replace
 
 from pos_app.backoff import Backoff
 from pos_app.core.catalog import parse_catalog

@@ -8,11 +8,13 @@ payment service maps onto its own state machine.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
+
+from msgspec import Struct, field
+from msgspec.structs import asdict
 
 from pos_app.i18n import Message
 
@@ -38,8 +40,7 @@ class RemoteOperationState(StrEnum):
     REJECTED = "REJECTED"
 
 
-@dataclass(frozen=True)
-class Capabilities:
+class Capabilities(Struct, frozen=True):
     """What a provider can do; the service and the UI offer only these actions.
 
     What a provider *has* beyond the :class:`Provider` protocol — its own receipt files, a
@@ -58,14 +59,12 @@ class Capabilities:
     lookup_by_key: bool = True
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(Struct, frozen=True):
     min_minor: int
     max_minor: int
 
 
-@dataclass(frozen=True)
-class PollPolicy:
+class PollPolicy(Struct, frozen=True):
     """How often to ask for the status of a payment in progress (seconds)."""
 
     first_delay: float
@@ -78,8 +77,7 @@ class PollPolicy:
     grace_after_expiry: float = 120.0
 
 
-@dataclass(frozen=True)
-class LineItem:
+class LineItem(Struct, frozen=True):
     """A sale line as providers need it. ``price_minor`` may be fractional (price per gram)."""
 
     name: str
@@ -113,8 +111,7 @@ class LineItem:
         )
 
 
-@dataclass(frozen=True)
-class PaymentRequest:
+class PaymentRequest(Struct, frozen=True):
     """One payment attempt. ``key`` is its idempotency key, journaled before sending.
 
     ``private`` options (a payout card number) are used for the first send only and
@@ -129,7 +126,19 @@ class PaymentRequest:
     items: tuple[LineItem, ...]
     options: Mapping[str, str] = field(default_factory=dict)
     expires_at: datetime | None = None
-    private: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+    private: Mapping[str, str] = field(default_factory=dict)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal whatever their ``private`` options: the journal never holds those."""
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name)
+                   for name in self.__struct_fields__ if name != "private")
+
+    def __repr__(self) -> str:  # never the private options (a payout's card number)
+        shown = ", ".join(f"{name}={getattr(self, name)!r}"
+                          for name in self.__struct_fields__ if name != "private")
+        return f"PaymentRequest({shown})"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -158,16 +167,14 @@ class PaymentRequest:
         )
 
 
-@dataclass(frozen=True)
-class PaymentRef:
+class PaymentRef(Struct, frozen=True):
     """Everything a provider needs to address an existing payment."""
 
     request: PaymentRequest
     provider_ref: str | None
 
 
-@dataclass(frozen=True)
-class RefundRequest:
+class RefundRequest(Struct, frozen=True):
     key: str
     amount_minor: int
     currency: str
@@ -199,8 +206,7 @@ class RefundRequest:
         )
 
 
-@dataclass(frozen=True)
-class RemotePayment:
+class RemotePayment(Struct, frozen=True):
     """A provider's answer about a payment, already translated into neutral terms."""
 
     state: RemoteState
@@ -218,8 +224,7 @@ class RemotePayment:
     version: int | None = None
 
 
-@dataclass(frozen=True)
-class RemoteOperation:
+class RemoteOperation(Struct, frozen=True):
     """A provider's answer about a cancel or a refund."""
 
     state: RemoteOperationState
@@ -239,8 +244,7 @@ class ReceiptSource(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class RemoteListed:
+class RemoteListed(Struct, frozen=True):
     """One payment as a provider's list shows it (for finding payments the journal lacks)."""
 
     key: str  # our idempotency key (Paymega's reference_id)

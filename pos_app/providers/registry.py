@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from msgspec import Struct, field
 
 from pos_app.providers.settings import ProviderSettings, Section
 
@@ -38,8 +39,7 @@ S = TypeVar("S", bound=ProviderSettings)
 Secret = Callable[[str], "str | None"]  # one of this provider's secrets by name
 
 
-@dataclass(frozen=True)
-class BuildContext:
+class BuildContext(Struct, frozen=True):
     """What building an adapter needs besides the provider's own settings."""
 
     terminal_id: str
@@ -52,8 +52,7 @@ class BuildContext:
     control: httpx.AsyncClient | None = None
 
 
-@dataclass(frozen=True)
-class CallbackCheck:
+class CallbackCheck(Struct, frozen=True):
     """How the callback listener accepts one provider's notification.
 
     ``authentic(headers, body)``: the sender proved it knows the secret (a notification
@@ -66,8 +65,7 @@ class CallbackCheck:
     refusal_headers: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class PayOption:
+class PayOption(Struct, frozen=True):
     """One of a provider's own options of ``pos-app pay`` (``--flag VALUE``), passed to its
     adapter as ``options[key]``.  Flags are unique across providers."""
 

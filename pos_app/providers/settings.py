@@ -1,7 +1,7 @@
 """What every provider's settings have, and how a provider reads its section of the file.
 
-A provider's folder has one settings dataclass (a subclass of :class:`ProviderSettings`,
-units in the field names) and a ``read_settings(section, currency)`` that fills it from its
+A provider's folder has one settings struct (a frozen subclass of :class:`ProviderSettings`,
+a ``msgspec.Struct``; units in the field names) and a ``read_settings(section, currency)`` that fills it from its
 ``[providers.<name>]`` table.  The table reader is the configuration's own (:class:`Section`
 is its interface): every problem is recorded under its dotted key, so a file with three
 mistakes reports three lines (see :mod:`pos_app.core.config`).
@@ -9,8 +9,9 @@ mistakes reports three lines (see :mod:`pos_app.core.config`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
+
+from msgspec import Struct, field
 
 from pos_app.i18n import Message, msg
 from pos_app.providers.urls import HttpSettings
@@ -18,8 +19,7 @@ from pos_app.providers.urls import HttpSettings
 C = "Config"  # the configuration's problems: one context
 
 
-@dataclass(frozen=True)
-class ProviderSettings:
+class ProviderSettings(Struct, frozen=True):
     """What every provider section has.  ``provider`` is the section's name (the registry's
     key, the journal's ``provider`` column)."""
 

@@ -4,16 +4,16 @@ checks them when it is read (also before the window shows, when httpx is not loa
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from msgspec import Struct
 
 from pos_app.i18n import msg
 from pos_app.providers.errors import InsecureURL
 from pos_app.redact import redact_url
 
 
-@dataclass(frozen=True)
-class HttpSettings:
+class HttpSettings(Struct, frozen=True):
     """Connection settings of one provider (seconds)."""
 
     connect_timeout: float = 3.0

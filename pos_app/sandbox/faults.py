@@ -20,8 +20,10 @@ import logging
 import random
 import threading
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
-from dataclasses import asdict, dataclass
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import asdict
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +66,7 @@ class ResponseTimeout(Exception):
     """In-process stand-in for an answer that never came in time."""
 
 
-@dataclass
-class Fault:
+class Fault(Struct):
     kind: str
     path: str = ""  # applies to request paths that start with this
     method: str | None = None
@@ -86,8 +87,7 @@ class Fault:
         return path.startswith(self.path) and (self.method is None or self.method == method)
 
 
-@dataclass
-class _Captured:
+class _Captured(Struct):
     status: int = 200
     headers: list[tuple[bytes, bytes]] | None = None
     body: bytes = b""

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 from argparse import Namespace
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from pos_app.core.config import (
     TRAINING_TERMINAL,
@@ -29,8 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class EarlyStart:
+class EarlyStart(Struct, frozen=True):
     """``config``: what the window shows first (None: live mode goes to the setup);
     ``busy``: another pos-app holds this mode's journal; ``lock``: the journal's, held;
     ``sandbox``: training mode's sandboxes, starting."""

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import html
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+
+from msgspec import Struct
 
 from pos_app.core.events import describe_event, state_word
 from pos_app.core.journal import Journal, PaymentFilter
@@ -526,8 +527,7 @@ def _refundable_sale(payment: Payment) -> bool:
             and payment.kind == "payment")
 
 
-@dataclass(frozen=True)
-class _Read:
+class _Read(Struct, frozen=True):
     """What the details panel read from the journal about the payment it shows."""
 
     events: list[Event]

@@ -4,10 +4,11 @@ The checkout flow itself is :mod:`pos_app.ui.checkout`."""
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
+
+from msgspec.structs import replace
 
 from pos_app.core.catalog import Catalog, load_catalog
 from pos_app.core.config import (

@@ -9,8 +9,9 @@ payment as it is when an action was refused without one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from pos_app.core.events import state_word
 from pos_app.core.money import Money
@@ -27,8 +28,7 @@ if TYPE_CHECKING:
 C = "MainWindow"  # the texts kept their context when they moved here
 
 
-@dataclass(frozen=True)
-class Operations:
+class Operations(Struct, frozen=True):
     """What every action needs: where its dialogs open, the service, the PINs, and how to
     show a payment as it is now."""
 

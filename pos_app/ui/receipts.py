@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from dataclasses import replace
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from pos_app.core.config import TerminalConfig, UiSettings
 from pos_app.core.money import Money

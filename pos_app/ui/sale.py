@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from decimal import Decimal
 from typing import Any
+
+from msgspec.structs import replace
 
 from pos_app.core.catalog import Catalog, Product
 from pos_app.core.money import AmountError, Money, parse_amount
@@ -388,7 +389,7 @@ class SaleScreen(Screen):
         if quantity <= 0:
             self._remove_selected()
             return
-        self.model.replace(row, SaleLine(**{**line.__dict__, "quantity": quantity}))
+        self.model.replace(row, replace(line, quantity=quantity))
 
     def _remove_selected(self) -> None:
         row = self._selected_row()

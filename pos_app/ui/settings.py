@@ -8,9 +8,10 @@ shown masked; an empty secret field keeps what is stored.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec.structs import replace
 
 from pos_app.app import needed_secrets, probe
 from pos_app.core.catalog import load_catalog

@@ -1,13 +1,14 @@
 """One provider's box on the Settings screen: on/off, address, secrets, test connection, and the
 provider's own options (a subclass in the provider's folder, ``providers/<name>/widgets.py``).
 
-The box edits a provider's settings dataclass: :meth:`ProviderBox.load` shows one,
+The box edits a provider's settings struct: :meth:`ProviderBox.load` shows one,
 :meth:`ProviderBox.read` returns the edited copy (checked afterwards exactly as a file is)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
+
+from msgspec.structs import replace
 
 from pos_app.core.secrets import SecretStore
 from pos_app.i18n import tr

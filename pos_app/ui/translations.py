@@ -16,8 +16,9 @@ import logging
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from pos_app.i18n import set_translator
 
@@ -30,8 +31,7 @@ NUMERUS = "trn"  # its texts have plural forms (Qt's numerus forms)
 FORMS = "\x1e"  # between a numerus translation's forms where one string holds them
 
 
-@dataclass(frozen=True, order=True)
-class Text:
+class Text(Struct, frozen=True, order=True):
     context: str
     source: str
     location: str

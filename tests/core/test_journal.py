@@ -4,11 +4,11 @@ import asyncio
 import functools
 import sqlite3
 import threading
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 
 from pos_app.core.events import EventKind
 from pos_app.core.export import Period, export_payments
@@ -410,8 +410,7 @@ async def test_expiry_is_kept(tmp_path: Path) -> None:
     payment = await add(journal)
     expires = utcnow() + timedelta(minutes=15)
     sale = await journal.add_sale(Sale.single_amount(Money(100)))
-    stored = Payment(**{**payment.__dict__, "id": new_id(), "sale_id": sale.id,
-                        "key": "another", "expires_at": expires})
+    stored = replace(payment, id=new_id(), sale_id=sale.id, key="another", expires_at=expires)
     await journal.add_payment(stored)
     again = await journal.get_payment(stored.id)
     assert again is not None

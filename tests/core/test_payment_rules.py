@@ -6,11 +6,11 @@ and what the rules decide.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from msgspec.structs import replace
 
 from pos_app.core.money import Money
 from pos_app.core.payments import Payment, rules, utcnow

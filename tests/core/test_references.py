@@ -3,9 +3,8 @@ never made twice (the rule lives in the service, for the command line and the wi
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
+from msgspec.structs import replace
 
 from pos_app.app import Runtime
 from pos_app.core.payments.service import PaidThere, ReferenceInUse

@@ -280,7 +280,7 @@ async def test_a_basket_paid_before_and_after_it_changed_says_paid_twice(
     "late payment: complete the sale" (also when the two were paid a second apart, in
     either order).  The new basket's sale names the one it replaces, so the second payment
     known, whichever it is, is said to be paid twice."""
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     left = await start(terminal, "120.00")
     await terminal.service.cancel(left.id)  # left to expire

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any, ClassVar
 
 import httpx
+from msgspec.structs import replace
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -48,8 +48,7 @@ STATES = {"pending": RemoteState.PENDING, "paid": RemoteState.PAID,
           "failed": RemoteState.DECLINED}
 
 
-@dataclass(frozen=True)
-class FourthSettings(ProviderSettings):
+class FourthSettings(ProviderSettings, frozen=True):
     provider: ClassVar[str] = "fourth"
 
     lifetime_minutes: int = 10

@@ -7,12 +7,13 @@ import asyncio
 import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import psycopg
+from msgspec.structs import replace
 
 from pos_app.app import build_providers, training_config
 from pos_app.core.config import TerminalConfig

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from msgspec.structs import replace
 
 from pos_app.backoff import Backoff
 from pos_app.core.refunds import sale_items
@@ -166,13 +167,12 @@ async def test_real_422s_from_the_sandbox(koshelek: KoshelekProvider,
     request = await request_for(koshelek, sandbox, mode="never")
     await koshelek.create(request)
     with pytest.raises(Rejected) as error:
-        await koshelek.create(PaymentRequest(**{**request.__dict__, "key": str(uuid.uuid4())}))
+        await koshelek.create(replace(request, key=str(uuid.uuid4())))
     assert error.value.code == "TRANSACTION_FOR_SESSION_ID_ALREADY_EXISTS"
     unregistered = sandbox.sandbox.of(KoshelekSandbox).new_session(registered=False)
     options = await koshelek.prepare({"barcode": unregistered["barcode"]})
     with pytest.raises(Rejected) as error:
-        await koshelek.create(PaymentRequest(**{**request.__dict__, "key": str(uuid.uuid4()),
-                                                "options": options}))
+        await koshelek.create(replace(request, key=str(uuid.uuid4()), options=options))
     assert error.value.code == "UNKNOWN_SESSION_ID"
 
 
@@ -278,10 +278,9 @@ async def test_availability_and_receipt(sandbox: SandboxTransport) -> None:
     sale_request = await request_for(provider, sandbox, delay_ms=0)
     paid = await provider.create(sale_request)  # 403.80 >= 40.00: Dolyame available
     assert paid.state in (R.PENDING, R.PAID)
-    cheap = PaymentRequest(**{**sale_request.__dict__, "key": str(uuid.uuid4()),
-                              "amount_minor": 900, "items": (sale_items(grocery_sale())[2],),
-                              "options": await provider.prepare(
-                                  {"barcode": customer(sandbox)["barcode"]})})
+    cheap = replace(sale_request, key=str(uuid.uuid4()), amount_minor=900,
+                    items=(sale_items(grocery_sale())[2],),
+                    options=await provider.prepare({"barcode": customer(sandbox)["barcode"]}))
     with pytest.raises(Rejected, match="not available for this customer: Оплата частями"):
         await provider.create(cheap)
     assert paid.provider_ref is not None
@@ -290,8 +289,7 @@ async def test_availability_and_receipt(sandbox: SandboxTransport) -> None:
                "dateTime": "2024-03-14T12:12:58+03:00", "cashier": "Петрова",
                "receiptType": "debit", "totalAmount": 40380, "items": []}
     waiting = await provider.prepare({"barcode": customer(sandbox, mode="never")["barcode"]})
-    unpaid = await provider.create(PaymentRequest(**{
-        **sale_request.__dict__, "key": str(uuid.uuid4()), "options": waiting}))
+    unpaid = await provider.create(replace(sale_request, key=str(uuid.uuid4()), options=waiting))
     assert unpaid.provider_ref is not None
     with pytest.raises(Rejected) as error:
         await provider.client.send_receipt(request_id=str(uuid.uuid4()),
@@ -306,7 +304,7 @@ async def test_availability_and_receipt(sandbox: SandboxTransport) -> None:
 async def test_quantity_koshelek_cannot_take(koshelek: KoshelekProvider,
                                              sandbox: SandboxTransport) -> None:
     request = await request_for(koshelek, sandbox)
-    odd = request.items[0].__class__(**{**request.items[0].__dict__, "quantity": Decimal("1.25")})
+    odd = replace(request.items[0], quantity=Decimal("1.25"))
     with pytest.raises(Rejected, match="at most one digit"):
-        await koshelek.create(PaymentRequest(**{**request.__dict__, "items": (odd,)}))
+        await koshelek.create(replace(request, items=(odd,)))
     assert sent(sandbox, "/checkout") == []

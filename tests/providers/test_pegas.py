@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from msgspec.structs import replace
 
 from pos_app.backoff import Backoff
 from pos_app.core.logs import setup_logging
@@ -298,7 +299,7 @@ async def test_withdrawal(pegas: PegasProvider, sandbox: SandboxTransport) -> No
     assert remote.state is R.PENDING
     with pytest.raises(Rejected, match="cannot be cancelled"):
         await pegas.cancel(PaymentRef(request=req, provider_ref=remote.provider_ref), "k")
-    lost = PaymentRequest(**{**req.__dict__, "private": {}, "key": "never-sent-order"})
+    lost = replace(req, private={}, key="never-sent-order")
     # After a restart the number is gone: not resent, and not "declined" either (it may
     # never have left): a person gives the destination back (the same reference repeated).
     with pytest.raises(NeedsPerson, match="same reference"):

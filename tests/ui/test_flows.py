@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from decimal import Decimal
 from typing import Any, TypeVar, overload
 
+from msgspec.structs import replace
 from pytestqt.qtbot import QtBot
 
 from pos_app.core.money import Money

@@ -8,10 +8,10 @@ Each change of a payment fits the columns again.  Qt's own measure looked at up 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pytest
+from msgspec.structs import replace
 
 from pos_app.core.journal import Journal, PaymentFilter
 from pos_app.core.states import PaymentState

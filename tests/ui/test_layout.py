@@ -296,7 +296,7 @@ async def test_a_dialog_grows_with_its_error(make_window: MakeWindow, qtbot: QtB
                                              language: str) -> None:
     """Issue 20 #14: the PIN dialog clipped its top text when an error took two lines; a
     scan refused in a form said its sentence cut."""
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from pos_app.core.sale import Sale
     from pos_app.ui.dialogs import PinDialog, RefundDialog

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pypdfium2
 import pytest
+from msgspec.structs import replace
 from pytestqt.qtbot import QtBot
 
 from pos_app.core.config import load_config

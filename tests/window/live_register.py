@@ -19,11 +19,11 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import tomli_w
+from msgspec.structs import replace
 
 from pos_app.app import needed_secrets, training_config
 from pos_app.core.config import TerminalConfig, config_to_toml

@@ -6,7 +6,6 @@ import argparse
 import json
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from pos_app.cli.options import Options
@@ -15,14 +14,12 @@ from pos_app.core.config import ConfigError
 from pos_app.core.secrets import SecretsUnavailable
 
 
-@dataclass(frozen=True)
-class ImportOptions(Options):
+class ImportOptions(Options, frozen=True):
     file: str = ""  # the prepared configuration
     machine: bool = False  # install it for the whole machine, not this user
 
 
-@dataclass(frozen=True)
-class SecretOptions(Options):
+class SecretOptions(Options, frozen=True):
     name: str = ""  # "provider.name", e.g. koshelek.password
 
 

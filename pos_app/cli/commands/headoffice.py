@@ -6,35 +6,32 @@ import argparse
 import asyncio
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from pos_app.cli.options import Options
 from pos_app.cli.output import EXIT_OK, EXIT_USAGE, fail, say
 
 
-@dataclass(frozen=True)
-class DatabaseOptions(Options):
+class DatabaseOptions(Options, frozen=True):
     office_command: str = ""
     database: str | None = None  # postgresql://… (its password never printed)
 
 
-@dataclass(frozen=True)
-class ServeOptions(DatabaseOptions):
+class ServeOptions(DatabaseOptions, frozen=True):
     host: str = "127.0.0.1"
     port: int = 8780
     certfile: str | None = None
     keyfile: str | None = None
 
 
-@dataclass(frozen=True)
-class TerminalOptions(DatabaseOptions):
+class TerminalOptions(DatabaseOptions, frozen=True):
     store: str = ""
     terminal: str = ""
 
 
-@dataclass(frozen=True)
-class DemoOptions:
+class DemoOptions(Struct, frozen=True):
     """``pos-app office --demo`` has none of the common options."""
 
     demo: bool = False
@@ -64,8 +61,7 @@ async def cmd_office_demo(line: argparse.Namespace) -> int:
         fail(EXIT_USAGE, str(exc), args.json)
 
 
-@dataclass(frozen=True)
-class ReleaseOptions(DatabaseOptions):
+class ReleaseOptions(DatabaseOptions, frozen=True):
     kind: str = ""  # config or catalog
     file: str = ""
     store: str | None = None  # None: the whole chain
@@ -155,8 +151,7 @@ async def cmd_office_revoke(line: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@dataclass(frozen=True)
-class UserOptions(DatabaseOptions):
+class UserOptions(DatabaseOptions, frozen=True):
     action: str = ""  # add or remove
     login: str = ""
 

@@ -8,7 +8,6 @@ import json
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -43,43 +42,37 @@ if TYPE_CHECKING:
 RECHECK_UNPAID = timedelta(days=2)
 
 
-@dataclass(frozen=True)
-class ReconcileOptions(Options):
+class ReconcileOptions(Options, frozen=True):
     timeout: float = 45.0  # seconds for every payment to be asked again
     shift: bool = False  # the open shift's reconciliation with the providers' lists
 
 
-@dataclass(frozen=True)
-class ShiftOptions(Options):
+class ShiftOptions(Options, frozen=True):
     shift_command: str = "status"  # open or status
     cashier: str = ""  # who opens it
 
 
-@dataclass(frozen=True)
-class ReportOptions(Options):
+class ReportOptions(Options, frozen=True):
     kind: str = "x"  # x or z (z closes the shift)
     shift: int | None = None  # an X report of an earlier shift, by its number
     actor: str = "integration"
 
 
-@dataclass(frozen=True)
-class ExportOptions(Options):
+class ExportOptions(Options, frozen=True):
     first: str = ""  # YYYY-MM-DD, the first day
     to: str = ""  # YYYY-MM-DD, the last day
     output: str = ""
     semicolon: bool = False
 
 
-@dataclass(frozen=True)
-class HistoryOptions(Options):
+class HistoryOptions(Options, frozen=True):
     limit: int = 20
     provider: list[str] | None = None
     state: list[str] | None = None
     search: str | None = None
 
 
-@dataclass(frozen=True)
-class BalanceOptions(Options):
+class BalanceOptions(Options, frozen=True):
     provider: str | None = None  # None: the one enabled provider that reports a balance
 
 

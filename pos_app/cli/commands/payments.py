@@ -7,8 +7,10 @@ import asyncio
 import json
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Self
+
+from msgspec import field
+from msgspec.structs import replace
 
 from pos_app.cli.common import (
     CommandProgress,
@@ -53,8 +55,7 @@ if TYPE_CHECKING:
     from pos_app.app import Runtime
 
 
-@dataclass(frozen=True)
-class PayOptions(Options):
+class PayOptions(Options, frozen=True):
     provider: str = ""
     amount: str = ""  # as typed: checked against the terminal's currency
     currency: str | None = None
@@ -71,16 +72,14 @@ class PayOptions(Options):
         return replace(super().of(line), provider_options=given)
 
 
-@dataclass(frozen=True)
-class WaitOptions(Options):
+class WaitOptions(Options, frozen=True):
     """status, cancel: one payment, and how long to wait for its outcome (s)."""
 
     payment_id: str = ""
     timeout: float = 60.0
 
 
-@dataclass(frozen=True)
-class RefundOptions(Options):
+class RefundOptions(Options, frozen=True):
     payment_id: str = ""
     amount: str | None = None  # None: the whole remainder (or the items)
     item: list[str] | None = None  # "LINE:QUANTITY"
@@ -88,8 +87,7 @@ class RefundOptions(Options):
     reference: str | None = None
 
 
-@dataclass(frozen=True)
-class WithdrawOptions(Options):
+class WithdrawOptions(Options, frozen=True):
     provider: str | None = None  # None: the one enabled provider that pays out
     amount: str = ""
     method: str = ""
@@ -99,15 +97,13 @@ class WithdrawOptions(Options):
     timeout: float = 120.0
 
 
-@dataclass(frozen=True)
-class ReceiptOptions(Options):
+class ReceiptOptions(Options, frozen=True):
     payment_id: str = ""
     format: str = "pdf"
     output: str = ""
 
 
-@dataclass(frozen=True)
-class ResolveOptions(Options):
+class ResolveOptions(Options, frozen=True):
     payment_id: str = ""
     outcome: str = ""
     reason: str = ""

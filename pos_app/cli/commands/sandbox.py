@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 
-@dataclass(frozen=True)
-class SandboxOptions:
+class SandboxOptions(Struct, frozen=True):
     """``pos-app sandbox`` has none of the common options."""
 
     host: str = "127.0.0.1"

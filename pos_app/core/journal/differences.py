@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from msgspec import Struct
 
 from pos_app.core.clock import utcnow
 from pos_app.core.events import EventKind
@@ -33,8 +34,7 @@ class DiffKind(StrEnum):
 Side = Message | str
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(Struct, frozen=True):
     """A difference a check found, before it is kept."""
 
     provider: str
@@ -45,8 +45,7 @@ class Found:
     theirs: Side
 
 
-@dataclass(frozen=True)
-class Difference:
+class Difference(Struct, frozen=True):
     id: str
     shift_id: str
     provider: str

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from pos_app.core.clock import utcnow
 from pos_app.core.events import EventKind
@@ -20,8 +21,7 @@ if TYPE_CHECKING:
 LONG_SHIFT = timedelta(hours=24)
 
 
-@dataclass(frozen=True)
-class Shift:
+class Shift(Struct, frozen=True):
     id: str
     number: int
     cashier: str

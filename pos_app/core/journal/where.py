@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from msgspec import Struct
 
 from pos_app.core.journal.rows import iso
 from pos_app.core.money import AmountError, parse_decimal, to_minor
@@ -17,8 +18,7 @@ from pos_app.core.states import (
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class PaymentFilter:
+class PaymentFilter(Struct, frozen=True):
     """History search. ``text`` matches ids, keys, provider references, sale numbers and
     order references — and amounts, when ``currency`` (the terminal's) says how to read one
     ("1499", "10,05"; its minor digits)."""

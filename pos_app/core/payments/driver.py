@@ -19,7 +19,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from pos_app.backoff import Backoff
 from pos_app.core.events import EventKind
@@ -61,8 +62,7 @@ C = "Payment"
 NOT_FOUND_READS = 3
 
 
-@dataclass
-class _Memory:
+class _Memory(Struct):
     """What the driver keeps between steps (the truth is in the journal)."""
 
     acked_at: float | None = None  # monotonic time the provider acknowledged the create

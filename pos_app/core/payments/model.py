@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any, TypedDict
+
+from msgspec import Struct, field
 
 from pos_app.core.clock import utcnow as utcnow  # where the rest of the app finds it
 from pos_app.core.money import Money
@@ -27,8 +28,7 @@ def local_day_start(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=tzlocal.get_localzone()).astimezone(UTC)
 
 
-@dataclass(frozen=True)
-class Payment:
+class Payment(Struct, frozen=True):
     """One payment attempt with one provider. A sale may have several (a declined one, a retry)."""
 
     id: str
@@ -68,8 +68,7 @@ class Payment:
         return Money(self.amount.minor - self.refunded_minor, self.amount.currency)
 
 
-@dataclass(frozen=True)
-class Operation:
+class Operation(Struct, frozen=True):
     """A cancel, refund or withdrawal we sent; ``key`` is its idempotency key."""
 
     id: str
@@ -89,8 +88,7 @@ class Operation:
     reference: str = ""  # the caller's own reference (``refund --reference``), if any
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(Struct, frozen=True):
     """One line of the append-only audit trail."""
 
     seq: int

@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Mapping
-from dataclasses import dataclass, replace
 from typing import Any, NoReturn, Unpack
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from pos_app.backoff import Backoff
 from pos_app.core.events import EventKind, state_label
@@ -37,8 +39,7 @@ C = "Payment"
 RECEIPT_TRIES = 7  # a provider's receipt file, while it says it is not ready yet
 
 
-@dataclass(frozen=True)
-class PaymentUpdate:
+class PaymentUpdate(Struct, frozen=True):
     """Something happened to a payment: a state change, new details, or an alert for a person."""
 
     payment: Payment

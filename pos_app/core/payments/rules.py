@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import cast
+
+from msgspec import Struct
 
 from pos_app.core import refunds
 from pos_app.core.money import AmountError, Money
@@ -181,8 +182,7 @@ def past_expiry(payment: Payment, now: datetime, grace_s: float) -> bool:
         seconds=grace_s)
 
 
-@dataclass(frozen=True)
-class CancelDue:
+class CancelDue(Struct, frozen=True):
     reason: Message
     automatic: bool  # the provider's ``cancel_after`` has passed
 

@@ -14,10 +14,12 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from pos_app.backoff import Backoff
 from pos_app.core import refunds
@@ -79,14 +81,12 @@ class PaidThere(UserError):
     nothing is charged again until a person has looked."""
 
 
-@dataclass
-class _Running:
+class _Running(Struct):
     driver: PaymentDriver
     task: asyncio.Task[None]
 
 
-@dataclass(frozen=True)
-class ReceiptData:
+class ReceiptData(Struct, frozen=True):
     payment: Payment
     sale: Sale
     operations: list[Operation]

@@ -23,10 +23,12 @@ import secrets
 import threading
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import msgspec
+from msgspec import Struct, field
+from msgspec.structs import asdict
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route, Router
@@ -50,8 +52,7 @@ TOTP_STEP = 30
 TOTP_WINDOW = 10  # steps either side: a code shown up to five minutes ago still verifies
 
 
-@dataclass
-class Behaviour:
+class Behaviour(Struct):
     """How the training customer answers a payment request in the app."""
 
     mode: str = "approve"  # approve | decline | cancel | never
@@ -67,8 +68,7 @@ class Behaviour:
             raise ValueError(f"unknown errorCode {self.error_code!r}")
 
 
-@dataclass
-class Session:
+class Session(Struct):
     card_session: str
     loyalty_id: str
     registered: bool = True
@@ -77,8 +77,7 @@ class Session:
     transaction_id: str | None = None
 
 
-@dataclass
-class RefTransaction:
+class RefTransaction(Struct):
     id: str
     kind: str  # cancel | refund
     status: str  # new | accepted | rejected
@@ -89,8 +88,7 @@ class RefTransaction:
     slip: dict[str, Any] | None = None
 
 
-@dataclass
-class Transaction:
+class Transaction(Struct):
     id: str
     card_session: str
     store_id: str
@@ -109,8 +107,8 @@ class Transaction:
     operation_date: str = field(default_factory=utc_millis)
 
     def public(self) -> dict[str, Any]:
-        data = {k: v for k, v in asdict(self).items() if k not in ("behaviour", "created")}
-        data["behaviour"] = asdict(self.behaviour)
+        data: dict[str, Any] = msgspec.to_builtins(self)  # its refunds and cancels as dicts
+        del data["created"]
         return data
 
 
@@ -562,7 +560,7 @@ class KoshelekSandbox:
                     self.behaviour = Behaviour(**(body if isinstance(body, dict) else {}))
                 except (TypeError, ValueError) as exc:
                     return JSONResponse({"error": str(exc)}, status_code=400)
-            return JSONResponse(vars(self.behaviour))
+            return JSONResponse(asdict(self.behaviour))
 
         async def transactions(request: Request) -> Response:
             return JSONResponse(self.snapshot())

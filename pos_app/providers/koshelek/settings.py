@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from pos_app.providers.settings import ProviderSettings, Section, read_common
 
 
-@dataclass(frozen=True)
-class KoshelekSettings(ProviderSettings):
+class KoshelekSettings(ProviderSettings, frozen=True):
     provider: ClassVar[str] = "koshelek"
 
     min_amount_minor: int = 400  # TOTAL_AMOUNT_IS_TOO_SMALL below 4 roubles (spec §3.2)

@@ -19,10 +19,10 @@ import os
 import re
 import subprocess
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
 import httpx
+from msgspec import Struct
 
 from pos_app.i18n import Message
 from pos_app.providers.errors import AuthFailed, InvalidInput, Rejected, network_error
@@ -46,8 +46,7 @@ _BARCODE = re.compile(r"^[\x21-\x7e]{6,128}$")
 _CARD_SESSION = re.compile(r"^[A-Za-z0-9]{1,32}$")
 
 
-@dataclass(frozen=True)
-class BarcodeInfo:
+class BarcodeInfo(Struct, frozen=True):
     """What the TOTP module read from a customer's barcode."""
 
     card_session: str

@@ -8,11 +8,11 @@ is a :class:`msgspec.ValidationError`, which the client reports as a malformed a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import msgspec
+from msgspec import Struct
 
 # PHP-style: an empty map is serialised as [] (spec §3).
 AnyMap = dict[str, Any] | list[Any] | None
@@ -145,8 +145,7 @@ class ServiceList(msgspec.Struct):
     links: AnyMap = None
 
 
-@dataclass(frozen=True)
-class Invoice:
+class Invoice(Struct, frozen=True):
     """What the register needs from an invoice, whichever API it came from."""
 
     id: str

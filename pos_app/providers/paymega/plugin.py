@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import replace
 from typing import TYPE_CHECKING
+
+from msgspec.structs import replace
 
 from pos_app.i18n import Message
 from pos_app.providers.paymega.settings import PaymegaSettings, read_settings

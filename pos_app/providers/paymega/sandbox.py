@@ -22,13 +22,13 @@ import string
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+from msgspec import Struct, field
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -63,8 +63,7 @@ TEST_CARDS = {
 FAIL_EXPIRY = {"0529": "insufficient_funds", "0933": "declined", "1147": "issuer_decline"}
 
 
-@dataclass(frozen=True)
-class Service:
+class Service(Struct, frozen=True):
     code: str
     method: str
     currency: str
@@ -108,8 +107,7 @@ class _DateHeader:
         await self.app(scope, receive, with_date)
 
 
-@dataclass
-class Refund:
+class Refund(Struct):
     id: str
     invoice_id: str
     reference_id: str
@@ -121,8 +119,7 @@ class Refund:
     due: float = 0.0
 
 
-@dataclass
-class Invoice:
+class Invoice(Struct):
     id: str
     reference_id: str
     service: Service
@@ -163,8 +160,7 @@ class Unprocessable(Exception):
         self.errors = errors
 
 
-@dataclass
-class Delivery:
+class Delivery(Struct):
     invoice_id: str
     body: bytes
     attempt: int

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from pos_app.i18n import msg
@@ -13,8 +12,7 @@ C = "Config"  # the configuration's problems: one context
 API_URL = "https://api.paymega.io"
 
 
-@dataclass(frozen=True)
-class PaymegaSettings(ProviderSettings):
+class PaymegaSettings(ProviderSettings, frozen=True):
     provider: ClassVar[str] = "paymega"
 
     base_url: str = API_URL

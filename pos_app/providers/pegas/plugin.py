@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import TYPE_CHECKING
+
+from msgspec.structs import replace
 
 from pos_app.i18n import Message
 from pos_app.providers.pegas.settings import DEPOSIT_TYPES, PegasSettings, read_settings

@@ -18,12 +18,12 @@ import logging
 import re
 import threading
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import httpx
+from msgspec import Struct
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -54,8 +54,7 @@ class Invalid(Exception):
         self.code = code
 
 
-@dataclass
-class Transaction:
+class Transaction(Struct):
     id: int
     order_id: str
     operation: str  # deposit | withdrawal

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from pos_app.providers.settings import ProviderSettings, Section, read_common
@@ -12,8 +11,7 @@ DEPOSIT_TYPES = ("invoice-select", "invoice-card", "invoice-qw", "yandex", "wall
                  "wallet-card")  # spec §5.1
 
 
-@dataclass(frozen=True)
-class PegasSettings(ProviderSettings):
+class PegasSettings(ProviderSettings, frozen=True):
     provider: ClassVar[str] = "pegas"
 
     base_url: str = API_URL
