@@ -347,3 +347,15 @@ async def test_wrong_token(sandbox: SandboxTransport) -> None:
         await provider.balance_minor()
     await provider.aclose()
 
+
+
+def test_a_payout_card_number_is_neither_shown_nor_compared() -> None:
+    """``private`` options (the card a payout goes to) never reach the journal, so neither a
+    log line made from the request nor the request read back from the journal has them."""
+    sent = PaymentRequest(key="k-1", order_id="S1", amount_minor=149900, currency="RUB",
+                          description="", items=(), options={"type": "card"},
+                          private={"card": "4276000012345678"})
+    assert "4276000012345678" not in repr(sent)
+    assert repr(sent).startswith("PaymentRequest(key='k-1', order_id='S1'")
+    assert sent == replace(sent, private={})
+    assert sent != replace(sent, amount_minor=149901)
