@@ -1,10 +1,11 @@
 """What every provider's settings have, and how a provider reads its section of the file.
 
 A provider's folder has one settings struct (a frozen subclass of :class:`ProviderSettings`,
-a ``msgspec.Struct``; units in the field names) and a ``read_settings(section, currency)`` that fills it from its
-``[providers.<name>]`` table.  The table reader is the configuration's own (:class:`Section`
-is its interface): every problem is recorded under its dotted key, so a file with three
-mistakes reports three lines (see :mod:`pos_app.core.config`).
+a ``msgspec.Struct``; units in the field names) and a ``read_settings(section, currency)``
+that fills it from its ``[providers.<name>]`` table.  The table reader is the
+configuration's own (:class:`Section` is its interface): every problem is recorded under its
+dotted key, so a file with three mistakes reports three lines (see
+:mod:`pos_app.core.config`).
 """
 
 from __future__ import annotations

@@ -53,6 +53,7 @@ from pos_app.ui.support import (
     Bridge,
     Screen,
     confirm,
+    polish_again,
     restyle,
     show_error,
     spawn,
@@ -437,8 +438,7 @@ class MainWindow(QMainWindow):
         self.top.setProperty("compact", compact)
         for widget in (self.top, *self.top.findChildren(QWidget)):
             if widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
-                widget.style().unpolish(widget)
-                widget.style().polish(widget)
+                polish_again(widget)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -331,3 +331,16 @@ async def test_the_z_report_asks_while_a_payment_needs_attention(
     question.button(QMessageBox.StandardButton.No).click()
     await until(lambda: screen.z_button.isEnabled())
     assert (await window.office.shifts.current()) is not None  # still open
+
+
+async def test_the_shift_button_is_red_until_a_shift_is_open(make_window: MakeWindow) -> None:
+    """Its colour follows the style sheet's role, polished again when the role changes
+    (without Qt's QStyle, issue 17)."""
+    danger = "#b00020"  # resources/style.qss: QPushButton[role="danger"]
+    window = await make_window(shift=False)
+    await until(lambda: window.shift_button.text() == "No shift")
+    assert window.shift_button.palette().button().color().name() == danger
+    await window.office.shifts.open("Anna Petrova")  # e.g. from the command line
+    assert await window.shift_for_sale()  # asked before every sale
+    assert window.shift_button.text() == "Shift 1"
+    assert window.shift_button.palette().button().color().name() != danger
