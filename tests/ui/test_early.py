@@ -126,7 +126,8 @@ def test_the_first_paint_does_not_build_the_qt_namespace(tmp_path: Path) -> None
     assert _started(tmp_path, "--exit-after-paint")["qt_namespace"] is False
 
 
-def test_a_full_start_makes_no_dataclass_and_no_qstyle(tmp_path: Path) -> None:
+def test_a_full_start_makes_no_dataclass_nor_qt_enums_it_does_not_need(tmp_path: Path,
+                                                                        ) -> None:
     """The app's value types are ``msgspec`` structs (issue 17): CPython 3.11 compiles the
     methods of each dataclass as it is made (~0.7 ms a class, 31 ms of a full start's 48),
     a struct is made in C.  ``dataclasses`` unimported means none was made.  The top bar's
