@@ -217,7 +217,7 @@ class MainWindow(QMainWindow):
             show_receipt=self._refund_receipt)
         self.bridge = Bridge(self.service)
         self.bridge.updated.connect(self._updated)
-        self.choose = ChooseScreen(dict(self.service.providers))
+        self.choose = ChooseScreen(dict(self.service.providers), currency=self.config.currency)
         self.payment_screen = PaymentScreen(training=runtime.training)
         self.result = ResultScreen()
         self.shifts = Shifts(self.service.journal, training=self.service.training)

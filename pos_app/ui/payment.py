@@ -56,10 +56,11 @@ class ChooseScreen(Screen):
     chosen = Signal(str, object)  # provider id, options
     back = Signal()
 
-    def __init__(self, providers: dict[str, Provider]) -> None:
+    def __init__(self, providers: dict[str, Provider], *, currency: str) -> None:
         super().__init__()
         self.setObjectName("chooseScreen")
         self._providers = providers
+        self._currency = currency  # the terminal's: the ways' limits are in it
         self.amount = caption(points=30, bold=True, name="chooseAmount")
         self.title = caption(points=18)
         grid = self._grid = QGridLayout()
@@ -75,7 +76,7 @@ class ChooseScreen(Screen):
             button.setObjectName(f"pay_{name}")
             button.clicked.connect(lambda _=False, n=name: self._choose(n))
             self.buttons[name] = button
-            self.hints[name] = caption(points=12)
+            self.hints[name] = caption(points=12, name=f"hint_{name}")
             grid.addWidget(button, row, 0)
             grid.addWidget(self.hints[name], row, 1)
             if provider.options_widget:
@@ -83,6 +84,7 @@ class ChooseScreen(Screen):
                 self.inputs[name] = inputs
                 grid.addWidget(inputs, row, 2)
         self._left: set[str] = set()  # providers whose link for this sale can still be paid
+        self._amount: Money | None = None  # the sale's total, against each way's limits
         self.back_button = big_button()
         self.back_button.setObjectName("chooseBack")
         self.back_button.clicked.connect(self.back.emit)
@@ -101,7 +103,7 @@ class ChooseScreen(Screen):
             # As short as the ways' own hints: a longer one moved the buttons below it, and
             # a finger tapping from habit hit another way (helper-43).
             label.setText(self._left_hint() if name in self._left
-                          else self._providers[name].payment_hint.render())
+                          else self._refusal(name) or self._providers[name].payment_hint.render())
         for inputs in self.inputs.values():
             inputs.retranslate()
         self._even_rows()
@@ -115,7 +117,8 @@ class ChooseScreen(Screen):
         width the hints have: the buttons stay where they are whatever a hint says
         (helper-43: Pegas-kassa's moved down when Paymega's hint changed, and a finger
         tapping from habit hit another way)."""
-        texts = [self._left_hint(), *(p.payment_hint.render() for p in self._providers.values())]
+        texts = [self._left_hint(), *(p.payment_hint.render() for p in self._providers.values()),
+                 *(text for name in self._providers for text in self._limit_hints(name))]
         tallest = max((button.sizeHint().height() for button in self.buttons.values()),
                       default=0)
         for label in self.hints.values():
@@ -135,12 +138,43 @@ class ChooseScreen(Screen):
         left, can still be paid (a walk: a second Paymega link beside the first, both
         payable)."""
         self._left = set(names)
-        for name, button in self.buttons.items():
-            button.setEnabled(name not in self._left)
-        self.retranslate()
+        self._offer()
 
     def set_amount(self, amount: Money) -> None:
+        """The sale's total: a way that cannot take it is not offered, and its hint says its
+        limit (a walk: 2,00 ₽ offered Koshelek Pay, whose minimum was said only after the
+        customer's code was scanned)."""
+        self._amount = amount
         self.amount.setText(amount.format())
+        self._offer()
+
+    def _offer(self) -> None:
+        for name, button in self.buttons.items():
+            button.setEnabled(name not in self._left and self._refusal(name) is None)
+            if name in self.inputs:
+                self.inputs[name].setEnabled(button.isEnabled())
+        self.retranslate()
+
+    def _limit_hints(self, name: str) -> tuple[str, str]:
+        """What the way says below its minimum and above its maximum."""
+        limits = self._providers[name].limits
+        return (tr(C, "Not for this amount: from {limit}.",
+                   limit=Money(limits.min_minor, self._currency)),
+                tr(C, "Not for this amount: up to {limit}.",
+                   limit=Money(limits.max_minor, self._currency)))
+
+    def _refusal(self, name: str) -> str | None:
+        """Why the way cannot take the sale's total (source: the provider's limits, as the
+        payment service checks them), or None."""
+        if self._amount is None:
+            return None
+        limits = self._providers[name].limits
+        below, above = self._limit_hints(name)
+        if self._amount.minor < limits.min_minor:
+            return below
+        if self._amount.minor > limits.max_minor:
+            return above
+        return None
 
     def new_customer(self) -> None:
         """A sale is over: each provider's inputs as for the next customer."""

@@ -2350,6 +2350,16 @@ Take a payment for the new sale anyway?</source>
       <translation>Нет окончательного ответа за {seconds} с; платёж отменён.</translation>
     </message>
     <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Not for this amount: from {limit}.</source>
+      <translation>Не для этой суммы: от {limit}.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/payment.py" />
+      <source>Not for this amount: up to {limit}.</source>
+      <translation>Не для этой суммы: до {limit}.</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/core/payments/service.py" />
       <source>Only a paid payment can be refunded; this one is {state}.</source>
       <translation>Вернуть можно только оплаченный платёж; этот — {state}.</translation>
