@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from pos_app.core.payments.recorder import PaymentUpdate
     from pos_app.ui.customer import CustomerDisplay
     from pos_app.ui.main_window import MainWindow
+    from pos_app.ui.payment import ChooseScreen, PaymentScreen, ResultScreen
 
 log = logging.getLogger(__name__)
 C = "MainWindow"  # the texts' translation context: they were the window's
@@ -40,8 +41,7 @@ class Checkout(QObject):
         super().__init__(window)
         self.window = window
         self.service = window.service
-        self.sale_screen, self.choose = window.sale_screen, window.choose
-        self.payment_screen, self.result = window.payment_screen, window.result
+        self.sale_screen = window.sale_screen
         self.sale: Sale | None = None
         self.provider_name = ""
         self.options: dict[str, str] = {}
@@ -57,6 +57,18 @@ class Checkout(QObject):
         self._connect()
 
     @property
+    def choose(self) -> ChooseScreen:
+        return self.window.choose
+
+    @property
+    def payment_screen(self) -> PaymentScreen:
+        return self.window.payment_screen
+
+    @property
+    def result(self) -> ResultScreen:
+        return self.window.result
+
+    @property
     def customer(self) -> CustomerDisplay | None:
         """The customer display, if the till has one now (Settings turn it on or off)."""
         return self.window.customer
@@ -66,9 +78,15 @@ class Checkout(QObject):
         w.sale_screen.checkout.connect(self._checkout)
         w.sale_screen.cleared.connect(self._sale_cleared)
         w.sale_screen.open_payment = self._open_payment_warning
-        w.choose.chosen.connect(self._chosen)
-        w.choose.back.connect(lambda: w.go(w.sale_screen))
-        p = w.payment_screen
+
+    def connect_choose(self, screen: ChooseScreen) -> None:
+        """The payment's screens are built at the first payment (see MainWindow.choose)."""
+        w = self.window
+        screen.chosen.connect(self._chosen)
+        screen.back.connect(lambda: w.go(w.sale_screen))
+
+    def connect_payment_screen(self, p: PaymentScreen) -> None:
+        w = self.window
         p.scanned.connect(self._scanned)
         p.cancel.connect(lambda pid: spawn(self.service.cancel(pid, wait=False), parent=w))
         p.back.connect(lambda: w.go(w.choose))
@@ -76,7 +94,9 @@ class Checkout(QObject):
                                                   busy=p.customer))
         p.training_decision.connect(lambda pid, outcome: spawn(
             self._training_decide(pid, outcome), parent=w))
-        r = w.result
+
+    def connect_result(self, r: ResultScreen) -> None:
+        w = self.window
         # The receipt of a paid sale is its last step: Done starts the next sale.
         r.receipt.connect(lambda pid: w.open_receipt(pid, back_to=w.sale_screen))
         r.new_sale.connect(self.new_or_back)
@@ -84,10 +104,12 @@ class Checkout(QObject):
         r.retry.connect(lambda: self._chosen(self.provider_name, self.options))
         r.other_way.connect(self._offer_ways)
         r.check_again.connect(lambda pid: spawn(self._check_again(pid), parent=w,
-                                                busy=w.result.check_button))
+                                                busy=r.check_button))
 
     def payment_waiting(self) -> bool:
         """The sale's payment is being taken (the payment screen follows it, not settled)."""
+        if not self.window.built("payment_screen"):
+            return False
         shown = self.payment_screen.payment
         return (self.payment_id is not None and shown is not None
                 and shown.id == self.payment_id and not settled(shown))
