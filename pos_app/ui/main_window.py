@@ -312,7 +312,13 @@ class MainWindow(QMainWindow):
     # -- the screens built when first opened (their modules imported then, too) --
 
     def _added(self, screen: ScreenT) -> ScreenT:
+        """A screen built now, at its place's size and laid out: the stack sizes a new page
+        only at its next layout pass, and the first payment screen of a session was painted
+        once as a narrow column, then jumped (helper-51)."""
         self.stack.addWidget(screen)
+        screen.setGeometry(self.stack.contentsRect())
+        if (layout := screen.layout()) is not None:
+            layout.activate()
         return screen
 
     # The payment's own screens at the first payment: ~8 ms of the start (issue 17).

@@ -116,6 +116,9 @@ class SaleScreen(Screen):
         self.catalog = catalog
         self._ready = True
         self._status = ""  # what the message line says the till is doing
+        # The basket Pay was pressed for while the till started: paid once it is ready, if
+        # the cashier has not changed it since (then they are still selling).
+        self._pay_when_ready: tuple[SaleLine, ...] | None = None
         self._said: Message | None = None  # what it says of the cashier's input
         # The most any way to pay here takes (set by the window once its providers are
         # known): an amount typed above it is a mistake, not a line (a walk: a mistyped
@@ -445,6 +448,9 @@ class SaleScreen(Screen):
         if ready:
             self.show_status("")  # "starting" is no longer true
         self.retranslate()
+        held, self._pay_when_ready = self._pay_when_ready, None
+        if ready and held and held == tuple(self.model.lines):
+            self._checkout()
 
     def show_status(self, text: str) -> None:
         """What the till is doing before it is ready, on the message line; "" takes it
@@ -454,8 +460,11 @@ class SaleScreen(Screen):
             self._status = text
 
     def _checkout(self) -> None:
-        if not self._ready:
-            self.show_status(tr(C, "The till is starting; Pay works in a moment."))
+        if not self._ready:  # held, not dropped (a walk: the cashier's Enter was lost)
+            self._pay_when_ready = tuple(self.model.lines) or None
+            self.show_status(tr(C, "The till is starting; the payment goes on in a moment.")
+                             if self._pay_when_ready
+                             else tr(C, "The till is starting; Pay works in a moment."))
             return
         if self.model.lines:
             self.say(None)  # what it said of the input is behind the cashier now (a walk)

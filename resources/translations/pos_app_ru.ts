@@ -3743,6 +3743,11 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/ui/sale.py" />
+      <source>The till is starting; the payment goes on in a moment.</source>
+      <translation>Касса запускается; оплата продолжится через мгновение.</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/sale.py" />
       <source>Total</source>
       <translation>Сумма</translation>
     </message>

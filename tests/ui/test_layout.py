@@ -415,3 +415,16 @@ def test_a_choices_open_list_shows_its_longest_item_whole(qtbot: QtBot) -> None:
     qtbot.waitUntil(view.isVisible)
     assert view.viewport().width() >= view.sizeHintForColumn(0)
     box.hidePopup()
+
+
+async def test_a_screen_built_when_first_used_is_laid_out_at_its_place_at_once(
+        make_window: MakeWindow) -> None:
+    """helper-51: the first payment screen of a session was painted once as a narrow column
+    (the stack sizes a new page only at its next layout pass), then jumped."""
+    window = await make_window()
+    for name in ("choose", "payment_screen", "result", "history", "shift_screen"):
+        assert not window.built(name)
+        screen = getattr(window, name)
+        assert screen.geometry() == window.stack.contentsRect(), name
+        buttons = [b for b in screen.findChildren(QPushButton) if not b.isHidden()]
+        assert buttons and all(b.width() > 0 for b in buttons), name
