@@ -427,4 +427,5 @@ async def test_a_screen_built_when_first_used_is_laid_out_at_its_place_at_once(
         screen = getattr(window, name)
         assert screen.geometry() == window.stack.contentsRect(), name
         buttons = [b for b in screen.findChildren(QPushButton) if not b.isHidden()]
-        assert buttons and all(b.width() > 0 for b in buttons), name
+        assert buttons, name
+        assert all(b.width() > 0 for b in buttons), name
