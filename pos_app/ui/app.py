@@ -127,11 +127,10 @@ def _use_language(translations: Translations, configured: str) -> None:
 def _run_loop(app: QApplication, main: Coroutine[Any, Any, int]) -> int:
     import asyncio
 
-    import qasync
-
     from pos_app.core.executor import QuickExitExecutor
+    from pos_app.ui.loop import event_loop
 
-    loop = qasync.QEventLoop(app)
+    loop = event_loop(app)
     # Closing the window does not wait for a name lookup that hangs (it waited ~18 s).
     loop.set_default_executor(QuickExitExecutor())
     asyncio.set_event_loop(loop)

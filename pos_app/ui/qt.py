@@ -31,6 +31,7 @@ _skip_the_feature_scan()
 if TYPE_CHECKING:
     from PySide6.QtCore import (
         QAbstractTableModel,
+        QBasicTimer,
         QByteArray,
         QCoreApplication,
         QDate,
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
         QStandardPaths,
         Qt,
         QTimer,
+        QTimerEvent,
         QTranslator,
         QUrl,
         Signal,
@@ -179,6 +181,7 @@ __all__ = [
     "QAbstractTextDocumentLayout",
     "QAction",
     "QApplication",
+    "QBasicTimer",
     "QBrush",
     "QButtonGroup",
     "QByteArray",
@@ -265,6 +268,7 @@ __all__ = [
     "QTextBrowser",
     "QTextDocument",
     "QTimer",
+    "QTimerEvent",
     "QToolButton",
     "QTranslator",
     "QTreeView",

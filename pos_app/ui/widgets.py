@@ -430,9 +430,10 @@ def meaning_changed() -> None:
 def _a_screen(window: QWindow) -> bool:
     """A modal dialog, or a window of its own (the first-run setup, the cashier window: a
     double tap on the setup's "Save and start" typed into the sale behind it, a walk); not
-    a popup list or a tooltip."""
-    return (window.modality() != Qt.WindowModality.NonModal
-            or window.type() == Qt.WindowType.Window)
+    a popup list or a tooltip, which Qt makes transient for the window they belong to.
+    Told without Qt's enums: the first of them builds the whole ``Qt`` namespace, ~15 ms,
+    and the cashier window's close would pay it (issue 17)."""
+    return window.isModal() or window.transientParent() is None
 
 
 def _wheel_over_a_choice(event: QWheelEvent) -> bool:

@@ -119,15 +119,15 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["POS_APP_CONFIG"] = str(scratch / "terminal.toml")
 
     import keyring
-    import qasync
 
+    from pos_app.ui.loop import event_loop
     from pos_app.ui.qt import QApplication
     from tests.helpers import MemoryKeyring, fill_journal, seeded_journal
 
     keyring.set_keyring(MemoryKeyring())
     app = QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(app)
+    loop = event_loop(app)
     asyncio.set_event_loop(loop)
     with loop:
         path = loop.run_until_complete(seeded_journal())

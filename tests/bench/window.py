@@ -26,9 +26,8 @@ def run(body: Callable[[Any], Awaitable[None]], *, journal_payments: int = 0) ->
     scratch = tempfile.mkdtemp(prefix="pos-app-bench-")
     os.environ["POS_APP_DATA_DIR"] = scratch
     os.environ["POS_APP_CONFIG"] = f"{scratch}/terminal.toml"
-    import qasync
-
     from pos_app.ui.app import prepare_gui_process
+    from pos_app.ui.loop import event_loop
     from pos_app.ui.qt import QApplication
 
     prepare_gui_process()  # as run_gui does
@@ -36,7 +35,7 @@ def run(body: Callable[[Any], Awaitable[None]], *, journal_payments: int = 0) ->
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)  # closing the window must not stop the loop
-    loop = qasync.QEventLoop(app)
+    loop = event_loop(app)
     asyncio.set_event_loop(loop)
     with loop:
         if journal_payments:

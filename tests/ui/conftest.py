@@ -14,6 +14,7 @@ from pos_app.core.backoffice import Backoffice
 from pos_app.core.secrets import SecretStore
 from pos_app.sandbox.testing import SandboxTransport
 from pos_app.ui.app import apply_style
+from pos_app.ui.loop import event_loop
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.qt import QApplication, QCoreApplication, QEvent, QSettings
 from pos_app.ui.support import cancel_actions
@@ -31,7 +32,7 @@ def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item,
         # As in the app: closing the only visible window (a dialog, in a test) must not
         # quit Qt's loop, which would stop the asyncio loop under the test.
         app.setQuitOnLastWindowClosed(False)
-        return qasync.QEventLoop(app)
+        return event_loop(app)
 
     return {"qt": qt_loop}
 

@@ -131,12 +131,15 @@ def test_a_full_start_makes_no_dataclass_nor_qt_enums_it_does_not_need(tmp_path:
     """The app's value types are ``msgspec`` structs (issue 17): CPython 3.11 compiles the
     methods of each dataclass as it is made (~0.7 ms a class, 31 ms of a full start's 48),
     a struct is made in C.  ``dataclasses`` unimported means none was made.  The top bar's
-    shift button turns red (no shift yet) without PySide6 building ``QStyle`` (~6 ms)."""
+    shift button turns red (no shift yet) without PySide6 building ``QStyle`` (~6 ms).
+    Neither the event loop's callbacks (qasync's ``killTimer``, :mod:`pos_app.ui.loop`) nor
+    the window's close through the input guard build ``Qt`` (~15 ms)."""
     started = _started(tmp_path, "--exit-after-start")
     modules = set(str(name) for name in started["modules"])  # type: ignore[attr-defined]
     assert "dataclasses" not in modules
     assert "pos_app.app" in modules
     assert started["qstyle"] is False
+    assert started["qt_namespace"] is False
 
 
 def test_garbage_is_collected_again_once_the_start_is_done(tmp_path: Path) -> None:

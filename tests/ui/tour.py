@@ -254,16 +254,15 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["POS_APP_DATA_DIR"] = str(scratch)
     os.environ["POS_APP_CONFIG"] = str(scratch / "terminal.toml")
 
-    import qasync
-
     from pos_app.ui.app import apply_style
+    from pos_app.ui.loop import event_loop
     from pos_app.ui.qt import QApplication, QSettings
 
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(scratch))
     app = QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)
     apply_style(app)
-    loop = qasync.QEventLoop(app)
+    loop = event_loop(app)
     asyncio.set_event_loop(loop)
     with loop:
         loop.run_until_complete(_screenshots(args.folder, args.language, width, height))
