@@ -368,6 +368,13 @@ class Provider(Protocol):
         Raises as :meth:`status`; a failed read decides nothing about the operation."""
         ...
 
+    async def warm_up(self) -> None:
+        """Learn, before the first payment, what the provider's account itself allows and the
+        terminal must know to offer it right (Paymega: its service's amount range, which
+        narrows :attr:`limits`); nothing to learn: returns at once.  Raises nothing: a
+        failure is logged, and what is learned is asked again at the payment."""
+        ...
+
     async def probe(self) -> Message:
         """A cheap authenticated call: says the provider is reachable with these settings.
         Raises ``AuthFailed`` (credentials refused), ``OutcomeUnknown`` (unreachable)."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import importlib
 import logging
 import ssl
 import time
@@ -82,6 +84,11 @@ class _OnFirstRequest(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self._transport is None:
+            # Imported on a worker thread: the window takes keys meanwhile (the Paymega
+            # services read at the start, the first payment).
+            await asyncio.get_running_loop().run_in_executor(None, importlib.import_module,
+                                                             "httpcore")
+        if self._transport is None:  # another first request may have made it meanwhile
             self._transport = httpx.AsyncHTTPTransport(verify=self._verify, proxy=self._proxy,
                                                        trust_env=False)
         return await self._transport.handle_async_request(request)

@@ -208,11 +208,20 @@ async def gui_main(args: Namespace, translations: Translations, window: MainWind
             await asyncio.wait_for(painted, 30)
             window.close_now()
             return 0
+        spawn(_warm_up(runtime, window))  # a start that ends at once learns nothing
         await closed
         return 0
     finally:
         await cancel_actions()
         await runtime.aclose()
+
+
+async def _warm_up(runtime: Runtime, window: MainWindow) -> None:
+    """What the providers' accounts allow (Paymega's service range), learned once the till
+    has started, in the background; the ways to pay already on screen follow it (a Pay
+    pressed while the till started shows them at once)."""
+    await runtime.service.warm_up()
+    window.limits_learned()
 
 
 async def _check_journal(runtime: Runtime, window: MainWindow) -> None:

@@ -146,6 +146,12 @@ class Checkout(QObject):
             self.customer.total(sale.total)
         self._offer_ways()
 
+    def offer_again(self) -> None:
+        """The ways to pay for the sale's total again, if they were shown (a provider's
+        limits changed)."""
+        if self.sale is not None and self.window.built("choose"):
+            self.choose.set_amount(self.sale.total)
+
     def _offer_ways(self) -> None:
         """The ways to pay, but those whose link the cashier left for this customer (this
         sale, or the basket before it was changed) and the customer can still pay (a walk: a
@@ -197,6 +203,7 @@ class Checkout(QObject):
         same screen; a QR payment goes back to the ways to pay."""
         self.payment_screen.show_error(text)
         if not self.service.provider(self.provider_name).capabilities.customer_barcode:
+            self.offer_again()  # the provider may have said its own limits meanwhile
             self.window.go(self.choose)
             show_error(self.window, text)
 

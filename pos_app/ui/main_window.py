@@ -227,9 +227,7 @@ class MainWindow(QMainWindow):
         self.attached = True
         for button in self._waiting_buttons():
             button.setEnabled(True)
-        self.sale_screen.largest_payment = max(
-            (Money(p.limits.max_minor, runtime.config.currency)
-             for p in self.service.providers.values()), key=lambda m: m.minor, default=None)
+        self.sale_screen.largest_payment = self._largest_payment()
         self.sale_screen.set_ready(True)
         self.retranslate()
         spawn(self._count_attention())
@@ -412,6 +410,17 @@ class MainWindow(QMainWindow):
         screen.done.connect(lambda: self.go(self.sale_screen))
         screen.shift_changed.connect(self._shift_changed)
         return screen
+
+    def _largest_payment(self) -> Money | None:
+        return max((Money(p.limits.max_minor, self.config.currency)
+                    for p in self.service.providers.values()),
+                   key=lambda m: m.minor, default=None)
+
+    def limits_learned(self) -> None:
+        """The providers said their own limits (:meth:`PaymentService.warm_up`): the sale
+        screen's largest payment and the ways offered for the total on screen follow."""
+        self.sale_screen.largest_payment = self._largest_payment()
+        self.checkout.offer_again()
 
     def built(self, name: str) -> bool:
         """Whether the screen (or helper) ``name``, built when first used, is built."""

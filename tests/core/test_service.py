@@ -146,6 +146,10 @@ async def test_nothing_is_journaled_for_bad_input(runtime: Runtime,
         await runtime.service.start_payment(simple_sale("3.99"), "koshelek", {"barcode": "x"})
     with pytest.raises(UserError, match="not enabled"):
         await runtime.service.start_payment(simple_sale(), "cash", {})
+    # Paymega's card service takes from 10 ₽ (spec §5.1): learned before anything is made,
+    # also by a payment that comes before the window's warm-up (the command line's).
+    with pytest.raises(AmountError, match="below the minimum of 10,00"):
+        await runtime.service.start_payment(simple_sale("5.00"), "paymega", {})
     assert await runtime.journal.count_payments() == 0
 
 

@@ -119,6 +119,9 @@ class FourthProvider:
     async def operation_status(self, ref: PaymentRef, op_ref: str) -> RemoteOperation:
         raise NotImplementedError
 
+    async def warm_up(self) -> None:
+        """Nothing to learn before the first payment: its limits are the configured ones."""
+
     async def probe(self) -> Message:
         await self._call("GET", "/payments", params={"key": "-"})
         return Message("Provider", "Connected.")

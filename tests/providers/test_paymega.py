@@ -13,6 +13,7 @@ import pytest
 
 from pos_app.backoff import Backoff
 from pos_app.providers.base import (
+    Limits,
     PaymentRef,
     PaymentRequest,
     RefundRequest,
@@ -333,7 +334,7 @@ async def test_public_api(sandbox: SandboxTransport) -> None:
     assert (await provider.status(ref(remote.provider_ref, req))).state is R.PAID
     with pytest.raises(OutcomeUnknown, match="private API credentials are needed"):
         await provider.recover(req)
-    services = (await provider.client.public_prerequest("RUB"))["data"]["services"]
+    services = (await provider.client.public_prerequest("RUB")).services
     assert "payment_card_rub_hpp" in services
     await provider.aclose()
 
@@ -392,6 +393,49 @@ async def test_logs_never_show_the_basic_credentials(paymega: PaymegaProvider,
     assert "/api/payment-invoices" in text
     assert "sk_training_api" not in text
     assert httpx.BasicAuth("coma_training", "sk_training_api")._auth_header not in text
+
+
+CONFIGURED = Limits(min_minor=100, max_minor=9_999_999_999)  # PaymegaSettings' defaults
+
+
+@pytest.mark.parametrize(("api", "auth"), [("private", ("coma_training", "sk_training_api")),
+                                           ("public", None)])
+async def test_the_configured_services_own_amounts_narrow_the_limits(
+        sandbox: SandboxTransport, api: str, auth: tuple[str, str] | None) -> None:
+    """A walk: the card service takes 10 to 600 000 ₽ (spec §5.1, §5.2: ``amount_min``,
+    ``amount_max``), the configured limits were 1,00 to 99 999 999,99 ₽: 2,00 ₽ was offered,
+    then refused by Paymega (422)."""
+    provider = make(sandbox, api=api, auth=auth)
+    assert provider.limits == CONFIGURED
+    await provider.warm_up()
+    assert provider.limits == Limits(min_minor=1000, max_minor=60_000_000)
+    await provider.aclose()
+
+
+async def test_limits_stay_configured_when_the_services_say_nothing_for_this_terminal(
+        sandbox: SandboxTransport) -> None:
+    """Unreadable services (a 503, a 429: logged, read again at the payment), a service in
+    another currency than the terminal's, or one whose range misses the configured one: the
+    configured limits, never a range in the wrong units or none at all."""
+    unreadable = make(sandbox)
+    for status in (503, 429):
+        fault(sandbox, kind="error_before", path="/paymega/api/payment-services",
+              status=status, retry_after="1" if status == 429 else None)
+        await unreadable.warm_up()  # raises nothing
+        assert unreadable.limits == CONFIGURED
+    await unreadable.warm_up()
+    assert unreadable.limits.min_minor == 1000  # read again, then learned
+    await unreadable.aclose()
+
+    dollars = make(sandbox, service="payment_card_usd_hpp")  # on a RUB terminal
+    await dollars.warm_up()
+    assert dollars.limits == CONFIGURED
+    await dollars.aclose()
+
+    above = make(sandbox, min_amount_minor=70_000_000, max_amount_minor=80_000_000)
+    await above.warm_up()
+    assert above.limits == Limits(min_minor=70_000_000, max_minor=80_000_000)
+    await above.aclose()
 
 
 async def test_the_services_a_payment_may_use_are_read_once_and_classified(

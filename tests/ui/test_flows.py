@@ -179,6 +179,36 @@ async def test_paymega_paid_on_the_payer_page(window: MainWindow, qtbot: QtBot,
     assert window.result.headline.text() == "Paid"
 
 
+async def test_paymega_below_its_services_minimum_is_refused_then_no_longer_offered(
+        window: MainWindow, qtbot: QtBot, sandbox: SandboxTransport) -> None:
+    """Chosen before Paymega's service range was read (a walk: its card service takes from
+    10 ₽): refused before anything is made, with the minimum, and greyed from then on."""
+    await sell(qtbot, window, "5")
+    click(qtbot, window.choose.buttons["paymega"])
+    box = await until(lambda: dialog("errorBox", QMessageBox))
+    assert "below the minimum of 10,00" in box.text()
+    box.accept()
+    assert current(window) is window.choose
+    assert not window.choose.buttons["paymega"].isEnabled()
+    assert window.choose.hints["paymega"].text() == "Not for this amount: from 10,00\u00a0₽."
+    assert window.choose.buttons["koshelek"].isEnabled()
+    assert sandbox.sandbox.of(PaymegaSandbox).invoices == {}
+
+
+async def test_the_ways_on_screen_follow_the_limits_learned_at_the_start(
+        window: MainWindow, qtbot: QtBot, sandbox: SandboxTransport) -> None:
+    """Pay pressed while the till starts shows the ways before Paymega's services are read:
+    Paymega is greyed once they are."""
+    from pos_app.ui.app import _warm_up
+
+    await sell(qtbot, window, "5")
+    assert window.choose.buttons["paymega"].isEnabled()  # not known yet
+    assert window.runtime is not None
+    await _warm_up(window.runtime, window)
+    assert not window.choose.buttons["paymega"].isEnabled()
+    assert window.choose.hints["paymega"].text() == "Not for this amount: from 10,00\u00a0₽."
+
+
 async def test_paymega_declined(window: MainWindow, qtbot: QtBot) -> None:
     await sell(qtbot, window, "1499")
     click(qtbot, window.choose.buttons["paymega"])

@@ -154,6 +154,12 @@ class PaymentService:
             log.info("recovering %d unsettled payment(s)", len(unsettled))
         return unsettled
 
+    async def warm_up(self) -> None:
+        """Each provider learns what its account allows before the first payment (Paymega's
+        service range): the window runs it once it has started, in the background."""
+        for provider in self.providers.values():
+            await provider.warm_up()
+
     async def close(self) -> None:
         self._closed = True
         tasks = [r.task for r in self._drivers.values()] + self._recorder.background_tasks()
@@ -195,11 +201,11 @@ class PaymentService:
         if self._closed:
             raise UserError(msg(C, "The terminal is shutting down."))
         provider = self.provider(provider_name)
-        check_limits(sale.total, minimum=Money(provider.limits.min_minor, sale.currency),
-                     maximum=Money(provider.limits.max_minor, sale.currency))
+        _within_limits(sale.total, provider)
         if sale.id:
             await self.check_new_attempt(sale)
         prepared = dict(await provider.prepare(dict(options or {})))
+        _within_limits(sale.total, provider)  # prepare may have learned the provider's own
         private = {k: prepared.pop(k) for k in provider.private_options if k in prepared}
         for value in private.values():  # a payout's card number: masked wherever it is written
             register_secret(value)
@@ -815,8 +821,7 @@ class PaymentService:
         if refund_of:  # first: nothing else matters when there is nothing left to return
             await self._check_payout_refund(refund_of, amount)
             options["refund_of"] = refund_of
-        check_limits(amount, minimum=Money(provider.limits.min_minor, amount.currency),
-                     maximum=Money(provider.limits.max_minor, amount.currency))
+        _within_limits(amount, provider)
         await provider.prepare(dict(options))  # the method, number and comment rules
         return options
 
@@ -902,3 +907,10 @@ class PaymentService:
 def payout_sale(amount: Money, reference: str = "") -> Sale:
     """What a payout is journaled as: a sale of one line, "Выплата" (payout)."""
     return replace(Sale.single_amount(amount, name="Выплата"), reference=reference)
+
+
+def _within_limits(amount: Money, provider: Provider) -> None:
+    """Raises ``UserError`` when ``amount`` is outside the provider's limits: the configured
+    ones, narrowed by what the provider itself takes once it is known (Paymega's service)."""
+    check_limits(amount, minimum=Money(provider.limits.min_minor, amount.currency),
+                 maximum=Money(provider.limits.max_minor, amount.currency))

@@ -160,6 +160,9 @@ class KoshelekProvider:
             receipt_fields=answer.slip.receipt_fields() if answer.slip else {},
         )
 
+    async def warm_up(self) -> None:
+        """Nothing to learn before the first payment: its limits are the configured ones."""
+
     async def probe(self) -> Message:
         # A status read of a transaction that cannot exist: answered only with valid credentials.
         answer = await self.client.status(transaction_id=str(uuid.uuid4()))

@@ -33,6 +33,8 @@ from pos_app.providers.paymega.models import (
     Invoice,
     InvoiceDocument,
     InvoiceList,
+    Prerequest,
+    PrerequestDocument,
     PublicInvoiceDocument,
     RefundDocument,
     RefundResource,
@@ -139,11 +141,11 @@ class PaymegaClient:
 
     # -- public API --
 
-    async def public_prerequest(self, currency: str) -> dict[str, Any]:
+    async def public_prerequest(self, currency: str) -> Prerequest:
+        """The services for ``currency`` (spec §5.1).  Raises as every call (``_read``)."""
         response = await self._call("POST", "/public-api/payment-prerequest", auth=False,
                                     json={"public_key": self.public_key, "currency": currency})
-        data: dict[str, Any] = self._read(response, dict[str, Any])
-        return data
+        return self._read(response, PrerequestDocument).data
 
     async def public_create(self, *, service: str, currency: str, amount: Decimal,
                             reference_id: str, description: str) -> Invoice:

@@ -135,6 +135,22 @@ class ServiceAttributes(msgspec.Struct):
     amount_max: Decimal | None = None
 
 
+class PublicService(msgspec.Struct):
+    """A service of the payment pre-request (spec §5.1); its amounts in its currency."""
+
+    currency: str | None = None
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+
+
+class Prerequest(msgspec.Struct):
+    services: dict[str, PublicService]
+
+
+class PrerequestDocument(msgspec.Struct):
+    data: Prerequest
+
+
 class ServiceResource(msgspec.Struct):
     id: str
     attributes: ServiceAttributes

@@ -15,7 +15,7 @@ import logging
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
 from pos_app.backoff import Backoff
@@ -39,11 +39,10 @@ from pos_app.providers.errors import (
     OutcomeUnknown,
     ProviderError,
     Rejected,
-    malformed,
     wait_before_resend,
 )
 from pos_app.providers.paymega import messages
-from pos_app.providers.paymega.client import NAME, DuplicateReference, PaymegaClient, Unclear
+from pos_app.providers.paymega.client import DuplicateReference, PaymegaClient, Unclear
 from pos_app.providers.paymega.models import Invoice
 from pos_app.providers.paymega.settings import PaymegaSettings
 
@@ -147,6 +146,10 @@ class PaymegaProvider:
                 service=service, offered=", ".join(sorted(offered)) or "—"), code="SERVICE")
         return {**options, "service": service}
 
+    async def warm_up(self) -> None:
+        """The services, and the configured one's amount range (:meth:`_narrow_limits`)."""
+        await self._offered_services()
+
     async def _offered_services(self) -> frozenset[str] | None:
         """The service codes this account can take now, read once; None if unreadable."""
         if self._services is None:
@@ -159,16 +162,45 @@ class PaymegaProvider:
         return self._services
 
     async def _read_services(self) -> frozenset[str]:
-        """The account's service codes that can take a payment now (spec §5.1, §5.2)."""
+        """The account's service codes that can take a payment now (spec §5.1, §5.2); the
+        configured service's own amounts narrow :attr:`limits`."""
         if self._settings.api == "public" and not self.client.has_credentials:
-            data = (await self.client.public_prerequest(self._currency)).get("data", {})
-            found = data.get("services") if isinstance(data, dict) else None
-            if not isinstance(found, dict):
-                raise malformed(NAME, "pre-request: no services map")
-            return frozenset(found)
-        return frozenset(s.attributes.service for s in await self.client.services()
-                         if s.attributes.available and s.attributes.active
-                         and s.attributes.enabled)
+            services = (await self.client.public_prerequest(self._currency)).services
+            mine = services.get(self._settings.service)
+            if mine is not None:
+                self._narrow_limits(mine.amount_min, mine.amount_max, mine.currency)
+            return frozenset(services)
+        offered = [s.attributes for s in await self.client.services()
+                   if s.attributes.available and s.attributes.active and s.attributes.enabled]
+        for service in offered:
+            if service.service == self._settings.service:
+                self._narrow_limits(service.amount_min, service.amount_max,
+                                    service.service_currency)
+        return frozenset(service.service for service in offered)
+
+    def _narrow_limits(self, low: Decimal | None, high: Decimal | None,
+                       currency: str | None) -> None:
+        """The configured limits within Paymega's own for the configured service (spec §5.1,
+        §5.2: ``amount_min``/``amount_max``, in the service's currency, so only when that is
+        the terminal's): a card service from 10 ₽ was offered at 2 ₽ and refused (422)."""
+        if currency is not None and currency.upper() != self._currency.upper():
+            return
+        configured = Limits(min_minor=self._settings.min_amount_minor,
+                            max_minor=self._settings.max_amount_minor)
+        low_minor = configured.min_minor if low is None else int(
+            (low * 100).to_integral_value(ROUND_CEILING))
+        high_minor = configured.max_minor if high is None else int(
+            (high * 100).to_integral_value(ROUND_FLOOR))
+        narrowed = Limits(min_minor=max(configured.min_minor, low_minor),
+                          max_minor=min(configured.max_minor, high_minor))
+        if narrowed.min_minor > narrowed.max_minor:
+            log.warning("Paymega's service %s takes %s to %s, outside the configured limits; "
+                        "the configured ones stay", self._settings.service, low, high)
+            return
+        if narrowed != self.limits:
+            log.info("Paymega's service %s takes %s to %s %s", self._settings.service,
+                     low, high, self._currency)
+        self.limits = narrowed
 
     # -- create --
 

@@ -339,6 +339,9 @@ class PegasProvider:
         balance = await self.client.balance()
         return int((balance * 100).to_integral_value())
 
+    async def warm_up(self) -> None:
+        """Nothing to learn before the first payment: its limits are the configured ones."""
+
     async def probe(self) -> Message:
         balance = await self.client.balance()
         return messages.PROBE_OK.with_params(balance=f"{balance:.2f}")
