@@ -1582,8 +1582,8 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/providers/koshelek/messages.py" />
-      <source>Koshelek Pay does not know this payment. Try again or take another payment method.</source>
-      <translation>Koshelek Pay не знает этот платёж. Повторите или выберите другой способ оплаты.</translation>
+      <source>Koshelek Pay does not know this payment. Try again.</source>
+      <translation>Koshelek Pay не знает этот платёж. Повторите попытку.</translation>
     </message>
     <message>
       <location filename="../../pos_app/providers/koshelek/messages.py" />
@@ -1632,8 +1632,8 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/providers/koshelek/messages.py" />
-      <source>The bank or payment provider reported an error. Try again or take another payment method.</source>
-      <translation>Банк или платёжный сервис сообщил об ошибке. Повторите или выберите другой способ оплаты.</translation>
+      <source>The bank or payment provider reported an error. Try again.</source>
+      <translation>Банк или платёжный сервис сообщил об ошибке. Повторите попытку.</translation>
     </message>
     <message>
       <location filename="../../pos_app/providers/koshelek/tokens.py" />
@@ -1667,8 +1667,8 @@ Nothing is lost: every payment is kept in the journal, and payments in progress 
     </message>
     <message>
       <location filename="../../pos_app/providers/koshelek/messages.py" />
-      <source>The payment provider could not find the order. Try again or take another payment method.</source>
-      <translation>Платёжный сервис не нашёл заказ. Повторите или выберите другой способ оплаты.</translation>
+      <source>The payment provider could not find the order. Try again.</source>
+      <translation>Платёжный сервис не нашёл заказ. Повторите попытку.</translation>
     </message>
     <message>
       <location filename="../../pos_app/providers/koshelek/messages.py" />

@@ -251,6 +251,8 @@ async def test_refused_refund_goes_back(runtime: Runtime, sandbox: SandboxTransp
     assert operation.state is OperationState.REJECTED
     assert operation.reason is not None
     assert "bank or payment provider reported an error" in operation.reason.english()
+    # A walk: a refused refund advised "take another payment method".
+    assert "payment method" not in operation.reason.english()
     assert (await runtime.service.get(payment.id)).state is S.PAID
     again = await runtime.service.refund(payment.id)  # and it can be tried again
     assert again.state is OperationState.DONE

@@ -10,8 +10,10 @@ C = "Koshelek"
 CODE_MESSAGES: dict[str, Message] = {
     "UNKNOWN_SESSION_ID": Message(C, "The customer's code is not valid any more. Ask the "
                                      "customer to refresh it and scan again."),
+    # Said of a payment and of a refund alike: no advice that fits one only (a walk: a
+    # refused refund said "take another payment method").
     "UNKNOWN_TRANSACTION_ID": Message(C, "Koshelek Pay does not know this payment. "
-                                         "Try again or take another payment method."),
+                                         "Try again."),
     "UNKNOWN_PARTNER_ID": Message(C, "Koshelek Pay does not know this store. Ask the "
                                      "administrator to check the store id and credentials."),
     "WRONG_TRANSACTION_STATE_CHANGE": Message(C, "Koshelek Pay cannot do this in the payment's "
@@ -28,7 +30,7 @@ CODE_MESSAGES: dict[str, Message] = {
                                                            "customer to refresh the code."),
     "TRANSACTION_IN_PROCESSING": Message(C, "Koshelek Pay is still processing the payment. Wait."),
     "EXTERNAL_PROVIDER_ERROR": Message(C, "The bank or payment provider reported an error. "
-                                          "Try again or take another payment method."),
+                                          "Try again."),
 }
 
 # `errorCode` values in 200 bodies with status/refStatus `rejected` (spec §8.2).
@@ -42,7 +44,7 @@ ERROR_CODE_MESSAGES: dict[str, Message] = {
     "PAYMENT_DECLINED_BY_EXTERNAL_PROVIDER": Message(C, "The customer's bank declined the "
                                                         "payment."),
     "PAYMENT_ORDER_IS_NOT_FOUND": Message(C, "The payment provider could not find the order. "
-                                             "Try again or take another payment method."),
+                                             "Try again."),
     "PAYMENT_TRANSACTION_IS_NOT_PAID": CODE_MESSAGES["PAYMENT_TRANSACTION_IS_NOT_PAID"],
     "TERMINAL_STATE_OF_PAYMENT_TRANSACTION": Message(C, "The payment was cancelled, declined or "
                                                         "already fully refunded."),
