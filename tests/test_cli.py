@@ -241,6 +241,7 @@ def test_shift_reports_and_export(capsys: pytest.CaptureFixture[str], server: Sa
     code, text, _ = run(capsys, "report", "x", *demo)
     assert "X report, shift 1 (Анна)" in text
     assert "120,50" in text
+    assert "  Koshelek Pay · SBP\n" in text  # the way in words, as printed (a walk)
     code, listing, _ = run(capsys, "reconcile", "--shift", *demo)
     assert (code, listing.strip()) == (0, "The shift matches what the providers say.")
 

@@ -201,10 +201,7 @@ def render_report(report: ShiftReport, *, provider_names: Mapping[str, str], sto
             parts.append(html_row(label.render(), value, chars=chars))
     parts.append("</table>")
     for line in report.lines:
-        name = provider_names.get(line.provider) or title_of(line.provider)
-        heading = f"{name} · {method_label(line.provider, line.method)}" if line.method \
-            else name
-        parts.append(_section(heading, line, chars))
+        parts.append(_section(_heading(line, provider_names), line, chars))
     for total in report.totals():
         parts.append(_section(Message(C, "TOTAL").render(), total, chars, strong=True))
     if not report.lines:
@@ -267,6 +264,13 @@ def _said(value: Any) -> str:
     return Message.from_json(value).render() if isinstance(value, dict) else str(value)
 
 
+def _heading(line: ReportLine, provider_names: Mapping[str, str]) -> str:
+    """"Paymega · bank card": the way to pay in words on the printed and the text report
+    alike (a walk: the command line's said "payment_card_rub_hpp")."""
+    name = provider_names.get(line.provider) or title_of(line.provider)
+    return f"{name} · {method_label(line.provider, line.method)}" if line.method else name
+
+
 def _section(heading: str, line: ReportLine, chars: int, *, strong: bool = False) -> str:
     out = [f'<hr><p><b>{_e(heading)}</b></p><table width="100%">']
     for name, label in BUCKETS.items():
@@ -287,8 +291,7 @@ def report_text(report: ShiftReport, *, provider_names: Mapping[str, str]) -> st
            f"opened {_when(report.opened_at)}, closed {_when(report.closed_at)}"
            + (f" by {report.closed_by}" if report.closed_by else "")
            + (" [TRAINING]" if report.training else "")]
-    sections = [(f"{provider_names.get(line.provider, line.provider)}"
-                 + (f" · {line.method}" if line.method else ""), line) for line in report.lines]
+    sections = [(_heading(line, provider_names), line) for line in report.lines]
     sections += [("TOTAL", total) for total in report.totals()]
     for heading, line in sections:
         out.append(f"  {heading}")
