@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import csv
 import json
@@ -17,6 +18,11 @@ from typing import Any
 import pytest
 
 from pos_app.cli import main
+from pos_app.core.events import EventKind
+from pos_app.core.journal import Journal
+from pos_app.core.money import Money
+from pos_app.core.paths import journal_path
+from pos_app.core.payments.messages import LATE_PAYMENT
 from pos_app.localserver import LocalServer
 from pos_app.providers.koshelek.sandbox import KoshelekSandbox
 from pos_app.providers.paymega.sandbox import PaymegaSandbox
@@ -54,6 +60,27 @@ def test_demo_payment(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Training customer's Koshelek Pay code: KP" in err
     code, history, _ = run(capsys, "history", "--demo", "--json")
     assert history["payment_id"] == data["payment_id"]
+
+
+def test_history_flags_a_payment_with_an_alert(capsys: pytest.CaptureFixture[str]) -> None:
+    """As the window's History does (a walk: a late payment's alert read plain PAID here)."""
+    code, paid, _ = run(capsys, "pay", "--demo", "--provider", "koshelek", "--amount", "75",
+                        "--json")
+    assert code == 0
+
+    async def flag() -> None:
+        journal = await Journal.open(journal_path("", training=True))
+        try:
+            await journal.update_payment(paid["payment_id"], event=EventKind.ATTENTION,
+                                         attention=LATE_PAYMENT.with_params(
+                                             amount=Money(7500), advice="refund it."))
+        finally:
+            await journal.close()
+    asyncio.run(flag())
+    code, text, _ = run(capsys, "history", "--demo")
+    assert code == 0
+    [line] = text.splitlines()
+    assert line.endswith("75,00\u00a0₽  PAID  ⚠ Late payment")
 
 
 @pytest.mark.parametrize(("customer", "state"), [("decline", "DECLINED"), ("cancel", "CANCELLED")])

@@ -13,6 +13,7 @@ from pos_app.core.events import describe_event, state_word
 from pos_app.core.journal import Journal, PaymentFilter
 from pos_app.core.money import Money
 from pos_app.core.payments import Event, Payment, local_day_start
+from pos_app.core.payments.messages import alert_subject
 from pos_app.core.payments.service import PaymentService
 from pos_app.core.states import PaymentState, can_correct, describe_state
 from pos_app.i18n import Message, tr
@@ -186,9 +187,6 @@ class HistoryModel(QAbstractTableModel):
                     return
 
 
-ALERT_HEAD_CHARS = 32  # longer, an alert's opening is a sentence, not its subject
-
-
 def _state_cell(payment: Payment) -> str:
     """The state in a word or two; with an alert, what the alert is about when it says so
     first ("Paid twice: …" reads "Paid twice ⚠"; helper-42: every flagged row read "Paid ⚠",
@@ -197,13 +195,6 @@ def _state_cell(payment: Payment) -> str:
         return state_word(payment.state.value).capitalize()
     return (alert_subject(payment.attention)
             or state_word(payment.state.value).capitalize()) + " ⚠"
-
-
-def alert_subject(alert: Message) -> str:
-    """What an alert is about, when it says so first ("Paid twice: …" → "Paid twice"), in
-    the reader's language; else ""."""
-    head, colon, _ = alert.render().partition(": ")
-    return head if colon and len(head) <= ALERT_HEAD_CHARS else ""
 
 
 SIDE_WIDTH = 300  # the details panel; the table takes the rest (every column at 1024 px)

@@ -31,6 +31,7 @@ from pos_app.cli.output import (
 )
 from pos_app.core.journal import PaymentFilter
 from pos_app.core.payments import utcnow
+from pos_app.core.payments.messages import alert_subject
 from pos_app.core.states import PaymentState
 
 if TYPE_CHECKING:
@@ -228,10 +229,13 @@ async def cmd_history(line: argparse.Namespace) -> int:
         for payment in found:
             if args.json:
                 print(json.dumps(payment_json(payment), ensure_ascii=False))
-            else:  # the till's local time; money paid out said so
+            else:  # the till's local time; money paid out said so; an alert flagged, as in
+                # the window's History (a walk: a late payment read plain PAID here)
                 print(f"{payment.created_at.astimezone():%Y-%m-%d %H:%M:%S}  {payment.id}  "
                       f"{payment.provider:<9} {payment.amount!s:>14}  {payment.state.value}"
-                      + ("  payout" if payment.kind == "withdrawal" else ""))
+                      + ("  payout" if payment.kind == "withdrawal" else "")
+                      + (f"  ⚠ {alert_subject(payment.attention) or 'needs attention'}"
+                         if payment.attention else ""))
         if not found:
             say("No payment matches.")  # stdout stays empty for a script that reads it
         return EXIT_OK

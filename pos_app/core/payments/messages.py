@@ -62,3 +62,13 @@ NO_TRANSACTION_ID = Message(C, "{provider} cannot be asked about this payment wi
                                "transaction id: check it in the provider's cabinet.")
 CORRECTED = Message(C, "Corrected by {actor} from the provider's answer: {reason}")
 STILL_PENDING = Message(C, "{provider} still reports the payment as in progress after it expired.")
+
+
+ALERT_HEAD_CHARS = 32  # longer, an alert's opening is a sentence, not its subject
+
+
+def alert_subject(alert: Message) -> str:
+    """What an alert is about, when it says so first ("Paid twice: …" → "Paid twice"), in
+    the reader's language; else ""."""
+    head, colon, _ = alert.render().partition(": ")
+    return head if colon and len(head) <= ALERT_HEAD_CHARS else ""
