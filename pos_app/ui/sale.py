@@ -43,13 +43,22 @@ class BasketModel(QStandardItemModel):
 
     COLUMNS = 4
 
+    FREE = "FREE"  # the article of a line made of a typed amount
+
     def __init__(self, currency: str) -> None:
         super().__init__(0, self.COLUMNS)
         self.currency = currency
         self.lines: list[SaleLine] = []
+        self.free_name = ""
         self.retranslate()
 
     def retranslate(self) -> None:
+        """The header, and a typed amount's line still named "Item", in the language now (a
+        walk: after a switch to Russian the basket still said "Item")."""
+        free_name, self.free_name = self.free_name, tr(C, "Item")
+        self.lines = [replace(line, name=self.free_name)
+                      if line.article == self.FREE and line.name == free_name else line
+                      for line in self.lines]
         self.setHorizontalHeaderLabels([tr(C, "Item"), tr(C, "Quantity"), tr(C, "Price"),
                                         tr(C, "Total")])
         self._refill(0, len(self.lines))
@@ -294,7 +303,7 @@ class SaleScreen(Screen):
                                 "{most}): a barcode typed with a mistake?",
                              amount=amount.format(), most=self.largest_payment.format()))
             return
-        line = SaleLine(name=tr(C, "Item"), unit_price=amount, article="FREE")
+        line = SaleLine(name=self.model.free_name, unit_price=amount, article=self.model.FREE)
         if looks_like_a_code:
             self._run(self._add_if_meant(line))  # a barcode's digits, or an amount?
             return

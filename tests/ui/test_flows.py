@@ -486,6 +486,23 @@ async def test_the_basket_says_every_unit_in_the_language_chosen(window: MainWin
     assert basket.item(2, 1).text() == "1,5 кг"
 
 
+async def test_a_typed_amounts_line_is_named_in_the_language_chosen(window: MainWindow,
+                                                                    qtbot: QtBot) -> None:
+    """A walk: after a switch to Russian the basket's typed amounts still said "Item"; a
+    product's own name stays as it is."""
+    type_amount(qtbot, window, "12")
+    basket = window.sale_screen.model
+    await until(lambda: basket.lines)
+    basket.add(SaleLine(name="Item", unit_price=Money(100), article="4600000000017"))
+    window.translations.use("ru")
+    await until(lambda: basket.item(0, 0).text() != "Item")
+    assert [line.name for line in basket.lines] == ["Товар", "Item"]
+    assert basket.item(0, 0).text() == "Товар"
+    window.translations.use("en")
+    await until(lambda: basket.item(0, 0).text() == "Item")
+    assert basket.lines[0].name == "Item"  # what the payment sends, too
+
+
 def test_the_alert_bar_keeps_each_payments_alert(qtbot: QtBot) -> None:
     """A walk: a late payment's alert took the place of another payment's "still open",
     which never came back; news stays until dismissed, an action goes once dealt with."""
