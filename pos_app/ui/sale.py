@@ -494,7 +494,9 @@ class SaleScreen(Screen):
         has_lines = bool(self.model.lines)
         self._size_columns()
         self.total.setText(tr(C, "Total: {amount}", amount=self.model.total.format()))
-        self.pay.setEnabled(has_lines and self._ready)
+        # Also while the till starts: a tap is held as Enter is (a walk: the tap on a greyed
+        # "Starting…" was lost, and the cashier waited for nothing).
+        self.pay.setEnabled(has_lines)
         for button in (self.edit_line, self.less, self.more, self.remove_line,
                        self.clear_sale):
             button.setEnabled(has_lines)
