@@ -227,7 +227,7 @@ class MainWindow(QMainWindow):
         self.attached = True
         for button in self._waiting_buttons():
             button.setEnabled(True)
-        self.sale_screen.largest_payment = self._largest_payment()
+        self._payment_range()
         self.sale_screen.set_ready(True)
         self.retranslate()
         spawn(self._count_attention())
@@ -411,15 +411,20 @@ class MainWindow(QMainWindow):
         screen.shift_changed.connect(self._shift_changed)
         return screen
 
-    def _largest_payment(self) -> Money | None:
-        return max((Money(p.limits.max_minor, self.config.currency)
-                    for p in self.service.providers.values()),
-                   key=lambda m: m.minor, default=None)
+    def _payment_range(self) -> None:
+        """The smallest and the largest payment any way to pay takes: the sale screen says
+        so of an amount outside them before any way is offered."""
+        limits = [p.limits for p in self.service.providers.values()]
+        currency = self.config.currency
+        self.sale_screen.smallest_payment = Money(min(each.min_minor for each in limits),
+                                                  currency) if limits else None
+        self.sale_screen.largest_payment = Money(max(each.max_minor for each in limits),
+                                                 currency) if limits else None
 
     def limits_learned(self) -> None:
         """The providers said their own limits (:meth:`PaymentService.warm_up`): the sale
         screen's largest payment and the ways offered for the total on screen follow."""
-        self.sale_screen.largest_payment = self._largest_payment()
+        self._payment_range()
         self.checkout.offer_again()
 
     def built(self, name: str) -> bool:

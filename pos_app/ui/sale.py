@@ -132,6 +132,7 @@ class SaleScreen(Screen):
         # The most any way to pay here takes (set by the window once its providers are
         # known): an amount typed above it is a mistake, not a line (a walk: a mistyped
         # label barcode became a line of 4 601 234 567 890,00 ₽).
+        self.smallest_payment: Money | None = None  # what any way to pay takes (limits)
         self.largest_payment: Money | None = None
         # Set by the window: a sentence naming the sale's payment that may still be paid.
         self.open_payment: Callable[[], Awaitable[str | None]] | None = None
@@ -474,6 +475,13 @@ class SaleScreen(Screen):
             self.show_status(tr(C, "The till is starting; the payment goes on in a moment.")
                              if self._pay_when_ready
                              else tr(C, "The till is starting; Pay works in a moment."))
+            return
+        total = self.model.total
+        if self.model.lines and self.smallest_payment is not None \
+                and total.minor < self.smallest_payment.minor:
+            # Said here, not by a screen of ways all greyed (a walk: 2,00 ₽ was a dead end).
+            self.say(msg(C, "{amount} is less than any way to pay here takes (from {least}).",
+                         amount=total.format(), least=self.smallest_payment.format()))
             return
         if self.model.lines:
             self.say(None)  # what it said of the input is behind the cashier now (a walk)

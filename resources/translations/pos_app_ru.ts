@@ -3808,6 +3808,11 @@ Take a payment for the new sale anyway?</source>
     </message>
     <message>
       <location filename="../../pos_app/ui/sale.py" />
+      <source>{amount} is less than any way to pay here takes (from {least}).</source>
+      <translation>{amount} — меньше, чем принимает любой способ оплаты здесь (от {least}).</translation>
+    </message>
+    <message>
+      <location filename="../../pos_app/ui/sale.py" />
       <source>{amount} is more than any way to pay here takes (at most {most}): a barcode typed with a mistake?</source>
       <translation>{amount} — больше, чем принимает любой способ оплаты здесь (не более {most}): штрихкод введён с ошибкой?</translation>
     </message>

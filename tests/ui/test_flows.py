@@ -207,6 +207,9 @@ async def test_the_ways_on_screen_follow_the_limits_learned_at_the_start(
     await _warm_up(window.runtime, window)
     assert not window.choose.buttons["paymega"].isEnabled()
     assert window.choose.hints["paymega"].text() == "Not for this amount: from 10,00\u00a0₽."
+    window.choose.set_amount(Money(399))  # the sale screen sends no such sale: all greyed
+    assert window.choose.hints["koshelek"].text() == "Not for this amount: from 4,00\u00a0₽."
+    assert not any(button.isEnabled() for button in window.choose.buttons.values())
 
 
 async def test_paymega_declined(window: MainWindow, qtbot: QtBot) -> None:
