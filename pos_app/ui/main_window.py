@@ -423,7 +423,7 @@ class MainWindow(QMainWindow):
 
     def limits_learned(self) -> None:
         """The providers said their own limits (:meth:`PaymentService.warm_up`): the sale
-        screen's largest payment and the ways offered for the total on screen follow."""
+        screen's smallest and largest payment and the ways offered on screen follow."""
         self._payment_range()
         self.checkout.offer_again()
 
