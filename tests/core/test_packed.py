@@ -13,13 +13,15 @@ from hypothesis import strategies as st
 from msgspec.structs import replace
 
 from pos_app.core.journal import Journal, JournalError, PaymentFilter
-from pos_app.core.journal.rows import request_from_row, stored_request
+from pos_app.core.journal.rows import SALE_ITEMS, request_from_row, stored_request
 from pos_app.core.money import Money, round_minor
 from pos_app.core.packed import FORMAT_1, pack, unpack
 from pos_app.core.payments import Payment, utcnow
+from pos_app.core.refunds import sale_items
+from pos_app.core.sale import Measure, Sale, SaleLine
 from pos_app.core.states import PaymentState
 from pos_app.providers.base import LineItem, PaymentRequest
-from tests.core.test_journal import add
+from tests.core.test_journal import add, add_attempt
 
 REQUEST = json.dumps({
     "key": "adcba4ed-b116-4e0e-8c5f-ba198907c2f8", "order_id": "S000001-0d84bbd68261",
@@ -148,6 +150,42 @@ async def test_a_request_is_journaled_without_what_its_row_holds_and_read_back_e
         read = await journal.get_payment("P2")
         assert read is not None
         assert read.request == added.request
+    finally:
+        await journal.close()
+
+
+async def test_items_that_are_the_sales_lines_are_journaled_once_and_read_back_exactly(
+        tmp_path: Path) -> None:
+    """Nearly every payment's items are its sale's lines (~90 B of a payment, issue 17): the
+    request keeps a mark, every way a payment is read puts them back; other items (a
+    refund's share of a line) stay in the request."""
+    journal = await Journal.open(tmp_path / "j.sqlite3")
+    try:
+        sale = await journal.add_sale(Sale(lines=(
+            SaleLine(name="Молоко 3,2% 1 л", unit_price=Money(8990), quantity=Decimal(2),
+                     discount_minor=1000, article="4601234567890"),
+            SaleLine(name="Яблоки", unit_price=Money(20000), quantity=Decimal("1.125"),
+                     measure=Measure.KILOGRAM, article="2100000012345"))))
+        draft = await add_attempt(journal, sale)
+        whole = replace(draft.request, items=sale_items(sale))
+        added = await journal.add_payment(replace(draft, id="P2", key="key-P2",
+                                                  request=replace(whole, key="key-P2")))
+        stored = json.loads(unpack(await journal.read(lambda conn: conn.execute(
+            "SELECT request_json FROM payments WHERE id = 'P2'").fetchone()[0])))
+        assert stored["items"] == SALE_ITEMS
+        assert added.request.items == sale_items(sale)
+        share = replace(whole, key="key-P3", items=(replace(whole.items[1],
+                                                            subtotal_minor=10001,
+                                                            total_minor=10001),))
+        await journal.add_payment(replace(draft, id="P3", key="key-P3", request=share))
+        read = {p.id: p.request for p in await journal.list_payments()}
+        assert read["P2"] == replace(whole, key="key-P2")
+        assert read["P3"] == share
+        for each in (await journal.get_payment("P2"), *await journal.attempts_for(sale.id),
+                     *await journal.payments_in([PaymentState.DRAFT]),
+                     *await journal.page_payments(None, offset=0, limit=10)):
+            assert each is not None
+            assert each.request == read[each.id]
     finally:
         await journal.close()
 

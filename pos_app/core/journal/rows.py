@@ -15,6 +15,7 @@ from typing import Any
 from pos_app.core.money import AmountError, Money, round_minor
 from pos_app.core.packed import pack, unpack
 from pos_app.core.payments import Event, Operation, Payment
+from pos_app.core.refunds import sale_items
 from pos_app.core.sale import Sale
 from pos_app.core.states import (
     OperationKind,
@@ -22,7 +23,7 @@ from pos_app.core.states import (
     PaymentState,
 )
 from pos_app.i18n import Message, UserError, msg
-from pos_app.providers.base import PaymentRequest
+from pos_app.providers.base import LineItem, PaymentRequest
 from pos_app.redact import redact
 
 log = logging.getLogger(__name__)
@@ -149,22 +150,47 @@ def unreadable_row(table: str, row_id: str, exc: Exception) -> JournalError:
                             table=table, id=row_id, error=str(exc)[:80]))
 
 
-def stored_request(payment: Payment) -> dict[str, Any]:
+# A payment's items that are its sale's lines, as nearly all are, are kept once: in the sale.
+SALE_ITEMS = "sale"
+
+
+def payment_row(table: str = "payments") -> str:
+    """The columns of a payment's row as :func:`payment_from_row` reads it: with its sale's
+    lines (:data:`SALE_ITEMS`); ``table``: the payments table's name in the query."""
+    return (f"{table}.*, (SELECT lines_json FROM sales "  # noqa: S608 - a name of ours
+            f"WHERE sales.id = {table}.sale_id) AS sale_lines_json")
+
+
+PAYMENT_ROW = payment_row()
+
+
+def stored_request(payment: Payment, sale_lines: list[dict[str, Any]] | None = None,
+                   ) -> dict[str, Any]:
     """The payment's request as journaled: what the row's own columns already hold (its
-    idempotency key, amount and currency) and the line totals that follow from a line's price,
-    quantity and discount are left out; :func:`request_from_row` puts them back exactly, so
-    nothing the audit needs is lost (issue 17: ~40 B of every payment).  A value that does not
-    follow (a refund's share of a weighed line) is kept as it is."""
+    idempotency key, amount and currency), items that are the sale's lines (``sale_lines``,
+    as the sale is journaled: :data:`SALE_ITEMS`, ~90 B of a payment) and the line totals
+    that follow from a line's price, quantity and discount are left out;
+    :func:`request_from_row` puts them back exactly, so nothing the audit needs is lost
+    (issue 17).  A value that does not follow (a refund's share of a weighed line) is kept
+    as it is."""
     data = payment.request.to_json()
     for name, column in (("key", payment.key), ("amount_minor", payment.amount.minor),
                          ("currency", payment.amount.currency)):
         if data.get(name) == column:
             del data[name]
+    if sale_lines is not None and payment.request.items == _items_of(sale_lines,
+                                                                     payment.amount.currency):
+        data["items"] = SALE_ITEMS
+        return data
     for item in data.get("items", ()):
         if item == _with_totals({k: v for k, v in item.items() if k not in _LINE_TOTALS}):
             for name in _LINE_TOTALS:
                 del item[name]
     return data
+
+
+def _items_of(sale_lines: list[dict[str, Any]], currency: str) -> tuple[LineItem, ...]:
+    return sale_items(Sale.from_lines_json(sale_lines, currency=currency))
 
 
 _LINE_TOTALS = ("subtotal_minor", "total_minor")
@@ -185,7 +211,11 @@ def request_from_row(row: sqlite3.Row) -> dict[str, Any]:
     data.setdefault("key", row["idem_key"])
     data.setdefault("amount_minor", row["amount_minor"])
     data.setdefault("currency", row["currency"])
-    data["items"] = [_with_totals(item) for item in data.get("items", ())]
+    if data.get("items") == SALE_ITEMS:
+        lines = json.loads(unpack(row["sale_lines_json"]))
+        data["items"] = [item.to_json() for item in _items_of(lines, row["currency"])]
+    else:
+        data["items"] = [_with_totals(item) for item in data.get("items", ())]
     return data
 
 

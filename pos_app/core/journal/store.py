@@ -27,6 +27,7 @@ from pos_app.core.journal.rows import (
     MIN_ID_PREFIX,
     OPERATION_COLUMNS,
     PAYMENT_COLUMNS,
+    PAYMENT_ROW,
     JournalError,
     StaleTransition,
     event_from_row,
@@ -35,6 +36,7 @@ from pos_app.core.journal.rows import (
     operation_from_row,
     payment_from_row,
     payment_method,
+    payment_row,
     sale_from_row,
     stored,
     stored_request,
@@ -42,7 +44,7 @@ from pos_app.core.journal.rows import (
 from pos_app.core.journal.schema import Progress, migrate, quick_check
 from pos_app.core.journal.shifts import open_shift_id
 from pos_app.core.journal.where import PaymentFilter, by_key, history_sql, prefix_clause
-from pos_app.core.packed import pack
+from pos_app.core.packed import pack, unpack
 from pos_app.core.payments.model import (
     Event,
     Operation,
@@ -63,6 +65,13 @@ from pos_app.i18n import msg
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 C = "Journal"
+_HISTORY_ROW = payment_row("p")  # history_sql's name for the payments table
+
+
+def _sale_lines(conn: sqlite3.Connection, sale_id: str) -> list[dict[str, Any]] | None:
+    """The sale's lines as journaled (a payment's items are kept once when they are these)."""
+    row = conn.execute("SELECT lines_json FROM sales WHERE id = ?", (sale_id,)).fetchone()
+    return json.loads(unpack(row[0])) if row else None
 
 
 # -- the journal -------------------------------------------------------------------------
@@ -306,8 +315,9 @@ class Journal:
         return await self._run(self._attempts, sale_id)
 
     def _attempts(self, sale_id: str) -> list[Payment]:
-        rows = self.conn.execute("SELECT * FROM payments WHERE sale_id = ? "
-                                 "ORDER BY created_at, id", (sale_id,)).fetchall()
+        rows = self.conn.execute(f"SELECT {PAYMENT_ROW} FROM payments "  # noqa: S608
+                                 "WHERE sale_id = ? ORDER BY created_at, id",
+                                 (sale_id,)).fetchall()
         return [payment_from_row(r) for r in rows]
 
     # -- payments --
@@ -320,7 +330,8 @@ class Journal:
                 " refund_of, method) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (payment.id, payment.sale_id, payment.provider, payment.kind, str(payment.state),
                  payment.amount.minor, payment.amount.currency, payment.key,
-                 pack(json.dumps(stored_request(payment), ensure_ascii=False)),
+                 pack(json.dumps(stored_request(payment, _sale_lines(conn, payment.sale_id)),
+                                 ensure_ascii=False)),
                  iso(payment.expires_at),
                  open_shift_id(conn, payment.training) or payment.shift_id,
                  int(payment.training), iso(payment.created_at), iso(payment.updated_at),
@@ -335,16 +346,17 @@ class Journal:
 
     async def get_payment(self, payment_id: str) -> Payment | None:
         def do() -> Payment | None:
-            row = self.conn.execute("SELECT * FROM payments WHERE id = ?",
-                                    (payment_id,)).fetchone()
+            row = self.conn.execute(f"SELECT {PAYMENT_ROW} FROM payments "  # noqa: S608
+                                    "WHERE id = ?", (payment_id,)).fetchone()
             return payment_from_row(row) if row else None
         return await self._run(do)
 
     async def payouts_for(self, payment_id: str) -> list[Payment]:
         """The payouts that return the payment's money (a refund where the provider has none)."""
         def do() -> list[Payment]:
-            rows = self.conn.execute("SELECT * FROM payments WHERE refund_of = ? "
-                                     "ORDER BY created_at", (payment_id,)).fetchall()
+            rows = self.conn.execute(f"SELECT {PAYMENT_ROW} FROM payments "  # noqa: S608
+                                     "WHERE refund_of = ? ORDER BY created_at",
+                                     (payment_id,)).fetchall()
             return [payment_from_row(r) for r in rows]
         return await self._run(do)
 
@@ -352,8 +364,9 @@ class Journal:
         """Every payment of the shift that was sent (no drafts), oldest first."""
         def do() -> list[Payment]:
             rows = self.conn.execute(
-                "SELECT * FROM payments WHERE shift_id = ? AND training = ? AND state != ? "
-                "ORDER BY created_at", (shift_id, int(training), str(PaymentState.DRAFT)))
+                f"SELECT {PAYMENT_ROW} FROM payments "  # noqa: S608
+                "WHERE shift_id = ? AND training = ? AND state != ? ORDER BY created_at",
+                (shift_id, int(training), str(PaymentState.DRAFT)))
             return [payment_from_row(r) for r in rows]
         return await self._run(do)
 
@@ -369,7 +382,7 @@ class Journal:
 
         def matching(clauses: list[str], params: list[str]) -> list[sqlite3.Row]:
             return self.conn.execute(
-                f"SELECT * FROM payments WHERE {' OR '.join(clauses)} "  # noqa: S608
+                f"SELECT {PAYMENT_ROW} FROM payments WHERE {' OR '.join(clauses)} "  # noqa: S608
                 "ORDER BY created_at DESC LIMIT 10", params).fetchall()
 
         def keyed(column: str, clause: str) -> str:
@@ -391,7 +404,8 @@ class Journal:
         def do() -> list[Payment]:
             marks = ",".join("?" * len(wanted))
             rows = self.conn.execute(
-                f"SELECT * FROM payments WHERE state IN ({marks}) ORDER BY created_at",  # noqa: S608
+                f"SELECT {PAYMENT_ROW} FROM payments WHERE state IN ({marks}) "  # noqa: S608
+                "ORDER BY created_at",
                 wanted).fetchall()
             return [payment_from_row(r) for r in rows]
         return await self._run(do)
@@ -433,7 +447,8 @@ class Journal:
         return await self._run(self._tx, do)
 
     def _load_payment(self, conn: sqlite3.Connection, payment_id: str) -> Payment:
-        row = conn.execute("SELECT * FROM payments WHERE id = ?", (payment_id,)).fetchone()
+        row = conn.execute(f"SELECT {PAYMENT_ROW} FROM payments WHERE id = ?",  # noqa: S608
+                           (payment_id,)).fetchone()
         if row is None:
             raise KeyError(payment_id)
         return payment_from_row(row)
@@ -586,7 +601,7 @@ class Journal:
         """Newest first; ``before`` = (created_at, id) of the last row of the previous page."""
         flt = flt or PaymentFilter()
         def do() -> list[Payment]:
-            sql, params = history_sql(flt, "p.*", before=before)
+            sql, params = history_sql(flt, _HISTORY_ROW, before=before)
             sql += " ORDER BY p.created_at DESC, p.id DESC LIMIT ?"
             rows = self.conn.execute(sql, [*params, limit]).fetchall()
             return [payment_from_row(r) for r in rows]
@@ -599,7 +614,7 @@ class Journal:
         the middle is counted from the oldest end: an OFFSET is a walk of that many rows."""
         flt = flt or PaymentFilter()
         def do() -> list[Payment]:
-            sql, params = history_sql(flt, "p.*")
+            sql, params = history_sql(flt, _HISTORY_ROW)
             if total is None or offset <= total // 2:
                 sql += " ORDER BY p.created_at DESC, p.id DESC LIMIT ? OFFSET ?"
                 rows = self.conn.execute(sql, [*params, limit, offset]).fetchall()
