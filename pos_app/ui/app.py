@@ -331,7 +331,7 @@ class JournalUpgrade:
             self.close()
             return
         if self._window is not None:
-            self._window.sale_screen.show_status(tr(
+            self._window.sale_screen.show_status(msg(
                 C, "Updating the journal for this version of the app: step {done} of {total}. "
                    "Every payment is kept, also if the power goes off meanwhile.",
                 done=done + 1, total=total))
@@ -348,7 +348,7 @@ class JournalUpgrade:
 
     def close(self) -> None:
         if self._window is not None:
-            self._window.sale_screen.show_status("")
+            self._window.sale_screen.show_status(None)
         if self._dialog is not None:
             self._dialog.done(0)
             self._dialog.deleteLater()

@@ -148,9 +148,14 @@ class Checkout(QObject):
 
     def offer_again(self) -> None:
         """The ways to pay for the sale's total again, if they were shown (a provider's
-        limits changed)."""
-        if self.sale is not None and self.window.built("choose"):
-            self.choose.set_amount(self.sale.total)
+        limits changed); back to the sale, saying why, when no way takes it any more (a
+        walk: 2,00 ₽ paid while the till started met three greyed ways)."""
+        if self.sale is None or not self.window.built("choose"):
+            return
+        self.choose.set_amount(self.sale.total)
+        if self.window.stack.currentWidget() is self.choose \
+                and self.window.sale_screen.below_every_way():
+            self.window.go(self.window.sale_screen)
 
     def _offer_ways(self) -> None:
         """The ways to pay, but those whose link the cashier left for this customer (this
@@ -183,14 +188,14 @@ class Checkout(QObject):
         try:
             payment = await self.service.start_payment(self.sale, self.provider_name, options)
         except UserError as exc:
-            self._not_started(exc.message.render())
+            self._not_started(exc.message)
             return
         except Exception:
             # Nothing was sent: the payment service sends from its own task, after this.
             log.exception("a payment could not be started")
-            self._not_started(tr(C, "The payment could not be started because of an error in "
-                                    "the app. Nothing was sent to the provider. Try again, or "
-                                    "take another way to pay."))
+            self._not_started(msg(C, "The payment could not be started because of an error in "
+                                     "the app. Nothing was sent to the provider. Try again, or "
+                                     "take another way to pay."))
             return
         self.payment_id = payment.id
         if not self.sale.id:
@@ -198,14 +203,14 @@ class Checkout(QObject):
         self.payment_screen.reset_cancel()
         self.payment_screen.track(payment)
 
-    def _not_started(self, text: str) -> None:
+    def _not_started(self, reason: Message) -> None:
         """Back to where the cashier can act, with the reason: a scan can be retried on the
         same screen; a QR payment goes back to the ways to pay."""
-        self.payment_screen.show_error(text)
+        self.payment_screen.show_error(reason)
         if not self.service.provider(self.provider_name).capabilities.customer_barcode:
             self.offer_again()  # the provider may have said its own limits meanwhile
             self.window.go(self.choose)
-            show_error(self.window, text)
+            show_error(self.window, reason.render())
 
     def payment_updated(self, update: PaymentUpdate) -> None:
         """Any payment changed: the one being taken moves the payment screen, the customer

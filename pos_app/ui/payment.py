@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from pos_app.core.clock import utcnow
 from pos_app.core.money import Money
 from pos_app.core.states import PaymentState, describe_state
-from pos_app.i18n import Message, tr
+from pos_app.i18n import Message, msg, tr
 from pos_app.ui.qt import (
     QGridLayout,
     QGuiApplication,
@@ -283,6 +283,8 @@ class PaymentScreen(Screen):
         self._cancel_after: float | None = None
         self._can_cancel = True
         self._confirmed_in_app = True
+        self._state: Message | None = None  # what the payment says, kept to be retranslated
+        self._error: Message | None = None
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -293,6 +295,10 @@ class PaymentScreen(Screen):
         self._cancel_text()
         self.back_button.setText(tr(C, "Back"))
         self.code.setPlaceholderText(tr(C, "Scan the code or type it and press Enter"))
+        # What the payment says, in the language now chosen (a walk: "Waiting for the
+        # customer…" and a refused code stayed in the old one).
+        self.state.setText(self._state.render() if self._state else "")
+        self.error.setText(self._error.render() if self._error else "")
         self._laid_out = None  # the instructions are text too
         self._layout_mode()
 
@@ -327,8 +333,7 @@ class PaymentScreen(Screen):
         self.amount.setText(amount.format())
         self.code.clear()
         self.code.setEnabled(True)
-        self.error.clear()
-        self.state.clear()
+        self._say(state=None, error=None)
         self.countdown.start(None)
         self._layout_mode()
         self.code.setFocus()
@@ -339,13 +344,17 @@ class PaymentScreen(Screen):
         self._mode = "starting"
         self.provider_name.setText(provider_name)
         self.amount.setText(amount.format())
-        self.error.clear()
         self.countdown.start(None)
-        self.state.setText(tr(C, "Creating the payment…"))
+        self._say(state=msg(C, "Creating the payment…"), error=None)
         self._layout_mode()
 
-    def show_error(self, text: str) -> None:
-        self.error.setText(text)
+    def _say(self, *, state: Message | None, error: Message | None) -> None:
+        self._state, self._error = state, error
+        self.state.setText(state.render() if state else "")
+        self.error.setText(error.render() if error else "")
+
+    def show_error(self, error: Message) -> None:
+        self._say(state=self._state, error=error)
         self.code.setEnabled(True)
         self.code.clear()
         self.code.setFocus()
@@ -366,8 +375,7 @@ class PaymentScreen(Screen):
         self.link.setText(payment.payer_url or "")
         self.link.setCursorPosition(0)  # the address starts on screen, not its tail
         self.payer_text.setText(payment.payer_text or "")
-        self.state.setText(describe_state(payment.state).render())
-        self.error.setText(render(payment.attention))
+        self._say(state=describe_state(payment.state), error=payment.attention)
         self._layout_mode()
 
     def _deadline(self, payment: Payment) -> datetime | None:
@@ -429,7 +437,7 @@ class PaymentScreen(Screen):
 
     def _cancelling(self, payment: Payment) -> None:
         self.cancel_button.setEnabled(False)
-        self.state.setText(tr(C, "Cancelling…"))
+        self._say(state=msg(C, "Cancelling…"), error=self._error)
         self.cancel.emit(payment.id)
 
     def _decide(self, outcome: str) -> None:

@@ -124,7 +124,7 @@ class SaleScreen(Screen):
         self.setObjectName("saleScreen")
         self.catalog = catalog
         self._ready = True
-        self._status = ""  # what the message line says the till is doing
+        self._status: Message | None = None  # what the message line says the till is doing
         # The basket Pay was pressed for while the till started: paid once it is ready, if
         # the cashier has not changed it since (then they are still selling).
         self._pay_when_ready: tuple[SaleLine, ...] | None = None
@@ -236,6 +236,8 @@ class SaleScreen(Screen):
         self.pay.setText(tr(C, "Pay") if self._ready else tr(C, "Starting…"))
         if self._said is not None:  # in the language now chosen (a walk: it stayed English)
             self.message.setText(self._said.render())
+        elif self._status is not None:
+            self.message.setText(self._status.render())
         self.model.retranslate()
         self._refresh()
 
@@ -456,32 +458,40 @@ class SaleScreen(Screen):
         can be built, and Pay says the till is starting (issue 17)."""
         self._ready = ready
         if ready:
-            self.show_status("")  # "starting" is no longer true
+            self.show_status(None)  # "starting" is no longer true
         self.retranslate()
         held, self._pay_when_ready = self._pay_when_ready, None
         if ready and held and held == tuple(self.model.lines):
             self._checkout()
 
-    def show_status(self, text: str) -> None:
-        """What the till is doing before it is ready, on the message line; "" takes it
-        away.  What the sale said (a barcode not found) is not written over."""
-        if self.message.text() in ("", self._status):
-            self.message.setText(text)
-            self._status = text
+    def show_status(self, status: Message | None) -> None:
+        """What the till is doing before it is ready, on the message line, in the language
+        chosen (also after a switch, a walk); None takes it away.  What the sale said (a
+        barcode not found) is not written over."""
+        if self.message.text() in ("", self._status.render() if self._status else ""):
+            self._status = status
+            self.message.setText(status.render() if status else "")
+
+    def below_every_way(self) -> bool:
+        """True, said on the message line, when the basket's total is less than any way to
+        pay takes: said here, not by a screen of ways all greyed (a walk: 2,00 ₽ was a dead
+        end)."""
+        total = self.model.total
+        if not self.model.lines or self.smallest_payment is None \
+                or total.minor >= self.smallest_payment.minor:
+            return False
+        self.say(msg(C, "{amount} is less than any way to pay here takes (from {least}).",
+                     amount=total.format(), least=self.smallest_payment.format()))
+        return True
 
     def _checkout(self) -> None:
         if not self._ready:  # held, not dropped (a walk: the cashier's Enter was lost)
             self._pay_when_ready = tuple(self.model.lines) or None
-            self.show_status(tr(C, "The till is starting; the payment goes on in a moment.")
+            self.show_status(msg(C, "The till is starting; the payment goes on in a moment.")
                              if self._pay_when_ready
-                             else tr(C, "The till is starting; Pay works in a moment."))
+                             else msg(C, "The till is starting; Pay works in a moment."))
             return
-        total = self.model.total
-        if self.model.lines and self.smallest_payment is not None \
-                and total.minor < self.smallest_payment.minor:
-            # Said here, not by a screen of ways all greyed (a walk: 2,00 ₽ was a dead end).
-            self.say(msg(C, "{amount} is less than any way to pay here takes (from {least}).",
-                         amount=total.format(), least=self.smallest_payment.format()))
+        if self.below_every_way():
             return
         if self.model.lines:
             self.say(None)  # what it said of the input is behind the cashier now (a walk)
@@ -500,6 +510,12 @@ class SaleScreen(Screen):
 
     def _refresh(self, *_: Any) -> None:
         has_lines = bool(self.model.lines)
+        if self._pay_when_ready is not None and self._pay_when_ready != tuple(self.model.lines):
+            # Not paid as it was when Pay was pressed, nor as it is now unasked (a walk: the
+            # message still promised the payment, then nothing happened).
+            self._pay_when_ready = None
+            self.show_status(msg(C, "The sale changed while the till was starting: press "
+                                    "Pay again."))
         self._size_columns()
         self.total.setText(tr(C, "Total: {amount}", amount=self.model.total.format()))
         # Also while the till starts: a tap is held as Enter is (a walk: the tap on a greyed

@@ -160,6 +160,11 @@ class Countdown(QLabel):
             return 0
         return max(int((self._deadline - utcnow()).total_seconds() + 0.999), 0)
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange and self._timer.isActive():
+            self._tick()  # in the language now chosen (a walk: it stayed Russian)
+        super().changeEvent(event)
+
     def _tick(self) -> None:
         left = self.seconds_left()
         minutes, seconds = divmod(left, 60)

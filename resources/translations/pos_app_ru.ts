@@ -3732,6 +3732,11 @@ Take a payment for the new sale anyway?</source>
       <translation>Количество «{name}» должно быть больше нуля.</translation>
     </message>
     <message>
+      <location filename="../../pos_app/ui/sale.py" />
+      <source>The sale changed while the till was starting: press Pay again.</source>
+      <translation>Продажа изменилась, пока касса запускалась: нажмите «Оплатить» ещё раз.</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/core/sale.py" />
       <source>The sale has no lines.</source>
       <translation>В продаже нет строк.</translation>

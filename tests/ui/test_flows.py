@@ -212,6 +212,51 @@ async def test_the_ways_on_screen_follow_the_limits_learned_at_the_start(
     assert not any(button.isEnabled() for button in window.choose.buttons.values())
 
 
+async def test_a_sale_no_way_takes_once_the_limits_are_learned_goes_back_to_the_sale(
+        window: MainWindow, qtbot: QtBot) -> None:
+    """A walk: 2,00 ₽ paid while the till started reached the ways to pay before Paymega's
+    minimum was read, and then met three greyed ways with no word why."""
+    from pos_app.ui.app import _warm_up
+
+    await sell(qtbot, window, "2")
+    assert window.choose.buttons["paymega"].isEnabled()  # its configured minimum: 1,00 ₽
+    assert window.runtime is not None
+    await _warm_up(window.runtime, window)
+    assert current(window) is window.sale_screen
+    assert window.sale_screen.message.text() == (
+        "2,00\u00a0₽ is less than any way to pay here takes (from 4,00\u00a0₽).")
+
+
+async def test_what_the_payment_says_follows_a_language_switch(
+        window: MainWindow, qtbot: QtBot) -> None:
+    """A walk: "Waiting for the customer…" stayed English after a switch to Russian, and a
+    Koshelek payment's countdown stayed Russian after one to English."""
+    await sell(qtbot, window, "1499")
+    click(qtbot, window.choose.buttons["paymega"])
+    screen = window.payment_screen
+    await until(lambda: screen.payment is not None and screen.qr.payload)
+    assert screen.state.text() == "Waiting for the customer…"
+    window.translations.use("ru")
+    await until(lambda: screen.state.text() == "Ожидание покупателя…")
+    assert screen.countdown.text().startswith("Осталось: ")
+    window.translations.use("en")
+    await until(lambda: screen.countdown.text().startswith("Time left: "))
+    assert screen.state.text() == "Waiting for the customer…"
+
+
+async def test_a_refused_code_is_said_in_the_language_chosen(window: MainWindow,
+                                                             qtbot: QtBot) -> None:
+    await sell(qtbot, window, "149,90")
+    click(qtbot, window.choose.buttons["koshelek"])
+    screen = window.payment_screen
+    qtbot.keyClicks(screen.code, "garbage!")
+    qtbot.keyClick(screen.code, Qt.Key.Key_Return)
+    await until(lambda: "not a Koshelek customer code" in screen.error.text())
+    window.translations.use("ru")
+    await until(lambda: "not a Koshelek" not in screen.error.text())
+    assert screen.error.text()
+
+
 async def test_paymega_declined(window: MainWindow, qtbot: QtBot) -> None:
     await sell(qtbot, window, "1499")
     click(qtbot, window.choose.buttons["paymega"])

@@ -90,6 +90,36 @@ def test_a_sale_is_built_while_the_till_starts_and_paid_once_it_has(make_app: Ma
         flows.pay_by_koshelek(app)
 
 
+def test_a_sale_changed_after_pay_while_the_till_starts_is_not_paid_unasked(
+        make_app: MakeApp) -> None:
+    """A walk: Pay, then one more of a line, while the till started: the message promised
+    the payment, then nothing happened.  Neither the sale as it was nor as it is now is paid
+    unasked: the cashier is told to press Pay again."""
+    release = threading.Event()
+    with held_sandbox(release) as url:
+        app = make_app(start=False)
+        app.args_extra += ["--sandbox-url", url]
+        app.start(running=False)
+        app.focus_on("amountField")
+        app.type("150")
+        app.key("Return")
+        app.wait(lambda s: "150,00" in s.text("saleTotal"), what="the first line")
+        app.key("Return")  # Pay: held
+        app.wait(lambda s: "goes on" in s.text("saleMessage"), what="the payment held")
+        app.key("plus")  # one more of the line: the sale changed
+        snap = app.wait(lambda s: "press Pay again" in s.text("saleMessage"),
+                        what="why the held payment does not go on")
+        app.shot("changed-while-starting")
+        assert "300,00" in snap.text("saleTotal")
+        release.set()
+        snap = app.wait(lambda s: s.running, what="the till started")
+        assert snap.screen == "saleScreen"
+        assert not snap.modal  # no shift asked for: no payment started
+        app.key("Return")  # Pay again: now it goes on
+        app.wait(lambda s: s.screen == "chooseScreen" or s.modal == "openShiftDialog",
+                 what="the payment pressed again")
+
+
 def _windows_named(x: XSession, name: str) -> list[str]:
     found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", name],
                            env=x.env(), capture_output=True, text=True, timeout=30)
