@@ -358,7 +358,9 @@ class RefundDialog(FormDialog):
             self.form.addRow(QLabel(tr(C, "or an amount:")))
         self.amount = QLineEdit()
         self.amount.setObjectName("refundAmount")
-        self.amount.setPlaceholderText(refundable.format(symbol=False))
+        # Not what can still be refunded, said above: grey, it read as filled in (walks: a
+        # manager feared the whole payment would go back with items chosen).
+        self.amount.setPlaceholderText(Money(0, refundable.currency).format(symbol=False))
         self.amount.textChanged.connect(lambda _: self._show_problem())
         self.form.addRow(tr(C, "Amount"), self.amount)
         keypad = self.add_keypad()  # the quantities to return, or the amount

@@ -568,6 +568,16 @@ def test_a_line_returned_whole_cannot_be_returned_again(qtbot: QtBot) -> None:
     assert [field.isEnabled() for field in box.fields] == [False, True, True]
 
 
+def test_the_refund_amount_is_not_shown_as_if_filled_in(qtbot: QtBot) -> None:
+    """Walks: the empty amount showed the whole 403,80 in grey beside the items chosen, and
+    a manager feared the whole payment would go back; what can be refunded is said above."""
+    box = RefundDialog(None, sale=grocery_sale(), refundable=Money(40380), by_items=True)
+    qtbot.addWidget(box)
+    assert box.amount.text() == ""
+    assert "403,80" not in box.amount.placeholderText()
+    assert box.amount.placeholderText() == "0,00"
+
+
 def test_quantities_to_return_are_typed_with_a_comma_and_checked_as_typed(
         qtbot: QtBot) -> None:
     box = RefundDialog(None, sale=grocery_sale(), refundable=Money(40380), by_items=True)
