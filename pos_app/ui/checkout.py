@@ -330,6 +330,16 @@ class Checkout(QObject):
         return self.service.unsettled_warning(waiting[-1], self.sale).render() \
             if waiting else None
 
+    def unpaid(self) -> Money:
+        """What the basket holds that no payment has paid: a paid sale's lines stay in it
+        until the next sale starts."""
+        lines = list(self.sale_screen.model.lines)
+        shown = self.result.payment if self.window.built("result") else None
+        if self.sale is not None and shown is not None and shown.sale_id == self.sale.id \
+                and shown.state.is_paid:
+            lines = lines_left(lines, self.sale.lines)
+        return _sum(lines, self.sale_screen.model.currency)
+
     def _finish_sale(self) -> None:
         """The sale is paid (or left to the customer): its lines go and the next payment is
         for a new sale.  What was added after its payment started is no part of it: it stays,

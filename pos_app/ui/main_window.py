@@ -918,6 +918,11 @@ class MainWindow(QMainWindow):
                        "stay in the journal and are checked again at the next start; a "
                        "payment made meanwhile is found then. Close anyway?", payments=lines)):
                 return
+        elif (unpaid := self.checkout.unpaid() if self.attached
+              else self.sale_screen.model.total).minor and not await confirm(self, tr(
+                C, "The sale being built ({amount}) is not paid and is lost if you close the "
+                   "app. Close anyway?", amount=unpaid.format())):
+            return  # walks: the basket was gone at the next start, nothing asked
         self._leaving = True
         self.close()
 

@@ -1960,6 +1960,11 @@ If you close the app now, these stay in the journal and are checked again at the
       <translation>В возврате отказано: {reason}</translation>
     </message>
     <message>
+      <location filename="../../pos_app/ui/main_window.py" />
+      <source>The sale being built ({amount}) is not paid and is lost if you close the app. Close anyway?</source>
+      <translation>Набранная продажа ({amount}) не оплачена и пропадёт, если закрыть приложение. Всё равно закрыть?</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/ui/checkout.py" />
       <source>The {provider} link for {amount} left for this customer can still be paid until {time}: tell them not to pay it (if they do, an alert says to give it back).</source>
       <translation>Ссылка {provider} на {amount}, оставленная этому покупателю, ещё может быть оплачена до {time}: попросите не оплачивать её (если оплатит, предупреждение скажет вернуть деньги).</translation>

@@ -379,6 +379,26 @@ def test_closing_while_a_customer_pays_asks_first(make_app: MakeApp) -> None:
     assert app.process.wait(timeout=20) == 0
 
 
+def test_closing_with_a_sale_being_built_asks_first(make_app: MakeApp) -> None:
+    """Walks (helper-52, helper-53): closing with a basket lost it at the next start, nothing
+    asked.  A paid sale's lines, still in the basket on its result screen, are not asked
+    about."""
+    app = make_app()
+    flows.add_amount(app, "30")
+    app.key("alt+F4")
+    text = app.message(contains="not paid")
+    app.shot("close-basket")
+    assert "30,00" in text
+    app.click_text("No")
+    app.on_screen("saleScreen")
+    assert app.exited() is None
+    flows.checkout(app)
+    flows.pay_by_koshelek(app)
+    app.key("alt+F4")  # paid: nothing is lost
+    assert app.process is not None
+    assert app.process.wait(timeout=20) == 0
+
+
 def test_a_late_payment_alert_says_what_can_be_done(make_app: MakeApp) -> None:
     """High 11: the late-payment alert said "refund it" while Refund was off for Paymega."""
     app = make_app(config={"providers": {"paymega": {"slow_poll_interval_s": 5.0}}})
