@@ -909,6 +909,7 @@ class MainWindow(QMainWindow):
     async def _leave(self) -> None:
         """Close, unless the cashier keeps the window for a payment still being taken."""
         followed = await self.service.followed() if self.attached else []
+        unpaid = self.checkout.unpaid() if self.attached else self.sale_screen.model.total
         if followed:
             names = {n: p.display_name for n, p in self.service.providers.items()}
             lines = "\n".join(f"• {p.amount.format()}, {names.get(p.provider, p.provider)}: "
@@ -918,8 +919,7 @@ class MainWindow(QMainWindow):
                        "stay in the journal and are checked again at the next start; a "
                        "payment made meanwhile is found then. Close anyway?", payments=lines)):
                 return
-        elif (unpaid := self.checkout.unpaid() if self.attached
-              else self.sale_screen.model.total).minor and not await confirm(self, tr(
+        elif unpaid.minor and not await confirm(self, tr(
                 C, "The sale being built ({amount}) is not paid and is lost if you close the "
                    "app. Close anyway?", amount=unpaid.format())):
             return  # walks: the basket was gone at the next start, nothing asked
