@@ -2365,6 +2365,11 @@ Take a payment for the new sale anyway?</source>
       <translation>Не для этой суммы: до {limit}.</translation>
     </message>
     <message>
+      <location filename="../../pos_app/core/payments/messages.py" />
+      <source>Not known there: {provider} does not know the payment of {amount} begun {time}. Check it in the provider's cabinet, then record in History what happened to it (Resolve…).</source>
+      <translation>Неизвестен там: {provider} не знает платёж на {amount}, начатый {time}. Проверьте его в кабинете провайдера, затем отметьте в Истории, чем он закончился («Решить…»).</translation>
+    </message>
+    <message>
       <location filename="../../pos_app/core/payments/service.py" />
       <source>Only a paid payment can be refunded; this one is {state}.</source>
       <translation>Вернуть можно только оплаченный платёж; этот — {state}.</translation>

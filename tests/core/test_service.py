@@ -495,7 +495,11 @@ async def test_a_transaction_the_provider_does_not_know_needs_a_person(
                                        until=lambda p: p.attention is not None)
     assert stuck.state is S.PENDING
     assert stuck.attention is not None
-    assert "does not know this payment" in stuck.attention.english()
+    # The payment named, and what a person does (walks: the provider's sentence alone).
+    said = stuck.attention.english()
+    assert said.startswith("Not known there: Koshelek Pay does not know the payment of ")
+    assert payment.amount.format() in said
+    assert "Resolve…" in said
     assert not crashed.service.following(payment.id)  # no endless retries
 
 

@@ -31,6 +31,7 @@ from pos_app.core.payments.messages import (
     CANCELLED_BY_CASHIER,
     DRIVER_FAILED,
     LINK_LOST,
+    NOT_KNOWN_THERE,
     STILL_PENDING,
 )
 from pos_app.core.payments.model import Operation, Payment
@@ -174,7 +175,10 @@ class PaymentDriver:
             if memory.not_found >= NOT_FOUND_READS:
                 log.error("%s does not know payment %s (%s)", payment.provider, payment.id,
                           exc.code)
-                await self._recorder.flag(payment, exc.message)
+                await self._recorder.flag(payment, NOT_KNOWN_THERE.with_params(
+                    provider=self._recorder.provider(payment.provider).display_name,
+                    amount=payment.amount.format(),
+                    time=f"{payment.created_at.astimezone():%d.%m.%Y %H:%M}"))
                 raise StopDriving from exc
         self._asked_to_wait(exc)
         log.warning("status of %s not read this time: %s (%s)", payment.id,

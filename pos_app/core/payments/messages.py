@@ -62,6 +62,12 @@ NO_TRANSACTION_ID = Message(C, "{provider} cannot be asked about this payment wi
                                "transaction id: check it in the provider's cabinet.")
 CORRECTED = Message(C, "Corrected by {actor} from the provider's answer: {reason}")
 STILL_PENDING = Message(C, "{provider} still reports the payment as in progress after it expired.")
+# Asked again and again, the provider answers it does not know the payment: the alert names
+# the payment and what a person does (walks: "Paymega does not know this invoice." alone,
+# with no payment named and no next step).
+NOT_KNOWN_THERE = Message(C, "Not known there: {provider} does not know the payment of {amount} "
+                             "begun {time}. Check it in the provider's cabinet, then record in "
+                             "History what happened to it (Resolve…).")
 
 
 ALERT_HEAD_CHARS = 32  # longer, an alert's opening is a sentence, not its subject
